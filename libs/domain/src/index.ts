@@ -1,0 +1,2 @@
+// Public surface of the pure domain core. Nothing here performs I/O or imports another lib.
+export {};

@@ -1,0 +1,45 @@
+import { Client } from 'pg';
+
+let counter = 0;
+
+export interface TestDatabase {
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+const adminUrl = () => process.env.TEST_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** Creates an empty database private to the calling test file; `drop()` removes it. */
+export async function createTestDatabase(label = 'db'): Promise<TestDatabase> {
+  const run = process.env.CICLO_TEST_RUN ?? `local${Date.now().toString(36)}`;
+  const name = `ciclo_t_${run}_${label.replace(/[^a-z0-9]/gi, '').toLowerCase()}_${process.pid}_${counter++}`;
+  const admin = new Client({ connectionString: adminUrl() });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl());
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    name,
+    async drop() {
+      const c = new Client({ connectionString: adminUrl() });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+/** A Redis key prefix private to the calling test file. */
+export function testRedisPrefix(label = 'r'): string {
+  const run = process.env.CICLO_TEST_RUN ?? `local${Date.now().toString(36)}`;
+  return `ciclo_t_${run}_${label}_${process.pid}_${counter++}:`;
+}

@@ -1,0 +1,219 @@
+import type { PoolClient } from 'pg';
+import { contentHash, eventHash, sealHash } from '../canonical';
+import type { EventMetadata, JsonObject, Subscription, SubscribeOptions } from '../types';
+import type { PostgresEventStore } from './postgres-event-store';
+import { parseCheckpoint } from './rows';
+
+/** Name of the subscription that extends the global seal chain. */
+export const SEAL_SUBSCRIPTION = '$audit-seal';
+
+/**
+ * Starts the sealer: it follows the committed log and appends one seal per event, each hashing
+ * the previous seal, the event's position and the event's own hash. Writers never wait for it:
+ * appends are chained per stream at write time and sealed globally right after commit.
+ */
+export function startSealer(store: PostgresEventStore, options: SubscribeOptions = {}): Subscription {
+  return store.subscribe<PoolClient>(
+    SEAL_SUBSCRIPTION,
+    async (events, client) => {
+      const { rows } = await client.query<{ seq: string; seal_hash: string }>(
+        'SELECT seq, seal_hash FROM es_seals ORDER BY seq DESC LIMIT 1',
+      );
+      let seq = rows.length ? Number(rows[0].seq) : 0;
+      let prev = rows.length ? rows[0].seal_hash : '';
+      const seqs: number[] = [];
+      const positions: number[] = [];
+      const eventHashes: string[] = [];
+      const seals: string[] = [];
+      for (const e of events) {
+        seq += 1;
+        prev = sealHash(prev, seq, e.position, e.hash);
+        seqs.push(seq);
+        positions.push(e.position);
+        eventHashes.push(e.hash);
+        seals.push(prev);
+      }
+      await client.query(
+        `INSERT INTO es_seals (seq, position, event_hash, seal_hash)
+         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[])`,
+        [seqs, positions, eventHashes, seals],
+      );
+    },
+    { batchSize: 2000, ...options },
+  );
+}
+
+export type ChainProblem =
+  | 'event_modified'
+  | 'event_deleted'
+  | 'event_inserted'
+  | 'event_reordered'
+  | 'seal_modified'
+  | 'seal_missing'
+  | 'stream_head_mismatch';
+
+export interface ChainVerification {
+  intact: boolean;
+  /** Events whose hashes were recomputed. */
+  checkedEvents: number;
+  /** Events covered by the global seal chain. */
+  sealedEvents: number;
+  /** Highest position verified before the first problem (in commit order), 0 when none. */
+  intactUpTo: number;
+  /** Hash at the head of the seal chain: publish it to anchor the log outside the database. */
+  headSeal: { seq: number; hash: string } | null;
+  firstBad?: { position: number; problem: ChainProblem; detail: string };
+}
+
+interface WalkRow {
+  seq: string | null;
+  seal_position: string | null;
+  seal_event_hash: string | null;
+  seal_hash: string | null;
+  position: string | null;
+  stream_id: string | null;
+  version: number | null;
+  event_id: string | null;
+  type: string | null;
+  data: JsonObject | null;
+  metadata: EventMetadata | null;
+  recorded_micros: string | null;
+  prev_hash: string | null;
+  hash: string | null;
+}
+
+const EVENT_FIELDS = `e.position, e.stream_id, e.version, e.event_id::text AS event_id, e.type, e.data, e.metadata,
+  e.recorded_micros, e.prev_hash, e.hash`;
+
+/**
+ * Walks the whole log: the seal chain in order, every event's recomputed hash, every stream's
+ * links and head, then the events committed after the last seal. Answers "intact up to position N"
+ * or the first bad position and what is wrong there.
+ */
+export async function verifyChain(store: PostgresEventStore, pageSize = 5000): Promise<ChainVerification> {
+  const pool = store.pool;
+  const streams = new Map<string, { version: number; hash: string }>();
+  let checked = 0;
+  let intactUpTo = 0;
+  let prevSeal = '';
+  let lastSeq = 0;
+  const result = (firstBad?: ChainVerification['firstBad']): ChainVerification => ({
+    intact: !firstBad,
+    checkedEvents: checked,
+    sealedEvents: lastSeq,
+    intactUpTo,
+    headSeal: lastSeq ? { seq: lastSeq, hash: prevSeal } : null,
+    firstBad,
+  });
+
+  const checkEvent = (r: WalkRow): ChainVerification['firstBad'] | null => {
+    const position = Number(r.position);
+    const content = contentHash({ eventId: r.event_id as string, type: r.type as string, data: r.data, metadata: r.metadata });
+    const recomputed = eventHash(r.prev_hash as string, r.stream_id as string, r.version as number, content, String(r.recorded_micros));
+    if (recomputed !== r.hash) {
+      return { position, problem: 'event_modified', detail: `the content of ${r.stream_id} v${r.version} no longer matches its hash` };
+    }
+    const prev = streams.get(r.stream_id as string) ?? { version: 0, hash: '' };
+    if (r.version !== prev.version + 1 || r.prev_hash !== prev.hash) {
+      return {
+        position,
+        problem: 'event_reordered',
+        detail: `${r.stream_id} v${r.version} does not follow v${prev.version} of its stream (missing, inserted or swapped event)`,
+      };
+    }
+    streams.set(r.stream_id as string, { version: r.version as number, hash: r.hash as string });
+    checked++;
+    return null;
+  };
+
+  // 1. The seal chain, in commit order.
+  for (;;) {
+    const { rows } = await pool.query<WalkRow>(
+      `SELECT s.seq, s.position AS seal_position, s.event_hash AS seal_event_hash, s.seal_hash, ${EVENT_FIELDS}
+         FROM es_seals s LEFT JOIN es_events e ON e.position = s.position
+        WHERE s.seq > $1 ORDER BY s.seq LIMIT $2`,
+      [lastSeq, pageSize],
+    );
+    if (rows.length === 0) break;
+    for (const r of rows) {
+      const seq = Number(r.seq);
+      const sealPosition = Number(r.seal_position);
+      if (seq !== lastSeq + 1) {
+        return result({ position: sealPosition, problem: 'seal_missing', detail: `seals ${lastSeq + 1}..${seq - 1} are missing` });
+      }
+      const expectedSeal = sealHash(prevSeal, seq, sealPosition, r.seal_event_hash as string);
+      if (expectedSeal !== r.seal_hash) {
+        return result({ position: sealPosition, problem: 'seal_modified', detail: `seal ${seq} does not extend the chain` });
+      }
+      if (r.position === null) {
+        return result({ position: sealPosition, problem: 'event_deleted', detail: `the event sealed at position ${sealPosition} is gone` });
+      }
+      const bad = checkEvent(r);
+      if (bad) return result(bad);
+      if (r.hash !== r.seal_event_hash) {
+        return result({ position: sealPosition, problem: 'event_modified', detail: `the event at position ${sealPosition} is not the one sealed there` });
+      }
+      prevSeal = r.seal_hash as string;
+      lastSeq = seq;
+      intactUpTo = sealPosition;
+    }
+  }
+
+  // 2. Events committed before the sealer's checkpoint but never sealed were inserted behind its back.
+  const sealed = parseCheckpoint(await store.checkpointOf(SEAL_SUBSCRIPTION));
+  const inserted = await pool.query<{ position: string; stream_id: string; version: number }>(
+    `SELECT e.position, e.stream_id, e.version FROM es_events e
+      WHERE (e.tx_id, e.position) <= ($1::text::xid8, $2::bigint)
+        AND NOT EXISTS (SELECT 1 FROM es_seals s WHERE s.position = e.position)
+      ORDER BY e.position LIMIT 1`,
+    [sealed.txId, sealed.position],
+  );
+  if (inserted.rows.length) {
+    const r = inserted.rows[0];
+    return result({
+      position: Number(r.position),
+      problem: 'event_inserted',
+      detail: `${r.stream_id} v${r.version} is in the sealed part of the log but was never sealed`,
+    });
+  }
+
+  // 3. The unsealed tail, in commit order, continues each stream's chain.
+  let cursor = sealed;
+  for (;;) {
+    const { rows } = await pool.query<WalkRow & { tx_id: string }>(
+      `SELECT e.tx_id::text AS tx_id, ${EVENT_FIELDS} FROM es_events e
+        WHERE (e.tx_id, e.position) > ($1::text::xid8, $2::bigint)
+        ORDER BY e.tx_id, e.position LIMIT $3`,
+      [cursor.txId, cursor.position, pageSize],
+    );
+    if (rows.length === 0) break;
+    for (const r of rows) {
+      const bad = checkEvent(r);
+      if (bad) return result(bad);
+      intactUpTo = Math.max(intactUpTo, Number(r.position));
+    }
+    const last = rows[rows.length - 1];
+    cursor = { txId: last.tx_id, position: Number(last.position) };
+  }
+
+  // 4. Every stream's recorded head matches its last event (catches a deleted last event).
+  const heads = await pool.query<{ stream_id: string; version: number; head_hash: string }>(
+    'SELECT stream_id, version, head_hash FROM es_streams',
+  );
+  for (const h of heads.rows) {
+    const seen = streams.get(h.stream_id) ?? { version: 0, hash: '' };
+    if (seen.version !== h.version || seen.hash !== h.head_hash) {
+      return result({
+        position: intactUpTo,
+        problem: 'stream_head_mismatch',
+        detail: `${h.stream_id} records version ${h.version} but its events end at v${seen.version}`,
+      });
+    }
+  }
+  if (heads.rows.length !== streams.size) {
+    const withHead = new Set(heads.rows.map((h) => h.stream_id));
+    const missing = [...streams.keys()].find((s) => !withHead.has(s));
+    return result({ position: intactUpTo, problem: 'stream_head_mismatch', detail: `stream ${missing} has events but no head` });
+  }
+  return result();
+}

@@ -1,0 +1,233 @@
+import { EventEmitter } from 'node:events';
+import { Client, Pool, type PoolClient } from 'pg';
+import { contentHash } from '../canonical';
+import { EventIdConflict, InvalidAppend, WrongExpectedVersion } from '../errors';
+import { validateAppend, type EventStore } from '../event-store';
+import type {
+  AppendOptions,
+  AppendResult,
+  BatchHandler,
+  Checkpoint,
+  CommittedBatch,
+  ExpectedVersion,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+} from '../types';
+import { CommitNotifier, EVENTS_CHANNEL } from './notifier';
+import { EVENT_COLUMNS, parseCheckpoint, serializeCheckpoint, toRecorded, type EventRow } from './rows';
+import { runSqlMigrations } from './migrate';
+import { EVENT_STORE_MIGRATIONS } from './schema';
+import { PgSubscription } from './subscription';
+
+export interface PostgresEventStoreOptions {
+  connectionString: string;
+  /** Size of the connection pool (default 10). */
+  poolSize?: number;
+  /** Use an existing pool instead of creating one (it is not closed by `close()`). */
+  pool?: Pool;
+}
+
+interface AppendRow {
+  out_position: string;
+  out_version: number;
+  out_replayed: boolean;
+}
+
+function expectedParam(expected: ExpectedVersion): string {
+  if (expected === 'any' || expected === 'no_stream' || expected === 'exists') return expected;
+  if (Number.isInteger(expected) && expected >= 0) return String(expected);
+  throw new InvalidAppend(`expectedVersion must be a non-negative integer, 'no_stream', 'exists' or 'any'`);
+}
+
+/** The default adapter: PostgreSQL with raw SQL through `pg`. */
+export class PostgresEventStore implements EventStore {
+  readonly pool: Pool;
+  private readonly ownsPool: boolean;
+  private readonly notifier: CommitNotifier;
+  private readonly wake = new EventEmitter();
+  private listener: Client | null = null;
+  private listenerStarting: Promise<void> | null = null;
+  private readonly subscriptions = new Set<PgSubscription>();
+  private closed = false;
+
+  constructor(private readonly options: PostgresEventStoreOptions) {
+    this.ownsPool = !options.pool;
+    this.pool =
+      options.pool ??
+      new Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10, application_name: 'ciclo-event-store' });
+    this.pool.on('error', () => undefined);
+    this.notifier = new CommitNotifier(options.connectionString);
+    this.wake.setMaxListeners(0);
+  }
+
+  /** Creates or upgrades the event store's tables and functions. */
+  async migrate(): Promise<string[]> {
+    return runSqlMigrations(this.pool, EVENT_STORE_MIGRATIONS);
+  }
+
+  async append(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    const tenant = validateAppend(streamId, events);
+    const expected = expectedParam(options?.expectedVersion);
+    const params = [
+      streamId,
+      tenant,
+      expected,
+      events.map((e) => e.eventId.toLowerCase()),
+      events.map((e) => e.type),
+      events.map((e) => JSON.stringify(e.data)),
+      events.map((e) => JSON.stringify(e.metadata)),
+      events.map((e) => contentHash({ ...e, eventId: e.eventId.toLowerCase() })),
+    ];
+    const sql = 'SELECT * FROM es_append($1, $2, $3, $4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[], $8::text[])';
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const { rows } = await this.pool.query<AppendRow>(sql, params);
+        const replayed = rows.length > 0 && rows[0].out_replayed;
+        if (!replayed) this.notifier.poke();
+        return {
+          nextVersion: rows[rows.length - 1].out_version,
+          positions: rows.map((r) => Number(r.out_position)),
+          replayed,
+        };
+      } catch (err) {
+        const e = err as { code?: string; detail?: string; hint?: string; constraint?: string };
+        if (e.code === 'CE001') {
+          throw new WrongExpectedVersion(streamId, options.expectedVersion, Number(e.detail), e.hint === 'exists');
+        }
+        if (e.code === 'CE002') throw new EventIdConflict((e.detail ?? '').split(','));
+        if (e.code === 'CE003') throw new InvalidAppend(`Stream ${streamId} belongs to another tenant`);
+        // The same event id committed concurrently on another stream: look again, once.
+        if (e.code === '23505' && e.constraint === 'es_events_event_id_key' && attempt === 0) continue;
+        if (e.code === '23505' && e.constraint === 'es_events_event_id_key') {
+          throw new EventIdConflict(events.map((x) => x.eventId));
+        }
+        throw err;
+      }
+    }
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM es_events
+        WHERE stream_id = $1 AND version >= $2 AND version <= $3 AND ($4::timestamptz IS NULL OR recorded_at <= $4)
+        ORDER BY version`,
+      [streamId, options.fromVersion ?? 1, options.toVersion ?? 2147483647, options.until ?? null],
+    );
+    return rows.map(toRecorded);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const limit = Math.min(Math.max(options.limit ?? 1000, 1), 100000);
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM es_events
+        WHERE position >= $1 AND ($3::text IS NULL OR tenant = $3)
+        ORDER BY position LIMIT $2`,
+      [options.from ?? 0, limit, options.tenant ?? null],
+    );
+    return rows.map(toRecorded);
+  }
+
+  async readCommitted(after: Checkpoint | null, limit: number, client?: PoolClient): Promise<CommittedBatch> {
+    const cp = parseCheckpoint(after);
+    const { rows } = await (client ?? this.pool).query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM es_events
+        WHERE (tx_id, position) > ($1::text::xid8, $2::bigint)
+          AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY tx_id, position
+        LIMIT $3`,
+      [cp.txId, cp.position, limit],
+    );
+    if (rows.length === 0) return { events: [], checkpoint: after };
+    const last = rows[rows.length - 1];
+    return {
+      events: rows.map(toRecorded),
+      checkpoint: serializeCheckpoint({ txId: last.tx_id, position: Number(last.position) }),
+    };
+  }
+
+  /** True when events after `after` exist that are not yet readable (an earlier transaction is still running). */
+  async hasUnreadable(after: Checkpoint | null): Promise<boolean> {
+    const cp = parseCheckpoint(after);
+    const { rows } = await this.pool.query<{ pending: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM es_events WHERE (tx_id, position) > ($1::text::xid8, $2::bigint)) AS pending`,
+      [cp.txId, cp.position],
+    );
+    return rows[0].pending;
+  }
+
+  async headPosition(): Promise<number> {
+    const { rows } = await this.pool.query<{ p: string | null }>('SELECT max(position) AS p FROM es_events');
+    return Number(rows[0].p ?? 0);
+  }
+
+  async checkpointOf(name: string): Promise<Checkpoint | null> {
+    const { rows } = await this.pool.query<{ tx_id: string; position: string }>(
+      'SELECT tx_id::text AS tx_id, position FROM es_checkpoints WHERE name = $1',
+      [name],
+    );
+    return rows.length ? serializeCheckpoint({ txId: rows[0].tx_id, position: Number(rows[0].position) }) : null;
+  }
+
+  /** Saves a subscription's checkpoint with `client`, inside the caller's transaction. */
+  async saveCheckpoint(client: PoolClient, name: string, checkpoint: Checkpoint): Promise<void> {
+    const cp = parseCheckpoint(checkpoint);
+    await client.query(
+      `INSERT INTO es_checkpoints (name, tx_id, position, updated_at) VALUES ($1, $2::text::xid8, $3, now())
+       ON CONFLICT (name) DO UPDATE SET tx_id = EXCLUDED.tx_id, position = EXCLUDED.position, updated_at = now()`,
+      [name, cp.txId, cp.position],
+    );
+  }
+
+  subscribe<Tx = PoolClient>(name: string, handler: BatchHandler<Tx>, options: SubscribeOptions = {}): Subscription {
+    if (this.closed) throw new Error('Event store is closed');
+    void this.ensureListener();
+    const sub = new PgSubscription(this, name, handler as unknown as BatchHandler<PoolClient>, options, this.wake, () =>
+      this.subscriptions.delete(sub),
+    );
+    this.subscriptions.add(sub);
+    sub.start();
+    return sub;
+  }
+
+  /** One LISTEN connection per store wakes every subscription; reconnects when lost. */
+  private ensureListener(): Promise<void> {
+    if (this.listener || this.closed) return Promise.resolve();
+    if (!this.listenerStarting) {
+      this.listenerStarting = (async () => {
+        const c = new Client({ connectionString: this.options.connectionString, application_name: 'ciclo-listener' });
+        c.on('notification', () => this.wake.emit('wake'));
+        c.on('error', () => {
+          this.listener = null;
+          c.end().catch(() => undefined);
+          if (!this.closed) setTimeout(() => void this.ensureListener(), 1000).unref();
+        });
+        await c.connect();
+        await c.query(`LISTEN ${EVENTS_CHANNEL}`);
+        this.listener = c;
+        this.wake.emit('wake');
+      })()
+        .catch(() => {
+          if (!this.closed) setTimeout(() => void this.ensureListener(), 1000).unref();
+        })
+        .finally(() => {
+          this.listenerStarting = null;
+        });
+    }
+    return this.listenerStarting;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    await this.notifier.close();
+    if (this.listenerStarting) await this.listenerStarting;
+    await this.listener?.end().catch(() => undefined);
+    this.listener = null;
+    if (this.ownsPool) await this.pool.end();
+  }
+}

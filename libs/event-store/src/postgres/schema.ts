@@ -1,0 +1,156 @@
+/**
+ * Schema of the PostgreSQL event store, as ordered migrations. A migration is never edited once
+ * released: changes are new entries.
+ */
+export interface SqlMigration {
+  id: string;
+  sql: string;
+}
+
+export const EVENT_STORE_MIGRATIONS: SqlMigration[] = [
+  {
+    id: '0001_event_store',
+    sql: `
+CREATE TABLE es_streams (
+  stream_id  text PRIMARY KEY,
+  tenant     text NOT NULL,
+  version    integer NOT NULL CHECK (version >= 0),
+  head_hash  text NOT NULL
+);
+
+CREATE TABLE es_events (
+  position        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  -- Id of the writing transaction: subscriptions read in (tx_id, position) order below the
+  -- oldest transaction still running, so a late commit of a lower position is never skipped.
+  tx_id           xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  stream_id       text NOT NULL,
+  version         integer NOT NULL CHECK (version >= 1),
+  tenant          text NOT NULL,
+  event_id        uuid NOT NULL,
+  type            text NOT NULL,
+  data            jsonb NOT NULL,
+  metadata        jsonb NOT NULL,
+  recorded_at     timestamptz NOT NULL,
+  recorded_micros bigint NOT NULL,
+  content_hash    text NOT NULL,
+  prev_hash       text NOT NULL,
+  hash            text NOT NULL,
+  CONSTRAINT es_events_event_id_key UNIQUE (event_id),
+  CONSTRAINT es_events_stream_version_key UNIQUE (stream_id, version)
+);
+CREATE INDEX es_events_commit_order ON es_events (tx_id, position);
+CREATE INDEX es_events_tenant_position ON es_events (tenant, position);
+
+-- Checkpoints of durable subscriptions.
+CREATE TABLE es_checkpoints (
+  name        text PRIMARY KEY,
+  tx_id       xid8 NOT NULL,
+  position    bigint NOT NULL,
+  updated_at  timestamptz NOT NULL DEFAULT now()
+);
+
+-- The global seal chain: every event, in commit order, extends one hash chain over the whole log.
+CREATE TABLE es_seals (
+  seq         bigint PRIMARY KEY,
+  position    bigint NOT NULL UNIQUE,
+  event_hash  text NOT NULL,
+  seal_hash   text NOT NULL,
+  sealed_at   timestamptz NOT NULL DEFAULT now()
+);
+
+-- Stored events and seals are immutable: UPDATE, DELETE and TRUNCATE are refused.
+CREATE FUNCTION es_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  RAISE EXCEPTION 'ciclo: % on % is not allowed: the event log is append-only', TG_OP, TG_TABLE_NAME
+    USING ERRCODE = 'CE010';
+END $fn$;
+CREATE TRIGGER es_events_immutable BEFORE UPDATE OR DELETE ON es_events
+  FOR EACH ROW EXECUTE FUNCTION es_refuse_change();
+CREATE TRIGGER es_events_no_truncate BEFORE TRUNCATE ON es_events
+  FOR EACH STATEMENT EXECUTE FUNCTION es_refuse_change();
+CREATE TRIGGER es_seals_immutable BEFORE UPDATE OR DELETE ON es_seals
+  FOR EACH ROW EXECUTE FUNCTION es_refuse_change();
+CREATE TRIGGER es_seals_no_truncate BEFORE TRUNCATE ON es_seals
+  FOR EACH STATEMENT EXECUTE FUNCTION es_refuse_change();
+
+-- Appends a batch to one stream in one round trip.
+-- p_expected: 'any' | 'no_stream' | 'exists' | a decimal version.
+-- Errors: CE001 wrong expected version (DETAIL: actual version, HINT: exists|missing),
+--         CE002 event id stored with other content (DETAIL: the ids), CE003 tenant mismatch.
+CREATE FUNCTION es_append(
+  p_stream text, p_tenant text, p_expected text,
+  p_ids uuid[], p_types text[], p_data jsonb[], p_metadata jsonb[], p_content_hashes text[]
+) RETURNS TABLE (out_position bigint, out_version integer, out_replayed boolean)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  n integer := array_length(p_ids, 1);
+  v_found integer;
+  v_conflicts text;
+  v_version integer;
+  v_head text;
+  v_tenant text;
+  v_exists boolean;
+  v_now timestamptz := now();
+  v_micros bigint := (extract(epoch FROM now()) * 1000000)::bigint;
+  v_hash text;
+  i integer;
+BEGIN
+  -- Serialize writers of this stream before the transaction takes an id, so a stream's later
+  -- version always belongs to a later transaction id (subscriptions rely on it for per-stream order).
+  PERFORM pg_advisory_xact_lock(hashtextextended(p_stream, 7321));
+
+  SELECT count(*) INTO v_found FROM es_events WHERE event_id = ANY (p_ids);
+  IF v_found > 0 THEN
+    SELECT string_agg(x.id::text, ',') INTO v_conflicts
+      FROM unnest(p_ids, p_content_hashes) AS x(id, h)
+      LEFT JOIN es_events e ON e.event_id = x.id
+     WHERE e.event_id IS NULL OR e.content_hash <> x.h OR e.stream_id <> p_stream;
+    IF v_conflicts IS NOT NULL THEN
+      RAISE EXCEPTION 'event id conflict' USING ERRCODE = 'CE002', DETAIL = v_conflicts;
+    END IF;
+    RETURN QUERY SELECT e.position, e.version, true FROM es_events e
+      WHERE e.event_id = ANY (p_ids) ORDER BY e.version;
+    RETURN;
+  END IF;
+
+  SELECT s.version, s.head_hash, s.tenant INTO v_version, v_head, v_tenant
+    FROM es_streams s WHERE s.stream_id = p_stream;
+  v_exists := FOUND;
+  IF NOT v_exists THEN
+    v_version := 0;
+    v_head := '';
+  ELSIF v_tenant <> p_tenant THEN
+    RAISE EXCEPTION 'tenant mismatch' USING ERRCODE = 'CE003';
+  END IF;
+
+  IF (p_expected = 'no_stream' AND v_exists)
+     OR (p_expected = 'exists' AND NOT v_exists)
+     OR (p_expected NOT IN ('any', 'no_stream', 'exists') AND p_expected::integer <> v_version) THEN
+    RAISE EXCEPTION 'wrong expected version' USING ERRCODE = 'CE001', DETAIL = v_version::text,
+      HINT = CASE WHEN v_exists THEN 'exists' ELSE 'missing' END;
+  END IF;
+
+  FOR i IN 1 .. n LOOP
+    v_version := v_version + 1;
+    v_hash := encode(sha256(convert_to(
+      v_head || '|' || p_stream || '|' || v_version || '|' || p_content_hashes[i] || '|' || v_micros, 'UTF8')), 'hex');
+    INSERT INTO es_events (stream_id, version, tenant, event_id, type, data, metadata,
+                           recorded_at, recorded_micros, content_hash, prev_hash, hash)
+    VALUES (p_stream, v_version, p_tenant, p_ids[i], p_types[i], p_data[i], p_metadata[i],
+            v_now, v_micros, p_content_hashes[i], v_head, v_hash)
+    RETURNING position INTO out_position;
+    out_version := v_version;
+    out_replayed := false;
+    RETURN NEXT;
+    v_head := v_hash;
+  END LOOP;
+
+  IF v_exists THEN
+    UPDATE es_streams SET version = v_version, head_hash = v_head WHERE stream_id = p_stream;
+  ELSE
+    INSERT INTO es_streams (stream_id, tenant, version, head_hash) VALUES (p_stream, p_tenant, v_version, v_head);
+  END IF;
+END $fn$;
+`,
+  },
+];

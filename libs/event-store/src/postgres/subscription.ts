@@ -1,0 +1,147 @@
+import type { EventEmitter } from 'node:events';
+import type { PoolClient } from 'pg';
+import type { BatchHandler, Checkpoint, SubscribeOptions, Subscription } from '../types';
+import type { PostgresEventStore } from './postgres-event-store';
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Catch-up subscription over the committed log. Each batch is applied in one transaction that
+ * also stores the checkpoint, so a crash mid-batch rolls both back and the batch is redelivered.
+ */
+export class PgSubscription implements Subscription {
+  readonly caughtUp: Promise<void>;
+  private resolveCaughtUp!: () => void;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wakeUp: (() => void) | null = null;
+  private lockClient: PoolClient | null = null;
+  private readonly onWake = () => this.wakeUp?.();
+
+  constructor(
+    private readonly store: PostgresEventStore,
+    readonly name: string,
+    private readonly handler: BatchHandler<PoolClient>,
+    private readonly options: SubscribeOptions,
+    private readonly wake: EventEmitter,
+    private readonly onStopped: () => void,
+  ) {
+    this.caughtUp = new Promise((r) => (this.resolveCaughtUp = r));
+  }
+
+  start(): void {
+    this.running = true;
+    this.wake.on('wake', this.onWake);
+    this.loop = this.run();
+  }
+
+  private waitForWake(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        resolve();
+      }
+      this.wakeUp = () => {
+        this.wakeUp = null;
+        done();
+      };
+    });
+  }
+
+  /** Takes the lease; waits as a standby while another process holds it. */
+  private async acquireLease(): Promise<boolean> {
+    if (this.options.exclusive === false) return true;
+    while (this.running) {
+      try {
+        const client = await this.store.pool.connect();
+        const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 991)) AS ok', [
+          `subscription:${this.name}`,
+        ]);
+        if (rows[0].ok) {
+          this.lockClient = client;
+          // A broken lease connection means another process may take over: stop processing.
+          client.on('error', () => {
+            this.lockClient = null;
+          });
+          return true;
+        }
+        client.release();
+      } catch (err) {
+        this.options.onError?.(err);
+      }
+      await this.waitForWakeOrStop(this.options.standbyPollMs ?? 1000);
+    }
+    return false;
+  }
+
+  private async waitForWakeOrStop(ms: number): Promise<void> {
+    const t0 = Date.now();
+    while (this.running && Date.now() - t0 < ms) await sleep(Math.min(100, ms));
+  }
+
+  private async run(): Promise<void> {
+    const batchSize = this.options.batchSize ?? 500;
+    const pollMs = this.options.pollIntervalMs ?? 1000;
+    if (!(await this.acquireLease())) return;
+    this.options.onActive?.();
+    let checkpoint: Checkpoint | null = null;
+    let loaded = false;
+    while (this.running) {
+      if (this.options.exclusive !== false && !this.lockClient) {
+        // Lost the lease: go back to standby.
+        loaded = false;
+        if (!(await this.acquireLease())) break;
+        this.options.onActive?.();
+      }
+      try {
+        if (!loaded) {
+          checkpoint = await this.store.checkpointOf(this.name);
+          loaded = true;
+        }
+        const batch = await this.store.readCommitted(checkpoint, batchSize);
+        if (batch.events.length > 0) {
+          const client = await this.store.pool.connect();
+          try {
+            await client.query('BEGIN');
+            await this.handler(batch.events, client);
+            await this.store.saveCheckpoint(client, this.name, batch.checkpoint as string);
+            await client.query('COMMIT');
+          } catch (err) {
+            await client.query('ROLLBACK').catch(() => undefined);
+            throw err;
+          } finally {
+            client.release();
+          }
+          checkpoint = batch.checkpoint;
+          this.options.onBatch?.({ count: batch.events.length, checkpoint });
+          continue;
+        }
+        if (await this.store.hasUnreadable(checkpoint)) {
+          // Committed events wait behind a transaction still running: look again shortly.
+          await sleep(5);
+          continue;
+        }
+        this.resolveCaughtUp();
+        await this.waitForWake(pollMs);
+      } catch (err) {
+        loaded = false;
+        this.options.onError?.(err);
+        if (this.running) await this.waitForWakeOrStop(this.options.retryDelayMs ?? 1000);
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake.off('wake', this.onWake);
+    this.wakeUp?.();
+    await this.loop;
+    if (this.lockClient) {
+      await this.lockClient.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
+      this.lockClient.release();
+      this.lockClient = null;
+    }
+    this.onStopped();
+  }
+}

@@ -1,0 +1,118 @@
+/** JSON value as stored in an event's data or metadata. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+/**
+ * Metadata carried by every event. `tenant` must match the stream's tenant prefix.
+ * Extra keys (e.g. `definitionVersion`, `reason`) are allowed and stored as given.
+ */
+export interface EventMetadata {
+  tenant: string;
+  actorId: string;
+  actorRole: string;
+  /** ISO-8601 instant at which the fact happened (the decider's clock). */
+  occurredAt: string;
+  correlationId: string;
+  causationId: string | null;
+  schemaVersion: number;
+  [extra: string]: Json | undefined;
+}
+
+/** An event to append. `eventId` is a UUID chosen by the caller: it makes the append idempotent. */
+export interface NewEvent {
+  eventId: string;
+  type: string;
+  data: JsonObject;
+  metadata: EventMetadata;
+}
+
+/** An event as stored. `version` is 1-based within its stream; `position` is the global log position. */
+export interface RecordedEvent extends NewEvent {
+  streamId: string;
+  version: number;
+  position: number;
+  recordedAt: Date;
+  /** Hash chaining this event to the previous event of its stream (hex SHA-256). */
+  hash: string;
+}
+
+/**
+ * Expected version for an append: a number (the stream's current version; 0 = empty stream),
+ * `'no_stream'` (the stream must not exist), `'exists'` (it must exist) or `'any'`.
+ */
+export type ExpectedVersion = number | 'no_stream' | 'exists' | 'any';
+
+export interface AppendOptions {
+  expectedVersion: ExpectedVersion;
+}
+
+export interface AppendResult {
+  /** The stream's version after the append. */
+  nextVersion: number;
+  /** Global positions of the appended events, in order. */
+  positions: number[];
+  /** True when every event id was already stored with the same content: nothing was written. */
+  replayed: boolean;
+}
+
+export interface ReadStreamOptions {
+  /** First version to return (inclusive, 1-based). */
+  fromVersion?: number;
+  /** Last version to return (inclusive). */
+  toVersion?: number;
+  /** Only events recorded at or before this instant (state as of a date). */
+  until?: Date;
+}
+
+export interface ReadAllOptions {
+  /** First global position to return (inclusive). Default 0. */
+  from?: number;
+  /** Maximum number of events. Default 1000. */
+  limit?: number;
+  /** Only events of this tenant. */
+  tenant?: string;
+}
+
+/**
+ * Opaque, totally ordered resume point in the committed log, as stored by a subscription.
+ * Use `serializeCheckpoint`/`parseCheckpoint` of the adapter that produced it.
+ */
+export type Checkpoint = string;
+
+export interface CommittedBatch {
+  events: RecordedEvent[];
+  /** Checkpoint after the last event of the batch (unchanged when the batch is empty). */
+  checkpoint: Checkpoint | null;
+}
+
+/** Handler for a durable subscription; the batch is in commit order, each stream in version order. */
+export type BatchHandler<Tx = unknown> = (events: RecordedEvent[], tx: Tx) => Promise<void>;
+
+export interface SubscribeOptions {
+  /** Events per batch (default 500). */
+  batchSize?: number;
+  /** Polling interval when no notification arrives (default 1000 ms). */
+  pollIntervalMs?: number;
+  /** Called after each batch is committed (tests, metrics). */
+  onBatch?: (info: { count: number; checkpoint: Checkpoint | null }) => void;
+  /** Called when a batch fails; the subscription retries after `retryDelayMs` (default 1000). */
+  onError?: (err: unknown) => void;
+  retryDelayMs?: number;
+  /**
+   * Only one process at a time runs a subscription of this name (a lease held as a PostgreSQL
+   * session advisory lock). Others wait as standbys and take over within `standbyPollMs`
+   * (default 1000 ms) of the active process dying. Default true.
+   */
+  exclusive?: boolean;
+  standbyPollMs?: number;
+  /** Called when this process becomes the active runner of the subscription. */
+  onActive?: () => void;
+}
+
+export interface Subscription {
+  readonly name: string;
+  /** Resolves once the subscription has caught up with the log as it was when subscribed. */
+  readonly caughtUp: Promise<void>;
+  /** Stops after the batch in flight; resolves when stopped. */
+  stop(): Promise<void>;
+}

@@ -3,7 +3,7 @@ export * from './errors';
 export { type EventStore, tenantOfStream, validateAppend } from './event-store';
 export { canonicalJson, contentHash, sha256Hex } from './canonical';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store';
-export { runSqlMigrations } from './postgres/migrate';
+export { runSqlMigrations, ensureDatabase } from './postgres/migrate';
 export { EVENT_STORE_MIGRATIONS, type SqlMigration } from './postgres/schema';
 export { parseCheckpoint, serializeCheckpoint, type PgCheckpoint } from './postgres/rows';
 export { startSealer, verifyChain, SEAL_SUBSCRIPTION, type ChainVerification, type ChainProblem } from './postgres/chain';

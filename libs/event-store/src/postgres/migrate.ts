@@ -33,3 +33,25 @@ export async function runSqlMigrations(pool: Pool, migrations: SqlMigration[], t
   }
   return applied;
 }
+
+/** Creates the database named in `connectionString` when it does not exist; returns true if created. */
+export async function ensureDatabase(connectionString: string): Promise<boolean> {
+  const { Client } = await import('pg');
+  const url = new URL(connectionString);
+  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (!/^[A-Za-z0-9_-]{1,63}$/.test(name)) throw new Error(`Unsupported database name "${name}"`);
+  url.pathname = '/postgres';
+  const admin = new Client({ connectionString: url.toString() });
+  await admin.connect();
+  try {
+    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (rowCount) return false;
+    await admin.query(`CREATE DATABASE "${name}"`);
+    return true;
+  } catch (err) {
+    if ((err as { code?: string }).code === '42P04') return false;
+    throw err;
+  } finally {
+    await admin.end();
+  }
+}

@@ -1,0 +1,29 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import type { Settings } from '@ciclo/config';
+import { ApiModule } from './app.module';
+
+/** Builds the HTTP application (not yet listening): used by `main.ts` and by the end-to-end tests. */
+export async function createApiApp(settings: Settings): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(settings), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.useBodyParser('json', { limit: settings.BODY_LIMIT });
+  app.disable('x-powered-by');
+  app.enableShutdownHooks();
+  const doc = new DocumentBuilder()
+    .setTitle('Ciclo API')
+    .setDescription(
+      'Event-sourced workflow engine for the statutory planning and reporting cycles of Italian public bodies (PIAO, Relazione sulla performance, PTPCT, budget documents...). Every change is an event; this API opens cycles, runs their transitions and reads their state.',
+    )
+    .setVersion('0.1.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Token from `ciclo dev-token` (development) or the configured OpenID Connect issuer.' })
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs/openapi.json' });
+  return app;
+}

@@ -1,0 +1,86 @@
+import 'reflect-metadata';
+import { Command, InvalidArgumentError } from 'commander';
+import { devAuthSecret, loadSettings, SettingsError } from '@ciclo/config';
+import { ensureDatabase, PostgresEventStore, verifyChain } from '@ciclo/event-store';
+import { isRole, ROLES, signDevToken, type Role } from '@ciclo/identity';
+
+const out = (s: string) => process.stdout.write(`${s}\n`);
+const err = (s: string) => process.stderr.write(`${s}\n`);
+
+function roleList(value: string, previous: Role[] = []): Role[] {
+  const roles = value.split(',').map((r) => r.trim());
+  for (const r of roles) if (!isRole(r)) throw new InvalidArgumentError(`unknown role "${r}" (known: ${ROLES.join(', ')})`);
+  return [...previous, ...(roles as Role[])];
+}
+
+async function withStore<T>(fn: (store: PostgresEventStore) => Promise<T>): Promise<T> {
+  const settings = loadSettings();
+  const store = new PostgresEventStore({ connectionString: settings.DATABASE_URL, poolSize: 4 });
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+export function buildCli(): Command {
+  const program = new Command('ciclo')
+    .description('Ciclo: statutory planning and reporting cycles, event-sourced')
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command('migrate')
+    .description('Create the database when missing and apply pending migrations')
+    .action(async () => {
+      const settings = loadSettings();
+      if (await ensureDatabase(settings.DATABASE_URL)) out(`Created database ${new URL(settings.DATABASE_URL).pathname.slice(1)}`);
+      const applied = await withStore((s) => s.migrate());
+      out(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema up to date');
+    });
+
+  program
+    .command('dev-token')
+    .description('Sign a development token (only accepted by an API started with DEV_AUTH_ENABLED=true)')
+    .requiredOption('--user <id>', 'user id, e.g. u-sg')
+    .requiredOption('--role <roles>', `role(s), comma separated: ${ROLES.join(', ')}`, roleList)
+    .requiredOption('--tenant <id>', 'tenant id, e.g. cciaa-po')
+    .option('--name <name>', 'display name')
+    .option('--ttl <seconds>', 'validity in seconds', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
+      return n;
+    }, 8 * 3600)
+    .action(async (o: { user: string; role: Role[]; tenant: string; name?: string; ttl: number }) => {
+      const settings = loadSettings();
+      const token = await signDevToken({ userId: o.user, roles: o.role, tenant: o.tenant, name: o.name }, devAuthSecret(settings), o.ttl);
+      out(token);
+    });
+
+  const audit = program.command('audit').description('The audit trail');
+  audit
+    .command('verify')
+    .description('Walk the hash chain of the whole event log; exit 1 when it is not intact')
+    .option('--json', 'print the result as JSON')
+    .action(async (o: { json?: boolean }) => {
+      const r = await withStore((s) => verifyChain(s));
+      if (o.json) out(JSON.stringify(r));
+      else if (r.intact) out(`Audit chain intact up to position ${r.intactUpTo} (${r.checkedEvents} events checked, ${r.sealedEvents} sealed; head seal ${r.headSeal?.hash ?? 'none'})`);
+      else out(`Audit chain BROKEN at position ${r.firstBad?.position}: ${r.firstBad?.problem} — ${r.firstBad?.detail} (intact up to ${r.intactUpTo})`);
+      if (!r.intact) process.exitCode = 1;
+    });
+
+  return program;
+}
+
+if (require.main === module || process.argv[1] === "ciclo") {
+  buildCli()
+    .parseAsync(process.argv)
+    .catch((e: unknown) => {
+      const code = (e as { code?: string; exitCode?: number }).code;
+      if (code === 'commander.helpDisplayed' || code === 'commander.version') process.exit(0);
+      if (typeof code === 'string' && code.startsWith('commander.')) process.exit((e as { exitCode: number }).exitCode || 2);
+      err(e instanceof SettingsError ? e.message : `ciclo: ${(e as Error).message}`);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,20 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { loadSettings, SettingsError } from '@ciclo/config';
+import { WorkerModule } from './worker.module';
+
+/** Background processing: audit seals (and, as they land, projections and deadline reminders). */
+async function main(): Promise<void> {
+  const settings = loadSettings();
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(settings), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  await app.init();
+  app.get(Logger).log('Ciclo worker started');
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof SettingsError ? err.message : (err as Error).stack}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,1 @@
+export { loadSettings, settingsSchema, SettingsError, devAuthSecret, publicUrl, type Settings } from './settings';

@@ -1,0 +1,79 @@
+import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
+import { LoggerModule } from 'nestjs-pino';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { loadSettings, type Settings } from '@ciclo/config';
+import { PostgresEventStore, type EventStore } from '@ciclo/event-store';
+import { EVENT_STORE, REDIS, SETTINGS } from './tokens';
+import { HealthService } from './health.service';
+
+export function createEventStore(settings: Settings): EventStore {
+  if (settings.EVENT_STORE === 'kurrentdb') {
+    throw new Error('EVENT_STORE=kurrentdb: the KurrentDB adapter is not wired into the apps yet');
+  }
+  return new PostgresEventStore({ connectionString: settings.DATABASE_URL, poolSize: settings.DATABASE_POOL_SIZE });
+}
+
+export function createRedis(settings: Settings, name: string): Redis {
+  return new Redis(settings.REDIS_URL, { connectionName: `ciclo-${name}`, maxRetriesPerRequest: null, lazyConnect: false });
+}
+
+/** Correlation id: taken from `X-Correlation-Id` when well formed, otherwise a new UUID. */
+export function correlationIdOf(req: IncomingMessage): string {
+  const h = req.headers['x-correlation-id'];
+  const v = Array.isArray(h) ? h[0] : h;
+  return v && /^[A-Za-z0-9._:-]{8,100}$/.test(v) ? v : randomUUID();
+}
+
+class PlatformLifecycle implements OnApplicationShutdown {
+  private readonly log = new Logger('Platform');
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+  async onApplicationShutdown(signal?: string): Promise<void> {
+    this.log.log(`Closing connections${signal ? ` after ${signal}` : ''}`);
+    await this.store.close();
+    this.redis.disconnect();
+  }
+}
+
+/**
+ * Settings, structured JSON logs, the event store and Redis, for any Ciclo app.
+ * `settings` defaults to the validated environment.
+ */
+@Global()
+@Module({})
+export class PlatformModule {
+  static forRoot(options: { app: string; settings?: Settings }): DynamicModule {
+    const settings = options.settings ?? loadSettings();
+    return {
+      module: PlatformModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: settings.LOG_LEVEL,
+            base: { app: options.app },
+            genReqId: (req: IncomingMessage, res: ServerResponse) => {
+              const id = correlationIdOf(req);
+              res.setHeader('X-Correlation-Id', id);
+              return id;
+            },
+            customAttributeKeys: { reqId: 'correlationId' },
+            redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],
+            autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' },
+          },
+        }),
+      ],
+      providers: [
+        { provide: SETTINGS, useValue: settings },
+        { provide: EVENT_STORE, useFactory: () => createEventStore(settings) },
+        { provide: REDIS, useFactory: () => createRedis(settings, options.app) },
+        HealthService,
+        PlatformLifecycle,
+      ],
+      exports: [SETTINGS, EVENT_STORE, REDIS, HealthService],
+    };
+  }
+}

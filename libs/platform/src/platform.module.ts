@@ -4,13 +4,13 @@ import Redis from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { loadSettings, type Settings } from '@ciclo/config';
-import { PostgresEventStore, type EventStore } from '@ciclo/event-store';
+import { KurrentDbEventStore, PostgresEventStore, type EventStore } from '@ciclo/event-store';
 import { EVENT_STORE, REDIS, SETTINGS } from './tokens';
 import { HealthService } from './health.service';
 
 export function createEventStore(settings: Settings): EventStore {
   if (settings.EVENT_STORE === 'kurrentdb') {
-    throw new Error('EVENT_STORE=kurrentdb: the KurrentDB adapter is not wired into the apps yet');
+    return new KurrentDbEventStore({ connectionString: settings.KURRENTDB_URL as string });
   }
   return new PostgresEventStore({ connectionString: settings.DATABASE_URL, poolSize: settings.DATABASE_POOL_SIZE });
 }

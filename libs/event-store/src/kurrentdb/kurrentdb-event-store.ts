@@ -118,14 +118,27 @@ export class KurrentDbEventStore implements EventStore {
       // Only with `throwOnAppendFailure=false` in the connection string; the client's revision is then
       // unreliable (batch appends report a boolean), so ask the stream itself.
       const actual = await this.currentVersion(streamId);
-      return this.afterConflict(streamId, expected, batch, new WrongExpectedVersion(streamId, expected, actual.version, actual.exists));
+      return this.afterConflict(
+        streamId,
+        expected,
+        batch,
+        new WrongExpectedVersion(streamId, expected, actual.version, actual.exists),
+      );
     }
 
     const last = result.nextExpectedRevision;
-    const first = last - BigInt(batch.length) + 1n;
-    const stored = await this.readStreamMapped(streamId, first, batch.length);
-    if (stored.length === batch.length && stored.every((m, i) => m.appendId === appendId && m.event.eventId === batch[i].eventId)) {
-      return { nextVersion: Number(last) + 1, positions: stored.map((m) => m.event.position), replayed: false };
+    const first = last >= BigInt(batch.length) - 1n ? last - BigInt(batch.length) + 1n : 0n;
+    // Read from the leader: a follower may not have the write yet.
+    const stored = await this.readStreamMapped(streamId, first, batch.length, true);
+    if (
+      stored.length === batch.length &&
+      stored.every((m, i) => m.appendId === appendId && m.event.eventId === batch[i].eventId)
+    ) {
+      return {
+        nextVersion: Number(last) + 1,
+        positions: stored.map((m) => m.event.position),
+        replayed: false,
+      };
     }
     // The server took the append as a repeat of events already stored: compare their content.
     const verdict = classifyStored(batch, new Map(stored.map((m) => [m.event.eventId, m.event])));
@@ -153,7 +166,11 @@ export class KurrentDbEventStore implements EventStore {
     const wanted = new Set(batch.map((b) => b.eventId));
     const found = new Map<string, RecordedEvent>();
     try {
-      for await (const r of this.client.readStream(streamId, { fromRevision, direction: FORWARDS })) {
+      for await (const r of this.client.readStream(streamId, {
+        fromRevision,
+        direction: FORWARDS,
+        requiresLeader: true,
+      })) {
         const m = toMappedEvent(r);
         if (m && wanted.has(m.event.eventId)) found.set(m.event.eventId, m.event);
         if (found.size === wanted.size) break;
@@ -166,14 +183,20 @@ export class KurrentDbEventStore implements EventStore {
 
   private settle(verdict: ReturnType<typeof classifyStored>, ifAbsent?: () => never): AppendResult {
     if (verdict.kind === 'conflict') throw new EventIdConflict(verdict.eventIds);
-    if (verdict.kind === 'replayed') return { nextVersion: verdict.nextVersion, positions: verdict.positions, replayed: true };
+    if (verdict.kind === 'replayed')
+      return { nextVersion: verdict.nextVersion, positions: verdict.positions, replayed: true };
     if (ifAbsent) ifAbsent();
     throw new Error('Unexpected idempotency verdict');
   }
 
   private async currentVersion(streamId: string): Promise<{ version: number; exists: boolean }> {
     try {
-      for await (const r of this.client.readStream(streamId, { fromRevision: END, direction: BACKWARDS, maxCount: 1 })) {
+      for await (const r of this.client.readStream(streamId, {
+        fromRevision: END,
+        direction: BACKWARDS,
+        maxCount: 1,
+        requiresLeader: true,
+      })) {
         return versionOfState(r.event?.revision);
       }
     } catch (err) {
@@ -182,10 +205,20 @@ export class KurrentDbEventStore implements EventStore {
     return { version: 0, exists: false };
   }
 
-  private async readStreamMapped(streamId: string, fromRevision: bigint, maxCount?: number): Promise<MappedEvent[]> {
+  private async readStreamMapped(
+    streamId: string,
+    fromRevision: bigint,
+    maxCount?: number,
+    requiresLeader = false,
+  ): Promise<MappedEvent[]> {
     const out: MappedEvent[] = [];
     try {
-      for await (const r of this.client.readStream(streamId, { fromRevision, direction: FORWARDS, maxCount })) {
+      for await (const r of this.client.readStream(streamId, {
+        fromRevision,
+        direction: FORWARDS,
+        maxCount,
+        requiresLeader,
+      })) {
         const m = toMappedEvent(r);
         if (m) out.push(m);
       }
@@ -197,9 +230,16 @@ export class KurrentDbEventStore implements EventStore {
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const from = Math.max(1, Math.floor(options.fromVersion ?? 1));
-    const to = options.toVersion === undefined ? undefined : Math.floor(options.toVersion);
+    const to =
+      options.toVersion === undefined || !Number.isFinite(options.toVersion)
+        ? undefined
+        : Math.floor(options.toVersion);
     if (to !== undefined && to < from) return [];
-    const mapped = await this.readStreamMapped(streamId, BigInt(from - 1), to === undefined ? undefined : to - from + 1);
+    const mapped = await this.readStreamMapped(
+      streamId,
+      BigInt(from - 1),
+      to === undefined ? undefined : to - from + 1,
+    );
     const until = options.until?.getTime();
     // KurrentDB has no server-side time filter: `until` applies to the server's `created` stamp here.
     return mapped.map((m) => m.event).filter((e) => until === undefined || e.recordedAt.getTime() <= until);
@@ -216,7 +256,8 @@ export class KurrentDbEventStore implements EventStore {
     const from = Math.max(0, Math.floor(options.from ?? 0));
     const tenant = options.tenant;
     const filter = tenant ? streamNameFilter({ prefixes: [`${tenant}/`] }) : cicloFilter();
-    const accept = (m: MappedEvent) => m.event.position >= from && (!tenant || m.event.metadata.tenant === tenant);
+    const accept = (m: MappedEvent) =>
+      m.event.position >= from && (!tenant || m.event.metadata.tenant === tenant);
     const starts: ReadPosition[] =
       from === 0 ? [START] : [BigInt(from - 1), BigInt(from)].map((p) => ({ commit: p, prepare: p }));
     for (const start of starts) {
@@ -284,7 +325,12 @@ export class KurrentDbEventStore implements EventStore {
   async readCommitted(after: Checkpoint | null, limit: number): Promise<CommittedBatch> {
     const cp = parseKurrentCheckpoint(after);
     const n = Math.max(1, Math.floor(limit));
-    const mapped = await this.collectForward(cp ?? START, cicloFilter(), n, (m) => !cp || comparePositions(m.logPosition, cp) > 0);
+    const mapped = await this.collectForward(
+      cp ?? START,
+      cicloFilter(),
+      n,
+      (m) => !cp || comparePositions(m.logPosition, cp) > 0,
+    );
     if (mapped.length === 0) return { events: [], checkpoint: after };
     return {
       events: mapped.map((m) => m.event),
@@ -294,7 +340,12 @@ export class KurrentDbEventStore implements EventStore {
 
   /** Commit position of the last event of ours (system and foreign events are not counted); 0 when none. */
   async headPosition(): Promise<number> {
-    for await (const r of this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1, filter: cicloFilter() })) {
+    for await (const r of this.client.readAll({
+      fromPosition: END,
+      direction: BACKWARDS,
+      maxCount: 1,
+      filter: cicloFilter(),
+    })) {
       const m = toMappedEvent(r);
       if (m) return m.event.position;
     }
@@ -306,10 +357,18 @@ export class KurrentDbEventStore implements EventStore {
    * argument is `undefined`: the checkpoint is stored in KurrentDB after the batch, so delivery is
    * at-least-once and handlers must be idempotent. `exclusive` is not enforced (no lease).
    */
-  subscribe<Tx = unknown>(name: string, handler: BatchHandler<Tx>, options: SubscribeOptions = {}): Subscription {
+  subscribe<Tx = unknown>(
+    name: string,
+    handler: BatchHandler<Tx>,
+    options: SubscribeOptions = {},
+  ): Subscription {
     if (this.closed) throw new Error('Event store is closed');
-    const sub = new KurrentSubscription(this, name, handler as unknown as BatchHandler<undefined>, options, () =>
-      this.subscriptions.delete(sub),
+    const sub = new KurrentSubscription(
+      this,
+      name,
+      handler as unknown as BatchHandler<undefined>,
+      options,
+      () => this.subscriptions.delete(sub),
     );
     this.subscriptions.add(sub);
     sub.start();
@@ -318,7 +377,11 @@ export class KurrentDbEventStore implements EventStore {
 
   async checkpointOf(name: string): Promise<Checkpoint | null> {
     try {
-      for await (const r of this.client.readStream(checkpointStream(name), { fromRevision: END, direction: BACKWARDS, maxCount: 1 })) {
+      for await (const r of this.client.readStream(checkpointStream(name), {
+        fromRevision: END,
+        direction: BACKWARDS,
+        maxCount: 1,
+      })) {
         const data = r.event?.data as { checkpoint?: unknown } | undefined;
         if (typeof data?.checkpoint === 'string') return data.checkpoint;
       }

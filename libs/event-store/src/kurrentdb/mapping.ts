@@ -60,7 +60,10 @@ export function fromStreamState(state: AppendStreamState): ExpectedVersion {
 }
 
 /** A stream's current state as KurrentDB reports it → our version and whether the stream exists. */
-export function versionOfState(current: CurrentStreamState | undefined): { version: number; exists: boolean } {
+export function versionOfState(current: CurrentStreamState | undefined): {
+  version: number;
+  exists: boolean;
+} {
   if (typeof current !== 'bigint' || current < 0n) return { version: 0, exists: false };
   return { version: Number(current) + 1, exists: true };
 }
@@ -202,7 +205,8 @@ export interface MappedEvent {
 
 const OUR_STREAM = new RegExp(`${CICLO_STREAM_REGEX}[A-Za-z0-9]`);
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * KurrentDB resolved event → our `RecordedEvent`, or null when the event is not one of ours (link,
@@ -213,7 +217,8 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v ===
 export function toMappedEvent(resolved: ResolvedEventLike): MappedEvent | null {
   const e = resolved.event;
   if (!e || !e.isJson || e.type.startsWith('$') || !OUR_STREAM.test(e.streamId)) return null;
-  if (!isPlainObject(e.data) || !isPlainObject(e.metadata) || typeof e.metadata.tenant !== 'string') return null;
+  if (!isPlainObject(e.data) || !isPlainObject(e.metadata) || typeof e.metadata.tenant !== 'string')
+    return null;
   const { [CONTENT_HASH_KEY]: storedHash, [APPEND_ID_KEY]: appendId, ...metadata } = e.metadata;
   const logPosition = logPositionOf(resolved);
   if (!logPosition) {
@@ -228,7 +233,10 @@ export function toMappedEvent(resolved: ResolvedEventLike): MappedEvent | null {
     version: Number(e.revision) + 1,
     position: positionNumber(logPosition),
     recordedAt: e.created,
-    hash: typeof storedHash === 'string' ? storedHash : contentHash({ eventId: e.id.toLowerCase(), type: e.type, data: e.data, metadata }),
+    hash:
+      typeof storedHash === 'string'
+        ? storedHash
+        : contentHash({ eventId: e.id.toLowerCase(), type: e.type, data: e.data, metadata }),
   };
   return { event, logPosition, appendId: typeof appendId === 'string' ? appendId : null };
 }
@@ -262,6 +270,12 @@ export function classifyStored(
   if (!batch.some((b) => found.has(b.eventId))) return { kind: 'absent' };
   const conflicts = batch.filter((b) => found.get(b.eventId)?.hash !== b.contentHash).map((b) => b.eventId);
   if (conflicts.length > 0) return { kind: 'conflict', eventIds: conflicts };
-  const stored = batch.map((b) => found.get(b.eventId) as RecordedEvent).sort((a, b) => a.version - b.version);
-  return { kind: 'replayed', nextVersion: stored[stored.length - 1].version, positions: stored.map((e) => e.position) };
+  const stored = batch
+    .map((b) => found.get(b.eventId) as RecordedEvent)
+    .sort((a, b) => a.version - b.version);
+  return {
+    kind: 'replayed',
+    nextVersion: stored[stored.length - 1].version,
+    positions: stored.map((e) => e.position),
+  };
 }

@@ -27,7 +27,7 @@ if (url) {
   eventStoreContract('KurrentDB', async () => {
     const store = new KurrentDbEventStore({ connectionString: url });
     return { store, close: () => store.close() };
-  });
+  }, { detectsIdReuseAcrossStreams: false });
 } else {
   const flag = globalThis as { __cicloKurrentSkipLogged?: boolean };
   if (!flag.__cicloKurrentSkipLogged) {

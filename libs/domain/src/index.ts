@@ -1,2 +1,4 @@
 // Public surface of the pure domain core. Nothing here performs I/O or imports another lib.
-export {};
+export * from './definitions';
+export * from './calendar';
+export * from './cycle';

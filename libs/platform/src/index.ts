@@ -1,3 +1,3 @@
 export { PlatformModule, createEventStore, createRedis, correlationIdOf } from './platform.module';
 export { HealthService, type HealthReport, type ComponentStatus, type HealthContributor } from './health.service';
-export { SETTINGS, EVENT_STORE, REDIS } from './tokens';
+export { SETTINGS, EVENT_STORE, REDIS, PG_POOL } from './tokens';

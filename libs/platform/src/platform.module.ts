@@ -5,7 +5,8 @@ import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { loadSettings, type Settings } from '@ciclo/config';
 import { KurrentDbEventStore, PostgresEventStore, type EventStore } from '@ciclo/event-store';
-import { EVENT_STORE, REDIS, SETTINGS } from './tokens';
+import { EVENT_STORE, PG_POOL, REDIS, SETTINGS } from './tokens';
+import { Pool } from 'pg';
 import { HealthService } from './health.service';
 
 export function createEventStore(settings: Settings): EventStore {
@@ -31,10 +32,13 @@ class PlatformLifecycle implements OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(REDIS) private readonly redis: Redis,
+    @Inject(PG_POOL) private readonly pool: Pool,
   ) {}
   async onApplicationShutdown(signal?: string): Promise<void> {
     this.log.log(`Closing connections${signal ? ` after ${signal}` : ''}`);
+    const ownPool = !(this.store instanceof PostgresEventStore && this.store.pool === this.pool);
     await this.store.close();
+    if (ownPool) await this.pool.end();
     this.redis.disconnect();
   }
 }
@@ -55,8 +59,8 @@ export class PlatformModule {
           pinoHttp: {
             level: settings.LOG_LEVEL,
             base: { app: options.app },
-            genReqId: (req: IncomingMessage, res: ServerResponse) => {
-              const id = correlationIdOf(req);
+            genReqId: (req: IncomingMessage & { id?: string }, res: ServerResponse) => {
+              const id = req.id ?? correlationIdOf(req);
               res.setHeader('X-Correlation-Id', id);
               return id;
             },
@@ -70,10 +74,18 @@ export class PlatformModule {
         { provide: SETTINGS, useValue: settings },
         { provide: EVENT_STORE, useFactory: () => createEventStore(settings) },
         { provide: REDIS, useFactory: () => createRedis(settings, options.app) },
+        {
+          provide: PG_POOL,
+          useFactory: (store: EventStore) =>
+            store instanceof PostgresEventStore
+              ? store.pool
+              : new Pool({ connectionString: settings.DATABASE_URL, max: settings.DATABASE_POOL_SIZE, application_name: `ciclo-${options.app}` }),
+          inject: [EVENT_STORE],
+        },
         HealthService,
         PlatformLifecycle,
       ],
-      exports: [SETTINGS, EVENT_STORE, REDIS, HealthService],
+      exports: [SETTINGS, EVENT_STORE, REDIS, PG_POOL, HealthService],
     };
   }
 }

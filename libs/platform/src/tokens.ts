@@ -2,3 +2,5 @@
 export const SETTINGS = Symbol('SETTINGS');
 export const EVENT_STORE = Symbol('EVENT_STORE');
 export const REDIS = Symbol('REDIS');
+/** PostgreSQL pool for read models and documents (the event store's own pool with the PostgreSQL adapter). */
+export const PG_POOL = Symbol('PG_POOL');

@@ -1,0 +1,227 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res, Inject } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { createHash, randomUUID } from 'node:crypto';
+import type { CycleCommand, Role } from '@ciclo/domain';
+import type { Actor } from '@ciclo/identity';
+import { DocumentStore, eventIdsFor, ExecuteCycleCommand, GetCycleQuery, ListCyclesQuery, type CommandResult, type CycleView } from '@ciclo/workflow';
+import { DomainRefusal } from '@ciclo/domain';
+import { ActingRole, CurrentActor } from './auth.guard';
+import { RequestValidationError } from './http-errors';
+import { parseInput } from './validation';
+import {
+  cancelBody,
+  commandParam,
+  commentBody,
+  getCycleQuery,
+  idempotencyKey,
+  listCyclesQuery,
+  migrateBody,
+  openCycleBody,
+  toOpenApi,
+  transitionBody,
+  uuidParam,
+} from './schemas';
+
+const ERRORS = [
+  ApiResponse({ status: 400, description: 'Malformed input: `fields` names each offending field; nothing written' }),
+  ApiResponse({ status: 401, description: 'Missing or invalid bearer token' }),
+  ApiResponse({ status: 403, description: 'Role not allowed (`ROLE_NOT_ALLOWED`) or not held (`ROLE_NOT_HELD`)' }),
+  ApiResponse({ status: 404, description: 'No such cycle in your tenant (`CYCLE_NOT_FOUND`)' }),
+  ApiResponse({ status: 409, description: 'Stage conflict (`UNKNOWN_TRANSITION`, `CYCLE_CLOSED`) or concurrent change (`CONCURRENT_MODIFICATION`)' }),
+  ApiResponse({ status: 422, description: 'Another domain rule refused the command (separation of duties, deliberation dates and numbers...)' }),
+];
+const applyAll = (decorators: MethodDecorator[]): MethodDecorator => (t, k, d) => {
+  for (const dec of decorators) dec(t, k, d);
+};
+
+const IDEMPOTENCY_HEADER = ApiHeader({
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'Repeat a request with the same key to get the original result instead of a second write',
+});
+const ACTING_ROLE_HEADER = ApiHeader({
+  name: 'X-Acting-Role',
+  required: false,
+  description: 'Role to act in, when the caller holds several (e.g. Segretario Generale who is also RPCT)',
+});
+
+@ApiTags('cycles')
+@ApiBearerAuth()
+@Controller('cycles')
+export class CyclesController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+    @Inject(DocumentStore) private readonly documents: DocumentStore,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Open a cycle', description: 'Opens a cycle of a type with the latest definition version; the cycle keeps that version.' })
+  @ApiBody({ schema: toOpenApi(openCycleBody) })
+  @ApiResponse({ status: 201, description: 'Opened: the new cycle id, its stream version and global position' })
+  @IDEMPOTENCY_HEADER
+  @ACTING_ROLE_HEADER
+  @applyAll(ERRORS)
+  async open(
+    @CurrentActor() actor: Actor,
+    @ActingRole() role: Role | undefined,
+    @Body() body: unknown,
+    @Headers('idempotency-key') key: string | undefined,
+    @Req() req: Request & { id?: string },
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<CommandResult> {
+    const input = parseInput(openCycleBody, body, 'body');
+    const k = parseInput(idempotencyKey, key, 'header.Idempotency-Key');
+    const cycleId = k ? eventIdsFor(1, { tenant: actor.tenant, key: k, scope: 'open-cycle' })[0] : randomUUID();
+    const result = await this.commands.execute<ExecuteCycleCommand, CommandResult>(
+      new ExecuteCycleCommand(actor, cycleId, { type: 'open', cycleId, year: input.year, title: input.title }, {
+        actingRole: role,
+        cycleType: input.type,
+        correlationId: String(req.id ?? randomUUID()),
+        idempotencyKey: k ?? null,
+      }),
+    );
+    res.setHeader('Location', `/cycles/${cycleId}`);
+    return result;
+  }
+
+  @Get()
+  @ApiOperation({ summary: "List the caller's tenant's cycles", description: 'Newest first, filtered by type, year and stage.' })
+  @ApiQuery({ name: 'tenant', required: false })
+  @ApiQuery({ name: 'type', required: false })
+  @ApiQuery({ name: 'year', required: false, type: Number })
+  @ApiQuery({ name: 'stage', required: false })
+  @ApiQuery({ name: 'limit', required: false, type: Number })
+  async list(@CurrentActor() actor: Actor, @Query() query: unknown): Promise<CycleView[]> {
+    const q = parseInput(listCyclesQuery, query ?? {}, 'query');
+    if (q.tenant && q.tenant !== actor.tenant) throw new DomainRefusal('CYCLE_NOT_FOUND');
+    return this.queries.execute(new ListCyclesQuery(actor, { type: q.type, year: q.year, stage: q.stage, limit: q.limit }));
+  }
+
+  @Get(':id')
+  @ApiOperation({
+    summary: 'A cycle: stage, history, commands available to the caller, deadlines',
+    description: 'With `asOf` or `version`, the state as it was then (what the OIV saw when it validated).',
+  })
+  @ApiParam({ name: 'id', description: 'Cycle id (UUID)' })
+  @ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 instant' })
+  @ApiQuery({ name: 'version', required: false, type: Number })
+  @applyAll(ERRORS)
+  async get(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() query: unknown): Promise<CycleView> {
+    const cycleId = parseInput(uuidParam, id, 'path.id');
+    const q = parseInput(getCycleQuery, query ?? {}, 'query');
+    return this.queries.execute(new GetCycleQuery(actor, cycleId, { asOf: q.asOf ? new Date(q.asOf) : undefined, version: q.version }));
+  }
+
+  @Post(':id/commands/:command')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Run a command on a cycle', description: 'Replaced at start-up by the list of commands of every loaded definition.' })
+  @ApiParam({ name: 'id', description: 'Cycle id (UUID)' })
+  @ApiParam({ name: 'command', description: 'A transition command of the cycle definition, or `comment`, `cancel`, `migrate`' })
+  @ApiBody({ schema: toOpenApi(transitionBody) })
+  @ApiResponse({ status: 200, description: 'Done: the events written, the new version and the global position' })
+  @IDEMPOTENCY_HEADER
+  @ACTING_ROLE_HEADER
+  @applyAll(ERRORS)
+  async command(
+    @CurrentActor() actor: Actor,
+    @ActingRole() role: Role | undefined,
+    @Param('id') id: string,
+    @Param('command') name: string,
+    @Body() body: unknown,
+    @Headers('idempotency-key') key: string | undefined,
+    @Req() req: Request & { id?: string },
+  ): Promise<CommandResult> {
+    const cycleId = parseInput(uuidParam, id, 'path.id');
+    const commandName = parseInput(commandParam, name, 'path.command');
+    const k = parseInput(idempotencyKey, key, 'header.Idempotency-Key');
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+      throw new RequestValidationError([{ field: 'body', problem: 'must be a JSON object' }]);
+    }
+    let command: CycleCommand;
+    if (commandName === 'comment') command = { type: 'comment', commentId: randomUUID(), ...parseInput(commentBody, body, 'body') };
+    else if (commandName === 'cancel') command = { type: 'cancel', ...parseInput(cancelBody, body, 'body') };
+    else if (commandName === 'migrate') command = { type: 'migrate', ...parseInput(migrateBody, body, 'body') };
+    else if (commandName === 'attach' || commandName === 'open') {
+      throw new RequestValidationError([{ field: 'path.command', problem: `"${commandName}" has its own endpoint` }]);
+    } else command = { type: 'transition', command: commandName, fields: parseInput(transitionBody, body, 'body') };
+    return this.commands.execute(
+      new ExecuteCycleCommand(actor, cycleId, command, { actingRole: role, correlationId: String(req.id ?? randomUUID()), idempotencyKey: k ?? null }),
+    );
+  }
+
+  @Post(':id/documents')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Attach a document to a cycle',
+    description:
+      'The body is the file itself, sent with its own Content-Type (e.g. application/pdf) and the name in `X-File-Name`. The bytes are stored once per SHA-256; the `DocumentAttached` event carries name, media type, size and hash.',
+  })
+  @ApiParam({ name: 'id', description: 'Cycle id (UUID)' })
+  @ApiHeader({ name: 'X-File-Name', required: true, description: 'File name (URL-encoded when not ASCII)' })
+  @ApiHeader({ name: 'X-Note', required: false, description: 'Optional note (URL-encoded)' })
+  @ApiBody({ description: 'The file bytes', schema: { type: 'string', format: 'binary' } })
+  @IDEMPOTENCY_HEADER
+  @ACTING_ROLE_HEADER
+  @applyAll(ERRORS)
+  async attach(
+    @CurrentActor() actor: Actor,
+    @ActingRole() role: Role | undefined,
+    @Param('id') id: string,
+    @Headers('x-file-name') fileName: string | undefined,
+    @Headers('x-note') note: string | undefined,
+    @Headers('content-type') contentType: string | undefined,
+    @Headers('idempotency-key') key: string | undefined,
+    @Req() req: Request & { id?: string; body: unknown },
+  ): Promise<CommandResult & { document: { documentId: string; sha256: string; size: number } }> {
+    const cycleId = parseInput(uuidParam, id, 'path.id');
+    const k = parseInput(idempotencyKey, key, 'header.Idempotency-Key');
+    const bytes = req.body;
+    const problems = [];
+    if (!Buffer.isBuffer(bytes) || bytes.length === 0) problems.push({ field: 'body', problem: 'must be the non-empty file content' });
+    const decode = (v: string | undefined) => {
+      try {
+        return v === undefined ? undefined : decodeURIComponent(v);
+      } catch {
+        return null;
+      }
+    };
+    const name = decode(fileName);
+    if (!name || name.length > 255) problems.push({ field: 'header.X-File-Name', problem: 'is required (1-255 characters, URL-encoded)' });
+    const noteText = decode(note);
+    if (noteText === null) problems.push({ field: 'header.X-Note', problem: 'must be URL-encoded text' });
+    const mediaType = (contentType ?? '').split(';')[0].trim().toLowerCase();
+    if (!mediaType) problems.push({ field: 'header.Content-Type', problem: 'is required' });
+    if (problems.length) throw new RequestValidationError(problems);
+    const buf = bytes as Buffer;
+    // The event is written first; the bytes are stored right after (idempotently, also on a
+    // repeated request), so a refused command stores nothing.
+    const documentId = randomUUID();
+    const sha256 = createHash('sha256').update(buf).digest('hex');
+    const command: CycleCommand = { type: 'attach', documentId, name: name as string, mediaType, size: buf.length, sha256, ...(noteText ? { note: noteText } : {}) };
+    const result = await this.commands.execute<ExecuteCycleCommand, CommandResult>(
+      new ExecuteCycleCommand(actor, cycleId, command, { actingRole: role, correlationId: String(req.id ?? randomUUID()), idempotencyKey: k ?? null }),
+    );
+    await this.documents.put(buf, mediaType);
+    return { ...result, document: { documentId, sha256, size: buf.length } };
+  }
+
+  @Get(':id/documents/:documentId')
+  @ApiOperation({ summary: 'Download a document attached to a cycle' })
+  @applyAll(ERRORS)
+  async download(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('documentId') documentId: string, @Res() res: Response): Promise<void> {
+    const cycleId = parseInput(uuidParam, id, 'path.id');
+    const docId = parseInput(uuidParam, documentId, 'path.documentId');
+    const view: CycleView = await this.queries.execute(new GetCycleQuery(actor, cycleId));
+    const att = view.attachments.find((a) => a.documentId === docId);
+    const doc = att ? await this.documents.get(att.sha256) : null;
+    if (!att || !doc) throw new DomainRefusal('CYCLE_NOT_FOUND', 'no such document');
+    res.setHeader('Content-Type', att.mediaType);
+    res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(att.name)}`);
+    res.setHeader('X-Content-SHA256', att.sha256);
+    res.send(doc.bytes);
+  }
+}

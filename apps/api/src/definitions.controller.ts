@@ -1,0 +1,73 @@
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { commandFields, DomainRefusal, mermaidDiagram, type CycleDefinition } from '@ciclo/domain';
+import { DEFINITIONS, DefinitionRegistry } from '@ciclo/workflow';
+import { parseInput } from './validation';
+import { definitionParams, definitionQuery } from './schemas';
+
+export interface DefinitionSummary {
+  id: string;
+  version: number;
+  title: string;
+  latest: boolean;
+  period: string;
+  legalBasis: readonly string[];
+}
+
+/** Markdown list of every command with its fields, for the OpenAPI description of the command endpoint. */
+export function commandsDescription(registry: DefinitionRegistry): string {
+  const lines = [
+    'The body carries the command\'s fields. Engine commands: `comment` `{text}`, `cancel` `{reason}`, `migrate` `{toVersion}`; documents are attached with `POST /cycles/{id}/documents`.',
+    '',
+    'Transition commands by cycle type (latest versions):',
+  ];
+  for (const def of registry.latestAll()) {
+    lines.push('', `**${def.id}** — ${def.title}`);
+    for (const t of def.transitions) {
+      const fields = commandFields(t)
+        .map((f) => `\`${f.name}\`${f.required ? '' : '?'}: ${f.type === 'enum' ? (f.values ?? []).join('|') : f.type}`)
+        .join(', ');
+      lines.push(`- \`${t.command}\` (${t.from.join(', ')} → ${t.to}; roles: ${t.roles.join(', ')})${fields ? ` — ${fields}` : ''}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+@ApiTags('definitions')
+@ApiBearerAuth()
+@Controller('definitions')
+export class DefinitionsController {
+  constructor(@Inject(DEFINITIONS) private readonly registry: DefinitionRegistry) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Every cycle definition version loaded', description: 'A running cycle keeps the version it was opened with; new cycles use the latest.' })
+  list(): DefinitionSummary[] {
+    return this.registry.all().map((d) => ({
+      id: d.id,
+      version: d.version,
+      title: d.title,
+      latest: this.registry.latest(d.id)?.version === d.version,
+      period: d.period,
+      legalBasis: d.legalBasis,
+    }));
+  }
+
+  @Get(':id/:version')
+  @ApiOperation({ summary: 'One definition version, with its state diagram', description: 'JSON with a `mermaid` field, or with `?format=mermaid` the Mermaid state diagram as text.' })
+  @ApiParam({ name: 'id', description: 'Definition id, e.g. piao' })
+  @ApiParam({ name: 'version', description: 'Version number' })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'mermaid'] })
+  get(@Param() params: unknown, @Query() query: unknown, @Res({ passthrough: true }) res: Response): (CycleDefinition & { mermaid: string }) | string {
+    const p = parseInput(definitionParams, params, 'path');
+    const q = parseInput(definitionQuery, query ?? {}, 'query');
+    const def = this.registry.get(p.id, p.version);
+    if (!def) throw new DomainRefusal('UNKNOWN_CYCLE_TYPE', `${p.id} v${p.version}`);
+    const mermaid = mermaidDiagram(def);
+    if (q.format === 'mermaid') {
+      res.type('text/plain; charset=utf-8');
+      return mermaid;
+    }
+    return { ...def, mermaid };
+  }
+}

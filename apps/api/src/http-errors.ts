@@ -1,0 +1,96 @@
+import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { DomainRefusal, type FieldProblem, type RefusalCategory } from '@ciclo/domain';
+import { ConcurrentModification } from '@ciclo/workflow';
+
+/** A request whose body, query or path parameters are malformed: 400 with every offending field. */
+export class RequestValidationError extends Error {
+  constructor(readonly fields: FieldProblem[]) {
+    super(`Invalid request: ${fields.map((f) => `${f.field} ${f.problem}`).join('; ')}`);
+  }
+}
+
+/** Authentication failures: 401, with a reason but never the token. */
+export class Unauthenticated extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
+const STATUS: Record<RefusalCategory, number> = {
+  invalid: 400,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  unprocessable: 422,
+};
+
+export interface ErrorBody {
+  statusCode: number;
+  code: string;
+  message: string;
+  messageIt?: string;
+  detail?: string;
+  fields?: FieldProblem[];
+  correlationId?: string;
+}
+
+/**
+ * Maps every error to a JSON body with a stable `code`. Domain refusals keep their code and
+ * category; unexpected errors answer 500 without stack traces or SQL and are logged.
+ */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly log = new Logger('HttpError');
+
+  catch(err: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const res = ctx.getResponse<Response>();
+    const req = ctx.getRequest<Request & { id?: string }>();
+    const correlationId = typeof req.id === 'string' ? req.id : undefined;
+    const body = this.toBody(err);
+    if (body.statusCode >= 500) {
+      this.log.error({ err, correlationId, path: req.path }, 'Unexpected error');
+    } else if (body.statusCode === 401 || body.statusCode === 403 || body.statusCode === 409 || body.statusCode === 422) {
+      this.log.warn({ correlationId, path: req.path, method: req.method, code: body.code, detail: body.detail }, 'Request refused');
+    }
+    if (body.statusCode === 401) res.setHeader('WWW-Authenticate', 'Bearer');
+    res.status(body.statusCode).json({ ...body, correlationId });
+  }
+
+  private toBody(err: unknown): ErrorBody {
+    if (err instanceof DomainRefusal) {
+      return {
+        statusCode: STATUS[err.category],
+        code: err.code,
+        message: err.message,
+        messageIt: err.messageIt,
+        ...(err.detail ? { detail: err.detail } : {}),
+        ...(err.fields.length ? { fields: err.fields } : {}),
+      };
+    }
+    if (err instanceof ConcurrentModification) {
+      return { statusCode: 409, code: err.code, message: err.message, messageIt: 'Il ciclo è stato modificato nel frattempo: ricaricare e riprovare' };
+    }
+    if (err instanceof RequestValidationError) {
+      return { statusCode: 400, code: 'INVALID_REQUEST', message: err.message, messageIt: 'Richiesta non valida', fields: err.fields };
+    }
+    if (err instanceof Unauthenticated) {
+      return { statusCode: 401, code: 'UNAUTHENTICATED', message: err.reason, messageIt: 'Autenticazione richiesta o non valida' };
+    }
+    // Errors raised by the body parser before the route runs.
+    const e = err as { type?: string; status?: number; statusCode?: number };
+    if (e?.type === 'entity.parse.failed') return { statusCode: 400, code: 'MALFORMED_JSON', message: 'The body is not valid JSON' };
+    if (e?.type === 'entity.too.large') return { statusCode: 413, code: 'BODY_TOO_LARGE', message: 'The body is larger than allowed' };
+    if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
+      return { statusCode: 415, code: 'UNSUPPORTED_ENCODING', message: 'Unsupported body encoding' };
+    if (err instanceof HttpException) {
+      const status = err.getStatus();
+      // Nest reports the body parser's failures as bare 400/413 exceptions: no route has run yet.
+      if (status === 400) return { statusCode: 400, code: 'MALFORMED_JSON', message: `The body is not valid JSON: ${err.message}` };
+      const code = status === 404 ? 'NOT_FOUND' : status === 413 ? 'BODY_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : `HTTP_${status}`;
+      return { statusCode: status, code, message: status === 404 ? 'No such resource' : err.message };
+    }
+    return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, code: 'INTERNAL_ERROR', message: 'Internal error' };
+  }
+}

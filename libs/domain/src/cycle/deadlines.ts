@@ -1,0 +1,70 @@
+import type { CycleDefinition } from '../definitions';
+import { addDays, calendarDeadline, daysBetween, effectiveDeadline, isoDateAt, type IsoDate, type TenantCalendar } from '../calendar';
+import type { CycleState } from './model';
+
+export type DeadlineStatus = 'unscheduled' | 'future' | 'due_soon' | 'overdue' | 'met';
+
+export interface CycleDeadline {
+  id: string;
+  title: string;
+  legalReference?: string;
+  /** Stage whose reaching meets the deadline. */
+  metBy: string;
+  /** The date the rule gives; null while it depends on an event that has not happened or is set by command. */
+  legalDate: IsoDate | null;
+  /** The legal date moved past Sundays and public holidays. */
+  effectiveDate: IsoDate | null;
+  moved: boolean;
+  movedReason?: string;
+  status: DeadlineStatus;
+  /** When met: the date the stage was reached and whether that was after the effective date. */
+  metOn?: IsoDate;
+  metLate?: boolean;
+  /** Days from today to the effective date (negative when overdue). */
+  daysLeft?: number;
+}
+
+export interface DeadlineOptions {
+  calendar?: TenantCalendar;
+  timeZone?: string;
+  /** A deadline within this many days is `due_soon` (default 15). */
+  dueSoonDays?: number;
+}
+
+/** Every deadline of a cycle, computed from its pinned definition, its events and the legal calendar. */
+export function cycleDeadlines(state: CycleState, def: CycleDefinition, now: Date, options: DeadlineOptions = {}): CycleDeadline[] {
+  const tz = options.timeZone ?? 'Europe/Rome';
+  const today = isoDateAt(now, tz);
+  const dueSoon = options.dueSoonDays ?? 15;
+  return def.deadlines.map((d) => {
+    let legal: IsoDate | null = null;
+    if (d.rule.type === 'calendar') legal = calendarDeadline(state.year + d.rule.yearOffset, d.rule.month, d.rule.day);
+    else if (d.rule.type === 'after_event') {
+      const ruleEvent = d.rule.event;
+      const last = [...state.history].reverse().find((h) => h.type === ruleEvent);
+      const at = last?.at ?? (ruleEvent === 'CycleOpened' && state.openedAt ? state.openedAt : null);
+      if (at) legal = addDays(isoDateAt(new Date(at), tz), d.rule.days);
+    }
+    const eff = legal ? effectiveDeadline(legal, options.calendar) : null;
+    const reached = state.stageReachedAt[d.metBy];
+    const base: CycleDeadline = {
+      id: d.id,
+      title: d.title,
+      ...(d.legalReference ? { legalReference: d.legalReference } : {}),
+      metBy: d.metBy,
+      legalDate: legal,
+      effectiveDate: eff?.effectiveDate ?? null,
+      moved: eff?.moved ?? false,
+      ...(eff?.moved && eff.reason ? { movedReason: eff.reason } : {}),
+      status: 'unscheduled',
+    };
+    if (reached) {
+      const metOn = isoDateAt(new Date(reached), tz);
+      return { ...base, status: 'met', metOn, metLate: eff ? metOn > eff.effectiveDate : false };
+    }
+    if (!eff) return base;
+    const daysLeft = daysBetween(today, eff.effectiveDate);
+    const status: DeadlineStatus = daysLeft < 0 ? 'overdue' : daysLeft <= dueSoon ? 'due_soon' : 'future';
+    return { ...base, status, daysLeft };
+  });
+}

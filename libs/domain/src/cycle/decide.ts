@@ -1,0 +1,198 @@
+import { commandFields, findTransition, outgoingTransitions, type CycleDefinition, type Role, type TransitionDefinition } from '../definitions';
+import { isoDateAt } from '../calendar';
+import { DomainRefusal, type FieldProblem } from './errors';
+import { validateFields } from './fields';
+import { periodLabel, type CycleCommand, type CycleState, type DecisionContext, type DomainEvent, type JsonRecord } from './model';
+
+const MAX_DOCUMENT_BYTES = 100 * 1024 * 1024;
+
+function isClosed(state: CycleState, def: CycleDefinition): boolean {
+  return state.status === 'cancelled' || def.stages.some((s) => s.id === state.stage && s.terminal);
+}
+
+/** The role the actor acts in: the requested one (must be held) or the first held role that is allowed. */
+export function actingRole(ctx: DecisionContext, allowed: readonly Role[]): Role {
+  if (ctx.actingRole) {
+    if (!ctx.actor.roles.includes(ctx.actingRole)) throw new DomainRefusal('ROLE_NOT_HELD', ctx.actingRole);
+    if (!allowed.includes(ctx.actingRole)) throw new DomainRefusal('ROLE_NOT_ALLOWED', `allowed: ${allowed.join(', ') || 'nobody'}`);
+    return ctx.actingRole;
+  }
+  const role = ctx.actor.roles.find((r) => allowed.includes(r));
+  if (!role) throw new DomainRefusal('ROLE_NOT_ALLOWED', `allowed: ${allowed.join(', ') || 'nobody'}`);
+  return role;
+}
+
+function event(ctx: DecisionContext, role: Role, type: string, data: JsonRecord): DomainEvent {
+  return { type, data, actorId: ctx.actor.userId, actorRole: role, occurredAt: ctx.now.toISOString() };
+}
+
+function requireOpen(state: CycleState, ctx: DecisionContext): void {
+  if (!state.exists || state.tenant !== ctx.actor.tenant) throw new DomainRefusal('CYCLE_NOT_FOUND');
+  if (isClosed(state, ctx.definition)) {
+    throw new DomainRefusal('CYCLE_CLOSED', state.status === 'cancelled' ? 'cancelled' : `terminal stage ${state.stage}`);
+  }
+}
+
+function invalid(problems: FieldProblem[]): never {
+  throw new DomainRefusal('INVALID_FIELDS', problems.map((p) => `${p.field} ${p.problem}`).join('; '), problems);
+}
+
+/** Rules of a transition beyond roles: separation of duties, attachments, dates, deliberation numbers. */
+function checkTransitionRules(t: TransitionDefinition, fields: JsonRecord, state: CycleState, ctx: DecisionContext): void {
+  for (const rule of t.rules) {
+    if (rule.type === 'not_same_actor_as' && state.lastActorByCommand[rule.command] === ctx.actor.userId) {
+      throw new DomainRefusal('SEPARATION_OF_DUTIES', `the same person performed "${rule.command}"`);
+    }
+    if (rule.type === 'only_same_actor_as' && state.lastActorByCommand[rule.command] !== ctx.actor.userId) {
+      throw new DomainRefusal('ONLY_ORIGINAL_ACTOR', `only who performed "${rule.command}" may "${t.command}"`);
+    }
+    if (rule.type === 'requires_attachment' && state.attachments.length === 0) {
+      throw new DomainRefusal('ATTACHMENT_REQUIRED');
+    }
+  }
+  const today = isoDateAt(ctx.now, ctx.timeZone ?? 'Europe/Rome');
+  const date = typeof fields.date === 'string' ? fields.date : null;
+  if (t.kind === 'deliberation' && date) {
+    if (date > today) throw new DomainRefusal('DELIBERATION_DATE_IN_FUTURE', `${date} is after ${today}`);
+    if (state.lastSubmissionAt) {
+      const submitted = isoDateAt(new Date(state.lastSubmissionAt), ctx.timeZone ?? 'Europe/Rome');
+      if (date < submitted) throw new DomainRefusal('DELIBERATION_DATE_BEFORE_SUBMISSION', `${date} is before the submission of ${submitted}`);
+    }
+    const year = Number(date.slice(0, 4));
+    const number = String(fields.number).trim().toLowerCase();
+    const organ = t.organ as string;
+    const inCycle = state.deliberations.some((d) => d.organ === organ && d.date.slice(0, 4) === String(year) && d.number.trim().toLowerCase() === number);
+    const elsewhere = (ctx.knownDeliberations ?? []).find(
+      (d) => d.organ === organ && d.year === year && d.number.trim().toLowerCase() === number && d.cycleId !== state.cycleId,
+    );
+    if (inCycle || elsewhere) {
+      throw new DomainRefusal('DUPLICATE_DELIBERATION_NUMBER', `${organ} n. ${fields.number} of ${year}${elsewhere ? ` (cycle ${elsewhere.cycleId})` : ''}`);
+    }
+  } else if (date && (t.kind === 'publication' || t.kind === 'validation' || t.kind === 'transmission' || t.kind === 'refusal')) {
+    if (date > today) throw new DomainRefusal('DATE_IN_FUTURE', `${date} is after ${today}`);
+  }
+}
+
+/**
+ * Decides what a command means for a cycle: the events to append, or a `DomainRefusal`.
+ * Pure: the definition, the actor and the clock come in `ctx`.
+ */
+export function decide(command: CycleCommand, state: CycleState, ctx: DecisionContext): DomainEvent[] {
+  const def = ctx.definition;
+  switch (command.type) {
+    case 'open': {
+      if (state.exists) throw new DomainRefusal('CYCLE_ALREADY_EXISTS', command.cycleId);
+      const role = actingRole(ctx, def.openRoles);
+      const problems: FieldProblem[] = [];
+      if (!Number.isInteger(command.year) || command.year < 2000 || command.year > 2100) problems.push({ field: 'year', problem: 'must be an integer between 2000 and 2100' });
+      if (command.title !== undefined && (typeof command.title !== 'string' || !command.title.trim() || command.title.length > 300))
+        problems.push({ field: 'title', problem: 'must be 1 to 300 characters' });
+      if (problems.length) invalid(problems);
+      const label = periodLabel(def.period, command.year);
+      return [
+        event(ctx, role, 'CycleOpened', {
+          cycleId: command.cycleId,
+          cycleType: def.id,
+          definitionVersion: def.version,
+          year: command.year,
+          periodLabel: label,
+          title: command.title?.trim() || `${def.title} ${label}`,
+          stage: def.initialStage,
+        }),
+      ];
+    }
+    case 'transition': {
+      if (!state.exists || state.tenant !== ctx.actor.tenant) throw new DomainRefusal('CYCLE_NOT_FOUND');
+      if (!def.transitions.some((t) => t.command === command.command)) throw new DomainRefusal('UNKNOWN_COMMAND', command.command);
+      requireOpen(state, ctx);
+      const t = findTransition(def, state.stage, command.command);
+      if (!t) {
+        const available = outgoingTransitions(def, state.stage).map((x) => x.command);
+        throw new DomainRefusal('UNKNOWN_TRANSITION', `"${command.command}" from stage "${state.stage}" (available: ${available.join(', ') || 'none'})`);
+      }
+      const role = actingRole(ctx, t.roles);
+      const { values, problems } = validateFields(commandFields(t), command.fields ?? {});
+      if (problems.length) invalid(problems);
+      checkTransitionRules(t, values, state, ctx);
+      return [
+        event(ctx, role, t.event, {
+          command: t.command,
+          kind: t.kind,
+          ...(t.organ ? { organ: t.organ } : {}),
+          from: state.stage,
+          to: t.to,
+          fields: values,
+        }),
+      ];
+    }
+    case 'attach': {
+      requireOpen(state, ctx);
+      const role = actingRole(ctx, def.attachRoles);
+      const problems: FieldProblem[] = [];
+      if (typeof command.name !== 'string' || !command.name.trim() || command.name.length > 255) problems.push({ field: 'name', problem: 'must be 1 to 255 characters' });
+      if (typeof command.mediaType !== 'string' || !/^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/i.test(command.mediaType))
+        problems.push({ field: 'mediaType', problem: 'must be a media type such as application/pdf' });
+      if (!Number.isSafeInteger(command.size) || command.size < 1 || command.size > MAX_DOCUMENT_BYTES)
+        problems.push({ field: 'size', problem: `must be between 1 and ${MAX_DOCUMENT_BYTES} bytes` });
+      if (typeof command.sha256 !== 'string' || !/^[0-9a-f]{64}$/i.test(command.sha256)) problems.push({ field: 'sha256', problem: 'must be a SHA-256 in 64 hex digits' });
+      if (command.note !== undefined && (typeof command.note !== 'string' || command.note.length > 2000)) problems.push({ field: 'note', problem: 'must be at most 2000 characters' });
+      if (problems.length) invalid(problems);
+      return [
+        event(ctx, role, 'DocumentAttached', {
+          documentId: command.documentId,
+          name: command.name.trim(),
+          mediaType: command.mediaType.toLowerCase(),
+          size: command.size,
+          sha256: command.sha256.toLowerCase(),
+          stage: state.stage,
+          ...(command.note ? { note: command.note } : {}),
+        }),
+      ];
+    }
+    case 'comment': {
+      requireOpen(state, ctx);
+      const role = actingRole(ctx, def.commentRoles);
+      if (typeof command.text !== 'string' || !command.text.trim() || command.text.length > 4000) invalid([{ field: 'text', problem: 'must be 1 to 4000 characters' }]);
+      return [event(ctx, role, 'CommentAdded', { commentId: command.commentId, text: command.text.trim(), stage: state.stage })];
+    }
+    case 'cancel': {
+      requireOpen(state, ctx);
+      const role = actingRole(ctx, def.cancelRoles);
+      if (typeof command.reason !== 'string' || !command.reason.trim() || command.reason.length > 4000) invalid([{ field: 'reason', problem: 'must be 1 to 4000 characters' }]);
+      return [event(ctx, role, 'CycleCancelled', { reason: command.reason.trim(), from: state.stage })];
+    }
+    case 'migrate': {
+      requireOpen(state, ctx);
+      const role = actingRole(ctx, [...new Set<Role>([...def.cancelRoles, 'admin'])]);
+      const target = ctx.targetDefinition;
+      if (!target || target.id !== def.id || target.version !== command.toVersion) invalid([{ field: 'toVersion', problem: 'is not a known version of this cycle type' }]);
+      if (target.version <= state.definitionVersion) throw new DomainRefusal('DEFINITION_VERSION_NOT_NEWER', `${target.version} <= ${state.definitionVersion}`);
+      if (!target.stages.some((s) => s.id === state.stage)) {
+        throw new DomainRefusal('STAGE_NOT_IN_VERSION', `stage "${state.stage}" is not in version ${target.version}`);
+      }
+      return [event(ctx, role, 'CycleMigrated', { fromVersion: state.definitionVersion, toVersion: target.version, stage: state.stage })];
+    }
+  }
+}
+
+/** What `actor` may do now: transitions from the current stage its roles allow and whose rules pass, plus common commands. */
+export function availableCommands(state: CycleState, ctx: Omit<DecisionContext, 'actingRole'>): string[] {
+  const def = ctx.definition;
+  if (!state.exists || isClosed(state, def)) return [];
+  const holds = (roles: readonly Role[]) => ctx.actor.roles.some((r) => roles.includes(r));
+  const out: string[] = [];
+  for (const t of outgoingTransitions(def, state.stage)) {
+    if (!holds(t.roles)) continue;
+    const blocked = t.rules.some(
+      (r) =>
+        (r.type === 'not_same_actor_as' && state.lastActorByCommand[r.command] === ctx.actor.userId) ||
+        (r.type === 'only_same_actor_as' && state.lastActorByCommand[r.command] !== ctx.actor.userId) ||
+        (r.type === 'requires_attachment' && state.attachments.length === 0),
+    );
+    if (!blocked) out.push(t.command);
+  }
+  if (holds(def.attachRoles)) out.push('attach');
+  if (holds(def.commentRoles)) out.push('comment');
+  if (holds(def.cancelRoles)) out.push('cancel');
+  return out;
+}

@@ -1,0 +1,105 @@
+import type { CycleState, JsonRecord } from './model';
+
+/** An event as folded: what the decider produced plus its stream version and tenant. */
+export interface FoldableEvent {
+  type: string;
+  data: JsonRecord;
+  actorId: string;
+  actorRole: string;
+  occurredAt: string;
+  version: number;
+  tenant: string;
+}
+
+const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback);
+
+/**
+ * Applies one event to the state. Total and pure: an unknown event type only advances the version,
+ * so older code can fold streams written by newer code.
+ */
+export function evolve(state: CycleState, event: FoldableEvent): CycleState {
+  const d = event.data;
+  const base: CycleState = { ...state, version: event.version, lastChangeAt: event.occurredAt };
+  switch (event.type) {
+    case 'CycleOpened':
+      return {
+        ...base,
+        exists: true,
+        cycleId: str(d.cycleId),
+        tenant: event.tenant,
+        cycleType: str(d.cycleType),
+        definitionVersion: Number(d.definitionVersion),
+        year: Number(d.year),
+        periodLabel: str(d.periodLabel),
+        title: str(d.title),
+        stage: str(d.stage),
+        status: 'open',
+        openedAt: event.occurredAt,
+        openedBy: event.actorId,
+        stageReachedAt: { [str(d.stage)]: event.occurredAt },
+      };
+    case 'DocumentAttached':
+      return {
+        ...base,
+        attachments: [
+          ...state.attachments,
+          {
+            documentId: str(d.documentId),
+            name: str(d.name),
+            mediaType: str(d.mediaType),
+            size: Number(d.size),
+            sha256: str(d.sha256),
+            by: event.actorId,
+            at: event.occurredAt,
+          },
+        ],
+      };
+    case 'CommentAdded':
+      return {
+        ...base,
+        comments: [
+          ...state.comments,
+          { commentId: str(d.commentId), text: str(d.text), by: event.actorId, role: event.actorRole, at: event.occurredAt },
+        ],
+      };
+    case 'CycleCancelled':
+      return { ...base, status: 'cancelled', cancelledReason: str(d.reason) };
+    case 'CycleMigrated':
+      return { ...base, definitionVersion: Number(d.toVersion) };
+    default:
+      break;
+  }
+  // Transition events carry command, kind, from and to.
+  if (typeof d.command === 'string' && typeof d.to === 'string' && typeof d.from === 'string') {
+    const fields = (d.fields && typeof d.fields === 'object' && !Array.isArray(d.fields) ? d.fields : {}) as JsonRecord;
+    const next: CycleState = {
+      ...base,
+      stage: d.to,
+      history: [
+        ...state.history,
+        {
+          version: event.version,
+          type: event.type,
+          command: d.command,
+          from: d.from,
+          to: d.to,
+          actorId: event.actorId,
+          actorRole: event.actorRole,
+          at: event.occurredAt,
+          fields,
+        },
+      ],
+      lastActorByCommand: { ...state.lastActorByCommand, [d.command]: event.actorId },
+      stageReachedAt: d.to in state.stageReachedAt ? state.stageReachedAt : { ...state.stageReachedAt, [d.to]: event.occurredAt },
+    };
+    if (d.kind === 'submission') next.lastSubmissionAt = event.occurredAt;
+    if (d.kind === 'deliberation') {
+      next.deliberations = [
+        ...state.deliberations,
+        { organ: str(d.organ), number: str(fields.number), date: str(fields.date), actHash: str(fields.actHash), version: event.version },
+      ];
+    }
+    return next;
+  }
+  return base;
+}

@@ -1,0 +1,7 @@
+export * from './model';
+export * from './errors';
+export { decide, availableCommands, actingRole } from './decide';
+export { evolve, type FoldableEvent } from './evolve';
+export { validateFields } from './fields';
+export { cycleDeadlines, type CycleDeadline, type DeadlineStatus, type DeadlineOptions } from './deadlines';
+export { foldCycle } from './fold';

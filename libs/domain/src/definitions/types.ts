@@ -1,0 +1,193 @@
+/**
+ * Cycle definitions: the declarative description of one type of planning or reporting cycle
+ * (PIAO, PTPCT, Relazione sulla performance, ...). A definition is data, read from
+ * `seeds/cycles/<id>.v<version>.yaml` and validated by `cycleDefinitionSchema`; the decider
+ * interprets it. See docs/cycle-definitions.md for the format.
+ */
+
+/** Roles known to the engine. Definitions may only name these. */
+export const KNOWN_ROLES = [
+  'segretario_generale',
+  'rpct',
+  'oiv',
+  'dirigente',
+  'po',
+  'rilevatore',
+  'segreteria_organi',
+  'struttura_tecnica',
+  'osservatore',
+  'admin',
+  'presidente',
+  'revisori',
+] as const;
+export type Role = (typeof KNOWN_ROLES)[number];
+
+/** How the cycle's year is read: triennial year 2027 means 2027-2029. */
+export const PERIODS = ['annual', 'triennial', 'mandate', 'one_off'] as const;
+export type Period = (typeof PERIODS)[number];
+
+export const TRANSITION_KINDS = [
+  'plain',
+  'submission',
+  'deliberation',
+  'publication',
+  'validation',
+  'refusal',
+  'transmission',
+  'request_changes',
+  'withdrawal',
+  'approval',
+] as const;
+export type TransitionKind = (typeof TRANSITION_KINDS)[number];
+
+/** Collegial or monocratic organ whose deliberation a `deliberation` transition records. */
+export const ORGANS = ['giunta', 'consiglio', 'presidente'] as const;
+export type Organ = (typeof ORGANS)[number];
+
+export const FIELD_TYPES = [
+  'text',
+  'string',
+  'integer',
+  'number',
+  'boolean',
+  'date',
+  'datetime',
+  'url',
+  'sha256',
+  'enum',
+] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+/** One field of a command body. */
+export interface FieldDefinition {
+  /** camelCase, unique within the transition (implied fields included). */
+  readonly name: string;
+  readonly type: FieldType;
+  /** Default false. */
+  readonly required: boolean;
+  /** Only for `text` and `string`. */
+  readonly maxLength?: number;
+  /** Only for `enum`: the allowed values (non-empty, unique). */
+  readonly values?: readonly string[];
+  readonly description?: string;
+}
+
+export const PUBLICATION_CHANNELS = [
+  'amministrazione_trasparente',
+  'albo_camerale',
+  'portale_piao',
+  'sito_istituzionale',
+] as const;
+export type PublicationChannel = (typeof PUBLICATION_CHANNELS)[number];
+
+export const TRANSMISSION_RECIPIENTS = [
+  'anac',
+  'mef',
+  'mimit',
+  'funzione_pubblica',
+  'ministero_infrastrutture',
+  'unioncamere',
+] as const;
+export type TransmissionRecipient = (typeof TRANSMISSION_RECIPIENTS)[number];
+
+/** Separation-of-duties and similar guards evaluated by the decider. */
+export type TransitionRule =
+  /** The actor must not be the person who last performed `command` in this cycle. */
+  | { readonly type: 'not_same_actor_as'; readonly command: string }
+  /** The actor must be the person who last performed `command` in this cycle. */
+  | { readonly type: 'only_same_actor_as'; readonly command: string }
+  /** At least one document must have been attached to the cycle before this transition. */
+  | { readonly type: 'requires_attachment' };
+export type TransitionRuleType = TransitionRule['type'];
+
+export interface StageDefinition {
+  /** snake_case, unique within the definition. */
+  readonly id: string;
+  /** Italian. */
+  readonly title: string;
+  /** Default false. A terminal stage has no outgoing transitions. */
+  readonly terminal: boolean;
+  /** Roles expected to act next in this stage (for inboxes). */
+  readonly actors: readonly Role[];
+}
+
+export interface TransitionDefinition {
+  /** snake_case; the API path segment. Unique among the transitions leaving any one stage. */
+  readonly command: string;
+  /** PascalCase past-tense event type produced. All transitions producing it share `to` and `kind`. */
+  readonly event: string;
+  /** Italian label. */
+  readonly title: string;
+  readonly from: readonly string[];
+  readonly to: string;
+  readonly roles: readonly Role[];
+  readonly kind: TransitionKind;
+  /** Present exactly when kind is `deliberation`. */
+  readonly organ?: Organ;
+  /** Extra body fields beyond those implied by `kind` (see IMPLIED_FIELDS). Default []. */
+  readonly fields: readonly FieldDefinition[];
+  /** Default []. */
+  readonly rules: readonly TransitionRule[];
+}
+
+export type DeadlineRule =
+  /** A date relative to the cycle's year: year + yearOffset, month, day. */
+  | { readonly type: 'calendar'; readonly month: number; readonly day: number; readonly yearOffset: number }
+  /** `days` calendar days after the (latest) event of this type in the cycle. */
+  | { readonly type: 'after_event'; readonly event: string; readonly days: number }
+  /** No computed date: set by command (e.g. SMVP yearly update, mandate renewal). */
+  | { readonly type: 'none' };
+export type DeadlineRuleType = DeadlineRule['type'];
+
+export interface DeadlineDefinition {
+  /** snake_case, unique within the definition. */
+  readonly id: string;
+  /** Italian. */
+  readonly title: string;
+  /** The deadline is met when the cycle reaches this stage. */
+  readonly metBy: string;
+  readonly legalReference?: string;
+  readonly rule: DeadlineRule;
+  /** Default false. True when the date is often moved (e.g. by ANAC) and may be changed per year. */
+  readonly editablePerYear: boolean;
+}
+
+export interface ReminderPolicy {
+  /** Days before the deadline on which reminders go out (unique, >= 0). */
+  readonly offsetsDays: readonly number[];
+  /** Once overdue, remind every N days. */
+  readonly overdueEveryDays: number;
+  /** Role that is notified when a deadline is overdue. */
+  readonly escalateTo: Role;
+}
+
+export interface CycleDefinition {
+  /** Lowercase slug (snake_case), the cycle type. */
+  readonly id: string;
+  /** Positive integer; (id, version) is unique. */
+  readonly version: number;
+  /** Italian. */
+  readonly title: string;
+  readonly legalBasis: readonly string[];
+  readonly period: Period;
+  readonly openRoles: readonly Role[];
+  readonly cancelRoles: readonly Role[];
+  readonly commentRoles: readonly Role[];
+  readonly attachRoles: readonly Role[];
+  /** Stages in which the plan content (performance tree) may be edited. */
+  readonly editableStages: readonly string[];
+  readonly initialStage: string;
+  readonly stages: readonly StageDefinition[];
+  readonly transitions: readonly TransitionDefinition[];
+  readonly deadlines: readonly DeadlineDefinition[];
+  readonly reminders: ReminderPolicy;
+}
+
+/** One problem found in a definition document. */
+export interface DefinitionIssue {
+  /** The document's name, usually its file name (e.g. `piao.v1.yaml`). */
+  readonly source: string;
+  /** Path inside the document, e.g. `transitions[3].roles[1]`; '' for the whole document. */
+  readonly path: string;
+  readonly reason: string;
+}

@@ -1,0 +1,39 @@
+import type { CycleCommand, Role } from '@ciclo/domain';
+import type { Actor } from '@ciclo/identity';
+
+/** Runs one command against one cycle: load, fold, decide, append (retried once on a concurrent write). */
+export class ExecuteCycleCommand {
+  constructor(
+    readonly actor: Actor,
+    readonly cycleId: string,
+    readonly command: CycleCommand,
+    readonly options: {
+      actingRole?: Role;
+      /** For `open`: the cycle type. */
+      cycleType?: string;
+      correlationId: string;
+      idempotencyKey?: string | null;
+    },
+  ) {}
+}
+
+export interface CommandResult {
+  cycleId: string;
+  /** The stream version after the command. */
+  version: number;
+  /** Global position of the last event: pass it as `minPosition` to read your own write. */
+  position: number;
+  events: { type: string; version: number; position: number }[];
+  stage: string;
+  /** True when the request repeated an earlier one (same Idempotency-Key): nothing new was written. */
+  replayed: boolean;
+}
+
+/** A concurrent write changed the cycle and the retry was refused or conflicted again. */
+export class ConcurrentModification extends Error {
+  readonly code = 'CONCURRENT_MODIFICATION';
+  constructor(readonly cycleId: string, readonly actualVersion: number) {
+    super(`Cycle ${cycleId} was changed concurrently (now at version ${actualVersion}); reload and retry`);
+    this.name = 'ConcurrentModification';
+  }
+}

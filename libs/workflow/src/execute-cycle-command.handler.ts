@@ -1,0 +1,92 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { decide, DomainRefusal, type CycleCommand, type DecisionContext } from '@ciclo/domain';
+import { WrongExpectedVersion } from '@ciclo/event-store';
+import { ConcurrentModification, ExecuteCycleCommand, type CommandResult } from './commands';
+import { CycleRepository } from './cycle-repository';
+import { CycleLookups } from './cycle-lookups';
+import { DefinitionRegistry } from './definition-registry';
+import { DEFINITIONS } from './tokens';
+import { eventIdsFor } from './event-ids';
+
+const needsDeliberations = (c: CycleCommand) => c.type === 'transition';
+
+@CommandHandler(ExecuteCycleCommand)
+export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleCommand, CommandResult> {
+  constructor(
+    private readonly repo: CycleRepository,
+    private readonly lookups: CycleLookups,
+    @Inject(DEFINITIONS) private readonly definitions: DefinitionRegistry,
+  ) {}
+
+  async execute(cmd: ExecuteCycleCommand): Promise<CommandResult> {
+    const { actor, cycleId, command, options } = cmd;
+    for (let attempt = 0; ; attempt++) {
+      const { state, events: stored } = await this.repo.load(actor.tenant, cycleId);
+      const scope = `${cycleId}:${command.type === 'transition' ? command.command : command.type}`;
+      if (options.idempotencyKey) {
+        // A repeated request (same Idempotency-Key) answers what the first one did, whatever the state is now.
+        const [firstId] = eventIdsFor(1, { tenant: actor.tenant, key: options.idempotencyKey, scope });
+        const original = stored.find((e) => e.eventId === firstId);
+        if (original) {
+          return {
+            cycleId,
+            version: original.version,
+            position: original.position,
+            events: [{ type: original.type, version: original.version, position: original.position }],
+            stage: typeof original.data.to === 'string' ? original.data.to : typeof original.data.stage === 'string' ? original.data.stage : state.stage,
+            replayed: true,
+          };
+        }
+      }
+      let definition;
+      if (command.type === 'open') {
+        definition = this.definitions.latest(options.cycleType ?? '');
+        if (!definition) {
+          throw new DomainRefusal('UNKNOWN_CYCLE_TYPE', options.cycleType, [
+            { field: 'type', problem: `must be one of: ${this.definitions.types().join(', ')}` },
+          ]);
+        }
+      } else {
+        definition = state.exists ? this.definitions.get(state.cycleType, state.definitionVersion) : undefined;
+        if (!definition) throw new DomainRefusal('CYCLE_NOT_FOUND');
+      }
+      const ctx: DecisionContext = {
+        actor: { userId: actor.userId, tenant: actor.tenant, roles: actor.roles },
+        actingRole: options.actingRole,
+        now: new Date(),
+        definition,
+        targetDefinition: command.type === 'migrate' ? this.definitions.get(definition.id, command.toVersion) : undefined,
+        knownDeliberations: needsDeliberations(command) ? await this.lookups.knownDeliberations(actor.tenant) : undefined,
+      };
+      const events = decide(command, state, ctx);
+      try {
+        const r = await this.repo.append(
+          actor.tenant,
+          cycleId,
+          events,
+          state.version,
+          command.type === 'migrate' ? command.toVersion : definition.version,
+          { correlationId: options.correlationId, causationId: null, idempotencyKey: options.idempotencyKey ?? null },
+          scope,
+        );
+        const lastData = events[events.length - 1].data;
+        return {
+          cycleId,
+          version: r.nextVersion,
+          position: r.positions[r.positions.length - 1],
+          events: events.map((e, i) => ({ type: e.type, version: r.nextVersion - events.length + 1 + i, position: r.positions[i] })),
+          stage: typeof lastData.to === 'string' ? lastData.to : typeof lastData.stage === 'string' ? lastData.stage : state.stage,
+          replayed: r.replayed,
+        };
+      } catch (err) {
+        if (err instanceof WrongExpectedVersion) {
+          // Someone else wrote first: decide again on the new state, once.
+          if (attempt === 0) continue;
+          throw new ConcurrentModification(cycleId, err.actualVersion);
+        }
+        throw err;
+      }
+    }
+  }
+}

@@ -1,0 +1,134 @@
+import { Inject } from '@nestjs/common';
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import {
+  availableCommands,
+  cycleDeadlines,
+  DomainRefusal,
+  type CycleDeadline,
+  type CycleState,
+  type TransitionRecord,
+} from '@ciclo/domain';
+import type { Actor } from '@ciclo/identity';
+import { CycleRepository } from './cycle-repository';
+import { CycleLookups } from './cycle-lookups';
+import { DefinitionRegistry } from './definition-registry';
+import { DEFINITIONS } from './tokens';
+
+export interface CycleView {
+  id: string;
+  tenant: string;
+  type: string;
+  definitionVersion: number;
+  title: string;
+  year: number;
+  period: string;
+  stage: string;
+  stageTitle: string;
+  status: 'open' | 'cancelled' | 'closed';
+  version: number;
+  openedAt: string;
+  openedBy: string;
+  lastChangeAt: string;
+  /** Roles expected to act next in the current stage. */
+  nextActors: string[];
+  /** Commands the caller may issue now. */
+  availableCommands: string[];
+  deadlines: CycleDeadline[];
+  history: TransitionRecord[];
+  attachments: CycleState['attachments'];
+  comments: CycleState['comments'];
+  deliberations: CycleState['deliberations'];
+  cancelledReason?: string;
+  /** Present for a time-travel read: the instant or version the state was folded up to. */
+  asOf?: string;
+  asOfVersion?: number;
+}
+
+export class GetCycleQuery {
+  constructor(
+    readonly actor: Actor,
+    readonly cycleId: string,
+    readonly at: { asOf?: Date; version?: number } = {},
+  ) {}
+}
+
+export class ListCyclesQuery {
+  constructor(
+    readonly actor: Actor,
+    readonly filter: { type?: string; year?: number; stage?: string; limit: number },
+  ) {}
+}
+
+/** Builds the caller's view of a cycle: state, available commands and deadlines. */
+export function cycleView(state: CycleState, actor: Actor, definitions: DefinitionRegistry, now: Date): CycleView {
+  const def = definitions.get(state.cycleType, state.definitionVersion);
+  if (!def) throw new DomainRefusal('CYCLE_NOT_FOUND', `definition ${state.cycleType} v${state.definitionVersion} is not loaded`);
+  const stage = def.stages.find((s) => s.id === state.stage);
+  return {
+    id: state.cycleId,
+    tenant: state.tenant,
+    type: state.cycleType,
+    definitionVersion: state.definitionVersion,
+    title: state.title,
+    year: state.year,
+    period: state.periodLabel,
+    stage: state.stage,
+    stageTitle: stage?.title ?? state.stage,
+    status: state.status === 'cancelled' ? 'cancelled' : stage?.terminal ? 'closed' : 'open',
+    version: state.version,
+    openedAt: state.openedAt,
+    openedBy: state.openedBy,
+    lastChangeAt: state.lastChangeAt,
+    nextActors: state.status === 'cancelled' ? [] : [...(stage?.actors ?? [])],
+    availableCommands: availableCommands(state, { actor: { userId: actor.userId, tenant: actor.tenant, roles: actor.roles }, now, definition: def }),
+    deadlines: cycleDeadlines(state, def, now),
+    history: state.history,
+    attachments: state.attachments,
+    comments: state.comments,
+    deliberations: state.deliberations,
+    ...(state.cancelledReason ? { cancelledReason: state.cancelledReason } : {}),
+  };
+}
+
+@QueryHandler(GetCycleQuery)
+export class GetCycleHandler implements IQueryHandler<GetCycleQuery, CycleView> {
+  constructor(
+    private readonly repo: CycleRepository,
+    @Inject(DEFINITIONS) private readonly definitions: DefinitionRegistry,
+  ) {}
+
+  async execute(q: GetCycleQuery): Promise<CycleView> {
+    const { state } = await this.repo.load(q.actor.tenant, q.cycleId, { until: q.at.asOf, toVersion: q.at.version });
+    if (!state.exists) throw new DomainRefusal('CYCLE_NOT_FOUND');
+    const view = cycleView(state, q.actor, this.definitions, q.at.asOf ?? new Date());
+    if (q.at.asOf) view.asOf = q.at.asOf.toISOString();
+    if (q.at.version) view.asOfVersion = state.version;
+    if (q.at.asOf || q.at.version) view.availableCommands = [];
+    return view;
+  }
+}
+
+@QueryHandler(ListCyclesQuery)
+export class ListCyclesHandler implements IQueryHandler<ListCyclesQuery, CycleView[]> {
+  constructor(
+    private readonly repo: CycleRepository,
+    private readonly lookups: CycleLookups,
+    @Inject(DEFINITIONS) private readonly definitions: DefinitionRegistry,
+  ) {}
+
+  async execute(q: ListCyclesQuery): Promise<CycleView[]> {
+    const ids = await this.lookups.cycleIds(q.actor.tenant, 5000);
+    const now = new Date();
+    const out: CycleView[] = [];
+    for (const id of ids) {
+      const { state } = await this.repo.load(q.actor.tenant, id);
+      if (!state.exists) continue;
+      if (q.filter.type && state.cycleType !== q.filter.type) continue;
+      if (q.filter.year && state.year !== q.filter.year) continue;
+      if (q.filter.stage && state.stage !== q.filter.stage) continue;
+      out.push(cycleView(state, q.actor, this.definitions, now));
+      if (out.length >= q.filter.limit) break;
+    }
+    return out;
+  }
+}

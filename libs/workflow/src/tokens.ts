@@ -1,0 +1,1 @@
+export const DEFINITIONS = Symbol('DEFINITIONS');

@@ -1,0 +1,34 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { resolve } from 'node:path';
+import type { Pool } from 'pg';
+import type { EventStore } from '@ciclo/event-store';
+import { EVENT_STORE, PG_POOL } from '@ciclo/platform';
+import { CycleRepository } from './cycle-repository';
+import { CycleLookups } from './cycle-lookups';
+import { DefinitionRegistry } from './definition-registry';
+import { DocumentStore } from './documents';
+import { ExecuteCycleCommandHandler } from './execute-cycle-command.handler';
+import { GetCycleHandler, ListCyclesHandler } from './queries';
+import { DEFINITIONS } from './tokens';
+
+/** The cycles application layer: definitions, command handlers and queries over the event store. */
+@Module({})
+export class WorkflowModule {
+  static forRoot(options: { seedsDir: string }): DynamicModule {
+    return {
+      module: WorkflowModule,
+      imports: [CqrsModule.forRoot()],
+      providers: [
+        { provide: DEFINITIONS, useFactory: () => DefinitionRegistry.fromDirectory(resolve(options.seedsDir, 'cycles')) },
+        { provide: CycleRepository, useFactory: (store: EventStore) => new CycleRepository(store), inject: [EVENT_STORE] },
+        { provide: CycleLookups, useFactory: (store: EventStore) => new CycleLookups(store), inject: [EVENT_STORE] },
+        { provide: DocumentStore, useFactory: (pool: Pool) => new DocumentStore(pool), inject: [PG_POOL] },
+        ExecuteCycleCommandHandler,
+        GetCycleHandler,
+        ListCyclesHandler,
+      ],
+      exports: [DEFINITIONS, CycleRepository, DocumentStore, CqrsModule],
+    };
+  }
+}

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { Command, InvalidArgumentError } from 'commander';
 import { devAuthSecret, loadSettings, SettingsError } from '@ciclo/config';
-import { ensureDatabase, EVENT_STORE_MIGRATIONS, PostgresEventStore, runSqlMigrations, verifyChain } from '@ciclo/event-store';
-import { WORKFLOW_MIGRATIONS } from '@ciclo/workflow';
+import { ensureDatabase, PostgresEventStore, verifyChain } from '@ciclo/event-store';
+import { migrateDatabase } from './migrations';
 import { isRole, ROLES, signDevToken, type Role } from '@ciclo/identity';
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -36,7 +36,7 @@ export function buildCli(): Command {
     .action(async () => {
       const settings = loadSettings();
       if (await ensureDatabase(settings.DATABASE_URL)) out(`Created database ${new URL(settings.DATABASE_URL).pathname.slice(1)}`);
-      const applied = await withStore((s) => runSqlMigrations(s.pool, [...EVENT_STORE_MIGRATIONS, ...WORKFLOW_MIGRATIONS]));
+      const applied = await migrateDatabase(settings.DATABASE_URL);
       out(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema up to date');
     });
 

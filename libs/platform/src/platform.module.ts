@@ -59,8 +59,8 @@ export class PlatformModule {
           pinoHttp: {
             level: settings.LOG_LEVEL,
             base: { app: options.app },
-            genReqId: (req: IncomingMessage & { id?: string }, res: ServerResponse) => {
-              const id = req.id ?? correlationIdOf(req);
+            genReqId: (req: IncomingMessage, res: ServerResponse) => {
+              const id = typeof req.id === 'string' ? req.id : correlationIdOf(req);
               res.setHeader('X-Correlation-Id', id);
               return id;
             },

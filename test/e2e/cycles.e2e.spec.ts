@@ -7,12 +7,11 @@ const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
 describe('cycles through HTTP on PostgreSQL', () => {
   let api: TestApi;
-  let po: string, sg: string, organi: string, oiv: string, po2: string, otherTenant: string;
+  let po: string, sg: string, organi: string, oiv: string, otherTenant: string;
 
   beforeAll(async () => {
     api = await startTestApi('e2e');
     po = await api.token('u-po', ['po']);
-    po2 = await api.token('u-po-2', ['po']);
     sg = await api.token('u-sg', ['segretario_generale', 'rpct']);
     organi = await api.token('u-organi', ['segreteria_organi']);
     oiv = await api.token('u-oiv', ['oiv']);

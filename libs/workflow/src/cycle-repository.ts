@@ -22,13 +22,45 @@ export interface CommandMeta {
   idempotencyKey: string | null;
 }
 
-/** Loads cycles by folding their streams and appends what the decider decided. */
+/**
+ * Loads cycles by folding their streams and appends what the decider decided.
+ *
+ * Folded states are kept in a bounded in-process cache (least recently used first out): a load
+ * reads only the events after the cached version, so a command on a stream with thousands of
+ * events costs one short read. The cache never decides anything on its own: every load checks the
+ * store for newer events, and the append's expected version catches any write in between, so
+ * several API processes stay correct.
+ */
 export class CycleRepository {
-  constructor(private readonly store: EventStore) {}
+  private readonly cache = new Map<string, CycleState>();
 
-  async load(tenant: string, cycleId: string, options: { until?: Date; toVersion?: number } = {}): Promise<{ state: CycleState; events: RecordedEvent[] }> {
-    const events = await this.store.readStream(cycleStream(tenant, cycleId), options);
-    return { state: foldCycle(events.map(toFoldable)), events };
+  constructor(
+    private readonly store: EventStore,
+    private readonly cacheSize = 5000,
+  ) {}
+
+  async load(
+    tenant: string,
+    cycleId: string,
+    options: { until?: Date; toVersion?: number; allEvents?: boolean } = {},
+  ): Promise<{ state: CycleState; /** The events read: all of them, or only those after the cached state. */ events: RecordedEvent[] }> {
+    const stream = cycleStream(tenant, cycleId);
+    if (options.until || options.toVersion || options.allEvents) {
+      const events = await this.store.readStream(stream, options);
+      return { state: foldCycle(events.map(toFoldable)), events };
+    }
+    const cached = this.cache.get(stream);
+    const events = await this.store.readStream(stream, { fromVersion: (cached?.version ?? 0) + 1 });
+    const state = cached && events.length === 0 ? cached : foldCycle(events.map(toFoldable), cached);
+    this.remember(stream, state);
+    return { state, events };
+  }
+
+  private remember(stream: string, state: CycleState): void {
+    if (!state.exists) return;
+    this.cache.delete(stream);
+    this.cache.set(stream, state);
+    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
   }
 
   async append(

@@ -22,7 +22,8 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleC
   async execute(cmd: ExecuteCycleCommand): Promise<CommandResult> {
     const { actor, cycleId, command, options } = cmd;
     for (let attempt = 0; ; attempt++) {
-      const { state, events: stored } = await this.repo.load(actor.tenant, cycleId);
+      // With an idempotency key every event is read, to find what an earlier identical request wrote.
+      const { state, events: stored } = await this.repo.load(actor.tenant, cycleId, { allEvents: !!options.idempotencyKey });
       const scope = `${cycleId}:${command.type === 'transition' ? command.command : command.type}`;
       if (options.idempotencyKey) {
         // A repeated request (same Idempotency-Key) answers what the first one did, whatever the state is now.

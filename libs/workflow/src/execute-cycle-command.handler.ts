@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { decide, DomainRefusal, type CycleCommand, type DecisionContext } from '@ciclo/domain';
+import { decide, DomainRefusal, findTransition, type CycleCommand, type CycleDefinition, type DecisionContext } from '@ciclo/domain';
 import { WrongExpectedVersion } from '@ciclo/event-store';
 import { ConcurrentModification, ExecuteCycleCommand, type CommandResult } from './commands';
 import { CycleRepository } from './cycle-repository';
@@ -9,7 +9,9 @@ import { DefinitionRegistry } from './definition-registry';
 import { DEFINITIONS } from './tokens';
 import { eventIdsFor } from './event-ids';
 
-const needsDeliberations = (c: CycleCommand) => c.type === 'transition';
+/** Only a deliberation needs the tenant's other deliberations (duplicate-number rule). */
+const needsDeliberations = (c: CycleCommand, stage: string, def: CycleDefinition) =>
+  c.type === 'transition' && findTransition(def, stage, c.command)?.kind === 'deliberation';
 
 @CommandHandler(ExecuteCycleCommand)
 export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleCommand, CommandResult> {
@@ -58,7 +60,7 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleC
         now: new Date(),
         definition,
         targetDefinition: command.type === 'migrate' ? this.definitions.get(definition.id, command.toVersion) : undefined,
-        knownDeliberations: needsDeliberations(command) ? await this.lookups.knownDeliberations(actor.tenant) : undefined,
+        knownDeliberations: needsDeliberations(command, state.stage, definition) ? await this.lookups.knownDeliberations(actor.tenant) : undefined,
       };
       const events = decide(command, state, ctx);
       try {

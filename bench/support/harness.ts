@@ -1,0 +1,147 @@
+/**
+ * Shared pieces of the benchmarks: argument parsing, a throwaway database, fixed-duration phases
+ * with warm-up, percentiles and RSS sampling. Progress goes to stderr; stdout is left for the
+ * benchmark's single JSON result line.
+ */
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export function log(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+/** `--name value` or `--name=value` from argv, as a number, or the default. */
+export function numberArg(name: string, fallback: number, argv = process.argv.slice(2)): number {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    let raw: string | undefined;
+    if (a === `--${name}`) raw = argv[i + 1];
+    else if (a.startsWith(`--${name}=`)) raw = a.slice(name.length + 3);
+    if (raw !== undefined) {
+      const n = Number(raw);
+      if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got "${raw}"`);
+      return n;
+    }
+  }
+  return fallback;
+}
+
+export interface BenchDatabase {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** Admin connection: BENCH_ADMIN_DATABASE_URL, else the local superuser. */
+export const adminUrl = () => process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** Creates `ciclo_bench_<random>`; `drop()` removes it (idempotent). */
+export async function createBenchDatabase(): Promise<BenchDatabase> {
+  const name = `ciclo_bench_${randomBytes(5).toString('hex')}`;
+  const admin = new Client({ connectionString: adminUrl() });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl());
+  url.pathname = `/${name}`;
+  let dropped = false;
+  return {
+    name,
+    url: url.toString(),
+    async drop() {
+      if (dropped) return;
+      dropped = true;
+      const c = new Client({ connectionString: adminUrl() });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+export interface PhaseResult {
+  /** Units (rows, events) completed inside the measured window, across all workers. */
+  units: number;
+  /** Operations completed inside the measured window. */
+  ops: number;
+  seconds: number;
+  unitsPerSecond: number;
+}
+
+/**
+ * Runs `workers` concurrent loops of `op` without pause: first `warmupMs` (not counted), then
+ * `durationMs` during which every operation that completes is counted, then stops and waits for
+ * the operations in flight (not counted). `op` returns how many units it completed and is told
+ * whether the measured window is open when it starts.
+ */
+export async function runPhase(
+  workers: number,
+  op: (worker: number, iteration: number, measuring: () => boolean) => Promise<number>,
+  warmupMs: number,
+  durationMs: number,
+): Promise<PhaseResult> {
+  let measuring = false;
+  let stop = false;
+  let units = 0;
+  let ops = 0;
+  let failure: unknown = null;
+  const isMeasuring = () => measuring;
+  const loops = Array.from({ length: workers }, async (_, w) => {
+    for (let i = 0; !stop && failure === null; i++) {
+      try {
+        const n = await op(w, i, isMeasuring);
+        if (measuring) {
+          units += n;
+          ops++;
+        }
+      } catch (err) {
+        failure = err;
+      }
+    }
+  });
+  await sleep(warmupMs);
+  measuring = true;
+  const t0 = performance.now();
+  await sleep(durationMs);
+  measuring = false;
+  const t1 = performance.now();
+  stop = true;
+  await Promise.all(loops);
+  if (failure !== null) throw failure;
+  const seconds = (t1 - t0) / 1000;
+  return { units, ops, seconds, unitsPerSecond: units / seconds };
+}
+
+/** Nearest-rank percentile of `values` (sorted in place). */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  values.sort((a, b) => a - b);
+  const rank = Math.min(values.length - 1, Math.max(0, Math.ceil((p / 100) * values.length) - 1));
+  return values[rank];
+}
+
+/** Samples the process RSS every `everyMs`; `peakMb()` is the highest seen so far. */
+export function rssSampler(everyMs = 100): { peakMb(): number; stop(): void } {
+  let peak = process.memoryUsage.rss();
+  const t = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, everyMs);
+  t.unref();
+  return {
+    peakMb: () => Math.max(peak, process.memoryUsage.rss()) / (1024 * 1024),
+    stop: () => clearInterval(t),
+  };
+}
+
+export const round = (n: number, digits = 0) => {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+};

@@ -3,6 +3,10 @@ import { Command, InvalidArgumentError } from 'commander';
 import { devAuthSecret, loadSettings, SettingsError } from '@ciclo/config';
 import { ensureDatabase, PostgresEventStore, verifyChain } from '@ciclo/event-store';
 import { migrateDatabase } from './migrations';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { eventCatalogue } from '@ciclo/domain';
+import { DefinitionRegistry } from '@ciclo/workflow';
 import { isRole, ROLES, signDevToken, type Role } from '@ciclo/identity';
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -69,6 +73,28 @@ export function buildCli(): Command {
       else if (r.intact) out(`Audit chain intact up to position ${r.intactUpTo} (${r.checkedEvents} events checked, ${r.sealedEvents} sealed; head seal ${r.headSeal?.hash ?? 'none'})`);
       else out(`Audit chain BROKEN at position ${r.firstBad?.position}: ${r.firstBad?.problem} — ${r.firstBad?.detail} (intact up to ${r.intactUpTo})`);
       if (!r.intact) process.exitCode = 1;
+    });
+
+  const definitions = program.command('definitions').description('Cycle definitions (YAML in seeds/cycles)');
+  definitions
+    .command('validate [dir]')
+    .description('Validate every definition file; exit 1 naming file, path and reason of each problem')
+    .action((dir?: string) => {
+      const folder = resolve(dir ?? resolve(loadSettings().SEEDS_DIR, 'cycles'));
+      const registry = DefinitionRegistry.fromDirectory(folder);
+      for (const d of registry.all()) out(`ok  ${d.id} v${d.version}  ${d.title}  (${d.stages.length} stages, ${d.transitions.length} transitions)`);
+    });
+
+  program
+    .command('docs')
+    .description('Generate documentation from the code')
+    .command('events')
+    .description('Regenerate docs/events.md, the event catalogue, from the cycle definitions')
+    .option('--out <file>', 'output file', 'docs/events.md')
+    .action((o: { out: string }) => {
+      const registry = DefinitionRegistry.fromDirectory(resolve(loadSettings().SEEDS_DIR, 'cycles'));
+      writeFileSync(o.out, eventCatalogue(registry.all()));
+      out(`Wrote ${o.out}`);
     });
 
   return program;

@@ -2,3 +2,4 @@
 export * from './definitions';
 export * from './calendar';
 export * from './cycle';
+export * from './performance';

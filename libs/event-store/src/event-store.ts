@@ -39,7 +39,7 @@ export interface EventStore {
    * receives the transaction client in which the checkpoint is saved, so rows written through it
    * and the checkpoint commit together (exactly-once effects).
    */
-  subscribe<Tx = unknown>(name: string, handler: BatchHandler<Tx>, options?: SubscribeOptions): Subscription;
+  subscribe<Tx = unknown>(name: string, handler: BatchHandler<Tx>, options?: SubscribeOptions<Tx>): Subscription;
   /** The stored checkpoint of a named subscription, or null. */
   checkpointOf(name: string): Promise<Checkpoint | null>;
   close(): Promise<void>;

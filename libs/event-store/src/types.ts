@@ -88,7 +88,23 @@ export interface CommittedBatch {
 /** Handler for a durable subscription; the batch is in commit order, each stream in version order. */
 export type BatchHandler<Tx = unknown> = (events: RecordedEvent[], tx: Tx) => Promise<void>;
 
-export interface SubscribeOptions {
+
+/**
+ * Where a subscription keeps its checkpoint and in which transaction it applies a batch. The
+ * default (PostgreSQL adapter) uses `es_checkpoints` and a `pg` client; a read-model runner can
+ * supply its own (e.g. a TypeORM entity manager) so rows and checkpoint commit together.
+ */
+export interface SubscriptionTransactor<Tx> {
+  /** Runs `fn` in one transaction, committed when it resolves and rolled back when it throws. */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** The stored checkpoint; given a transaction, also locks it until that transaction ends. */
+  load(name: string, tx?: Tx): Promise<Checkpoint | null>;
+  save(tx: Tx, name: string, checkpoint: Checkpoint): Promise<void>;
+}
+
+export interface SubscribeOptions<Tx = unknown> {
+  /** Checkpoint storage and transaction for each batch (default: the adapter's own). */
+  transactor?: SubscriptionTransactor<Tx>;
   /** Events per batch (default 500). */
   batchSize?: number;
   /** Polling interval when no notification arrives (default 1000 ms). */

@@ -1,6 +1,6 @@
 import type { CycleDefinition } from '../definitions';
 import { addDays, calendarDeadline, daysBetween, effectiveDeadline, isoDateAt, type IsoDate, type TenantCalendar } from '../calendar';
-import type { CycleState } from './model';
+import { ownValue, type CycleState } from './model';
 
 export type DeadlineStatus = 'unscheduled' | 'future' | 'due_soon' | 'overdue' | 'met';
 
@@ -46,7 +46,7 @@ export function cycleDeadlines(state: CycleState, def: CycleDefinition, now: Dat
       if (at) legal = addDays(isoDateAt(new Date(at), tz), d.rule.days);
     }
     const eff = legal ? effectiveDeadline(legal, options.calendar) : null;
-    const reached = state.stageReachedAt[d.metBy];
+    const reached = ownValue(state.stageReachedAt, d.metBy);
     const base: CycleDeadline = {
       id: d.id,
       title: d.title,

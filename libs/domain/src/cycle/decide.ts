@@ -2,7 +2,7 @@ import { commandFields, findTransition, outgoingTransitions, type CycleDefinitio
 import { isoDateAt } from '../calendar';
 import { DomainRefusal, type FieldProblem } from './errors';
 import { validateFields } from './fields';
-import { periodLabel, type CycleCommand, type CycleState, type DecisionContext, type DomainEvent, type JsonRecord } from './model';
+import { ownValue, periodLabel, type CycleCommand, type CycleState, type DecisionContext, type DomainEvent, type JsonRecord } from './model';
 
 const MAX_DOCUMENT_BYTES = 100 * 1024 * 1024;
 
@@ -40,10 +40,10 @@ function invalid(problems: FieldProblem[]): never {
 /** Rules of a transition beyond roles: separation of duties, attachments, dates, deliberation numbers. */
 function checkTransitionRules(t: TransitionDefinition, fields: JsonRecord, state: CycleState, ctx: DecisionContext): void {
   for (const rule of t.rules) {
-    if (rule.type === 'not_same_actor_as' && state.lastActorByCommand[rule.command] === ctx.actor.userId) {
+    if (rule.type === 'not_same_actor_as' && ownValue(state.lastActorByCommand, rule.command) === ctx.actor.userId) {
       throw new DomainRefusal('SEPARATION_OF_DUTIES', `the same person performed "${rule.command}"`);
     }
-    if (rule.type === 'only_same_actor_as' && state.lastActorByCommand[rule.command] !== ctx.actor.userId) {
+    if (rule.type === 'only_same_actor_as' && ownValue(state.lastActorByCommand, rule.command) !== ctx.actor.userId) {
       throw new DomainRefusal('ONLY_ORIGINAL_ACTOR', `only who performed "${rule.command}" may "${t.command}"`);
     }
     if (rule.type === 'requires_attachment' && state.attachments.length === 0) {
@@ -178,15 +178,15 @@ export function decide(command: CycleCommand, state: CycleState, ctx: DecisionCo
 /** What `actor` may do now: transitions from the current stage its roles allow and whose rules pass, plus common commands. */
 export function availableCommands(state: CycleState, ctx: Omit<DecisionContext, 'actingRole'>): string[] {
   const def = ctx.definition;
-  if (!state.exists || isClosed(state, def)) return [];
+  if (!state.exists || state.tenant !== ctx.actor.tenant || isClosed(state, def)) return [];
   const holds = (roles: readonly Role[]) => ctx.actor.roles.some((r) => roles.includes(r));
   const out: string[] = [];
   for (const t of outgoingTransitions(def, state.stage)) {
     if (!holds(t.roles)) continue;
     const blocked = t.rules.some(
       (r) =>
-        (r.type === 'not_same_actor_as' && state.lastActorByCommand[r.command] === ctx.actor.userId) ||
-        (r.type === 'only_same_actor_as' && state.lastActorByCommand[r.command] !== ctx.actor.userId) ||
+        (r.type === 'not_same_actor_as' && ownValue(state.lastActorByCommand, r.command) === ctx.actor.userId) ||
+        (r.type === 'only_same_actor_as' && ownValue(state.lastActorByCommand, r.command) !== ctx.actor.userId) ||
         (r.type === 'requires_attachment' && state.attachments.length === 0),
     );
     if (!blocked) out.push(t.command);

@@ -90,7 +90,7 @@ export function evolve(state: CycleState, event: FoldableEvent): CycleState {
         },
       ],
       lastActorByCommand: { ...state.lastActorByCommand, [d.command]: event.actorId },
-      stageReachedAt: d.to in state.stageReachedAt ? state.stageReachedAt : { ...state.stageReachedAt, [d.to]: event.occurredAt },
+      stageReachedAt: Object.hasOwn(state.stageReachedAt, d.to) ? state.stageReachedAt : { ...state.stageReachedAt, [d.to]: event.occurredAt },
     };
     if (d.kind === 'submission') next.lastSubmissionAt = event.occurredAt;
     if (d.kind === 'deliberation') {

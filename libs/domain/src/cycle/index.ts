@@ -5,3 +5,4 @@ export { evolve, type FoldableEvent } from './evolve';
 export { validateFields } from './fields';
 export { cycleDeadlines, type CycleDeadline, type DeadlineStatus, type DeadlineOptions } from './deadlines';
 export { foldCycle } from './fold';
+export { eventCatalogue } from './catalogue';

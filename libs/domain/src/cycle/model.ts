@@ -136,3 +136,8 @@ export function periodLabel(period: CycleDefinition['period'], year: number): st
   if (period === 'mandate') return `${year}-${year + 4}`;
   return String(year);
 }
+
+/** Own-property lookup: stage and command names such as `constructor` must not hit Object.prototype. */
+export function ownValue<T>(record: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}

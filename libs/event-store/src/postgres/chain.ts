@@ -12,7 +12,7 @@ export const SEAL_SUBSCRIPTION = '$audit-seal';
  * the previous seal, the event's position and the event's own hash. Writers never wait for it:
  * appends are chained per stream at write time and sealed globally right after commit.
  */
-export function startSealer(store: PostgresEventStore, options: SubscribeOptions = {}): Subscription {
+export function startSealer(store: PostgresEventStore, options: SubscribeOptions<PoolClient> = {}): Subscription {
   return store.subscribe<PoolClient>(
     SEAL_SUBSCRIPTION,
     async (events, client) => {

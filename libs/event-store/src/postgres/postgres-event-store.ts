@@ -16,6 +16,7 @@ import type {
   RecordedEvent,
   SubscribeOptions,
   Subscription,
+  SubscriptionTransactor,
 } from '../types';
 import { CommitNotifier, EVENTS_CHANNEL } from './notifier';
 import { EVENT_COLUMNS, parseCheckpoint, serializeCheckpoint, toRecorded, type EventRow } from './rows';
@@ -51,7 +52,7 @@ export class PostgresEventStore implements EventStore {
   private readonly wake = new EventEmitter();
   private listener: Client | null = null;
   private listenerStarting: Promise<void> | null = null;
-  private readonly subscriptions = new Set<PgSubscription>();
+  private readonly subscriptions = new Set<PgSubscription<unknown>>();
   private closed = false;
 
   constructor(private readonly options: PostgresEventStoreOptions) {
@@ -165,11 +166,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async checkpointOf(name: string): Promise<Checkpoint | null> {
-    const { rows } = await this.pool.query<{ tx_id: string; position: string }>(
-      'SELECT tx_id::text AS tx_id, position FROM es_checkpoints WHERE name = $1',
-      [name],
-    );
-    return rows.length ? serializeCheckpoint({ txId: rows[0].tx_id, position: Number(rows[0].position) }) : null;
+    return this.transactor.load(name);
   }
 
   /** Saves a subscription's checkpoint with `client`, inside the caller's transaction. */
@@ -182,13 +179,40 @@ export class PostgresEventStore implements EventStore {
     );
   }
 
-  subscribe<Tx = PoolClient>(name: string, handler: BatchHandler<Tx>, options: SubscribeOptions = {}): Subscription {
+  /** The default transactor: `es_checkpoints` through a client of this store's pool. */
+  readonly transactor: SubscriptionTransactor<PoolClient> = {
+    transaction: async <T>(fn: (tx: PoolClient) => Promise<T>): Promise<T> => {
+      const client = await this.pool.connect();
+      try {
+        await client.query('BEGIN');
+        const r = await fn(client);
+        await client.query('COMMIT');
+        return r;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    load: async (name: string, tx?: PoolClient) => {
+      const { rows } = await (tx ?? this.pool).query<{ tx_id: string; position: string }>(
+        `SELECT tx_id::text AS tx_id, position FROM es_checkpoints WHERE name = $1${tx ? ' FOR UPDATE' : ''}`,
+        [name],
+      );
+      return rows.length ? serializeCheckpoint({ txId: rows[0].tx_id, position: Number(rows[0].position) }) : null;
+    },
+    save: (tx: PoolClient, name: string, checkpoint: Checkpoint) => this.saveCheckpoint(tx, name, checkpoint),
+  };
+
+  subscribe<Tx = PoolClient>(name: string, handler: BatchHandler<Tx>, options: SubscribeOptions<Tx> = {}): Subscription {
     if (this.closed) throw new Error('Event store is closed');
     void this.ensureListener();
-    const sub = new PgSubscription(this, name, handler as unknown as BatchHandler<PoolClient>, options, this.wake, () =>
-      this.subscriptions.delete(sub),
+    const transactor = (options.transactor ?? this.transactor) as SubscriptionTransactor<Tx>;
+    const sub: PgSubscription<Tx> = new PgSubscription<Tx>(this, name, handler, options, transactor, this.wake, () =>
+      this.subscriptions.delete(sub as PgSubscription<unknown>),
     );
-    this.subscriptions.add(sub);
+    this.subscriptions.add(sub as PgSubscription<unknown>);
     sub.start();
     return sub;
   }

@@ -1,15 +1,20 @@
 import type { EventEmitter } from 'node:events';
 import type { PoolClient } from 'pg';
-import type { BatchHandler, Checkpoint, SubscribeOptions, Subscription } from '../types';
+import type { BatchHandler, Checkpoint, SubscribeOptions, Subscription, SubscriptionTransactor } from '../types';
 import type { PostgresEventStore } from './postgres-event-store';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** The stored checkpoint is not the one this process last saw (a rebuild swapped it): reload. */
+class CheckpointMoved extends Error {}
+
 /**
  * Catch-up subscription over the committed log. Each batch is applied in one transaction that
  * also stores the checkpoint, so a crash mid-batch rolls both back and the batch is redelivered.
+ * The transaction first re-reads (and locks) the stored checkpoint: when something else moved it,
+ * the batch is dropped and reading resumes from the stored one.
  */
-export class PgSubscription implements Subscription {
+export class PgSubscription<Tx> implements Subscription {
   readonly caughtUp: Promise<void>;
   private resolveCaughtUp!: () => void;
   private running = false;
@@ -21,8 +26,9 @@ export class PgSubscription implements Subscription {
   constructor(
     private readonly store: PostgresEventStore,
     readonly name: string,
-    private readonly handler: BatchHandler<PoolClient>,
-    private readonly options: SubscribeOptions,
+    private readonly handler: BatchHandler<Tx>,
+    private readonly options: SubscribeOptions<Tx>,
+    private readonly transactor: SubscriptionTransactor<Tx>,
     private readonly wake: EventEmitter,
     private readonly onStopped: () => void,
   ) {
@@ -96,22 +102,24 @@ export class PgSubscription implements Subscription {
       }
       try {
         if (!loaded) {
-          checkpoint = await this.store.checkpointOf(this.name);
+          checkpoint = await this.transactor.load(this.name);
           loaded = true;
         }
         const batch = await this.store.readCommitted(checkpoint, batchSize);
         if (batch.events.length > 0) {
-          const client = await this.store.pool.connect();
+          const from = checkpoint;
           try {
-            await client.query('BEGIN');
-            await this.handler(batch.events, client);
-            await this.store.saveCheckpoint(client, this.name, batch.checkpoint as string);
-            await client.query('COMMIT');
+            await this.transactor.transaction(async (tx) => {
+              if ((await this.transactor.load(this.name, tx)) !== from) throw new CheckpointMoved();
+              await this.handler(batch.events, tx);
+              await this.transactor.save(tx, this.name, batch.checkpoint as string);
+            });
           } catch (err) {
-            await client.query('ROLLBACK').catch(() => undefined);
+            if (err instanceof CheckpointMoved) {
+              loaded = false;
+              continue;
+            }
             throw err;
-          } finally {
-            client.release();
           }
           checkpoint = batch.checkpoint;
           this.options.onBatch?.({ count: batch.events.length, checkpoint });

@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { eventCatalogue } from '@ciclo/domain';
 import { DefinitionRegistry } from '@ciclo/workflow';
+import { AuditProjector, createReadModelDataSource, CyclesProjector, ProjectionRunner } from '@ciclo/projections';
 import { isRole, ROLES, signDevToken, type Role } from '@ciclo/identity';
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -73,6 +74,53 @@ export function buildCli(): Command {
       else if (r.intact) out(`Audit chain intact up to position ${r.intactUpTo} (${r.checkedEvents} events checked, ${r.sealedEvents} sealed; head seal ${r.headSeal?.hash ?? 'none'})`);
       else out(`Audit chain BROKEN at position ${r.firstBad?.position}: ${r.firstBad?.problem} — ${r.firstBad?.detail} (intact up to ${r.intactUpTo})`);
       if (!r.intact) process.exitCode = 1;
+    });
+
+  const projections = program.command('projections').description('Read models fed by the projectors');
+  const withRunner = async <T>(fn: (runner: ProjectionRunner) => Promise<T>): Promise<T> =>
+    withStore(async (store) => {
+      const settings = loadSettings();
+      const ds = createReadModelDataSource(settings.DATABASE_URL, 4);
+      await ds.initialize();
+      try {
+        const registry = DefinitionRegistry.fromDirectory(resolve(settings.SEEDS_DIR, 'cycles'));
+        return await fn(new ProjectionRunner(store, ds, [new CyclesProjector(registry), new AuditProjector(registry)]));
+      } finally {
+        await ds.destroy();
+      }
+    });
+  projections
+    .command('status')
+    .description("Each projector's position in the log and its lag")
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      const status = await withRunner((r) => r.status());
+      if (o.json) {
+        out(JSON.stringify(status));
+        return;
+      }
+      for (const s of status) {
+        out(`${s.name.padEnd(10)} position ${String(s.position).padStart(9)} / head ${s.headPosition}  lag ${s.lagEvents} events, ${s.lagSeconds.toFixed(1)} s  (updated ${s.updatedAt ?? 'never'})`);
+      }
+    });
+  projections
+    .command('rebuild [name]')
+    .description('Rebuild one projection (or all) from position 0 into fresh tables and swap them in without downtime')
+    .action(async (name?: string) => {
+      await withRunner(async (runner) => {
+        const names = name ? [runner.projector(name).name] : runner.projectors.map((p) => p.name);
+        for (const n of names) {
+          let last = 0;
+          const r = await runner.rebuild(n, (events) => {
+            if (events - last >= 10000) {
+              last = events;
+              process.stderr.write(`\r${n}: ${events} events replayed`);
+            }
+          });
+          process.stderr.write('\r');
+          out(`${n}: rebuilt from ${r.events} events in ${r.seconds.toFixed(1)} s (${Math.round(r.events / Math.max(r.seconds, 0.001))} events/s), swapped in`);
+        }
+      });
     });
 
   const definitions = program.command('definitions').description('Cycle definitions (YAML in seeds/cycles)');

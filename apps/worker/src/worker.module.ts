@@ -1,6 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Settings } from '@ciclo/config';
 import { PlatformModule } from '@ciclo/platform';
+import { ProjectionsModule } from '@ciclo/projections';
+import { WorkflowModule } from '@ciclo/workflow';
+import { ProjectionsService } from './projections.service';
 import { SealerService } from './sealer.service';
 
 @Module({})
@@ -8,8 +11,12 @@ export class WorkerModule {
   static forRoot(settings: Settings): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [PlatformModule.forRoot({ app: 'worker', settings })],
-      providers: [SealerService],
+      imports: [
+        PlatformModule.forRoot({ app: 'worker', settings }),
+        WorkflowModule.forRoot({ seedsDir: settings.SEEDS_DIR }),
+        ProjectionsModule.forRoot(),
+      ],
+      providers: [SealerService, ProjectionsService],
     };
   }
 }

@@ -18,6 +18,7 @@ export class WorkflowModule {
   static forRoot(options: { seedsDir: string }): DynamicModule {
     return {
       module: WorkflowModule,
+      global: true,
       imports: [CqrsModule.forRoot()],
       providers: [
         { provide: DEFINITIONS, useFactory: () => DefinitionRegistry.fromDirectory(resolve(options.seedsDir, 'cycles')) },

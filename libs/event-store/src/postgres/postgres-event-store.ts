@@ -160,6 +160,16 @@ export class PostgresEventStore implements EventStore {
     return rows[0].pending;
   }
 
+  /** True when the event at `position` is at or before `checkpoint` in commit order (false when no such event). */
+  async covers(checkpoint: Checkpoint, position: number): Promise<boolean> {
+    const cp = parseCheckpoint(checkpoint);
+    const { rows } = await this.pool.query<{ covered: boolean }>(
+      `SELECT (tx_id, position) <= ($1::text::xid8, $2::bigint) AS covered FROM es_events WHERE position = $3`,
+      [cp.txId, cp.position, position],
+    );
+    return rows.length > 0 && rows[0].covered;
+  }
+
   async headPosition(): Promise<number> {
     const { rows } = await this.pool.query<{ p: string | null }>('SELECT max(position) AS p FROM es_events');
     return Number(rows[0].p ?? 0);

@@ -1,0 +1,45 @@
+import { auditSummary } from './summary';
+
+const piao = { cycleType: 'piao', period: '2027-2029', title: 'PIAO 2027-2029' };
+const relazione = { cycleType: 'relazione_performance', period: '2026', title: 'Relazione 2026' };
+const smvp = { cycleType: 'smvp', period: '2027', title: 'SMVP 2027' };
+
+describe('auditSummary', () => {
+  it('words an approval as the issue asks', () => {
+    expect(auditSummary({ type: 'ApprovedBySecretaryGeneral', data: { kind: 'approval' }, actorRole: 'segretario_generale' }, piao)).toBe(
+      'Il Segretario Generale ha approvato il PIAO 2027-2029',
+    );
+  });
+
+  it('contracts prepositions with the article and quotes reasons', () => {
+    expect(auditSummary({ type: 'ChangesRequested', data: { kind: 'request_changes', fields: { reason: 'Rivedere i pesi' } }, actorRole: 'segretario_generale' }, relazione)).toBe(
+      'Il Segretario Generale ha chiesto modifiche alla Relazione sulla performance 2026: «Rivedere i pesi»',
+    );
+    expect(auditSummary({ type: 'ValidationRefused', data: { kind: 'refusal', fields: { reason: 'Scostamenti non motivati' } }, actorRole: 'oiv' }, relazione)).toBe(
+      "L'OIV ha rifiutato la validazione della Relazione sulla performance 2026: «Scostamenti non motivati»",
+    );
+    expect(auditSummary({ type: 'CommentAdded', data: {}, actorRole: 'rpct' }, smvp)).toBe("L'RPCT ha commentato l'aggiornamento del SMVP 2027");
+  });
+
+  it('names deliberations with organ, number and Italian date', () => {
+    expect(
+      auditSummary(
+        { type: 'GiuntaDeliberationRecorded', data: { kind: 'deliberation', organ: 'giunta', fields: { number: '12/2027', date: '2027-01-23' } }, actorRole: 'segreteria_organi' },
+        piao,
+      ),
+    ).toBe('La Segreteria degli organi ha registrato la deliberazione di Giunta n. 12/2027 del 23/01/2027 sul PIAO 2027-2029');
+  });
+
+  it('names channels and recipients', () => {
+    expect(auditSummary({ type: 'PublishedOnWebsite', data: { kind: 'publication', fields: { channel: 'amministrazione_trasparente' } }, actorRole: 'po' }, piao)).toBe(
+      'La Posizione organizzativa ha pubblicato il PIAO 2027-2029 in Amministrazione trasparente',
+    );
+    expect(auditSummary({ type: 'TransmittedToAnac', data: { kind: 'transmission', fields: { recipient: 'anac' } }, actorRole: 'rpct' }, { cycleType: 'ptpct', period: '2027', title: 'x' })).toBe(
+      "L'RPCT ha trasmesso il PTPCT 2027 all'ANAC",
+    );
+  });
+
+  it('falls back to the event type for unknown events and roles', () => {
+    expect(auditSummary({ type: 'SomethingElse', data: {}, actorRole: 'ospite' }, null)).toBe("Chi ha il ruolo ospite ha registrato l'evento SomethingElse");
+  });
+});

@@ -1,0 +1,148 @@
+import type { CycleDefinition } from '../definitions';
+
+/** The subject of an audit sentence: who acted, in which role. */
+const ROLE_SUBJECT: Record<string, string> = {
+  segretario_generale: 'Il Segretario Generale',
+  rpct: "L'RPCT",
+  oiv: "L'OIV",
+  dirigente: 'Il dirigente',
+  po: 'La Posizione organizzativa',
+  rilevatore: 'Il rilevatore',
+  segreteria_organi: 'La Segreteria degli organi',
+  struttura_tecnica: 'La Struttura tecnica permanente',
+  osservatore: "L'osservatore",
+  admin: "L'amministratore",
+  presidente: 'Il Presidente',
+  revisori: 'Il Collegio dei revisori',
+  system: 'Il sistema',
+};
+
+type Article = 'il' | 'la' | "l'";
+interface NounPhrase {
+  article: Article;
+  noun: string;
+}
+
+/** How each cycle type is named in a sentence. */
+const CYCLE_NOUN: Record<string, NounPhrase> = {
+  piao: { article: 'il', noun: 'PIAO' },
+  ptpct: { article: 'il', noun: 'PTPCT' },
+  relazione_performance: { article: 'la', noun: 'Relazione sulla performance' },
+  monitoraggio_intermedio: { article: 'il', noun: 'monitoraggio intermedio' },
+  rpp: { article: 'la', noun: 'Relazione previsionale e programmatica' },
+  preventivo_economico: { article: 'il', noun: 'preventivo economico' },
+  budget_direzionale: { article: 'il', noun: 'budget direzionale' },
+  bilancio_esercizio: { article: 'il', noun: "bilancio d'esercizio" },
+  relazione_rpct: { article: 'la', noun: 'Relazione annuale RPCT' },
+  smvp: { article: "l'", noun: 'aggiornamento del SMVP' },
+  programma_lavori_pubblici: { article: 'il', noun: 'programma triennale dei lavori pubblici' },
+  programma_mandato: { article: 'il', noun: 'programma pluriennale di mandato' },
+};
+
+const PREP: Record<'di' | 'a' | 'su', Record<Article, string>> = {
+  di: { il: 'del', la: 'della', "l'": "dell'" },
+  a: { il: 'al', la: 'alla', "l'": "all'" },
+  su: { il: 'sul', la: 'sulla', "l'": "sull'" },
+};
+
+const ORGAN: Record<string, string> = { giunta: 'di Giunta', consiglio: 'del Consiglio', presidente: 'del Presidente' };
+const CHANNEL: Record<string, string> = {
+  amministrazione_trasparente: 'in Amministrazione trasparente',
+  albo_camerale: "all'albo camerale",
+  portale_piao: 'sul portale PIAO',
+  sito_istituzionale: 'sul sito istituzionale',
+};
+const RECIPIENT: Record<string, string> = {
+  anac: "all'ANAC",
+  mef: 'al MEF',
+  mimit: 'al MIMIT',
+  funzione_pubblica: 'al Dipartimento della Funzione Pubblica',
+  ministero_infrastrutture: 'al Ministero delle infrastrutture',
+  unioncamere: 'a Unioncamere',
+};
+
+export interface SummaryCycle {
+  cycleType: string;
+  /** Period label or year, e.g. "2027-2029". */
+  period: string;
+  title: string;
+}
+
+export interface SummaryEvent {
+  type: string;
+  data: Record<string, unknown>;
+  actorRole: string;
+}
+
+const itDate = (iso: unknown) => (typeof iso === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(iso) ? `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}` : String(iso));
+const quote = (v: unknown) => `«${String(v)}»`;
+const fields = (d: Record<string, unknown>) => (d.fields && typeof d.fields === 'object' ? (d.fields as Record<string, unknown>) : {});
+
+/**
+ * A readable Italian sentence for an audit-trail row, e.g.
+ * "Il Segretario Generale ha approvato il PIAO 2027-2029".
+ */
+export function auditSummary(event: SummaryEvent, cycle: SummaryCycle | null, definition?: CycleDefinition): string {
+  const who = ROLE_SUBJECT[event.actorRole] ?? `Chi ha il ruolo ${event.actorRole}`;
+  const np: NounPhrase = cycle ? (CYCLE_NOUN[cycle.cycleType] ?? { article: 'il', noun: `ciclo ${quote(cycle.title)}` }) : { article: 'il', noun: 'ciclo' };
+  const noun = cycle ? `${np.noun} ${cycle.period}`.trim() : np.noun;
+  const obj = `${np.article === "l'" ? "l'" : `${np.article} `}${noun}`;
+  const with_ = (p: 'di' | 'a' | 'su') => `${PREP[p][np.article]}${np.article === "l'" ? '' : ' '}${noun}`;
+  const d = event.data;
+  const f = fields(d);
+  const reason = typeof f.reason === 'string' ? f.reason : typeof d.reason === 'string' ? d.reason : null;
+  const why = reason ? `: ${quote(reason)}` : '';
+
+  switch (event.type) {
+    case 'CycleOpened':
+      return `${who} ha aperto ${obj}`;
+    case 'DocumentAttached':
+      return `${who} ha allegato ${quote(d.name)} ${with_('a')}`;
+    case 'CommentAdded':
+      return `${who} ha commentato ${obj}`;
+    case 'CycleCancelled':
+      return `${who} ha annullato ${obj}${why}`;
+    case 'CycleMigrated':
+      return `${who} ha aggiornato ${obj} alla versione ${String(d.toVersion)} della definizione`;
+    case 'DeadlineMoved':
+      return `${who} ha spostato la scadenza ${quote(d.deadlineId)} ${with_('di')} al ${itDate(d.toDate)}${why}`;
+    case 'ReminderSent':
+      return `Il sistema ha inviato un promemoria ${with_('di')}${d.deadlineId ? ` per la scadenza ${quote(d.deadlineId)}` : ''}`;
+    case 'ValidatedByOiv':
+      return `${who} ha validato ${obj}`;
+    case 'OivOpinionGiven':
+      return `${who} ha espresso parere favorevole ${with_('su')}`;
+    case 'NegativeOivOpinionGiven':
+      return `${who} ha espresso parere negativo ${with_('su')}${why}`;
+    case 'AuditorsReportRecorded':
+      return `${who} ha registrato la relazione dei revisori ${with_('su')}`;
+    default:
+      break;
+  }
+  switch (d.kind) {
+    case 'submission':
+      return `${who} ha inviato ${obj}`;
+    case 'withdrawal':
+      return `${who} ha ritirato l'invio ${with_('di')}`;
+    case 'request_changes':
+      return `${who} ha chiesto modifiche ${with_('a')}${why}`;
+    case 'approval':
+      return `${who} ha approvato ${obj}`;
+    case 'deliberation':
+      return `${who} ha registrato la deliberazione ${ORGAN[String(d.organ)] ?? ''} n. ${String(f.number)} del ${itDate(f.date)} ${with_('su')}`.replace(/ {2}/g, ' ');
+    case 'publication':
+      return `${who} ha pubblicato ${obj} ${CHANNEL[String(f.channel)] ?? ''}`.trim();
+    case 'validation':
+      return `${who} ha validato ${obj}`;
+    case 'refusal':
+      return `${who} ha rifiutato la validazione ${with_('di')}${why}`;
+    case 'transmission':
+      return `${who} ha trasmesso ${obj} ${RECIPIENT[String(f.recipient)] ?? ''}`.trim();
+    case 'plain': {
+      const t = definition?.transitions.find((x) => x.event === event.type);
+      return `${who} ha eseguito ${quote(t?.title ?? event.type)} ${with_('su')}`;
+    }
+    default:
+      return `${who} ha registrato l'evento ${event.type}${cycle ? ` ${with_('su')}` : ''}`;
+  }
+}

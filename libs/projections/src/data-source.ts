@@ -1,0 +1,35 @@
+import { types } from 'pg';
+import { DataSource } from 'typeorm';
+import { READ_MODEL_ENTITIES } from './entities';
+import { ReadModels1700000000001 } from './migrations/1700000000001-read-models';
+
+// Dates (deadlines) are calendar days: keep them as 'YYYY-MM-DD' strings, never as local-midnight Dates.
+types.setTypeParser(1082, (v: string) => v);
+
+export const READ_MODEL_MIGRATIONS = [ReadModels1700000000001];
+
+/** TypeORM data source of the read models (its own pool; migrations table `typeorm_migrations`). */
+export function createReadModelDataSource(url: string, poolSize = 10): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities: READ_MODEL_ENTITIES,
+    migrations: READ_MODEL_MIGRATIONS,
+    migrationsTableName: 'typeorm_migrations',
+    synchronize: false,
+    logging: false,
+    extra: { max: poolSize, application_name: 'ciclo-read-models' },
+  });
+}
+
+/** Applies pending read-model migrations; returns their names. */
+export async function migrateReadModels(url: string): Promise<string[]> {
+  const ds = createReadModelDataSource(url, 2);
+  await ds.initialize();
+  try {
+    const done = await ds.runMigrations({ transaction: 'each' });
+    return done.map((m) => m.name);
+  } finally {
+    await ds.destroy();
+  }
+}

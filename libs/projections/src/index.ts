@@ -1,0 +1,9 @@
+export * from './entities';
+export { createReadModelDataSource, migrateReadModels, READ_MODEL_MIGRATIONS } from './data-source';
+export { type Projector, type ProjectionContext, subscriptionName, cycleOfStream } from './projector';
+export { CyclesProjector } from './cycles.projector';
+export { AuditProjector } from './audit.projector';
+export { ProjectionRunner, type ProjectorStatus, type RunnerOptions } from './runner';
+export { typeormTransactor, positionOf } from './transactor';
+export { ReadModelQueries, type CycleSummary, type InboxItem, type DeadlineItem, type DeadlineState } from './queries';
+export { ProjectionsModule, READ_MODELS } from './projections.module';

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { Pool } from 'pg';
 import { loadSettings, devAuthSecret, type Settings } from '@ciclo/config';
 import { signDevToken, type Role } from '@ciclo/identity';
+import { ProjectionRunner } from '@ciclo/projections';
 import { createApiApp } from '../../apps/api/src/bootstrap';
 import { migrateDatabase } from '../../apps/cli/src/migrations';
 import { createTestDatabase, testRedisPrefix, type TestDatabase } from './database';
@@ -27,7 +28,11 @@ export interface TestApi {
 }
 
 /** Starts the real HTTP API on its own fresh, migrated database and a private Redis prefix. */
-export async function startTestApi(label: string, env: Record<string, string> = {}): Promise<TestApi> {
+export async function startTestApi(
+  label: string,
+  env: Record<string, string> = {},
+  options: { projections?: boolean } = {},
+): Promise<TestApi> {
   const db = await createTestDatabase(label);
   await migrateDatabase(db.url);
   const settings = loadSettings({
@@ -42,6 +47,9 @@ export async function startTestApi(label: string, env: Record<string, string> = 
   });
   const app: INestApplication = await createApiApp(settings);
   await app.listen(0, '127.0.0.1');
+  // The worker's projectors, in-process, when a test reads the read models.
+  const runner = options.projections ? app.get(ProjectionRunner) : null;
+  runner?.start({ batchSize: 500 });
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const pool = new Pool({ connectionString: db.url, max: 3 });
   return {
@@ -74,6 +82,7 @@ export async function startTestApi(label: string, env: Record<string, string> = 
       return Number(rows[0].p ?? 0);
     },
     async close() {
+      await runner?.stop();
       await app.close();
       await pool.end();
       await db.drop();

@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import { createHash, randomUUID } from 'node:crypto';
 import type { CycleCommand, Role } from '@ciclo/domain';
 import type { Actor } from '@ciclo/identity';
-import { DocumentStore, eventIdsFor, ExecuteCycleCommand, GetCycleQuery, ListCyclesQuery, type CommandResult, type CycleView } from '@ciclo/workflow';
+import { DocumentStore, eventIdsFor, ExecuteCycleCommand, GetCycleQuery, type CommandResult, type CycleView } from '@ciclo/workflow';
 import { DomainRefusal } from '@ciclo/domain';
 import { ActingRole, CurrentActor } from './auth.guard';
 import { RequestValidationError } from './http-errors';
@@ -16,7 +16,6 @@ import {
   commentBody,
   getCycleQuery,
   idempotencyKey,
-  listCyclesQuery,
   migrateBody,
   openCycleBody,
   toOpenApi,
@@ -86,19 +85,6 @@ export class CyclesController {
     );
     res.setHeader('Location', `/cycles/${cycleId}`);
     return result;
-  }
-
-  @Get()
-  @ApiOperation({ summary: "List the caller's tenant's cycles", description: 'Newest first, filtered by type, year and stage.' })
-  @ApiQuery({ name: 'tenant', required: false })
-  @ApiQuery({ name: 'type', required: false })
-  @ApiQuery({ name: 'year', required: false, type: Number })
-  @ApiQuery({ name: 'stage', required: false })
-  @ApiQuery({ name: 'limit', required: false, type: Number })
-  async list(@CurrentActor() actor: Actor, @Query() query: unknown): Promise<CycleView[]> {
-    const q = parseInput(listCyclesQuery, query ?? {}, 'query');
-    if (q.tenant && q.tenant !== actor.tenant) throw new DomainRefusal('CYCLE_NOT_FOUND');
-    return this.queries.execute(new ListCyclesQuery(actor, { type: q.type, year: q.year, stage: q.stage, limit: q.limit }));
   }
 
   @Get(':id')

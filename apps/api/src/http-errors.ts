@@ -55,6 +55,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       this.log.warn({ correlationId, path: req.path, method: req.method, code: body.code, detail: body.detail }, 'Request refused');
     }
     if (body.statusCode === 401) res.setHeader('WWW-Authenticate', 'Bearer');
+    if (body.statusCode === 503) res.setHeader('Retry-After', '1');
     res.status(body.statusCode).json({ ...body, correlationId });
   }
 
@@ -86,6 +87,11 @@ export class HttpErrorFilter implements ExceptionFilter {
       return { statusCode: 415, code: 'UNSUPPORTED_ENCODING', message: 'Unsupported body encoding' };
     if (err instanceof HttpException) {
       const status = err.getStatus();
+      const response = err.getResponse();
+      if (typeof response === 'object' && response && 'code' in response) {
+        const r = response as { code: string; message?: string; messageIt?: string };
+        return { statusCode: status, code: r.code, message: r.message ?? err.message, ...(r.messageIt ? { messageIt: r.messageIt } : {}) };
+      }
       // Nest reports the body parser's failures as bare 400/413 exceptions: no route has run yet.
       if (status === 400) return { statusCode: 400, code: 'MALFORMED_JSON', message: `The body is not valid JSON: ${err.message}` };
       const code = status === 404 ? 'NOT_FOUND' : status === 413 ? 'BODY_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : `HTTP_${status}`;

@@ -15,16 +15,6 @@ export const openCycleBody = z
   })
   .strict();
 
-export const listCyclesQuery = z
-  .object({
-    tenant: z.string().max(63).optional().describe("Tenant id; only the caller's own tenant is visible"),
-    type: z.string().max(64).optional().describe('Cycle type, e.g. piao'),
-    year: z.coerce.number().int().min(2000).max(2100).optional().describe('Year of the cycle'),
-    stage: z.string().max(64).optional().describe('Current stage id'),
-    limit: z.coerce.number().int().min(1).max(500).default(100).describe('At most this many cycles (1-500, default 100)'),
-  })
-  .strict();
-
 export const getCycleQuery = z
   .object({
     asOf: z

@@ -3,7 +3,7 @@ import { PostgresEventStore, type EventStore } from '@ciclo/event-store';
 
 /**
  * Cross-cycle look-ups the decider needs (it sees one stream at a time): deliberations already
- * recorded in the tenant, and the tenant's cycle streams. Read from the PostgreSQL log.
+ * recorded in the tenant. Read from the PostgreSQL log.
  */
 export class CycleLookups {
   constructor(private readonly store: EventStore) {}
@@ -25,18 +25,5 @@ export class CycleLookups {
       year: Number(r.date.slice(0, 4)),
       cycleId: r.stream_id.slice(r.stream_id.indexOf('/cycle-') + 7),
     }));
-  }
-
-  /** Ids of the tenant's cycles, newest first. */
-  async cycleIds(tenant: string, limit: number): Promise<string[]> {
-    const prefix = `${tenant}/cycle-`;
-    const { rows } = await this.pool().query<{ stream_id: string }>(
-      `SELECT s.stream_id FROM es_streams s
-         JOIN es_events e ON e.stream_id = s.stream_id AND e.version = 1
-        WHERE s.tenant = $1 AND left(s.stream_id, length($2)) = $2
-        ORDER BY e.position DESC LIMIT $3`,
-      [tenant, prefix, limit],
-    );
-    return rows.map((r) => r.stream_id.slice(prefix.length));
   }
 }

@@ -10,7 +10,6 @@ import {
 } from '@ciclo/domain';
 import type { Actor } from '@ciclo/identity';
 import { CycleRepository } from './cycle-repository';
-import { CycleLookups } from './cycle-lookups';
 import { DefinitionRegistry } from './definition-registry';
 import { DEFINITIONS } from './tokens';
 
@@ -49,13 +48,6 @@ export class GetCycleQuery {
     readonly actor: Actor,
     readonly cycleId: string,
     readonly at: { asOf?: Date; version?: number } = {},
-  ) {}
-}
-
-export class ListCyclesQuery {
-  constructor(
-    readonly actor: Actor,
-    readonly filter: { type?: string; year?: number; stage?: string; limit: number },
   ) {}
 }
 
@@ -105,30 +97,5 @@ export class GetCycleHandler implements IQueryHandler<GetCycleQuery, CycleView> 
     if (q.at.version) view.asOfVersion = state.version;
     if (q.at.asOf || q.at.version) view.availableCommands = [];
     return view;
-  }
-}
-
-@QueryHandler(ListCyclesQuery)
-export class ListCyclesHandler implements IQueryHandler<ListCyclesQuery, CycleView[]> {
-  constructor(
-    private readonly repo: CycleRepository,
-    private readonly lookups: CycleLookups,
-    @Inject(DEFINITIONS) private readonly definitions: DefinitionRegistry,
-  ) {}
-
-  async execute(q: ListCyclesQuery): Promise<CycleView[]> {
-    const ids = await this.lookups.cycleIds(q.actor.tenant, 5000);
-    const now = new Date();
-    const out: CycleView[] = [];
-    for (const id of ids) {
-      const { state } = await this.repo.load(q.actor.tenant, id);
-      if (!state.exists) continue;
-      if (q.filter.type && state.cycleType !== q.filter.type) continue;
-      if (q.filter.year && state.year !== q.filter.year) continue;
-      if (q.filter.stage && state.stage !== q.filter.stage) continue;
-      out.push(cycleView(state, q.actor, this.definitions, now));
-      if (out.length >= q.filter.limit) break;
-    }
-    return out;
   }
 }

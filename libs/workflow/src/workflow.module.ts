@@ -9,7 +9,7 @@ import { CycleLookups } from './cycle-lookups';
 import { DefinitionRegistry } from './definition-registry';
 import { DocumentStore } from './documents';
 import { ExecuteCycleCommandHandler } from './execute-cycle-command.handler';
-import { GetCycleHandler, ListCyclesHandler } from './queries';
+import { GetCycleHandler } from './queries';
 import { DEFINITIONS } from './tokens';
 
 /** The cycles application layer: definitions, command handlers and queries over the event store. */
@@ -27,7 +27,6 @@ export class WorkflowModule {
         { provide: DocumentStore, useFactory: (pool: Pool) => new DocumentStore(pool), inject: [PG_POOL] },
         ExecuteCycleCommandHandler,
         GetCycleHandler,
-        ListCyclesHandler,
       ],
       exports: [DEFINITIONS, CycleRepository, DocumentStore, CqrsModule],
     };

@@ -1,0 +1,96 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { isRole, type Actor } from '@ciclo/identity';
+import { ProjectionRunner, ReadModelQueries, type CycleSummary, type DeadlineItem, type InboxItem } from '@ciclo/projections';
+import { DomainRefusal } from '@ciclo/domain';
+import { CurrentActor } from './auth.guard';
+import { RequestValidationError } from './http-errors';
+import { awaitProjection, minPositionParam } from './read-your-writes';
+import { parseInput } from './validation';
+
+const listCyclesQuery = z
+  .object({
+    tenant: z.string().max(63).optional().describe("Tenant id; only the caller's own tenant is visible"),
+    type: z.string().max(64).optional().describe('Cycle type, e.g. piao'),
+    year: z.coerce.number().int().min(2000).max(2100).optional().describe('Year of the cycle'),
+    stage: z.string().max(64).optional().describe('Current stage id'),
+    limit: z.coerce.number().int().min(1).max(500).default(100).describe('At most this many cycles (1-500, default 100)'),
+    minPosition: minPositionParam,
+  })
+  .strict();
+
+const inboxQuery = z
+  .object({
+    role: z.string().max(40).optional().describe('Only this role (one the caller holds); default every role the caller holds'),
+    limit: z.coerce.number().int().min(1).max(500).default(200),
+    minPosition: minPositionParam,
+  })
+  .strict();
+
+const deadlinesQuery = z
+  .object({
+    status: z.enum(['future', 'due_soon', 'overdue', 'met', 'unscheduled', 'closed']).optional(),
+    cycleId: z.string().uuid().optional(),
+    minPosition: minPositionParam,
+  })
+  .strict();
+
+const RYW = ApiResponse({ status: 503, description: 'With `minPosition`: the read model did not reach it within 2 s (`Retry-After`)' });
+
+@ApiTags('read models')
+@ApiBearerAuth()
+@Controller()
+export class ReadModelsController {
+  constructor(
+    private readonly queries: ReadModelQueries,
+    private readonly runner: ProjectionRunner,
+  ) {}
+
+  @Get('cycles')
+  @ApiOperation({ summary: "The caller's tenant's cycles", description: 'From the cycles read model, most recently changed first.' })
+  @ApiQuery({ name: 'type', required: false })
+  @ApiQuery({ name: 'year', required: false, type: Number })
+  @ApiQuery({ name: 'stage', required: false })
+  @ApiQuery({ name: 'limit', required: false, type: Number })
+  @ApiQuery({ name: 'minPosition', required: false, type: Number })
+  @RYW
+  async cycles(@CurrentActor() actor: Actor, @Query() query: unknown): Promise<CycleSummary[]> {
+    const q = parseInput(listCyclesQuery, query ?? {}, 'query');
+    if (q.tenant && q.tenant !== actor.tenant) throw new DomainRefusal('CYCLE_NOT_FOUND');
+    await awaitProjection(this.runner, 'cycles', q.minPosition);
+    return this.queries.cycles(actor.tenant, q);
+  }
+
+  @Get('inbox')
+  @ApiOperation({
+    summary: 'What waits for the caller',
+    description: 'Cycles whose current stage expects one of the caller’s roles to act: nearest due date first, then the oldest.',
+  })
+  @ApiQuery({ name: 'role', required: false })
+  @ApiQuery({ name: 'minPosition', required: false, type: Number })
+  @RYW
+  async inbox(@CurrentActor() actor: Actor, @Query() query: unknown): Promise<InboxItem[]> {
+    const q = parseInput(inboxQuery, query ?? {}, 'query');
+    if (q.role && (!isRole(q.role) || !actor.roles.includes(q.role))) {
+      throw new RequestValidationError([{ field: 'query.role', problem: 'must be a role you hold' }]);
+    }
+    await awaitProjection(this.runner, 'cycles', q.minPosition);
+    return this.queries.inbox(actor.tenant, q.role ? [q.role] : actor.roles, new Date(), q.limit);
+  }
+
+  @Get('deadlines')
+  @ApiOperation({
+    summary: "Every deadline of the tenant's cycles",
+    description: 'Legal and effective date (moved past Sundays and public holidays) and status today: future, due soon, met on a date, overdue by N days.',
+  })
+  @ApiQuery({ name: 'status', required: false, enum: ['future', 'due_soon', 'overdue', 'met', 'unscheduled', 'closed'] })
+  @ApiQuery({ name: 'cycleId', required: false })
+  @ApiQuery({ name: 'minPosition', required: false, type: Number })
+  @RYW
+  async deadlines(@CurrentActor() actor: Actor, @Query() query: unknown): Promise<DeadlineItem[]> {
+    const q = parseInput(deadlinesQuery, query ?? {}, 'query');
+    await awaitProjection(this.runner, 'cycles', q.minPosition);
+    return this.queries.deadlines(actor.tenant, new Date(), { status: q.status, cycleId: q.cycleId });
+  }
+}

@@ -213,6 +213,28 @@ describe('cycles through HTTP on PostgreSQL', () => {
     expect(now.body.stage).toBe('in_giunta');
   });
 
+  it('lists every version of a cycle and the difference between two versions', async () => {
+    const id = await open('piao', 2031);
+    await run(id, 'submit', po);
+    await run(id, 'request_changes', sg, { reason: 'Aggiungere gli indicatori di salute economica' });
+    const h = await api.call<{ versions: { version: number; type: string; actorRole: string; reason: string | null }[]; diff: { changes: { path: string; before?: unknown; after?: unknown }[] } }>(
+      'GET',
+      `/cycles/${id}/history?from=1&to=3`,
+      { token: sg },
+    );
+    expect(h.status).toBe(200);
+    expect(h.body.versions.map((v) => v.type)).toEqual(['CycleOpened', 'SubmittedForReview', 'ChangesRequested']);
+    expect(h.body.versions[2]).toMatchObject({ actorRole: 'segretario_generale', reason: 'Aggiungere gli indicatori di salute economica' });
+    const changes = Object.fromEntries(h.body.diff.changes.map((c) => [c.path, c]));
+    expect(changes.stage).toEqual({ path: 'stage', before: 'bozza', after: 'modifiche_richieste' });
+    expect(changes.version).toEqual({ path: 'version', before: 1, after: 3 });
+    expect(changes['history[1]'].after).toMatchObject({ type: 'ChangesRequested' });
+    const bad = await api.call('GET', `/cycles/${id}/history?from=1&to=9`, { token: sg });
+    expect(bad.status).toBe(400);
+    expect((await api.call('GET', `/cycles/${id}/history?from=1`, { token: sg })).status).toBe(400);
+    expect((await api.call('GET', `/cycles/${id}/history`, { token: otherTenant })).status).toBe(404);
+  });
+
   it('lists definitions and serves a state diagram', async () => {
     const list = await api.call<{ id: string; latest: boolean }[]>('GET', '/definitions', { token: po });
     expect(list.body.map((d) => d.id)).toEqual(expect.arrayContaining(['piao', 'relazione_performance', 'relazione_rpct', 'smvp']));

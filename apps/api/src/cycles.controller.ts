@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import { createHash, randomUUID } from 'node:crypto';
 import type { CycleCommand, Role } from '@ciclo/domain';
 import type { Actor } from '@ciclo/identity';
-import { DocumentStore, eventIdsFor, ExecuteCycleCommand, GetCycleQuery, type CommandResult, type CycleView } from '@ciclo/workflow';
+import { DocumentStore, eventIdsFor, ExecuteCycleCommand, GetCycleHistoryQuery, GetCycleQuery, type CommandResult, type CycleHistory, type CycleView } from '@ciclo/workflow';
 import { DomainRefusal } from '@ciclo/domain';
 import { ActingRole, CurrentActor } from './auth.guard';
 import { RequestValidationError } from './http-errors';
@@ -15,6 +15,7 @@ import {
   commandParam,
   commentBody,
   getCycleQuery,
+  historyQuery,
   idempotencyKey,
   migrateBody,
   openCycleBody,
@@ -100,6 +101,23 @@ export class CyclesController {
     const cycleId = parseInput(uuidParam, id, 'path.id');
     const q = parseInput(getCycleQuery, query ?? {}, 'query');
     return this.queries.execute(new GetCycleQuery(actor, cycleId, { asOf: q.asOf ? new Date(q.asOf) : undefined, version: q.version }));
+  }
+
+  @Get(':id/history')
+  @ApiOperation({
+    summary: 'Every version of a cycle with its event; with `from` and `to`, what changed between two versions',
+  })
+  @ApiParam({ name: 'id', description: 'Cycle id (UUID)' })
+  @ApiQuery({ name: 'from', required: false, type: Number, description: 'Version to compare from' })
+  @ApiQuery({ name: 'to', required: false, type: Number, description: 'Version to compare to' })
+  @applyAll(ERRORS)
+  async history(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() query: unknown): Promise<CycleHistory> {
+    const cycleId = parseInput(uuidParam, id, 'path.id');
+    const q = parseInput(historyQuery, query ?? {}, 'query');
+    if ((q.from === undefined) !== (q.to === undefined)) {
+      throw new RequestValidationError([{ field: q.from === undefined ? 'query.from' : 'query.to', problem: 'is required with the other' }]);
+    }
+    return this.queries.execute(new GetCycleHistoryQuery(actor, cycleId, q.from !== undefined && q.to !== undefined ? { from: q.from, to: q.to } : undefined));
   }
 
   @Post(':id/commands/:command')

@@ -26,6 +26,13 @@ export const getCycleQuery = z
   })
   .strict();
 
+export const historyQuery = z
+  .object({
+    from: z.coerce.number().int().min(1).optional().describe('Version to compare from'),
+    to: z.coerce.number().int().min(1).optional().describe('Version to compare to'),
+  })
+  .strict();
+
 export const commentBody = z.object({ text: z.string().trim().min(1).max(4000).describe('The comment') }).strict();
 export const cancelBody = z.object({ reason: z.string().trim().min(1).max(4000).describe('Why the cycle is cancelled') }).strict();
 export const migrateBody = z.object({ toVersion: z.number().int().min(1).describe('Definition version to move the cycle to') }).strict();

@@ -8,3 +8,4 @@ export { GetCycleQuery, cycleView, type CycleView } from './queries';
 export { WORKFLOW_MIGRATIONS } from './schema';
 export { DEFINITIONS } from './tokens';
 export { eventIdsFor } from './event-ids';
+export { GetCycleHistoryQuery, type CycleHistory, type HistoryEntry } from './history';

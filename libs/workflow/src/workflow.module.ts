@@ -10,6 +10,7 @@ import { DefinitionRegistry } from './definition-registry';
 import { DocumentStore } from './documents';
 import { ExecuteCycleCommandHandler } from './execute-cycle-command.handler';
 import { GetCycleHandler } from './queries';
+import { GetCycleHistoryHandler } from './history';
 import { DEFINITIONS } from './tokens';
 
 /** The cycles application layer: definitions, command handlers and queries over the event store. */
@@ -27,6 +28,7 @@ export class WorkflowModule {
         { provide: DocumentStore, useFactory: (pool: Pool) => new DocumentStore(pool), inject: [PG_POOL] },
         ExecuteCycleCommandHandler,
         GetCycleHandler,
+        GetCycleHistoryHandler,
       ],
       exports: [DEFINITIONS, CycleRepository, DocumentStore, CqrsModule],
     };

@@ -1,0 +1,1 @@
+export { jsonDiff, type JsonChange } from './json-diff';

@@ -3,3 +3,4 @@ export * from './definitions';
 export * from './calendar';
 export * from './cycle';
 export * from './performance';
+export * from './diff';

@@ -13,4 +13,9 @@ CREATE TABLE wf_documents (
   stored_at   timestamptz NOT NULL DEFAULT now()
 );`,
   },
+  {
+    // The duplicate-deliberation-number rule looks up the tenant's deliberations on every deliberation.
+    id: '0101_deliberations_index',
+    sql: `CREATE INDEX es_events_deliberations ON es_events (tenant) WHERE data->>'kind' = 'deliberation';`,
+  },
 ];

@@ -15,10 +15,19 @@
  * workers during `--duration` seconds. Progress goes to stderr; the last stdout line is the JSON result.
  */
 import { randomUUID } from 'node:crypto';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { Pool } from 'pg';
 import { PostgresEventStore, type NewEvent, type JsonObject, type EventMetadata } from '@ciclo/event-store';
-import { createBenchDatabase, log, numberArg, percentile, round, rssSampler, runPhase, sleep } from './support/harness';
+import {
+  createBenchDatabase,
+  log,
+  numberArg,
+  percentile,
+  round,
+  rssSampler,
+  runPhase,
+  sleep,
+} from './support/harness';
 
 const TENANT = 'cciaa-bench';
 const BATCH = 100;
@@ -49,7 +58,12 @@ function makeMetadata(): EventMetadata {
 }
 
 function makeEvent(seq: number): NewEvent {
-  return { eventId: randomUUID(), type: 'IndicatorValueRecorded', data: makeData(seq), metadata: makeMetadata() };
+  return {
+    eventId: randomUUID(),
+    type: 'IndicatorValueRecorded',
+    data: makeData(seq),
+    metadata: makeMetadata(),
+  };
 }
 
 async function main(): Promise<void> {
@@ -67,18 +81,26 @@ async function main(): Promise<void> {
     void cleanup().finally(() => process.exit(130));
   });
 
+  const loadBefore = loadavg()[0];
   try {
-    log(`database ${db.name}; ${writers} writers, ${durationMs / 1000} s measured after ${warmupMs / 1000} s warm-up per phase`);
+    log(
+      `database ${db.name}; ${writers} writers, ${durationMs / 1000} s measured after ${warmupMs / 1000} s warm-up per phase`,
+    );
     // Writers + the subscription's lease, read and batch connections.
     store = new PostgresEventStore({ connectionString: db.url, poolSize: writers + 4 });
     await store.migrate();
     rawPool = new Pool({ connectionString: db.url, max: writers, application_name: 'ciclo-bench-raw' });
-    await rawPool.query('CREATE TABLE bench_raw (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, payload jsonb NOT NULL)');
+    // pool.end() may resolve before every socket is closed; DROP ... WITH (FORCE) then ends them.
+    rawPool.on('error', () => undefined);
+    await rawPool.query(
+      'CREATE TABLE bench_raw (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, payload jsonb NOT NULL)',
+    );
     const { rows: env } = await rawPool.query<{ version: string; sync: string }>(
       `SELECT current_setting('server_version') AS version, current_setting('synchronous_commit') AS sync`,
     );
     const sample = makeEvent(0);
-    const eventBytes = Buffer.byteLength(JSON.stringify(sample.data)) + Buffer.byteLength(JSON.stringify(sample.metadata));
+    const eventBytes =
+      Buffer.byteLength(JSON.stringify(sample.data)) + Buffer.byteLength(JSON.stringify(sample.metadata));
 
     // 1. The floor: plain one-row inserts, one transaction each, same payload size.
     log('phase raw_insert');
@@ -86,7 +108,9 @@ async function main(): Promise<void> {
       writers,
       async (_w, i) => {
         const e = makeEvent(i);
-        await rawPool!.query('INSERT INTO bench_raw (payload) VALUES ($1)', [JSON.stringify({ data: e.data, metadata: e.metadata })]);
+        await rawPool!.query('INSERT INTO bench_raw (payload) VALUES ($1)', [
+          JSON.stringify({ data: e.data, metadata: e.metadata }),
+        ]);
         return 1;
       },
       warmupMs,
@@ -105,6 +129,22 @@ async function main(): Promise<void> {
       lagBatches++;
     });
     await sub.caughtUp;
+    // Subscriptions read below the cluster-wide xmin: a transaction holding an xid in ANY database
+    // of the server delays delivery. Record the oldest such transaction seen outside this database.
+    let foreignXidTxMaxMs = 0;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const { rows } = await rawPool!
+          .query<{ ms: number | null }>(
+            `SELECT max(extract(epoch FROM clock_timestamp() - xact_start)) * 1000 AS ms
+               FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND datname IS DISTINCT FROM current_database()`,
+          )
+          .catch(() => ({ rows: [{ ms: null }] }));
+        foreignXidTxMaxMs = Math.max(foreignXidTxMaxMs, Number(rows[0].ms ?? 0));
+        await sleep(50);
+      }
+    })();
     const versions = new Map<string, number>();
     const single = await runPhase(
       writers,
@@ -125,6 +165,8 @@ async function main(): Promise<void> {
     const allReceived = () => [...resolvedAt.keys()].every((id) => receivedAt.has(id));
     while (!allReceived() && Date.now() < waitUntil) await sleep(50);
     await sub.stop();
+    sampling = false;
+    await sampler;
     const lags: number[] = [];
     let undelivered = 0;
     for (const [id, t] of resolvedAt) {
@@ -205,6 +247,7 @@ async function main(): Promise<void> {
         subscription_lag_max_ms: round(lagMax, 1),
         subscription_lag_events: lags.length,
         subscription_undelivered: undelivered,
+        other_db_xid_tx_max_ms: round(foreignXidTxMaxMs),
         writers,
         duration_s: durationMs / 1000,
         warmup_s: warmupMs / 1000,
@@ -212,6 +255,8 @@ async function main(): Promise<void> {
         read_page: PAGE,
         log_events: Number(countRows[0].n),
         cpus: cpus().length,
+        loadavg_1m_before: round(loadBefore, 2),
+        loadavg_1m_after: round(loadavg()[0], 2),
         node: process.version,
         postgres: env[0].version,
         synchronous_commit: env[0].sync,
@@ -226,6 +271,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`[bench] failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `[bench] failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exit(1);
 });

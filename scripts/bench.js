@@ -22,16 +22,23 @@ const [name, ...rest] = process.argv.slice(2);
 const names = available();
 if (!name || !names.includes(name)) {
   if (name) console.error(`Unknown benchmark "${name}".`);
-  console.error(`Usage: npm run bench -- NAME [args...]\nAvailable benchmarks:\n${names.map((n) => `  ${n}`).join('\n') || '  (none)'}`);
+  console.error(
+    `Usage: npm run bench -- NAME [args...]\nAvailable benchmarks:\n${names.map((n) => `  ${n}`).join('\n') || '  (none)'}`,
+  );
   process.exit(2);
 }
 
 const tscBin = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 console.error('[bench] building (tsc -p tsconfig.build.json)...');
-const build = spawnSync(process.execPath, [tscBin, '-p', 'tsconfig.build.json'], { cwd: root, stdio: ['ignore', 2, 2] });
+const build = spawnSync(process.execPath, [tscBin, '-p', 'tsconfig.build.json'], {
+  cwd: root,
+  stdio: ['ignore', 2, 2],
+});
 if (build.error) throw build.error;
 if (build.status !== 0) {
-  console.error(`[bench] build failed (tsc exit ${build.status}): not running "${name}" on code that does not compile.`);
+  console.error(
+    `[bench] build failed (tsc exit ${build.status}): not running "${name}" on code that does not compile.`,
+  );
   process.exit(build.status || 1);
 }
 
@@ -40,6 +47,9 @@ if (!fs.existsSync(path.join(root, entry))) {
   console.error(`[bench] ${entry} was not produced by the build.`);
   process.exit(1);
 }
-const run = spawnSync(process.execPath, ['-r', './scripts/register-paths.js', entry, ...rest], { cwd: root, stdio: 'inherit' });
+const run = spawnSync(process.execPath, ['-r', './scripts/register-paths.js', entry, ...rest], {
+  cwd: root,
+  stdio: 'inherit',
+});
 if (run.error) throw run.error;
 process.exit(run.status === null ? 1 : run.status);

@@ -35,7 +35,8 @@ export interface BenchDatabase {
 }
 
 /** Admin connection: BENCH_ADMIN_DATABASE_URL, else the local superuser. */
-export const adminUrl = () => process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const adminUrl = () =>
+  process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** Creates `ciclo_bench_<random>`; `drop()` removes it (idempotent). */
 export async function createBenchDatabase(): Promise<BenchDatabase> {

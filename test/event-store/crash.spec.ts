@@ -28,7 +28,13 @@ interface Child {
 function startChild(dbUrl: string, stallBatch: number): Child {
   const proc = spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'test/event-store/crash-child.ts'],
+    [
+      '-r',
+      'ts-node/register/transpile-only',
+      '-r',
+      'tsconfig-paths/register',
+      'test/event-store/crash-child.ts',
+    ],
     {
       cwd: ROOT,
       env: {
@@ -66,7 +72,11 @@ function startChild(dbUrl: string, stallBatch: number): Child {
           res(hit);
         } else if (proc.exitCode !== null || proc.signalCode !== null) {
           done();
-          rej(new Error(`child exited before the expected line; stdout:\n${lines.join('\n')}\nstderr:\n${stderr}`));
+          rej(
+            new Error(
+              `child exited before the expected line; stdout:\n${lines.join('\n')}\nstderr:\n${stderr}`,
+            ),
+          );
         }
       };
       const timer = setTimeout(() => {
@@ -110,14 +120,19 @@ describe('subscription killed mid-batch', () => {
   }, 60000);
 
   afterAll(async () => {
-    for (const c of children) if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGKILL');
+    for (const c of children)
+      if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGKILL');
     await Promise.all(children.map((c) => c.exited));
     await store?.close();
     await db?.drop();
   });
 
   /** Number of `applied` rows, and number of events up to the stored checkpoint in commit order. */
-  async function state(): Promise<{ applied: number; upToCheckpoint: number; checkpoint: Checkpoint | null }> {
+  async function state(): Promise<{
+    applied: number;
+    upToCheckpoint: number;
+    checkpoint: Checkpoint | null;
+  }> {
     const checkpoint = await store.checkpointOf(SUB);
     const { rows } = await store.pool.query<{ applied: number; upto: number }>(
       `SELECT (SELECT count(*)::int FROM applied) AS applied,
@@ -174,16 +189,25 @@ describe('subscription killed mid-batch', () => {
       async (events, client) => {
         delivered += events.length;
         for (const e of events) {
-          await client.query('INSERT INTO applied (event_id, position) VALUES ($1, $2)', [e.eventId, e.position]);
+          await client.query('INSERT INTO applied (event_id, position) VALUES ($1, $2)', [
+            e.eventId,
+            e.position,
+          ]);
         }
       },
-      { batchSize: BATCH, pollIntervalMs: 200, standbyPollMs: 100, retryDelayMs: 200, onError: (err) => errors.push(err) },
+      {
+        batchSize: BATCH,
+        pollIntervalMs: 200,
+        standbyPollMs: 100,
+        retryDelayMs: 200,
+        onError: (err) => errors.push(err),
+      },
     );
     const { rows: lastRows } = await store.pool.query<{ tx_id: string; position: string }>(
       'SELECT e.tx_id::text AS tx_id, e.position FROM es_events e ORDER BY e.tx_id DESC, e.position DESC LIMIT 1',
     );
     const end = serializeCheckpoint({ txId: lastRows[0].tx_id, position: Number(lastRows[0].position) });
-    for (let i = 0; i < 400 && (await store.checkpointOf(SUB)) !== end; i++) await sleep(50);
+    for (let i = 0; i < 600 && (await store.checkpointOf(SUB)) !== end; i++) await sleep(50);
     await sub.stop();
 
     expect(errors).toEqual([]);

@@ -80,10 +80,16 @@ interface WalkRow {
   recorded_micros: string | null;
   prev_hash: string | null;
   hash: string | null;
+  recorded_ok: boolean | null;
+  tenant_ok: boolean | null;
 }
 
+// recorded_ok and tenant_ok tie the columns readers filter on (readStream's `until`, readAll's
+// `tenant`) to what the hash covers (recorded_micros, metadata.tenant).
 const EVENT_FIELDS = `e.position, e.stream_id, e.version, e.event_id::text AS event_id, e.type, e.data, e.metadata,
-  e.recorded_micros, e.prev_hash, e.hash`;
+  e.recorded_micros, e.prev_hash, e.hash,
+  (extract(epoch FROM e.recorded_at) * 1000000)::bigint = e.recorded_micros AS recorded_ok,
+  e.tenant = e.metadata->>'tenant' AND split_part(e.stream_id, '/', 1) = e.tenant AS tenant_ok`;
 
 /**
  * Walks the whole log: the seal chain in order, every event's recomputed hash, every stream's
@@ -112,6 +118,12 @@ export async function verifyChain(store: PostgresEventStore, pageSize = 5000): P
     const recomputed = eventHash(r.prev_hash as string, r.stream_id as string, r.version as number, content, String(r.recorded_micros));
     if (recomputed !== r.hash) {
       return { position, problem: 'event_modified', detail: `the content of ${r.stream_id} v${r.version} no longer matches its hash` };
+    }
+    if (!r.recorded_ok) {
+      return { position, problem: 'event_modified', detail: `the recording time of ${r.stream_id} v${r.version} was changed` };
+    }
+    if (!r.tenant_ok) {
+      return { position, problem: 'event_modified', detail: `the tenant column of ${r.stream_id} v${r.version} was changed` };
     }
     const prev = streams.get(r.stream_id as string) ?? { version: 0, hash: '' };
     if (r.version !== prev.version + 1 || r.prev_hash !== prev.hash) {

@@ -84,9 +84,14 @@ export class PostgresEventStore implements EventStore {
       events.map((e) => contentHash({ ...e, eventId: e.eventId.toLowerCase() })),
     ];
     const sql = 'SELECT * FROM es_append($1, $2, $3, $4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[], $8::text[])';
+    /** Only a connection-level failure (no SQLSTATE) discards the client. */
+    let broken = false;
     for (let attempt = 0; ; attempt++) {
+      // A refused append is a normal outcome: the connection goes back to the pool healthy (pool.query
+      // would discard it on any error and every conflict would open a new connection).
+      const client = await this.pool.connect();
       try {
-        const { rows } = await this.pool.query<AppendRow>(sql, params);
+        const { rows } = await client.query<AppendRow>(sql, params);
         const replayed = rows.length > 0 && rows[0].out_replayed;
         if (!replayed) this.notifier.poke();
         return {
@@ -106,7 +111,11 @@ export class PostgresEventStore implements EventStore {
         if (e.code === '23505' && e.constraint === 'es_events_event_id_key') {
           throw new EventIdConflict(events.map((x) => x.eventId));
         }
+        broken = typeof e.code !== 'string';
         throw err;
+      } finally {
+        client.release(broken);
+        broken = false;
       }
     }
   }

@@ -8,17 +8,22 @@
  *   (written straight into the store), after a warm-up; command_first_ms_long_stream is the first,
  *   cold command on it (the API folds the whole stream once).
  * - api_rss_mb: the API process's peak resident memory (VmHWM) at the end.
+ * - auth_overhead_p99_ms: what verifying the credential adds to a request (OIDC RS256 token,
+ *   rate-limit counters, roles from the directory), measured in-process on the API's own
+ *   authentication middleware (bench/support/auth-overhead.ts; docs/performance.md).
  * The API runs as its own process (dist build); the load comes from this process on loopback.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { PostgresEventStore } from '@ciclo/event-store';
 import { signDevToken, type Role } from '@ciclo/identity';
 import { devAuthSecret, loadSettings } from '@ciclo/config';
 import { migrateDatabase } from '../apps/cli/src/migrations';
 import { createBenchDatabase, log, numberArg, percentile, round, runPhase, sleep } from './support/harness';
+import { measureAuthOverhead } from './support/auth-overhead';
 
 const CLIENTS = numberArg('clients', 50);
 const DURATION_MS = numberArg('seconds', 10) * 1000;
@@ -54,7 +59,9 @@ async function main(): Promise<void> {
   try {
     log(`database ${db.name}: migrating`);
     await migrateDatabase(db.url);
-    const env = { ...process.env, DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', DEV_AUTH_ENABLED: 'true', LOG_LEVEL: 'warn', NODE_ENV: 'development' };
+    const env = { ...process.env, DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', DEV_AUTH_ENABLED: 'true', LOG_LEVEL: 'warn', NODE_ENV: 'development',
+      // Every request is counted in Redis as in production, but 50 clients sharing three users never hit the limit.
+      RATE_LIMIT_PER_MINUTE_USER: '10000000', RATE_LIMIT_PER_MINUTE_IP: '10000000' };
     const settings = loadSettings(env);
     // BENCH_API_NODE_ARGS: extra node flags for the API process (e.g. --cpu-prof to find a bottleneck).
     const extra = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -139,6 +146,8 @@ async function main(): Promise<void> {
       if (i >= 20) longLat.push(performance.now() - s);
     }
     const apiRss = peakRssMb(api.pid as number);
+    log('auth overhead: the authentication middleware in-process, 3 rounds of 5,000 sequential requests per credential');
+    const auth = await measureAuthOverhead(db.url, settings);
     const result = {
       benchmark: 'commands',
       clients: CLIENTS,
@@ -149,13 +158,21 @@ async function main(): Promise<void> {
       command_first_ms_long_stream: round(firstMs, 1),
       command_p99_ms_long_stream: round(percentile(longLat, 99), 1),
       api_rss_mb: round(apiRss, 1),
+      auth_overhead_p99_ms: round(auth.oidcP99Ms, 3),
+      auth_overhead_p99_ms_rounds: [round(auth.oidcP99MinMs, 3), round(auth.oidcP99MaxMs, 3)],
+      auth_overhead_p50_ms: round(auth.oidcP50Ms, 3),
+      auth_overhead_p99_ms_dev_token: round(auth.devTokenP99Ms, 3),
+      auth_reference_pg_roundtrip_p99_ms: round(auth.pgRoundTripP99Ms, 3),
+      auth_reference_redis_roundtrip_p99_ms: round(auth.redisRoundTripP99Ms, 3),
+      loadavg_1m: round(loadavg()[0], 2),
       errors,
-      targets: { commands_per_s: 1000, command_p99_ms: 50, command_p99_ms_long_stream: 50, api_rss_mb: 250 },
+      targets: { commands_per_s: 1000, command_p99_ms: 50, command_p99_ms_long_stream: 50, api_rss_mb: 250, auth_overhead_p99_ms: 2 },
       pass: {
         commands_per_s: phase.ops / phase.seconds >= 1000,
         command_p99_ms: percentile([...latencies], 99) < 50,
         command_p99_ms_long_stream: percentile(longLat, 99) < 50,
         api_rss_mb: apiRss < 250,
+        auth_overhead_p99_ms: auth.oidcP99Ms < 2,
       },
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);

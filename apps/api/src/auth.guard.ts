@@ -1,48 +1,173 @@
-import { createParamDecorator, ExecutionContext, Inject, Injectable, SetMetadata, type CanActivate } from '@nestjs/common';
+import {
+  createParamDecorator,
+  ExecutionContext,
+  Injectable,
+  Logger,
+  ServiceUnavailableException,
+  SetMetadata,
+  type CanActivate,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
-import { devAuthSecret, type Settings } from '@ciclo/config';
-import { InvalidToken, isRole, verifyDevToken, type Actor, type Role } from '@ciclo/identity';
-import { SETTINGS } from '@ciclo/platform';
+import type { NextFunction, Request, Response } from 'express';
+import type { Settings } from '@ciclo/config';
+import { DomainRefusal } from '@ciclo/domain';
+import {
+  AccessPolicy,
+  AuthFailure,
+  isRole,
+  RateLimiter,
+  readCredential,
+  type Actor,
+  type Principal,
+  type RateLimitRule,
+  type Role,
+} from '@ciclo/identity';
 import { RequestValidationError, Unauthenticated } from './http-errors';
 
 const PUBLIC = 'ciclo:public';
 /** Marks a route that needs no token (health, API docs). */
 export const Public = () => SetMetadata(PUBLIC, true);
 
-export type AuthenticatedRequest = Request & { actor?: Actor; actingRole?: Role };
+export type AuthenticatedRequest = Request & {
+  id?: string;
+  actor?: Actor;
+  actingRole?: Role;
+  authFailure?: AuthFailure;
+};
 
 /**
- * Every route needs a bearer token unless marked @Public(). The actor comes from the token, never
- * from the body; `X-Acting-Role` picks the role acted in when the person holds several.
+ * Authentication and rate limiting, as Express middleware run before the body is parsed:
+ *
+ * 1. the credential (`Authorization: Bearer <JWT>` or `X-Api-Key: <keyId>.<secret>`) is verified by
+ *    the access policy: signature, issuer, audience, expiry; an API key against its stored hash;
+ * 2. one Redis round trip counts the request against the client address and, when the credential
+ *    was valid, against the user: over either limit answers 429 with `Retry-After` (a forged or
+ *    expired JWT never reaches the database; an API key is read from the directory to be checked);
+ * 3. meanwhile the directory gives the roles the user holds now, and the actor is attached.
+ *
+ * Failures are not answered here: `AuthGuard` answers 401 on routes that need an actor (public
+ * routes ignore a bad token). Each failed login is logged with the correlation id, the reason and
+ * the credential kind: never the token or the key.
+ */
+export function authenticationMiddleware(policy: AccessPolicy, limiter: RateLimiter, settings: Settings) {
+  const log = new Logger('Auth');
+  return (req: AuthenticatedRequest, res: Response, next: NextFunction): void => {
+    const run = async () => {
+      let principal: Principal | null = null;
+      const kind =
+        req.headers['x-api-key'] !== undefined
+          ? 'api_key'
+          : req.headers.authorization !== undefined
+            ? 'bearer'
+            : 'none';
+      try {
+        const credential = readCredential(req.headers.authorization, req.headers['x-api-key']);
+        if (credential.kind !== 'none') principal = await policy.verify(credential);
+      } catch (err) {
+        if (!(err instanceof AuthFailure)) throw err;
+        req.authFailure = err;
+      }
+      const rules: RateLimitRule[] = [
+        {
+          key: `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`,
+          limit: settings.RATE_LIMIT_PER_MINUTE_IP,
+        },
+      ];
+      if (principal)
+        rules.push({
+          key: `user:${principal.tenant}:${principal.userId}`,
+          limit: settings.RATE_LIMIT_PER_MINUTE_USER,
+        });
+      // The rate-limit counters (Redis) and the roles (directory) are asked at the same time: one
+      // round-trip's wait instead of two. A refused request has then cost one directory read.
+      const resolving = principal
+        ? policy.actorFor(principal).then(
+            (actor) => ({ actor }),
+            (error: unknown) => ({ error }),
+          )
+        : null;
+      const verdict = await limiter.check(rules);
+      const resolved = resolving ? await resolving : null;
+      if (!verdict.allowed) {
+        log.warn(
+          {
+            correlationId: req.id,
+            method: req.method,
+            path: req.path,
+            ip: req.ip,
+            limit: verdict.refusedBy,
+            user: principal ? `${principal.tenant}/${principal.userId}` : undefined,
+          },
+          'Rate limit exceeded',
+        );
+        res.setHeader('Retry-After', String(verdict.retryAfterSeconds));
+        res.status(429).json({
+          statusCode: 429,
+          code: 'RATE_LIMITED',
+          message: `Too many requests (per ${verdict.refusedBy === 'user' ? 'user' : 'client address'}); retry after ${verdict.retryAfterSeconds} s`,
+          messageIt: 'Troppe richieste: riprovare più tardi',
+          correlationId: req.id,
+        });
+        return;
+      }
+      if (resolved && 'actor' in resolved) req.actor = resolved.actor;
+      else if (resolved) {
+        log.error(
+          { correlationId: req.id, err: resolved.error },
+          'Directory unavailable while resolving roles',
+        );
+        req.authFailure = new AuthFailure('directory unavailable', 503);
+      }
+      if (req.authFailure && kind !== 'none') {
+        log.warn(
+          {
+            correlationId: req.id,
+            method: req.method,
+            path: req.path,
+            ip: req.ip,
+            credential: kind,
+            reason: req.authFailure.reason,
+          },
+          'Authentication failed',
+        );
+      }
+      next();
+    };
+    run().catch((err: unknown) => {
+      // Never an Express HTML error page: the guard answers with the JSON error shape.
+      log.error({ correlationId: req.id, err }, 'Authentication middleware failed');
+      req.authFailure = new AuthFailure('authentication unavailable', 503);
+      next();
+    });
+  };
+}
+
+/**
+ * Every route needs an authenticated actor unless marked @Public(); an actor with no role in its
+ * tenant is refused (403). The actor comes from the credential, never from the body;
+ * `X-Acting-Role` picks the role acted in when the person holds several.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  constructor(
-    private readonly reflector: Reflector,
-    @Inject(SETTINGS) private readonly settings: Settings,
-  ) {}
+  constructor(private readonly reflector: Reflector) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()])) return true;
+  canActivate(context: ExecutionContext): boolean {
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()]))
+      return true;
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const header = req.headers.authorization;
-    if (!header) throw new Unauthenticated('Missing Authorization: Bearer <token>');
-    const m = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/.exec(header);
-    if (!m) throw new Unauthenticated('Malformed Authorization header: expected "Bearer <JWT>"');
-    if (!this.settings.DEV_AUTH_ENABLED) {
-      throw new Unauthenticated('No identity provider is configured (set DEV_AUTH_ENABLED=true to accept development tokens)');
+    if (req.authFailure) {
+      if (req.authFailure.status === 503)
+        throw new ServiceUnavailableException(`Authentication unavailable: ${req.authFailure.reason}`);
+      throw new Unauthenticated(`Invalid credentials: ${req.authFailure.reason}`);
     }
-    try {
-      req.actor = await verifyDevToken(m[1], devAuthSecret(this.settings));
-    } catch (err) {
-      if (err instanceof InvalidToken) throw new Unauthenticated(`Invalid token: ${err.reason}`);
-      throw err;
-    }
+    if (!req.actor) throw new Unauthenticated('Missing Authorization: Bearer <token> (or X-Api-Key)');
+    if (req.actor.roles.length === 0)
+      throw new DomainRefusal('ROLE_NOT_ALLOWED', `no role held in tenant ${req.actor.tenant}`);
     const acting = req.headers['x-acting-role'];
     if (acting !== undefined) {
       const v = Array.isArray(acting) ? acting[0] : acting;
-      if (!isRole(v)) throw new RequestValidationError([{ field: 'header.X-Acting-Role', problem: 'is not a known role' }]);
+      if (!isRole(v))
+        throw new RequestValidationError([{ field: 'header.X-Acting-Role', problem: 'is not a known role' }]);
       req.actingRole = v;
     }
     return true;
@@ -56,5 +181,6 @@ export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionCont
 });
 
 export const ActingRole = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): Role | undefined => ctx.switchToHttp().getRequest<AuthenticatedRequest>().actingRole,
+  (_: unknown, ctx: ExecutionContext): Role | undefined =>
+    ctx.switchToHttp().getRequest<AuthenticatedRequest>().actingRole,
 );

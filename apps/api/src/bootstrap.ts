@@ -1,15 +1,52 @@
 import 'reflect-metadata';
+import { HttpException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import type { Settings } from '@ciclo/config';
+import { trustProxy, type Settings } from '@ciclo/config';
 import { raw } from 'express';
+import { AccessPolicy, RateLimiter } from '@ciclo/identity';
+import { authenticationMiddleware } from './auth.guard';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { correlationIdOf } from '@ciclo/platform';
 import { DEFINITIONS, type DefinitionRegistry } from '@ciclo/workflow';
 import { ApiModule } from './app.module';
 import { commandsDescription } from './definitions.controller';
+
+const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+// Swagger UI (/docs) loads its own scripts and styles (and inline styles) from this origin.
+const DOCS_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/** Security headers on every answer; API answers are never cached (they carry tenant data). */
+export function securityHeaders(settings: Settings) {
+  const https = (settings.PUBLIC_URL ?? '').startsWith('https://');
+  return (req: IncomingMessage, res: ServerResponse, next: () => void) => {
+    const docs = (req.url ?? '').startsWith('/docs');
+    res.setHeader('Content-Security-Policy', docs ? DOCS_CSP : API_CSP);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+    res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()');
+    res.setHeader('X-DNS-Prefetch-Control', 'off');
+    if (https) res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    if (!docs) res.setHeader('Cache-Control', 'no-store');
+    next();
+  };
+}
+
+const KNOWN_BODY_ERRORS = new Set(['entity.parse.failed', 'entity.too.large', 'encoding.unsupported', 'charset.unsupported']);
+
+/** Turns body-reading errors the error filter does not know (4xx from body-parser) into HTTP exceptions of their status. */
+export function clientBodyErrors(err: unknown, _req: IncomingMessage, _res: ServerResponse, next: (err?: unknown) => void): void {
+  const e = err as { status?: unknown; type?: unknown; expose?: unknown } | null;
+  if (e && typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.expose !== false && !KNOWN_BODY_ERRORS.has(String(e.type))) {
+    return next(new HttpException('the request body could not be read (content encoding, length or data)', e.status));
+  }
+  next(err);
+}
 
 /** Builds the HTTP application (not yet listening): used by `main.ts` and by the end-to-end tests. */
 export async function createApiApp(settings: Settings): Promise<NestExpressApplication> {
@@ -24,9 +61,27 @@ export async function createApiApp(settings: Settings): Promise<NestExpressAppli
     res.setHeader('X-Correlation-Id', req.id);
     next();
   });
+  // Client addresses (per-IP rate limit, logs) behind a reverse proxy: only the proxies trusted.
+  app.set('trust proxy', trustProxy(settings));
+  app.use(securityHeaders(settings));
+  // CORS only for the configured origins (none by default: browsers on other origins are refused).
+  if (settings.CORS_ORIGINS.length > 0) {
+    app.enableCors({
+      origin: settings.CORS_ORIGINS,
+      methods: ['GET', 'POST', 'PUT', 'DELETE'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Acting-Role', 'X-Api-Key', 'X-Correlation-Id', 'X-File-Name', 'X-Note'],
+      exposedHeaders: ['X-Correlation-Id', 'Retry-After', 'Location', 'X-Content-SHA256'],
+      credentials: false,
+      maxAge: 600,
+    });
+  }
+  // Credentials are checked and requests counted before any body is read.
+  app.use(authenticationMiddleware(app.get(AccessPolicy), app.get(RateLimiter), settings));
   // Documents are uploaded as raw bytes; everything else is JSON.
   app.use('/cycles/:id/documents', raw({ type: () => true, limit: '25mb' }));
   app.useBodyParser('json', { limit: settings.BODY_LIMIT });
+  // Other failures of reading a body (bad gzip, wrong Content-Length...) are the client's: 4xx, never 500.
+  app.use(clientBodyErrors);
   app.disable('x-powered-by');
   app.enableShutdownHooks();
   const doc = new DocumentBuilder()

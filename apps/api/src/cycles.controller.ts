@@ -18,6 +18,7 @@ import {
   historyQuery,
   idempotencyKey,
   migrateBody,
+  moveDeadlineBody,
   openCycleBody,
   toOpenApi,
   transitionBody,
@@ -149,6 +150,7 @@ export class CyclesController {
     if (commandName === 'comment') command = { type: 'comment', commentId: randomUUID(), ...parseInput(commentBody, body, 'body') };
     else if (commandName === 'cancel') command = { type: 'cancel', ...parseInput(cancelBody, body, 'body') };
     else if (commandName === 'migrate') command = { type: 'migrate', ...parseInput(migrateBody, body, 'body') };
+    else if (commandName === 'move_deadline') command = { type: 'move_deadline', ...parseInput(moveDeadlineBody, body, 'body') };
     else if (commandName === 'attach' || commandName === 'open') {
       throw new RequestValidationError([{ field: 'path.command', problem: `"${commandName}" has its own endpoint` }]);
     } else command = { type: 'transition', command: commandName, fields: parseInput(transitionBody, body, 'body') };

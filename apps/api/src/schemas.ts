@@ -36,6 +36,14 @@ export const historyQuery = z
 export const commentBody = z.object({ text: z.string().trim().min(1).max(4000).describe('The comment') }).strict();
 export const cancelBody = z.object({ reason: z.string().trim().min(1).max(4000).describe('Why the cycle is cancelled') }).strict();
 export const migrateBody = z.object({ toVersion: z.number().int().min(1).describe('Definition version to move the cycle to') }).strict();
+export const moveDeadlineBody = z
+  .object({
+    deadlineId: z.string().max(64).describe('A deadline id of the cycle definition, e.g. `pubblicazione`'),
+    newDate: z.string().max(10).describe('The new legal date, YYYY-MM-DD (the effective date rolls off holidays)'),
+    reason: z.string().trim().min(1).max(4000).describe('Why the date moves: shown in the audit trail'),
+    reference: z.string().trim().min(1).max(500).describe('The act or notice moving it, e.g. "Comunicato ANAC del 5 dicembre 2027"'),
+  })
+  .strict();
 export const transitionBody = z.record(z.string().max(64), z.unknown()).describe("The transition's fields (see the command list above)");
 
 export const definitionParams = z.object({ id: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be a definition id'), version: z.coerce.number().int().min(1) });

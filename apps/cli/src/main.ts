@@ -3,12 +3,15 @@ import { Command, InvalidArgumentError } from 'commander';
 import { devAuthSecret, loadSettings, SettingsError } from '@ciclo/config';
 import { ensureDatabase, PostgresEventStore, verifyChain } from '@ciclo/event-store';
 import { migrateDatabase } from './migrations';
+import { registerPlanCommands } from './commands';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { eventCatalogue } from '@ciclo/domain';
 import { DefinitionRegistry } from '@ciclo/workflow';
-import { AuditProjector, createReadModelDataSource, CyclesProjector, ProjectionRunner } from '@ciclo/projections';
-import { isRole, ROLES, signDevToken, type Role } from '@ciclo/identity';
+import { AuditProjector, createReadModelDataSource, CyclesProjector, ProjectionRunner, recordChainVerification } from '@ciclo/projections';
+import { DirectoryService, isRole, loadDemoDirectory, PLATFORM_TENANT, ROLES, rolesAt, signDevToken, type ChangeAuthor, type Role } from '@ciclo/identity';
+import { randomUUID } from 'node:crypto';
+import { userInfo } from 'node:os';
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
 const err = (s: string) => process.stderr.write(`${s}\n`);
@@ -18,6 +21,18 @@ function roleList(value: string, previous: Role[] = []): Role[] {
   for (const r of roles) if (!isRole(r)) throw new InvalidArgumentError(`unknown role "${r}" (known: ${ROLES.join(', ')})`);
   return [...previous, ...(roles as Role[])];
 }
+
+/** The CLI acts as `cli:<login>` in the role `system` (directory bootstrap and maintenance). */
+function cliAuthor(): ChangeAuthor {
+  let login = 'unknown';
+  try {
+    login = userInfo().username.replace(/[^A-Za-z0-9_.-]/g, '_') || 'unknown';
+  } catch {
+    /* no passwd entry (containers) */
+  }
+  return { userId: `cli:${login}`, role: 'system' };
+}
+const cliMeta = () => ({ correlationId: `cli-${randomUUID()}` });
 
 async function withStore<T>(fn: (store: PostgresEventStore) => Promise<T>): Promise<T> {
   const settings = loadSettings();
@@ -68,9 +83,15 @@ export function buildCli(): Command {
     .command('verify')
     .description('Walk the hash chain of the whole event log; exit 1 when it is not intact')
     .option('--json', 'print the result as JSON')
-    .action(async (o: { json?: boolean }) => {
-      const r = await withStore((s) => verifyChain(s));
-      if (o.json) out(JSON.stringify(r));
+    .option('--record', 'also record the result as an AuditChainVerified event in ciclo/audit-verification (as the nightly job does)')
+    .action(async (o: { json?: boolean; record?: boolean }) => {
+      const { r, position } = await withStore(async (s) => {
+        if (!o.record) return { r: await verifyChain(s), position: null };
+        const rec = await recordChainVerification(s, { trigger: 'cli', correlationId: `cli:${randomUUID()}` });
+        return { r: rec.verification, position: rec.position };
+      });
+      if (position !== null && !o.json) out(`Recorded AuditChainVerified at position ${position}`);
+      if (o.json) out(JSON.stringify(position === null ? r : { ...r, recordedAt: position }));
       else if (r.intact) out(`Audit chain intact up to position ${r.intactUpTo} (${r.checkedEvents} events checked, ${r.sealedEvents} sealed; head seal ${r.headSeal?.hash ?? 'none'})`);
       else out(`Audit chain BROKEN at position ${r.firstBad?.position}: ${r.firstBad?.problem} — ${r.firstBad?.detail} (intact up to ${r.intactUpTo})`);
       if (!r.intact) process.exitCode = 1;
@@ -123,6 +144,76 @@ export function buildCli(): Command {
       });
     });
 
+  // The directory: the first platform administrator is bootstrapped here (`ciclo users grant
+  // --tenant platform --user <id> --role admin`); afterwards administrators use the API.
+  const tenants = program.command('tenants').description('Tenants (bodies such as a Camera di commercio) of the directory');
+  tenants
+    .command('create')
+    .description('Register a tenant')
+    .requiredOption('--id <id>', 'tenant id, e.g. cciaa-po')
+    .requiredOption('--name <name>', 'name of the body')
+    .requiredOption('--ipa <code>', 'IPA code')
+    .option('--time-zone <tz>', 'IANA time zone', 'Europe/Rome')
+    .option('--closure <date>', 'one-off office closure YYYY-MM-DD (repeatable)', (v: string, prev: string[] = []) => [...prev, v], [] as string[])
+    .action(async (o: { id: string; name: string; ipa: string; timeZone: string; closure: string[] }) => {
+      const t = await withStore((s) =>
+        new DirectoryService(s).registerTenant({ id: o.id, name: o.name, ipaCode: o.ipa, timeZone: o.timeZone, extraClosures: o.closure }, cliAuthor(), cliMeta()),
+      );
+      out(`Registered tenant ${t.id} (${t.name}, IPA ${t.ipaCode}, ${t.timeZone})`);
+    });
+  tenants
+    .command('seed-demo')
+    .description('Load the demo chamber and its users from seeds/tenants/demo.json (idempotent)')
+    .option('--file <path>', 'seed file (default <SEEDS_DIR>/tenants/demo.json)')
+    .action(async (o: { file?: string }) => {
+      const file = resolve(o.file ?? resolve(loadSettings().SEEDS_DIR, 'tenants/demo.json'));
+      const r = await withStore((s) => loadDemoDirectory(new DirectoryService(s), file, { author: cliAuthor() }));
+      out(`Demo tenant ${r.tenant}: ${r.tenantRegistered ? 'registered' : 'already registered'}, ${r.grants} role grant(s), ${r.profiles} profile(s) written`);
+    });
+
+  const users = program.command('users').description('Users and role grants of a tenant');
+  users
+    .command('grant')
+    .description(`Grant role(s) to a user (in the "${PLATFORM_TENANT}" tenant: admin, a platform administrator)`)
+    .requiredOption('--tenant <id>', 'tenant id')
+    .requiredOption('--user <id>', 'user id (the identity provider subject)')
+    .requiredOption('--role <roles>', `role(s), comma separated: ${ROLES.join(', ')}`, roleList)
+    .option('--from <when>', 'valid from (date or ISO instant; default now)')
+    .option('--until <when>', 'valid until (a date includes that day; default open-ended)')
+    .option('--name <name>', 'display name')
+    .option('--email <email>', 'e-mail for notifications')
+    .action(async (o: { tenant: string; user: string; role: Role[]; from?: string; until?: string; name?: string; email?: string }) => {
+      await withStore(async (s) => {
+        const dir = new DirectoryService(s);
+        if (o.name) await dir.setProfile(o.tenant, o.user, { name: o.name, ...(o.email ? { email: o.email } : {}) }, cliAuthor(), cliMeta());
+        for (const role of o.role) {
+          const g = await dir.grantRole(o.tenant, o.user, { role, validFrom: o.from, validUntil: o.until }, cliAuthor(), cliMeta());
+          out(`Granted ${role} to ${o.user} in ${o.tenant} from ${g.validFrom}${g.validUntil ? ` until ${g.validUntil}` : ''}`);
+        }
+      });
+    });
+  users
+    .command('revoke')
+    .description('Revoke a role now')
+    .requiredOption('--tenant <id>', 'tenant id')
+    .requiredOption('--user <id>', 'user id')
+    .requiredOption('--role <role>', 'role')
+    .action(async (o: { tenant: string; user: string; role: string }) => {
+      const r = await withStore((s) => new DirectoryService(s).revokeRole(o.tenant, o.user, o.role, cliAuthor(), cliMeta()));
+      out(`Revoked ${r.role} of ${r.userId} in ${o.tenant} at ${r.revokedAt}`);
+    });
+  users
+    .command('list')
+    .description("A tenant's users and the roles they hold now")
+    .requiredOption('--tenant <id>', 'tenant id')
+    .option('--json', 'print JSON')
+    .action(async (o: { tenant: string; json?: boolean }) => {
+      const list = await withStore((s) => new DirectoryService(s).listUsers(o.tenant));
+      const now = new Date();
+      if (o.json) out(JSON.stringify(list));
+      else for (const u of list) out(`${u.userId}\t${u.name ?? ''}\t${rolesAt(u.grants, now).join(',') || '(no role now)'}`);
+    });
+
   const definitions = program.command('definitions').description('Cycle definitions (YAML in seeds/cycles)');
   definitions
     .command('validate [dir]')
@@ -144,6 +235,8 @@ export function buildCli(): Command {
       writeFileSync(o.out, eventCatalogue(registry.all()));
       out(`Wrote ${o.out}`);
     });
+
+  registerPlanCommands(program, out);
 
   return program;
 }

@@ -1,10 +1,11 @@
 import { Pool } from 'pg';
 import { EVENT_STORE_MIGRATIONS, runSqlMigrations, type SqlMigration } from '@ciclo/event-store';
 import { WORKFLOW_MIGRATIONS } from '@ciclo/workflow';
+import { NOTIFICATIONS_MIGRATIONS } from '@ciclo/notifications';
 import { migrateReadModels } from '@ciclo/projections';
 
 /** Every schema migration of the system, in order. */
-export const ALL_MIGRATIONS: SqlMigration[] = [...EVENT_STORE_MIGRATIONS, ...WORKFLOW_MIGRATIONS];
+export const ALL_MIGRATIONS: SqlMigration[] = [...EVENT_STORE_MIGRATIONS, ...WORKFLOW_MIGRATIONS, ...NOTIFICATIONS_MIGRATIONS];
 
 /**
  * Applies the pending migrations to the database at `url` (event store and workflow SQL, then the

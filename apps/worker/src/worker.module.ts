@@ -5,6 +5,8 @@ import { ProjectionsModule } from '@ciclo/projections';
 import { WorkflowModule } from '@ciclo/workflow';
 import { ProjectionsService } from './projections.service';
 import { SealerService } from './sealer.service';
+import { AuditVerificationService } from './audit/audit-verification.service';
+import { DeadlinesModule } from './deadlines/deadlines.module';
 
 @Module({})
 export class WorkerModule {
@@ -15,8 +17,9 @@ export class WorkerModule {
         PlatformModule.forRoot({ app: 'worker', settings }),
         WorkflowModule.forRoot({ seedsDir: settings.SEEDS_DIR }),
         ProjectionsModule.forRoot(),
+        DeadlinesModule.forRoot(),
       ],
-      providers: [SealerService, ProjectionsService],
+      providers: [SealerService, ProjectionsService, AuditVerificationService],
     };
   }
 }

@@ -1,1 +1,10 @@
-export { loadSettings, settingsSchema, SettingsError, devAuthSecret, publicUrl, type Settings } from './settings';
+export {
+  loadSettings,
+  settingsSchema,
+  SettingsError,
+  devAuthSecret,
+  publicUrl,
+  trustProxy,
+  OIDC_ALGORITHMS_ALLOWED,
+  type Settings,
+} from './settings';

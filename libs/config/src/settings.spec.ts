@@ -1,4 +1,4 @@
-import { loadSettings, SettingsError } from './settings';
+import { loadSettings, SettingsError, trustProxy } from './settings';
 
 describe('settings', () => {
   it('gives local defaults when nothing is set', () => {
@@ -24,11 +24,85 @@ describe('settings', () => {
   });
 
   it('requires KURRENTDB_URL with the KurrentDB adapter', () => {
-    expect(() => loadSettings({ EVENT_STORE: 'kurrentdb' })).toThrow(/KURRENTDB_URL: is required when EVENT_STORE=kurrentdb/);
-    expect(loadSettings({ EVENT_STORE: 'kurrentdb', KURRENTDB_URL: 'kurrentdb://127.0.0.1:2113?tls=false' }).EVENT_STORE).toBe('kurrentdb');
+    expect(() => loadSettings({ EVENT_STORE: 'kurrentdb' })).toThrow(
+      /KURRENTDB_URL: is required when EVENT_STORE=kurrentdb/,
+    );
+    expect(
+      loadSettings({ EVENT_STORE: 'kurrentdb', KURRENTDB_URL: 'kurrentdb://127.0.0.1:2113?tls=false' })
+        .EVENT_STORE,
+    ).toBe('kurrentdb');
   });
 
   it('refuses the development issuer in production', () => {
-    expect(() => loadSettings({ NODE_ENV: 'production', DEV_AUTH_ENABLED: 'true' })).toThrow(/DEV_AUTH_ENABLED/);
+    expect(() => loadSettings({ NODE_ENV: 'production', DEV_AUTH_ENABLED: 'true' })).toThrow(
+      /DEV_AUTH_ENABLED/,
+    );
+  });
+});
+
+describe('identity and hardening settings', () => {
+  it('has safe defaults: no OIDC issuer, no CORS origin, generous rate limits, no proxy trusted', () => {
+    const s = loadSettings({});
+    expect(s.OIDC_ISSUER).toBeUndefined();
+    expect(s.OIDC_USER_CLAIM).toBe('sub');
+    expect(s.OIDC_TENANT_CLAIM).toBe('tenant');
+    expect(s.OIDC_ROLES_CLAIM).toBeUndefined();
+    expect(s.OIDC_ALGORITHMS).toEqual(['RS256', 'PS256', 'ES256', 'EdDSA']);
+    expect(s.OIDC_CLOCK_TOLERANCE_S).toBe(30);
+    expect(s.CORS_ORIGINS).toEqual([]);
+    expect(s.RATE_LIMIT_PER_MINUTE_USER).toBe(30000);
+    expect(s.RATE_LIMIT_PER_MINUTE_IP).toBe(120000);
+    expect(trustProxy(s)).toBe(false);
+  });
+
+  it('reads an OpenID Connect issuer with its claim mapping', () => {
+    const s = loadSettings({
+      OIDC_ISSUER: 'https://login.example.org/realms/cciaa',
+      OIDC_AUDIENCE: 'ciclo',
+      OIDC_TENANT_CLAIM: 'ext.ente',
+      OIDC_ROLES_CLAIM: 'realm_access.roles',
+      OIDC_ALGORITHMS: 'RS256, ES256',
+    });
+    expect(s.OIDC_TENANT_CLAIM).toBe('ext.ente');
+    expect(s.OIDC_ROLES_CLAIM).toBe('realm_access.roles');
+    expect(s.OIDC_ALGORITHMS).toEqual(['RS256', 'ES256']);
+  });
+
+  it('requires an audience with an issuer, https in production, and only asymmetric algorithms', () => {
+    expect(() => loadSettings({ OIDC_ISSUER: 'https://login.example.org' })).toThrow(
+      /OIDC_AUDIENCE: is required when OIDC_ISSUER is set/,
+    );
+    expect(() =>
+      loadSettings({ NODE_ENV: 'production', OIDC_ISSUER: 'http://login.example.org', OIDC_AUDIENCE: 'a' }),
+    ).toThrow(/OIDC_ISSUER: must be https/);
+    expect(() => loadSettings({ OIDC_ISSUER: 'ftp://x', OIDC_AUDIENCE: 'a' })).toThrow(/OIDC_ISSUER/);
+    expect(() => loadSettings({ OIDC_ALGORITHMS: 'RS256,HS256' })).toThrow(/OIDC_ALGORITHMS/);
+    expect(() => loadSettings({ OIDC_ALGORITHMS: 'none' })).toThrow(/OIDC_ALGORITHMS/);
+    expect(() => loadSettings({ OIDC_TENANT_CLAIM: 'bad claim' })).toThrow(/OIDC_TENANT_CLAIM/);
+  });
+
+  it('reads CORS origins as a comma list of exact origins', () => {
+    expect(
+      loadSettings({ CORS_ORIGINS: 'https://ciclo.example.org, http://localhost:5173' }).CORS_ORIGINS,
+    ).toEqual(['https://ciclo.example.org', 'http://localhost:5173']);
+    expect(() => loadSettings({ CORS_ORIGINS: 'https://ciclo.example.org/app' })).toThrow(/CORS_ORIGINS/);
+    expect(() => loadSettings({ CORS_ORIGINS: '*' })).toThrow(/CORS_ORIGINS/);
+  });
+
+  it('reads rate limits (0 disables) and refuses negative ones', () => {
+    const s = loadSettings({ RATE_LIMIT_PER_MINUTE_USER: '0', RATE_LIMIT_PER_MINUTE_IP: '600' });
+    expect(s.RATE_LIMIT_PER_MINUTE_USER).toBe(0);
+    expect(s.RATE_LIMIT_PER_MINUTE_IP).toBe(600);
+    expect(() => loadSettings({ RATE_LIMIT_PER_MINUTE_USER: '-1' })).toThrow(/RATE_LIMIT_PER_MINUTE_USER/);
+    expect(() => loadSettings({ RATE_LIMIT_PER_MINUTE_IP: 'lots' })).toThrow(/RATE_LIMIT_PER_MINUTE_IP/);
+  });
+
+  it('maps TRUST_PROXY to Express values and validates BODY_LIMIT', () => {
+    expect(trustProxy(loadSettings({ TRUST_PROXY: 'true' }))).toBe(true);
+    expect(trustProxy(loadSettings({ TRUST_PROXY: '1' }))).toBe(1);
+    expect(trustProxy(loadSettings({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }))).toBe('loopback, 10.0.0.0/8');
+    expect(() => loadSettings({ TRUST_PROXY: 'x;y' })).toThrow(/TRUST_PROXY/);
+    expect(loadSettings({ BODY_LIMIT: '512kb' }).BODY_LIMIT).toBe('512kb');
+    expect(() => loadSettings({ BODY_LIMIT: 'huge' })).toThrow(/BODY_LIMIT/);
   });
 });

@@ -5,13 +5,47 @@ const bool = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const url = (protocols: string[]) =>
-  z.string().refine((v) => {
-    try {
-      return protocols.includes(new URL(v).protocol);
-    } catch {
-      return false;
-    }
-  }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+  );
+
+/** Claim names: a top-level claim or a dotted path into nested objects (`ext.tenant`). */
+const claimName = z
+  .string()
+  .regex(
+    /^[A-Za-z_][A-Za-z0-9_:/-]{0,99}(\.[A-Za-z_][A-Za-z0-9_:/-]{0,99}){0,4}$/,
+    'must be a claim name, optionally a dotted path',
+  );
+
+/** Asymmetric JWS algorithms accepted from an OpenID Connect issuer (HS* never: the JWKS is public). */
+export const OIDC_ALGORITHMS_ALLOWED = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+] as const;
+
+function isOrigin(v: string): boolean {
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === v.replace(/\/$/, '');
+  } catch {
+    return false;
+  }
+}
 
 /** Every setting, read from the environment, with a safe default for a local machine. */
 export const settingsSchema = z
@@ -23,22 +57,104 @@ export const settingsSchema = z
     DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/ciclo'),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
     REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
-    REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_:.-]+$/, 'letters, digits and _ : . - only').default('ciclo'),
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_:.-]+$/, 'letters, digits and _ : . - only')
+      .default('ciclo'),
     EVENT_STORE: z.enum(['postgres', 'kurrentdb']).default('postgres'),
     KURRENTDB_URL: z.string().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SEEDS_DIR: z.string().default('seeds'),
     DEV_AUTH_ENABLED: bool.default(false),
     DEV_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-    BODY_LIMIT: z.string().default('1mb'),
+    BODY_LIMIT: z
+      .string()
+      .regex(/^\d+(\.\d+)?\s*(b|kb|mb)$/i, 'must be a size such as 1mb, 512kb or 65536b')
+      .default('1mb'),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10000),
+    PROJECTION_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(1000),
+    OIDC_ISSUER: url(['https:', 'http:']).optional(),
+    OIDC_AUDIENCE: z.string().min(1).max(300).optional(),
+    OIDC_USER_CLAIM: claimName.default('sub'),
+    OIDC_TENANT_CLAIM: claimName.default('tenant'),
+    OIDC_ROLES_CLAIM: claimName.optional(),
+    OIDC_NAME_CLAIM: claimName.default('name'),
+    OIDC_ALGORITHMS: z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((a) => a.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z
+          .array(
+            z.enum(OIDC_ALGORITHMS_ALLOWED, {
+              error: `must be a comma list of: ${OIDC_ALGORITHMS_ALLOWED.join(', ')}`,
+            }),
+          )
+          .min(1),
+      )
+      .default(['RS256', 'PS256', 'ES256', 'EdDSA']),
+    OIDC_CLOCK_TOLERANCE_S: z.coerce.number().int().min(0).max(300).default(30),
+    RATE_LIMIT_PER_MINUTE_USER: z.coerce.number().int().min(0).default(30000),
+    RATE_LIMIT_PER_MINUTE_IP: z.coerce.number().int().min(0).default(120000),
+    CORS_ORIGINS: z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z.array(
+          z
+            .string()
+            .refine(
+              isOrigin,
+              'each entry must be an origin such as https://ciclo.example.org (scheme, host, optional port; no path)',
+            ),
+        ),
+      )
+      .default([]),
+    TRUST_PROXY: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9.:/, ]{1,500}$/,
+        'false, true, a hop count or a comma list of addresses, subnets or loopback/linklocal/uniquelocal',
+      )
+      .default('false'),
   })
   .superRefine((s, ctx) => {
     if (s.EVENT_STORE === 'kurrentdb' && !s.KURRENTDB_URL) {
-      ctx.addIssue({ code: 'custom', path: ['KURRENTDB_URL'], message: 'is required when EVENT_STORE=kurrentdb' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['KURRENTDB_URL'],
+        message: 'is required when EVENT_STORE=kurrentdb',
+      });
+    }
+    if (s.OIDC_ISSUER && !s.OIDC_AUDIENCE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OIDC_AUDIENCE'],
+        message: 'is required when OIDC_ISSUER is set',
+      });
+    }
+    if (s.OIDC_ISSUER && s.NODE_ENV === 'production' && new URL(s.OIDC_ISSUER).protocol !== 'https:') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OIDC_ISSUER'],
+        message: 'must be https:// with NODE_ENV=production',
+      });
     }
     if (s.DEV_AUTH_ENABLED && s.NODE_ENV === 'production') {
-      ctx.addIssue({ code: 'custom', path: ['DEV_AUTH_ENABLED'], message: 'the development token issuer cannot run with NODE_ENV=production' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DEV_AUTH_ENABLED'],
+        message: 'the development token issuer cannot run with NODE_ENV=production',
+      });
     }
   });
 
@@ -64,6 +180,14 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
 /** The development token secret: configured, or a fixed local one outside production. */
 export function devAuthSecret(s: Settings): string {
   return s.DEV_AUTH_SECRET ?? 'ciclo-local-development-secret-not-for-production';
+}
+
+/** The `TRUST_PROXY` setting as Express's `trust proxy` value (which client address `req.ip` is). */
+export function trustProxy(s: Settings): boolean | number | string {
+  if (s.TRUST_PROXY === 'false') return false;
+  if (s.TRUST_PROXY === 'true') return true;
+  if (/^\d+$/.test(s.TRUST_PROXY)) return Number(s.TRUST_PROXY);
+  return s.TRUST_PROXY;
 }
 
 export function publicUrl(s: Settings): string {

@@ -3,4 +3,6 @@ export * from './definitions';
 export * from './calendar';
 export * from './cycle';
 export * from './performance';
+export * from './plan';
+export * from './reminders';
 export * from './diff';

@@ -2,7 +2,12 @@ import { SignJWT, UnsecuredJWT } from 'jose';
 import { DEV_AUDIENCE, DEV_ISSUER, InvalidToken, signDevToken, verifyDevToken } from './dev-tokens';
 
 const SECRET = 'x'.repeat(40);
-const actor = { userId: 'u-sg', tenant: 'cciaa-po', roles: ['segretario_generale' as const, 'rpct' as const], name: 'Maria Rossi' };
+const actor = {
+  userId: 'u-sg',
+  tenant: 'cciaa-po',
+  roles: ['segretario_generale' as const, 'rpct' as const],
+  name: 'Maria Rossi',
+};
 
 describe('development tokens', () => {
   it('round-trips the actor', async () => {
@@ -27,7 +32,12 @@ describe('development tokens', () => {
     ],
     [
       "with alg 'none'",
-      async () => new UnsecuredJWT({ tenant: 'cciaa-po', roles: ['po'] }).setIssuer(DEV_ISSUER).setAudience(DEV_AUDIENCE).setSubject('u').encode(),
+      async () =>
+        new UnsecuredJWT({ tenant: 'cciaa-po', roles: ['po'] })
+          .setIssuer(DEV_ISSUER)
+          .setAudience(DEV_AUDIENCE)
+          .setSubject('u')
+          .encode(),
       'algorithm not allowed',
     ],
     ['garbage', async () => 'not.a.jwt', 'malformed token'],
@@ -38,7 +48,11 @@ describe('development tokens', () => {
   });
 
   it('refuses to sign unknown roles or a malformed tenant', async () => {
-    await expect(signDevToken({ ...actor, roles: ['king' as never] }, SECRET)).rejects.toThrow(/unknown role "king"/);
-    await expect(signDevToken({ ...actor, tenant: 'Bad Tenant' }, SECRET)).rejects.toThrow(/not a valid tenant/);
+    await expect(signDevToken({ ...actor, roles: ['king' as never] }, SECRET)).rejects.toThrow(
+      /unknown role "king"/,
+    );
+    await expect(signDevToken({ ...actor, tenant: 'Bad Tenant' }, SECRET)).rejects.toThrow(
+      /not a valid tenant/,
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { SignJWT, jwtVerify, errors } from 'jose';
-import { isRole, type Actor, type Role } from './actor';
+import { isRole, isUserId, TENANT_RE, type Actor, type Role } from './actor';
 
 export const DEV_ISSUER = 'ciclo-dev';
 export const DEV_AUDIENCE = 'ciclo-api';
@@ -13,15 +13,21 @@ export class InvalidToken extends Error {
   }
 }
 
-const TENANT_RE = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
-
 /** Signs a development token (HS256) for `actor`. Only for local use and tests. */
 export async function signDevToken(actor: Actor, secret: string, ttlSeconds = 8 * 3600): Promise<string> {
-  if (!TENANT_RE.test(actor.tenant)) throw new InvalidToken(`tenant "${actor.tenant}" is not a valid tenant id`);
-  if (!actor.userId || actor.userId.length > 100) throw new InvalidToken('user id missing or longer than 100 characters');
+  if (!TENANT_RE.test(actor.tenant))
+    throw new InvalidToken(`tenant "${actor.tenant}" is not a valid tenant id`);
+  if (!isUserId(actor.userId))
+    throw new InvalidToken(
+      'user id missing, longer than 100 characters or with characters other than letters, digits, _ . : -',
+    );
   for (const r of actor.roles) if (!isRole(r)) throw new InvalidToken(`unknown role "${r}"`);
   if (actor.roles.length === 0) throw new InvalidToken('at least one role is required');
-  return new SignJWT({ tenant: actor.tenant, roles: actor.roles, ...(actor.name ? { name: actor.name } : {}) })
+  return new SignJWT({
+    tenant: actor.tenant,
+    roles: actor.roles,
+    ...(actor.name ? { name: actor.name } : {}),
+  })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuer(DEV_ISSUER)
     .setAudience(DEV_AUDIENCE)
@@ -34,10 +40,15 @@ export async function signDevToken(actor: Actor, secret: string, ttlSeconds = 8 
 /** Verifies a development token and returns its actor; throws `InvalidToken` with the reason. */
 export async function verifyDevToken(token: string, secret: string): Promise<Actor> {
   try {
-    const { payload } = await jwtVerify(token, key(secret), { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, algorithms: ['HS256'] });
+    const { payload } = await jwtVerify(token, key(secret), {
+      issuer: DEV_ISSUER,
+      audience: DEV_AUDIENCE,
+      algorithms: ['HS256'],
+    });
     const roles = Array.isArray(payload.roles) ? payload.roles : [];
-    if (typeof payload.sub !== 'string' || !payload.sub) throw new InvalidToken('no subject');
-    if (typeof payload.tenant !== 'string' || !TENANT_RE.test(payload.tenant)) throw new InvalidToken('no valid tenant claim');
+    if (!isUserId(payload.sub)) throw new InvalidToken('no usable subject');
+    if (typeof payload.tenant !== 'string' || !TENANT_RE.test(payload.tenant))
+      throw new InvalidToken('no valid tenant claim');
     if (roles.length === 0 || !roles.every(isRole)) throw new InvalidToken('no valid roles claim');
     return {
       userId: payload.sub,
@@ -48,7 +59,8 @@ export async function verifyDevToken(token: string, secret: string): Promise<Act
   } catch (err) {
     if (err instanceof InvalidToken) throw err;
     if (err instanceof errors.JWTExpired) throw new InvalidToken('expired');
-    if (err instanceof errors.JWTClaimValidationFailed) throw new InvalidToken(`claim "${err.claim}" rejected`);
+    if (err instanceof errors.JWTClaimValidationFailed)
+      throw new InvalidToken(`claim "${err.claim}" rejected`);
     if (err instanceof errors.JWSSignatureVerificationFailed) throw new InvalidToken('bad signature');
     if (err instanceof errors.JOSEAlgNotAllowed) throw new InvalidToken('algorithm not allowed');
     throw new InvalidToken('malformed token');

@@ -1,2 +1,50 @@
-export { ROLES, isRole, type Role, type Actor } from './actor';
+export {
+  ROLES,
+  isRole,
+  isTenantId,
+  isUserId,
+  isPlatformAdmin,
+  TENANT_RE,
+  USER_ID_RE,
+  PLATFORM_TENANT,
+  type Role,
+  type Actor,
+  type AuthMethod,
+  type ChangeAuthor,
+} from './actor';
 export { signDevToken, verifyDevToken, InvalidToken, DEV_ISSUER, DEV_AUDIENCE } from './dev-tokens';
+export { IdentityRefusal, AuthFailure, type IdentityRefusalCode, type IdentityFieldProblem } from './errors';
+export {
+  DIRECTORY_EVENT_TYPES,
+  tenantStream,
+  userStream,
+  apiKeysStream,
+  rolesAt,
+  grantAppliesAt,
+  grantEnd,
+  type TenantRecord,
+  type UserRecord,
+  type RoleGrant,
+  type ApiKeyRecord,
+} from './directory-model';
+export {
+  DirectoryService,
+  type RegisterTenantInput,
+  type GrantRoleInput,
+  type IssueApiKeyInput,
+  type IssuedApiKey,
+  type ChangeMeta,
+} from './directory';
+export { parseApiKey, tenantOfKeyId, KEY_ID_RE } from './api-keys';
+export { OidcVerifier, claimAt, type OidcOptions, type OidcIdentity } from './oidc';
+export {
+  AccessPolicy,
+  readCredential,
+  type Credential,
+  type Principal,
+  type AccessPolicyOptions,
+} from './policy';
+export { RateLimiter, type RateLimitRule, type RateLimitVerdict } from './rate-limiter';
+export { loadDemoDirectory, type DemoLoadResult, type DemoDirectoryFile } from './demo';
+export { readBound, isValidTimeZone } from './time';
+export { IdentityModule, accessPolicyFor, oidcVerifierFor, rateLimiterFor } from './identity.module';

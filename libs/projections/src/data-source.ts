@@ -2,11 +2,12 @@ import { types } from 'pg';
 import { DataSource } from 'typeorm';
 import { READ_MODEL_ENTITIES } from './entities';
 import { ReadModels1700000000001 } from './migrations/1700000000001-read-models';
+import { AuditActorIndex1700000000002 } from './migrations/1700000000002-audit-actor-index';
 
 // Dates (deadlines) are calendar days: keep them as 'YYYY-MM-DD' strings, never as local-midnight Dates.
 types.setTypeParser(1082, (v: string) => v);
 
-export const READ_MODEL_MIGRATIONS = [ReadModels1700000000001];
+export const READ_MODEL_MIGRATIONS = [ReadModels1700000000001, AuditActorIndex1700000000002];
 
 /** TypeORM data source of the read models (its own pool; migrations table `typeorm_migrations`). */
 export function createReadModelDataSource(url: string, poolSize = 10): DataSource {

@@ -7,3 +7,4 @@ export { ProjectionRunner, type ProjectorStatus, type RunnerOptions } from './ru
 export { typeormTransactor, positionOf } from './transactor';
 export { ReadModelQueries, type CycleSummary, type InboxItem, type DeadlineItem, type DeadlineState } from './queries';
 export { ProjectionsModule, READ_MODELS } from './projections.module';
+export * from './audit-queries';

@@ -146,9 +146,18 @@ export class ProjectionRunner {
       await m.query('SELECT checkpoint FROM projection_checkpoints WHERE name = $1 FOR UPDATE', [sub]);
       while (await step(m));
       for (const t of p.tables) {
+        const names = await indexNames(m, t);
         await m.query(`ALTER TABLE ${t} RENAME TO ${t}__old`);
         await m.query(`ALTER TABLE ${shadow(t)} RENAME TO ${t}`);
         await m.query(`DROP TABLE ${t}__old`);
+        // LIKE ... INCLUDING ALL named the copy's indexes after the shadow table (rm_x__rebuild_pkey,
+        // then rm_x__rebuild_pkey1 on the next rebuild...): give them back the live names, so that
+        // migrations naming an index or a constraint keep working after a rebuild.
+        const fresh = await indexNames(m, t);
+        for (const [shape, name] of names) {
+          const current = fresh.get(shape);
+          if (current && current !== name) await m.query(`ALTER INDEX "${current}" RENAME TO "${name}"`);
+        }
       }
       await m.query('UPDATE projection_checkpoints SET checkpoint = $2, position = $3, updated_at = now() WHERE name = $1', [
         sub,
@@ -158,4 +167,14 @@ export class ProjectionRunner {
     });
     return { events, seconds: (performance.now() - t0) / 1000 };
   }
+}
+
+/** The indexes of a table by definition (without index and table name): renaming one that backs a constraint renames the constraint too. */
+async function indexNames(m: EntityManager, table: string): Promise<Map<string, string>> {
+  const rows = (await m.query(
+    `SELECT c.relname AS name, regexp_replace(pg_get_indexdef(i.indexrelid), '^CREATE (UNIQUE )?INDEX \\S+ ON (ONLY )?\\S+ ', 'CREATE \\1INDEX ON ') AS shape
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = $1::regclass`,
+    [table],
+  )) as { name: string; shape: string }[];
+  return new Map(rows.map((r) => [r.shape, r.name]));
 }

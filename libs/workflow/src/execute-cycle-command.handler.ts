@@ -1,6 +1,6 @@
-import { Inject } from '@nestjs/common';
+import { Inject, Optional } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { decide, DomainRefusal, findTransition, type CycleCommand, type CycleDefinition, type DecisionContext } from '@ciclo/domain';
+import { decide, DomainRefusal, findTransition, planSubmissionProblems, type CycleCommand, type CycleDefinition, type CycleState, type DecisionContext } from '@ciclo/domain';
 import { WrongExpectedVersion } from '@ciclo/event-store';
 import { ConcurrentModification, ExecuteCycleCommand, type CommandResult } from './commands';
 import { CycleRepository } from './cycle-repository';
@@ -8,6 +8,7 @@ import { CycleLookups } from './cycle-lookups';
 import { DefinitionRegistry } from './definition-registry';
 import { DEFINITIONS } from './tokens';
 import { eventIdsFor } from './event-ids';
+import { PlanRepository } from './plan/plan-repository';
 
 /** Only a deliberation needs the tenant's other deliberations (duplicate-number rule). */
 const needsDeliberations = (c: CycleCommand, stage: string, def: CycleDefinition) =>
@@ -19,7 +20,16 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleC
     private readonly repo: CycleRepository,
     private readonly lookups: CycleLookups,
     @Inject(DEFINITIONS) private readonly definitions: DefinitionRegistry,
+    @Optional() private readonly plans?: PlanRepository,
   ) {}
+
+  /** A submission leaving an editable stage checks the cycle's plan content (docs/plan.md). */
+  private async planProblems(c: CycleCommand, state: CycleState, def: CycleDefinition): Promise<DecisionContext['planProblems']> {
+    if (!this.plans || c.type !== 'transition' || !def.editableStages.includes(state.stage)) return undefined;
+    if (findTransition(def, state.stage, c.command)?.kind !== 'submission') return undefined;
+    const { plan, cycle } = await this.plans.load(state.tenant, state.cycleId);
+    return planSubmissionProblems(plan, cycle, def);
+  }
 
   async execute(cmd: ExecuteCycleCommand): Promise<CommandResult> {
     const { actor, cycleId, command, options } = cmd;
@@ -61,6 +71,7 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleC
         definition,
         targetDefinition: command.type === 'migrate' ? this.definitions.get(definition.id, command.toVersion) : undefined,
         knownDeliberations: needsDeliberations(command, state.stage, definition) ? await this.lookups.knownDeliberations(actor.tenant) : undefined,
+        planProblems: state.exists ? await this.planProblems(command, state, definition) : undefined,
       };
       const events = decide(command, state, ctx);
       try {

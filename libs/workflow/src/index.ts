@@ -9,3 +9,5 @@ export { WORKFLOW_MIGRATIONS } from './schema';
 export { DEFINITIONS } from './tokens';
 export { eventIdsFor } from './event-ids';
 export { GetCycleHistoryQuery, type CycleHistory, type HistoryEntry } from './history';
+export { ExecuteCycleCommandHandler } from './execute-cycle-command.handler';
+export * from './plan';

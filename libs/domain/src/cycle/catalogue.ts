@@ -128,6 +128,29 @@ const ENGINE_EVENTS: readonly EngineEvent[] = [
       { name: 'stage', type: 'stage id', required: true, meaning: 'the current stage, unchanged' },
     ],
   },
+  {
+    type: 'DeadlineMoved',
+    command: 'move_deadline',
+    summary:
+      'A deadline of the cycle got a new legal date (e.g. ANAC moving the RPCT report), with the reason and the act that moved it. The effective date is recomputed from it; reminders follow.',
+    data: [
+      { name: 'deadlineId', type: 'string', required: true, meaning: 'a deadline id of the definition' },
+      {
+        name: 'fromDate',
+        type: 'ISO date or null',
+        required: true,
+        meaning: 'the legal date before the move (null when the rule had not given one yet)',
+      },
+      { name: 'toDate', type: 'ISO date', required: true, meaning: 'the new legal date' },
+      { name: 'reason', type: 'string', required: true, meaning: 'trimmed, 1 to 4000 characters' },
+      {
+        name: 'reference',
+        type: 'string',
+        required: true,
+        meaning: 'the act or notice that moved it, trimmed, 1 to 500 characters',
+      },
+    ],
+  },
 ];
 
 const METADATA: readonly [string, string, string][] = [

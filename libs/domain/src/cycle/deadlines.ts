@@ -1,4 +1,4 @@
-import type { CycleDefinition } from '../definitions';
+import type { CycleDefinition, DeadlineDefinition } from '../definitions';
 import { addDays, calendarDeadline, daysBetween, effectiveDeadline, isoDateAt, type IsoDate, type TenantCalendar } from '../calendar';
 import { ownValue, type CycleState } from './model';
 
@@ -22,6 +22,8 @@ export interface CycleDeadline {
   metLate?: boolean;
   /** Days from today to the effective date (negative when overdue). */
   daysLeft?: number;
+  /** Present when the date was moved by `move_deadline`: the rule's date gave way to `legalDate`. */
+  rescheduled?: { fromDate: IsoDate | null; reason: string; reference: string; by: string; at: string };
 }
 
 export interface DeadlineOptions {
@@ -31,20 +33,31 @@ export interface DeadlineOptions {
   dueSoonDays?: number;
 }
 
+/**
+ * The legal date of one deadline: the date set by the latest `DeadlineMoved`, else the rule's date
+ * (null while an `after_event` rule waits for its event, or for rule `none`).
+ */
+export function deadlineLegalDate(state: CycleState, d: DeadlineDefinition, timeZone = 'Europe/Rome'): IsoDate | null {
+  const moved = ownValue(state.movedDeadlines ?? {}, d.id);
+  if (moved) return moved.toDate;
+  if (d.rule.type === 'calendar') return calendarDeadline(state.year + d.rule.yearOffset, d.rule.month, d.rule.day);
+  if (d.rule.type === 'after_event') {
+    const ruleEvent = d.rule.event;
+    const last = [...state.history].reverse().find((h) => h.type === ruleEvent);
+    const at = last?.at ?? (ruleEvent === 'CycleOpened' && state.openedAt ? state.openedAt : null);
+    if (at) return addDays(isoDateAt(new Date(at), timeZone), d.rule.days);
+  }
+  return null;
+}
+
 /** Every deadline of a cycle, computed from its pinned definition, its events and the legal calendar. */
 export function cycleDeadlines(state: CycleState, def: CycleDefinition, now: Date, options: DeadlineOptions = {}): CycleDeadline[] {
   const tz = options.timeZone ?? 'Europe/Rome';
   const today = isoDateAt(now, tz);
   const dueSoon = options.dueSoonDays ?? 15;
   return def.deadlines.map((d) => {
-    let legal: IsoDate | null = null;
-    if (d.rule.type === 'calendar') legal = calendarDeadline(state.year + d.rule.yearOffset, d.rule.month, d.rule.day);
-    else if (d.rule.type === 'after_event') {
-      const ruleEvent = d.rule.event;
-      const last = [...state.history].reverse().find((h) => h.type === ruleEvent);
-      const at = last?.at ?? (ruleEvent === 'CycleOpened' && state.openedAt ? state.openedAt : null);
-      if (at) legal = addDays(isoDateAt(new Date(at), tz), d.rule.days);
-    }
+    const legal = deadlineLegalDate(state, d, tz);
+    const moved = ownValue(state.movedDeadlines ?? {}, d.id);
     const eff = legal ? effectiveDeadline(legal, options.calendar) : null;
     const reached = ownValue(state.stageReachedAt, d.metBy);
     const base: CycleDeadline = {
@@ -56,6 +69,7 @@ export function cycleDeadlines(state: CycleState, def: CycleDefinition, now: Dat
       effectiveDate: eff?.effectiveDate ?? null,
       moved: eff?.moved ?? false,
       ...(eff?.moved && eff.reason ? { movedReason: eff.reason } : {}),
+      ...(moved ? { rescheduled: { fromDate: moved.fromDate, reason: moved.reason, reference: moved.reference, by: moved.by, at: moved.at } } : {}),
       status: 'unscheduled',
     };
     if (reached) {

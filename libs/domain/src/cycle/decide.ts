@@ -1,5 +1,6 @@
 import { commandFields, findTransition, outgoingTransitions, type CycleDefinition, type Role, type TransitionDefinition } from '../definitions';
-import { isoDateAt } from '../calendar';
+import { isIsoDate, isoDateAt } from '../calendar';
+import { deadlineLegalDate } from './deadlines';
 import { DomainRefusal, type FieldProblem } from './errors';
 import { validateFields } from './fields';
 import { ownValue, periodLabel, type CycleCommand, type CycleState, type DecisionContext, type DomainEvent, type JsonRecord } from './model';
@@ -114,6 +115,14 @@ export function decide(command: CycleCommand, state: CycleState, ctx: DecisionCo
       const { values, problems } = validateFields(commandFields(t), command.fields ?? {});
       if (problems.length) invalid(problems);
       checkTransitionRules(t, values, state, ctx);
+      if (t.kind === 'submission' && ctx.planProblems?.length && def.editableStages.includes(state.stage)) {
+        const problems = ctx.planProblems;
+        throw new DomainRefusal(
+          'PLAN_INCOMPLETE',
+          `${problems.length} problem${problems.length === 1 ? '' : 's'} in the plan`,
+          problems.map((p) => ({ field: p.nodeCode, problem: `${p.code}${p.year !== undefined ? ` ${p.year}` : ''}: ${p.message}` })),
+        );
+      }
       return [
         event(ctx, role, t.event, {
           command: t.command,
@@ -171,6 +180,31 @@ export function decide(command: CycleCommand, state: CycleState, ctx: DecisionCo
         throw new DomainRefusal('STAGE_NOT_IN_VERSION', `stage "${state.stage}" is not in version ${target.version}`);
       }
       return [event(ctx, role, 'CycleMigrated', { fromVersion: state.definitionVersion, toVersion: target.version, stage: state.stage })];
+    }
+    case 'move_deadline': {
+      requireOpen(state, ctx);
+      const d = def.deadlines.find((x) => x.id === command.deadlineId);
+      if (!d) throw new DomainRefusal('UNKNOWN_DEADLINE', `${String(command.deadlineId)} (known: ${def.deadlines.map((x) => x.id).join(', ') || 'none'})`);
+      // Who may move a date: whoever may cancel the cycle, an administrator, and the RPCT for the
+      // dates that are routinely moved year by year (ANAC notices): docs/deadlines.md.
+      const role = actingRole(ctx, [...new Set<Role>([...def.cancelRoles, 'admin', ...(d.editablePerYear ? (['rpct'] as Role[]) : [])])]);
+      if (typeof command.newDate !== 'string' || !isIsoDate(command.newDate)) throw new DomainRefusal('INVALID_DEADLINE_DATE', JSON.stringify(command.newDate));
+      if (ownValue(state.stageReachedAt, d.metBy)) throw new DomainRefusal('DEADLINE_ALREADY_MET', `${d.id}: stage ${d.metBy} reached on ${ownValue(state.stageReachedAt, d.metBy)}`);
+      const problems: FieldProblem[] = [];
+      if (typeof command.reason !== 'string' || !command.reason.trim() || command.reason.length > 4000) problems.push({ field: 'reason', problem: 'must be 1 to 4000 characters' });
+      if (typeof command.reference !== 'string' || !command.reference.trim() || command.reference.length > 500) problems.push({ field: 'reference', problem: 'must be 1 to 500 characters' });
+      if (problems.length) invalid(problems);
+      const fromDate = deadlineLegalDate(state, d, ctx.timeZone ?? 'Europe/Rome');
+      if (fromDate === command.newDate) throw new DomainRefusal('INVALID_DEADLINE_DATE', `${command.newDate} is already the date of ${d.id}`);
+      return [
+        event(ctx, role, 'DeadlineMoved', {
+          deadlineId: d.id,
+          fromDate,
+          toDate: command.newDate,
+          reason: command.reason.trim(),
+          reference: command.reference.trim(),
+        }),
+      ];
     }
   }
 }

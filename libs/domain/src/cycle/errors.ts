@@ -56,6 +56,72 @@ export const REFUSALS = {
     it: 'La fase attuale non esiste nella nuova versione della definizione',
     en: 'The current stage does not exist in the new definition version',
   },
+  UNKNOWN_DEADLINE: { category: 'not_found', it: 'Scadenza inesistente per questo tipo di ciclo', en: 'No such deadline for this cycle type' },
+  INVALID_DEADLINE_DATE: {
+    category: 'invalid',
+    it: 'Data della scadenza non valida (AAAA-MM-GG)',
+    en: 'The new deadline date is malformed (YYYY-MM-DD)',
+  },
+  DEADLINE_ALREADY_MET: {
+    category: 'conflict',
+    it: 'La scadenza è già stata rispettata: non si può spostare',
+    en: 'The deadline is already met and cannot be moved',
+  },
+  // Plan content (libs/domain/src/plan, docs/plan.md).
+  UNKNOWN_PLAN_COMMAND: { category: 'invalid', it: 'Comando del piano sconosciuto', en: 'Unknown plan command' },
+  PLAN_INVALID_FIELDS: { category: 'invalid', it: 'Campi del piano mancanti o non validi', en: 'Missing or malformed plan fields' },
+  PLAN_NOT_EDITABLE: {
+    category: 'conflict',
+    it: 'Il piano non è modificabile nella fase attuale',
+    en: 'The plan cannot be edited in the current stage',
+  },
+  PLAN_FROZEN: {
+    category: 'conflict',
+    it: 'Il piano è stato adottato: le modifiche richiedono una variazione approvata dalla Giunta',
+    en: 'The plan was adopted: changes need a variation approved by the Giunta',
+  },
+  PLAN_NODE_EXISTS: { category: 'conflict', it: 'Esiste già un elemento del piano con questo codice', en: 'A plan node with this code already exists' },
+  PLAN_NODE_NOT_FOUND: { category: 'not_found', it: 'Elemento del piano inesistente', en: 'No such plan node' },
+  PLAN_PARENT_NOT_FOUND: {
+    category: 'unprocessable',
+    it: "L'elemento superiore indicato non esiste nel piano",
+    en: 'The parent node does not exist in the plan',
+  },
+  PLAN_NODE_HAS_CHILDREN: {
+    category: 'conflict',
+    it: "L'elemento ha elementi subordinati: rimuoverli prima o chiedere la rimozione a cascata",
+    en: 'The node has nodes below it: remove them first or ask for a cascading removal',
+  },
+  PLAN_INCOMPLETE: {
+    category: 'unprocessable',
+    it: 'Il piano non è completo o coerente: ogni problema è elencato',
+    en: 'The plan is incomplete or inconsistent: every problem is listed',
+  },
+  PLAN_NOT_ADOPTED: {
+    category: 'conflict',
+    it: 'Il piano non è ancora adottato: si modifica la bozza, senza variazione',
+    en: 'The plan is not adopted yet: edit the draft, no variation is needed',
+  },
+  PLAN_VARIATION_OPEN: { category: 'conflict', it: 'È già aperta una variazione del piano', en: 'A plan variation is already open' },
+  PLAN_NO_VARIATION: { category: 'conflict', it: 'Nessuna variazione del piano è aperta', en: 'No plan variation is open' },
+  MEASUREMENT_ALREADY_RECORDED: {
+    category: 'conflict',
+    it: 'Misura già rilevata per questo periodo: va rettificata indicando il motivo',
+    en: 'A measurement exists for this period: correct it, giving a reason',
+  },
+  MEASUREMENT_NOT_FOUND: { category: 'not_found', it: 'Nessuna misura da rettificare per questo periodo', en: 'No measurement to correct for this period' },
+  MEASUREMENT_PERIOD_CLOSED: {
+    category: 'conflict',
+    it: "Le rilevazioni dell'anno sono chiuse",
+    en: 'The measurements of that year are closed',
+  },
+  CATALOGUE_ENTRY_EXISTS: { category: 'conflict', it: 'Voce del catalogo già presente', en: 'The catalogue entry already exists' },
+  CATALOGUE_ENTRY_NOT_FOUND: { category: 'not_found', it: 'Voce del catalogo inesistente', en: 'No such catalogue entry' },
+  CATALOGUE_PARENT_NOT_FOUND: {
+    category: 'unprocessable',
+    it: 'La voce superiore del catalogo non esiste',
+    en: 'The parent catalogue entry does not exist',
+  },
 } as const satisfies Record<string, { category: RefusalCategory; it: string; en: string }>;
 
 export type RefusalCode = keyof typeof REFUSALS;

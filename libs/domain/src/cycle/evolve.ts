@@ -66,6 +66,21 @@ export function evolve(state: CycleState, event: FoldableEvent): CycleState {
       return { ...base, status: 'cancelled', cancelledReason: str(d.reason) };
     case 'CycleMigrated':
       return { ...base, definitionVersion: Number(d.toVersion) };
+    case 'DeadlineMoved':
+      return {
+        ...base,
+        movedDeadlines: {
+          ...state.movedDeadlines,
+          [str(d.deadlineId)]: {
+            fromDate: typeof d.fromDate === 'string' ? d.fromDate : null,
+            toDate: str(d.toDate),
+            reason: str(d.reason),
+            reference: str(d.reference),
+            by: event.actorId,
+            at: event.occurredAt,
+          },
+        },
+      };
     default:
       break;
   }

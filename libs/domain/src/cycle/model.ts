@@ -34,6 +34,12 @@ export interface DecisionContext {
   knownDeliberations?: readonly KnownDeliberation[];
   /** Time zone for "today" (deliberation dates in the future). Default Europe/Rome. */
   timeZone?: string;
+  /**
+   * Problems of the cycle's plan content (`planSubmissionProblems`, computed by the caller): a
+   * submission-kind transition leaving an editable stage is refused with `PLAN_INCOMPLETE` listing
+   * them all. Absent or empty: no plan check.
+   */
+  planProblems?: readonly { code: string; nodeCode: string; message: string; year?: number }[];
 }
 
 export type CycleCommand =
@@ -42,7 +48,8 @@ export type CycleCommand =
   | { type: 'attach'; documentId: string; name: string; mediaType: string; size: number; sha256: string; note?: string }
   | { type: 'comment'; commentId: string; text: string }
   | { type: 'cancel'; reason: string }
-  | { type: 'migrate'; toVersion: number };
+  | { type: 'migrate'; toVersion: number }
+  | { type: 'move_deadline'; deadlineId: string; newDate: string; reason: string; reference: string };
 
 /** An event decided by the domain, before the store adds ids and technical metadata. */
 export interface DomainEvent {
@@ -104,6 +111,18 @@ export interface CycleState {
   /** When each stage was first reached (for deadlines met). */
   stageReachedAt: Record<string, string>;
   cancelledReason?: string;
+  /** Deadlines moved by `move_deadline`: the latest new legal date per deadline id. */
+  movedDeadlines: Record<string, MovedDeadline>;
+}
+
+/** A deadline date changed by command (e.g. ANAC moving the RPCT report to 31 January). */
+export interface MovedDeadline {
+  fromDate: string | null;
+  toDate: string;
+  reason: string;
+  reference: string;
+  by: string;
+  at: string;
 }
 
 export const initialCycleState = (): CycleState => ({
@@ -128,6 +147,7 @@ export const initialCycleState = (): CycleState => ({
   comments: [],
   deliberations: [],
   stageReachedAt: {},
+  movedDeadlines: {},
 });
 
 /** Human label of a cycle's period: "2027-2029" for a triennial plan of 2027, "2027" for an annual one. */

@@ -39,6 +39,22 @@ describe('auditSummary', () => {
     );
   });
 
+  it('words who read the audit trail and the chain verifications', () => {
+    expect(auditSummary({ type: 'AuditTrailRead', data: { what: 'page', rowCount: 25 }, actorRole: 'rpct' }, null)).toBe("L'RPCT ha consultato il registro di audit (25 righe)");
+    expect(auditSummary({ type: 'AuditTrailRead', data: { what: 'export', format: 'pdf', rowCount: 1 }, actorRole: 'oiv' }, null)).toBe(
+      "L'OIV ha esportato il registro di audit in PDF (1 riga)",
+    );
+    expect(auditSummary({ type: 'AuditTrailRead', data: { what: 'verify' }, actorRole: 'admin' }, null)).toBe(
+      "L'amministratore ha verificato la catena di hash del registro di audit",
+    );
+    expect(auditSummary({ type: 'AuditChainVerified', data: { intact: true, intactUpTo: 1200 }, actorRole: 'system' }, null)).toBe(
+      'Il sistema ha verificato la catena di hash del registro: integra fino alla posizione 1200',
+    );
+    expect(
+      auditSummary({ type: 'AuditChainVerified', data: { intact: false, intactUpTo: 40, firstBad: { position: 41, problem: 'event_modified' } }, actorRole: 'system' }, null),
+    ).toBe('Il sistema ha verificato la catena di hash del registro: anomalia alla posizione 41 (event_modified)');
+  });
+
   it('falls back to the event type for unknown events and roles', () => {
     expect(auditSummary({ type: 'SomethingElse', data: {}, actorRole: 'ospite' }, null)).toBe("Chi ha il ruolo ospite ha registrato l'evento SomethingElse");
   });

@@ -78,6 +78,16 @@ const itDate = (iso: unknown) => (typeof iso === 'string' && /^\d{4}-\d{2}-\d{2}
 const quote = (v: unknown) => `«${String(v)}»`;
 const fields = (d: Record<string, unknown>) => (d.fields && typeof d.fields === 'object' ? (d.fields as Record<string, unknown>) : {});
 
+const rowsWord = (n: unknown) => (n === 1 ? '1 riga' : `${String(n)} righe`);
+
+/** Who read the audit trail, and what: a page, an export (CSV or PDF) or the chain verification. */
+function auditReadSentence(who: string, d: Record<string, unknown>): string {
+  if (d.what === 'verify') return `${who} ha verificato la catena di hash del registro di audit`;
+  const count = typeof d.rowCount === 'number' ? ` (${rowsWord(d.rowCount)})` : '';
+  if (d.what === 'export') return `${who} ha esportato il registro di audit${typeof d.format === 'string' ? ` in ${d.format.toUpperCase()}` : ''}${count}`;
+  return `${who} ha consultato il registro di audit${count}`;
+}
+
 /**
  * A readable Italian sentence for an audit-trail row, e.g.
  * "Il Segretario Generale ha approvato il PIAO 2027-2029".
@@ -116,6 +126,12 @@ export function auditSummary(event: SummaryEvent, cycle: SummaryCycle | null, de
       return `${who} ha espresso parere negativo ${with_('su')}${why}`;
     case 'AuditorsReportRecorded':
       return `${who} ha registrato la relazione dei revisori ${with_('su')}`;
+    case 'AuditTrailRead':
+      return auditReadSentence(who, d);
+    case 'AuditChainVerified':
+      return d.intact === true
+        ? `${who} ha verificato la catena di hash del registro: integra fino alla posizione ${String(d.intactUpTo)}`
+        : `${who} ha verificato la catena di hash del registro: anomalia alla posizione ${String((d.firstBad as Record<string, unknown> | undefined)?.position ?? '?')} (${String((d.firstBad as Record<string, unknown> | undefined)?.problem ?? 'sconosciuta')})`;
     default:
       break;
   }

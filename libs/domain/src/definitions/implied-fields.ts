@@ -89,7 +89,7 @@ export const RESERVED_COMMANDS: readonly string[] = [
   'comment',
   'attach',
   'migrate',
-  'set_deadline',
+  'move_deadline',
 ];
 
 /** Event types the engine emits outside the definitions; a transition may not produce them. */
@@ -99,5 +99,5 @@ export const RESERVED_EVENTS: readonly string[] = [
   'CycleMigrated',
   'CommentAdded',
   'DocumentAttached',
-  'DeadlineSet',
+  'DeadlineMoved',
 ];

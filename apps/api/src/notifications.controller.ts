@@ -1,0 +1,46 @@
+import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Pool } from 'pg';
+import { z } from 'zod';
+import { DomainRefusal } from '@ciclo/domain';
+import { Inbox, type InboxItem } from '@ciclo/notifications';
+import { PG_POOL } from '@ciclo/platform';
+import type { Actor } from '@ciclo/identity';
+import { CurrentActor } from './auth.guard';
+import { parseInput } from './validation';
+import { uuidParam } from './schemas';
+
+const listQuery = z
+  .object({
+    unread: z.enum(['true', 'false']).optional().describe('Only the unread ones'),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .strict();
+
+/** The caller's in-app notifications (a read model fed by the `notifications-inbox` projector). */
+@ApiTags('notifications')
+@ApiBearerAuth()
+@Controller('notifications')
+export class NotificationsController {
+  private readonly inbox: Inbox;
+  constructor(@Inject(PG_POOL) pool: Pool) {
+    this.inbox = new Inbox(pool);
+  }
+
+  @Get()
+  @ApiOperation({ summary: "The caller's notifications, newest first (deadline reminders and reminders escalated to the caller)" })
+  @ApiQuery({ name: 'unread', required: false })
+  @ApiQuery({ name: 'limit', required: false, type: Number })
+  async list(@CurrentActor() actor: Actor, @Query() query: unknown): Promise<InboxItem[]> {
+    const q = parseInput(listQuery, query ?? {}, 'query');
+    return this.inbox.list(actor.tenant, actor.userId, { unreadOnly: q.unread === 'true', limit: q.limit });
+  }
+
+  @Post(':id/read')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Mark one notification read' })
+  async read(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<void> {
+    const nid = parseInput(uuidParam, id, 'path.id');
+    if (!(await this.inbox.markRead(actor.tenant, actor.userId, nid))) throw new DomainRefusal('CYCLE_NOT_FOUND', 'no such notification');
+  }
+}

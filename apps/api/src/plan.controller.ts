@@ -1,0 +1,243 @@
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { DomainRefusal, isIsoDate, PLAN_COMMANDS, type PlanCommand, type PlanCommandName, type Role } from '@ciclo/domain';
+import type { Actor } from '@ciclo/identity';
+import { ExecutePlanCommands, parsePlanRef, PlanQueries, writeCsv, writeXlsx, type PlanCommandsResult, type PlanResponse } from '@ciclo/workflow';
+import { ActingRole, CurrentActor } from './auth.guard';
+import { RequestValidationError } from './http-errors';
+import { idempotencyKey, toOpenApi, uuidParam } from './schemas';
+import { parseInput } from './validation';
+
+const any = z.unknown();
+const opt = z.unknown().optional();
+
+/** Top-level shape of each plan command body (the decider checks the values, naming each bad field). */
+const BODIES: Record<PlanCommandName, z.ZodType> = {
+  add_node: z.record(z.string(), z.unknown()).describe('The node: `kind` (ambito, strategic_objective, operational_objective, indicator), `code`, the parent code and the fields of its kind (docs/plan.md)'),
+  update_node: z.object({ code: any, changes: z.record(z.string(), z.unknown()) }).strict().describe('`changes`: fields to set; null unsets an optional field'),
+  move_node: z.object({ code: any, parentCode: any }).strict(),
+  remove_node: z.object({ code: any, cascade: opt }).strict(),
+  set_targets: z.object({ indicatorCode: any, targets: any, clearYears: opt }).strict().describe('`targets`: [{year, operator, value}], replacing those years; `clearYears` removes years'),
+  set_weights: z.object({ objectiveCode: any, weights: z.record(z.string(), z.unknown()) }).strict().describe('`weights`: indicator code → percent (null: n.d.)'),
+  record_measurement: z.object({ indicatorCode: any, period: any, value: any, date: any, source: opt, note: opt, attachmentHash: opt }).strict(),
+  correct_measurement: z.object({ indicatorCode: any, period: any, value: any, date: any, reason: any, source: opt, note: opt, attachmentHash: opt }).strict(),
+  close_measurement_year: z.object({ year: any, reason: opt }).strict(),
+  open_variation: z.object({ reason: any }).strict(),
+  approve_variation: z.object({ number: any, date: any, actHash: any }).strict().describe('The Giunta deliberation approving the variation'),
+  withdraw_variation: z.object({ reason: any }).strict(),
+  set_scoring_rules: z.object({ rules: any, weightTolerance: opt, reason: opt }).strict().describe('SMVP rules of this plan (docs/achievement.md §5) and the weight tolerance of the submission checks'),
+};
+
+const batchBody = z
+  .object({
+    commands: z.array(z.record(z.string(), z.unknown())).min(1).max(2000).describe('Each item: `command` (a plan command name) and its body fields'),
+    atomic: z.boolean().default(true).describe('true: the first refusal refuses the whole batch (nothing written); false: refused items are reported, the others written'),
+  })
+  .strict();
+
+const measurementBody = z
+  .object({
+    indicatorCode: z.string().describe('Indicator code'),
+    period: z.string().describe('`2027`, `2027-06`, `2027-S1` or `2027-Q2`'),
+    value: z.union([z.number(), z.string(), z.boolean()]).describe('A number, a date YYYY-MM-DD (unit data; false: not achieved) or true/false'),
+    date: z.string().describe('Day the value was recorded (YYYY-MM-DD)'),
+    source: z.string().optional(),
+    note: z.string().optional(),
+    attachmentHash: z.string().optional().describe('SHA-256 of the supporting document'),
+    correctionReason: z.string().optional().describe('Set to correct an earlier value of the same period: a new record, never an overwrite'),
+  })
+  .strict();
+
+const viewQuery = z
+  .object({
+    asOf: z.string().refine((v) => !Number.isNaN(Date.parse(v)) && /^\d{4}-\d{2}-\d{2}/.test(v), 'must be an ISO 8601 timestamp').optional(),
+    version: z.coerce.number().int().min(1).optional(),
+    tree: z.enum(['current', 'adopted']).default('current'),
+    year: z.coerce.number().int().min(2000).max(2100).optional(),
+    monitoringDate: z.string().refine((v) => isIsoDate(v), 'must be a date YYYY-MM-DD').optional(),
+  })
+  .strict();
+
+const diffQuery = z.object({ from: z.string().max(40).optional(), to: z.string().max(40).optional() }).strict();
+const exportQuery = z.object({ format: z.enum(['json', 'csv', 'xlsx']).default('json'), tree: z.enum(['current', 'adopted']).default('current') }).strict();
+
+const ERRORS = [
+  ApiResponse({ status: 400, description: 'Malformed input (`INVALID_REQUEST`, `PLAN_INVALID_FIELDS`): `fields` names each offending field; nothing written' }),
+  ApiResponse({ status: 403, description: 'Role not allowed (`ROLE_NOT_ALLOWED`)' }),
+  ApiResponse({ status: 404, description: '`CYCLE_NOT_FOUND`, `PLAN_NODE_NOT_FOUND`, `MEASUREMENT_NOT_FOUND`' }),
+  ApiResponse({ status: 409, description: '`PLAN_NOT_EDITABLE` (stage), `PLAN_FROZEN` (adopted), `PLAN_NODE_EXISTS`, `MEASUREMENT_ALREADY_RECORDED`, `MEASUREMENT_PERIOD_CLOSED`...' }),
+  ApiResponse({ status: 422, description: '`PLAN_PARENT_NOT_FOUND`, `PLAN_INCOMPLETE` (every problem listed in `fields`)...' }),
+];
+const applyAll = (decorators: MethodDecorator[]): MethodDecorator => (t, k, d) => {
+  for (const dec of decorators) dec(t, k, d);
+};
+const IDEMPOTENCY_HEADER = ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Repeat a request with the same key to get the original result instead of a second write' });
+const ACTING_ROLE_HEADER = ApiHeader({ name: 'X-Acting-Role', required: false, description: 'Role to act in, when the caller holds several' });
+
+function toCommand(name: PlanCommandName, body: Record<string, unknown>): PlanCommand {
+  switch (name) {
+    case 'add_node':
+      return { type: 'add_node', node: body };
+    case 'update_node':
+      return { type: 'update_node', code: body.code, changes: body.changes as Record<string, unknown> };
+    case 'open_variation':
+      return { type: 'open_variation', variationId: randomUUID(), reason: body.reason };
+    default:
+      return { type: name, ...body } as PlanCommand;
+  }
+}
+
+function isPlanCommand(name: string): name is PlanCommandName {
+  return (PLAN_COMMANDS as readonly string[]).includes(name);
+}
+
+@ApiTags('plan')
+@ApiBearerAuth()
+@Controller('cycles')
+export class PlanController {
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(PlanQueries) private readonly queries: PlanQueries,
+  ) {}
+
+  @Get(':id/plan')
+  @ApiOperation({
+    summary: "A cycle's plan: the tree with the achievement of every node",
+    description:
+      'Ambiti → obiettivi strategici → obiettivi operativi → indicatori, each with its score for `year` (SMVP rules of the plan), the measurements with their corrections, and the submission problems. `asOf`/`version`: the plan as it was then. `tree=adopted`: the tree as the Giunta adopted it. `monitoringDate`: variance flags (behind, overdue) on that day.',
+  })
+  @ApiParam({ name: 'id', description: 'Cycle id (UUID)' })
+  @ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 instant' })
+  @ApiQuery({ name: 'version', required: false, type: Number })
+  @ApiQuery({ name: 'tree', required: false, enum: ['current', 'adopted'] })
+  @ApiQuery({ name: 'year', required: false, type: Number })
+  @ApiQuery({ name: 'monitoringDate', required: false, description: 'YYYY-MM-DD: adds the variance analysis' })
+  @applyAll(ERRORS)
+  async view(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() query: unknown): Promise<PlanResponse> {
+    const cycleId = parseInput(uuidParam, id, 'path.id');
+    const q = parseInput(viewQuery, query ?? {}, 'query');
+    return this.queries.view(actor, cycleId, {
+      at: { ...(q.asOf ? { asOf: new Date(q.asOf) } : {}), ...(q.version ? { version: q.version } : {}) },
+      tree: q.tree,
+      ...(q.year ? { year: q.year } : {}),
+      ...(q.monitoringDate ? { monitoringDate: q.monitoringDate } : {}),
+    });
+  }
+
+  @Get(':id/plan/diff')
+  @ApiOperation({
+    summary: 'Differences between two trees of the plan',
+    description: '`from` and `to`: `adopted` (default from), `current` (default to), `v<version>` (a stream version) or an ISO 8601 instant. Nodes added, removed, moved and changed field by field.',
+  })
+  @ApiQuery({ name: 'from', required: false })
+  @ApiQuery({ name: 'to', required: false })
+  @applyAll(ERRORS)
+  async diff(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() query: unknown) {
+    const cycleId = parseInput(uuidParam, id, 'path.id');
+    const q = parseInput(diffQuery, query ?? {}, 'query');
+    const from = parsePlanRef(q.from, 'adopted');
+    const to = parsePlanRef(q.to, 'current');
+    const problems = [];
+    if (!from) problems.push({ field: 'query.from', problem: 'must be adopted, current, v<version> or an ISO 8601 instant' });
+    if (!to) problems.push({ field: 'query.to', problem: 'must be adopted, current, v<version> or an ISO 8601 instant' });
+    if (problems.length || !from || !to) throw new RequestValidationError(problems);
+    return this.queries.diff(actor, cycleId, from, to);
+  }
+
+  @Get(':id/plan/export')
+  @ApiOperation({
+    summary: 'Export the plan',
+    description: '`json`: the PIAO organised by the sections of DM 132/2022. `csv` / `xlsx`: one row per indicator with the Italian headers the import reads.',
+  })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv', 'xlsx'] })
+  @ApiQuery({ name: 'tree', required: false, enum: ['current', 'adopted'] })
+  @applyAll(ERRORS)
+  async export(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() query: unknown, @Res() res: Response): Promise<void> {
+    const cycleId = parseInput(uuidParam, id, 'path.id');
+    const q = parseInput(exportQuery, query ?? {}, 'query');
+    if (q.format === 'json') {
+      res.json(await this.queries.piaoDocument(actor, cycleId, q.tree));
+      return;
+    }
+    const { rows, name } = await this.queries.sheet(actor, cycleId, q.tree);
+    const file = `${name}-indicatori.${q.format}`;
+    res.setHeader('Content-Disposition', `attachment; filename="${file}"`);
+    if (q.format === 'csv') {
+      res.type('text/csv; charset=utf-8').send(writeCsv(rows));
+    } else {
+      res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await writeXlsx(rows, 'Indicatori'));
+    }
+  }
+
+  @Post(':id/plan/commands/:command')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Run a plan command',
+    description: `Commands: ${PLAN_COMMANDS.map((c) => `\`${c}\``).join(', ')}, and \`batch\` ({commands: [{command, ...body}], atomic}). Tree edits are allowed only in the editable stages of the definition, and after adoption only inside an open variation (docs/plan.md).`,
+  })
+  @ApiParam({ name: 'command', enum: [...PLAN_COMMANDS, 'batch'] })
+  @ApiBody({ schema: { type: 'object', additionalProperties: true } })
+  @IDEMPOTENCY_HEADER
+  @ACTING_ROLE_HEADER
+  @applyAll(ERRORS)
+  async command(
+    @CurrentActor() actor: Actor,
+    @ActingRole() role: Role | undefined,
+    @Param('id') id: string,
+    @Param('command') name: string,
+    @Body() body: unknown,
+    @Headers('idempotency-key') key: string | undefined,
+    @Req() req: Request & { id?: string },
+  ): Promise<PlanCommandsResult> {
+    const cycleId = parseInput(uuidParam, id, 'path.id');
+    const k = parseInput(idempotencyKey, key, 'header.Idempotency-Key');
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new RequestValidationError([{ field: 'body', problem: 'must be a JSON object' }]);
+    let commands: PlanCommand[];
+    let atomic = true;
+    if (name === 'batch') {
+      const b = parseInput(batchBody, body, 'body');
+      atomic = b.atomic;
+      commands = b.commands.map((item, i) => {
+        const { command, ...rest } = item;
+        if (typeof command !== 'string' || !isPlanCommand(command)) throw new RequestValidationError([{ field: `body.commands[${i}].command`, problem: `must be one of: ${PLAN_COMMANDS.join(', ')}` }]);
+        return toCommand(command, parseInput(BODIES[command], rest, `body.commands[${i}]`) as Record<string, unknown>);
+      });
+    } else if (isPlanCommand(name)) {
+      commands = [toCommand(name, parseInput(BODIES[name], body, 'body') as Record<string, unknown>)];
+    } else throw new DomainRefusal('UNKNOWN_PLAN_COMMAND', `${name} (known: ${PLAN_COMMANDS.join(', ')}, batch)`);
+    return this.commands.execute(
+      new ExecutePlanCommands(actor, cycleId, commands, { actingRole: role, correlationId: String(req.id ?? randomUUID()), idempotencyKey: k ?? null, atomic }),
+    );
+  }
+
+  @Post(':id/measurements')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Record a measurement of an indicator',
+    description: 'By a rilevatore (or the struttura tecnica). With `correctionReason`, a correction of the value already recorded for that period: a new event, the earlier value stays in the history.',
+  })
+  @ApiBody({ schema: toOpenApi(measurementBody) })
+  @IDEMPOTENCY_HEADER
+  @ACTING_ROLE_HEADER
+  @applyAll(ERRORS)
+  async measurement(
+    @CurrentActor() actor: Actor,
+    @ActingRole() role: Role | undefined,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Headers('idempotency-key') key: string | undefined,
+    @Req() req: Request & { id?: string },
+  ): Promise<PlanCommandsResult> {
+    const cycleId = parseInput(uuidParam, id, 'path.id');
+    const k = parseInput(idempotencyKey, key, 'header.Idempotency-Key');
+    const { correctionReason, ...m } = parseInput(measurementBody, body, 'body');
+    const command: PlanCommand = correctionReason !== undefined ? { type: 'correct_measurement', reason: correctionReason, ...m } : { type: 'record_measurement', ...m };
+    return this.commands.execute(
+      new ExecutePlanCommands(actor, cycleId, [command], { actingRole: role, correlationId: String(req.id ?? randomUUID()), idempotencyKey: k ?? null, atomic: true }),
+    );
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * `ciclo seed demo`: the demo chamber of seeds/tenants/demo.json (Camera di commercio di
+ * Pistoia-Prato): its users, the process catalogue (seeds 000 and 001) and a PIAO 2022-2024 in
+ * progress (draft) with the performance tree of seed 003 and a few measurements. Every write has
+ * a deterministic id or idempotency key: a second run writes nothing and says so.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { PlanCommand } from '@ciclo/domain';
+import type { EventStore } from '@ciclo/event-store';
+import { DirectoryService, loadDemoDirectory, type Actor } from '@ciclo/identity';
+import { createPlanRuntime, eventIdsFor, ExecuteCycleCommand, ExecutePlanCommands, type ImportReport } from '@ciclo/workflow';
+
+export interface SeedDemoResult {
+  tenant: string;
+  cycleId: string;
+  /** Events and directory changes written by this run (0 on a second run). */
+  written: number;
+  lines: string[];
+}
+
+/** The demo's measurements: fictitious values for the first half of 2022, and one correction. */
+const DEMO_SOURCE = 'Rilevazione interna (valore dimostrativo, non tratto dai documenti)';
+const DEMO_MEASUREMENTS: PlanCommand[] = [
+  { type: 'record_measurement', indicatorCode: '01_01_01_I1', period: '2022-S1', value: 41, date: '2022-07-15', source: DEMO_SOURCE },
+  { type: 'record_measurement', indicatorCode: '01_01_01_I2', period: '2022-S1', value: 3, date: '2022-07-15', source: DEMO_SOURCE },
+  { type: 'record_measurement', indicatorCode: '01_01_02_I1', period: '2022-S1', value: 34, date: '2022-07-15', source: DEMO_SOURCE },
+  { type: 'record_measurement', indicatorCode: '01_01_02_I4', period: '2022-S1', value: 95, date: '2022-07-15', source: DEMO_SOURCE },
+  { type: 'record_measurement', indicatorCode: '01_01_02_I5', period: '2022-S1', value: 2, date: '2022-07-15', source: DEMO_SOURCE },
+  { type: 'record_measurement', indicatorCode: '01_01_02_I7', period: '2022-S1', value: 46.5, date: '2022-07-15', source: DEMO_SOURCE },
+  { type: 'record_measurement', indicatorCode: '01_04_02_I3', period: '2022-S1', value: false, date: '2022-07-15', source: DEMO_SOURCE },
+  {
+    type: 'correct_measurement',
+    indicatorCode: '01_01_02_I1',
+    period: '2022-S1',
+    value: 36,
+    date: '2022-07-28',
+    source: DEMO_SOURCE,
+    reason: 'Due assessment registrati in ritardo nel sistema del PID',
+  },
+];
+
+export const DEMO_YEAR = 2022;
+export const DEMO_KEY = 'demo:piao:2022';
+
+export async function seedDemo(store: EventStore, seedsDir: string): Promise<SeedDemoResult> {
+  const tenantFile = resolve(seedsDir, 'tenants/demo.json');
+  const tenantSeed = JSON.parse(readFileSync(tenantFile, 'utf8')) as { id: string; name: string; users: { id: string; roles: string[] }[] };
+  const tenant = tenantSeed.id;
+  const lines: string[] = [];
+  let written = 0;
+
+  const directory = await loadDemoDirectory(new DirectoryService(store), tenantFile, { correlationId: 'seed-demo' });
+  written += (directory.tenantRegistered ? 1 : 0) + directory.grants + directory.profiles;
+  lines.push(directory.tenantRegistered || directory.grants || directory.profiles ? `Directory: ${tenantSeed.name} (${tenant}), ${directory.grants} roles granted, ${directory.profiles} profiles` : `Directory: ${tenant} already loaded`);
+
+  const userWith = (role: string): string => tenantSeed.users.find((u) => u.roles.includes(role))?.id ?? `u-demo-${role}`;
+  const as = (role: string): Actor => ({ userId: userWith(role), tenant, roles: [role as Actor['roles'][number]], via: 'system' });
+  const runtime = createPlanRuntime(store, seedsDir);
+
+  const cycleId = eventIdsFor(1, { tenant, key: DEMO_KEY, scope: 'open-cycle' })[0];
+  const opened = await runtime.cycles.execute(
+    new ExecuteCycleCommand(as('po'), cycleId, { type: 'open', cycleId, year: DEMO_YEAR, title: `PIAO ${DEMO_YEAR}-${DEMO_YEAR + 2} - ${tenantSeed.name} (demo)` }, {
+      cycleType: 'piao',
+      correlationId: 'seed-demo',
+      idempotencyKey: DEMO_KEY,
+    }),
+  );
+  if (!opened.replayed) written += 1;
+  lines.push(`PIAO ${DEMO_YEAR}-${DEMO_YEAR + 2}: cycle ${cycleId} ${opened.replayed ? 'already open' : 'opened'} (stage bozza)`);
+
+  const files: [string, Actor, string | undefined][] = [
+    ['plan/piano-performance-2022-2024.json', as('po'), cycleId],
+    ['catalogue/processi.json', as('segretario_generale'), undefined],
+    ['catalogue/schede-processo.json', as('segretario_generale'), undefined],
+  ];
+  for (const [file, actor, cycle] of files) {
+    const path = resolve(seedsDir, file);
+    const r: ImportReport = await runtime.importer.importFile(path, readFileSync(path), { tenant, actor, correlationId: 'seed-demo', ...(cycle ? { cycleId: cycle } : {}) });
+    written += r.events;
+    const created = Object.entries(r.created).map(([k, n]) => `${n} ${k}`).join(', ');
+    lines.push(`${file}: ${r.events ? `created ${created}` : 'already loaded'}${r.refused.length ? `; ${r.refused.length} refused` : ''}`);
+  }
+
+  const m = await runtime.plans.execute(
+    new ExecutePlanCommands(as('rilevatore'), cycleId, DEMO_MEASUREMENTS, { correlationId: 'seed-demo', idempotencyKey: 'demo:measurements:v1', atomic: true }),
+  );
+  written += m.replayed ? 0 : m.events.length;
+  lines.push(`Measurements: ${m.replayed ? 'already recorded' : `${m.events.length} recorded (one a correction)`}`);
+  lines.push(written === 0 ? 'Demo chamber already loaded: nothing written.' : `Demo chamber loaded: ${written} writes.`);
+  return { tenant, cycleId, written, lines };
+}

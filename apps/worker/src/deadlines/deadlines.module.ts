@@ -1,0 +1,65 @@
+import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { resolve } from 'node:path';
+import { publicUrl, type Settings } from '@ciclo/config';
+import { DeadlinesRuntime } from '@ciclo/deadlines';
+import { PostgresEventStore, type EventStore } from '@ciclo/event-store';
+import { notificationSettings, StaticTenantDirectory } from '@ciclo/notifications';
+import { EVENT_STORE, SETTINGS } from '@ciclo/platform';
+import { DefinitionRegistry } from '@ciclo/workflow';
+
+/**
+ * Deadlines in the worker: the scheduler (active in one worker at a time, like the projectors),
+ * the reminder and webhook job workers (in every worker), the in-app inbox projector and the
+ * webhook dispatcher. Redis settings are checked at start (warnings); shutdown closes the job
+ * workers after their active jobs.
+ */
+@Injectable()
+export class DeadlinesService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = new Logger('Deadlines');
+  private runtime: DeadlinesRuntime | null = null;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(SETTINGS) private readonly settings: Settings,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!(this.store instanceof PostgresEventStore)) {
+      this.log.warn('Deadline reminders need the PostgreSQL event store (subscriptions with transactions): not started');
+      return;
+    }
+    // SMTP_URL, MAIL_FROM and the webhook settings: see libs/notifications/src/config.ts.
+    const n = notificationSettings();
+    this.runtime = new DeadlinesRuntime({
+      store: this.store,
+      redisUrl: this.settings.REDIS_URL,
+      prefix: this.settings.REDIS_PREFIX,
+      definitions: DefinitionRegistry.fromDirectory(resolve(this.settings.SEEDS_DIR, 'cycles')),
+      directory: StaticTenantDirectory.fromDirectory(resolve(this.settings.SEEDS_DIR, 'tenants')),
+      smtpUrl: n.SMTP_URL,
+      mailFrom: n.MAIL_FROM,
+      publicUrl: publicUrl(this.settings),
+      name: `worker-${process.pid}`,
+      concurrency: n.REMINDER_CONCURRENCY,
+      webhookConcurrency: n.WEBHOOK_CONCURRENCY,
+      webhookAttempts: n.WEBHOOK_ATTEMPTS,
+      webhookBackoffMs: n.WEBHOOK_BACKOFF_MS,
+      webhookTimeoutMs: n.WEBHOOK_TIMEOUT_MS,
+      log: { log: (m) => this.log.log(m), warn: (m) => this.log.warn(m), error: (m) => this.log.error(m) },
+    });
+    const check = await this.runtime.start();
+    if (check.ok) this.log.log(`Reminders running (Redis maxmemory-policy ${check.maxmemoryPolicy ?? 'unknown'})`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.runtime?.stop();
+    this.runtime = null;
+  }
+}
+
+@Module({})
+export class DeadlinesModule {
+  static forRoot(): DynamicModule {
+    return { module: DeadlinesModule, providers: [DeadlinesService] };
+  }
+}

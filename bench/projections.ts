@@ -1,0 +1,755 @@
+/**
+ * `npm run bench -- projections [--events 1000000] [--clients 100] [--seconds 10] [--rate 500] [--lag-seconds 10]`
+ *
+ * On a throwaway database `ciclo_bench_<random>` (dropped at the end), measures in one run:
+ *   rebuild_events_per_s   `--events` realistic cycle events (about 18 per cycle: CycleOpened, then
+ *                          transitions, comments, attachments, a few cancellations, over 4 tenants),
+ *                          appended through `PostgresEventStore.append`, interleaved across cycles;
+ *                          then `ProjectionRunner.rebuild` of each projector, timed: events/s per
+ *                          projector (`rebuild.<name>`) and overall (events / total rebuild time)
+ *   query_inbox_p99_ms     `GET /inbox` at `--clients` concurrent clients against a real API
+ *                          process (dist build), each client a user of one tenant with one role
+ *   query_audit_p99_ms     `GET /audit?limit=50` the same way; when the API has no `/audit`
+ *                          route, the same query through SQL on a pool as large as the API's
+ *                          read-model pool, said in `notes`
+ *   projection_lag_p99_ms  a worker process projects while `--rate` commands/s go through HTTP for
+ *                          `--lag-seconds` (rate limited, each command on an idle cycle): for each
+ *                          command, time from its response to the first poll (every 5 ms) of
+ *                          `projection_checkpoints` that shows every projector past its event
+ *   rss_mb                 the worker's peak resident memory (VmHWM) at the end
+ * Also reported, to locate bottlenecks: CPU per event of each rebuild (this process and the
+ * database's backends), CPU per request of each query phase (API process, backends, load
+ * generator), the same queries from a single client (no queueing), and CPU per command of the
+ * lag phase (API, worker, backends). CPU is read from /proc (Linux).
+ * Progress goes to stderr; the last stdout line is the JSON result.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Pool } from 'pg';
+import {
+  decide,
+  DomainRefusal,
+  evolve,
+  initialCycleState,
+  isoDateAt,
+  outgoingTransitions,
+  commandFields,
+  type CycleCommand,
+  type CycleDefinition,
+  type CycleState,
+  type FieldDefinition,
+  type Role,
+} from '@ciclo/domain';
+import type { NewEvent } from '@ciclo/event-store';
+import { PostgresEventStore } from '@ciclo/event-store';
+import { devAuthSecret, loadSettings } from '@ciclo/config';
+import { signDevToken } from '@ciclo/identity';
+import { AuditProjector, createReadModelDataSource, CyclesProjector, ProjectionRunner } from '@ciclo/projections';
+import { DefinitionRegistry } from '@ciclo/workflow';
+import { migrateDatabase } from '../apps/cli/src/migrations';
+import { createBenchDatabase, log, numberArg, percentile, round, runPhase, sleep } from './support/harness';
+
+// ---------------------------------------------------------------------------------------------
+// Workload: realistic cycle streams decided by the domain (also used by test/projections).
+// ---------------------------------------------------------------------------------------------
+
+/** Small deterministic PRNG (mulberry32): same seed, same cycles. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface CycleScriptOptions {
+  tenant: string;
+  cycleId: string;
+  /** Number of events to aim for (the cycle may end earlier: terminal stage or cancellation). */
+  events: number;
+  /** Clock of the first event; each following event happens 1 to 90 minutes later. */
+  start: Date;
+  /** Probability that the cycle is cancelled at some point. */
+  cancelRate?: number;
+  /** Deliberation numbers must be unique per organ and year in a tenant: a shared counter. */
+  deliberationSeq: { n: number };
+}
+
+const pick = <T>(rnd: () => number, xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
+
+export function fieldValue(f: FieldDefinition, now: Date, rnd: () => number, seq: { n: number }): unknown {
+  switch (f.type) {
+    case 'text':
+    case 'string':
+      if (f.name === 'number') return `${++seq.n}/${now.getUTCFullYear()}`;
+      if (f.name === 'reason') return pick(rnd, ['Integrare gli indicatori della sezione 2.1', 'Rivedere i pesi degli obiettivi', 'Completare la sezione sui rischi corruttivi']);
+      return `${f.name} ${Math.floor(rnd() * 1000)}`;
+    case 'integer':
+      return 1 + Math.floor(rnd() * 100);
+    case 'number':
+      return Math.round(rnd() * 10000) / 100;
+    case 'boolean':
+      return rnd() < 0.5;
+    case 'date':
+      return isoDateAt(now, 'Europe/Rome');
+    case 'datetime':
+      return now.toISOString();
+    case 'url':
+      return `https://www.example.org/amministrazione-trasparente/${Math.floor(rnd() * 100000)}`;
+    case 'sha256':
+      return randomBytes(32).toString('hex');
+    case 'enum':
+      return pick(rnd, f.values ?? ['x']);
+  }
+  return null;
+}
+
+/**
+ * The events of one cycle, decided by the real decider from a random but plausible sequence of
+ * commands: open, then transitions (forward more often than back), comments and attachments by
+ * the roles the definition allows, sometimes a cancellation; with the metadata the API writes.
+ */
+export function scriptCycle(definitions: readonly CycleDefinition[], rnd: () => number, o: CycleScriptOptions): NewEvent[] {
+  const def = pick(rnd, definitions);
+  let state: CycleState = initialCycleState();
+  const out: NewEvent[] = [];
+  let now = new Date(o.start.getTime());
+  const cancelAt = rnd() < (o.cancelRate ?? 0.03) ? 2 + Math.floor(rnd() * Math.max(1, o.events - 2)) : -1;
+  const user = (role: Role) => `u-${role}-${1 + Math.floor(rnd() * 3)}`;
+  const apply = (command: CycleCommand, role: Role, userId = user(role)): boolean => {
+    try {
+      const events = decide(command, state, { actor: { userId, tenant: o.tenant, roles: [role] }, actingRole: role, now, definition: def });
+      for (const e of events) {
+        state = evolve(state, { ...e, version: state.version + 1, tenant: o.tenant });
+        const fields = e.data.fields && typeof e.data.fields === 'object' ? (e.data.fields as Record<string, unknown>) : {};
+        const reason = typeof fields.reason === 'string' ? fields.reason : typeof e.data.reason === 'string' ? e.data.reason : undefined;
+        out.push({
+          eventId: randomUUID(),
+          type: e.type,
+          data: e.data as NewEvent['data'],
+          metadata: {
+            tenant: o.tenant,
+            actorId: e.actorId,
+            actorRole: e.actorRole,
+            occurredAt: e.occurredAt,
+            correlationId: randomUUID(),
+            causationId: null,
+            schemaVersion: 1,
+            definitionVersion: def.version,
+            ...(reason ? { reason } : {}),
+          },
+        });
+      }
+      return true;
+    } catch (err) {
+      if (err instanceof DomainRefusal) return false;
+      throw err;
+    }
+  };
+  const year = 2025 + Math.floor(rnd() * 4);
+  apply({ type: 'open', cycleId: o.cycleId, year, ...(rnd() < 0.5 ? { title: `${def.title} ${year} (${o.tenant})` } : {}) }, pick(rnd, def.openRoles));
+  for (let guard = 0; out.length < o.events && guard < o.events * 4; guard++) {
+    now = new Date(now.getTime() + (1 + Math.floor(rnd() * 90)) * 60_000);
+    const stage = def.stages.find((s) => s.id === state.stage);
+    if (state.status === 'cancelled' || stage?.terminal) break;
+    if (out.length === cancelAt) {
+      apply({ type: 'cancel', reason: 'Ciclo annullato: sostituito da una nuova programmazione' }, pick(rnd, def.cancelRoles));
+      break;
+    }
+    const r = rnd();
+    if (r < 0.5 && def.commentRoles.length) {
+      apply({ type: 'comment', commentId: randomUUID(), text: pick(rnd, ['Osservazione sulla bozza', 'Verificare la coerenza con il bilancio', 'Ok per me']) }, pick(rnd, def.commentRoles));
+      continue;
+    }
+    if ((r < 0.62 || (state.attachments.length === 0 && r < 0.7)) && def.attachRoles.length) {
+      const bytes = randomBytes(16);
+      apply(
+        { type: 'attach', documentId: randomUUID(), name: `Documento ${out.length}.pdf`, mediaType: 'application/pdf', size: 1000 + Math.floor(rnd() * 500000), sha256: randomBytes(32).toString('hex'), ...(rnd() < 0.3 ? { note: bytes.toString('hex') } : {}) },
+        pick(rnd, def.attachRoles),
+      );
+      continue;
+    }
+    const options = outgoingTransitions(def, state.stage);
+    if (options.length === 0) continue;
+    // Backward moves (changes requested, withdrawals, refusals) half as often as forward ones.
+    const back = (k: string) => k === 'request_changes' || k === 'withdrawal' || k === 'refusal';
+    const weighted = options.flatMap((t) => (back(t.kind) ? [t] : [t, t]));
+    const t = pick(rnd, weighted);
+    const fields: Record<string, unknown> = {};
+    for (const f of commandFields(t)) if (f.required || rnd() < 0.3) fields[f.name] = fieldValue(f, now, rnd, o.deliberationSeq);
+    const role = pick(rnd, t.roles);
+    const same = t.rules.find((x) => x.type === 'only_same_actor_as');
+    const original = same && same.type === 'only_same_actor_as' ? state.lastActorByCommand[same.command] : undefined;
+    apply({ type: 'transition', command: t.command, fields }, role, original ?? user(role));
+  }
+  return out;
+}
+
+export interface WorkloadOptions {
+  events: number;
+  tenants: readonly string[];
+  eventsPerCycle?: number;
+  seed?: number;
+  start?: Date;
+  /** Concurrent appends (default 8). */
+  concurrency?: number;
+  /** Cycles generated and interleaved together (default 2000). */
+  block?: number;
+  /** Largest number of a cycle's events appended at once (default 6): smaller interleaves more, larger appends faster. */
+  chunkMax?: number;
+  onProgress?: (events: number) => void;
+}
+
+/**
+ * Appends about `events` events of realistic cycles through `store.append`. Cycles are made in
+ * blocks; inside a block each cycle's events are cut into chunks of 1 to `chunkMax` events appended round
+ * by round, so the committed log interleaves many cycles as real traffic does.
+ */
+export async function appendWorkload(store: PostgresEventStore, definitions: readonly CycleDefinition[], o: WorkloadOptions): Promise<{ events: number; cycles: number; streams: string[] }> {
+  const rnd = prng(o.seed ?? 42);
+  const perCycle = o.eventsPerCycle ?? 20;
+  const start = o.start ?? new Date('2026-01-07T08:00:00Z');
+  const seqs = new Map(o.tenants.map((t) => [t, { n: 0 }]));
+  const concurrency = o.concurrency ?? 8;
+  const block = o.block ?? 2000;
+  const chunkMax = o.chunkMax ?? 6;
+  let written = 0;
+  let cycles = 0;
+  const streams: string[] = [];
+  while (written < o.events) {
+    const chunks: { stream: string; events: NewEvent[]; expected: number }[][] = [];
+    let planned = 0;
+    for (let i = 0; i < block && written + planned < o.events; i++) {
+      const tenant = o.tenants[cycles % o.tenants.length];
+      const cycleId = randomUUID();
+      const target = Math.min(o.events - written - planned, 2 + Math.floor(rnd() * (2 * perCycle - 3)));
+      const offset = Math.floor(rnd() * 200) * 3_600_000;
+      const events = scriptCycle(definitions, rnd, { tenant, cycleId, events: Math.max(1, target), start: new Date(start.getTime() + offset), deliberationSeq: seqs.get(tenant) as { n: number } });
+      cycles++;
+      planned += events.length;
+      const stream = `${tenant}/cycle-${cycleId}`;
+      streams.push(stream);
+      let v = 0;
+      for (let round = 0; v < events.length; round++) {
+        const n = Math.min(events.length - v, 1 + Math.floor(rnd() * chunkMax));
+        (chunks[round] ??= []).push({ stream, events: events.slice(v, v + n), expected: v });
+        v += n;
+      }
+    }
+    for (const round of chunks) {
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < round.length) {
+            const c = round[next++];
+            await store.append(c.stream, c.events, { expectedVersion: c.expected === 0 ? 'no_stream' : c.expected });
+            written += c.events.length;
+          }
+        }),
+      );
+      o.onProgress?.(written);
+    }
+  }
+  return { events: written, cycles, streams };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The benchmark.
+// ---------------------------------------------------------------------------------------------
+
+const TENANTS = ['cciaa-po', 'cciaa-fi', 'cciaa-mi', 'cciaa-na'];
+/** Roles with an inbox in most definitions; each query client is one user with one of them. */
+const INBOX_ROLES: Role[] = ['po', 'segretario_generale', 'segreteria_organi', 'dirigente', 'rpct', 'oiv', 'struttura_tecnica'];
+/** Roles that read the whole audit trail of their tenant. */
+const AUDIT_ROLES: Role[] = ['rpct', 'oiv'];
+
+interface Child {
+  proc: ChildProcess;
+  lines: string[];
+  waitFor(re: RegExp, timeoutMs?: number): Promise<void>;
+}
+
+function spawnApp(entry: string, env: NodeJS.ProcessEnv, root: string, keepStdout: boolean): Child {
+  const proc = spawn(process.execPath, ['-r', './scripts/register-paths.js', entry], { cwd: root, env, stdio: ['ignore', keepStdout ? 'pipe' : 'ignore', 'inherit'] });
+  const lines: string[] = [];
+  const waiters = new Set<() => void>();
+  if (keepStdout) {
+    createInterface({ input: proc.stdout! }).on('line', (l) => {
+      lines.push(l);
+      if (lines.length > 2000) lines.splice(0, 1000);
+      for (const w of waiters) w();
+    });
+  }
+  return {
+    proc,
+    lines,
+    waitFor: (re, timeoutMs = 60000) =>
+      new Promise<void>((res, rej) => {
+        const check = () => {
+          if (lines.some((l) => re.test(l))) {
+            done();
+            res();
+          } else if (proc.exitCode !== null) {
+            done();
+            rej(new Error(`${entry} exited with code ${proc.exitCode}`));
+          }
+        };
+        const t = setTimeout(() => {
+          done();
+          rej(new Error(`${entry}: no log line ${re} within ${timeoutMs} ms`));
+        }, timeoutMs);
+        const done = () => {
+          clearTimeout(t);
+          waiters.delete(check);
+        };
+        waiters.add(check);
+        check();
+      }),
+  };
+}
+
+async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error(`API exited with code ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/health`)).ok) return;
+    } catch {
+      /* not yet */
+    }
+    await sleep(100);
+  }
+  throw new Error('API did not become healthy');
+}
+
+function peakRssMb(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : Number.NaN;
+}
+
+/** CPU time (user + system) of a process so far, in ms, from /proc (Linux). */
+function procCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (100 Hz)
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU so far of each PostgreSQL backend connected to `db`, in ms, by pid. */
+async function backendsCpu(pool: Pool, db: string): Promise<Map<number, number>> {
+  const { rows } = await pool.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [db]);
+  return new Map(rows.map((r) => [r.pid, procCpuMs(r.pid)]));
+}
+
+/** CPU the database's backends spent since `before` (backends that exited in between are not counted). */
+async function backendsCpuSince(pool: Pool, db: string, before: Map<number, number>): Promise<number> {
+  let ms = 0;
+  for (const [pid, cpu] of await backendsCpu(pool, db)) ms += cpu - (before.get(pid) ?? 0);
+  return ms;
+}
+
+/** CPU spent in this process, child processes and the database's backends during `fn`. */
+async function cpuDuring<T>(pool: Pool, db: string, childPids: number[], fn: () => Promise<T>): Promise<{ result: T; selfMs: number; childMs: number[]; pgMs: number }> {
+  const self0 = process.cpuUsage();
+  const child0 = childPids.map(procCpuMs);
+  const pg0 = await backendsCpu(pool, db);
+  const result = await fn();
+  const pgMs = await backendsCpuSince(pool, db, pg0);
+  const self = process.cpuUsage(self0);
+  return { result, selfMs: (self.user + self.system) / 1000, childMs: childPids.map((pid, i) => procCpuMs(pid) - child0[i]), pgMs };
+}
+
+async function stopChild(c: Child | null): Promise<void> {
+  if (!c || c.proc.exitCode !== null || c.proc.signalCode !== null) return;
+  const exited = new Promise((r) => c.proc.once('exit', r));
+  c.proc.kill('SIGTERM');
+  const t = setTimeout(() => c.proc.kill('SIGKILL'), 10000);
+  await exited;
+  clearTimeout(t);
+}
+
+/** `clients` loops of GET `path(w)` for a warm-up then a measured window; latencies of the window. */
+async function httpQueryPhase(clients: number, url: string, tokens: string[], path: (w: number) => string, warmupMs: number, durationMs: number) {
+  const latencies: number[] = [];
+  let errors = 0;
+  let requests = 0;
+  let bytes = 0;
+  const phase = await runPhase(
+    clients,
+    async (w, _i, measuring) => {
+      const t0 = performance.now();
+      const res = await fetch(`${url}${path(w)}`, { headers: { authorization: `Bearer ${tokens[w]}` } });
+      const body = await res.text();
+      requests++;
+      bytes += Buffer.byteLength(body);
+      if (!res.ok) {
+        errors++;
+        if (errors < 5) log(`GET ${path(w)}: ${res.status} ${body.slice(0, 200)}`);
+        return 0;
+      }
+      if (measuring()) latencies.push(performance.now() - t0);
+      return 1;
+    },
+    warmupMs,
+    durationMs,
+  );
+  return { p50: percentile([...latencies], 50), p99: percentile([...latencies], 99), perS: phase.units / phase.seconds, errors, requests, avgBytes: bytes / Math.max(1, requests) };
+}
+
+async function main(): Promise<void> {
+  const EVENTS = Math.round(numberArg('events', 1_000_000));
+  const CLIENTS = Math.round(numberArg('clients', 100));
+  const QUERY_MS = numberArg('seconds', 10) * 1000;
+  const WARMUP_MS = numberArg('warmup', 2) * 1000;
+  const RATE = numberArg('rate', 500);
+  const LAG_MS = numberArg('lag-seconds', 10) * 1000;
+  const CHUNK_MAX = Math.round(numberArg('chunk', 12));
+  const root = resolve(__dirname, '../..');
+  const notes: string[] = [];
+  const db = await createBenchDatabase();
+  const redisPrefix = `ciclo_bench_${db.name.slice(-10)}`;
+  let api: Child | null = null;
+  let worker: Child | null = null;
+  const store = new PostgresEventStore({ connectionString: db.url, poolSize: 10 });
+  const ds = createReadModelDataSource(db.url, 4);
+  const cleanup = async () => {
+    await stopChild(api);
+    await stopChild(worker);
+    if (ds.isInitialized) await ds.destroy();
+    await store.close();
+    await db.drop();
+  };
+  process.once('SIGINT', () => {
+    void cleanup().finally(() => process.exit(130));
+  });
+  try {
+    log(`database ${db.name}: migrating`);
+    await migrateDatabase(db.url);
+    await ds.initialize();
+    const registry = DefinitionRegistry.fromDirectory(resolve(root, 'seeds/cycles'));
+
+    // 1. The log.
+    log(`appending ${EVENTS} events (chunks of 1-${CHUNK_MAX} events per cycle, interleaved)`);
+    let lastLog = 0;
+    const tA = performance.now();
+    const load = await appendWorkload(store, registry.latestAll(), {
+      events: EVENTS,
+      tenants: TENANTS,
+      chunkMax: CHUNK_MAX,
+      // Aimed lengths average 36 events; cycles that reach a terminal stage or are cancelled stop
+      // earlier, so they end with about 18 on average: ~55,000 cycles per million events.
+      eventsPerCycle: 36,
+      onProgress: (n) => {
+        if (n - lastLog >= 50000) {
+          lastLog = n;
+          log(`  ${n} events (${Math.round(n / ((performance.now() - tA) / 1000))}/s)`);
+        }
+      },
+    });
+    const appendSeconds = (performance.now() - tA) / 1000;
+    log(`${load.events} events of ${load.cycles} cycles in ${appendSeconds.toFixed(0)} s`);
+    // A log being rebuilt is normally old, long since vacuumed: do not time the hint-bit writes of a fresh one.
+    await store.pool.query('VACUUM ANALYZE es_events');
+
+    // 2. Rebuild every projector from position 0.
+    const runner = new ProjectionRunner(store, ds, [new CyclesProjector(registry), new AuditProjector(registry)]);
+    const rebuild: Record<string, { events: number; seconds: number; events_per_s: number; cpu_us_per_event: { node: number; postgres: number } }> = {};
+    let rebuildSeconds = 0;
+    const rssBefore = process.memoryUsage.rss();
+    let rssPeak = rssBefore;
+    for (const p of runner.projectors) {
+      let shown = 0;
+      const c = await cpuDuring(store.pool, db.name, [], () =>
+        runner.rebuild(p.name, (n) => {
+          rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
+          if (n - shown >= 100000) {
+            shown = n;
+            log(`  rebuild ${p.name}: ${n} events`);
+          }
+        }),
+      );
+      const r = c.result;
+      rebuild[p.name] = {
+        events: r.events,
+        seconds: round(r.seconds, 1),
+        events_per_s: round(r.events / r.seconds),
+        cpu_us_per_event: { node: round((c.selfMs * 1000) / r.events, 1), postgres: round((c.pgMs * 1000) / r.events, 1) },
+      };
+      rebuildSeconds += r.seconds;
+      log(`rebuild ${p.name}: ${r.events} events in ${r.seconds.toFixed(1)} s (${Math.round(r.events / r.seconds)}/s), CPU per event: node ${rebuild[p.name].cpu_us_per_event.node} µs, postgres ${rebuild[p.name].cpu_us_per_event.postgres} µs`);
+    }
+    const rebuildPerS = load.events / rebuildSeconds;
+    const counts = (await store.pool.query<{ t: string; n: string }>(
+      `SELECT 'rm_cycles' AS t, count(*) AS n FROM rm_cycles UNION ALL SELECT 'rm_inbox', count(*) FROM rm_inbox UNION ALL SELECT 'rm_audit', count(*) FROM rm_audit`,
+    )).rows;
+    log(`read models: ${counts.map((c) => `${c.t} ${c.n}`).join(', ')}`);
+
+    // 3. Queries through HTTP against a real API process.
+    const port = 41000 + Math.floor(Math.random() * 2000);
+    const url = `http://127.0.0.1:${port}`;
+    const env = {
+      ...process.env,
+      DATABASE_URL: db.url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DEV_AUTH_ENABLED: 'true',
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'development' as const,
+      REDIS_PREFIX: redisPrefix,
+      // 100 clients from one loopback address: far above the limits, still counted in Redis.
+      RATE_LIMIT_PER_MINUTE_IP: '100000000',
+      RATE_LIMIT_PER_MINUTE_USER: '100000000',
+    };
+    const settings = loadSettings(env);
+    api = spawnApp('dist/apps/api/src/main.js', env, root, false);
+    await waitHealthy(url, api.proc);
+    log(`API up at ${url} (pid ${api.proc.pid})`);
+    const secret = devAuthSecret(settings);
+    const inboxTokens = await Promise.all(
+      Array.from({ length: CLIENTS }, (_, w) =>
+        signDevToken({ userId: `u-bench-${w}`, roles: [INBOX_ROLES[Math.floor(w / TENANTS.length) % INBOX_ROLES.length]], tenant: TENANTS[w % TENANTS.length] }, secret),
+      ),
+    );
+    log(`GET /inbox: ${CLIENTS} clients, ${WARMUP_MS / 1000} s warm-up, ${QUERY_MS / 1000} s measured`);
+    const inboxRun = await cpuDuring(store.pool, db.name, [api.proc.pid as number], () => httpQueryPhase(CLIENTS, url, inboxTokens, () => '/inbox', WARMUP_MS, QUERY_MS));
+    const inbox = inboxRun.result;
+    const perRequest = (run: { selfMs: number; childMs: number[]; pgMs: number }, n: number) => ({
+      api: round((run.childMs[0] * 1000) / n),
+      postgres: round((run.pgMs * 1000) / n),
+      client: round((run.selfMs * 1000) / n),
+    });
+    const inboxCpu = perRequest(inboxRun, inbox.requests);
+    // The same query without queueing: one client, one request at a time.
+    const inboxSolo = await httpQueryPhase(1, url, inboxTokens, () => '/inbox', 500, 3000);
+    log(`  p50 ${inbox.p50.toFixed(1)} ms, p99 ${inbox.p99.toFixed(1)} ms, ${inbox.perS.toFixed(0)}/s, ${Math.round(inbox.avgBytes)} bytes/answer, CPU µs/request ${JSON.stringify(inboxCpu)}`);
+
+    const auditTokens = await Promise.all(
+      Array.from({ length: CLIENTS }, (_, w) => signDevToken({ userId: `u-auditor-${w}`, roles: [AUDIT_ROLES[w % AUDIT_ROLES.length]], tenant: TENANTS[w % TENANTS.length] }, secret)),
+    );
+    const probe = await fetch(`${url}/audit?limit=50`, { headers: { authorization: `Bearer ${auditTokens[0]}` } });
+    await probe.text();
+    let audit: Awaited<ReturnType<typeof httpQueryPhase>> | null = null;
+    let auditCpu: ReturnType<typeof perRequest> | null = null;
+    let auditSolo: Awaited<ReturnType<typeof httpQueryPhase>> | null = null;
+    if (probe.status === 200) {
+      log(`GET /audit?limit=50: ${CLIENTS} clients`);
+      const auditRun = await cpuDuring(store.pool, db.name, [api.proc.pid as number], () => httpQueryPhase(CLIENTS, url, auditTokens, () => '/audit?limit=50', WARMUP_MS, QUERY_MS));
+      audit = auditRun.result;
+      auditCpu = perRequest(auditRun, audit.requests);
+      auditSolo = await httpQueryPhase(1, url, auditTokens, () => '/audit?limit=50', 500, 3000);
+      log(`  p50 ${audit.p50.toFixed(1)} ms, p99 ${audit.p99.toFixed(1)} ms, ${audit.perS.toFixed(0)}/s, ${Math.round(audit.avgBytes)} bytes/answer, CPU µs/request ${JSON.stringify(auditCpu)}`);
+    } else {
+      notes.push(`GET /audit answered ${probe.status}: query_audit_* measured through SQL only`);
+    }
+    // The audit page query alone, through SQL, on a pool as large as the API's read-model pool.
+    const sqlPool = new Pool({ connectionString: db.url, max: Math.max(2, Math.floor(settings.DATABASE_POOL_SIZE / 2)) });
+    const sqlLat: number[] = [];
+    const sqlPhase = await runPhase(
+      CLIENTS,
+      async (w, _i, measuring) => {
+        const t0 = performance.now();
+        await sqlPool.query('SELECT * FROM rm_audit WHERE tenant = $1 ORDER BY position DESC LIMIT 50', [TENANTS[w % TENANTS.length]]);
+        if (measuring()) sqlLat.push(performance.now() - t0);
+        return 1;
+      },
+      WARMUP_MS,
+      QUERY_MS / 2,
+    );
+    await sqlPool.end();
+    const auditSql = { p50: percentile([...sqlLat], 50), p99: percentile([...sqlLat], 99), perS: sqlPhase.units / sqlPhase.seconds };
+    log(`audit page through SQL: p50 ${auditSql.p50.toFixed(1)} ms, p99 ${auditSql.p99.toFixed(1)} ms, ${auditSql.perS.toFixed(0)}/s`);
+
+    // 4. Projection lag under a steady command rate, with a worker process projecting.
+    worker = spawnApp('dist/apps/worker/src/main.js', { ...env, LOG_LEVEL: 'info' }, root, true);
+    await worker.waitFor(/Projector cycles active/);
+    await worker.waitFor(/Projector audit active/);
+    log(`worker up (pid ${worker.proc.pid}); waiting for the sealer and the projectors to catch up`);
+    for (let i = 0; ; i++) {
+      const { rows } = await store.pool.query<{ unsealed: string }>(
+        `SELECT (SELECT count(*) FROM es_events) - (SELECT count(*) FROM es_seals) AS unsealed`,
+      );
+      const status = await runner.status();
+      if (Number(rows[0].unsealed) === 0 && status.every((s) => s.lagEvents === 0)) break;
+      if (i % 50 === 0) log(`  unsealed ${rows[0].unsealed}, projector lag ${status.map((s) => `${s.name} ${s.lagEvents}`).join(', ')}`);
+      await sleep(200);
+    }
+    const tenant = TENANTS[0];
+    const po = await signDevToken({ userId: 'u-lag-po', roles: ['po'], tenant }, secret);
+    const sg = await signDevToken({ userId: 'u-lag-sg', roles: ['segretario_generale'], tenant }, secret);
+    const organi = await signDevToken({ userId: 'u-lag-organi', roles: ['segreteria_organi'], tenant }, secret);
+    let commandErrors = 0;
+    const post = async (path: string, tok: string, body: unknown): Promise<Record<string, unknown>> => {
+      const res = await fetch(`${url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const json = (await res.json()) as Record<string, unknown>;
+      if (!res.ok) {
+        commandErrors++;
+        throw new Error(`${path}: ${res.status} ${JSON.stringify(json).slice(0, 200)}`);
+      }
+      return json;
+    };
+    const CYCLES = Math.max(50, Math.ceil(RATE / 2));
+    log(`opening ${CYCLES} PIAO cycles for the lag phase`);
+    const cycles: { id: string; step: number }[] = [];
+    await Promise.all(
+      Array.from({ length: 10 }, async (_, k) => {
+        for (let i = k; i < CYCLES; i += 10) {
+          const r = await post('/cycles', po, { type: 'piao', year: 2027, title: `Lag ${i}` });
+          await post(`/cycles/${String(r.cycleId)}/commands/submit`, po, {});
+          cycles.push({ id: String(r.cycleId), step: 0 });
+        }
+      }),
+    );
+    const loop: [string, string, unknown][] = [
+      ['approve', sg, {}],
+      ['return_for_changes', organi, { reason: 'Integrare gli indicatori' }],
+      ['submit', po, {}],
+      ['request_changes', sg, { reason: 'Rivedere i pesi' }],
+      ['submit', po, {}],
+    ];
+    // Poll the checkpoints: the first poll showing a projector past an event is its commit time.
+    const pending = new Map<number, { arrived: number; seen: Record<string, number> }>();
+    const lags: Record<string, number[]> = Object.fromEntries(runner.projectors.map((p) => [p.name, []]));
+    const overall: number[] = [];
+    let polling = true;
+    const names = runner.projectors.map((p) => `projection:${p.name}`);
+    const poller = (async () => {
+      while (polling || pending.size > 0) {
+        if (pending.size > 0) {
+          const positions = [...pending.keys()];
+          const { rows } = await store.pool.query<{ name: string; position: string }>(
+            `SELECT c.name, e.position FROM projection_checkpoints c
+               JOIN es_events e ON e.position = ANY($1::bigint[])
+                AND (e.tx_id, e.position) <= (split_part(c.checkpoint, ':', 1)::xid8, split_part(c.checkpoint, ':', 2)::bigint)
+              WHERE c.name = ANY($2::text[])`,
+            [positions, names],
+          );
+          const now = performance.now();
+          for (const r of rows) {
+            const p = pending.get(Number(r.position));
+            const name = r.name.replace(/^projection:/, '');
+            if (!p || p.seen[name] !== undefined) continue;
+            p.seen[name] = now;
+            lags[name].push(Math.max(0, now - p.arrived));
+            if (Object.keys(p.seen).length === names.length) {
+              overall.push(Math.max(0, now - p.arrived));
+              pending.delete(Number(r.position));
+            }
+          }
+        }
+        await sleep(5);
+      }
+    })();
+    log(`lag: ${RATE} commands/s for ${LAG_MS / 1000} s over ${CYCLES} cycles`);
+    const idle = [...cycles.keys()];
+    const inflight = new Set<Promise<void>>();
+    const commandLat: number[] = [];
+    let skipped = 0;
+    const interval = 1000 / RATE;
+    const cpu0 = { worker: procCpuMs(worker.proc.pid as number), api: procCpuMs(api.proc.pid as number), pg: await backendsCpu(store.pool, db.name) };
+    const t0 = performance.now();
+    for (let i = 0; performance.now() - t0 < LAG_MS; i++) {
+      const wait = t0 + i * interval - performance.now();
+      if (wait > 1) await sleep(wait);
+      const c = idle.shift();
+      if (c === undefined) {
+        skipped++;
+        continue;
+      }
+      const cycle = cycles[c];
+      const [command, tok, body] = loop[cycle.step % loop.length];
+      const started = performance.now();
+      const p = post(`/cycles/${cycle.id}/commands/${command}`, tok, body)
+        .then((r) => {
+          const arrived = performance.now();
+          commandLat.push(arrived - started);
+          pending.set(Number(r.position), { arrived, seen: {} });
+          cycle.step++;
+        })
+        .catch((err: unknown) => {
+          if (commandErrors < 5) log(`command failed: ${(err as Error).message}`);
+        })
+        .finally(() => {
+          idle.push(c);
+          inflight.delete(p);
+        });
+      inflight.add(p);
+    }
+    const driveSeconds = (performance.now() - t0) / 1000;
+    await Promise.all(inflight);
+    const deadline = Date.now() + 60000;
+    while (pending.size > 0 && Date.now() < deadline) await sleep(20);
+    polling = false;
+    const unresolved = pending.size;
+    pending.clear();
+    await poller;
+    const done = Math.max(1, commandLat.length);
+    const lagCpu = {
+      api: round(((procCpuMs(api.proc.pid as number) - cpu0.api) * 1000) / done),
+      worker: round(((procCpuMs(worker.proc.pid as number) - cpu0.worker) * 1000) / done),
+      postgres: round(((await backendsCpuSince(store.pool, db.name, cpu0.pg)) * 1000) / done),
+    };
+    log(`  CPU µs per command: ${JSON.stringify(lagCpu)} (postgres includes this benchmark's checkpoint polling)`);
+    const achieved = commandLat.length / driveSeconds;
+    log(`  ${commandLat.length} commands (${achieved.toFixed(0)}/s, ${skipped} slots with no idle cycle), lag p50 ${percentile([...overall], 50).toFixed(1)} ms, p99 ${percentile([...overall], 99).toFixed(1)} ms`);
+    if (unresolved) notes.push(`${unresolved} events not projected within 60 s after the lag phase`);
+    const workerRss = peakRssMb(worker.proc.pid as number);
+
+    const lagP99 = percentile([...overall], 99);
+    const result = {
+      benchmark: 'projections',
+      events: load.events,
+      cycles: load.cycles,
+      tenants: TENANTS.length,
+      append_events_per_s: round(load.events / appendSeconds),
+      rebuild_events_per_s: round(rebuildPerS),
+      rebuild,
+      rebuild_rss_mb: round(rssPeak / (1024 * 1024), 1),
+      query_clients: CLIENTS,
+      query_inbox_p50_ms: round(inbox.p50, 1),
+      query_inbox_p99_ms: round(inbox.p99, 1),
+      query_inbox_per_s: round(inbox.perS),
+      query_audit_p50_ms: round(audit ? audit.p50 : auditSql.p50, 1),
+      query_audit_p99_ms: round(audit ? audit.p99 : auditSql.p99, 1),
+      query_audit_per_s: round(audit ? audit.perS : auditSql.perS),
+      query_audit_sql_p99_ms: round(auditSql.p99, 1),
+      query_inbox_bytes: round(inbox.avgBytes),
+      query_1_client_p99_ms: { inbox: round(inboxSolo.p99, 1), ...(auditSolo ? { audit: round(auditSolo.p99, 1) } : {}) },
+      query_cpu_us_per_request: { inbox: inboxCpu, ...(auditCpu ? { audit: auditCpu } : {}) },
+      lag_commands_per_s: round(achieved),
+      command_p99_ms: round(percentile(commandLat, 99), 1),
+      projection_lag_p50_ms: round(percentile([...overall], 50), 1),
+      projection_lag_p99_ms: round(lagP99, 1),
+      projection_lag_max_ms: round(Math.max(...overall), 1),
+      projection_lag_p99_ms_by_projector: Object.fromEntries(Object.entries(lags).map(([k, v]) => [k, round(percentile(v, 99), 1)])),
+      lag_cpu_us_per_command: lagCpu,
+      rss_mb: round(workerRss, 1),
+      errors: inbox.errors + (audit?.errors ?? 0) + commandErrors,
+      targets: { rebuild_events_per_s: 20000, query_inbox_p99_ms: 20, query_audit_p99_ms: 20, projection_lag_p99_ms: 200 },
+      pass: {
+        rebuild_events_per_s: rebuildPerS > 20000,
+        query_inbox_p99_ms: inbox.p99 < 20,
+        query_audit_p99_ms: (audit ? audit.p99 : auditSql.p99) < 20,
+        projection_lag_p99_ms: lagP99 < 200,
+      },
+      notes,
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    await cleanup();
+  }
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    process.stderr.write(`[bench] failed: ${(err as Error).stack}\n`);
+    process.exit(1);
+  });
+}

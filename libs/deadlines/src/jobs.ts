@@ -1,0 +1,130 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { PlannedReminder } from '@ciclo/domain';
+import type { Clock } from './clock';
+
+export const REMINDER_QUEUE = 'reminders';
+
+export interface ReminderJobData {
+  key: string;
+  tenant: string;
+  cycleId: string;
+  deadlineId: string;
+  legalDate: string;
+  offset: number;
+  kind: PlannedReminder['kind'];
+  /** When the reminder is due, by the scheduler's clock. */
+  dueAt: string;
+}
+
+export interface ReminderJobOptions {
+  attempts?: number;
+  backoffMs?: number;
+  /** Completed jobs are kept this long, so that re-adding one is a no-op (default 90 days). */
+  keepCompletedS?: number;
+}
+
+/**
+ * The delayed reminder jobs, one per reminder key (deterministic job id), and an index per cycle
+ * (a Redis set of its job ids) so that jobs no longer planned (deadline met, moved, cycle
+ * cancelled) can be found and removed.
+ */
+export class ReminderJobs {
+  readonly queue: Queue<ReminderJobData>;
+
+  constructor(
+    readonly redis: Redis,
+    readonly prefix: string,
+    private readonly clock: Clock,
+    private readonly options: ReminderJobOptions = {},
+  ) {
+    this.queue = new Queue<ReminderJobData>(REMINDER_QUEUE, { connection: redis, prefix });
+    this.queue.on('error', () => undefined);
+  }
+
+  indexKey(tenant: string, cycleId: string): string {
+    return `${this.prefix}:deadline-scheduler:jobs:${tenant}|${cycleId}`;
+  }
+
+  get markerKey(): string {
+    return `${this.prefix}:deadline-scheduler:marker`;
+  }
+
+  /**
+   * Makes the jobs of each cycle equal to its plan: removes the indexed jobs not planned any more
+   * and adds the planned ones (adding an existing job id is a no-op). `fresh` cycles (first seen at
+   * version 1) have no jobs yet: their index is not read.
+   */
+  async reconcile(plans: { tenant: string; cycleId: string; planned: PlannedReminder[]; fresh?: boolean }[]): Promise<{ added: number; removed: number }> {
+    if (plans.length === 0) return { added: 0, removed: 0 };
+    const toRead = plans.filter((p) => !p.fresh);
+    const existing = new Map<string, string[]>();
+    if (toRead.length) {
+      const pipe = this.redis.pipeline();
+      for (const p of toRead) pipe.smembers(this.indexKey(p.tenant, p.cycleId));
+      const res = (await pipe.exec()) ?? [];
+      res.forEach(([err, ids], i) => {
+        if (err) throw err;
+        existing.set(this.indexKey(toRead[i].tenant, toRead[i].cycleId), ids as string[]);
+      });
+    }
+    const stale: { index: string; id: string }[] = [];
+    for (const p of plans) {
+      const idx = this.indexKey(p.tenant, p.cycleId);
+      const want = new Set(p.planned.map((r) => r.key));
+      for (const id of existing.get(idx) ?? []) if (!want.has(id)) stale.push({ index: idx, id });
+    }
+    // A job being processed cannot be removed: it checks the plan itself before sending.
+    await Promise.all(stale.map((s) => this.queue.remove(s.id)));
+    const now = this.clock.now().getTime();
+    const all = plans.flatMap((p) => p.planned);
+    // Chunks in flight together: building one overlaps Redis running the previous.
+    const chunks: PlannedReminder[][] = [];
+    for (let i = 0; i < all.length; i += 1000) chunks.push(all.slice(i, i + 1000));
+    for (let i = 0; i < chunks.length; i += 2) {
+      await Promise.all(chunks.slice(i, i + 2).map((c) => this.queue.addBulk(c.map((r) => this.jobOf(r, now)))));
+    }
+    const pipe = this.redis.pipeline();
+    for (const s of stale) pipe.srem(s.index, s.id);
+    for (const p of plans) if (p.planned.length) pipe.sadd(this.indexKey(p.tenant, p.cycleId), ...p.planned.map((r) => r.key));
+    if (stale.length || all.length) {
+      const res = (await pipe.exec()) ?? [];
+      for (const [err] of res) if (err) throw err;
+    }
+    return { added: all.length, removed: stale.length };
+  }
+
+  private jobOf(r: PlannedReminder, nowMs: number) {
+    const data: ReminderJobData = {
+      key: r.key,
+      tenant: r.tenant,
+      cycleId: r.cycleId,
+      deadlineId: r.deadlineId,
+      legalDate: r.legalDate,
+      offset: r.offset,
+      kind: r.kind,
+      dueAt: r.dueAt,
+    };
+    return {
+      name: r.kind,
+      data,
+      opts: {
+        jobId: r.key,
+        delay: Math.max(0, Date.parse(r.dueAt) - nowMs),
+        attempts: this.options.attempts ?? 6,
+        backoff: { type: 'exponential', delay: this.options.backoffMs ?? 30_000 },
+        removeOnComplete: { age: this.options.keepCompletedS ?? 90 * 86400 },
+        removeOnFail: { age: 180 * 86400 },
+      },
+    };
+  }
+
+  /** Ids of the jobs indexed for a cycle. */
+  async indexed(tenant: string, cycleId: string): Promise<string[]> {
+    return (await this.redis.smembers(this.indexKey(tenant, cycleId))).sort();
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}

@@ -1,0 +1,51 @@
+import {
+  planReminders,
+  resolveReminderPolicy,
+  type CycleDefinition,
+  type CycleState,
+  type PlannedReminder,
+  type ReminderPolicy,
+  type WorkingTimeContext,
+} from '@ciclo/domain';
+import type { TenantProfiles } from '@ciclo/notifications';
+
+/** Where cycle definitions come from (the workflow's DefinitionRegistry). */
+export interface DefinitionSource {
+  get(type: string, version: number): CycleDefinition | undefined;
+}
+
+/** The pure planner with each tenant's calendar, working hours and reminder overrides applied. */
+export class ReminderPlanner {
+  /** Per tenant: the first working instant of each date (tenant profiles are fixed for the process). */
+  private readonly dueCaches = new Map<string, Map<string, number>>();
+
+  constructor(
+    readonly definitions: DefinitionSource,
+    readonly tenants: TenantProfiles,
+  ) {}
+
+  definitionOf(state: CycleState): CycleDefinition | undefined {
+    return this.definitions.get(state.cycleType, state.definitionVersion);
+  }
+
+  /** Definition policy, then the tenant's overrides for every type, then for this type. */
+  policy(tenant: string, def: CycleDefinition): ReminderPolicy {
+    const r = this.tenants.profile(tenant)?.reminders;
+    return resolveReminderPolicy(def, r, r?.byCycleType?.[def.id]);
+  }
+
+  workingTime(tenant: string): WorkingTimeContext {
+    const p = this.tenants.profile(tenant);
+    return { ...(p?.workingHours ?? {}), ...(p ? { calendar: p.calendar } : {}) };
+  }
+
+  plan(state: CycleState, now: Date): PlannedReminder[] {
+    const def = this.definitionOf(state);
+    if (!def || !state.exists) return [];
+    const wt = this.workingTime(state.tenant);
+    const { calendar, ...hours } = wt;
+    let dueCache = this.dueCaches.get(state.tenant);
+    if (!dueCache) this.dueCaches.set(state.tenant, (dueCache = new Map()));
+    return planReminders(state, def, { now, policy: this.policy(state.tenant, def), calendar, workingHours: hours, dueCache });
+  }
+}

@@ -1,0 +1,189 @@
+import { DelayedError, type Job } from 'bullmq';
+import {
+  daysLeftAt,
+  effectiveDeadline,
+  evolve,
+  initialCycleState,
+  isWorkingInstant,
+  nextWorkingInstant,
+  ownValue,
+  parseReminderKey,
+  cycleClosed,
+  deadlineLegalDate,
+  type CycleDefinition,
+  type CycleState,
+} from '@ciclo/domain';
+import { EventIdConflict, type PostgresEventStore } from '@ciclo/event-store';
+import {
+  DeliveryLog,
+  REMINDER_SENT,
+  reminderEventId,
+  reminderStream,
+  type EmailChannel,
+  type RecipientResolver,
+  type ReminderRecipient,
+  type ReminderSentData,
+} from '@ciclo/notifications';
+import { cycleStream, toFoldable } from '@ciclo/workflow';
+import type { Clock, DeadlinesLog } from './clock';
+import type { ReminderJobData } from './jobs';
+import type { ReminderPlanner } from './planner';
+
+export type ReminderOutcome =
+  | { status: 'sent'; key: string; recipients: number; email: 'sent' | 'none' | 'already' ; worker: string }
+  | { status: 'already_sent'; key: string; email: 'sent' | 'none' | 'already'; worker: string }
+  | { status: 'obsolete'; key: string; reason: string; worker: string };
+
+export interface ProcessorOptions {
+  store: PostgresEventStore;
+  planner: ReminderPlanner;
+  recipients: RecipientResolver;
+  email: EmailChannel;
+  deliveries: DeliveryLog;
+  clock: Clock;
+  log: DeadlinesLog;
+  publicUrl: string;
+  workerName: string;
+  /** Extends the overdue chain after an overdue or due-day reminder (the scheduler's per-cycle plan). */
+  scheduleCycle?: (state: CycleState) => Promise<void>;
+  /** Called right after the SMTP server accepted the e-mail, before anything else (tests). */
+  onHandOff?: (key: string) => Promise<void> | void;
+}
+
+/**
+ * Runs one reminder job. Order matters for "exactly once":
+ * 1. the job is checked against the cycle as it is now (met, moved, cancelled: nothing is sent);
+ * 2. outside working hours it waits for the next working instant;
+ * 3. `ReminderSent` is appended with an id derived from the key: a second run finds it (the store
+ *    answers `replayed`, or refuses a different content under the same id) and the in-app list and
+ *    webhooks, fed from that event, get it once;
+ * 4. the e-mail is claimed in `ntf_deliveries`, handed to SMTP, then marked sent. A run killed
+ *    after the hand-off leaves the claim: the retry does not send again. An SMTP error releases the
+ *    claim and fails the job, which BullMQ retries with backoff.
+ */
+export class ReminderProcessor {
+  constructor(private readonly o: ProcessorOptions) {}
+
+  async process(job: Job<ReminderJobData>, token?: string): Promise<ReminderOutcome> {
+    const key = job.data.key;
+    const worker = this.o.workerName;
+    const parts = parseReminderKey(key);
+    if (!parts) return { status: 'obsolete', key, reason: 'malformed key', worker };
+    const events = await this.o.store.readStream(cycleStream(parts.tenant, parts.cycleId));
+    const state = events.reduce((s, e) => evolve(s, toFoldable(e)), initialCycleState());
+    const def = state.exists ? this.o.planner.definitionOf(state) : undefined;
+    const why = this.obsolete(state, def, parts.deadlineId, parts.legalDate, parts.offset);
+    if (why || !def) return { status: 'obsolete', key, reason: why ?? 'no definition', worker };
+
+    const now = this.o.clock.now();
+    const wt = this.o.planner.workingTime(parts.tenant);
+    if (!isWorkingInstant(now, wt)) {
+      const next = nextWorkingInstant(now, wt).getTime();
+      await job.moveToDelayed(Date.now() + (next - now.getTime()), token);
+      throw new DelayedError();
+    }
+
+    const d = def.deadlines.find((x) => x.id === parts.deadlineId) as CycleDefinition['deadlines'][number];
+    const policy = this.o.planner.policy(parts.tenant, def);
+    const escalation = parts.offset < 0;
+    const stage = def.stages.find((s) => s.id === state.stage);
+    const actorRoles = stage?.actors.length ? stage.actors : [policy.escalateTo];
+    const recipients: ReminderRecipient[] = (await this.o.recipients.withRoles(parts.tenant, actorRoles)).map((r) => ({ userId: r.userId, name: r.name, email: r.email, reason: 'actor' }));
+    if (escalation) {
+      for (const r of await this.o.recipients.withRoles(parts.tenant, [policy.escalateTo])) {
+        if (!recipients.some((x) => x.userId === r.userId)) recipients.push({ userId: r.userId, name: r.name, email: r.email, reason: 'escalation' });
+      }
+    }
+    const eff = effectiveDeadline(parts.legalDate, wt.calendar);
+    const data: ReminderSentData = {
+      key,
+      cycleId: state.cycleId,
+      cycleType: state.cycleType,
+      cycleTitle: state.title,
+      periodLabel: state.periodLabel,
+      deadlineId: d.id,
+      deadlineTitle: d.title,
+      legalReference: d.legalReference ?? null,
+      legalDate: parts.legalDate,
+      effectiveDate: eff.effectiveDate,
+      effectiveReason: eff.moved ? (eff.reason ?? null) : null,
+      offset: parts.offset,
+      kind: job.data.kind,
+      daysLeft: daysLeftAt(now, eff.effectiveDate, wt.timeZone),
+      escalation,
+      stage: state.stage,
+      stageTitle: stage?.title ?? state.stage,
+      dueAt: job.data.dueAt,
+      link: `${this.o.publicUrl.replace(/\/$/, '')}/cycles/${state.cycleId}`,
+      recipients,
+    };
+    let first = false;
+    try {
+      const r = await this.o.store.append(
+        reminderStream(parts.tenant, parts.cycleId),
+        [
+          {
+            eventId: reminderEventId(key),
+            type: REMINDER_SENT,
+            data: data as never,
+            metadata: {
+              tenant: parts.tenant,
+              actorId: 'system:deadline-scheduler',
+              actorRole: 'system',
+              occurredAt: now.toISOString(),
+              correlationId: `reminder:${job.id}`,
+              causationId: null,
+              schemaVersion: 1,
+              reason: `Promemoria ${key}`,
+            },
+          },
+        ],
+        { expectedVersion: 'any' },
+      );
+      first = !r.replayed;
+    } catch (err) {
+      if (!(err instanceof EventIdConflict)) throw err;
+      // Recorded by an earlier run (with that run's clock): this run is the repeat.
+    }
+    let email: 'sent' | 'none' | 'already' = 'none';
+    const recorded = first ? data : await this.recordedData(parts.tenant, parts.cycleId, key);
+    const payload = recorded ?? data;
+    if (payload.recipients.some((r) => r.email)) {
+      if (await this.o.deliveries.claim(key, 'email', '*')) {
+        try {
+          const sent = await this.o.email.sendReminder(payload);
+          await this.o.onHandOff?.(key);
+          await this.o.deliveries.sent(key, 'email', '*', sent?.messageId ?? null);
+          email = 'sent';
+        } catch (err) {
+          await this.o.deliveries.failed(key, 'email', '*', (err as Error).message);
+          throw err;
+        }
+      } else email = 'already';
+    }
+    if (this.o.scheduleCycle && parts.offset <= 0) await this.o.scheduleCycle(state).catch((err) => this.o.log.warn(`Could not extend the overdue reminders of ${state.cycleId}: ${(err as Error).message}`));
+    return first ? { status: 'sent', key, recipients: recipients.length, email, worker } : { status: 'already_sent', key, email, worker };
+  }
+
+  private async recordedData(tenant: string, cycleId: string, key: string): Promise<ReminderSentData | null> {
+    const id = reminderEventId(key);
+    const events = await this.o.store.readStream(reminderStream(tenant, cycleId));
+    const e = events.find((x) => x.eventId === id);
+    return e ? (e.data as unknown as ReminderSentData) : null;
+  }
+
+  /** Why a reminder must not go out any more, or null. */
+  private obsolete(state: CycleState, def: CycleDefinition | undefined, deadlineId: string, legalDate: string, offset: number): string | null {
+    if (!state.exists) return 'no such cycle';
+    if (!def) return `definition ${state.cycleType} v${state.definitionVersion} not loaded`;
+    if (cycleClosed(state, def)) return state.status === 'cancelled' ? 'cycle cancelled' : 'cycle closed';
+    const d = def.deadlines.find((x) => x.id === deadlineId);
+    if (!d) return 'no such deadline';
+    if (ownValue(state.stageReachedAt, d.metBy)) return 'deadline met';
+    const current = deadlineLegalDate(state, d);
+    if (current !== legalDate) return `deadline moved to ${current ?? 'no date'}`;
+    const policy = this.o.planner.policy(state.tenant, def);
+    if (offset >= 0 ? !policy.offsetsDays.includes(offset) : -offset % policy.overdueEveryDays !== 0) return 'offset no longer in the policy';
+    return null;
+  }
+}

@@ -1,0 +1,199 @@
+import { evolve, initialCycleState, type CycleState } from '@ciclo/domain';
+import type { PostgresEventStore, RecordedEvent, Subscription } from '@ciclo/event-store';
+import { toFoldable } from '@ciclo/workflow';
+import type { Clock, DeadlinesLog } from './clock';
+import type { ReminderJobs } from './jobs';
+import type { ReminderPlanner } from './planner';
+
+export const SCHEDULER_SUBSCRIPTION = 'deadline-scheduler';
+
+const CYCLE_STREAM = /^([a-z0-9][a-z0-9_.-]{0,62})\/cycle-(.+)$/;
+
+export interface SchedulerOptions {
+  store: PostgresEventStore;
+  jobs: ReminderJobs;
+  planner: ReminderPlanner;
+  clock: Clock;
+  log: DeadlinesLog;
+  batchSize?: number;
+  retryDelayMs?: number;
+  /** How often the active scheduler checks that Redis still holds its jobs (default 15 s). */
+  checkIntervalMs?: number;
+  /** Folded cycle states kept in memory (default 20,000). */
+  cacheSize?: number;
+  onActive?: () => void;
+  onBatch?: (info: { events: number; cycles: number; added: number; removed: number }) => void;
+}
+
+/**
+ * The deadline scheduler: a durable, exclusive subscription (`deadline-scheduler`) over the event
+ * store. For every cycle touched by a batch it folds the cycle, plans its reminders and makes the
+ * delayed jobs match. The checkpoint advances only when Redis took the jobs, so a Redis outage
+ * fails the batch, which is retried until Redis is back. A Redis that came back empty (restart
+ * without persistence, failover) is detected by a marker key: the scheduler then re-plans every cycle.
+ */
+export class DeadlineScheduler {
+  private sub: Subscription | null = null;
+  private readonly cache = new Map<string, CycleState>();
+  private lock: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+  private active = false;
+  private checking = false;
+
+  constructor(private readonly o: SchedulerOptions) {}
+
+  get isActive(): boolean {
+    return this.active;
+  }
+
+  get subscription(): Subscription | null {
+    return this.sub;
+  }
+
+  start(): Subscription {
+    this.sub = this.o.store.subscribe(SCHEDULER_SUBSCRIPTION, (events) => this.serial(() => this.onBatch(events)), {
+      batchSize: this.o.batchSize ?? 1000,
+      retryDelayMs: this.o.retryDelayMs ?? 1000,
+      onActive: () => {
+        this.active = true;
+        this.o.log.log('Deadline scheduler active in this worker');
+        void this.periodicCheck();
+        this.o.onActive?.();
+      },
+      onError: (err) => this.o.log.warn(`Deadline scheduler batch failed, retrying: ${(err as Error).message}`),
+    });
+    const every = this.o.checkIntervalMs ?? 15_000;
+    this.timer = setInterval(() => void this.periodicCheck(), every);
+    this.timer.unref();
+    return this.sub;
+  }
+
+  /** Runs one piece of work at a time (batches, full re-plans). */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(fn, fn);
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  private async periodicCheck(): Promise<void> {
+    if (!this.active || this.checking) return;
+    this.checking = true;
+    try {
+      await this.serial(() => this.ensureMarker());
+    } catch (err) {
+      this.o.log.warn(`Deadline scheduler: Redis check failed: ${(err as Error).message}`);
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  /**
+   * Redis holds a marker set when its jobs were last known complete. Missing while the scheduler
+   * has a checkpoint: the jobs were lost with it, so every cycle is planned again.
+   */
+  private async ensureMarker(): Promise<boolean> {
+    const redis = this.o.jobs.redis;
+    if ((await redis.exists(this.o.jobs.markerKey)) === 1) return false;
+    const checkpoint = await this.o.store.checkpointOf(SCHEDULER_SUBSCRIPTION);
+    if (checkpoint !== null) {
+      this.o.log.warn('Deadline scheduler: Redis lost its reminder jobs (marker missing): planning every cycle again');
+      await this.reconcileAll();
+    }
+    await redis.set(this.o.jobs.markerKey, JSON.stringify({ at: new Date().toISOString(), checkpoint }));
+    return checkpoint !== null;
+  }
+
+  private async onBatch(events: RecordedEvent[]): Promise<void> {
+    // The full re-plan runs outside the batch's transaction (it reads every cycle): when the
+    // marker is missing, the batch is refused and retried once the re-plan has set it.
+    if ((await this.o.jobs.redis.exists(this.o.jobs.markerKey)) !== 1) {
+      void this.periodicCheck();
+      throw new Error('Redis holds no scheduler marker yet (first start, or Redis lost its data): planning every cycle first');
+    }
+    const touched = new Map<string, { tenant: string; cycleId: string; events: RecordedEvent[] }>();
+    for (const e of events) {
+      const m = CYCLE_STREAM.exec(e.streamId);
+      if (!m) continue;
+      const t = touched.get(e.streamId) ?? { tenant: m[1], cycleId: m[2], events: [] };
+      t.events.push(e);
+      touched.set(e.streamId, t);
+    }
+    if (touched.size === 0) return;
+    const plans = [];
+    const now = this.o.clock.now();
+    const states = await this.foldTouched([...touched.entries()]);
+    for (const { stream, state, fresh } of states) {
+      const m = CYCLE_STREAM.exec(stream) as RegExpExecArray;
+      plans.push({ tenant: m[1], cycleId: m[2], planned: state.exists ? this.o.planner.plan(state, now) : [], fresh });
+    }
+    const r = await this.o.jobs.reconcile(plans);
+    this.o.onBatch?.({ events: events.length, cycles: touched.size, ...r });
+  }
+
+  /** Folds each touched cycle: from the cache and the batch when they connect, else from the store. */
+  private async foldTouched(entries: [string, { events: RecordedEvent[] }][]): Promise<{ stream: string; state: CycleState; fresh: boolean }[]> {
+    const out: { stream: string; state: CycleState; fresh: boolean }[] = [];
+    const missing: string[] = [];
+    for (const [stream, { events }] of entries) {
+      const cached = this.cache.get(stream);
+      const first = events[0].version;
+      if (first === 1 || (cached && cached.version >= first - 1)) {
+        let state = first === 1 && !cached ? initialCycleState() : (cached as CycleState);
+        for (const e of events) if (e.version === state.version + 1) state = evolve(state, toFoldable(e));
+        out.push({ stream, state, fresh: first === 1 && !cached });
+        this.remember(stream, state);
+      } else missing.push(stream);
+    }
+    for (let i = 0; i < missing.length; i += 50) {
+      const chunk = missing.slice(i, i + 50);
+      const loaded = await Promise.all(chunk.map((s) => this.o.store.readStream(s)));
+      chunk.forEach((stream, j) => {
+        const state = loaded[j].reduce((s, e) => evolve(s, toFoldable(e)), initialCycleState());
+        this.remember(stream, state);
+        out.push({ stream, state, fresh: false });
+      });
+    }
+    return out;
+  }
+
+  private remember(stream: string, state: CycleState): void {
+    this.cache.delete(stream);
+    this.cache.set(stream, state);
+    if (this.cache.size > (this.o.cacheSize ?? 20_000)) this.cache.delete(this.cache.keys().next().value as string);
+  }
+
+  /** Plans every cycle of the store again (after Redis lost its data, or on demand). */
+  async reconcileAll(): Promise<{ cycles: number; added: number; removed: number }> {
+    const { rows } = await this.o.store.pool.query<{ stream_id: string }>(`SELECT stream_id FROM es_streams WHERE stream_id LIKE '%/cycle-%' ORDER BY stream_id`);
+    const now = this.o.clock.now();
+    let added = 0;
+    let removed = 0;
+    for (let i = 0; i < rows.length; i += 200) {
+      const chunk = rows.slice(i, i + 200).map((r) => r.stream_id);
+      const loaded = await Promise.all(chunk.map((s) => this.o.store.readStream(s)));
+      const plans = chunk.map((stream, j) => {
+        const state = loaded[j].reduce((s, e) => evolve(s, toFoldable(e)), initialCycleState());
+        this.remember(stream, state);
+        const m = CYCLE_STREAM.exec(stream) as RegExpExecArray;
+        return { tenant: m[1], cycleId: m[2], planned: state.exists ? this.o.planner.plan(state, now) : [] };
+      });
+      const r = await this.o.jobs.reconcile(plans);
+      added += r.added;
+      removed += r.removed;
+    }
+    return { cycles: rows.length, added, removed };
+  }
+
+  /** Plans one cycle now (a reminder job extending the overdue chain). */
+  async scheduleCycle(state: CycleState): Promise<void> {
+    await this.o.jobs.reconcile([{ tenant: state.tenant, cycleId: state.cycleId, planned: this.o.planner.plan(state, this.o.clock.now()) }]);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.active = false;
+    await this.sub?.stop();
+    this.sub = null;
+  }
+}

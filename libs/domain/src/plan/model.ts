@@ -1,0 +1,324 @@
+/**
+ * The plan content of a cycle (the performance tree of a PIAO, the objectives of a budget...), kept
+ * as events in the cycle's own stream. A plan is a draft while it is edited: nodes may be
+ * incomplete (a weight "n.d.", no resources printed, a target missing) and the submission checks
+ * (`planSubmissionProblems`) list what is still wrong. See docs/plan.md.
+ */
+import type { SmvpRules } from '../performance/smvp-rules';
+import type {
+  Aggregation,
+  IndicatorType,
+  IndicatorUnit,
+  IndicatorValue,
+  Mission,
+  PlanNodeKind,
+  ProgressKind,
+  Resources,
+  TargetOperator,
+  TimeSpan,
+} from '../performance/tree';
+
+export type { PlanNodeKind } from '../performance/tree';
+
+/**
+ * Section of the PIAO (DM 132/2022) an operational objective belongs to: 2.2 Performance, or 2.3
+ * Rischi corruttivi e trasparenza (drafted by the RPCT). The value-creation section (2.1) holds
+ * the ambiti and strategic objectives.
+ */
+export type PlanSection = 'performance' | 'rischi_corruttivi';
+export const PLAN_SECTIONS: readonly PlanSection[] = ['performance', 'rischi_corruttivi'];
+
+export const INDICATOR_TYPES: readonly IndicatorType[] = ['volume', 'efficacia', 'efficienza', 'qualita', 'salute_economica', 'dfp', 'altro'];
+export const INDICATOR_UNITS: readonly IndicatorUnit[] = ['n', '%', '€', 'gg', 'ore', 'data', 'si_no'];
+export const TARGET_OPERATORS: readonly TargetOperator[] = ['>=', '<=', '=', '>', '<', 'entro_il', 'si_no'];
+export const AGGREGATIONS: readonly Aggregation[] = ['last', 'sum', 'average'];
+export const PROGRESS_KINDS: readonly ProgressKind[] = ['cumulative', 'level'];
+export const PLAN_NODE_KINDS: readonly PlanNodeKind[] = ['ambito', 'strategic_objective', 'operational_objective', 'indicator'];
+
+/** Baseline: a value of a year, or not available ("n.d.", printed "-"). */
+export type PlanBaseline = { value: IndicatorValue; year?: number } | { nd: true; year?: number };
+
+export interface PlanTarget {
+  year: number;
+  operator: TargetOperator;
+  value: IndicatorValue;
+}
+
+export interface AmbitoNode {
+  kind: 'ambito';
+  code: string;
+  title: string;
+  description?: string;
+  weight?: number;
+  note?: string;
+}
+
+export interface StrategicObjectiveNode {
+  kind: 'strategic_objective';
+  code: string;
+  title: string;
+  description?: string;
+  ambitoCode: string;
+  weight?: number;
+  note?: string;
+}
+
+export interface OperationalObjectiveNode {
+  kind: 'operational_objective';
+  code: string;
+  title: string;
+  description?: string;
+  /** "Impatto atteso". */
+  expectedImpact?: string;
+  /** Euro amount, "risorse interne", or null when the plan states none. */
+  resources: Resources | null;
+  strategicObjectiveCode: string;
+  /** Area di responsabilità. */
+  area?: string;
+  /** Ufficio. */
+  office?: string;
+  /** Centro di responsabilità. */
+  cdr?: string;
+  mission?: Mission;
+  /** Programma di spesa. */
+  programme?: string;
+  /** Portatori d'interesse. */
+  stakeholders: string[];
+  timeSpan?: TimeSpan;
+  /** Obiettivo comune di sistema (Unioncamere). */
+  commonSystemObjective: boolean;
+  weight?: number;
+  section: PlanSection;
+  note?: string;
+}
+
+export interface IndicatorNode {
+  kind: 'indicator';
+  code: string;
+  objectiveCode: string;
+  name: string;
+  description?: string;
+  /** Algoritmo di calcolo. */
+  algorithm?: string;
+  type: IndicatorType;
+  unit: IndicatorUnit;
+  baseline: PlanBaseline;
+  targets: PlanTarget[];
+  /** Percent within the objective; null while "n.d.". */
+  weight: number | null;
+  /** Fonte dei dati. */
+  dataSource?: string;
+  aggregation?: Aggregation;
+  progress?: ProgressKind;
+  note?: string;
+}
+
+export type PlanNode = AmbitoNode | StrategicObjectiveNode | OperationalObjectiveNode | IndicatorNode;
+
+/** The field naming a node's parent, by kind (ambiti have none). */
+export const PARENT_FIELD = {
+  ambito: null,
+  strategic_objective: 'ambitoCode',
+  operational_objective: 'strategicObjectiveCode',
+  indicator: 'objectiveCode',
+} as const satisfies Record<PlanNodeKind, string | null>;
+
+/** The kind a node's parent must have. */
+export const PARENT_KIND: Record<PlanNodeKind, PlanNodeKind | null> = {
+  ambito: null,
+  strategic_objective: 'ambito',
+  operational_objective: 'strategic_objective',
+  indicator: 'operational_objective',
+};
+
+export function parentCodeOf(node: PlanNode): string | null {
+  switch (node.kind) {
+    case 'ambito':
+      return null;
+    case 'strategic_objective':
+      return node.ambitoCode;
+    case 'operational_objective':
+      return node.strategicObjectiveCode;
+    case 'indicator':
+      return node.objectiveCode;
+  }
+}
+
+/** A measurement as recorded in the plan (one event each), with who and when. */
+export interface PlanMeasurement {
+  indicatorCode: string;
+  period: string;
+  value: IndicatorValue;
+  date: string;
+  source?: string;
+  note?: string;
+  attachmentHash?: string;
+  /** Set on a correction. */
+  correctionReason?: string;
+  /** Stream version of the event. */
+  version: number;
+  by: string;
+  role: string;
+  at: string;
+}
+
+export interface PlanDeliberation {
+  organ: string;
+  number: string;
+  date: string;
+  actHash?: string;
+}
+
+export interface PlanAdoption {
+  /** Stream version of the deliberation that adopted the plan. */
+  version: number;
+  at: string;
+  deliberation: PlanDeliberation;
+}
+
+export interface PlanVariation {
+  variationId: string;
+  /** 1, 2, ... in the cycle. */
+  number: number;
+  reason: string;
+  status: 'open' | 'approved' | 'withdrawn';
+  openedVersion: number;
+  openedAt: string;
+  openedBy: string;
+  closedVersion?: number;
+  closedAt?: string;
+  closedBy?: string;
+  deliberation?: PlanDeliberation;
+  withdrawnReason?: string;
+  /** Plan events recorded while the variation was open. */
+  changes: number;
+}
+
+/** Per-plan scoring conventions (the SMVP in force for this plan) and the weight tolerance. */
+export interface PlanScoring {
+  rules: Partial<SmvpRules>;
+  weightTolerance?: number;
+  reason?: string;
+  version: number;
+}
+
+export interface PlanState {
+  /** Stream version folded so far (plan and cycle events alike). */
+  version: number;
+  /** Nodes by code, in the order they were added. */
+  nodes: Map<string, PlanNode>;
+  measurements: PlanMeasurement[];
+  /** Adoption by the organ (first deliberation of the cycle): the tree is frozen from then on. */
+  adopted: PlanAdoption | null;
+  /** The tree as adopted (snapshot at the adoption). */
+  adoptedNodes: PlanNode[] | null;
+  variations: PlanVariation[];
+  /** The tree when the open variation started (restored if it is withdrawn). */
+  variationBase: PlanNode[] | null;
+  /** Years whose measurements are closed (no more records or corrections). */
+  closedYears: number[];
+  scoring: PlanScoring | null;
+  /** Plan events folded (excluding the cycle's own events). */
+  planEvents: number;
+  lastChangeAt: string;
+}
+
+export const initialPlanState = (): PlanState => ({
+  version: 0,
+  nodes: new Map(),
+  measurements: [],
+  adopted: null,
+  adoptedNodes: null,
+  variations: [],
+  variationBase: null,
+  closedYears: [],
+  scoring: null,
+  planEvents: 0,
+  lastChangeAt: '',
+});
+
+/** A copy that can be changed without touching `state` (nodes are replaced, never mutated). */
+export function clonePlanState(state: PlanState): PlanState {
+  return {
+    ...state,
+    nodes: new Map(state.nodes),
+    measurements: [...state.measurements],
+    variations: state.variations.map((v) => ({ ...v })),
+    closedYears: [...state.closedYears],
+  };
+}
+
+export function openVariation(state: PlanState): PlanVariation | undefined {
+  return state.variations.find((v) => v.status === 'open');
+}
+
+/** Plan commands: the path segment of `POST /cycles/{id}/plan/commands/{command}`. */
+export const PLAN_COMMANDS = [
+  'add_node',
+  'update_node',
+  'move_node',
+  'remove_node',
+  'set_targets',
+  'set_weights',
+  'record_measurement',
+  'correct_measurement',
+  'close_measurement_year',
+  'open_variation',
+  'approve_variation',
+  'withdraw_variation',
+  'set_scoring_rules',
+] as const;
+export type PlanCommandName = (typeof PLAN_COMMANDS)[number];
+
+/** Commands that change the tree itself: allowed only in editable stages, or in an open variation after adoption. */
+export const CONTENT_COMMANDS: readonly PlanCommandName[] = ['add_node', 'update_node', 'move_node', 'remove_node', 'set_targets', 'set_weights'];
+
+export interface MeasurementInput {
+  indicatorCode: unknown;
+  period: unknown;
+  value: unknown;
+  date: unknown;
+  source?: unknown;
+  note?: unknown;
+  attachmentHash?: unknown;
+}
+
+/**
+ * A plan command. Bodies come from outside (HTTP, files) and are checked by the decider, so their
+ * fields are `unknown` until validated.
+ */
+export type PlanCommand =
+  | { type: 'add_node'; node: Record<string, unknown> }
+  | { type: 'update_node'; code: unknown; changes: Record<string, unknown> }
+  | { type: 'move_node'; code: unknown; parentCode: unknown }
+  | { type: 'remove_node'; code: unknown; cascade?: unknown }
+  | { type: 'set_targets'; indicatorCode: unknown; targets: unknown; clearYears?: unknown }
+  | { type: 'set_weights'; objectiveCode: unknown; weights: unknown }
+  | ({ type: 'record_measurement' } & MeasurementInput)
+  | ({ type: 'correct_measurement'; reason: unknown } & MeasurementInput)
+  | { type: 'close_measurement_year'; year: unknown; reason?: unknown }
+  | { type: 'open_variation'; variationId: string; reason: unknown }
+  | { type: 'approve_variation'; number: unknown; date: unknown; actHash: unknown }
+  | { type: 'withdraw_variation'; reason: unknown }
+  | { type: 'set_scoring_rules'; rules: unknown; weightTolerance?: unknown; reason?: unknown };
+
+/** Plan event types (all in the cycle's stream). */
+export const PLAN_EVENT_TYPES = [
+  'PlanNodeAdded',
+  'PlanNodeUpdated',
+  'PlanNodeMoved',
+  'PlanNodeRemoved',
+  'IndicatorTargetsSet',
+  'IndicatorWeightsSet',
+  'MeasurementRecorded',
+  'MeasurementCorrected',
+  'MeasurementYearClosed',
+  'PlanVariationOpened',
+  'PlanVariationApproved',
+  'PlanVariationWithdrawn',
+  'PlanScoringRulesSet',
+] as const;
+export type PlanEventType = (typeof PLAN_EVENT_TYPES)[number];
+
+const PLAN_EVENT_SET: ReadonlySet<string> = new Set(PLAN_EVENT_TYPES);
+export const isPlanEventType = (type: string): type is PlanEventType => PLAN_EVENT_SET.has(type);

@@ -1,0 +1,14 @@
+export {
+  DEFAULT_REMINDER_POLICY,
+  resolveReminderPolicy,
+  reminderKey,
+  parseReminderKey,
+  planReminders,
+  cycleClosed,
+  daysLeftAt,
+  type ReminderPolicyOverride,
+  type ReminderKind,
+  type PlannedReminder,
+  type ReminderPlanOptions,
+  type ReminderKeyParts,
+} from './plan';

@@ -1,0 +1,156 @@
+import { decodeJwt } from 'jose';
+import { isPlatformAdmin, type Actor, type AuthMethod, type Role } from './actor';
+import { DEV_ISSUER, InvalidToken, verifyDevToken } from './dev-tokens';
+import type { DirectoryService } from './directory';
+import { rolesAt } from './directory-model';
+import { AuthFailure, IdentityRefusal } from './errors';
+import type { OidcVerifier } from './oidc';
+
+/** What a request presents: a bearer token, an API key, or nothing. */
+export type Credential =
+  { kind: 'none' } | { kind: 'bearer'; token: string } | { kind: 'api_key'; value: string };
+
+const BEARER_RE = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
+
+/** Reads the credential from the `Authorization` and `X-Api-Key` headers; malformed or both: `AuthFailure`. */
+export function readCredential(
+  authorization: string | string[] | undefined,
+  apiKey: string | string[] | undefined,
+): Credential {
+  if (Array.isArray(authorization) || Array.isArray(apiKey))
+    throw new AuthFailure('repeated credential header');
+  if (authorization !== undefined && apiKey !== undefined)
+    throw new AuthFailure('send either Authorization or X-Api-Key, not both');
+  if (apiKey !== undefined) return { kind: 'api_key', value: apiKey };
+  if (authorization === undefined) return { kind: 'none' };
+  if (authorization.length > 16384) throw new AuthFailure('Authorization header too long');
+  const m = BEARER_RE.exec(authorization);
+  if (!m) throw new AuthFailure('malformed Authorization header: expected "Bearer <JWT>"');
+  return { kind: 'bearer', token: m[1] };
+}
+
+/** Who a verified credential names, before the directory says which roles they hold. */
+export interface Principal {
+  userId: string;
+  tenant: string;
+  name?: string;
+  via: AuthMethod;
+  /** Development token: the roles it carries. OIDC with a roles claim: the roles the token allows. */
+  claimedRoles?: Role[];
+  /** API key: its actor, roles fixed by the key's scope. */
+  actor?: Actor;
+}
+
+export interface AccessPolicyOptions {
+  /** HMAC secret of development tokens; null or absent when they are not accepted. */
+  devTokenSecret?: string | null;
+  oidc?: OidcVerifier | null;
+}
+
+/**
+ * The one access policy: who the caller is, which roles they hold, what they may see.
+ *
+ * - Authentication: development tokens (only when enabled), OpenID Connect tokens, API keys.
+ * - Roles: OIDC tokens carry identity only; roles come from the grants in the directory at the
+ *   time of the request (a configured roles claim can narrow them, never widen). Development
+ *   tokens keep their roles unless the user has grants in the directory: then the grants decide.
+ *   API keys hold the roles they were issued with.
+ * - Tenant scoping: an actor sees only its own tenant; anything else is "not found". Cycle
+ *   commands are then checked against the cycle definitions by the decider, which receives the
+ *   roles resolved here in its context.
+ */
+export class AccessPolicy {
+  constructor(
+    readonly directory: DirectoryService,
+    private readonly options: AccessPolicyOptions = {},
+  ) {}
+
+  get acceptsDevTokens(): boolean {
+    return !!this.options.devTokenSecret;
+  }
+
+  /** Checks a credential (signature, issuer, audience, expiry; API key secret) and names the principal. */
+  async verify(credential: Credential): Promise<Principal> {
+    if (credential.kind === 'none')
+      throw new AuthFailure('missing credentials: send Authorization: Bearer <token> or X-Api-Key');
+    if (credential.kind === 'api_key') {
+      const actor = await this.directory.verifyApiKey(credential.value);
+      return { userId: actor.userId, tenant: actor.tenant, name: actor.name, via: 'api_key', actor };
+    }
+    let issuer: unknown;
+    try {
+      issuer = decodeJwt(credential.token).iss;
+    } catch {
+      throw new AuthFailure('malformed token');
+    }
+    const oidc = this.options.oidc;
+    if (issuer === DEV_ISSUER && this.options.devTokenSecret) {
+      try {
+        const a = await verifyDevToken(credential.token, this.options.devTokenSecret);
+        return { userId: a.userId, tenant: a.tenant, name: a.name, via: 'dev_token', claimedRoles: a.roles };
+      } catch (err) {
+        if (err instanceof InvalidToken) throw new AuthFailure(err.reason);
+        throw err;
+      }
+    }
+    if (oidc && issuer === oidc.options.issuer) {
+      const id = await oidc.verify(credential.token);
+      return {
+        userId: id.userId,
+        tenant: id.tenant,
+        name: id.name,
+        via: 'oidc',
+        claimedRoles: id.claimedRoles,
+      };
+    }
+    if (!oidc && !this.options.devTokenSecret)
+      throw new AuthFailure(
+        'no identity provider is configured (OIDC_ISSUER, or DEV_AUTH_ENABLED=true for development tokens)',
+      );
+    if (issuer === DEV_ISSUER)
+      throw new AuthFailure('development tokens are not accepted here (DEV_AUTH_ENABLED=false)');
+    throw new AuthFailure('token issuer not accepted');
+  }
+
+  /** The actor with the roles the principal holds at `at`. */
+  async actorFor(p: Principal, at: Date = new Date()): Promise<Actor> {
+    if (p.via === 'api_key' && p.actor) return p.actor;
+    const rec = await this.directory.user(p.tenant, p.userId);
+    const granted = rec ? rolesAt(rec.grants, at) : [];
+    let roles: Role[];
+    if (p.via === 'dev_token') roles = rec && rec.grants.length > 0 ? granted : [...(p.claimedRoles ?? [])];
+    else roles = p.claimedRoles ? granted.filter((r) => p.claimedRoles?.includes(r)) : granted;
+    const name = p.name ?? rec?.name;
+    return { userId: p.userId, tenant: p.tenant, roles, via: p.via, ...(name ? { name } : {}) };
+  }
+
+  async authenticate(credential: Credential, at: Date = new Date()): Promise<Actor> {
+    return this.actorFor(await this.verify(credential), at);
+  }
+
+  // ------------------------------------------------------------ authorization
+
+  /** Whether `actor` may read data of `tenant`: its own tenant, holding at least one role there. */
+  canRead(actor: Actor, tenant: string): boolean {
+    return actor.tenant === tenant && actor.roles.length > 0;
+  }
+
+  /** Reads and writes of `tenant`'s directory data by someone else are "not found" (no existence leak). */
+  assertMember(actor: Actor, tenant: string): void {
+    if (isPlatformAdmin(actor)) return;
+    if (actor.tenant !== tenant) throw new IdentityRefusal('TENANT_NOT_FOUND', tenant);
+  }
+
+  /** Administering a tenant's directory: its own `admin`, or a platform administrator. */
+  assertAdministers(actor: Actor, tenant: string): void {
+    this.assertMember(actor, tenant);
+    if (!isPlatformAdmin(actor) && !actor.roles.includes('admin'))
+      throw new IdentityRefusal('ROLE_NOT_ALLOWED', 'admin of the tenant required');
+  }
+
+  /** Registering tenants: platform administrators only. */
+  assertPlatformAdmin(actor: Actor): void {
+    if (!isPlatformAdmin(actor))
+      throw new IdentityRefusal('ROLE_NOT_ALLOWED', 'platform administrators only');
+  }
+}

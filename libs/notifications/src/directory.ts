@@ -1,0 +1,135 @@
+// Tenants (chambers) and the people in them, as the notification channels need them. Read from the
+// tenant files in seeds/tenants until the identity work provides a directory: callers depend on the
+// `RecipientResolver` and `TenantProfiles` interfaces only, so that it can be swapped.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { validateTenantCalendar, type ReminderPolicyOverride, type Role, type TenantCalendar, type WorkingHours } from '@ciclo/domain';
+
+export interface Recipient {
+  userId: string;
+  name: string;
+  email: string | null;
+  roles: Role[];
+}
+
+/** Who holds which roles in a tenant. */
+export interface RecipientResolver {
+  /** Users holding any of `roles` in `tenant`, each once, in directory order. */
+  withRoles(tenant: string, roles: readonly string[]): Promise<Recipient[]>;
+  user(tenant: string, userId: string): Promise<Recipient | null>;
+}
+
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  /** Name of the environment variable holding the HMAC secret (never the secret itself). */
+  secretEnv: string;
+  /** Event kinds delivered: `reminder.sent`, `deadline.moved` (default both). */
+  events: string[];
+  enabled: boolean;
+}
+
+export interface TenantProfile {
+  id: string;
+  name: string;
+  timeZone: string;
+  calendar: TenantCalendar;
+  workingHours?: Partial<WorkingHours>;
+  /** Reminder policy overrides: for every cycle type, then per cycle type. */
+  reminders?: ReminderPolicyOverride & { byCycleType?: Record<string, ReminderPolicyOverride> };
+  webhooks: WebhookEndpoint[];
+}
+
+/** Per-tenant settings: calendar, working hours, reminder overrides, webhooks. */
+export interface TenantProfiles {
+  profile(tenant: string): TenantProfile | null;
+}
+
+const role = z.string().min(1);
+const override = z.object({
+  offsetsDays: z.array(z.number().int().min(0).max(366)).optional(),
+  overdueEveryDays: z.number().int().min(1).optional(),
+  escalateTo: role.optional(),
+});
+const tenantFile = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/),
+  name: z.string().min(1),
+  timeZone: z.string().default('Europe/Rome'),
+  patronDays: z.array(z.object({ month: z.number(), day: z.number(), name: z.string(), legalHoliday: z.boolean().default(false) })).default([]),
+  extraClosures: z.array(z.string()).default([]),
+  workingHours: z
+    .object({ start: z.string().optional(), end: z.string().optional(), weekdays: z.array(z.number().int().min(0).max(6)).optional() })
+    .optional(),
+  reminders: override.extend({ byCycleType: z.record(z.string(), override).optional() }).optional(),
+  webhooks: z
+    .array(
+      z.object({
+        id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+        url: z.string().url(),
+        secretEnv: z.string().regex(/^[A-Z][A-Z0-9_]*$/),
+        events: z.array(z.string()).default(['reminder.sent', 'deadline.moved']),
+        enabled: z.boolean().default(true),
+      }),
+    )
+    .default([]),
+  users: z.array(z.object({ id: z.string().min(1), name: z.string().min(1), email: z.string().email().optional(), roles: z.array(role) })).default([]),
+});
+
+export type TenantFile = z.input<typeof tenantFile>;
+
+/** A directory held in memory: from the seed files, or built by tests. */
+export class StaticTenantDirectory implements RecipientResolver, TenantProfiles {
+  private readonly tenants = new Map<string, { profile: TenantProfile; users: Recipient[] }>();
+
+  constructor(files: readonly TenantFile[]) {
+    for (const raw of files) {
+      const t = tenantFile.parse(raw);
+      if (this.tenants.has(t.id)) throw new Error(`Duplicate tenant ${t.id}`);
+      const calendar = validateTenantCalendar({ patronDays: t.patronDays, extraClosures: t.extraClosures });
+      this.tenants.set(t.id, {
+        profile: {
+          id: t.id,
+          name: t.name,
+          timeZone: t.timeZone,
+          calendar,
+          workingHours: { timeZone: t.timeZone, ...(t.workingHours as Partial<WorkingHours> | undefined) },
+          ...(t.reminders ? { reminders: t.reminders as TenantProfile['reminders'] } : {}),
+          webhooks: t.webhooks,
+        },
+        users: t.users.map((u) => ({ userId: u.id, name: u.name, email: u.email ?? null, roles: u.roles as Role[] })),
+      });
+    }
+  }
+
+  /** Every `*.json` of `dir` (seeds/tenants). */
+  static fromDirectory(dir: string): StaticTenantDirectory {
+    let names: string[] = [];
+    try {
+      names = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+    } catch {
+      names = [];
+    }
+    return new StaticTenantDirectory(
+      names.map((f) => {
+        try {
+          return JSON.parse(readFileSync(join(dir, f), 'utf8')) as TenantFile;
+        } catch (err) {
+          throw new Error(`Invalid tenant file ${f}: ${(err as Error).message}`);
+        }
+      }),
+    );
+  }
+
+  profile(tenant: string): TenantProfile | null {
+    return this.tenants.get(tenant)?.profile ?? null;
+  }
+
+  async withRoles(tenant: string, roles: readonly string[]): Promise<Recipient[]> {
+    return (this.tenants.get(tenant)?.users ?? []).filter((u) => u.roles.some((r) => roles.includes(r)));
+  }
+
+  async user(tenant: string, userId: string): Promise<Recipient | null> {
+    return this.tenants.get(tenant)?.users.find((u) => u.userId === userId) ?? null;
+  }
+}

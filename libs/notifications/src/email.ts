@@ -1,0 +1,69 @@
+import { createTransport, type Transporter } from 'nodemailer';
+import { renderReminder, type ReminderSentData } from './reminder';
+
+export interface SentMail {
+  messageId: string;
+  accepted: string[];
+  rejected: string[];
+}
+
+/** E-mail over SMTP (nodemailer, pooled connections). */
+export class EmailChannel {
+  private readonly transport: Transporter;
+
+  constructor(
+    smtpUrl: string,
+    private readonly from: string,
+    options: { pool?: boolean; maxConnections?: number } = {},
+  ) {
+    const url = new URL(smtpUrl);
+    this.transport = createTransport({
+      host: url.hostname,
+      port: Number(url.port || (url.protocol === 'smtps:' ? 465 : 25)),
+      secure: url.protocol === 'smtps:',
+      ...(url.username ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } } : {}),
+      // A local catcher (port 1025) speaks plain SMTP; a real relay negotiates STARTTLS.
+      ignoreTLS: url.searchParams.get('tls') === 'off' || url.hostname === '127.0.0.1' || url.hostname === 'localhost',
+      pool: options.pool ?? true,
+      maxConnections: options.maxConnections ?? 10,
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 30_000,
+    });
+  }
+
+  /**
+   * Sends one reminder to every recipient with an address (escalation recipients in Cc). Resolves
+   * when the SMTP server has accepted the message: the hand-off. The Message-ID derives from the
+   * reminder key, so a receiving system can drop a copy.
+   */
+  async sendReminder(d: ReminderSentData): Promise<SentMail | null> {
+    const to = d.recipients.filter((r) => r.email && r.reason === 'actor').map((r) => ({ name: r.name, address: r.email as string }));
+    const cc = d.recipients.filter((r) => r.email && r.reason === 'escalation').map((r) => ({ name: r.name, address: r.email as string }));
+    if (to.length === 0 && cc.length === 0) return null;
+    const m = renderReminder(d);
+    const info = await this.transport.sendMail({
+      from: this.from,
+      to: to.length ? to : cc,
+      ...(to.length && cc.length ? { cc } : {}),
+      subject: m.subject,
+      text: m.text,
+      html: m.html,
+      messageId: `<${Buffer.from(d.key).toString('base64url')}@ciclo.reminders>`,
+      headers: { 'X-Ciclo-Reminder-Key': d.key, 'Auto-Submitted': 'auto-generated' },
+    });
+    return {
+      messageId: String(info.messageId),
+      accepted: (info.accepted as unknown[]).map(String),
+      rejected: (info.rejected as unknown[]).map(String),
+    };
+  }
+
+  async verify(): Promise<void> {
+    await this.transport.verify();
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+}

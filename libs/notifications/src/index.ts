@@ -1,0 +1,42 @@
+// Notification channels: e-mail (SMTP), signed webhooks, the in-app list; recipients and tenant
+// settings behind interfaces (a seed-file directory until the identity work lands).
+export { notificationSettings, type NotificationSettings } from './config';
+export {
+  StaticTenantDirectory,
+  type Recipient,
+  type RecipientResolver,
+  type TenantProfile,
+  type TenantProfiles,
+  type TenantFile,
+  type WebhookEndpoint,
+} from './directory';
+export {
+  REMINDER_SENT,
+  reminderStream,
+  reminderEventId,
+  uuidFromKey,
+  renderReminder,
+  whenText,
+  type ReminderSentData,
+  type ReminderRecipient,
+  type RenderedReminder,
+} from './reminder';
+export { EmailChannel, type SentMail } from './email';
+export { DeliveryLog } from './deliveries';
+export { NOTIFICATIONS_MIGRATIONS } from './schema';
+export { Inbox, INBOX_SUBSCRIPTION, applyInboxBatch, startInboxProjector, type InboxItem } from './inbox';
+export { bullConnection, bullPrefix, checkRedisForBullMQ, type RedisCheck } from './redis';
+export {
+  Webhooks,
+  WEBHOOK_QUEUE,
+  WEBHOOK_SUBSCRIPTION,
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+  signWebhook,
+  listDeadLetters,
+  type DeadLetter,
+  verifyWebhookSignature,
+  type WebhookJob,
+  type WebhookPayload,
+  type WebhookOptions,
+} from './webhooks';

@@ -1,0 +1,350 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import { verifyChain, type ChainVerification, type EventStore, type JsonObject, type NewEvent, type PostgresEventStore } from '@ciclo/event-store';
+
+/** Roles that read the whole trail of their tenant; everyone else sees the cycles they acted in. */
+export const AUDIT_FULL_ACCESS_ROLES: readonly string[] = ['rpct', 'oiv', 'admin'];
+/** Where the results of the chain verification (nightly job, `ciclo audit verify --record`) are recorded. */
+export const AUDIT_VERIFICATION_TENANT = 'ciclo';
+export const AUDIT_VERIFICATION_STREAM = `${AUDIT_VERIFICATION_TENANT}/audit-verification`;
+/** Each read of a tenant's trail (page, export, verification) is recorded in this stream. */
+export const auditAccessStream = (tenant: string) => `${tenant}/audit-access`;
+
+/** Who reads the trail: the authenticated actor and, when given, the role chosen to act in. */
+export interface AuditViewer {
+  tenant: string;
+  userId: string;
+  roles: readonly string[];
+  actingRole?: string;
+}
+
+/** What the viewer may read, and the role that grants it (recorded as `actorRole` of the read). */
+export interface AuditAccess {
+  scope: 'tenant' | 'own_cycles';
+  role: string;
+}
+
+/**
+ * Access to the trail: RPCT, OIV and administrators read the whole trail of their tenant; anyone
+ * else only the rows of the cycles in which they performed at least one event. With an acting
+ * role (X-Acting-Role) that role alone decides. Returns null when the acting role is not held.
+ */
+export function auditAccessOf(viewer: AuditViewer): AuditAccess | null {
+  if (viewer.actingRole !== undefined) {
+    if (!viewer.roles.includes(viewer.actingRole)) return null;
+    return { scope: AUDIT_FULL_ACCESS_ROLES.includes(viewer.actingRole) ? 'tenant' : 'own_cycles', role: viewer.actingRole };
+  }
+  const full = viewer.roles.find((r) => AUDIT_FULL_ACCESS_ROLES.includes(r));
+  if (full) return { scope: 'tenant', role: full };
+  return viewer.roles.length ? { scope: 'own_cycles', role: viewer.roles[0] } : null;
+}
+
+export interface AuditFilters {
+  cycleId?: string;
+  actorId?: string;
+  /** The role the actor acted in (`actor_role`). */
+  role?: string;
+  /** Event type, e.g. `ApprovedBySecretaryGeneral`. */
+  type?: string;
+  /** Recorded at or after this instant (inclusive). */
+  from?: Date;
+  /** Recorded before this instant (exclusive). */
+  to?: Date;
+}
+
+export type AuditOrder = 'asc' | 'desc';
+
+/** One row of the trail. */
+export interface AuditEntry {
+  position: number;
+  eventId: string;
+  recordedAt: string;
+  occurredAt: string;
+  tenant: string;
+  streamId: string;
+  cycleId: string | null;
+  version: number;
+  type: string;
+  actorId: string;
+  actorRole: string;
+  reason: string | null;
+  correlationId: string;
+  /** Italian sentence, e.g. "Il Segretario Generale ha approvato il PIAO 2027-2029". */
+  summary: string;
+  /** The event's hash in its stream's chain. */
+  hash: string;
+}
+
+export interface AuditPage {
+  items: AuditEntry[];
+  /** Pass as `cursor` to get the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+/** The latest recorded `AuditChainVerified` event. */
+export interface LastVerification {
+  verifiedAt: string;
+  position: number;
+  actorId: string;
+  trigger: string | null;
+  intact: boolean;
+  intactUpTo: number;
+  checkedEvents: number;
+  headSeal: { seq: number; hash: string } | null;
+  firstBad: { position: number; problem: string; detail: string } | null;
+}
+
+/** Too many rows for one export: narrow the filters. */
+export class AuditExportTooLarge extends Error {
+  constructor(
+    readonly rows: number,
+    readonly max: number,
+  ) {
+    super(`The export would hold ${rows} rows, more than ${max}: narrow the filters (cycle, time range...)`);
+  }
+}
+
+/** Opaque cursor of a page: the order and the last position returned. */
+export function encodeAuditCursor(order: AuditOrder, position: number): string {
+  return Buffer.from(JSON.stringify({ v: 1, o: order, p: position })).toString('base64url');
+}
+
+/** The position a cursor continues after, or null when the cursor is malformed or of the other order. */
+export function decodeAuditCursor(cursor: string, order: AuditOrder): number | null {
+  if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) return null;
+  try {
+    const c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { v?: unknown; o?: unknown; p?: unknown };
+    if (c.v !== 1 || c.o !== order || typeof c.p !== 'number' || !Number.isSafeInteger(c.p) || c.p < 0) return null;
+    return c.p;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Replaces the names of other tenants' streams in a verification detail: the chain covers the
+ * whole log, a tenant's reader must not learn another tenant's stream (and cycle) ids.
+ */
+export function redactForeignStreams(detail: string, tenant: string): string {
+  return detail.replace(/\b([a-z0-9][a-z0-9_.-]{0,62})\/[A-Za-z0-9][A-Za-z0-9_.:-]*/g, (s, t: string) => (t === tenant ? s : "<another tenant's stream>"));
+}
+
+const COLUMNS = `a.position, a.event_id, a.recorded_at, a.occurred_at, a.tenant, a.stream_id, a.cycle_id, a.version, a.type,
+  a.actor_id, a.actor_role, a.reason, a.correlation_id, a.summary, a.hash`;
+
+interface AuditDbRow {
+  position: string;
+  event_id: string;
+  recorded_at: Date;
+  occurred_at: Date;
+  tenant: string;
+  stream_id: string;
+  cycle_id: string | null;
+  version: number;
+  type: string;
+  actor_id: string;
+  actor_role: string;
+  reason: string | null;
+  correlation_id: string;
+  summary: string;
+  hash: string;
+}
+
+const toEntry = (r: AuditDbRow): AuditEntry => ({
+  position: Number(r.position),
+  eventId: r.event_id,
+  recordedAt: r.recorded_at.toISOString(),
+  occurredAt: r.occurred_at.toISOString(),
+  tenant: r.tenant,
+  streamId: r.stream_id,
+  cycleId: r.cycle_id,
+  version: r.version,
+  type: r.type,
+  actorId: r.actor_id,
+  actorRole: r.actor_role,
+  reason: r.reason,
+  correlationId: r.correlation_id,
+  summary: r.summary,
+  hash: r.hash,
+});
+
+/** The audit trail (`rm_audit`), always scoped to the viewer's tenant and access. */
+export class AuditQueries {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly store?: EventStore,
+  ) {}
+
+  /** One page by position (newest first with `desc`), continuing after `cursor`. */
+  async page(viewer: AuditViewer, access: AuditAccess, filters: AuditFilters, o: { limit: number; order: AuditOrder; cursor?: string }): Promise<AuditPage> {
+    const after = o.cursor === undefined ? null : decodeAuditCursor(o.cursor, o.order);
+    if (o.cursor !== undefined && after === null) throw new Error('Malformed audit cursor');
+    const rows = await this.select(this.ds.manager, viewer, access, filters, o.order, after, o.limit + 1);
+    const more = rows.length > o.limit;
+    const items = (more ? rows.slice(0, o.limit) : rows).map(toEntry);
+    return { items, nextCursor: more ? encodeAuditCursor(o.order, items[items.length - 1].position) : null };
+  }
+
+  /**
+   * Every matching row, read from one consistent snapshot (REPEATABLE READ); refuses with
+   * `AuditExportTooLarge` when there are more than `max`.
+   */
+  async all(viewer: AuditViewer, access: AuditAccess, filters: AuditFilters, order: AuditOrder, max: number): Promise<AuditEntry[]> {
+    return this.ds.transaction('REPEATABLE READ', async (m) => {
+      const { sql, params } = this.where(viewer, access, filters);
+      const [{ n }] = (await m.query(`SELECT count(*)::int AS n FROM rm_audit a WHERE ${sql}`, params)) as { n: number }[];
+      if (n > max) throw new AuditExportTooLarge(n, max);
+      const out: AuditEntry[] = [];
+      let after: number | null = null;
+      for (;;) {
+        const rows = await this.select(m, viewer, access, filters, order, after, 5000);
+        if (!rows.length) break;
+        out.push(...rows.map(toEntry));
+        after = Number(rows[rows.length - 1].position);
+      }
+      return out;
+    });
+  }
+
+  /**
+   * The latest `AuditChainVerified` event: found through the trail's projection of the
+   * verification stream, then read from the event store (which holds the figures).
+   */
+  async lastVerification(tenant: string): Promise<LastVerification | null> {
+    if (!this.store) return null;
+    const rows = (await this.ds.query(`SELECT max(version) AS v FROM rm_audit WHERE tenant = $1 AND stream_id = $2`, [
+      AUDIT_VERIFICATION_TENANT,
+      AUDIT_VERIFICATION_STREAM,
+    ])) as { v: number | null }[];
+    const events = await this.store.readStream(AUDIT_VERIFICATION_STREAM, { fromVersion: rows[0]?.v ?? 1 });
+    const e = events.filter((x) => x.type === 'AuditChainVerified').at(-1);
+    if (!e) return null;
+    const d = e.data as Record<string, unknown>;
+    const bad = d.firstBad as { position: number; problem: string; detail: string } | undefined;
+    return {
+      verifiedAt: e.recordedAt.toISOString(),
+      position: e.position,
+      actorId: e.metadata.actorId,
+      trigger: typeof d.trigger === 'string' ? d.trigger : null,
+      intact: d.intact === true,
+      intactUpTo: Number(d.intactUpTo ?? 0),
+      checkedEvents: Number(d.checkedEvents ?? 0),
+      headSeal: (d.headSeal as LastVerification['headSeal']) ?? null,
+      firstBad: bad ? { ...bad, detail: redactForeignStreams(String(bad.detail), tenant) } : null,
+    };
+  }
+
+  private where(viewer: AuditViewer, access: AuditAccess, f: AuditFilters): { sql: string; params: unknown[] } {
+    const params: unknown[] = [viewer.tenant];
+    const conds = ['a.tenant = $1'];
+    const add = (cond: (p: string) => string, value: unknown) => {
+      params.push(value);
+      conds.push(cond(`$${params.length}`));
+    };
+    if (access.scope === 'own_cycles') {
+      add((p) => `a.cycle_id IN (SELECT m.cycle_id FROM rm_audit m WHERE m.tenant = $1 AND m.actor_id = ${p} AND m.cycle_id IS NOT NULL)`, viewer.userId);
+    }
+    if (f.cycleId) add((p) => `a.cycle_id = ${p}::uuid`, f.cycleId);
+    if (f.actorId) add((p) => `a.actor_id = ${p}`, f.actorId);
+    if (f.role) add((p) => `a.actor_role = ${p}`, f.role);
+    if (f.type) add((p) => `a.type = ${p}`, f.type);
+    if (f.from) add((p) => `a.recorded_at >= ${p}::timestamptz`, f.from);
+    if (f.to) add((p) => `a.recorded_at < ${p}::timestamptz`, f.to);
+    return { sql: conds.join(' AND '), params };
+  }
+
+  private async select(
+    m: EntityManager,
+    viewer: AuditViewer,
+    access: AuditAccess,
+    f: AuditFilters,
+    order: AuditOrder,
+    after: number | null,
+    limit: number,
+  ): Promise<AuditDbRow[]> {
+    const { sql, params } = this.where(viewer, access, f);
+    let cond = sql;
+    if (after !== null) {
+      params.push(after);
+      cond += ` AND a.position ${order === 'asc' ? '>' : '<'} $${params.length}::bigint`;
+    }
+    params.push(limit);
+    return (await m.query(
+      `SELECT ${COLUMNS} FROM rm_audit a WHERE ${cond} ORDER BY a.position ${order === 'asc' ? 'ASC' : 'DESC'} LIMIT $${params.length}`,
+      params,
+    )) as AuditDbRow[];
+  }
+}
+
+const compact = (o: Record<string, unknown>): JsonObject =>
+  JSON.parse(JSON.stringify(o, (_k, v: unknown) => (v instanceof Date ? v.toISOString() : v))) as JsonObject;
+
+/** The `AuditTrailRead` event recording who read the trail, in which role, and what. */
+export function auditTrailReadEvent(viewer: AuditViewer, access: AuditAccess, data: Record<string, unknown>, correlationId: string, now = new Date()): NewEvent {
+  return {
+    eventId: randomUUID(),
+    type: 'AuditTrailRead',
+    data: compact({ ...data, scope: access.scope }),
+    metadata: {
+      tenant: viewer.tenant,
+      actorId: viewer.userId,
+      actorRole: access.role,
+      occurredAt: now.toISOString(),
+      correlationId,
+      causationId: null,
+      schemaVersion: 1,
+    },
+  };
+}
+
+/** Appends `AuditTrailRead` to `<tenant>/audit-access`; returns its global position. */
+export async function recordAuditRead(
+  store: EventStore,
+  viewer: AuditViewer,
+  access: AuditAccess,
+  data: Record<string, unknown>,
+  correlationId: string,
+): Promise<number> {
+  const r = await store.append(auditAccessStream(viewer.tenant), [auditTrailReadEvent(viewer, access, data, correlationId)], { expectedVersion: 'any' });
+  return r.positions[0];
+}
+
+/** The `AuditChainVerified` event for a verification result. */
+export function chainVerifiedEvent(v: ChainVerification, trigger: 'nightly' | 'cli' | string, correlationId: string, now = new Date()): NewEvent {
+  return {
+    eventId: randomUUID(),
+    type: 'AuditChainVerified',
+    data: compact({
+      intact: v.intact,
+      intactUpTo: v.intactUpTo,
+      ...(v.firstBad ? { firstBad: v.firstBad } : {}),
+      headSeal: v.headSeal,
+      checkedEvents: v.checkedEvents,
+      sealedEvents: v.sealedEvents,
+      trigger,
+    }),
+    metadata: {
+      tenant: AUDIT_VERIFICATION_TENANT,
+      actorId: 'system',
+      actorRole: 'system',
+      occurredAt: now.toISOString(),
+      correlationId,
+      causationId: null,
+      schemaVersion: 1,
+    },
+  };
+}
+
+/**
+ * Walks the whole hash chain (`verifyChain`) and records the result as `AuditChainVerified` in
+ * `ciclo/audit-verification`: run by the nightly job and by `ciclo audit verify --record`.
+ */
+export async function recordChainVerification(
+  store: PostgresEventStore,
+  o: { trigger: 'nightly' | 'cli' | string; correlationId?: string },
+): Promise<{ verification: ChainVerification; position: number }> {
+  const verification = await verifyChain(store);
+  const event = chainVerifiedEvent(verification, o.trigger, o.correlationId ?? randomUUID());
+  const r = await store.append(AUDIT_VERIFICATION_STREAM, [event], { expectedVersion: 'any' });
+  return { verification, position: r.positions[0] };
+}

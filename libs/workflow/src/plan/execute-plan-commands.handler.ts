@@ -1,0 +1,160 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import {
+  applyPlanEvent,
+  clonePlanState,
+  decidePlan,
+  DomainRefusal,
+  evolve,
+  type DecisionContext,
+  type DomainEvent,
+  type FieldProblem,
+  type PlanCommand,
+  type Role,
+} from '@ciclo/domain';
+import { WrongExpectedVersion } from '@ciclo/event-store';
+import type { Actor } from '@ciclo/identity';
+import { ConcurrentModification } from '../commands';
+import { CycleLookups } from '../cycle-lookups';
+import { DefinitionRegistry } from '../definition-registry';
+import { eventIdsFor } from '../event-ids';
+import { DEFINITIONS } from '../tokens';
+import { PlanRepository } from './plan-repository';
+
+/**
+ * Runs plan commands against one cycle: load and fold the stream, decide each command on the state
+ * left by the previous ones, append every event in one atomic write (retried once on a concurrent
+ * write). `atomic` (the API): the first refusal is thrown and nothing is written. Not atomic (the
+ * import): refused commands are reported and the others written.
+ */
+export class ExecutePlanCommands {
+  constructor(
+    readonly actor: Actor,
+    readonly cycleId: string,
+    readonly commands: PlanCommand[],
+    readonly options: {
+      actingRole?: Role;
+      correlationId: string;
+      idempotencyKey?: string | null;
+      atomic?: boolean;
+      /** The clock (default now); the demo seed and tests pin it. */
+      now?: Date;
+    },
+  ) {}
+}
+
+export interface PlanCommandOutcome {
+  index: number;
+  command: PlanCommand['type'];
+  status: 'applied' | 'unchanged' | 'refused';
+  events: string[];
+  code?: string;
+  message?: string;
+  messageIt?: string;
+  fields?: FieldProblem[];
+}
+
+export interface PlanCommandsResult {
+  cycleId: string;
+  /** Stream version after the commands. */
+  version: number;
+  /** Global position of the last event written (0 when nothing was written). */
+  position: number;
+  events: { type: string; version: number; position: number }[];
+  outcomes: PlanCommandOutcome[];
+  /** True when an earlier request with the same Idempotency-Key already wrote these events. */
+  replayed: boolean;
+}
+
+const needsDeliberations = (c: PlanCommand) => c.type === 'approve_variation';
+
+@CommandHandler(ExecutePlanCommands)
+export class ExecutePlanCommandsHandler implements ICommandHandler<ExecutePlanCommands, PlanCommandsResult> {
+  constructor(
+    private readonly repo: PlanRepository,
+    private readonly lookups: CycleLookups,
+    @Inject(DEFINITIONS) private readonly definitions: DefinitionRegistry,
+  ) {}
+
+  async execute(cmd: ExecutePlanCommands): Promise<PlanCommandsResult> {
+    const { actor, cycleId, commands, options } = cmd;
+    const scope = `${cycleId}:plan`;
+    for (let attempt = 0; ; attempt++) {
+      const folded = await this.repo.load(actor.tenant, cycleId);
+      if (!folded.cycle.exists || folded.cycle.tenant !== actor.tenant) throw new DomainRefusal('CYCLE_NOT_FOUND');
+      if (options.idempotencyKey) {
+        const [firstId] = eventIdsFor(1, { tenant: actor.tenant, key: options.idempotencyKey, scope });
+        if (folded.eventIds.has(firstId)) {
+          return { cycleId, version: folded.cycle.version, position: 0, events: [], outcomes: [], replayed: true };
+        }
+      }
+      const definition = this.definitions.get(folded.cycle.cycleType, folded.cycle.definitionVersion);
+      if (!definition) throw new DomainRefusal('CYCLE_NOT_FOUND', `definition ${folded.cycle.cycleType} v${folded.cycle.definitionVersion} is not loaded`);
+      const ctx: DecisionContext = {
+        actor: { userId: actor.userId, tenant: actor.tenant, roles: actor.roles },
+        actingRole: options.actingRole,
+        now: options.now ?? new Date(),
+        definition,
+        knownDeliberations: commands.some(needsDeliberations) ? await this.lookups.knownDeliberations(actor.tenant) : undefined,
+      };
+      // Each command is decided on the state its predecessors leave.
+      const plan = clonePlanState(folded.plan);
+      let cycle = folded.cycle;
+      let version = folded.cycle.version;
+      const decided: DomainEvent[] = [];
+      const outcomes: PlanCommandOutcome[] = [];
+      commands.forEach((command, index) => {
+        try {
+          const events = decidePlan(command, plan, cycle, ctx);
+          for (const e of events) {
+            version += 1;
+            const f = { ...e, version, tenant: actor.tenant };
+            applyPlanEvent(plan, f);
+            cycle = evolve(cycle, f);
+          }
+          decided.push(...events);
+          outcomes.push({ index, command: command.type, status: events.length ? 'applied' : 'unchanged', events: events.map((e) => e.type) });
+        } catch (err) {
+          if (!(err instanceof DomainRefusal) || options.atomic) throw err;
+          outcomes.push({
+            index,
+            command: command.type,
+            status: 'refused',
+            events: [],
+            code: err.code,
+            message: err.message,
+            messageIt: err.messageIt,
+            ...(err.fields.length ? { fields: err.fields } : {}),
+          });
+        }
+      });
+      if (decided.length === 0) return { cycleId, version: folded.cycle.version, position: 0, events: [], outcomes, replayed: false };
+      try {
+        const r = await this.repo.append(
+          actor.tenant,
+          cycleId,
+          decided,
+          folded.cycle.version,
+          definition.version,
+          { correlationId: options.correlationId, causationId: null, idempotencyKey: options.idempotencyKey ?? null },
+          scope,
+          { cycle, plan },
+        );
+        return {
+          cycleId,
+          version: r.nextVersion,
+          position: r.positions[r.positions.length - 1],
+          events: decided.map((e, i) => ({ type: e.type, version: r.nextVersion - decided.length + 1 + i, position: r.positions[i] })),
+          outcomes,
+          replayed: r.replayed,
+        };
+      } catch (err) {
+        if (err instanceof WrongExpectedVersion) {
+          if (attempt === 0) continue;
+          throw new ConcurrentModification(cycleId, err.actualVersion);
+        }
+        throw err;
+      }
+    }
+  }
+}

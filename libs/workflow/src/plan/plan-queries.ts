@@ -1,0 +1,248 @@
+import { Inject } from '@nestjs/common';
+import {
+  DomainRefusal,
+  diffPlanNodes,
+  editability,
+  isoDateAt,
+  planSubmissionProblems,
+  planTreeView,
+  planYears,
+  type CycleState,
+  type IsoDate,
+  type PlanDiff,
+  type PlanNode,
+  type PlanProblem,
+  type PlanState,
+  type PlanTreeView,
+  type PlanVariation,
+} from '@ciclo/domain';
+import type { Actor } from '@ciclo/identity';
+import { DefinitionRegistry } from '../definition-registry';
+import { DEFINITIONS } from '../tokens';
+import { PlanRepository } from './plan-repository';
+import { planSheet } from './spreadsheet';
+import type { Cell } from './xlsx';
+
+/** Which tree: the current one, as adopted, at a stream version (`v12`) or at an instant (ISO 8601). */
+export type PlanRef = 'current' | 'adopted' | { version: number } | { at: Date };
+
+export function parsePlanRef(text: string | undefined, fallback: PlanRef): PlanRef | null {
+  if (text === undefined || text === '') return fallback;
+  if (text === 'current' || text === 'adopted') return text;
+  const v = /^v(\d{1,9})$/.exec(text);
+  if (v) return { version: Number(v[1]) };
+  if (/^\d{4}-\d{2}-\d{2}/.test(text) && !Number.isNaN(Date.parse(text))) return { at: new Date(text) };
+  return null;
+}
+
+export interface PlanViewQuery {
+  /** The tree at an instant or stream version; default now. */
+  at?: { asOf?: Date; version?: number };
+  /** `adopted`: the tree as the Giunta adopted it (measurements as they are now). */
+  tree?: 'current' | 'adopted';
+  /** Year of the achievement; default the current year when the plan covers it, else its first year. */
+  year?: number;
+  monitoringDate?: IsoDate;
+}
+
+export interface PlanResponse {
+  cycleId: string;
+  type: string;
+  title: string;
+  period: string;
+  planYears: number[];
+  stage: string;
+  version: number;
+  asOf?: string;
+  asOfVersion?: number;
+  tree: 'current' | 'adopted';
+  /** May the tree be edited now (stage, adoption, variation), and if not why. */
+  editable: boolean;
+  notEditableBecause?: { code: string; message: string };
+  adopted: PlanState['adopted'];
+  variations: PlanVariation[];
+  closedYears: number[];
+  scoring: PlanState['scoring'];
+  counts: { ambiti: number; strategicObjectives: number; operationalObjectives: number; indicators: number; measurements: number };
+  /** What would stop a submission now (every problem). */
+  problems: PlanProblem[];
+  achievement: PlanTreeView;
+}
+
+function counts(nodes: readonly PlanNode[], measurements: number): PlanResponse['counts'] {
+  const c = { ambiti: 0, strategicObjectives: 0, operationalObjectives: 0, indicators: 0, measurements };
+  for (const n of nodes) {
+    if (n.kind === 'ambito') c.ambiti++;
+    else if (n.kind === 'strategic_objective') c.strategicObjectives++;
+    else if (n.kind === 'operational_objective') c.operationalObjectives++;
+    else c.indicators++;
+  }
+  return c;
+}
+
+/** Reads of a cycle's plan: the tree with achievement, time travel, diffs, exports. */
+export class PlanQueries {
+  constructor(
+    private readonly repo: PlanRepository,
+    @Inject(DEFINITIONS) private readonly definitions: DefinitionRegistry,
+  ) {}
+
+  private async loadAt(actor: Actor, cycleId: string, at: { asOf?: Date; version?: number } = {}): Promise<{ cycle: CycleState; plan: PlanState }> {
+    const { cycle, plan } = await this.repo.load(actor.tenant, cycleId, { until: at.asOf, toVersion: at.version });
+    if (!cycle.exists || cycle.tenant !== actor.tenant) throw new DomainRefusal('CYCLE_NOT_FOUND');
+    return { cycle, plan };
+  }
+
+  private definitionOf(cycle: CycleState) {
+    const def = this.definitions.get(cycle.cycleType, cycle.definitionVersion);
+    if (!def) throw new DomainRefusal('CYCLE_NOT_FOUND', `definition ${cycle.cycleType} v${cycle.definitionVersion} is not loaded`);
+    return def;
+  }
+
+  async view(actor: Actor, cycleId: string, q: PlanViewQuery = {}): Promise<PlanResponse> {
+    const { cycle, plan } = await this.loadAt(actor, cycleId, q.at);
+    const def = this.definitionOf(cycle);
+    const years = planYears(cycle.year, def.period);
+    const thisYear = Number(isoDateAt(q.at?.asOf ?? new Date(), 'Europe/Rome').slice(0, 4));
+    const year = q.year ?? (years.includes(thisYear) ? thisYear : years[0]);
+    const tree = q.tree ?? 'current';
+    let nodes: PlanNode[];
+    if (tree === 'adopted') {
+      if (!plan.adoptedNodes) throw new DomainRefusal('PLAN_NOT_ADOPTED', `stage "${cycle.stage}"`);
+      nodes = plan.adoptedNodes;
+    } else nodes = [...plan.nodes.values()];
+    const e = editability(plan, cycle, { definition: def });
+    const timeTravel = !!(q.at?.asOf || q.at?.version);
+    return {
+      cycleId: cycle.cycleId,
+      type: cycle.cycleType,
+      title: cycle.title,
+      period: cycle.periodLabel,
+      planYears: years,
+      stage: cycle.stage,
+      version: cycle.version,
+      ...(q.at?.asOf ? { asOf: q.at.asOf.toISOString() } : {}),
+      ...(q.at?.version ? { asOfVersion: cycle.version } : {}),
+      tree,
+      editable: !timeTravel && tree === 'current' && e.editable,
+      ...(!e.editable ? { notEditableBecause: { code: e.refusal.code, message: e.refusal.message } } : {}),
+      adopted: plan.adopted,
+      variations: plan.variations,
+      closedYears: plan.closedYears,
+      scoring: plan.scoring,
+      counts: counts(nodes, plan.measurements.length),
+      problems: tree === 'current' ? planSubmissionProblems(plan, cycle, def) : [],
+      achievement: planTreeView(nodes, plan.measurements, {
+        year,
+        rules: plan.scoring?.rules ?? {},
+        ...(q.monitoringDate ? { monitoringDate: q.monitoringDate } : {}),
+      }),
+    };
+  }
+
+  private async nodesAt(actor: Actor, cycleId: string, ref: PlanRef): Promise<{ nodes: PlanNode[]; version: number; label: string }> {
+    if (ref === 'current' || ref === 'adopted') {
+      const { plan, cycle } = await this.loadAt(actor, cycleId);
+      if (ref === 'current') return { nodes: [...plan.nodes.values()], version: cycle.version, label: 'current' };
+      if (!plan.adoptedNodes || !plan.adopted) throw new DomainRefusal('PLAN_NOT_ADOPTED', `stage "${cycle.stage}"`);
+      return { nodes: plan.adoptedNodes, version: plan.adopted.version, label: 'adopted' };
+    }
+    const { plan, cycle } = await this.loadAt(actor, cycleId, 'version' in ref ? { version: ref.version } : { asOf: ref.at });
+    return { nodes: [...plan.nodes.values()], version: cycle.version, label: 'version' in ref ? `v${ref.version}` : ref.at.toISOString() };
+  }
+
+  async diff(actor: Actor, cycleId: string, from: PlanRef, to: PlanRef): Promise<PlanDiff & { from: { ref: string; version: number }; to: { ref: string; version: number } }> {
+    const a = await this.nodesAt(actor, cycleId, from);
+    const b = await this.nodesAt(actor, cycleId, to);
+    return { from: { ref: a.label, version: a.version }, to: { ref: b.label, version: b.version }, ...diffPlanNodes(a.nodes, b.nodes) };
+  }
+
+  /** The indicator sheet (CSV/XLSX export): the same columns the import reads. */
+  async sheet(actor: Actor, cycleId: string, tree: 'current' | 'adopted' = 'current'): Promise<{ rows: Cell[][]; name: string }> {
+    const { cycle, plan } = await this.loadAt(actor, cycleId);
+    const def = this.definitionOf(cycle);
+    const nodes = tree === 'adopted' ? plan.adoptedNodes : [...plan.nodes.values()];
+    if (!nodes) throw new DomainRefusal('PLAN_NOT_ADOPTED', `stage "${cycle.stage}"`);
+    return { rows: planSheet(nodes, planYears(cycle.year, def.period)), name: `${cycle.cycleType}-${cycle.periodLabel}` };
+  }
+
+  /**
+   * The plan as a PIAO document (DM 132/2022, Schema tipo): 1 Scheda anagrafica; 2 Valore pubblico,
+   * performance e anticorruzione (2.1 ambiti and strategic objectives, 2.2 operational objectives
+   * and indicators, 2.3 the objectives of the risk section); 3 Organizzazione e capitale umano (not
+   * held by Ciclo); 4 Monitoraggio (achievement per year, variations).
+   */
+  async piaoDocument(actor: Actor, cycleId: string, tree: 'current' | 'adopted' = 'current'): Promise<Record<string, unknown>> {
+    const { cycle, plan } = await this.loadAt(actor, cycleId);
+    const def = this.definitionOf(cycle);
+    const years = planYears(cycle.year, def.period);
+    const nodes = tree === 'adopted' ? plan.adoptedNodes : [...plan.nodes.values()];
+    if (!nodes) throw new DomainRefusal('PLAN_NOT_ADOPTED', `stage "${cycle.stage}"`);
+    const views = years.map((year) => planTreeView(nodes, plan.measurements, { year, rules: plan.scoring?.rules ?? {} }));
+    const current = views[0];
+    const strip = <T extends { achievement?: unknown }>(x: T): Omit<T, 'achievement'> => {
+      const { achievement: _a, ...rest } = x;
+      return rest;
+    };
+    const objectivesOf = (section: 'performance' | 'rischi_corruttivi') =>
+      current.ambiti.flatMap((a) =>
+        a.strategicObjectives.flatMap((so) =>
+          so.operationalObjectives
+            .filter((oo) => oo.section === section)
+            .map((oo) => ({
+              ...strip(oo),
+              ambitoCode: a.code,
+              indicators: oo.indicators.map((i) => {
+                const { achievement: _a, measurements: _m, variance: _v, ...rest } = i;
+                return rest;
+              }),
+            })),
+        ),
+      );
+    return {
+      documento: 'Piano integrato di attività e organizzazione (PIAO)',
+      riferimento: 'DM 132/2022, art. 2-5 e allegato (Schema tipo)',
+      ciclo: { id: cycle.cycleId, tipo: cycle.cycleType, titolo: cycle.title, periodo: cycle.periodLabel, anni: years, fase: cycle.stage, versione: cycle.version, albero: tree },
+      sezioni: [
+        {
+          numero: '1',
+          titolo: "Scheda anagrafica dell'amministrazione",
+          contenuto: { ente: cycle.tenant, adozione: plan.adopted?.deliberation ?? null },
+        },
+        {
+          numero: '2',
+          titolo: 'Valore pubblico, performance e anticorruzione',
+          sottosezioni: [
+            {
+              numero: '2.1',
+              titolo: 'Valore pubblico',
+              contenuto: current.ambiti.map((a) => ({ ...strip(a), strategicObjectives: a.strategicObjectives.map((so) => ({ ...strip(so), operationalObjectives: so.operationalObjectives.map((oo) => oo.code) })) })),
+            },
+            { numero: '2.2', titolo: 'Performance', contenuto: objectivesOf('performance') },
+            { numero: '2.3', titolo: 'Rischi corruttivi e trasparenza', contenuto: objectivesOf('rischi_corruttivi') },
+          ],
+        },
+        {
+          numero: '3',
+          titolo: 'Organizzazione e capitale umano',
+          nota: 'Struttura organizzativa, lavoro agile e piano dei fabbisogni di personale non sono gestiti da Ciclo.',
+          sottosezioni: [
+            { numero: '3.1', titolo: 'Struttura organizzativa', contenuto: null },
+            { numero: '3.2', titolo: 'Organizzazione del lavoro agile', contenuto: null },
+            { numero: '3.3', titolo: 'Piano triennale dei fabbisogni di personale', contenuto: null },
+          ],
+        },
+        {
+          numero: '4',
+          titolo: 'Monitoraggio',
+          contenuto: {
+            misurazioni: plan.measurements.length,
+            anniChiusi: plan.closedYears,
+            variazioni: plan.variations,
+            raggiungimento: views.map((v) => ({ anno: v.year, ente: v.chamber, ambiti: v.ambiti.map((a) => ({ code: a.code, ...a.achievement })) })),
+          },
+        },
+      ],
+    };
+  }
+}

@@ -1,0 +1,113 @@
+import { applyPlanEvent, clonePlanState, evolve, initialCycleState, initialPlanState, type CycleState, type DomainEvent, type PlanState } from '@ciclo/domain';
+import type { AppendResult, EventStore, RecordedEvent } from '@ciclo/event-store';
+import { cycleStream, toFoldable, type CommandMeta } from '../cycle-repository';
+import { eventIdsFor } from '../event-ids';
+
+/** A cycle stream folded twice over: the cycle (stage, history) and its plan content. */
+export interface FoldedCycle {
+  cycle: CycleState;
+  plan: PlanState;
+  /** Ids of every event of the stream (for idempotent replays); empty for time-travel loads. */
+  eventIds: ReadonlySet<string>;
+}
+
+interface Cached {
+  cycle: CycleState;
+  plan: PlanState;
+  eventIds: Set<string>;
+}
+
+export function foldRecorded(events: readonly RecordedEvent[], from?: Cached): Cached {
+  let cycle = from?.cycle ?? initialCycleState();
+  const plan = from ? clonePlanState(from.plan) : initialPlanState();
+  const eventIds = new Set(from?.eventIds ?? []);
+  for (const e of events) {
+    const f = toFoldable(e);
+    cycle = evolve(cycle, f);
+    applyPlanEvent(plan, f);
+    eventIds.add(e.eventId.toLowerCase());
+  }
+  return { cycle, plan, eventIds };
+}
+
+/**
+ * Loads a cycle's stream as cycle state and plan state, and appends plan events. Like the cycle
+ * repository it keeps folded states in a bounded cache and reads only the events after the cached
+ * version; the append's expected version catches concurrent writers.
+ */
+export class PlanRepository {
+  private readonly cache = new Map<string, Cached>();
+
+  constructor(
+    readonly store: EventStore,
+    private readonly cacheSize = 500,
+  ) {}
+
+  async load(tenant: string, cycleId: string, options: { until?: Date; toVersion?: number } = {}): Promise<FoldedCycle> {
+    const stream = cycleStream(tenant, cycleId);
+    if (options.until || options.toVersion) {
+      const events = await this.store.readStream(stream, options);
+      const folded = foldRecorded(events);
+      return { ...folded, eventIds: new Set() };
+    }
+    const cached = this.cache.get(stream);
+    const events = await this.store.readStream(stream, { fromVersion: (cached?.plan.version ?? 0) + 1 });
+    const folded = cached && events.length === 0 ? cached : foldRecorded(events, cached);
+    if (folded.cycle.exists) {
+      this.cache.delete(stream);
+      this.cache.set(stream, folded);
+      if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
+    }
+    return folded;
+  }
+
+  /**
+   * Appends decided events with the stream's metadata; ids derived from the idempotency key when
+   * given. With `after` (the states the caller folded the events into, owned by the cache from
+   * now on) the cache moves to the new version without reading back what was just written.
+   */
+  async append(
+    tenant: string,
+    cycleId: string,
+    decided: DomainEvent[],
+    expectedVersion: number,
+    definitionVersion: number,
+    meta: CommandMeta,
+    scope: string,
+    after?: { cycle: CycleState; plan: PlanState },
+  ): Promise<AppendResult> {
+    const ids = eventIdsFor(decided.length, meta.idempotencyKey ? { tenant, key: meta.idempotencyKey, scope } : null);
+    const result = await this.appendEvents(tenant, cycleId, decided, ids, expectedVersion, definitionVersion, meta);
+    const stream = cycleStream(tenant, cycleId);
+    const cached = this.cache.get(stream);
+    if (after && !result.replayed && cached && cached.plan.version === expectedVersion && after.plan.version === result.nextVersion) {
+      for (const id of ids) cached.eventIds.add(id.toLowerCase());
+      this.cache.delete(stream);
+      this.cache.set(stream, { cycle: after.cycle, plan: after.plan, eventIds: cached.eventIds });
+    }
+    return result;
+  }
+
+  private appendEvents(tenant: string, cycleId: string, decided: DomainEvent[], ids: string[], expectedVersion: number, definitionVersion: number, meta: CommandMeta): Promise<AppendResult> {
+    return this.store.append(
+      cycleStream(tenant, cycleId),
+      decided.map((e, i) => ({
+        eventId: ids[i],
+        type: e.type,
+        data: e.data,
+        metadata: {
+          tenant,
+          actorId: e.actorId,
+          actorRole: e.actorRole,
+          occurredAt: e.occurredAt,
+          correlationId: meta.correlationId,
+          causationId: meta.causationId,
+          schemaVersion: 1,
+          definitionVersion,
+          ...(typeof e.data.reason === 'string' ? { reason: e.data.reason } : {}),
+        },
+      })),
+      { expectedVersion: expectedVersion === 0 ? 'no_stream' : expectedVersion },
+    );
+  }
+}

@@ -1,0 +1,27 @@
+import { Global, Module } from '@nestjs/common';
+import type { EventStore } from '@ciclo/event-store';
+import { EVENT_STORE } from '@ciclo/platform';
+import { CycleLookups } from '../cycle-lookups';
+import { CatalogueRepository, ExecuteCatalogueCommandsHandler } from './catalogue';
+import { ExecutePlanCommandsHandler } from './execute-plan-commands.handler';
+import { PlanQueries } from './plan-queries';
+import { PlanRepository } from './plan-repository';
+
+/**
+ * The plan content of cycles and the process catalogue: command handlers (on the CQRS bus of
+ * WorkflowModule), the repositories folding the streams, and the queries. Global, so that the
+ * cycle command handler finds the plan repository for the submission checks.
+ */
+@Global()
+@Module({
+  providers: [
+    { provide: PlanRepository, useFactory: (store: EventStore) => new PlanRepository(store), inject: [EVENT_STORE] },
+    { provide: CycleLookups, useFactory: (store: EventStore) => new CycleLookups(store), inject: [EVENT_STORE] },
+    { provide: CatalogueRepository, useFactory: (store: EventStore) => new CatalogueRepository(store), inject: [EVENT_STORE] },
+    ExecutePlanCommandsHandler,
+    ExecuteCatalogueCommandsHandler,
+    PlanQueries,
+  ],
+  exports: [PlanRepository, CatalogueRepository, PlanQueries],
+})
+export class PlanModule {}

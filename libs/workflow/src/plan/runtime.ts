@@ -1,0 +1,34 @@
+import { resolve } from 'node:path';
+import type { EventStore } from '@ciclo/event-store';
+import { CycleLookups } from '../cycle-lookups';
+import { CycleRepository } from '../cycle-repository';
+import { DefinitionRegistry } from '../definition-registry';
+import { ExecuteCycleCommandHandler } from '../execute-cycle-command.handler';
+import { CatalogueRepository, ExecuteCatalogueCommandsHandler } from './catalogue';
+import { ExecutePlanCommandsHandler } from './execute-plan-commands.handler';
+import { PlanImporter } from './importer';
+import { PlanQueries } from './plan-queries';
+import { PlanRepository } from './plan-repository';
+
+/** The plan's handlers wired by hand on an event store, for the CLI, the benchmarks and tests (no Nest). */
+export function createPlanRuntime(store: EventStore, seedsDir: string) {
+  const registry = DefinitionRegistry.fromDirectory(resolve(seedsDir, 'cycles'));
+  const repo = new PlanRepository(store);
+  const lookups = new CycleLookups(store);
+  const cycles = new ExecuteCycleCommandHandler(new CycleRepository(store), lookups, registry, repo);
+  const plans = new ExecutePlanCommandsHandler(repo, lookups, registry);
+  const catalogueRepo = new CatalogueRepository(store);
+  const catalogue = new ExecuteCatalogueCommandsHandler(catalogueRepo);
+  return {
+    registry,
+    repo,
+    cycles,
+    plans,
+    catalogue,
+    catalogueRepo,
+    queries: new PlanQueries(repo, registry),
+    importer: new PlanImporter({ plans, cycles, catalogue, repo }),
+  };
+}
+
+export type PlanRuntime = ReturnType<typeof createPlanRuntime>;

@@ -1,0 +1,50 @@
+/**
+ * A worker process for exactly-once.spec.ts: the deadlines runtime (scheduler and reminder jobs)
+ * over CHILD_DB_URL and CHILD_REDIS_URL. With CHILD_PAUSE_AFTER_HANDOFF=1 it prints
+ * `HANDED <key>` as soon as the SMTP server accepted a reminder e-mail and then hangs, before the
+ * delivery is marked and the job completed, so that the parent can kill it there.
+ * Prints `STARTED` when running and `DONE <key> <status> <email>` for each completed job.
+ */
+import { resolve } from 'node:path';
+import { DeadlinesRuntime, OffsetClock } from '@ciclo/deadlines';
+import { PostgresEventStore } from '@ciclo/event-store';
+import { StaticTenantDirectory } from '@ciclo/notifications';
+import { DefinitionRegistry } from '@ciclo/workflow';
+
+const env = process.env;
+const out = (s: string) => process.stdout.write(`${s}\n`);
+
+async function main(): Promise<void> {
+  const store = new PostgresEventStore({ connectionString: env.CHILD_DB_URL as string, poolSize: 4 });
+  const rt = new DeadlinesRuntime({
+    store,
+    redisUrl: env.CHILD_REDIS_URL as string,
+    prefix: env.CHILD_PREFIX as string,
+    definitions: DefinitionRegistry.fromDirectory(resolve(__dirname, '../../seeds/cycles')),
+    directory: StaticTenantDirectory.fromDirectory(resolve(__dirname, '../../seeds/tenants')),
+    smtpUrl: env.CHILD_SMTP_URL as string,
+    mailFrom: 'ciclo@example.org',
+    publicUrl: 'https://ciclo.example.org',
+    clock: new OffsetClock(env.CHILD_CLOCK as string),
+    name: env.CHILD_NAME ?? 'child',
+    lockDurationMs: 1000,
+    stalledIntervalMs: 300,
+    retryDelayMs: 100,
+    checkIntervalMs: 200,
+    run: { scheduler: true, reminders: true, inbox: false, webhooks: false },
+    onHandOff: async (key) => {
+      if (env.CHILD_PAUSE_AFTER_HANDOFF === '1') {
+        out(`HANDED ${key}`);
+        await new Promise(() => undefined);
+      }
+    },
+  });
+  await rt.start();
+  rt.worker?.on('completed', (job, r) => out(`DONE ${job.id} ${r.status} ${'email' in r ? r.email : '-'}`));
+  out('STARTED');
+}
+
+main().catch((err: unknown) => {
+  out(`ERROR ${(err as Error).stack}`);
+  process.exit(1);
+});

@@ -1,0 +1,173 @@
+import { PostgresEventStore } from '@ciclo/event-store';
+import {
+  AccessPolicy,
+  AuthFailure,
+  DirectoryService,
+  IdentityRefusal,
+  OidcVerifier,
+  readCredential,
+  signDevToken,
+  type Actor,
+  type ChangeAuthor,
+} from '@ciclo/identity';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { startTestIssuer, type TestIssuer } from './oidc-issuer';
+
+const SECRET = 'p'.repeat(40);
+const admin: ChangeAuthor = { userId: 'u-admin', role: 'admin' };
+const meta = { correlationId: 'corr-policy' };
+
+describe('AccessPolicy: credentials → actor with the roles held now', () => {
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+  let dir: DirectoryService;
+  let idp: TestIssuer;
+  let oidc: OidcVerifier;
+  let policy: AccessPolicy;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('policy');
+    store = new PostgresEventStore({ connectionString: db.url, poolSize: 4 });
+    await store.migrate();
+    dir = new DirectoryService(store);
+    idp = await startTestIssuer();
+    oidc = new OidcVerifier({
+      issuer: idp.issuer,
+      audience: idp.audience,
+      userClaim: 'sub',
+      tenantClaim: 'tenant',
+      nameClaim: 'name',
+      algorithms: ['RS256'],
+      clockToleranceSeconds: 5,
+    });
+    policy = new AccessPolicy(dir, { devTokenSecret: SECRET, oidc });
+    await dir.registerTenant(
+      { id: 'cciaa-po', name: 'Camera di commercio di Pistoia-Prato', ipaCode: 'cciaa_po' },
+      admin,
+      meta,
+    );
+  });
+  afterAll(async () => {
+    await idp.close();
+    await store.close();
+    await db.drop();
+  });
+
+  const bearer = (token: string) => ({ kind: 'bearer' as const, token });
+
+  it('development tokens keep their roles until the user has grants; then the grants decide', async () => {
+    const token = await signDevToken(
+      { userId: 'u-dev', tenant: 'cciaa-po', roles: ['segretario_generale', 'po'] },
+      SECRET,
+    );
+    await expect(policy.authenticate(bearer(token))).resolves.toEqual({
+      userId: 'u-dev',
+      tenant: 'cciaa-po',
+      roles: ['segretario_generale', 'po'],
+      via: 'dev_token',
+    });
+    await dir.grantRole('cciaa-po', 'u-dev', { role: 'po' }, admin, meta);
+    expect((await policy.authenticate(bearer(token))).roles).toEqual(['po']);
+    await dir.revokeRole('cciaa-po', 'u-dev', 'po', admin, meta);
+    expect((await policy.authenticate(bearer(token))).roles).toEqual([]);
+  });
+
+  it('OIDC tokens carry identity only: roles come from the grants at the time of the request', async () => {
+    const token = await idp.sign({
+      sub: 'u-oiv',
+      tenant: 'cciaa-po',
+      name: 'Paola',
+      roles: ['segretario_generale'],
+    });
+    expect(await policy.authenticate(bearer(token))).toEqual({
+      userId: 'u-oiv',
+      tenant: 'cciaa-po',
+      name: 'Paola',
+      roles: [],
+      via: 'oidc',
+    });
+    await dir.grantRole('cciaa-po', 'u-oiv', { role: 'oiv' }, admin, meta);
+    expect((await policy.authenticate(bearer(token))).roles).toEqual(['oiv']);
+    // A roles claim, when configured, narrows the grants and never widens them.
+    await dir.grantRole('cciaa-po', 'u-oiv', { role: 'osservatore' }, admin, meta);
+    const narrowing = new AccessPolicy(dir, {
+      oidc: new OidcVerifier({ ...oidc.options, rolesClaim: 'roles' }),
+    });
+    expect(
+      (
+        await narrowing.authenticate(
+          bearer(await idp.sign({ sub: 'u-oiv', tenant: 'cciaa-po', roles: ['oiv', 'segretario_generale'] })),
+        )
+      ).roles,
+    ).toEqual(['oiv']);
+    expect(
+      (await narrowing.authenticate(bearer(await idp.sign({ sub: 'u-oiv', tenant: 'cciaa-po' })))).roles,
+    ).toEqual([]);
+  });
+
+  it('API keys act in the roles they were issued with', async () => {
+    const k = await dir.issueApiKey('cciaa-po', { label: 'Albo', roles: ['po'] }, admin, meta);
+    await expect(policy.authenticate({ kind: 'api_key', value: k.apiKey })).resolves.toMatchObject({
+      tenant: 'cciaa-po',
+      roles: ['po'],
+      via: 'api_key',
+    });
+  });
+
+  it('refuses development tokens when they are not enabled, and unknown issuers', async () => {
+    const token = await signDevToken({ userId: 'u-dev', tenant: 'cciaa-po', roles: ['po'] }, SECRET);
+    const strict = new AccessPolicy(dir, { devTokenSecret: null, oidc });
+    await expect(strict.verify(bearer(token))).rejects.toMatchObject({
+      reason: expect.stringMatching(/development tokens are not accepted/),
+    });
+    const none = new AccessPolicy(dir, {});
+    await expect(none.verify(bearer(token))).rejects.toMatchObject({
+      reason: expect.stringMatching(/no identity provider is configured/),
+    });
+    const foreign = await idp.sign(
+      { sub: 'u', tenant: 'cciaa-po' },
+      { issuer: 'https://elsewhere.example.org' },
+    );
+    await expect(policy.verify(bearer(foreign))).rejects.toMatchObject({
+      reason: 'token issuer not accepted',
+    });
+  });
+
+  it('reads credentials strictly from the headers', () => {
+    expect(readCredential(undefined, undefined)).toEqual({ kind: 'none' });
+    expect(readCredential('Bearer a.b.c', undefined)).toEqual({ kind: 'bearer', token: 'a.b.c' });
+    expect(readCredential(undefined, 'k')).toEqual({ kind: 'api_key', value: 'k' });
+    expect(() => readCredential('Bearer a.b.c', 'k')).toThrow(AuthFailure);
+    expect(() => readCredential('Basic dXNlcjpwYXNz', undefined)).toThrow(/malformed Authorization/);
+    expect(() => readCredential(['Bearer a.b.c', 'Bearer d.e.f'], undefined)).toThrow(/repeated/);
+  });
+
+  describe('tenant scoping', () => {
+    const po: Actor = { userId: 'u-1', tenant: 'cciaa-po', roles: ['po'] };
+    const poAdmin: Actor = { userId: 'u-2', tenant: 'cciaa-po', roles: ['admin'] };
+    const root: Actor = { userId: 'u-root', tenant: 'platform', roles: ['admin'] };
+    const code = (fn: () => void) => {
+      try {
+        fn();
+        return 'allowed';
+      } catch (err) {
+        return (err as IdentityRefusal).code;
+      }
+    };
+
+    it('another tenant is "not found"; its own admin administers; platform admins administer any tenant', () => {
+      expect(policy.canRead(po, 'cciaa-po')).toBe(true);
+      expect(policy.canRead(po, 'cciaa-fi')).toBe(false);
+      expect(policy.canRead({ ...po, roles: [] }, 'cciaa-po')).toBe(false);
+      expect(code(() => policy.assertAdministers(po, 'cciaa-po'))).toBe('ROLE_NOT_ALLOWED');
+      expect(code(() => policy.assertAdministers(po, 'cciaa-fi'))).toBe('TENANT_NOT_FOUND');
+      expect(code(() => policy.assertAdministers(poAdmin, 'cciaa-po'))).toBe('allowed');
+      expect(code(() => policy.assertAdministers(poAdmin, 'cciaa-fi'))).toBe('TENANT_NOT_FOUND');
+      expect(code(() => policy.assertAdministers(root, 'cciaa-fi'))).toBe('allowed');
+      expect(code(() => policy.assertPlatformAdmin(poAdmin))).toBe('ROLE_NOT_ALLOWED');
+      expect(code(() => policy.assertPlatformAdmin(root))).toBe('allowed');
+      expect(code(() => policy.assertMember(po, 'cciaa-po'))).toBe('allowed');
+      expect(code(() => policy.assertMember(po, 'cciaa-fi'))).toBe('TENANT_NOT_FOUND');
+    });
+  });
+});

@@ -1,0 +1,64 @@
+// `ciclo seed demo`: the demo chamber once (a second run writes nothing and says so), seen through
+// the API: the PIAO in progress with the seed 003 tree and its measurements, the process catalogue.
+import { resolve } from 'node:path';
+import { PostgresEventStore } from '@ciclo/event-store';
+import { seedDemo } from '../../apps/cli/src/commands/seed-demo';
+import { startTestApi, type TestApi } from '../support/api';
+
+const SEEDS = resolve(__dirname, '../../seeds');
+
+describe('ciclo seed demo', () => {
+  let api: TestApi;
+  let store: PostgresEventStore;
+  beforeAll(async () => {
+    api = await startTestApi('seeddemo');
+    store = new PostgresEventStore({ connectionString: api.db.url, poolSize: 3 });
+  });
+  afterAll(async () => {
+    await store.close();
+    await api.close();
+  });
+
+  it('loads the demo chamber once; a second run writes nothing and says so', async () => {
+    const first = await seedDemo(store, SEEDS);
+    expect(first.tenant).toBe('cciaa-po');
+    expect(first.written).toBeGreaterThan(900);
+    const head = await api.head();
+    const second = await seedDemo(store, SEEDS);
+    expect(second.cycleId).toBe(first.cycleId);
+    expect(second.written).toBe(0);
+    expect(second.lines.at(-1)).toBe('Demo chamber already loaded: nothing written.');
+    expect(await api.head()).toBe(head);
+
+    const token = await api.token('u-demo-po-1', ['po'], 'cciaa-po');
+    const plan = await api.call<{
+      stage: string;
+      period: string;
+      counts: Record<string, number>;
+      achievement: { year: number; ambiti: { strategicObjectives: { operationalObjectives: { code: string; achievement: { score: number | null }; indicators: { code: string; measurements: { value: unknown; history: unknown[] }[] }[] }[] }[] }[] };
+    }>('GET', `/cycles/${first.cycleId}/plan?year=2022`, { token });
+    expect(plan.status).toBe(200);
+    expect(plan.body).toMatchObject({ stage: 'bozza', period: '2022-2024', counts: { ambiti: 3, strategicObjectives: 8, operationalObjectives: 46, indicators: 372, measurements: 8 } });
+    const pid = plan.body.achievement.ambiti[0].strategicObjectives[0].operationalObjectives.find((o) => o.code === '01_01_02');
+    const i1 = pid?.indicators.find((i) => i.code === '01_01_02_I1');
+    expect(i1?.measurements).toEqual([expect.objectContaining({ value: 36, history: [expect.objectContaining({ value: 34 })] })]);
+    expect(pid?.achievement.score).toBeGreaterThan(0);
+  });
+
+  it('serves the catalogue as a tree, searchable by code or text', async () => {
+    const token = await api.token('u-demo-sg', ['segretario_generale'], 'cciaa-po');
+    const all = await api.call<{ total: number; tree: { code: string }[] }>('GET', '/catalogue/processes', { token });
+    expect(all.body.total).toBe(463);
+    expect(all.body.tree.map((n) => n.code)).toEqual(['A', 'B', 'C', 'D', 'ALTRO']);
+    const byCode = await api.call<{ matches: string[]; tree: { code: string; children: { code: string }[] }[] }>('GET', '/catalogue/processes?code=A1.1.1', { token });
+    expect(byCode.body.matches[0]).toBe('A1.1.1');
+    expect(byCode.body.tree.map((n) => n.code)).toEqual(['A']);
+    const byText = await api.call<{ matches: string[] }>('GET', `/catalogue/processes?q=${encodeURIComponent('relazione previsionale')}`, { token });
+    expect(byText.body.matches).toContain('A1.1.1.1');
+    const bad = await api.call('GET', '/catalogue/processes?colour=red', { token });
+    expect(bad.status).toBe(400);
+    // Another tenant has its own (empty) catalogue.
+    const other = await api.call<{ total: number }>('GET', '/catalogue/processes', { token: await api.token('u-x', ['po'], 'cciaa-fi') });
+    expect(other.body.total).toBe(0);
+  });
+});

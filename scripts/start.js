@@ -173,7 +173,12 @@ async function main() {
   const url = publicUrl(settings);
   if (await waitForHealth(url, 60000)) {
     process.stdout.write(`\nCiclo is running at ${url}  (API docs: ${url}/docs, health: ${url}/health)\n`);
-    process.stdout.write(`Get a development token: npx ciclo dev-token --user u-sg --role segretario_generale --tenant cciaa-po\n\n`);
+    process.stdout.write(
+      `Demo chamber cciaa-po (Camera di commercio di Pistoia-Prato): a PIAO in draft with the 2022-2024 performance tree.\n` +
+        `Development token for its Segretario Generale:\n` +
+        `  npx ciclo dev-token --user u-demo-sg --role segretario_generale --tenant cciaa-po\n` +
+        `(other demo users: u-demo-po-1 po, u-demo-rpct rpct, u-demo-oiv oiv, u-demo-segreteria segreteria_organi, u-demo-rilevatore rilevatore)\n\n`,
+    );
   } else process.stderr.write(`ciclo: the API did not become healthy within 60 s at ${url}\n`);
 }
 

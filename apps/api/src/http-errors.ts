@@ -93,7 +93,8 @@ export class HttpErrorFilter implements ExceptionFilter {
         return { statusCode: status, code: r.code, message: r.message ?? err.message, ...(r.messageIt ? { messageIt: r.messageIt } : {}) };
       }
       // Nest reports the body parser's failures as bare 400/413 exceptions: no route has run yet.
-      if (status === 400) return { statusCode: 400, code: 'MALFORMED_JSON', message: `The body is not valid JSON: ${err.message}` };
+      if (status === 400 && /JSON/i.test(err.message)) return { statusCode: 400, code: 'MALFORMED_JSON', message: `The body is not valid JSON: ${err.message}` };
+      if (status === 400) return { statusCode: 400, code: 'BAD_REQUEST', message: err.message };
       const code = status === 404 ? 'NOT_FOUND' : status === 413 ? 'BODY_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : `HTTP_${status}`;
       return { statusCode: status, code, message: status === 404 ? 'No such resource' : err.message };
     }

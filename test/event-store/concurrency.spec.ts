@@ -60,13 +60,16 @@ describe('PostgreSQL event store under concurrent writers', () => {
     let sharedAppends = 0;
     const writerErrors: unknown[] = [];
     const deadline = Date.now() + RUN_MS;
+    // On a loaded machine 4 s may not produce enough traffic: go on (up to 40 s) until it has.
+    const hardDeadline = Date.now() + 40000;
+    const running = () => Date.now() < deadline || (acknowledged.size < 400 && Date.now() < hardDeadline);
 
     const writer = async (w: number) => {
       const known = new Map<string, number>(); // stream -> version this writer last read
       let seq = 0;
       let privateStream = `${T}/writer${w}-0`;
       let privateCount = 0;
-      while (Date.now() < deadline) {
+      while (running()) {
         seq++;
         const shared = seq % 3 === 0;
         if (!shared && privateCount >= 25) {

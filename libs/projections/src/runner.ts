@@ -139,7 +139,17 @@ export class ProjectionRunner {
       onProgress?.(events);
       return true;
     };
-    while (await this.ds.transaction((m) => step(m)));
+    // New tables have no planner statistics until autovacuum reaches them; meanwhile a batch's
+    // look-up by a non-unique key (`DELETE FROM rm_inbox WHERE cycle_id = ANY(...)`) is planned as a
+    // scan of the whole table, which makes a rebuild quadratic in the log. Analyze each time the
+    // tables may have doubled, and before the swap (the new live tables start with statistics).
+    const analyze = async () => {
+      for (const t of p.tables) await this.ds.query(`ANALYZE ${shadow(t)}`);
+    };
+    for (let batches = 1; await this.ds.transaction((m) => step(m)); batches++) {
+      if ((batches & (batches - 1)) === 0) await analyze();
+    }
+    await analyze();
     const sub = subscriptionName(p.name);
     await this.ds.transaction(async (m) => {
       await m.query(`INSERT INTO projection_checkpoints (name, checkpoint, position) VALUES ($1, '', 0) ON CONFLICT (name) DO NOTHING`, [sub]);

@@ -143,11 +143,13 @@ export class PostgresEventStore implements EventStore {
 
   async readCommitted(after: Checkpoint | null, limit: number, client?: PoolClient): Promise<CommittedBatch> {
     const cp = parseCheckpoint(after);
+    // ORDER BY names the table's columns: a bare `tx_id` would be the output column `tx_id::text`,
+    // sorted as text ('10' before '9': events skipped or read twice) and without the index.
     const { rows } = await (client ?? this.pool).query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM es_events
         WHERE (tx_id, position) > ($1::text::xid8, $2::bigint)
           AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
-        ORDER BY tx_id, position
+        ORDER BY es_events.tx_id, es_events.position
         LIMIT $3`,
       [cp.txId, cp.position, limit],
     );

@@ -79,7 +79,10 @@ export class PlatformModule {
           useFactory: (store: EventStore) =>
             store instanceof PostgresEventStore
               ? store.pool
-              : new Pool({ connectionString: settings.DATABASE_URL, max: settings.DATABASE_POOL_SIZE, application_name: `ciclo-${options.app}` }),
+              : new Pool({ connectionString: settings.DATABASE_URL, max: settings.DATABASE_POOL_SIZE, application_name: `ciclo-${options.app}` }).on(
+                  'error',
+                  () => undefined, // an idle client's lost connection: the pool replaces it on next use
+                ),
           inject: [EVENT_STORE],
         },
         HealthService,

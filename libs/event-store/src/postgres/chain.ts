@@ -97,7 +97,19 @@ const EVENT_FIELDS = `e.position, e.stream_id, e.version, e.event_id::text AS ev
  * or the first bad position and what is wrong there.
  */
 export async function verifyChain(store: PostgresEventStore, pageSize = 5000): Promise<ChainVerification> {
-  const pool = store.pool;
+  // One snapshot for the whole walk: events appended meanwhile are neither half-seen nor mistaken
+  // for a stream head that moved.
+  const pool = await store.pool.connect();
+  try {
+    await pool.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    return await walkChain(pool, pageSize);
+  } finally {
+    await pool.query('ROLLBACK').catch(() => undefined);
+    pool.release();
+  }
+}
+
+async function walkChain(pool: PoolClient, pageSize: number): Promise<ChainVerification> {
   const streams = new Map<string, { version: number; hash: string }>();
   let checked = 0;
   let intactUpTo = 0;
@@ -172,7 +184,11 @@ export async function verifyChain(store: PostgresEventStore, pageSize = 5000): P
   }
 
   // 2. Events committed before the sealer's checkpoint but never sealed were inserted behind its back.
-  const sealed = parseCheckpoint(await store.checkpointOf(SEAL_SUBSCRIPTION));
+  const cp = await pool.query<{ tx_id: string; position: string }>(
+    'SELECT tx_id::text AS tx_id, position FROM es_checkpoints WHERE name = $1',
+    [SEAL_SUBSCRIPTION],
+  );
+  const sealed = cp.rows.length ? { txId: cp.rows[0].tx_id, position: Number(cp.rows[0].position) } : parseCheckpoint(null);
   const inserted = await pool.query<{ position: string; stream_id: string; version: number }>(
     `SELECT e.position, e.stream_id, e.version FROM es_events e
       WHERE (e.tx_id, e.position) <= ($1::text::xid8, $2::bigint)

@@ -28,6 +28,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import Redis from 'ioredis';
 import { Pool } from 'pg';
 import {
   decide,
@@ -428,6 +429,21 @@ async function main(): Promise<void> {
       if (ds.isInitialized) await ds.destroy();
       await store.close();
       await db.drop();
+      // The worker's schedulers keep jobs and reminders in Redis under this run's prefix.
+      const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1 });
+      try {
+        await redis.connect();
+        let cursor = '0';
+        do {
+          const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}:*`, 'COUNT', 1000);
+          cursor = next;
+          if (keys.length) await redis.del(...keys);
+        } while (cursor !== '0');
+      } catch (err) {
+        log(`could not remove the Redis keys ${redisPrefix}:*: ${(err as Error).message}`);
+      } finally {
+        redis.disconnect();
+      }
     })());
   process.once('SIGINT', () => {
     void cleanup().finally(() => process.exit(130));

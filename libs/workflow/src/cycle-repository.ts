@@ -1,5 +1,5 @@
 import { foldCycle, type CycleState, type DomainEvent, type FoldableEvent } from '@ciclo/domain';
-import type { AppendResult, EventStore, RecordedEvent } from '@ciclo/event-store';
+import type { AppendResult, EventStore, NewEvent, RecordedEvent } from '@ciclo/event-store';
 import { eventIdsFor } from './event-ids';
 
 export const cycleStream = (tenant: string, cycleId: string) => `${tenant}/cycle-${cycleId}`;
@@ -14,6 +14,38 @@ export function toFoldable(e: RecordedEvent): FoldableEvent {
     version: e.version,
     tenant: e.metadata.tenant,
   };
+}
+
+/**
+ * What the decider decided, as events for the store: ids, and the metadata every event of a cycle
+ * stream carries (who, in which role, when, correlation, definition version, and the reason if any).
+ */
+export function toNewEvents(tenant: string, decided: DomainEvent[], ids: string[], definitionVersion: number, meta: CommandMeta): NewEvent[] {
+  return decided.map((e, i) => {
+    const fields = e.data.fields;
+    const reason =
+      typeof fields === 'object' && fields !== null && !Array.isArray(fields) && 'reason' in fields
+        ? String(fields.reason)
+        : typeof e.data.reason === 'string'
+          ? e.data.reason
+          : undefined;
+    return {
+      eventId: ids[i],
+      type: e.type,
+      data: e.data,
+      metadata: {
+        tenant,
+        actorId: e.actorId,
+        actorRole: e.actorRole,
+        occurredAt: e.occurredAt,
+        correlationId: meta.correlationId,
+        causationId: meta.causationId,
+        schemaVersion: 1,
+        definitionVersion,
+        ...(reason !== undefined ? { reason } : {}),
+      },
+    };
+  });
 }
 
 export interface CommandMeta {
@@ -73,29 +105,8 @@ export class CycleRepository {
     scope: string,
   ): Promise<AppendResult> {
     const ids = eventIdsFor(decided.length, meta.idempotencyKey ? { tenant, key: meta.idempotencyKey, scope } : null);
-    return this.store.append(
-      cycleStream(tenant, cycleId),
-      decided.map((e, i) => ({
-        eventId: ids[i],
-        type: e.type,
-        data: e.data,
-        metadata: {
-          tenant,
-          actorId: e.actorId,
-          actorRole: e.actorRole,
-          occurredAt: e.occurredAt,
-          correlationId: meta.correlationId,
-          causationId: meta.causationId,
-          schemaVersion: 1,
-          definitionVersion,
-          ...(typeof e.data.fields === 'object' && e.data.fields && 'reason' in e.data.fields
-            ? { reason: String((e.data.fields as Record<string, unknown>).reason) }
-            : typeof e.data.reason === 'string'
-              ? { reason: e.data.reason }
-              : {}),
-        },
-      })),
-      { expectedVersion: expectedVersion === 0 ? 'no_stream' : expectedVersion },
-    );
+    return this.store.append(cycleStream(tenant, cycleId), toNewEvents(tenant, decided, ids, definitionVersion, meta), {
+      expectedVersion: expectedVersion === 0 ? 'no_stream' : expectedVersion,
+    });
   }
 }

@@ -1,6 +1,6 @@
 import { applyPlanEvent, clonePlanState, evolve, initialCycleState, initialPlanState, type CycleState, type DomainEvent, type PlanState } from '@ciclo/domain';
 import type { AppendResult, EventStore, RecordedEvent } from '@ciclo/event-store';
-import { cycleStream, toFoldable, type CommandMeta } from '../cycle-repository';
+import { cycleStream, toFoldable, toNewEvents, type CommandMeta } from '../cycle-repository';
 import { eventIdsFor } from '../event-ids';
 
 /** A cycle stream folded twice over: the cycle (stage, history) and its plan content. */
@@ -89,25 +89,8 @@ export class PlanRepository {
   }
 
   private appendEvents(tenant: string, cycleId: string, decided: DomainEvent[], ids: string[], expectedVersion: number, definitionVersion: number, meta: CommandMeta): Promise<AppendResult> {
-    return this.store.append(
-      cycleStream(tenant, cycleId),
-      decided.map((e, i) => ({
-        eventId: ids[i],
-        type: e.type,
-        data: e.data,
-        metadata: {
-          tenant,
-          actorId: e.actorId,
-          actorRole: e.actorRole,
-          occurredAt: e.occurredAt,
-          correlationId: meta.correlationId,
-          causationId: meta.causationId,
-          schemaVersion: 1,
-          definitionVersion,
-          ...(typeof e.data.reason === 'string' ? { reason: e.data.reason } : {}),
-        },
-      })),
-      { expectedVersion: expectedVersion === 0 ? 'no_stream' : expectedVersion },
-    );
+    return this.store.append(cycleStream(tenant, cycleId), toNewEvents(tenant, decided, ids, definitionVersion, meta), {
+      expectedVersion: expectedVersion === 0 ? 'no_stream' : expectedVersion,
+    });
   }
 }

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-/** The raw seed documents (plain text from PDF); CI checks ../shared out beside the repository. */
-export const RAW_DIR = resolve(__dirname, '../../../shared/seeds');
+/** The raw seed documents (plain text from PDF), kept in the repository under seeds/sources. */
+export const RAW_DIR = resolve(__dirname, '../../seeds/sources');
 /** The curated JSON drawn from them. */
 export const SEEDS_DIR = resolve(__dirname, '../../seeds');
 

@@ -16,6 +16,8 @@ export interface HttpResult<T = Record<string, unknown>> {
 
 export interface TestApi {
   url: string;
+  /** The Nest application (to reach its providers). */
+  app: INestApplication;
   db: TestDatabase;
   settings: Settings;
   /** A pool on the test database, for assertions on what was (not) written. */
@@ -56,6 +58,7 @@ export async function startTestApi(
   pool.on('error', () => undefined);
   return {
     url,
+    app,
     db,
     settings,
     pool,

@@ -17,6 +17,7 @@ import { HttpErrorFilter } from './http-errors';
 import { PlanController } from './plan.controller';
 import { CatalogueController } from './catalogue.controller';
 import { DeadlinesApiModule } from './calendar.controller';
+import { AuthController } from './auth.controller';
 
 @Module({})
 export class ApiModule {
@@ -24,7 +25,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [PlatformModule.forRoot({ app: 'api', settings }), DeadlinesApiModule.forRoot(settings), WorkflowModule.forRoot({ seedsDir: settings.SEEDS_DIR }), PlanModule, ProjectionsModule.forRoot(), IdentityModule],
-      controllers: [HealthController, DefinitionsController, CyclesController, ReadModelsController, TenantsController, AuditController, PlanController, CatalogueController],
+      controllers: [AuthController, HealthController, DefinitionsController, CyclesController, ReadModelsController, TenantsController, AuditController, PlanController, CatalogueController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },

@@ -22,7 +22,9 @@ import {
   type RateLimitRule,
   type Role,
 } from '@ciclo/identity';
-import { RequestValidationError, Unauthenticated } from './http-errors';
+import { CsrfRejected, RequestValidationError, Unauthenticated } from './http-errors';
+import { CSRF_HEADER, sessionCookieName } from './session-cookie';
+import { sameSecret } from '@ciclo/identity';
 
 const PUBLIC = 'ciclo:public';
 /** Marks a route that needs no token (health, API docs). */
@@ -33,7 +35,14 @@ export type AuthenticatedRequest = Request & {
   actor?: Actor;
   actingRole?: Role;
   authFailure?: AuthFailure;
+  /** Browser session the request came with (cookie), once verified. */
+  session?: NonNullable<Principal['session']>;
+  /** A cookie-authenticated write without the session's CSRF token. */
+  csrfFailure?: string;
+  cookies?: Record<string, string | undefined>;
 };
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Authentication and rate limiting, as Express middleware run before the body is parsed:
@@ -51,6 +60,7 @@ export type AuthenticatedRequest = Request & {
  */
 export function authenticationMiddleware(policy: AccessPolicy, limiter: RateLimiter, settings: Settings) {
   const log = new Logger('Auth');
+  const cookieName = sessionCookieName(settings);
   return (req: AuthenticatedRequest, res: Response, next: NextFunction): void => {
     const run = async () => {
       let principal: Principal | null = null;
@@ -59,10 +69,20 @@ export function authenticationMiddleware(policy: AccessPolicy, limiter: RateLimi
           ? 'api_key'
           : req.headers.authorization !== undefined
             ? 'bearer'
-            : 'none';
+            : req.cookies?.[cookieName]
+              ? 'session'
+              : 'none';
       try {
-        const credential = readCredential(req.headers.authorization, req.headers['x-api-key']);
+        const credential = readCredential(req.headers.authorization, req.headers['x-api-key'], req.cookies?.[cookieName]);
         if (credential.kind !== 'none') principal = await policy.verify(credential);
+        if (principal?.session) {
+          req.session = principal.session;
+          // A cookie travels with every request the browser makes, also those another site
+          // triggers: a write must prove it comes from the console (synchronizer token).
+          const sent = req.headers[CSRF_HEADER];
+          if (!SAFE_METHODS.has(req.method) && (typeof sent !== 'string' || !sameSecret(sent, principal.session.record.csrfToken)))
+            req.csrfFailure = `missing or wrong ${CSRF_HEADER} header`;
+        }
       } catch (err) {
         if (!(err instanceof AuthFailure)) throw err;
         req.authFailure = err;
@@ -160,7 +180,8 @@ export class AuthGuard implements CanActivate {
         throw new ServiceUnavailableException(`Authentication unavailable: ${req.authFailure.reason}`);
       throw new Unauthenticated(`Invalid credentials: ${req.authFailure.reason}`);
     }
-    if (!req.actor) throw new Unauthenticated('Missing Authorization: Bearer <token> (or X-Api-Key)');
+    if (!req.actor) throw new Unauthenticated('Missing Authorization: Bearer <token> (or X-Api-Key, or a console session)');
+    if (req.csrfFailure) throw new CsrfRejected(req.csrfFailure);
     if (req.actor.roles.length === 0)
       throw new DomainRefusal('ROLE_NOT_ALLOWED', `no role held in tenant ${req.actor.tenant}`);
     const acting = req.headers['x-acting-role'];

@@ -6,6 +6,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { trustProxy, type Settings } from '@ciclo/config';
 import { raw } from 'express';
+import cookieParser from 'cookie-parser';
+import { CONSOLE_CSP, isConsolePath, serveConsole } from './console';
 import { AccessPolicy, RateLimiter } from '@ciclo/identity';
 import { authenticationMiddleware } from './auth.guard';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -22,8 +24,10 @@ const DOCS_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsaf
 export function securityHeaders(settings: Settings) {
   const https = (settings.PUBLIC_URL ?? '').startsWith('https://');
   return (req: IncomingMessage, res: ServerResponse, next: () => void) => {
-    const docs = (req.url ?? '').startsWith('/docs');
-    res.setHeader('Content-Security-Policy', docs ? DOCS_CSP : API_CSP);
+    const path = (req.url ?? '/').split('?')[0];
+    const docs = path.startsWith('/docs');
+    const page = isConsolePath(path);
+    res.setHeader('Content-Security-Policy', docs ? DOCS_CSP : page ? CONSOLE_CSP : API_CSP);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('X-Frame-Options', 'DENY');
     res.setHeader('Referrer-Policy', 'no-referrer');
@@ -32,7 +36,7 @@ export function securityHeaders(settings: Settings) {
     res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()');
     res.setHeader('X-DNS-Prefetch-Control', 'off');
     if (https) res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
-    if (!docs) res.setHeader('Cache-Control', 'no-store');
+    if (!docs && !page) res.setHeader('Cache-Control', 'no-store');
     next();
   };
 }
@@ -75,7 +79,10 @@ export async function createApiApp(settings: Settings): Promise<NestExpressAppli
       maxAge: 600,
     });
   }
+  // The console's pages and files: no credentials needed to load them (the data needs a session).
+  serveConsole(app, settings);
   // Credentials are checked and requests counted before any body is read.
+  app.use(cookieParser());
   app.use(authenticationMiddleware(app.get(AccessPolicy), app.get(RateLimiter), settings));
   // Documents are uploaded as raw bytes; everything else is JSON.
   app.use('/cycles/:id/documents', raw({ type: () => true, limit: '25mb' }));

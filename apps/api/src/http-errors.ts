@@ -17,6 +17,13 @@ export class Unauthenticated extends Error {
   }
 }
 
+/** A write authenticated by the session cookie without the session's CSRF token: 403. */
+export class CsrfRejected extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
 const STATUS: Record<RefusalCategory, number> = {
   invalid: 400,
   forbidden: 403,
@@ -75,6 +82,14 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     if (err instanceof RequestValidationError) {
       return { statusCode: 400, code: 'INVALID_REQUEST', message: err.message, messageIt: 'Richiesta non valida', fields: err.fields };
+    }
+    if (err instanceof CsrfRejected) {
+      return {
+        statusCode: 403,
+        code: 'CSRF_REJECTED',
+        message: `Request refused: ${err.reason} (reload the console and retry)`,
+        messageIt: 'Richiesta rifiutata per sicurezza (token CSRF mancante o errato): ricaricare la pagina e riprovare',
+      };
     }
     if (err instanceof Unauthenticated) {
       return { statusCode: 401, code: 'UNAUTHENTICATED', message: err.reason, messageIt: 'Autenticazione richiesta o non valida' };

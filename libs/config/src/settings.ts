@@ -98,6 +98,12 @@ export const settingsSchema = z
       )
       .default(['RS256', 'PS256', 'ES256', 'EdDSA']),
     OIDC_CLOCK_TOLERANCE_S: z.coerce.number().int().min(0).max(300).default(30),
+    OIDC_CLIENT_ID: z.string().min(1).max(300).optional(),
+    OIDC_CLIENT_SECRET: z.string().min(1).max(1000).optional(),
+    OIDC_SCOPES: z.string().regex(/^[\x21-\x7e]+( [\x21-\x7e]+)*$/, 'space-separated scopes').default('openid profile email'),
+    SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+    SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(7 * 24).default(12),
+    WEB_DIR: z.string().default('dist/web'),
     RATE_LIMIT_PER_MINUTE_USER: z.coerce.number().int().min(0).default(30000),
     RATE_LIMIT_PER_MINUTE_IP: z.coerce.number().int().min(0).default(120000),
     CORS_ORIGINS: z

@@ -4,7 +4,7 @@ export interface IdentityFieldProblem {
   problem: string;
 }
 
-const REFUSALS = {
+export const IDENTITY_REFUSALS = {
   INVALID_REQUEST: { status: 400, en: 'Invalid request', it: 'Richiesta non valida' },
   ROLE_NOT_ALLOWED: {
     status: 403,
@@ -38,7 +38,7 @@ const REFUSALS = {
   },
 } as const;
 
-export type IdentityRefusalCode = keyof typeof REFUSALS;
+export type IdentityRefusalCode = keyof typeof IDENTITY_REFUSALS;
 
 /** A directory operation refused by a rule: nothing was written. The API answers `status` with `code`. */
 export class IdentityRefusal extends Error {
@@ -50,7 +50,7 @@ export class IdentityRefusal extends Error {
     readonly detail?: string,
     readonly fields: IdentityFieldProblem[] = [],
   ) {
-    const r = REFUSALS[code];
+    const r = IDENTITY_REFUSALS[code];
     super(`${r.en}${detail ? `: ${detail}` : ''}`);
     this.name = 'IdentityRefusal';
     this.status = r.status;

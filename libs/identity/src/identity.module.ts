@@ -7,6 +7,7 @@ import { DirectoryService } from './directory';
 import { OidcVerifier } from './oidc';
 import { AccessPolicy } from './policy';
 import { RateLimiter } from './rate-limiter';
+import { SessionStore } from './sessions';
 
 export function oidcVerifierFor(settings: Settings): OidcVerifier | null {
   if (!settings.OIDC_ISSUER || !settings.OIDC_AUDIENCE) return null;
@@ -23,11 +24,27 @@ export function oidcVerifierFor(settings: Settings): OidcVerifier | null {
 }
 
 /** The access policy for these settings: development tokens only when enabled, OIDC when configured. */
-export function accessPolicyFor(settings: Settings, directory: DirectoryService): AccessPolicy {
+export function accessPolicyFor(settings: Settings, directory: DirectoryService, sessions: SessionStore | null = null): AccessPolicy {
   return new AccessPolicy(directory, {
     devTokenSecret: settings.DEV_AUTH_ENABLED ? devAuthSecret(settings) : null,
     oidc: oidcVerifierFor(settings),
+    sessions,
   });
+}
+
+/** Browser sessions on their own Redis connection: a session read waits for Redis (1 s at most) rather than skipping it. */
+export function sessionStoreFor(settings: Settings): { store: SessionStore; redis: Redis } {
+  const redis = new Redis(settings.REDIS_URL, {
+    connectionName: 'ciclo-api-sessions',
+    maxRetriesPerRequest: 1,
+    commandTimeout: 1000,
+  });
+  redis.on('error', () => undefined);
+  const store = new SessionStore(redis, settings.REDIS_PREFIX, {
+    idleMs: settings.SESSION_IDLE_MINUTES * 60_000,
+    absoluteMs: settings.SESSION_MAX_HOURS * 3_600_000,
+  });
+  return { store, redis };
 }
 
 /** A Redis connection for the rate limiter that fails fast (no offline queue, short timeout) instead of holding requests. */
@@ -45,7 +62,7 @@ export function rateLimiterFor(
   return { limiter: new RateLimiter(redis, settings.REDIS_PREFIX, 60_000, onError), redis };
 }
 
-/** Closes the rate limiter's connection with the app. */
+/** Closes a Redis connection of this module (rate limiter, sessions) with the app. */
 class RateLimiterLifecycle implements OnApplicationShutdown {
   constructor(private readonly redis: Redis) {}
   onApplicationShutdown(): void {
@@ -54,6 +71,7 @@ class RateLimiterLifecycle implements OnApplicationShutdown {
 }
 
 const RATE_LIMITER_REDIS = Symbol('RATE_LIMITER_REDIS');
+const SESSIONS_REDIS = Symbol('SESSIONS_REDIS');
 
 /** Directory, access policy and rate limiter for an app (needs `PlatformModule`). */
 @Global()
@@ -65,9 +83,25 @@ const RATE_LIMITER_REDIS = Symbol('RATE_LIMITER_REDIS');
       inject: [EVENT_STORE],
     },
     {
+      provide: SESSIONS_REDIS,
+      useFactory: (settings: Settings) => sessionStoreFor(settings),
+      inject: [SETTINGS],
+    },
+    {
+      provide: SessionStore,
+      useFactory: (r: { store: SessionStore }) => r.store,
+      inject: [SESSIONS_REDIS],
+    },
+    {
+      provide: 'SessionsLifecycle',
+      useFactory: (r: { redis: Redis }) => new RateLimiterLifecycle(r.redis),
+      inject: [SESSIONS_REDIS],
+    },
+    {
       provide: AccessPolicy,
-      useFactory: (settings: Settings, directory: DirectoryService) => accessPolicyFor(settings, directory),
-      inject: [SETTINGS, DirectoryService],
+      useFactory: (settings: Settings, directory: DirectoryService, sessions: SessionStore) =>
+        accessPolicyFor(settings, directory, sessions),
+      inject: [SETTINGS, DirectoryService, SessionStore],
     },
     {
       provide: RATE_LIMITER_REDIS,
@@ -95,6 +129,6 @@ const RATE_LIMITER_REDIS = Symbol('RATE_LIMITER_REDIS');
       inject: [RATE_LIMITER_REDIS],
     },
   ],
-  exports: [DirectoryService, AccessPolicy, RateLimiter],
+  exports: [DirectoryService, AccessPolicy, RateLimiter, SessionStore],
 })
 export class IdentityModule {}

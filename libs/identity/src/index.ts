@@ -47,4 +47,14 @@ export {
 export { RateLimiter, type RateLimitRule, type RateLimitVerdict } from './rate-limiter';
 export { loadDemoDirectory, type DemoLoadResult, type DemoDirectoryFile } from './demo';
 export { readBound, isValidTimeZone } from './time';
-export { IdentityModule, accessPolicyFor, oidcVerifierFor, rateLimiterFor } from './identity.module';
+export {
+  SessionStore,
+  newSecret,
+  sameSecret,
+  isSessionId,
+  type SessionIdentity,
+  type SessionOidcTokens,
+  type SessionRecord,
+  type SessionTimeouts,
+} from './sessions';
+export { IdentityModule, accessPolicyFor, oidcVerifierFor, rateLimiterFor, sessionStoreFor } from './identity.module';

@@ -5,24 +5,32 @@ import type { DirectoryService } from './directory';
 import { rolesAt } from './directory-model';
 import { AuthFailure, IdentityRefusal } from './errors';
 import type { OidcVerifier } from './oidc';
+import type { SessionRecord, SessionStore } from './sessions';
 
 /** What a request presents: a bearer token, an API key, or nothing. */
 export type Credential =
-  { kind: 'none' } | { kind: 'bearer'; token: string } | { kind: 'api_key'; value: string };
+  | { kind: 'none' }
+  | { kind: 'bearer'; token: string }
+  | { kind: 'api_key'; value: string }
+  | { kind: 'session'; id: string };
 
 const BEARER_RE = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
 
-/** Reads the credential from the `Authorization` and `X-Api-Key` headers; malformed or both: `AuthFailure`. */
+/**
+ * Reads the credential from the `Authorization` and `X-Api-Key` headers, else from the browser
+ * session cookie; malformed or both headers: `AuthFailure`. A header always wins over the cookie.
+ */
 export function readCredential(
   authorization: string | string[] | undefined,
   apiKey: string | string[] | undefined,
+  sessionCookie?: string,
 ): Credential {
   if (Array.isArray(authorization) || Array.isArray(apiKey))
     throw new AuthFailure('repeated credential header');
   if (authorization !== undefined && apiKey !== undefined)
     throw new AuthFailure('send either Authorization or X-Api-Key, not both');
   if (apiKey !== undefined) return { kind: 'api_key', value: apiKey };
-  if (authorization === undefined) return { kind: 'none' };
+  if (authorization === undefined) return sessionCookie ? { kind: 'session', id: sessionCookie } : { kind: 'none' };
   if (authorization.length > 16384) throw new AuthFailure('Authorization header too long');
   const m = BEARER_RE.exec(authorization);
   if (!m) throw new AuthFailure('malformed Authorization header: expected "Bearer <JWT>"');
@@ -39,12 +47,16 @@ export interface Principal {
   claimedRoles?: Role[];
   /** API key: its actor, roles fixed by the key's scope. */
   actor?: Actor;
+  /** Browser session: its id and record (for the CSRF check and logout). */
+  session?: { id: string; record: SessionRecord };
 }
 
 export interface AccessPolicyOptions {
   /** HMAC secret of development tokens; null or absent when they are not accepted. */
   devTokenSecret?: string | null;
   oidc?: OidcVerifier | null;
+  /** Browser sessions (the console); absent when the process serves no browser. */
+  sessions?: SessionStore | null;
 }
 
 /**
@@ -73,6 +85,19 @@ export class AccessPolicy {
   async verify(credential: Credential): Promise<Principal> {
     if (credential.kind === 'none')
       throw new AuthFailure('missing credentials: send Authorization: Bearer <token> or X-Api-Key');
+    if (credential.kind === 'session') {
+      const record = this.options.sessions ? await this.options.sessions.get(credential.id) : null;
+      if (!record) throw new AuthFailure('session expired or unknown: log in again');
+      const id = record.identity;
+      return {
+        userId: id.userId,
+        tenant: id.tenant,
+        ...(id.name ? { name: id.name } : {}),
+        via: id.via,
+        ...(id.claimedRoles ? { claimedRoles: id.claimedRoles } : {}),
+        session: { id: credential.id, record },
+      };
+    }
     if (credential.kind === 'api_key') {
       const actor = await this.directory.verifyApiKey(credential.value);
       return { userId: actor.userId, tenant: actor.tenant, name: actor.name, via: 'api_key', actor };

@@ -1,0 +1,37 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { createBrowserRouter, Navigate, RouterProvider } from 'react-router';
+import 'bootstrap-italia/dist/css/bootstrap-italia.min.css';
+import './fonts.css';
+import './console.css';
+import { Layout } from './Layout';
+import { SessionProvider } from './session';
+import { LoginPage } from './pages/Login';
+import { NotYet } from './pages/placeholders';
+
+const router = createBrowserRouter([
+  { path: '/accesso', element: <LoginPage /> },
+  {
+    element: <Layout />,
+    children: [
+      { path: '/', element: <Navigate to="/da-fare" replace /> },
+      { path: '/da-fare', element: <NotYet title="Da fare" /> },
+      { path: '/cicli', element: <NotYet title="Cicli" /> },
+      { path: '/cicli/:id', element: <NotYet title="Ciclo" /> },
+      { path: '/cicli/:id/piano', element: <NotYet title="Piano della performance" /> },
+      { path: '/scadenze', element: <NotYet title="Scadenze" /> },
+      { path: '/notifiche', element: <NotYet title="Notifiche" /> },
+      { path: '/registro', element: <NotYet title="Registro delle attività" /> },
+      { path: '/amministrazione/*', element: <NotYet title="Amministrazione" /> },
+      { path: '*', element: <NotYet title="Pagina non trovata" /> },
+    ],
+  },
+]);
+
+createRoot(document.getElementById('root') as HTMLElement).render(
+  <StrictMode>
+    <SessionProvider>
+      <RouterProvider router={router} />
+    </SessionProvider>
+  </StrictMode>,
+);

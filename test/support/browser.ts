@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * Browser tests of the console: Debian's Chromium driven by playwright-core against the real API
  * (in this process, with its projectors) on a fresh database loaded with the demo chamber.
@@ -71,6 +70,10 @@ export async function demoLogin(page: Page, name: string, returnTo = '/da-fare')
   await page.getByRole('button', { name: `Entra come ${name}` }).click();
   await page.waitForURL((u) => u.pathname === returnTo.split('?')[0]);
 }
+
+// Page globals, for the functions evaluated in the browser (this program is typed for Node).
+declare const window: object;
+declare const document: unknown;
 
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 

@@ -181,7 +181,7 @@ describe('console: login through the OpenID Connect provider', () => {
   });
 
   it('only console paths of this origin are returned to', async () => {
-    for (const evil of ['//evil.example/x', 'https://evil.example/', '/\\evil.example', '/cycles/1', '/accesso', 'cicli']) expect(safeReturnTo(evil)).toBe('/da-fare');
+    for (const evil of ['//evil.example/x', 'https://evil.example/', '/\\evil.example', '/\t/evil.example', '/cicli/\nSet-Cookie: x=1', '/cycles/1', '/accesso', 'cicli']) expect(safeReturnTo(evil)).toBe('/da-fare');
     expect(safeReturnTo('/cicli/abc?vista=piano#t')).toBe('/cicli/abc?vista=piano#t');
     const jar = new CookieJar();
     const res = await login(jar, '//evil.example/phish');

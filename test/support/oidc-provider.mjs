@@ -13,7 +13,7 @@
  * OP_AUTH_METHOD (client_secret_basic), OP_ACCESS_TOKEN_TTL (seconds, 3600),
  * OP_ACCOUNTS (JSON: {accountId: {tenant, name, roles?}}), OP_ACCOUNT (the first one).
  */
-/* global process */
+/* global process, URL */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import Provider from 'oidc-provider';

@@ -13,12 +13,14 @@ export const DEFAULT_RETURN_TO = '/da-fare';
 
 const BASE = 'http://ciclo.invalid';
 
+const hasControl = (v: string): boolean => [...v].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+
 /**
  * The page to land on after login: only a path of the console on this origin (no open redirect:
  * `//evil.example`, `https://...`, backslashes and control characters all fall back to the inbox).
  */
 export function safeReturnTo(v: unknown): string {
-  if (typeof v !== 'string' || v.length > 2000 || !v.startsWith('/') || v.startsWith('//') || /[\\\x00-\x1f\x7f]/.test(v))
+  if (typeof v !== 'string' || v.length > 2000 || !v.startsWith('/') || v.startsWith('//') || v.includes('\\') || hasControl(v))
     return DEFAULT_RETURN_TO;
   let u: URL;
   try {

@@ -40,7 +40,10 @@ describe('console: login through the OpenID Connect provider', () => {
     await provider?.stop();
   });
 
-  afterEach(async () => provider.setAccount('u-demo-sg'));
+  let providerStopped = false;
+  afterEach(async () => {
+    if (!providerStopped) await provider.setAccount('u-demo-sg');
+  });
 
   const sessionKey = (id: string) => `${env.api.settings.REDIS_PREFIX}:sess:${createHash('sha256').update(id).digest('hex')}`;
   const loginKey = (id: string) => `${env.api.settings.REDIS_PREFIX}:login:${createHash('sha256').update(id).digest('hex')}`;
@@ -295,5 +298,21 @@ describe('console: login through the OpenID Connect provider', () => {
     expect(describeViolations(await axeViolations(page))).toEqual([]);
     await screenshot(page, 'accesso-oidc-errore');
     await ctx.close();
+  });
+
+  it('the provider going away: a login in progress fails with a clear message (no 500), and live sessions go on, their refresh postponed', async () => {
+    const live = new CookieJar();
+    await login(live);
+    const key = sessionKey(live.get(base, 'ciclo_session') ?? '');
+    const due = Date.now() - 1000;
+    await redis.set(key, JSON.stringify({ ...(await record(live)), oidc: { ...(await record(live))?.oidc, expiresAt: due } }), 'KEEPTTL');
+    const jar = new CookieJar();
+    const { callbackUrl } = await toCallback(jar);
+    await provider.stop();
+    providerStopped = true;
+    expect(refusal(await request(jar, callbackUrl), jar)).toBe('il fornitore di identità non risponde; riprovare tra qualche minuto');
+    expect((await request(live, `${base}/inbox`)).status).toBe(200);
+    expect((await record(live))?.oidc?.expiresAt).toBe(due);
+    expect((await sessionOf(live)).authenticated).toBe(true);
   });
 });

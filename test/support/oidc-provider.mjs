@@ -11,7 +11,8 @@
  *
  * OP_CLIENT_ID, OP_CLIENT_SECRET, OP_REDIRECT_URI, OP_POST_LOGOUT_REDIRECT_URI,
  * OP_AUTH_METHOD (client_secret_basic), OP_ACCESS_TOKEN_TTL (seconds, 3600),
- * OP_ACCOUNTS (JSON: {accountId: {tenant, name, roles?}}), OP_ACCOUNT (the first one).
+ * OP_ACCOUNTS (JSON: {accountId: {tenant, name, roles?}}), OP_ACCOUNT (the first one),
+ * OP_CONFORM_ID_TOKEN_CLAIMS (false).
  */
 /* global process, URL */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
@@ -50,8 +51,10 @@ const provider = new Provider(issuer, {
   // PKCE for every client, confidential ones included (S256 is the only method oidc-provider accepts).
   pkce: { required: () => true },
   claims: { openid: ['sub', 'tenant', 'roles'], profile: ['name'], email: ['email'] },
-  // The ID token of the code flow carries the claims of the granted scopes (as most gateways do).
-  conformIdTokenClaims: false,
+  // The ID token of the code flow carries the claims of the granted scopes (as most gateways do),
+  // unless OP_CONFORM_ID_TOKEN_CLAIMS=true: then only the openid scope's (sub, tenant, roles), the
+  // profile's (name) from the userinfo endpoint.
+  conformIdTokenClaims: env.OP_CONFORM_ID_TOKEN_CLAIMS === 'true',
   features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true }, revocation: { enabled: true } },
   issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
   rotateRefreshToken: true,

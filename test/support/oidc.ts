@@ -39,6 +39,8 @@ export async function startOidcProvider(options: {
   account?: string;
   accessTokenTtlSeconds?: number;
   authMethod?: 'client_secret_basic' | 'client_secret_post';
+  /** The ID token carries only the `openid` scope's claims (sub, tenant, roles); `name` comes from userinfo. */
+  idTokenWithSubOnly?: boolean;
 }): Promise<TestProvider> {
   const clientId = 'ciclo-console';
   const clientSecret = 'a-test-client-secret-for-ciclo-0123456789';
@@ -52,6 +54,7 @@ export async function startOidcProvider(options: {
       OP_AUTH_METHOD: options.authMethod ?? 'client_secret_basic',
       OP_ACCESS_TOKEN_TTL: String(options.accessTokenTtlSeconds ?? 3600),
       OP_ACCOUNTS: JSON.stringify(options.accounts),
+      OP_CONFORM_ID_TOKEN_CLAIMS: options.idTokenWithSubOnly ? 'true' : 'false',
       ...(options.account ? { OP_ACCOUNT: options.account } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -164,8 +164,8 @@ export class OidcLogin {
   /**
    * Completes a login from the callback's query: the state must be the pending one; the code is
    * exchanged (with the PKCE verifier and the client secret) and the ID token checked; the claims
-   * (from the ID token, completed from the userinfo endpoint when the user or tenant claim is
-   * missing) are mapped to an identity.
+   * (from the ID token, completed from the userinfo endpoint when a mapped claim is missing there)
+   * are mapped to an identity.
    */
   async finish(pending: PendingLogin, query: Record<string, unknown>): Promise<CompletedLogin> {
     const client = await this.getClient();
@@ -185,10 +185,11 @@ export class OidcLogin {
       throw callbackFailure(err);
     }
     let claims: JWTPayload = tokenSet.claims();
-    const { userClaim, tenantClaim } = this.options;
-    if ((claimAt(claims, userClaim) === undefined || claimAt(claims, tenantClaim) === undefined) && tokenSet.access_token && client.issuer.metadata.userinfo_endpoint) {
+    const { userClaim, tenantClaim, nameClaim, rolesClaim } = this.options;
+    const wanted = [userClaim, tenantClaim, nameClaim, ...(rolesClaim ? [rolesClaim] : [])];
+    if (wanted.some((c) => claimAt(claims, c) === undefined) && tokenSet.access_token && client.issuer.metadata.userinfo_endpoint) {
       try {
-        // openid-client refuses userinfo whose `sub` differs from the ID token's.
+        // openid-client refuses userinfo whose `sub` differs from the ID token's; the ID token's claims win.
         claims = { ...(await client.userinfo(tokenSet)), ...claims };
       } catch (err) {
         throw callbackFailure(err);

@@ -48,7 +48,8 @@ export async function startTestApi(
     ...env,
   });
   const app: INestApplication = await createApiApp(settings);
-  await app.listen(0, '127.0.0.1');
+  // A random port, unless the caller fixed one (PUBLIC_URL must then name it, e.g. for an OIDC redirect URI).
+  await app.listen(env.PORT ? Number(env.PORT) : 0, '127.0.0.1');
   // The worker's projectors, in-process, when a test reads the read models.
   const runner = options.projections ? app.get(ProjectionRunner) : null;
   runner?.start({ batchSize: 500 });

@@ -18,6 +18,7 @@ import { PlanController } from './plan.controller';
 import { CatalogueController } from './catalogue.controller';
 import { DeadlinesApiModule } from './calendar.controller';
 import { AuthController } from './auth.controller';
+import { OidcLoginController } from './oidc-login.controller';
 
 @Module({})
 export class ApiModule {
@@ -25,7 +26,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [PlatformModule.forRoot({ app: 'api', settings }), DeadlinesApiModule.forRoot(settings), WorkflowModule.forRoot({ seedsDir: settings.SEEDS_DIR }), PlanModule, ProjectionsModule.forRoot(), IdentityModule],
-      controllers: [AuthController, HealthController, DefinitionsController, CyclesController, ReadModelsController, TenantsController, AuditController, PlanController, CatalogueController],
+      controllers: [AuthController, OidcLoginController, HealthController, DefinitionsController, CyclesController, ReadModelsController, TenantsController, AuditController, PlanController, CatalogueController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },

@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { publicUrl, type Settings } from '@ciclo/config';
-import { DirectoryService, IdentityRefusal, isTenantId, isUserId, rolesAt, SessionStore, type Role } from '@ciclo/identity';
+import { DirectoryService, IdentityRefusal, isTenantId, isUserId, OIDC_LOGIN, rolesAt, SessionStore, type OidcLogin, type Role } from '@ciclo/identity';
 import { SETTINGS } from '@ciclo/platform';
 import { Public, type AuthenticatedRequest } from './auth.guard';
 import { CsrfRejected, RequestValidationError } from './http-errors';
@@ -54,6 +54,7 @@ export class AuthController {
     @Inject(SETTINGS) private readonly settings: Settings,
     private readonly sessions: SessionStore,
     private readonly directory: DirectoryService,
+    @Inject(OIDC_LOGIN) private readonly oidcLogin: OidcLogin | null,
   ) {}
 
   private view(req: AuthenticatedRequest): SessionView {
@@ -131,17 +132,24 @@ export class AuthController {
   @Post('logout')
   @HttpCode(200)
   @ApiOperation({ summary: 'Ends the browser session (needs X-CSRF-Token); answers where to go next' })
-  async logout(@Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response, @Body() body: unknown): Promise<{ loggedOut: true; redirectTo: string }> {
-    const sent = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  @ApiOkResponse({
+    description:
+      '`redirectTo`: the login page, or, for a session opened through the OpenID Connect provider that has an end-session endpoint, the provider\'s logout (`endSessionUrl`, with `id_token_hint` and `post_logout_redirect_uri` = PUBLIC_URL/accesso).',
+  })
+  async logout(@Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response, @Body() body: unknown): Promise<{ loggedOut: true; redirectTo: string; endSessionUrl?: string }> {
+    const bodySent = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
     const emptyObject = body !== null && typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0;
-    if (sent && !emptyObject) throw new RequestValidationError([{ field: 'body', problem: 'must be empty (or {})' }]);
+    if (bodySent && !emptyObject) throw new RequestValidationError([{ field: 'body', problem: 'must be empty (or {})' }]);
+    let endSessionUrl: string | null = null;
     if (req.session) {
       const sent = req.headers[CSRF_HEADER];
       if (typeof sent !== 'string' || !sameSecret(sent, req.session.record.csrfToken)) throw new CsrfRejected(`missing or wrong ${CSRF_HEADER} header`);
+      const rec = req.session.record;
+      if (rec.identity.via === 'oidc' && this.oidcLogin) endSessionUrl = await this.oidcLogin.endSessionUrl(rec.oidc?.idToken);
       await this.sessions.destroy(req.session.id);
     }
     clearSessionCookie(res, this.settings);
-    return { loggedOut: true, redirectTo: '/accesso' };
+    return endSessionUrl ? { loggedOut: true, redirectTo: endSessionUrl, endSessionUrl } : { loggedOut: true, redirectTo: '/accesso' };
   }
 
   private assertDemo(): void {

@@ -26,3 +26,24 @@ export function setSessionCookie(res: Response, settings: Settings, id: string, 
 export function clearSessionCookie(res: Response, settings: Settings): void {
   res.clearCookie(sessionCookieName(settings), { httpOnly: true, sameSite: 'lax', secure: secure(settings), path: '/' });
 }
+
+/**
+ * The cookie that binds a started OpenID Connect login to this browser (its login id; the state,
+ * nonce and PKCE verifier stay in Redis): a callback in another browser finds no login to finish.
+ * SameSite=Lax: it must come back with the provider's top-level redirect to /auth/callback.
+ */
+export const loginCookieName = (settings: Settings) => (secure(settings) ? '__Host-ciclo_login' : 'ciclo_login');
+
+export function setLoginCookie(res: Response, settings: Settings, loginId: string, maxAgeMs: number): void {
+  res.cookie(loginCookieName(settings), loginId, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: secure(settings),
+    path: '/',
+    maxAge: maxAgeMs,
+  });
+}
+
+export function clearLoginCookie(res: Response, settings: Settings): void {
+  res.clearCookie(loginCookieName(settings), { httpOnly: true, sameSite: 'lax', secure: secure(settings), path: '/' });
+}

@@ -4,6 +4,8 @@ export {
   SettingsError,
   devAuthSecret,
   publicUrl,
+  oidcRedirectUri,
+  oidcPostLogoutRedirectUri,
   trustProxy,
   OIDC_ALGORITHMS_ALLOWED,
   type Settings,

@@ -1,4 +1,4 @@
-import { loadSettings, SettingsError, trustProxy } from './settings';
+import { loadSettings, oidcPostLogoutRedirectUri, oidcRedirectUri, SettingsError, trustProxy } from './settings';
 
 describe('settings', () => {
   it('gives local defaults when nothing is set', () => {
@@ -104,5 +104,36 @@ describe('identity and hardening settings', () => {
     expect(() => loadSettings({ TRUST_PROXY: 'x;y' })).toThrow(/TRUST_PROXY/);
     expect(loadSettings({ BODY_LIMIT: '512kb' }).BODY_LIMIT).toBe('512kb');
     expect(() => loadSettings({ BODY_LIMIT: 'huge' })).toThrow(/BODY_LIMIT/);
+  });
+});
+
+describe('console login (OpenID Connect client) settings', () => {
+  const client = { OIDC_ISSUER: 'https://login.example.org', OIDC_CLIENT_ID: 'ciclo', OIDC_CLIENT_SECRET: 's3cret' };
+
+  it('reads the confidential client; the ID token audience is the client id, so OIDC_AUDIENCE becomes optional', () => {
+    const s = loadSettings({ ...client, PUBLIC_URL: 'https://ciclo.example.org/' });
+    expect(s.OIDC_CLIENT_ID).toBe('ciclo');
+    expect(s.OIDC_AUDIENCE).toBeUndefined();
+    expect(s.OIDC_CLIENT_AUTH_METHOD).toBe('client_secret_basic');
+    expect(s.OIDC_SCOPES).toBe('openid profile email');
+    expect(oidcRedirectUri(s)).toBe('https://ciclo.example.org/auth/callback');
+    expect(oidcPostLogoutRedirectUri(s)).toBe('https://ciclo.example.org/accesso');
+    expect(oidcRedirectUri(loadSettings({ ...client, PORT: '4000' }))).toBe('http://127.0.0.1:4000/auth/callback');
+  });
+
+  it('requires the issuer and the secret with a client id, and a client id with a secret', () => {
+    expect(() => loadSettings({ OIDC_CLIENT_ID: 'ciclo', OIDC_CLIENT_SECRET: 'x' })).toThrow(/OIDC_ISSUER: is required when OIDC_CLIENT_ID/);
+    expect(() => loadSettings({ OIDC_ISSUER: 'https://login.example.org', OIDC_CLIENT_ID: 'ciclo' })).toThrow(/OIDC_CLIENT_SECRET: is required/);
+    expect(() => loadSettings({ OIDC_CLIENT_SECRET: 'x' })).toThrow(/OIDC_CLIENT_ID: is required when OIDC_CLIENT_SECRET/);
+    expect(() => loadSettings({ ...client, OIDC_CLIENT_AUTH_METHOD: 'none' })).toThrow(/OIDC_CLIENT_AUTH_METHOD/);
+    expect(() => loadSettings({ ...client, OIDC_SCOPES: 'profile email' })).toThrow(/OIDC_SCOPES: must include the openid scope/);
+  });
+
+  it('requires https for the public URL (the callback) in production, and a URL without query', () => {
+    expect(() => loadSettings({ ...client, NODE_ENV: 'production', PUBLIC_URL: 'http://ciclo.example.org' })).toThrow(/PUBLIC_URL: must be https/);
+    expect(() => loadSettings({ ...client, NODE_ENV: 'production' })).toThrow(/PUBLIC_URL: must be https/);
+    expect(() => loadSettings({ ...client, PUBLIC_URL: 'ciclo.example.org' })).toThrow(/PUBLIC_URL: must be an http\(s\) URL/);
+    expect(() => loadSettings({ ...client, PUBLIC_URL: 'https://ciclo.example.org/?a=1' })).toThrow(/PUBLIC_URL/);
+    expect(loadSettings({ ...client, NODE_ENV: 'production', PUBLIC_URL: 'https://ciclo.example.org' }).NODE_ENV).toBe('production');
   });
 });

@@ -100,7 +100,12 @@ export const settingsSchema = z
     OIDC_CLOCK_TOLERANCE_S: z.coerce.number().int().min(0).max(300).default(30),
     OIDC_CLIENT_ID: z.string().min(1).max(300).optional(),
     OIDC_CLIENT_SECRET: z.string().min(1).max(1000).optional(),
-    OIDC_SCOPES: z.string().regex(/^[\x21-\x7e]+( [\x21-\x7e]+)*$/, 'space-separated scopes').default('openid profile email'),
+    OIDC_CLIENT_AUTH_METHOD: z.enum(['client_secret_basic', 'client_secret_post']).default('client_secret_basic'),
+    OIDC_SCOPES: z
+      .string()
+      .regex(/^[\x21-\x7e]+( [\x21-\x7e]+)*$/, 'space-separated scopes')
+      .refine((v) => v.split(' ').includes('openid'), 'must include the openid scope')
+      .default('openid profile email'),
     SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
     SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(7 * 24).default(12),
     WEB_DIR: z.string().default('dist/web'),
@@ -141,12 +146,42 @@ export const settingsSchema = z
         message: 'is required when EVENT_STORE=kurrentdb',
       });
     }
-    if (s.OIDC_ISSUER && !s.OIDC_AUDIENCE) {
+    // Bearer tokens need the audience; the console's login alone (OIDC_CLIENT_ID) checks the
+    // ID token's audience against the client id instead.
+    if (s.OIDC_ISSUER && !s.OIDC_AUDIENCE && !s.OIDC_CLIENT_ID) {
       ctx.addIssue({
         code: 'custom',
         path: ['OIDC_AUDIENCE'],
-        message: 'is required when OIDC_ISSUER is set',
+        message: 'is required when OIDC_ISSUER is set (unless OIDC_CLIENT_ID is: then bearer tokens are not accepted)',
       });
+    }
+    if (s.OIDC_CLIENT_ID) {
+      if (!s.OIDC_ISSUER)
+        ctx.addIssue({ code: 'custom', path: ['OIDC_ISSUER'], message: 'is required when OIDC_CLIENT_ID is set' });
+      if (!s.OIDC_CLIENT_SECRET)
+        ctx.addIssue({ code: 'custom', path: ['OIDC_CLIENT_SECRET'], message: 'is required when OIDC_CLIENT_ID is set (confidential client)' });
+      const base = s.PUBLIC_URL ?? `http://${s.HOST}:${s.PORT}`;
+      let parsed: URL | null = null;
+      try {
+        parsed = new URL(base);
+      } catch {
+        parsed = null;
+      }
+      if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || parsed.search || parsed.hash) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['PUBLIC_URL'],
+          message: 'must be an http(s) URL without query (the login callback is PUBLIC_URL/auth/callback)',
+        });
+      } else if (s.NODE_ENV === 'production' && parsed.protocol !== 'https:') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['PUBLIC_URL'],
+          message: 'must be https:// with OIDC_CLIENT_ID and NODE_ENV=production (the session cookie is Secure only under https)',
+        });
+      }
+    } else if (s.OIDC_CLIENT_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['OIDC_CLIENT_ID'], message: 'is required when OIDC_CLIENT_SECRET is set' });
     }
     if (s.OIDC_ISSUER && s.NODE_ENV === 'production' && new URL(s.OIDC_ISSUER).protocol !== 'https:') {
       ctx.addIssue({
@@ -198,4 +233,14 @@ export function trustProxy(s: Settings): boolean | number | string {
 
 export function publicUrl(s: Settings): string {
   return s.PUBLIC_URL ?? `http://${s.HOST === '0.0.0.0' ? '127.0.0.1' : s.HOST}:${s.PORT}`;
+}
+
+/** Where the identity provider sends the browser back after login (registered with the provider). */
+export function oidcRedirectUri(s: Settings): string {
+  return `${publicUrl(s).replace(/\/+$/, '')}/auth/callback`;
+}
+
+/** Where the provider's logout sends the browser back (the login page). */
+export function oidcPostLogoutRedirectUri(s: Settings): string {
+  return `${publicUrl(s).replace(/\/+$/, '')}/accesso`;
 }

@@ -1,10 +1,12 @@
 import { Global, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
-import { devAuthSecret, type Settings } from '@ciclo/config';
+import { devAuthSecret, oidcPostLogoutRedirectUri, oidcRedirectUri, type Settings } from '@ciclo/config';
 import type { EventStore } from '@ciclo/event-store';
 import { EVENT_STORE, SETTINGS } from '@ciclo/platform';
 import { DirectoryService } from './directory';
 import { OidcVerifier } from './oidc';
+import { OidcLogin } from './oidc-login';
+import { SessionRefresher } from './session-refresh';
 import { AccessPolicy } from './policy';
 import { RateLimiter } from './rate-limiter';
 import { SessionStore } from './sessions';
@@ -23,12 +25,37 @@ export function oidcVerifierFor(settings: Settings): OidcVerifier | null {
   });
 }
 
+/** The console's OpenID Connect login (authorization code flow) when `OIDC_CLIENT_ID` is set, else null. */
+export function oidcLoginFor(settings: Settings, redis: Redis): OidcLogin | null {
+  if (!settings.OIDC_CLIENT_ID || !settings.OIDC_CLIENT_SECRET || !settings.OIDC_ISSUER) return null;
+  return new OidcLogin(redis, settings.REDIS_PREFIX, {
+    issuer: settings.OIDC_ISSUER,
+    clientId: settings.OIDC_CLIENT_ID,
+    clientSecret: settings.OIDC_CLIENT_SECRET,
+    authMethod: settings.OIDC_CLIENT_AUTH_METHOD,
+    scopes: settings.OIDC_SCOPES,
+    redirectUri: oidcRedirectUri(settings),
+    postLogoutRedirectUri: oidcPostLogoutRedirectUri(settings),
+    clockToleranceSeconds: settings.OIDC_CLOCK_TOLERANCE_S,
+    userClaim: settings.OIDC_USER_CLAIM,
+    tenantClaim: settings.OIDC_TENANT_CLAIM,
+    nameClaim: settings.OIDC_NAME_CLAIM,
+    rolesClaim: settings.OIDC_ROLES_CLAIM,
+  });
+}
+
 /** The access policy for these settings: development tokens only when enabled, OIDC when configured. */
-export function accessPolicyFor(settings: Settings, directory: DirectoryService, sessions: SessionStore | null = null): AccessPolicy {
+export function accessPolicyFor(
+  settings: Settings,
+  directory: DirectoryService,
+  sessions: SessionStore | null = null,
+  refresher: SessionRefresher | null = null,
+): AccessPolicy {
   return new AccessPolicy(directory, {
     devTokenSecret: settings.DEV_AUTH_ENABLED ? devAuthSecret(settings) : null,
     oidc: oidcVerifierFor(settings),
     sessions,
+    refresher,
   });
 }
 
@@ -71,6 +98,8 @@ class RateLimiterLifecycle implements OnApplicationShutdown {
 }
 
 const RATE_LIMITER_REDIS = Symbol('RATE_LIMITER_REDIS');
+/** The console's OpenID Connect login (`OidcLogin`), or null when `OIDC_CLIENT_ID` is not set. */
+export const OIDC_LOGIN = Symbol('OIDC_LOGIN');
 const SESSIONS_REDIS = Symbol('SESSIONS_REDIS');
 
 /** Directory, access policy and rate limiter for an app (needs `PlatformModule`). */
@@ -98,10 +127,15 @@ const SESSIONS_REDIS = Symbol('SESSIONS_REDIS');
       inject: [SESSIONS_REDIS],
     },
     {
+      provide: OIDC_LOGIN,
+      useFactory: (settings: Settings, r: { redis: Redis }) => oidcLoginFor(settings, r.redis),
+      inject: [SETTINGS, SESSIONS_REDIS],
+    },
+    {
       provide: AccessPolicy,
-      useFactory: (settings: Settings, directory: DirectoryService, sessions: SessionStore) =>
-        accessPolicyFor(settings, directory, sessions),
-      inject: [SETTINGS, DirectoryService, SessionStore],
+      useFactory: (settings: Settings, directory: DirectoryService, sessions: SessionStore, login: OidcLogin | null) =>
+        accessPolicyFor(settings, directory, sessions, login ? new SessionRefresher(sessions, login, new Logger('Sessions')) : null),
+      inject: [SETTINGS, DirectoryService, SessionStore, OIDC_LOGIN],
     },
     {
       provide: RATE_LIMITER_REDIS,
@@ -129,6 +163,6 @@ const SESSIONS_REDIS = Symbol('SESSIONS_REDIS');
       inject: [RATE_LIMITER_REDIS],
     },
   ],
-  exports: [DirectoryService, AccessPolicy, RateLimiter, SessionStore],
+  exports: [DirectoryService, AccessPolicy, RateLimiter, SessionStore, OIDC_LOGIN],
 })
 export class IdentityModule {}

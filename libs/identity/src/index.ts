@@ -36,7 +36,16 @@ export {
   type ChangeMeta,
 } from './directory';
 export { parseApiKey, tenantOfKeyId, KEY_ID_RE } from './api-keys';
-export { OidcVerifier, claimAt, type OidcOptions, type OidcIdentity } from './oidc';
+export { OidcVerifier, claimAt, identityFromClaims, type OidcOptions, type OidcIdentity, type ClaimMapping } from './oidc';
+export {
+  OidcLogin,
+  LoginFailure,
+  type OidcLoginOptions,
+  type PendingLogin,
+  type CompletedLogin,
+  type LoginFailureKind,
+} from './oidc-login';
+export { SessionRefresher, type RefreshLog } from './session-refresh';
 export {
   AccessPolicy,
   readCredential,
@@ -57,4 +66,12 @@ export {
   type SessionRecord,
   type SessionTimeouts,
 } from './sessions';
-export { IdentityModule, accessPolicyFor, oidcVerifierFor, rateLimiterFor, sessionStoreFor } from './identity.module';
+export {
+  IdentityModule,
+  OIDC_LOGIN,
+  accessPolicyFor,
+  oidcLoginFor,
+  oidcVerifierFor,
+  rateLimiterFor,
+  sessionStoreFor,
+} from './identity.module';

@@ -115,25 +115,36 @@ export class OidcVerifier {
     } catch (err) {
       throw mapJoseError(err);
     }
-    const userId = claimAt(payload, this.options.userClaim);
-    if (!isUserId(userId))
-      throw new AuthFailure(`claim "${this.options.userClaim}" missing or not a usable user id`);
-    const tenant = claimAt(payload, this.options.tenantClaim);
-    if (!isTenantId(tenant))
-      throw new AuthFailure(`claim "${this.options.tenantClaim}" missing or not a tenant id`);
-    const name = claimAt(payload, this.options.nameClaim);
-    const identity: OidcIdentity = {
-      userId,
-      tenant,
-      ...(typeof name === 'string' && name.length <= 200 ? { name } : {}),
-    };
-    if (this.options.rolesClaim) {
-      const raw = claimAt(payload, this.options.rolesClaim);
-      const list = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(/[\s,]+/) : [];
-      identity.claimedRoles = [...new Set(list.filter(isRole))];
-    }
-    return identity;
+    return identityFromClaims(payload, this.options);
   }
+}
+
+/** Claim names of the mapping: which claims hold the user id, tenant, display name and roles. */
+export type ClaimMapping = Pick<OidcOptions, 'userClaim' | 'tenantClaim' | 'nameClaim' | 'rolesClaim'>;
+
+/**
+ * Maps verified claims (of an access token or an ID token) to an identity; throws `AuthFailure`
+ * when the user or tenant claim is missing or unusable.
+ */
+export function identityFromClaims(payload: JWTPayload, mapping: ClaimMapping): OidcIdentity {
+  const userId = claimAt(payload, mapping.userClaim);
+  if (!isUserId(userId))
+    throw new AuthFailure(`claim "${mapping.userClaim}" missing or not a usable user id`);
+  const tenant = claimAt(payload, mapping.tenantClaim);
+  if (!isTenantId(tenant))
+    throw new AuthFailure(`claim "${mapping.tenantClaim}" missing or not a tenant id`);
+  const name = claimAt(payload, mapping.nameClaim);
+  const identity: OidcIdentity = {
+    userId,
+    tenant,
+    ...(typeof name === 'string' && name.length <= 200 ? { name } : {}),
+  };
+  if (mapping.rolesClaim) {
+    const raw = claimAt(payload, mapping.rolesClaim);
+    const list = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(/[\s,]+/) : [];
+    identity.claimedRoles = [...new Set(list.filter(isRole))];
+  }
+  return identity;
 }
 
 /** jose's verification errors as reasons safe to return and log. */

@@ -5,6 +5,7 @@ import type { DirectoryService } from './directory';
 import { rolesAt } from './directory-model';
 import { AuthFailure, IdentityRefusal } from './errors';
 import type { OidcVerifier } from './oidc';
+import type { SessionRefresher } from './session-refresh';
 import type { SessionRecord, SessionStore } from './sessions';
 
 /** What a request presents: a bearer token, an API key, or nothing. */
@@ -57,6 +58,8 @@ export interface AccessPolicyOptions {
   oidc?: OidcVerifier | null;
   /** Browser sessions (the console); absent when the process serves no browser. */
   sessions?: SessionStore | null;
+  /** Refreshes the provider tokens of OpenID Connect sessions when due (the console's login). */
+  refresher?: SessionRefresher | null;
 }
 
 /**
@@ -86,8 +89,13 @@ export class AccessPolicy {
     if (credential.kind === 'none')
       throw new AuthFailure('missing credentials: send Authorization: Bearer <token> or X-Api-Key');
     if (credential.kind === 'session') {
-      const record = this.options.sessions ? await this.options.sessions.get(credential.id) : null;
+      let record = this.options.sessions ? await this.options.sessions.get(credential.id) : null;
       if (!record) throw new AuthFailure('session expired or unknown: log in again');
+      const refresher = this.options.refresher;
+      if (refresher?.due(record)) {
+        record = await refresher.refresh(credential.id, record);
+        if (!record) throw new AuthFailure('session ended: the identity provider refused to refresh it; log in again');
+      }
       const id = record.identity;
       return {
         userId: id.userId,

@@ -117,4 +117,16 @@ export class SessionStore {
   async destroy(id: string): Promise<void> {
     if (isSessionId(id)) await this.redis.del(this.key(id));
   }
+
+  /**
+   * Takes a short lock on a session (for a token refresh that must happen once, whichever API
+   * process or concurrent request sees the need first); false when someone else holds it.
+   */
+  async lock(id: string, ms: number): Promise<boolean> {
+    return (await this.redis.set(`${this.key(id)}:lock`, '1', 'PX', ms, 'NX')) === 'OK';
+  }
+
+  async unlock(id: string): Promise<void> {
+    await this.redis.del(`${this.key(id)}:lock`);
+  }
 }

@@ -31,6 +31,8 @@ export const ENGINE_EVENT_LABELS: Readonly<Record<string, string>> = {
   MeasurementRecorded: 'Misurazione registrata',
   MeasurementCorrected: 'Misurazione corretta',
   MeasurementYearClosed: 'Chiusura delle misurazioni dell’anno',
+  CatalogueProcessAdded: 'Catalogo dei processi: processo aggiunto',
+  CatalogueProcessCardAttached: 'Catalogo dei processi: scheda allegata',
   TenantRegistered: 'Registrazione dell’ente',
   RoleGranted: 'Ruolo attribuito',
   RoleRevoked: 'Ruolo revocato',

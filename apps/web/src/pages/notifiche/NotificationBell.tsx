@@ -25,16 +25,16 @@ export function NotificationBell() {
       window.removeEventListener(NOTIFICATIONS_CHANGED, load);
     };
   }, [load]);
-  const label = unread === null ? 'Notifiche' : unread === 0 ? 'Notifiche: nessuna da leggere' : `Notifiche: ${unread} da leggere`;
   return (
-    <NavLink to="/notifiche" className="btn btn-sm btn-outline-light d-inline-flex align-items-center gap-1 notification-bell" aria-label={label} title={label}>
+    <NavLink to="/notifiche" className="btn btn-sm btn-outline-light d-inline-flex align-items-center gap-1 notification-bell">
       <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
         <path fill="currentColor" d="M8 16a2 2 0 0 0 2-2H6a2 2 0 0 0 2 2zm.995-14.901a1 1 0 1 0-1.99 0A5.002 5.002 0 0 0 3 6c0 1.098-.5 6-2 7h14c-1.5-1-2-5.902-2-7 0-2.42-1.72-4.44-4.005-4.901z" />
       </svg>
-      <span aria-hidden="true">Notifiche</span>
+      <span>Notifiche</span>
       {unread ? (
-        <span className="badge bg-danger" aria-hidden="true" data-testid="unread-count">
+        <span className="badge bg-danger">
           {unread > 99 ? '99+' : unread}
+          <span className="visually-hidden"> da leggere</span>
         </span>
       ) : null}
     </NavLink>

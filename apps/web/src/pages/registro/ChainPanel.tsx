@@ -25,13 +25,13 @@ interface Verification {
 
 function Outcome({ intact, intactUpTo, firstBad }: { intact: boolean; intactUpTo: number; firstBad: Verification['firstBad'] }) {
   return intact ? (
-    <>
-      <StatusBadge tone="success">Integro</StatusBadge> integro fino alla posizione {intactUpTo}
-    </>
+    <StatusBadge tone="success">integro fino alla posizione {intactUpTo}</StatusBadge>
   ) : (
     <>
-      <StatusBadge tone="danger">Anomalia</StatusBadge> prima posizione non valida: {firstBad?.position ?? '?'} ({chainProblem(firstBad?.problem ?? '')}); integro fino alla
-      posizione {intactUpTo}
+      <StatusBadge tone="danger">
+        prima posizione non valida: {firstBad?.position ?? '?'} ({chainProblem(firstBad?.problem ?? '')})
+      </StatusBadge>{' '}
+      integro fino alla posizione {intactUpTo}
     </>
   );
 }

@@ -73,7 +73,7 @@ export function ChiaviPanel({ tenant }: { tenant: string }) {
         <div className="alert alert-success" role="status">
           <p className="fw-bold mb-1">Chiave «{issued.label}» creata. Copiala ora: non verrà più mostrata (è conservata solo la sua impronta).</p>
           <label htmlFor="chiave-nuova" className="form-label">Chiave</label>
-          <input id="chiave-nuova" className="form-control font-monospace" readOnly value={issued.apiKey} onFocus={(e) => e.target.select()} />
+          <input id="chiave-nuova" type="text" className="form-control font-monospace" readOnly value={issued.apiKey} onFocus={(e) => e.target.select()} />
         </div>
       ) : null}
       <form className="card card-body mb-4 shadow-sm" onSubmit={issue} aria-labelledby="nuova-chiave">
@@ -81,7 +81,7 @@ export function ChiaviPanel({ tenant }: { tenant: string }) {
         <div className="row g-3">
           <div className="col-md-6">
             <label htmlFor="k-etichetta" className="form-label">A cosa serve</label>
-            <input id="k-etichetta" className="form-control" required maxLength={200} value={label} onChange={(e) => setLabel(e.target.value)} />
+            <input id="k-etichetta" type="text" className="form-control" required maxLength={200} value={label} onChange={(e) => setLabel(e.target.value)} />
           </div>
           <div className="col-md-6">
             <label htmlFor="k-scadenza" className="form-label">Scade il (facoltativo)</label>

@@ -52,7 +52,7 @@ export function StagesDiagram({ def }: { def: DefinitionView }) {
                 {s.terminal ? <span className="badge bg-secondary ms-2">finale</span> : null}
                 <span className="d-block small">{s.actors.length ? `Agisce: ${s.actors.map(roleLabel).join(', ')}` : 'Nessuno deve agire'}</span>
                 {out.length ? (
-                  <ul className="small mb-0 mt-1">
+                  <ul className="small mb-0 mt-1 list-unstyled">
                     {out.map((t) => (
                       <li key={t.command}>
                         <span aria-hidden="true">→ </span>

@@ -85,7 +85,7 @@ export function CalendarFeeds() {
               <p className="fw-bold mb-1">Indirizzo creato. Copialo ora: per sicurezza non verrà più mostrato.</p>
               <label htmlFor="indirizzo-feed" className="form-label">Indirizzo del calendario</label>
               <div className="d-flex gap-2 flex-wrap">
-                <input id="indirizzo-feed" className="form-control font-monospace" readOnly value={created.url} onFocus={(e) => e.target.select()} />
+                <input id="indirizzo-feed" type="text" className="form-control font-monospace" readOnly value={created.url} onFocus={(e) => e.target.select()} />
                 <button type="button" className="btn btn-outline-primary btn-sm" onClick={() => void copy()}>
                   Copia
                 </button>
@@ -106,9 +106,11 @@ export function CalendarFeeds() {
               <strong>Thunderbird</strong>: «Nuovo calendario» → «In rete», incolla l'indirizzo come posizione e scegli il formato iCalendar (ICS).
             </li>
           </ul>
-          <button type="button" className="btn btn-primary btn-sm mb-3" disabled={busy} onClick={() => void create()}>
-            {busy ? 'Creazione…' : 'Crea un nuovo indirizzo'}
-          </button>
+          <div className="mb-3">
+            <button type="button" className="btn btn-primary btn-sm" disabled={busy} onClick={() => void create()}>
+              {busy ? 'Creazione…' : 'Crea un nuovo indirizzo'}
+            </button>
+          </div>
           {feeds.data && feeds.data.length > 0 ? (
             <table className="table table-sm">
               <caption>I tuoi indirizzi attivi</caption>

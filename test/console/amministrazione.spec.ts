@@ -146,7 +146,8 @@ describe('console: administration', () => {
     await demoLogin(page, 'Irene Ipotetica', '/amministrazione');
     await page.getByRole('link', { name: 'Code di elaborazione (promemoria e webhook)' }).click();
     await page.waitForURL('**/admin/queues');
-    await page.waitForFunction("document.body.innerText.includes('reminders')", undefined, { timeout: 30_000 });
+    await page.getByText('reminders', { exact: true }).first().waitFor();
+    await page.getByText('webhooks', { exact: true }).first().waitFor();
     await screenshot(page, 'code-bullmq');
     // Its buttons write with the session from this origin (the browser sends Origin)...
     const fromPage = await page.evaluate(async () => (await fetch('/admin/queues/api/queues/resume', { method: 'PUT' })).status);

@@ -207,8 +207,9 @@ describe('console: audit trail, deadlines, notifications', () => {
     await page.getByText(/Letta il \d{2}\/\d{2}\/\d{4}/).waitFor();
     expect((await env.api.call('GET', '/notifications/unread-count', { token: await env.api.token('u-demo-sg', ['segretario_generale']) })).body).toEqual({ unread: 1 });
     await page.getByLabel('Solo quelle da leggere').check({ force: true });
-    await page.getByRole('button', { name: /Segna come letta/ }).waitFor();
+    await page.getByText(/Letta il/).waitFor({ state: 'detached' });
     expect(await page.getByRole('listitem').filter({ hasText: 'Apri il ciclo' }).count()).toBe(1);
+    await page.getByRole('button', { name: /Segna come letta: .*Pubblicazione del PIAO/ }).waitFor();
     await ctx.close();
   });
 });

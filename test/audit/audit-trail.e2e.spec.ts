@@ -275,4 +275,53 @@ describe('GET /audit: the audit trail the RPCT reviews', () => {
     // Reads of the trail are not cycle rows: a po does not see them.
     expect((await api.call<Page>('GET', `/audit?type=AuditTrailRead&minPosition=${csvAt}`, { token: po })).body.items).toEqual([]);
   });
+
+  it('reads=exclude leaves out who read the trail, in pages and exports; the read itself is still recorded', async () => {
+    const warm = await page(rpct, 'limit=1');
+    const readAt = Number(warm.headers.get('x-audit-read-position'));
+    const withReads = await api.call<Page>('GET', `/audit?minPosition=${readAt}&limit=500`, { token: rpct });
+    expect(withReads.body.items.some((i) => i.type === 'AuditTrailRead')).toBe(true);
+    const without = await api.call<Page>('GET', `/audit?minPosition=${readAt}&limit=500&reads=exclude`, { token: rpct });
+    expect(without.status).toBe(200);
+    expect(without.body.items.length).toBeGreaterThan(0);
+    expect(without.body.items.some((i) => i.type === 'AuditTrailRead')).toBe(false);
+    expect(without.body.items.map((i) => i.position)).toEqual(withReads.body.items.filter((i) => i.type !== 'AuditTrailRead' && i.position < readAt).map((i) => i.position));
+    const recorded = await api.pool.query<{ data: { filters: Record<string, string> } }>('SELECT data FROM es_events WHERE position = $1', [
+      Number(without.headers.get('x-audit-read-position')),
+    ]);
+    expect(recorded.rows[0].data.filters).toEqual({ reads: 'exclude' });
+    const csv = await api.call<string>('GET', `/audit/export.csv?reads=exclude`, { token: rpct });
+    expect(csv.status).toBe(200);
+    expect(csv.body).not.toContain('AuditTrailRead');
+    expect(Number(csv.headers.get('x-audit-row-count'))).toBeGreaterThanOrEqual(without.body.items.length);
+    const bad = await api.call<{ fields: { field: string }[] }>('GET', '/audit?reads=never', { token: rpct });
+    expect(bad.status).toBe(400);
+    expect(bad.body.fields.map((f) => f.field)).toEqual(['query.reads']);
+  });
+
+  it('GET /audit/facets lists the people, event types (in Italian) and cycles of the trail the caller may read', async () => {
+    const full = await api.call<{ actors: { actorId: string }[]; types: { type: string; label: string }[]; cycles: { cycleId: string; title: string }[] }>('GET', '/audit/facets', { token: oiv });
+    expect(full.status).toBe(200);
+    const actorIds = full.body.actors.map((a) => a.actorId);
+    for (const id of ['u-po', 'u-po2', 'u-sg', 'u-rpct']) expect(actorIds).toContain(id);
+    expect(actorIds).not.toContain('u-fi');
+    expect(full.body.types).toEqual(expect.arrayContaining([
+      { type: 'CycleOpened', label: 'Apertura del ciclo' },
+      { type: 'ChangesRequested', label: expect.any(String) },
+      { type: 'ApprovedBySecretaryGeneral', label: expect.any(String) },
+    ]));
+    expect(full.body.types.find((t) => t.type === 'ApprovedBySecretaryGeneral')?.label).not.toBe('ApprovedBySecretaryGeneral');
+    expect(full.body.cycles.map((c) => c.cycleId).sort()).toEqual([cycleA, cycleB, cycleC].sort());
+    // A po sees only what concerns the cycles they acted in; another tenant nothing of this one.
+    const mine = await api.call<{ actors: { actorId: string }[]; cycles: { cycleId: string }[] }>('GET', '/audit/facets', { token: po });
+    expect(mine.body.cycles.map((c) => c.cycleId)).toEqual([cycleA]);
+    expect(mine.body.actors.map((a) => a.actorId).sort()).toEqual(['u-po', 'u-sg']);
+    const other = await api.call<{ cycles: { cycleId: string }[] }>('GET', '/audit/facets', { token: foreign });
+    expect(other.body.cycles.map((c) => c.cycleId)).not.toContain(cycleA);
+    expect((await api.call('GET', '/audit/facets?x=1', { token: rpct })).status).toBe(400);
+    // Not a read of rows: nothing is written.
+    const before = await api.head();
+    await api.call('GET', '/audit/facets', { token: rpct });
+    expect(await api.head()).toBe(before);
+  });
 });

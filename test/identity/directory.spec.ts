@@ -415,7 +415,7 @@ describe('DirectoryService on PostgreSQL', () => {
       await store2.migrate();
       const d2 = new DirectoryService(store2);
       const first = await loadDemoDirectory(d2, file);
-      expect(first).toMatchObject({ tenant: 'cciaa-po', tenantRegistered: true, grants: 8, profiles: 8 });
+      expect(first).toMatchObject({ tenant: 'cciaa-po', tenantRegistered: true, grants: 9, profiles: 9 });
       const head = await store2.headPosition();
       const again = await loadDemoDirectory(d2, file);
       expect(again).toMatchObject({ tenantRegistered: false, grants: 0, profiles: 0 });
@@ -423,7 +423,7 @@ describe('DirectoryService on PostgreSQL', () => {
       expect(await d2.rolesAt('cciaa-po', 'u-demo-sg')).toEqual(['segretario_generale']);
       expect(await d2.rolesAt('cciaa-po', 'u-demo-oiv')).toEqual(['oiv']);
       const users = await d2.listUsers('cciaa-po');
-      expect(users).toHaveLength(8);
+      expect(users).toHaveLength(9);
       expect(rolesAt(users.find((u) => u.userId === 'u-demo-rpct')?.grants ?? [], new Date())).toEqual([
         'rpct',
       ]);

@@ -7,6 +7,7 @@ import { IdentityModule } from '@ciclo/identity';
 import { ProjectionsModule } from '@ciclo/projections';
 import { ReadModelsController } from './read-models.controller';
 import { AuditController } from './audit.controller';
+import { AuditFacetsController } from './audit-facets.controller';
 import { ProjectionHealth } from './projection-health';
 import { AuthGuard } from './auth.guard';
 import { TenantsController } from './tenants.controller';
@@ -26,7 +27,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [PlatformModule.forRoot({ app: 'api', settings }), DeadlinesApiModule.forRoot(settings), WorkflowModule.forRoot({ seedsDir: settings.SEEDS_DIR }), PlanModule, ProjectionsModule.forRoot(), IdentityModule],
-      controllers: [AuthController, OidcLoginController, HealthController, DefinitionsController, CyclesController, ReadModelsController, TenantsController, AuditController, PlanController, CatalogueController],
+      controllers: [AuthController, OidcLoginController, HealthController, DefinitionsController, CyclesController, ReadModelsController, TenantsController, AuditController, AuditFacetsController, PlanController, CatalogueController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },

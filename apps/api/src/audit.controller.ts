@@ -84,6 +84,10 @@ const filterShape = {
     .describe('Only events of this type'),
   from: instant.optional().describe('Recorded at or after (ISO 8601 instant, or a date: midnight in Rome)'),
   to: instant.optional().describe('Recorded before (exclusive)'),
+  reads: z
+    .enum(['include', 'exclude'])
+    .default('include')
+    .describe('`exclude`: leave out the AuditTrailRead rows (who read the trail); default `include`'),
   minPosition: minPositionParam,
 };
 
@@ -115,7 +119,15 @@ const verifyQuery = z.object({}).strict();
 
 type Filters = z.infer<typeof exportQuery>;
 
-const filtersOf = (q: Filters): AuditFilters => ({ cycleId: q.cycleId, actorId: q.actorId, role: q.role, type: q.type, from: q.from, to: q.to });
+const filtersOf = (q: Filters): AuditFilters => ({
+  cycleId: q.cycleId,
+  actorId: q.actorId,
+  role: q.role,
+  type: q.type,
+  from: q.from,
+  to: q.to,
+  ...(q.reads === 'exclude' ? { excludeReads: true } : {}),
+});
 
 /** The filters as recorded in the read event and printed on the PDF cover (only those given). */
 const filterFacts = (f: AuditFilters): { key: string; label: string; value: string }[] => {
@@ -126,6 +138,7 @@ const filterFacts = (f: AuditFilters): { key: string; label: string; value: stri
   if (f.type) out.push({ key: 'type', label: 'Tipo di evento', value: f.type });
   if (f.from) out.push({ key: 'from', label: 'Dal (incluso)', value: f.from.toISOString() });
   if (f.to) out.push({ key: 'to', label: 'Al (escluso)', value: f.to.toISOString() });
+  if (f.excludeReads) out.push({ key: 'reads', label: 'Consultazioni del registro', value: 'exclude' });
   return out;
 };
 const filtersRecord = (f: AuditFilters) => Object.fromEntries(filterFacts(f).map((x) => [x.key, x.value]));
@@ -160,6 +173,7 @@ const FILTER_QUERIES = [
   ApiQuery({ name: 'type', required: false }),
   ApiQuery({ name: 'from', required: false, description: 'ISO 8601 instant, or a date (midnight in Rome); inclusive' }),
   ApiQuery({ name: 'to', required: false, description: 'ISO 8601 instant, or a date (midnight in Rome); exclusive' }),
+  ApiQuery({ name: 'reads', required: false, enum: ['include', 'exclude'], description: '`exclude`: without the AuditTrailRead rows' }),
   ApiQuery({ name: 'minPosition', required: false, type: Number }),
   ApiHeader({ name: 'X-Acting-Role', required: false, description: 'Role to read in, when the caller holds several' }),
   ApiResponse({ status: 400, description: 'Malformed filter: `fields` names it' }),
@@ -278,7 +292,7 @@ export class AuditController {
       exportedBy: { userId: viewer.userId, role: access.role },
       exportedAt,
       scope: access.scope,
-      filters: filterFacts(filters),
+      filters: filterFacts(filters).map((f) => (f.key === 'reads' ? { ...f, value: 'escluse' } : f)),
       order: q.order,
       chain: chain ? this.coverChain(chain, viewer.tenant) : null,
       lastVerification,

@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { NextFunction, Request, Response } from 'express';
-import type { Settings } from '@ciclo/config';
+import { publicUrl, type Settings } from '@ciclo/config';
 import { DomainRefusal } from '@ciclo/domain';
 import {
   AccessPolicy,
@@ -43,6 +43,24 @@ export type AuthenticatedRequest = Request & {
 };
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The queue dashboard's own pages and API (a third-party UI that cannot send the CSRF token). */
+const QUEUE_DASHBOARD = /^\/admin\/queues(?:\/|$)/;
+
+/**
+ * The queue dashboard's buttons (retry, clean, pause) write with the session cookie but without
+ * the CSRF token, which that UI does not know: they are accepted only when the browser says the
+ * request comes from this origin (`Origin`, which a page cannot forge; absent means refused).
+ */
+export function sameOriginDashboardWrite(req: AuthenticatedRequest, settings: Settings): boolean {
+  const path = (req.originalUrl ?? req.url ?? '/').split('?')[0];
+  if (!QUEUE_DASHBOARD.test(path)) return false;
+  const origin = req.headers.origin;
+  if (typeof origin !== 'string' || origin === 'null') return false;
+  const own = new URL(publicUrl(settings)).origin;
+  const host = `${req.protocol}://${req.headers.host ?? ''}`;
+  return origin === own || origin === host;
+}
 
 /**
  * Authentication and rate limiting, as Express middleware run before the body is parsed:
@@ -80,7 +98,11 @@ export function authenticationMiddleware(policy: AccessPolicy, limiter: RateLimi
           // A cookie travels with every request the browser makes, also those another site
           // triggers: a write must prove it comes from the console (synchronizer token).
           const sent = req.headers[CSRF_HEADER];
-          if (!SAFE_METHODS.has(req.method) && (typeof sent !== 'string' || !sameSecret(sent, principal.session.record.csrfToken)))
+          if (
+            !SAFE_METHODS.has(req.method) &&
+            (typeof sent !== 'string' || !sameSecret(sent, principal.session.record.csrfToken)) &&
+            !sameOriginDashboardWrite(req, settings)
+          )
             req.csrfFailure = `missing or wrong ${CSRF_HEADER} header`;
         }
       } catch (err) {

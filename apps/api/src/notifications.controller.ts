@@ -1,8 +1,7 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { DomainRefusal } from '@ciclo/domain';
 import { Inbox, type InboxItem } from '@ciclo/notifications';
 import { PG_POOL } from '@ciclo/platform';
 import type { Actor } from '@ciclo/identity';
@@ -36,11 +35,17 @@ export class NotificationsController {
     return this.inbox.list(actor.tenant, actor.userId, { unreadOnly: q.unread === 'true', limit: q.limit });
   }
 
+  @Get('unread-count')
+  @ApiOperation({ summary: "How many of the caller's notifications are unread (the console's bell)" })
+  async unreadCount(@CurrentActor() actor: Actor): Promise<{ unread: number }> {
+    return { unread: await this.inbox.unreadCount(actor.tenant, actor.userId) };
+  }
+
   @Post(':id/read')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Mark one notification read' })
+  @ApiOperation({ summary: 'Mark one notification read', description: 'Idempotent: the first reading time is kept. 404 when it is not one of the caller’s notifications.' })
   async read(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<void> {
     const nid = parseInput(uuidParam, id, 'path.id');
-    if (!(await this.inbox.markRead(actor.tenant, actor.userId, nid))) throw new DomainRefusal('CYCLE_NOT_FOUND', 'no such notification');
+    if (!(await this.inbox.markRead(actor.tenant, actor.userId, nid))) throw new NotFoundException({ code: 'NOTIFICATION_NOT_FOUND', message: 'No such notification of yours', messageIt: 'Notifica inesistente' });
   }
 }

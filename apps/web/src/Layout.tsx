@@ -2,6 +2,7 @@ import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { useEffect } from 'react';
 import { roleLabel } from './labels';
 import { useSession } from './session';
+import { NotificationBell } from './pages/notifiche/NotificationBell';
 
 interface NavEntry {
   to: string;
@@ -64,6 +65,7 @@ export function Layout() {
                 ) : (
                   <span>{roleLabel(user.roles[0] ?? '')}</span>
                 )}
+                <NotificationBell />
                 <button type="button" className="btn btn-sm btn-outline-light" onClick={() => void logout()}>
                   Esci
                 </button>

@@ -40,6 +40,7 @@ const HTTP_ERRORS: Record<string, string> = {
   CONCURRENT_MODIFICATION: 'Il ciclo è stato modificato nel frattempo: ricaricare e riprovare',
   IDEMPOTENCY_KEY_REUSED: 'Questa richiesta è già stata inviata con un contenuto diverso',
   INVALID_TEXT: 'Il testo contiene caratteri non ammessi',
+  NOTIFICATION_NOT_FOUND: 'Notifica inesistente',
   NETWORK: 'Il server non risponde: controllare la connessione e riprovare',
   HTTP_403: 'Operazione non consentita',
   HTTP_404: 'Elemento non trovato',

@@ -83,6 +83,12 @@ export class Inbox {
     }));
   }
 
+  /** How many of the user's items are unread. */
+  async unreadCount(tenant: string, userId: string): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM ntf_inbox WHERE tenant = $1 AND user_id = $2 AND read_at IS NULL', [tenant, userId]);
+    return rows[0].n;
+  }
+
   /** Marks one item read; false when it is not this user's. */
   async markRead(tenant: string, userId: string, id: string, at = new Date()): Promise<boolean> {
     const { rowCount } = await this.pool.query('UPDATE ntf_inbox SET read_at = coalesce(read_at, $4) WHERE tenant = $1 AND user_id = $2 AND id = $3', [tenant, userId, id, at]);

@@ -50,6 +50,8 @@ export interface AuditFilters {
   from?: Date;
   /** Recorded before this instant (exclusive). */
   to?: Date;
+  /** Leave out the `AuditTrailRead` rows (who read the trail), so that reading does not crowd the rows read. */
+  excludeReads?: boolean;
 }
 
 export type AuditOrder = 'asc' | 'desc';
@@ -79,6 +81,13 @@ export interface AuditPage {
   items: AuditEntry[];
   /** Pass as `cursor` to get the next page; null on the last page. */
   nextCursor: string | null;
+}
+
+/** The values present in a viewer's trail, for the filters. */
+export interface AuditFacets {
+  actorIds: string[];
+  types: string[];
+  cycles: { cycleId: string; title: string; cycleType: string; period: string }[];
 }
 
 /** The latest recorded `AuditChainVerified` event. */
@@ -234,6 +243,28 @@ export class AuditQueries {
     };
   }
 
+  /**
+   * What the filters can choose from, within the viewer's access: the people who acted, the event
+   * types and the cycles present in the trail (no row is shown, so this is not recorded as a read).
+   */
+  async facets(viewer: AuditViewer, access: AuditAccess): Promise<AuditFacets> {
+    const { sql, params } = this.where(viewer, access, {});
+    const [actors, types, cycles] = await Promise.all([
+      this.ds.query(`SELECT DISTINCT a.actor_id FROM rm_audit a WHERE ${sql} ORDER BY 1`, params) as Promise<{ actor_id: string }[]>,
+      this.ds.query(`SELECT DISTINCT a.type FROM rm_audit a WHERE ${sql} ORDER BY 1`, params) as Promise<{ type: string }[]>,
+      this.ds.query(
+        `SELECT c.cycle_id, c.title, c.cycle_type, c.period FROM rm_audit_cycles c
+          WHERE c.cycle_id IN (SELECT DISTINCT a.cycle_id FROM rm_audit a WHERE ${sql} AND a.cycle_id IS NOT NULL) ORDER BY c.title, c.cycle_id`,
+        params,
+      ) as Promise<{ cycle_id: string; title: string; cycle_type: string; period: string }[]>,
+    ]);
+    return {
+      actorIds: actors.map((r) => r.actor_id),
+      types: types.map((r) => r.type),
+      cycles: cycles.map((r) => ({ cycleId: r.cycle_id, title: r.title, cycleType: r.cycle_type, period: r.period })),
+    };
+  }
+
   private where(viewer: AuditViewer, access: AuditAccess, f: AuditFilters): { sql: string; params: unknown[] } {
     const params: unknown[] = [viewer.tenant];
     const conds = ['a.tenant = $1'];
@@ -250,6 +281,7 @@ export class AuditQueries {
     if (f.type) add((p) => `a.type = ${p}`, f.type);
     if (f.from) add((p) => `a.recorded_at >= ${p}::timestamptz`, f.from);
     if (f.to) add((p) => `a.recorded_at < ${p}::timestamptz`, f.to);
+    if (f.excludeReads) conds.push(`a.type <> 'AuditTrailRead'`);
     return { sql: conds.join(' AND '), params };
   }
 

@@ -1,0 +1,105 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { DomainRefusal } from '@ciclo/domain';
+import { AccessPolicy, type Actor, type Role } from '@ciclo/identity';
+import { auditAccessOf, AuditQueries, READ_MODELS } from '@ciclo/projections';
+import { DEFINITIONS, type DefinitionRegistry } from '@ciclo/workflow';
+import { ActingRole, CurrentActor } from './auth.guard';
+import { parseInput } from './validation';
+
+/** Italian names of the events that no cycle definition names (engine, plan, directory, audit). */
+export const ENGINE_EVENT_LABELS: Readonly<Record<string, string>> = {
+  CycleOpened: 'Apertura del ciclo',
+  DocumentAttached: 'Documento allegato',
+  CommentAdded: 'Commento',
+  CycleCancelled: 'Annullamento del ciclo',
+  CycleMigrated: 'Aggiornamento della versione della definizione',
+  DeadlineMoved: 'Spostamento di una scadenza',
+  ReminderSent: 'Promemoria inviato',
+  PlanNodeAdded: 'Piano: elemento aggiunto',
+  PlanNodeUpdated: 'Piano: elemento modificato',
+  PlanNodeMoved: 'Piano: elemento spostato',
+  PlanNodeRemoved: 'Piano: elemento rimosso',
+  IndicatorTargetsSet: 'Piano: target degli indicatori',
+  IndicatorWeightsSet: 'Piano: pesi degli indicatori',
+  PlanScoringRulesSet: 'Piano: regole di misurazione',
+  PlanVariationOpened: 'Variazione del piano avviata',
+  PlanVariationApproved: 'Variazione del piano approvata',
+  PlanVariationWithdrawn: 'Variazione del piano ritirata',
+  MeasurementRecorded: 'Misurazione registrata',
+  MeasurementCorrected: 'Misurazione corretta',
+  MeasurementYearClosed: 'Chiusura delle misurazioni dell’anno',
+  CatalogueProcessAdded: 'Catalogo dei processi: processo aggiunto',
+  CatalogueProcessCardAttached: 'Catalogo dei processi: scheda allegata',
+  TenantRegistered: 'Registrazione dell’ente',
+  RoleGranted: 'Ruolo attribuito',
+  RoleRevoked: 'Ruolo revocato',
+  UserProfileUpdated: 'Dati della persona aggiornati',
+  ApiKeyIssued: 'Chiave API emessa',
+  ApiKeyRevoked: 'Chiave API revocata',
+  AuditTrailRead: 'Consultazione del registro',
+  AuditChainVerified: 'Verifica della catena di hash',
+};
+
+export interface AuditFacetsAnswer {
+  /** People who appear as actors in the caller's trail, with their display names when the directory has them. */
+  actors: { actorId: string; name: string | null }[];
+  /** Event types present, with an Italian label (the transition title for definition events). */
+  types: { type: string; label: string }[];
+  /** Cycles present, by title. */
+  cycles: { cycleId: string; title: string; cycleType: string; period: string }[];
+}
+
+const facetsQuery = z.object({}).strict();
+
+/**
+ * What the console's filters of the audit trail offer (people by name, event types in Italian,
+ * cycles by title), within the caller's access to the trail. It shows no row of the trail, so it
+ * is not recorded as a read.
+ */
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('audit/facets')
+export class AuditFacetsController {
+  private readonly audit: AuditQueries;
+
+  constructor(
+    @Inject(READ_MODELS) ds: DataSource,
+    @Inject(DEFINITIONS) private readonly definitions: DefinitionRegistry,
+    private readonly policy: AccessPolicy,
+  ) {
+    this.audit = new AuditQueries(ds);
+  }
+
+  @Get()
+  @ApiOperation({
+    summary: 'The people, event types and cycles present in the trail (for its filters)',
+    description: 'Same access as `GET /audit` (RPCT, OIV and administrators the whole tenant; others the cycles they acted in). Not recorded as a read: it shows no row.',
+  })
+  @ApiHeader({ name: 'X-Acting-Role', required: false })
+  async facets(@CurrentActor() actor: Actor, @ActingRole() acting: Role | undefined, @Query() query: unknown): Promise<AuditFacetsAnswer> {
+    parseInput(facetsQuery, query ?? {}, 'query');
+    const viewer = { tenant: actor.tenant, userId: actor.userId, roles: actor.roles, actingRole: acting };
+    const access = auditAccessOf(viewer);
+    if (!access) throw new DomainRefusal('ROLE_NOT_HELD', `${acting ?? 'no role'} in tenant ${actor.tenant}`);
+    const [f, users] = await Promise.all([this.audit.facets(viewer, access), this.policy.directory.listUsers(actor.tenant)]);
+    const names = new Map(users.map((u) => [u.userId, u.name ?? null]));
+    const labels = this.transitionLabels();
+    return {
+      actors: f.actorIds
+        .map((actorId) => ({ actorId, name: names.get(actorId) ?? (actorId === 'system' ? 'Sistema' : null) }))
+        .sort((a, b) => (a.name ?? a.actorId).localeCompare(b.name ?? b.actorId, 'it')),
+      types: f.types.map((type) => ({ type, label: ENGINE_EVENT_LABELS[type] ?? labels.get(type) ?? type })).sort((a, b) => a.label.localeCompare(b.label, 'it')),
+      cycles: f.cycles,
+    };
+  }
+
+  /** Event type → title of the transition that produces it (the latest definition naming it). */
+  private transitionLabels(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const def of this.definitions.all()) for (const t of def.transitions) out.set(t.event, t.title);
+    return out;
+  }
+}

@@ -1,0 +1,215 @@
+// The console's audit trail (RPCT), deadlines and notifications pages, in Chromium against the real
+// API with the demo chamber.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { EVENT_STORE } from '@ciclo/platform';
+import type { PostgresEventStore } from '@ciclo/event-store';
+import { recordChainVerification } from '@ciclo/projections';
+import { axeViolations, demoLogin, describeViolations, newContext, screenshot, SCREENSHOTS, startConsole, type ConsoleEnv } from '../support/browser';
+import { parseCsv, pdfLines } from '../audit/helpers';
+import { sendReminders } from '../notifications/inbox-support';
+
+const DEMO_TITLE = 'PIAO 2022-2024 - Camera di commercio di Pistoia-Prato (demo)';
+
+/** The visible part of the page (a long table makes the full-page image unreadable). */
+async function screenshotTop(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: resolve(SCREENSHOTS, `${name}-alto.png`) });
+}
+
+async function expectAccessible(page: Page): Promise<void> {
+  expect(describeViolations(await axeViolations(page))).toEqual([]);
+}
+
+describe('console: audit trail, deadlines, notifications', () => {
+  let env: ConsoleEnv;
+  let store: PostgresEventStore;
+  let verifiedUpTo: number;
+
+  beforeAll(async () => {
+    env = await startConsole('console-registro');
+    store = env.api.app.get<PostgresEventStore>(EVENT_STORE);
+    verifiedUpTo = (await recordChainVerification(store, { trigger: 'nightly' })).verification.intactUpTo;
+    const rpct = await env.api.token('u-demo-rpct', ['rpct']);
+    // The audit projector has caught up with the demo chamber.
+    const head = await env.api.head();
+    expect((await env.api.call('GET', `/audit?minPosition=${head}&limit=1`, { token: rpct })).status).toBe(200);
+  }, 180_000);
+  afterAll(async () => env?.close());
+
+  it('the RPCT filters the trail, verifies the chain and downloads the CSV and the PDF of the filtered rows', async () => {
+    const ctx = await newContext(env);
+    const page = await ctx.newPage();
+    await demoLogin(page, 'Marco Finzione', '/registro');
+    await page.getByRole('heading', { name: 'Registro delle attività' }).waitFor();
+    // The last recorded verification, by whom and when.
+    await page.getByText(`Sistema (verifica notturna automatica) — integro fino alla posizione ${verifiedUpTo}`).waitFor();
+    // Each row is an Italian sentence; the RPCT's own reads do not crowd the first page.
+    await page.getByText('Eventi del registro, dal più recente (50 mostrati)').waitFor();
+    await page.getByRole('cell', { name: /^(Il|La|L') .* ha .*PIAO 2022-2024/ }).first().waitFor();
+    expect(await page.getByRole('cell', { name: /ha consultato il registro di audit/ }).count()).toBe(0);
+    // Cursor pagination: the next 50.
+    await page.getByRole('button', { name: 'Mostra altri 50 eventi' }).click();
+    await page.getByText('Eventi del registro, dal più recente (100 mostrati)').waitFor();
+    await screenshot(page, 'registro');
+    await screenshotTop(page, 'registro');
+    await expectAccessible(page);
+
+    // Shown on request.
+    await page.getByLabel('Mostra anche le consultazioni del registro (chi lo ha letto o esportato)').check({ force: true });
+    await page.getByRole('button', { name: 'Applica i filtri' }).click();
+    await page.getByRole('cell', { name: /L'RPCT ha consultato il registro di audit/ }).first().waitFor();
+    await page.getByLabel('Mostra anche le consultazioni del registro (chi lo ha letto o esportato)').uncheck({ force: true });
+
+    // Cycle by title, person by name, event type in Italian.
+    await page.getByLabel('Ciclo').selectOption({ label: DEMO_TITLE });
+    await page.getByLabel('Persona').selectOption({ label: 'Luca Prova' });
+    await page.getByLabel('Tipo di evento').selectOption({ label: 'Apertura del ciclo' });
+    await page.getByRole('button', { name: 'Applica i filtri' }).click();
+    await page.waitForURL(/tipo=CycleOpened/);
+    const rows = page.locator('table tbody tr');
+    await page.getByText('Eventi del registro, dal più recente (1 mostrati)').waitFor();
+    expect(await rows.count()).toBe(1);
+    await expect(rows.first().textContent()).resolves.toContain('La Posizione organizzativa ha aperto il PIAO 2022-2024');
+    await expect(rows.first().textContent()).resolves.toContain('Luca Prova');
+    await screenshot(page, 'registro-filtrato');
+    await screenshotTop(page, 'registro-filtrato');
+    await expectAccessible(page);
+
+    // Verify now.
+    await page.getByRole('button', { name: 'Verifica ora' }).click();
+    await page.getByText(/Verifica eseguita ora .* da Marco Finzione, \d+ eventi controllati\): integro fino alla posizione \d+/).waitFor();
+
+    // Both exports hold the filtered rows.
+    const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Esporta CSV' }).click()]);
+    expect(csvDownload.suggestedFilename()).toMatch(/^audit-cciaa-po-\d{8}T\d{6}\.csv$/);
+    const csv = parseCsv(readFileSync(await csvDownload.path()).toString('utf8').replace(/^\uFEFF/, ''));
+    expect(csv[0].slice(0, 3)).toEqual(['position', 'recorded_at', 'occurred_at']);
+    const body = csv.slice(1).filter((r) => r.length > 1);
+    expect(body).toHaveLength(1);
+    const col = (name: string) => csv[0].indexOf(name);
+    expect(body[0][col('type')]).toBe('CycleOpened');
+    expect(body[0][col('actor_id')]).toBe('u-demo-po-1');
+    expect(body[0][col('cycle_id')]).toBe(env.demo.cycleId);
+    await page.getByText(/File audit-cciaa-po-.*\.csv scaricato/).waitFor();
+
+    const [pdfDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Esporta PDF' }).click()]);
+    expect(pdfDownload.suggestedFilename()).toMatch(/\.pdf$/);
+    const pdf = readFileSync(await pdfDownload.path());
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const text = pdfLines(pdf).join('\n');
+    expect(text).toMatch(/Righe esportate\n1\n/);
+    expect(text.replace(/\s+/g, ' ')).toContain('Tipo di evento: CycleOpened');
+    expect(text.replace(/\s+/g, ' ')).toContain('Consultazioni del registro: escluse');
+    await ctx.close();
+  });
+
+  it('the deadlines page lists the demo cycle’s deadlines by status with words, in a list and a month, each linking to the cycle', async () => {
+    const ctx = await newContext(env);
+    const page = await ctx.newPage();
+    await demoLogin(page, 'Giulia Esempio', '/scadenze');
+    await page.getByRole('heading', { name: 'Scadenze', exact: true }).waitFor();
+    const deadlines = (await env.api.call<{ title: string; status: string; effectiveDate: string }[]>('GET', '/deadlines', { token: await env.api.token('u-demo-sg', ['segretario_generale']) })).body;
+    expect(deadlines.length).toBeGreaterThan(0);
+    const table = page.getByRole('table', { name: /Scadenze in ordine di data/ });
+    await table.waitFor();
+    for (const d of deadlines) await table.getByRole('cell', { name: d.title, exact: false }).first().waitFor();
+    const links = table.getByRole('link', { name: DEMO_TITLE });
+    expect(await links.count()).toBe(deadlines.length);
+    expect(await links.first().getAttribute('href')).toBe(`/cicli/${env.demo.cycleId}`);
+    // The 2022 deadlines of a cycle still in draft are overdue: said in words, not only in red.
+    expect(deadlines.some((d) => d.status === 'overdue')).toBe(true);
+    await table.getByText('Scaduta', { exact: true }).first().waitFor();
+    await table.getByText(/scaduta da \d+ giorni/).first().waitFor();
+    await screenshot(page, 'scadenze-elenco');
+    await expectAccessible(page);
+
+    await page.getByRole('button', { name: 'Mese', exact: true }).click();
+    const first = [...deadlines].sort((a, b) => Math.abs(Date.parse(a.effectiveDate) - Date.now()) - Math.abs(Date.parse(b.effectiveDate) - Date.now()))[0];
+    const months = ['gennaio', 'febbraio', 'marzo', 'aprile', 'maggio', 'giugno', 'luglio', 'agosto', 'settembre', 'ottobre', 'novembre', 'dicembre'];
+    await page.getByRole('heading', { name: `${months[Number(first.effectiveDate.slice(5, 7)) - 1]} ${first.effectiveDate.slice(0, 4)}` }).waitFor();
+    await page.getByRole('table', { name: /Scadenze di/ }).getByRole('link', { name: first.title }).first().waitFor();
+    await screenshot(page, 'scadenze-mese');
+    await expectAccessible(page);
+    await ctx.close();
+  });
+
+  it('the calendar feed panel follows the feeds contract (created URL shown once, list, revoke) and says so when the server lacks it', async () => {
+    const ctx = await newContext(env);
+    const page = await ctx.newPage();
+    // The feeds endpoints answer as their contract says (they are served by another part of the API).
+    const feeds: { id: string; createdAt: string; lastUsedAt?: string }[] = [];
+    const calls: string[] = [];
+    await page.route('**/calendar/feeds**', async (route) => {
+      const req = route.request();
+      calls.push(`${req.method()} ${new URL(req.url()).pathname} csrf=${req.headers()['x-csrf-token'] ? 'yes' : 'no'}`);
+      if (req.method() === 'POST') {
+        const f = { id: `feed-${feeds.length + 1}`, createdAt: '2026-12-02T10:00:00.000Z' };
+        feeds.push(f);
+        return route.fulfill({ status: 201, contentType: 'application/json', body: JSON.stringify({ ...f, url: `${env.api.url}/calendar/feeds/${f.id}/segreto-abc.ics` }) });
+      }
+      if (req.method() === 'DELETE') {
+        const id = new URL(req.url()).pathname.split('/').pop();
+        feeds.splice(feeds.findIndex((f) => f.id === id), 1);
+        return route.fulfill({ status: 204 });
+      }
+      return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(feeds) });
+    });
+    await demoLogin(page, 'Giulia Esempio', '/scadenze');
+    await page.getByText('Non hai ancora indirizzi attivi.').waitFor();
+    await page.getByRole('button', { name: 'Crea un nuovo indirizzo' }).click();
+    await page.getByText('Copialo ora: per sicurezza non verrà più mostrato').waitFor();
+    expect(await page.getByLabel('Indirizzo del calendario').inputValue()).toContain('/calendar/feeds/feed-1/segreto-abc.ics');
+    for (const app of ['Google Calendar', 'Outlook', 'Thunderbird']) await page.getByText(app, { exact: true }).waitFor();
+    await page.getByRole('table', { name: 'I tuoi indirizzi attivi' }).getByText('mai usato').waitFor();
+    await screenshot(page, 'scadenze-feed');
+    await expectAccessible(page);
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: /Revoca l'indirizzo creato il/ }).click();
+    await page.getByText('Non hai ancora indirizzi attivi.').waitFor();
+    expect(await page.getByLabel('Indirizzo del calendario').count()).toBe(0);
+    expect(calls).toEqual(expect.arrayContaining(['POST /calendar/feeds csrf=yes', 'DELETE /calendar/feeds/feed-1 csrf=yes']));
+
+    // A server without the feeds: a plain Italian message instead of the panel.
+    await page.unroute('**/calendar/feeds**');
+    await page.route('**/calendar/feeds**', (route) => route.fulfill({ status: 404, contentType: 'application/json', body: JSON.stringify({ statusCode: 404, code: 'NOT_FOUND', message: 'Cannot GET /calendar/feeds' }) }));
+    await page.reload();
+    await page.getByText('Il calendario in abbonamento non è ancora disponibile su questo server.').waitFor();
+    expect(await page.getByRole('button', { name: 'Crea un nuovo indirizzo' }).count()).toBe(0);
+    await ctx.close();
+  });
+
+  it('the bell shows the unread count; marking a notification read lowers it; each links to its cycle', async () => {
+    await sendReminders(store, 'cciaa-po', [
+      { cycleId: env.demo.cycleId, cycleTitle: DEMO_TITLE, deadlineId: 'adozione', deadlineTitle: 'Adozione del PIAO entro il 31 gennaio', recipients: [{ userId: 'u-demo-sg', name: 'Giulia Esempio' }], daysLeft: 2 },
+      { cycleId: env.demo.cycleId, cycleTitle: DEMO_TITLE, deadlineId: 'pubblicazione', deadlineTitle: 'Pubblicazione del PIAO', recipients: [{ userId: 'u-demo-sg', name: 'Giulia Esempio' }], daysLeft: -4, escalation: true },
+    ]);
+    const ctx = await newContext(env);
+    const page = await ctx.newPage();
+    await demoLogin(page, 'Giulia Esempio', '/scadenze');
+    const bell = page.getByRole('link', { name: 'Notifiche 2 da leggere' });
+    await bell.waitFor();
+    await screenshot(page, 'campanella');
+    await bell.click();
+    await page.waitForURL('**/notifiche');
+    await page.getByRole('heading', { name: 'Notifiche', exact: true }).waitFor();
+    await page.getByText('2 notifiche da leggere.').waitFor();
+    const links = page.getByRole('link', { name: 'Apri il ciclo' });
+    expect(await links.count()).toBe(2);
+    expect(await links.first().getAttribute('href')).toBe(`/cicli/${env.demo.cycleId}`);
+    await page.getByText('Sollecito', { exact: true }).waitFor();
+    await screenshot(page, 'notifiche');
+    await expectAccessible(page);
+
+    await page.getByRole('button', { name: /Segna come letta: .*Adozione del PIAO/ }).click();
+    await page.getByRole('link', { name: 'Notifiche 1 da leggere' }).waitFor();
+    await page.getByText('Una notifica da leggere.').waitFor();
+    await page.getByText(/Letta il \d{2}\/\d{2}\/\d{4}/).waitFor();
+    expect((await env.api.call('GET', '/notifications/unread-count', { token: await env.api.token('u-demo-sg', ['segretario_generale']) })).body).toEqual({ unread: 1 });
+    await page.getByLabel('Solo quelle da leggere').check({ force: true });
+    await page.getByText(/Letta il/).waitFor({ state: 'detached' });
+    expect(await page.getByRole('listitem').filter({ hasText: 'Apri il ciclo' }).count()).toBe(1);
+    await page.getByRole('button', { name: /Segna come letta: .*Pubblicazione del PIAO/ }).waitFor();
+    await ctx.close();
+  });
+});

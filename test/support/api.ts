@@ -16,6 +16,8 @@ export interface HttpResult<T = Record<string, unknown>> {
 
 export interface TestApi {
   url: string;
+  /** The Nest application, for tests that reach a provider. */
+  app: INestApplication;
   db: TestDatabase;
   settings: Settings;
   /** A pool on the test database, for assertions on what was (not) written. */
@@ -39,6 +41,7 @@ export async function startTestApi(
     DATABASE_URL: db.url,
     DEV_AUTH_ENABLED: 'true',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    LOG_FORMAT: 'json',
     PORT: '3000',
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     REDIS_PREFIX: testRedisPrefix(label).replace(/:$/, ''),
@@ -56,6 +59,7 @@ export async function startTestApi(
   pool.on('error', () => undefined);
   return {
     url,
+    app,
     db,
     settings,
     pool,

@@ -8,6 +8,7 @@ import { ProjectionsModule } from '@ciclo/projections';
 import { ReadModelsController } from './read-models.controller';
 import { AuditController } from './audit.controller';
 import { ProjectionHealth } from './projection-health';
+import { WorkerHealth } from './worker-health';
 import { AuthGuard } from './auth.guard';
 import { TenantsController } from './tenants.controller';
 import { CyclesController } from './cycles.controller';
@@ -29,6 +30,7 @@ export class ApiModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         ProjectionHealth,
+        WorkerHealth,
       ],
     };
   }

@@ -52,6 +52,8 @@ export type AuthenticatedRequest = Request & {
 export function authenticationMiddleware(policy: AccessPolicy, limiter: RateLimiter, settings: Settings) {
   const log = new Logger('Auth');
   return (req: AuthenticatedRequest, res: Response, next: NextFunction): void => {
+    // Liveness depends on nothing, not even Redis (rate-limit counters): it only says the process answers.
+    if (req.path === '/health/live') return next();
     const run = async () => {
       let principal: Principal | null = null;
       const kind =

@@ -145,7 +145,7 @@ async function main() {
   if (!(await redisAnswers(settings.REDIS_URL))) {
     fail(
       `Redis does not answer at ${settings.REDIS_URL}. Start one, then run npm start again:\n` +
-        `  docker compose up -d redis\n` +
+        `  cp .env.example .env && docker compose up -d redis\n` +
         `or a local server:\n` +
         `  redis-server --daemonize yes --port 6379\n` +
         `or point REDIS_URL at a running Redis.`,

@@ -52,6 +52,15 @@ describe('workersComponent', () => {
     expect(c.subscriptions?.[0].heldBy).toBeNull();
   });
 
+  it('takes the latest claim after a takeover, and none from a beat older than two intervals', () => {
+    const dead = beat('a:1:x', [{ name: 'projection:cycles', holdsLease: true, position: 5, lagEvents: 0, lagSeconds: 0 }], at(-1));
+    const survivor = beat('b:2:y', [{ name: 'projection:cycles', holdsLease: true, position: 9, lagEvents: 0, lagSeconds: 0 }], at(1));
+    expect(workersComponent([dead, survivor], now).subscriptions?.[0]).toMatchObject({ heldBy: 'b:2:y', position: 9 });
+    const stale = workersComponent([beat('a:1:x', [{ name: 'projection:cycles', holdsLease: true, position: 5, lagEvents: 0, lagSeconds: 0 }], at(-9))], now);
+    expect(stale.subscriptions?.[0].heldBy).toBeNull();
+    expect(stale.status).toBe('degraded');
+  });
+
   it('is degraded when the holder lags by events or by time', () => {
     const byEvents = workersComponent([beat('a:1:x', [{ name: 'projection:cycles', holdsLease: true, position: 1, lagEvents: 1001, lagSeconds: 1 }])], now);
     expect(byEvents.status).toBe('degraded');

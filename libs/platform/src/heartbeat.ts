@@ -87,8 +87,14 @@ export async function readHeartbeats(redis: Redis, prefix: string): Promise<Work
 export function workersComponent(beats: WorkerHeartbeat[], now = new Date()): ComponentStatus {
   const workers: WorkerReport[] = beats.map((b) => ({ ...b, ageSeconds: Math.max(0, Math.round((now.getTime() - Date.parse(b.beatAt)) / 100) / 10) }));
   const names = [...new Set(beats.flatMap((b) => b.subscriptions.map((s) => s.name)))].sort();
+  // A worker killed without a goodbye keeps its key (and its claims) until the key expires: when
+  // two claim a lease, the latest beat wins (the new holder beats after its takeover); a beat older
+  // than two intervals claims nothing.
+  const fresh = beats
+    .filter((b) => now.getTime() - Date.parse(b.beatAt) <= 2 * HEARTBEAT_INTERVAL_MS)
+    .sort((a, b) => Date.parse(b.beatAt) - Date.parse(a.beatAt));
   const subscriptions: SubscriptionReport[] = names.map((name) => {
-    const holder = beats.find((b) => b.subscriptions.some((s) => s.name === name && s.holdsLease));
+    const holder = fresh.find((b) => b.subscriptions.some((s) => s.name === name && s.holdsLease));
     const s = holder?.subscriptions.find((x) => x.name === name && x.holdsLease);
     return {
       name,

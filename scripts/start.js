@@ -202,7 +202,10 @@ async function main() {
     });
   }
   const url = publicUrl(settings);
-  if (await waitForSystem(url, 60000)) banner(url, settings.SEEDS_DIR);
+  if (await waitForSystem(url, 60000)) {
+    await new Promise((r) => setTimeout(r, 1000)); // the children's last start-up lines first
+    banner(url, settings.SEEDS_DIR);
+  }
   else process.stderr.write(`ciclo: the API and the worker did not both report healthy within 60 s at ${url}/health\n`);
 }
 

@@ -8,7 +8,7 @@ import { KurrentDbEventStore, PostgresEventStore, type EventStore } from '@ciclo
 import { EVENT_STORE, PG_POOL, REDIS, SETTINGS } from './tokens';
 import { Pool } from 'pg';
 import { HealthService } from './health.service';
-import { logTransport } from './process';
+import { logTransport, prettyLogs, quietBootstrap } from './process';
 
 export function createEventStore(settings: Settings): EventStore {
   if (settings.EVENT_STORE === 'kurrentdb') {
@@ -61,6 +61,7 @@ export class PlatformModule {
             level: settings.LOG_LEVEL,
             base: { app: options.app },
             transport: logTransport(settings),
+            ...(prettyLogs(settings) ? { hooks: { logMethod: quietBootstrap } } : {}),
             genReqId: (req: IncomingMessage, res: ServerResponse) => {
               const id = typeof req.id === 'string' ? req.id : correlationIdOf(req);
               res.setHeader('X-Correlation-Id', id);

@@ -1,5 +1,5 @@
 import { loadSettings } from '@ciclo/config';
-import { logTransport, prettyLogs } from './process';
+import { logTransport, prettyLogs, quietBootstrap } from './process';
 
 describe('log format', () => {
   it('is readable lines on a terminal and JSON elsewhere, unless LOG_FORMAT says', () => {
@@ -15,5 +15,18 @@ describe('log format', () => {
 
   it('refuses an unknown format naming the variable', () => {
     expect(() => loadSettings({ LOG_FORMAT: 'xml' })).toThrow(/LOG_FORMAT/);
+  });
+});
+
+describe('readable logs', () => {
+  it("leave out Nest's per-module and per-route start-up lines, and nothing else", () => {
+    const written: unknown[][] = [];
+    const method = (...a: unknown[]) => void written.push(a);
+    quietBootstrap([{ context: 'RouterExplorer' }, 'Mapped {/health, GET} route'], method, 30);
+    quietBootstrap([{ context: 'InstanceLoader' }, 'ApiModule dependencies initialized'], method, 30);
+    quietBootstrap([{ context: 'RouterExplorer' }, 'a warning'], method, 40);
+    quietBootstrap([{ context: 'Projections' }, 'Projector cycles active in this worker'], method, 30);
+    quietBootstrap(['plain message'], method, 30);
+    expect(written.map((a) => a[a.length - 1])).toEqual(['a warning', 'Projector cycles active in this worker', 'plain message']);
   });
 });

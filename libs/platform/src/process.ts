@@ -25,6 +25,16 @@ export function logTransport(settings: Pick<Settings, 'LOG_FORMAT'>, stdoutIsTty
   };
 }
 
+/** Nest's start-up chatter (one line per module and route): kept in JSON logs, left out of readable ones. */
+const BOOTSTRAP_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
+
+/** A pino `logMethod` hook for readable logs: drops Nest's per-module and per-route lines at info level. */
+export function quietBootstrap(this: unknown, args: unknown[], method: (...a: unknown[]) => void, level: number): void {
+  const first = args[0] as { context?: unknown } | null | undefined;
+  if (level <= 30 && first && typeof first === 'object' && BOOTSTRAP_CONTEXTS.has(String(first.context))) return;
+  method.apply(this, args);
+}
+
 /**
  * `SHUTDOWN_TIMEOUT_MS`: after SIGTERM or SIGINT the process finishes what is in flight (HTTP
  * requests, the projector batch, active reminder jobs) and closes its connections; when that takes

@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import importX from 'eslint-plugin-import-x';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.data/**', 'coverage/**'] },
@@ -22,6 +23,21 @@ export default tseslint.config(
     files: ['libs/domain/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['@nestjs/*', 'pg', 'typeorm', 'bullmq', 'ioredis', '@ciclo/*', 'fs', 'node:*'] }],
+    },
+  },
+  {
+    // What the running system loads must be a production dependency: the image and a server
+    // install only `npm ci --omit=dev` (test/deployment/production-install.spec.ts runs it).
+    // apps/web is a Vite app whose packages are bundled at build time: not checked here.
+    files: ['apps/**/*.ts', 'libs/**/*.ts'],
+    ignores: ['**/*.spec.ts', 'apps/web/**'],
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/internal-regex': '^@ciclo/' },
+    rules: {
+      'import-x/no-extraneous-dependencies': [
+        'error',
+        { devDependencies: false, optionalDependencies: false, peerDependencies: false, includeTypes: false, packageDir: import.meta.dirname },
+      ],
     },
   },
 );

@@ -2,7 +2,8 @@
 // `npm start`: everything a fresh machine needs to run Ciclo locally, in order, saying what it does.
 // 1 installs dependencies when missing, 2 builds, 3 validates settings, 4 checks Redis,
 // 5 finds PostgreSQL (or starts an embedded one under .data/), 6 creates and migrates the database,
-// 7 loads the demo chamber, 8 starts the API and the worker and prints the URL.
+// 7 loads the demo chamber, 8 starts the API and the worker and, once both report in /health, prints
+// one banner: URLs and demo users. Logs are readable lines in a terminal (LOG_FORMAT=auto).
 'use strict';
 const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -75,18 +76,48 @@ async function redisAnswers(redisUrl) {
   }
 }
 
-async function waitForHealth(url, ms) {
+/** Waits until the API answers /health and a worker reports its heartbeat there (the system is whole). */
+async function waitForSystem(url, ms) {
   const t0 = Date.now();
   while (Date.now() - t0 < ms) {
     try {
       const res = await fetch(`${url}/health`);
-      if (res.ok) return true;
+      const body = res.ok ? await res.json() : null;
+      if (body && body.components.workers && body.components.workers.workers.length > 0) return true;
     } catch {
       /* not listening yet */
     }
     await new Promise((r) => setTimeout(r, 300));
   }
   return false;
+}
+
+/** The last thing `npm start` prints: where Ciclo is and who can sign in to the demo. */
+function banner(url, seedsDir) {
+  let demo = null;
+  try {
+    demo = JSON.parse(fs.readFileSync(path.resolve(root, seedsDir, 'tenants/demo.json'), 'utf8'));
+  } catch {
+    /* no demo chamber in these seeds */
+  }
+  const rule = '='.repeat(78);
+  const lines = [
+    '',
+    rule,
+    `  Ciclo is running`,
+    '',
+    `  Console     ${url}/   (log in at ${url}/accesso)`,
+    `  API         ${url}   (documentation ${url}/docs)`,
+    `  Health      ${url}/health`,
+  ];
+  if (demo) {
+    lines.push('', `  Demo chamber ${demo.id} (${demo.name}), users:`);
+    for (const u of demo.users) lines.push(`    ${u.id.padEnd(22)} ${u.roles.join(', ').padEnd(22)} ${u.name}`);
+    const sg = demo.users.find((u) => u.roles.includes('segretario_generale')) || demo.users[0];
+    lines.push('', '  A development token for the API, e.g.:', `    npx ciclo dev-token --user ${sg.id} --role ${sg.roles[0]} --tenant ${demo.id}`);
+  }
+  lines.push('', '  Stop with Ctrl+C.', rule, '');
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 async function main() {
@@ -115,7 +146,7 @@ async function main() {
   if (!(await redisAnswers(settings.REDIS_URL))) {
     fail(
       `Redis does not answer at ${settings.REDIS_URL}. Start one, then run npm start again:\n` +
-        `  docker compose up -d redis\n` +
+        `  cp .env.example .env && docker compose up -d redis\n` +
         `or a local server:\n` +
         `  redis-server --daemonize yes --port 6379\n` +
         `or point REDIS_URL at a running Redis.`,
@@ -172,16 +203,11 @@ async function main() {
     });
   }
   const url = publicUrl(settings);
-  if (await waitForHealth(url, 60000)) {
-    process.stdout.write(`\nCiclo is running at ${url}  (console: ${url}/ , API docs: ${url}/docs, health: ${url}/health)\n`);
-    process.stdout.write(`Open ${url}/accesso in a browser and choose a demo user (demo login, DEV_AUTH_ENABLED=true).\n`);
-    process.stdout.write(
-      `Demo chamber cciaa-po (Camera di commercio di Pistoia-Prato): a PIAO in draft with the 2022-2024 performance tree.\n` +
-        `Development token for its Segretario Generale:\n` +
-        `  npx ciclo dev-token --user u-demo-sg --role segretario_generale --tenant cciaa-po\n` +
-        `(other demo users: u-demo-po-1 po, u-demo-rpct rpct, u-demo-oiv oiv, u-demo-segreteria segreteria_organi, u-demo-rilevatore rilevatore)\n\n`,
-    );
-  } else process.stderr.write(`ciclo: the API did not become healthy within 60 s at ${url}\n`);
+  if (await waitForSystem(url, 60000)) {
+    await new Promise((r) => setTimeout(r, 1000)); // the children's last start-up lines first
+    banner(url, settings.SEEDS_DIR);
+  }
+  else process.stderr.write(`ciclo: the API and the worker did not both report healthy within 60 s at ${url}/health\n`);
 }
 
 main().catch((err) => fail(err && err.stack ? err.stack : String(err)));

@@ -17,7 +17,7 @@ const today = () => isoDateAt(new Date(), 'Europe/Rome');
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 const definitions = DefinitionRegistry.fromDirectory(resolve(__dirname, '../../seeds/cycles'));
 /** Paths whose data is shared by every tenant (the cycle definitions) or that are not tenant data. */
-const SHARED = new Set(['/health', '/definitions', '/definitions/{id}/{version}', '/docs/openapi.json']);
+const SHARED = new Set(['/health', '/health/live', '/health/ready', '/definitions', '/definitions/{id}/{version}', '/docs/openapi.json']);
 
 type Operation = {
   parameters?: { name: string; in: string; required?: boolean; schema?: { enum?: string[] } }[];

@@ -16,7 +16,7 @@ export interface HttpResult<T = Record<string, unknown>> {
 
 export interface TestApi {
   url: string;
-  /** The Nest application (to reach its providers). */
+  /** The Nest application, for tests that reach a provider. */
   app: INestApplication;
   db: TestDatabase;
   settings: Settings;
@@ -41,6 +41,7 @@ export async function startTestApi(
     DATABASE_URL: db.url,
     DEV_AUTH_ENABLED: 'true',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    LOG_FORMAT: 'json',
     PORT: '3000',
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     REDIS_PREFIX: testRedisPrefix(label).replace(/:$/, ''),

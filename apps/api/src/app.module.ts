@@ -9,6 +9,7 @@ import { ReadModelsController } from './read-models.controller';
 import { AuditController } from './audit.controller';
 import { AuditFacetsController } from './audit-facets.controller';
 import { ProjectionHealth } from './projection-health';
+import { WorkerHealth } from './worker-health';
 import { AuthGuard } from './auth.guard';
 import { TenantsController } from './tenants.controller';
 import { CyclesController } from './cycles.controller';
@@ -32,6 +33,7 @@ export class ApiModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         ProjectionHealth,
+        WorkerHealth,
       ],
     };
   }

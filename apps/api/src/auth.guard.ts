@@ -80,6 +80,8 @@ export function authenticationMiddleware(policy: AccessPolicy, limiter: RateLimi
   const log = new Logger('Auth');
   const cookieName = sessionCookieName(settings);
   return (req: AuthenticatedRequest, res: Response, next: NextFunction): void => {
+    // Liveness depends on nothing, not even Redis (rate-limit counters): it only says the process answers.
+    if (req.path === '/health/live') return next();
     const run = async () => {
       let principal: Principal | null = null;
       const kind =

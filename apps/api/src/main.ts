@@ -1,12 +1,16 @@
 import 'reflect-metadata';
+import { Logger } from 'nestjs-pino';
 import { loadSettings, publicUrl, SettingsError } from '@ciclo/config';
+import { limitShutdown } from '@ciclo/platform';
 import { createApiApp } from './bootstrap';
 
 async function main(): Promise<void> {
   const settings = loadSettings();
   const app = await createApiApp(settings);
+  const log = app.get(Logger);
+  limitShutdown(settings, (m) => log.warn(m));
   await app.listen(settings.PORT, settings.HOST);
-  process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), app: 'api', msg: `Ciclo API listening on ${publicUrl(settings)}` })}\n`);
+  log.log(`Ciclo API listening on ${publicUrl(settings)}`);
 }
 
 main().catch((err: unknown) => {

@@ -4,8 +4,9 @@ import { devAuthSecret, loadSettings, SettingsError } from '@ciclo/config';
 import { ensureDatabase, PostgresEventStore, verifyChain } from '@ciclo/event-store';
 import { migrateDatabase } from './migrations';
 import { registerPlanCommands } from './commands';
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { registerOpsCommands } from './commands/ops';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { eventCatalogue } from '@ciclo/domain';
 import { DefinitionRegistry } from '@ciclo/workflow';
 import { AuditProjector, createReadModelDataSource, CyclesProjector, ProjectionRunner, recordChainVerification } from '@ciclo/projections';
@@ -44,9 +45,22 @@ async function withStore<T>(fn: (store: PostgresEventStore) => Promise<T>): Prom
   }
 }
 
+/** The version in package.json (found upward from this file: source or dist/). */
+export function cicloVersion(from = __dirname): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'ciclo' && pkg.version) return pkg.version;
+    }
+    if (dirname(dir) === dir) return 'unknown';
+  }
+}
+
 export function buildCli(): Command {
   const program = new Command('ciclo')
     .description('Ciclo: statutory planning and reporting cycles, event-sourced')
+    .version(cicloVersion(), '-V, --version', 'print the version')
     .showHelpAfterError()
     .exitOverride();
 
@@ -237,6 +251,7 @@ export function buildCli(): Command {
     });
 
   registerPlanCommands(program, out);
+  registerOpsCommands(program, out);
 
   return program;
 }

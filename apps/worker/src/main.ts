@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { loadSettings, SettingsError } from '@ciclo/config';
+import { limitShutdown } from '@ciclo/platform';
 import { WorkerModule } from './worker.module';
 
 /** Background processing: audit seals (and, as they land, projections and deadline reminders). */
@@ -10,6 +11,7 @@ async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(settings), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
+  limitShutdown(settings, (m) => app.get(Logger).warn(m));
   await app.init();
   app.get(Logger).log('Ciclo worker started');
 }

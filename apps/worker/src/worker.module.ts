@@ -5,6 +5,7 @@ import { ProjectionsModule } from '@ciclo/projections';
 import { WorkflowModule } from '@ciclo/workflow';
 import { ProjectionsService } from './projections.service';
 import { SealerService } from './sealer.service';
+import { HeartbeatService } from './heartbeat.service';
 import { AuditVerificationService } from './audit/audit-verification.service';
 import { DeadlinesModule } from './deadlines/deadlines.module';
 
@@ -19,7 +20,7 @@ export class WorkerModule {
         ProjectionsModule.forRoot(),
         DeadlinesModule.forRoot(),
       ],
-      providers: [SealerService, ProjectionsService, AuditVerificationService],
+      providers: [SealerService, ProjectionsService, AuditVerificationService, HeartbeatService],
     };
   }
 }

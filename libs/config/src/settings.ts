@@ -64,6 +64,7 @@ export const settingsSchema = z
     EVENT_STORE: z.enum(['postgres', 'kurrentdb']).default('postgres'),
     KURRENTDB_URL: z.string().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
     SEEDS_DIR: z.string().default('seeds'),
     DEV_AUTH_ENABLED: bool.default(false),
     DEV_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),

@@ -5,6 +5,9 @@ import type { Clock } from './clock';
 
 export const REMINDER_QUEUE = 'reminders';
 
+/** The Redis key telling the scheduler that Redis holds every planned job (`prefix`: the BullMQ prefix). Deleting it makes the active scheduler plan every cycle again. */
+export const schedulerMarkerKey = (prefix: string) => `${prefix}:deadline-scheduler:marker`;
+
 export interface ReminderJobData {
   key: string;
   tenant: string;
@@ -47,7 +50,7 @@ export class ReminderJobs {
   }
 
   get markerKey(): string {
-    return `${this.prefix}:deadline-scheduler:marker`;
+    return schedulerMarkerKey(this.prefix);
   }
 
   /**

@@ -125,6 +125,18 @@ export interface SubscribeOptions<Tx = unknown> {
   onActive?: () => void;
 }
 
+/** A durable subscription as seen from the process running it (or standing by for it). */
+export interface SubscriptionStatus {
+  name: string;
+  /** This process holds the subscription's lease and applies its batches (false: standby). */
+  holdsLease: boolean;
+  /** Position of the last event applied, as this process last saw it (0: none yet). */
+  position: number;
+  /** With the lease: events committed after the checkpoint (capped) and the age of the oldest. */
+  lagEvents?: number;
+  lagSeconds?: number;
+}
+
 export interface Subscription {
   readonly name: string;
   /** Resolves once the subscription has caught up with the log as it was when subscribed. */

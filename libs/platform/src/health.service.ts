@@ -1,9 +1,18 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { PostgresEventStore, type EventStore } from '@ciclo/event-store';
 import { EVENT_STORE, REDIS } from './tokens';
 
-export type ComponentStatus = { status: 'up' | 'down' | 'degraded'; latencyMs?: number; detail?: string };
+import type { SubscriptionReport, WorkerReport } from './heartbeat';
+
+export type ComponentStatus = {
+  status: 'up' | 'down' | 'degraded';
+  latencyMs?: number;
+  detail?: string;
+  /** The `workers` component: each live worker process and each subscription's lease holder and lag. */
+  workers?: WorkerReport[];
+  subscriptions?: SubscriptionReport[];
+};
 
 export interface HealthReport {
   status: 'ok' | 'degraded' | 'down';
@@ -27,9 +36,16 @@ async function timed(fn: () => Promise<unknown>, timeoutMs = 2000): Promise<Comp
   }
 }
 
+export interface ReadinessReport {
+  status: 'ready' | 'not_ready';
+  checkedAt: string;
+  components: Record<string, ComponentStatus>;
+}
+
 @Injectable()
-export class HealthService {
+export class HealthService implements BeforeApplicationShutdown {
   private readonly contributors: HealthContributor[] = [];
+  private draining = false;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -40,13 +56,32 @@ export class HealthService {
     this.contributors.push(contributor);
   }
 
+  /** On SIGTERM the process reports itself not ready first, so that a load balancer stops sending it requests. */
+  beforeApplicationShutdown(): void {
+    this.draining = true;
+  }
+
+  private async dependencies(): Promise<Record<string, ComponentStatus>> {
+    const [database, redis] = await Promise.all([
+      timed(async () => {
+        if (this.store instanceof PostgresEventStore) await this.store.pool.query('SELECT 1');
+        else await this.store.headPosition();
+      }),
+      timed(() => this.redis.ping()),
+    ]);
+    return { database, redis };
+  }
+
+  /** Readiness: the database and Redis answer and the process is not shutting down. */
+  async ready(): Promise<ReadinessReport> {
+    const components = await this.dependencies();
+    if (this.draining) components.process = { status: 'down', detail: 'shutting down' };
+    const ok = Object.values(components).every((c) => c.status === 'up');
+    return { status: ok ? 'ready' : 'not_ready', checkedAt: new Date().toISOString(), components };
+  }
+
   async check(): Promise<HealthReport> {
-    const database = await timed(async () => {
-      if (this.store instanceof PostgresEventStore) await this.store.pool.query('SELECT 1');
-      else await this.store.headPosition();
-    });
-    const redis = await timed(() => this.redis.ping());
-    const components: Record<string, ComponentStatus> = { database, redis };
+    const components: Record<string, ComponentStatus> = await this.dependencies();
     for (const c of this.contributors) {
       const [name, status] = await c().catch((err: Error): [string, ComponentStatus] => ['contributor', { status: 'down', detail: err.message }]);
       components[name] = status;

@@ -8,6 +8,7 @@ import { KurrentDbEventStore, PostgresEventStore, type EventStore } from '@ciclo
 import { EVENT_STORE, PG_POOL, REDIS, SETTINGS } from './tokens';
 import { Pool } from 'pg';
 import { HealthService } from './health.service';
+import { logTransport, prettyLogs, quietBootstrap } from './process';
 
 export function createEventStore(settings: Settings): EventStore {
   if (settings.EVENT_STORE === 'kurrentdb') {
@@ -59,6 +60,8 @@ export class PlatformModule {
           pinoHttp: {
             level: settings.LOG_LEVEL,
             base: { app: options.app },
+            transport: logTransport(settings),
+            ...(prettyLogs(settings) ? { hooks: { logMethod: quietBootstrap } } : {}),
             genReqId: (req: IncomingMessage, res: ServerResponse) => {
               const id = typeof req.id === 'string' ? req.id : correlationIdOf(req);
               res.setHeader('X-Correlation-Id', id);
@@ -66,7 +69,7 @@ export class PlatformModule {
             },
             customAttributeKeys: { reqId: 'correlationId' },
             redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],
-            autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' },
+            autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' || (req.url ?? '').startsWith('/health/') },
           },
         }),
       ],

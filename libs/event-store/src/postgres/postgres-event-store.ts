@@ -16,6 +16,7 @@ import type {
   RecordedEvent,
   SubscribeOptions,
   Subscription,
+  SubscriptionStatus,
   SubscriptionTransactor,
 } from '../types';
 import { CommitNotifier, EVENTS_CHANNEL } from './notifier';
@@ -236,6 +237,43 @@ export class PostgresEventStore implements EventStore {
     this.subscriptions.add(sub as PgSubscription<unknown>);
     sub.start();
     return sub;
+  }
+
+  /**
+   * The durable subscriptions this process runs: whether it holds each one's lease and, when it
+   * does, how far behind the log it is (events after its checkpoint, capped at `lagCap`, and the
+   * age of the oldest of them). Reported by the worker's heartbeat.
+   */
+  async subscriptionStatus(lagCap = 100_000): Promise<SubscriptionStatus[]> {
+    const subs = [...this.subscriptions].map((s) => ({ name: s.name, holdsLease: s.holdsLease, checkpoint: s.checkpoint }));
+    const measured = subs.filter((s) => s.holdsLease);
+    const lag = new Map<string, { events: number; oldest: Date | null }>();
+    if (measured.length) {
+      const cps = measured.map((s) => parseCheckpoint(s.checkpoint));
+      const { rows } = await this.pool.query<{ name: string; events: number; oldest: Date | null }>(
+        `SELECT c.name,
+                (SELECT count(*)::int FROM (SELECT 1 FROM es_events e WHERE (e.tx_id, e.position) > (c.tx::xid8, c.pos) LIMIT $4) x) AS events,
+                (SELECT e.recorded_at FROM es_events e WHERE (e.tx_id, e.position) > (c.tx::xid8, c.pos) ORDER BY e.tx_id, e.position LIMIT 1) AS oldest
+           FROM unnest($1::text[], $2::text[], $3::bigint[]) AS c(name, tx, pos)`,
+        [measured.map((s) => s.name), cps.map((c) => c.txId), cps.map((c) => c.position), lagCap],
+      );
+      for (const r of rows) lag.set(r.name, { events: r.events, oldest: r.oldest });
+    }
+    const now = Date.now();
+    return subs
+      .map((s) => {
+        const l = lag.get(s.name);
+        const position = parseCheckpoint(s.checkpoint).position;
+        if (!s.holdsLease || !l) return { name: s.name, holdsLease: s.holdsLease, position };
+        return {
+          name: s.name,
+          holdsLease: true,
+          position,
+          lagEvents: l.events,
+          lagSeconds: l.oldest ? Math.max(0, Math.round((now - l.oldest.getTime()) / 100) / 10) : 0,
+        };
+      })
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** One LISTEN connection per store wakes every subscription; reconnects when lost. */

@@ -21,6 +21,7 @@ export class PgSubscription<Tx> implements Subscription {
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
   private lockClient: PoolClient | null = null;
+  private current: Checkpoint | null = null;
   private readonly onWake = () => this.wakeUp?.();
 
   constructor(
@@ -33,6 +34,16 @@ export class PgSubscription<Tx> implements Subscription {
     private readonly onStopped: () => void,
   ) {
     this.caughtUp = new Promise((r) => (this.resolveCaughtUp = r));
+  }
+
+  /** True while this process runs the subscription: it holds the lease (or the subscription is not exclusive). */
+  get holdsLease(): boolean {
+    return this.running && (this.options.exclusive === false || this.lockClient !== null);
+  }
+
+  /** The checkpoint this process last loaded or committed (null before the first load). */
+  get checkpoint(): Checkpoint | null {
+    return this.current;
   }
 
   start(): void {
@@ -103,6 +114,7 @@ export class PgSubscription<Tx> implements Subscription {
       try {
         if (!loaded) {
           checkpoint = await this.transactor.load(this.name);
+          this.current = checkpoint;
           loaded = true;
         }
         const batch = await this.store.readCommitted(checkpoint, batchSize);
@@ -122,6 +134,7 @@ export class PgSubscription<Tx> implements Subscription {
             throw err;
           }
           checkpoint = batch.checkpoint;
+          this.current = checkpoint;
           this.options.onBatch?.({ count: batch.events.length, checkpoint });
           continue;
         }

@@ -52,6 +52,10 @@ export interface PlanResponse {
   period: string;
   planYears: number[];
   stage: string;
+  /** The stage's title in the definition (Italian). */
+  stageTitle: string;
+  /** Titles of the stages in which the definition lets the tree be edited. */
+  editableStageTitles: string[];
   version: number;
   asOf?: string;
   asOfVersion?: number;
@@ -120,6 +124,8 @@ export class PlanQueries {
       period: cycle.periodLabel,
       planYears: years,
       stage: cycle.stage,
+      stageTitle: def.stages.find((s) => s.id === cycle.stage)?.title ?? cycle.stage,
+      editableStageTitles: (def.editableStages ?? []).map((id) => def.stages.find((s) => s.id === id)?.title ?? id),
       version: cycle.version,
       ...(q.at?.asOf ? { asOf: q.at.asOf.toISOString() } : {}),
       ...(q.at?.version ? { asOfVersion: cycle.version } : {}),

@@ -18,7 +18,7 @@ const NEUTRAL = '#5c6f82';
 function ChartWithTable({ title, rows, description }: { title: string; rows: Row[]; description?: string }) {
   const headingId = useId();
   const scored = rows.filter((r) => r.a.score !== null);
-  const data = scored.map((r) => ({ name: r.key, score: r.a.shown ?? 0, colour: r.a.band?.colour ?? NEUTRAL }));
+  const data = scored.map((r) => ({ name: r.key.length > 24 ? `${r.key.slice(0, 22)}…` : r.key, score: r.a.shown ?? 0, colour: r.a.band?.colour ?? NEUTRAL }));
   const summary = `${title}: ${rows.map((r) => `${r.key} ${achievementText(r.a)}`).join('; ')}`;
   const height = Math.max(160, data.length * 28 + 40);
   return (
@@ -52,7 +52,7 @@ function ChartWithTable({ title, rows, description }: { title: string; rows: Row
           <thead>
             <tr>
               <th scope="col">Codice</th>
-              <th scope="col">Descrizione</th>
+              <th scope="col">{rows.some((r) => r.label) ? 'Descrizione' : 'Note'}</th>
               <th scope="col">Raggiungimento</th>
             </tr>
           </thead>
@@ -62,7 +62,7 @@ function ChartWithTable({ title, rows, description }: { title: string; rows: Row
                 <th scope="row">{r.key}</th>
                 <td>
                   {r.label}
-                  {r.note ? <span className="small"> ({r.note})</span> : null}
+                  {r.note ? <span className="small">{r.label ? ` (${r.note})` : r.note}</span> : null}
                 </td>
                 <td>{achievementText(r.a)}</td>
               </tr>
@@ -89,8 +89,8 @@ function byArea(index: TreeIndex): Row[] {
     .map(([area, g]) => {
       const score = g.scores.length ? g.scores.reduce((s, x) => s + x, 0) / g.scores.length : null;
       return {
-        key: area.length > 24 ? `${area.slice(0, 22)}…` : area,
-        label: area,
+        key: area,
+        label: '',
         note: `${g.scores.length} di ${g.total} obiettivi con misure`,
         a: { score, shown: score === null ? null : Math.round(score * 10) / 10, status: score === null ? 'non_rilevato' : 'misurato', ...(score !== null && index.bands ? { band: bandOf(score, index.bands) } : {}) },
       };

@@ -94,20 +94,20 @@ export default function PlanPage() {
     setFocusCode(code);
   };
   const readOnlyWhy = !plan.editable
-    ? `${plan.notEditableBecause ? (ERROR_MESSAGES[plan.notEditableBecause.code] ?? plan.notEditableBecause.message) : 'Il piano non è modificabile'} (fase «${plan.stage.replace(/_/g, ' ')}»).`
+    ? `${plan.notEditableBecause ? (ERROR_MESSAGES[plan.notEditableBecause.code] ?? plan.notEditableBecause.message) : 'Il piano non è modificabile'}: fase «${plan.stageTitle}»${plan.notEditableBecause?.code === 'PLAN_NOT_EDITABLE' && plan.editableStageTitles.length ? `; l’albero si modifica nelle fasi ${plan.editableStageTitles.map((t) => `«${t}»`).join(' e ')}` : ''}. L’albero è in sola lettura.`
     : !canEdit
       ? 'La modifica dell’albero spetta a PO, dirigenti e struttura tecnica: in questo ruolo l’albero è in sola lettura.'
       : null;
 
   return (
-    <>
+    <div className="plan-page">
       <nav aria-label="Percorso" className="mb-2">
         <Link to="/cicli">Cicli</Link> › <Link to={`/cicli/${plan.cycleId}`}>{plan.title}</Link> › Piano
       </nav>
       <PageTitle title={`Piano · ${plan.title}`}>Piano della performance · {plan.title}</PageTitle>
       <div className="plan-summary mb-3">
         <div>
-          <StatusBadge tone="primary">Fase: {plan.stage.replace(/_/g, ' ')}</StatusBadge> <StatusBadge tone={plan.editable ? 'success' : 'secondary'}>{plan.editable ? 'Albero modificabile' : 'Sola lettura'}</StatusBadge>
+          <StatusBadge tone="primary">Fase: {plan.stageTitle}</StatusBadge> <StatusBadge tone={plan.editable ? 'success' : 'secondary'}>{plan.editable ? 'Albero modificabile in questa fase' : 'Albero in sola lettura in questa fase'}</StatusBadge>
         </div>
         <div>
           {plan.counts.ambiti} ambiti · {plan.counts.strategicObjectives} obiettivi strategici · {plan.counts.operationalObjectives} obiettivi operativi · {plan.counts.indicators} indicatori · {plan.counts.measurements} misure
@@ -209,6 +209,6 @@ export default function PlanPage() {
         {tab === 'variazione' ? <VariationView plan={plan} /> : null}
         {tab === 'file' ? <PlanFiles plan={plan} canImport={canEdit} onChanged={reload} /> : null}
       </div>
-    </>
+    </div>
   );
 }

@@ -1,5 +1,5 @@
 /** The performance tree: ambiti → obiettivi strategici → obiettivi operativi → indicatori, collapsible, with achievement. */
-import { createContext, useContext, type ReactNode } from 'react';
+import { createContext, useContext, useState, type ReactNode } from 'react';
 import { childKindOf, MoveForm, NodeForm, RemoveForm, TargetsForm, WeightsForm, type Editor } from './Edit';
 import { IndicatorCard } from './IndicatorCard';
 import { formatNumber, formatTarget, formatValue, KIND_LABEL } from './labels';
@@ -67,23 +67,39 @@ function EditorFor({ editor, node }: { editor: Editor; node?: AnyNodeView }) {
   }
 }
 
+/** The node's edit actions, behind one toggle per row (hundreds of rows stay light). */
 function Actions({ node }: { node: AnyNodeView }) {
   const t = useTree();
+  const [open, setOpen] = useState(false);
   if (!t.canEdit) return null;
   const child = childKindOf(node.kind);
-  const btn = (label: string, editor: Editor, aria: string) => (
-    <button type="button" className="btn btn-outline-primary" onClick={() => t.setEditing(editor)} aria-label={`${aria} ${node.code}`}>
+  const btn = (label: string, editor: Editor) => (
+    <button
+      type="button"
+      className="btn btn-outline-primary"
+      onClick={() => {
+        setOpen(false);
+        t.setEditing(editor);
+      }}
+    >
       {label}
     </button>
   );
   return (
-    <span className="plan-actions">
-      {btn('Modifica', { mode: 'update', code: node.code }, 'Modifica')}
-      {node.kind === 'indicator' ? btn('Target', { mode: 'targets', code: node.code }, 'Target di') : null}
-      {node.kind === 'operational_objective' ? btn('Pesi', { mode: 'weights', code: node.code }, 'Pesi degli indicatori di') : null}
-      {child ? btn(`Aggiungi ${KIND_LABEL[child].toLowerCase()}`, { mode: 'add', kind: child, parentCode: node.code }, `Aggiungi ${KIND_LABEL[child].toLowerCase()} a`) : null}
-      {node.kind !== 'ambito' ? btn('Sposta', { mode: 'move', code: node.code }, 'Sposta') : null}
-      {btn('Rimuovi', { mode: 'remove', code: node.code }, 'Rimuovi')}
+    <span className="plan-actions" role="group" aria-label={`Modifiche a ${node.code}`}>
+      <button type="button" className="btn btn-outline-secondary" aria-expanded={open} onClick={() => setOpen(!open)}>
+        Modifica<span className="visually-hidden"> {node.code}</span>…
+      </button>
+      {open ? (
+        <>
+          {btn('Campi', { mode: 'update', code: node.code })}
+          {node.kind === 'indicator' ? btn('Target', { mode: 'targets', code: node.code }) : null}
+          {node.kind === 'operational_objective' ? btn('Pesi', { mode: 'weights', code: node.code }) : null}
+          {child ? btn(`Aggiungi ${KIND_LABEL[child].toLowerCase()}`, { mode: 'add', kind: child, parentCode: node.code }) : null}
+          {node.kind !== 'ambito' ? btn('Sposta', { mode: 'move', code: node.code }) : null}
+          {btn('Rimuovi', { mode: 'remove', code: node.code })}
+        </>
+      ) : null}
     </span>
   );
 }

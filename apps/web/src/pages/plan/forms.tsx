@@ -1,5 +1,5 @@
 /** Form pieces shared by the plan's editors: the command call, the refusal with its fields, inputs. */
-import { useId, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { ApiError, post } from '../../api';
 import { fieldLabel, planFieldProblemIt } from './labels';
 
@@ -100,8 +100,14 @@ export function SelectField(props: { label: string; value: string; onChange(v: s
 
 export function FormBox({ title, children, onSubmit, busy, submitLabel, onCancel, error }: { title: string; children: ReactNode; onSubmit(): void; busy: boolean; submitLabel: string; onCancel(): void; error: unknown }) {
   const id = useId();
+  const ref = useRef<HTMLFormElement>(null);
+  // The form opens where the user asked for it: the keyboard focus goes to its first field.
+  useEffect(() => {
+    ref.current?.querySelector<HTMLElement>('input, select, textarea')?.focus();
+  }, []);
   return (
     <form
+      ref={ref}
       className="plan-form"
       aria-labelledby={id}
       onSubmit={(e) => {

@@ -13,6 +13,8 @@ export interface PlanResponse {
   period: string;
   planYears: number[];
   stage: string;
+  stageTitle: string;
+  editableStageTitles: string[];
   version: number;
   tree: 'current' | 'adopted';
   editable: boolean;

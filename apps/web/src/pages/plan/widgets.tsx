@@ -20,7 +20,7 @@ export function AchievementBar({ a, big, label }: { a: NodeScore & { reason?: st
       </span>
       <span className="ach-text">
         {label ? <span className="visually-hidden">{label}: </span> : null}
-        {achievementText(a)}
+        <span className="ach-value">{achievementText(a)}</span>
       </span>
     </span>
   );

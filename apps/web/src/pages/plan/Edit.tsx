@@ -271,7 +271,7 @@ export function RemoveForm({ plan, node, onDone, onCancel }: EditorProps) {
   return (
     <FormBox title={`Rimuovi ${n.code}`} onSubmit={() => void run('remove_node', { code: n.code, ...(cascade ? { cascade: true } : {}) }).then((ok) => ok && onDone())} busy={busy} submitLabel="Rimuovi" onCancel={onCancel} error={error}>
       <p>
-        {KIND_LABEL[n.kind]} {n.code} sarà rimosso dal piano.{below ? ` Ha ${below} elementi subordinati.` : ''}
+        {KIND_LABEL[n.kind]} {n.code} sarà rimosso dal piano.{below ? ` Ha ${below} ${below === 1 ? 'elemento subordinato' : 'elementi subordinati'}.` : ''}
       </p>
       {below ? (
         <div className="form-check">

@@ -6,6 +6,9 @@ import { axeViolations, demoLogin, describeViolations, newContext, screenshot, s
 
 type Plan = { problems: { code: string; nodeCode: string }[]; achievement: { ambiti: { strategicObjectives: { code: string; operationalObjectives: { code: string; strategicObjectiveCode: string; title: string; indicators: { code: string }[] }[] }[] }[] } };
 
+// Page globals, for the functions evaluated in the browser (this program is typed for Node).
+declare const document: { activeElement: { id: string } | null; querySelector(s: string): { textContent: string | null } | null };
+
 const row = (page: Page, code: string) => page.locator(`#nodo-${code} > .plan-row`);
 const problemsHeading = (page: Page, n: number) => page.getByRole('heading', { name: `Controlli per l’invio: ${n} problemi impediscono l’invio del piano` });
 /** Opens a node's edit actions and picks one. */

@@ -3,6 +3,9 @@
 import type { Page } from 'playwright-core';
 import { axeViolations, demoLogin, describeViolations, newContext, screenshot, startConsole, type ConsoleEnv } from '../support/browser';
 
+// Page globals, for the functions evaluated in the browser (this program is typed for Node).
+declare const document: { activeElement: { id: string } | null; querySelector(s: string): { textContent: string | null } | null };
+
 const row = (page: Page, code: string) => page.locator(`#nodo-${code} > .plan-row`);
 const barText = (page: Page, code: string) => row(page, code).locator('.ach-value').innerText();
 const open = (page: Page, code: string) => row(page, code).locator('button.plan-toggle').click();

@@ -166,4 +166,55 @@ describe('console: the plan, editing (PO)', () => {
     await screenshot(page, 'piano-sola-lettura');
     await ctx.close();
   }, 120_000);
+  it('a variation: the adopted and the varied trees side by side, the differences highlighted and written', async () => {
+    const opened = await env.api.call<{ cycleId: string }>('POST', '/cycles', { token: po, body: { type: 'piao', year: 2028 } });
+    const id = opened.body.cycleId;
+    const plan = (command: string, body: unknown, token = po) => env.api.call<{ code?: string }>('POST', `/cycles/${id}/plan/commands/${command}`, { token, body });
+    const run = async (command: string, token: string, body: unknown = {}) => expect((await env.api.call('POST', `/cycles/${id}/commands/${command}`, { token, body })).status).toBe(200);
+    const t = (v: number) => [2028, 2029, 2030].map((year) => ({ year, operator: '>=', value: v }));
+    const indicator = (code: string, name: string, weight: number, v: number) => ({ command: 'add_node', kind: 'indicator', code, objectiveCode: 'B1_1_1', name, type: 'volume', unit: 'n', targets: t(v), weight });
+    expect(
+      (
+        await plan('batch', {
+          commands: [
+            { command: 'add_node', kind: 'ambito', code: 'B1', title: 'Competitività' },
+            { command: 'add_node', kind: 'strategic_objective', code: 'B1_1', title: 'Digitalizzazione', ambitoCode: 'B1' },
+            { command: 'add_node', kind: 'operational_objective', code: 'B1_1_1', title: 'PID', strategicObjectiveCode: 'B1_1', area: 'Promozione', resources: { kind: 'risorse_interne' } },
+            indicator('B1_1_1_I1', 'Assessment', 50, 10),
+            indicator('B1_1_1_I2', 'Eventi', 50, 4),
+          ],
+        })
+      ).status,
+    ).toBe(200);
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date());
+    await run('submit', po, { note: 'prima stesura' });
+    await run('approve', await env.api.token('u-demo-sg', ['segretario_generale'], 'cciaa-po'));
+    const organi = await env.api.token('u-demo-organi', ['segreteria_organi'], 'cciaa-po');
+    await run('record_giunta_deliberation', organi, { number: '77/2028', date: today, actHash: 'a'.repeat(64) });
+    expect((await plan('open_variation', { reason: 'Target da rivedere dopo il monitoraggio' })).status).toBe(200);
+    expect((await plan('set_targets', { indicatorCode: 'B1_1_1_I1', targets: [{ year: 2028, operator: '>=', value: 20 }] })).status).toBe(200);
+    expect((await plan('remove_node', { code: 'B1_1_1_I2' })).status).toBe(200);
+    expect((await plan('batch', { commands: [indicator('B1_1_1_I3', 'Webinar', 50, 6)] })).status).toBe(200);
+
+    const ctx = await newContext(env);
+    const page = await ctx.newPage();
+    await demoLogin(page, 'Luca Prova', `/cicli/${id}/piano`);
+    await page.getByText('Albero modificabile in questa fase').waitFor();
+    await page.getByRole('tab', { name: 'Variazione' }).click();
+    await page.getByText('Adottato con deliberazione n. 77/2028').waitFor();
+    await page.getByText(/Variazione n\. 1 \(aperta\).*Target da rivedere dopo il monitoraggio/).waitFor();
+    const adopted = page.getByRole('region', { name: 'Piano adottato' });
+    const varied = page.getByRole('region', { name: 'Piano variato (attuale)' });
+    await varied.locator('li.diff-added', { hasText: 'B1_1_1_I3' }).getByText('[aggiunto]').waitFor();
+    expect(await adopted.locator('li.diff-removed', { hasText: 'B1_1_1_I2' }).innerText()).toContain('[rimosso]');
+    expect(await varied.locator('li', { hasText: 'B1_1_1_I2' }).count()).toBe(0);
+    const changed = varied.locator('li.diff-changed', { hasText: 'B1_1_1_I1' });
+    expect(await changed.innerText()).toContain('[modificato]');
+    expect(await changed.innerText()).toContain('10 → 20');
+    expect(await adopted.locator('li.diff-changed', { hasText: 'B1_1_1_I1' }).count()).toBe(1);
+    await page.getByText('Differenze: 1 aggiunti, 1 rimossi, 1 modificati, 0 spostati').waitFor();
+    expect(describeViolations(await axeViolations(page))).toEqual([]);
+    await screenshot(page, 'piano-variazione');
+    await ctx.close();
+  }, 120_000);
 });

@@ -7,6 +7,39 @@ import type { DiffResponse, PlanResponse, PlanTreeView } from './types';
 const CHANGE_LABEL: Record<string, string> = { added: 'aggiunto', removed: 'rimosso', changed: 'modificato', moved: 'spostato' };
 const VARIATION_STATUS: Record<string, string> = { open: 'aperta', approved: 'approvata dalla Giunta', withdrawn: 'ritirata' };
 
+const FIELD_WORDS: Record<string, string> = {
+  title: 'titolo',
+  name: 'nome',
+  description: 'descrizione',
+  targets: 'target',
+  value: 'valore',
+  operator: 'operatore',
+  year: 'anno',
+  weight: 'peso',
+  area: 'area',
+  office: 'ufficio',
+  resources: 'risorse',
+  amount: 'importo',
+  kind: 'tipo',
+  baseline: 'valore di partenza',
+  dataSource: 'fonte dei dati',
+  algorithm: 'algoritmo',
+  unit: 'unità di misura',
+  type: 'tipologia',
+  expectedImpact: 'impatto atteso',
+  section: 'sezione',
+};
+
+/** `targets[0].value` → "target n. 1, valore". */
+export const diffFieldIt = (field: string): string =>
+  field
+    .split('.')
+    .map((part) => {
+      const m = /^(\w+)\[(\d+)\]$/.exec(part);
+      return m ? `${FIELD_WORDS[m[1]] ?? m[1]} n. ${Number(m[2]) + 1}` : (FIELD_WORDS[part] ?? part);
+    })
+    .join(', ');
+
 const show = (v: unknown): string => (v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
 
 function flatten(t: PlanTreeView): { code: string; title: string; depth: number }[] {
@@ -42,7 +75,7 @@ function Side({ title, tree, diff, side }: { title: string; tree: PlanTreeView; 
                 <ul className="small mb-0">
                   {c.fields.map((f) => (
                     <li key={f.field}>
-                      {f.field}: {show(f.before)} → {show(f.after)}
+                      {diffFieldIt(f.field)}: {show(f.before)} → {show(f.after)}
                     </li>
                   ))}
                 </ul>

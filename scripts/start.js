@@ -96,8 +96,9 @@ async function main() {
     execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { stdio: 'inherit', cwd: root });
   } else step(1, 'Dependencies installed');
 
-  step(2, 'Building (tsc)...');
+  step(2, 'Building (tsc, and the web console with Vite)...');
   run([require.resolve('typescript/bin/tsc', { paths: [root] }), '-p', 'tsconfig.build.json']);
+  run([path.join(path.dirname(require.resolve('vite/package.json', { paths: [root] })), 'bin/vite.js'), 'build', '--config', 'apps/web/vite.config.mts', '--logLevel', 'warn']);
 
   require('./register-paths');
   const { loadSettings, publicUrl } = require('../dist/libs/config/src');
@@ -172,7 +173,8 @@ async function main() {
   }
   const url = publicUrl(settings);
   if (await waitForHealth(url, 60000)) {
-    process.stdout.write(`\nCiclo is running at ${url}  (API docs: ${url}/docs, health: ${url}/health)\n`);
+    process.stdout.write(`\nCiclo is running at ${url}  (console: ${url}/ , API docs: ${url}/docs, health: ${url}/health)\n`);
+    process.stdout.write(`Open ${url}/accesso in a browser and choose a demo user (demo login, DEV_AUTH_ENABLED=true).\n`);
     process.stdout.write(
       `Demo chamber cciaa-po (Camera di commercio di Pistoia-Prato): a PIAO in draft with the 2022-2024 performance tree.\n` +
         `Development token for its Segretario Generale:\n` +

@@ -106,8 +106,11 @@ export class AuthController {
   async demoLogin(@Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response, @Body() body: unknown): Promise<SessionView> {
     this.assertDemo();
     this.assertSameOrigin(req);
-    const b = (body ?? {}) as Record<string, unknown>;
-    const problems = [];
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new RequestValidationError([{ field: 'body', problem: 'must be a JSON object with tenant and userId' }]);
+    const b = body as Record<string, unknown>;
+    const problems = Object.keys(b)
+      .filter((k) => k !== 'tenant' && k !== 'userId')
+      .map((k) => ({ field: k, problem: 'is not a known field' }));
     if (!isTenantId(b.tenant)) problems.push({ field: 'tenant', problem: 'must be a tenant id such as cciaa-po' });
     if (!isUserId(b.userId)) problems.push({ field: 'userId', problem: 'must be a user id such as u-demo-sg' });
     if (problems.length) throw new RequestValidationError(problems);
@@ -128,7 +131,10 @@ export class AuthController {
   @Post('logout')
   @HttpCode(200)
   @ApiOperation({ summary: 'Ends the browser session (needs X-CSRF-Token); answers where to go next' })
-  async logout(@Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<{ loggedOut: true; redirectTo: string }> {
+  async logout(@Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response, @Body() body: unknown): Promise<{ loggedOut: true; redirectTo: string }> {
+    const sent = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    const emptyObject = body !== null && typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0;
+    if (sent && !emptyObject) throw new RequestValidationError([{ field: 'body', problem: 'must be empty (or {})' }]);
     if (req.session) {
       const sent = req.headers[CSRF_HEADER];
       if (typeof sent !== 'string' || !sameSecret(sent, req.session.record.csrfToken)) throw new CsrfRejected(`missing or wrong ${CSRF_HEADER} header`);

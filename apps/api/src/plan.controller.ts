@@ -58,7 +58,10 @@ const viewQuery = z
     version: z.coerce.number().int().min(1).optional(),
     tree: z.enum(['current', 'adopted']).default('current'),
     year: z.coerce.number().int().min(2000).max(2100).optional(),
-    monitoringDate: z.string().refine((v) => isIsoDate(v), 'must be a date YYYY-MM-DD').optional(),
+    monitoringDate: z
+      .string()
+      .refine((v) => v === 'auto' || isIsoDate(v), 'must be a date YYYY-MM-DD or auto')
+      .optional(),
   })
   .strict();
 
@@ -109,14 +112,14 @@ export class PlanController {
   @ApiOperation({
     summary: "A cycle's plan: the tree with the achievement of every node",
     description:
-      'Ambiti → obiettivi strategici → obiettivi operativi → indicatori, each with its score for `year` (SMVP rules of the plan), the measurements with their corrections, and the submission problems. `asOf`/`version`: the plan as it was then. `tree=adopted`: the tree as the Giunta adopted it. `monitoringDate`: variance flags (behind, overdue) on that day.',
+      'Ambiti → obiettivi strategici → obiettivi operativi → indicatori, each with its score for `year` (SMVP rules of the plan), the measurements with their corrections, and the submission problems. `asOf`/`version`: the plan as it was then. `tree=adopted`: the tree as the Giunta adopted it. `monitoringDate`: variance flags (behind, overdue) on that day (`auto`: today in the current year, 31 December in a past one).',
   })
   @ApiParam({ name: 'id', description: 'Cycle id (UUID)' })
   @ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 instant' })
   @ApiQuery({ name: 'version', required: false, type: Number })
   @ApiQuery({ name: 'tree', required: false, enum: ['current', 'adopted'] })
   @ApiQuery({ name: 'year', required: false, type: Number })
-  @ApiQuery({ name: 'monitoringDate', required: false, description: 'YYYY-MM-DD: adds the variance analysis' })
+  @ApiQuery({ name: 'monitoringDate', required: false, description: 'YYYY-MM-DD: adds the variance analysis on that day; `auto`: today for the current year, 31 December for a past year, none for a future one' })
   @applyAll(ERRORS)
   async view(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() query: unknown): Promise<PlanResponse> {
     const cycleId = parseInput(uuidParam, id, 'path.id');

@@ -3,7 +3,7 @@ import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { get, qs } from '../../api';
 import { ErrorAlert, Loading, PageTitle, StatusBadge, useLoad } from '../../components';
-import { ERROR_MESSAGES, todayInRome } from '../../labels';
+import { ERROR_MESSAGES } from '../../labels';
 import { useSession } from '../../session';
 import { PlanFiles } from './Files';
 import { SelectField, TextField } from './forms';
@@ -28,25 +28,12 @@ const TABS: { key: Tab; label: string }[] = [
   { key: 'file', label: 'Importa ed esporta' },
 ];
 
-/** The monitoring date of the variance flags: today in the current year, the year's end for a past year, none for a future one. */
-function monitoringDateFor(year: number): string | undefined {
-  const today = todayInRome();
-  const current = Number(today.slice(0, 4));
-  if (year < current) return `${year}-12-31`;
-  return year === current ? today : undefined;
-}
-
 export default function PlanPage() {
   const { id = '' } = useParams();
   const { actingRole } = useSession();
   const [year, setYear] = useState<number | undefined>();
-  const { data: plan, error, loading, reload } = useLoad(async (signal) => {
-    const ask = (y: number | undefined) => get<PlanResponse>(`/cycles/${id}/plan${qs({ year: y, monitoringDate: y ? monitoringDateFor(y) : undefined })}`, { signal });
-    if (year !== undefined) return ask(year);
-    // Without a chosen year the API picks one (this year, or the plan's first); its variance flags need a second ask.
-    const first = await ask(undefined);
-    return monitoringDateFor(first.achievement.year) ? ask(first.achievement.year) : first;
-  }, [id, year]);
+  // The variance flags on the API's automatic monitoring date: today in the current year, 31 December of a past year.
+  const { data: plan, error, loading, reload } = useLoad((signal) => get<PlanResponse>(`/cycles/${id}/plan${qs({ year, monitoringDate: 'auto' })}`, { signal }), [id, year]);
 
   const [tab, setTab] = useState<Tab>('albero');
   const [filter, setFilter] = useState<Filter>({ area: '', office: '', text: '' });

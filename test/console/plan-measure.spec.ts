@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { axeViolations, demoLogin, describeViolations, newContext, screenshot, startConsole, type ConsoleEnv } from '../support/browser';
 
 // Page globals, for the functions evaluated in the browser (this program is typed for Node).
-declare const document: { activeElement: { id: string } | null; querySelector(s: string): { textContent: string | null } | null };
+declare const document: { activeElement: { id: string } | null; querySelector(s: string): { textContent: string | null } | null; querySelectorAll(s: string): { length: number } };
 
 const row = (page: Page, code: string) => page.locator(`#nodo-${code} > .plan-row`);
 const barText = (page: Page, code: string) => row(page, code).locator('.ach-value').innerText();
@@ -90,6 +90,43 @@ describe('console: the plan, measurements (rilevatore)', () => {
     await card.getByRole('alert').getByText('Le rilevazioni dell\'anno sono chiuse').waitFor();
     expect(await env.api.head()).toBe(head);
     await screenshot(page, 'piano-misura-rifiutata');
+    await ctx.close();
+  }, 180_000);
+
+  it('the tree expands to all 372 indicators and filters by area, office and text', async () => {
+    const ctx = await newContext(env);
+    const page = await ctx.newPage();
+    await demoLogin(page, 'Paola Immaginaria', `/cicli/${env.demo.cycleId}/piano`);
+    await page.getByRole('heading', { name: 'Albero della performance' }).waitFor();
+    await page.getByRole('button', { name: 'Espandi tutto' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('li[data-kind="indicator"]').length === 372, undefined, { timeout: 60_000 });
+    await page.getByRole('button', { name: 'Comprimi tutto' }).click();
+    expect(await page.locator('.plan-node').count()).toBe(3);
+
+    // Text: every word, accents and case ignored; the path to the matches opens by itself.
+    await page.getByLabel('Cerca per codice o titolo').fill('punto impresa digitale');
+    await page.getByText(/Filtro attivo: \d+ indicatori mostrati\./).waitFor();
+    await row(page, '01_01_02').waitFor();
+    expect(await page.locator('li[data-kind="operational_objective"]').evaluateAll((els) => els.map((e) => e.id))).toContain('nodo-01_01_02');
+    expect(await page.locator('li[data-kind="ambito"]').count()).toBe(1);
+
+    // Area: only the objectives of that area (with their parents).
+    await page.getByLabel('Cerca per codice o titolo').fill('');
+    await page.getByLabel('Area di responsabilità').selectOption('Promozione e sviluppo economico');
+    await page.getByText(/Filtro attivo: \d+ indicatori mostrati\./).waitFor();
+    const metas = await page.locator('li[data-kind="operational_objective"] > .plan-meta').allInnerTexts();
+    expect(metas.length).toBeGreaterThan(0);
+    for (const m of metas) expect(m).toContain('Area: Promozione e sviluppo economico');
+
+    // Office too: fewer objectives, all of that office.
+    const office = (await page.getByLabel('Ufficio').locator('option').allInnerTexts())[1];
+    await page.getByLabel('Area di responsabilità').selectOption('');
+    await page.getByLabel('Ufficio').selectOption(office);
+    await page.getByText(/Filtro attivo/).waitFor();
+    const offices = await page.locator('li[data-kind="operational_objective"] > .plan-meta').allInnerTexts();
+    expect(offices.length).toBeGreaterThan(0);
+    for (const m of offices) expect(m).toContain(`Ufficio: ${office}`);
+    expect(describeViolations(await axeViolations(page))).toEqual([]);
     await ctx.close();
   }, 180_000);
 

@@ -112,7 +112,7 @@ export function applyFilter(t: PlanTreeView, f: Filter): Visible {
     for (const oo of so.operationalObjectives) {
       if (addObjective(oo, self)) {
         any = true;
-        if (words.length) open.add(so.code);
+        if (words.length || f.area || f.office) open.add(so.code);
       }
     }
     if (any || (self && !f.area && !f.office)) codes.add(so.code);

@@ -131,6 +131,35 @@ describe('console: the plan, editing (PO)', () => {
     await ctx.close();
   }, 300_000);
 
+  it('imports an indicator sheet from the page and offers the exports', async () => {
+    const ctx = await newContext(env);
+    const page = await ctx.newPage();
+    await demoLogin(page, 'Luca Prova', `/cicli/${env.demo.cycleId}/piano`);
+    await page.getByRole('tab', { name: 'Importa ed esporta' }).click();
+    const csv = ['Codice obiettivo;Codice indicatore;Indicatori;UdM;Target 2022;Target 2023;Target 2024;Peso indicatori', '01_01_01;01_01_01_I90;Imprese accompagnate al bando voucher;n.;>= 5;>= 6;>= 7;0', '09_09_09;;Riga senza obiettivo;n.;>= 1;;;0'].join('\n');
+    await page.getByLabel('File CSV o XLSX').setInputFiles({ name: 'nuovi-indicatori.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByRole('button', { name: 'Importa' }).click();
+    const report = page.getByRole('status').filter({ hasText: 'Importazione completata' });
+    await report.getByText('elementi creati: 1 indicatore;', { exact: false }).waitFor();
+    expect(await report.innerText()).toContain("riga 3: L'elemento superiore indicato non esiste nel piano");
+    const i90 = objectives(await readPlan())
+      .find((o) => o.code === '01_01_01')
+      ?.indicators.find((i) => i.code === '01_01_01_I90');
+    expect(i90).toBeDefined();
+    await screenshot(page, 'piano-importa');
+    for (const [name, type] of [
+      ['Foglio degli indicatori (XLSX)', 'spreadsheetml'],
+      ['Foglio degli indicatori (CSV)', 'text/csv'],
+      ['PIAO per sezioni del DM 132/2022 (JSON)', 'application/json'],
+    ]) {
+      const href = await page.getByRole('link', { name }).getAttribute('href');
+      const r = await page.request.get(href as string);
+      expect([name, r.status(), r.headers()['content-type']]).toEqual([name, 200, expect.stringContaining(type)]);
+    }
+    expect(describeViolations(await axeViolations(page))).toEqual([]);
+    await ctx.close();
+  }, 120_000);
+
   it('outside the editable stages the tree is read-only and the page says why', async () => {
     const opened = await env.api.call<{ cycleId: string }>('POST', '/cycles', { token: po, body: { type: 'piao', year: 2027 } });
     const id = opened.body.cycleId;

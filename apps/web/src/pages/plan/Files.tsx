@@ -5,7 +5,12 @@ import { ERROR_MESSAGES } from '../../labels';
 import { Refusal } from './forms';
 import type { ImportReport, PlanResponse } from './types';
 
-const CREATED_LABEL: Record<string, string> = { ambiti: 'ambiti', strategicObjectives: 'obiettivi strategici', operationalObjectives: 'obiettivi operativi', indicators: 'indicatori' };
+const CREATED_LABEL: Record<string, [string, string]> = {
+  ambiti: ['ambito', 'ambiti'],
+  strategicObjectives: ['obiettivo strategico', 'obiettivi strategici'],
+  operationalObjectives: ['obiettivo operativo', 'obiettivi operativi'],
+  indicators: ['indicatore', 'indicatori'],
+};
 
 export function PlanFiles({ plan, canImport, onChanged }: { plan: PlanResponse; canImport: boolean; onChanged(): void }) {
   const base = `/cycles/${plan.cycleId}/plan/export`;
@@ -35,7 +40,7 @@ export function PlanFiles({ plan, canImport, onChanged }: { plan: PlanResponse; 
     }
   }
 
-  const created = report ? Object.entries(report.created).map(([k, n]) => `${n} ${CREATED_LABEL[k] ?? k}`) : [];
+  const created = report ? Object.entries(report.created).map(([k, n]) => `${n} ${CREATED_LABEL[k]?.[n === 1 ? 0 : 1] ?? k}`) : [];
   return (
     <div>
       <section className="mb-4" aria-labelledby="esporta">
@@ -92,7 +97,7 @@ export function PlanFiles({ plan, canImport, onChanged }: { plan: PlanResponse; 
           {report ? (
             <div className={`alert ${report.refused.length ? 'alert-warning' : 'alert-success'} mt-3`}>
               <p className="mb-1">
-                {report.events === 0 && report.replayed ? 'File già importato: nulla di nuovo da scrivere.' : `Importazione completata: ${created.length ? `creati ${created.join(', ')}` : 'nessun elemento nuovo'}; aggiornati ${report.updated}, invariati ${report.unchanged}.`}
+                {report.events === 0 && report.replayed ? 'File già importato: nulla di nuovo da scrivere.' : `Importazione completata: ${created.length ? `elementi creati: ${created.join(', ')}` : 'nessun elemento nuovo'}; aggiornati ${report.updated}, invariati ${report.unchanged}.`}
               </p>
               {report.refused.length ? (
                 <>

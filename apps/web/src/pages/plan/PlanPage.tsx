@@ -28,6 +28,9 @@ const TABS: { key: Tab; label: string }[] = [
   { key: 'file', label: 'Importa ed esporta' },
 ];
 
+/** "1 indicatore", "372 indicatori". */
+const n = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+
 export default function PlanPage() {
   const { id = '' } = useParams();
   const { actingRole } = useSession();
@@ -97,7 +100,8 @@ export default function PlanPage() {
           <StatusBadge tone="primary">Fase: {plan.stageTitle}</StatusBadge> <StatusBadge tone={plan.editable ? 'success' : 'secondary'}>{plan.editable ? 'Albero modificabile in questa fase' : 'Albero in sola lettura in questa fase'}</StatusBadge>
         </div>
         <div>
-          {plan.counts.ambiti} ambiti · {plan.counts.strategicObjectives} obiettivi strategici · {plan.counts.operationalObjectives} obiettivi operativi · {plan.counts.indicators} indicatori · {plan.counts.measurements} misure
+          {n(plan.counts.ambiti, 'ambito', 'ambiti')} · {n(plan.counts.strategicObjectives, 'obiettivo strategico', 'obiettivi strategici')} · {n(plan.counts.operationalObjectives, 'obiettivo operativo', 'obiettivi operativi')} ·{' '}
+          {n(plan.counts.indicators, 'indicatore', 'indicatori')} · {n(plan.counts.measurements, 'misura', 'misure')}
         </div>
       </div>
       <div className="plan-summary mb-3">

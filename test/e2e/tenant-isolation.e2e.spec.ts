@@ -204,6 +204,14 @@ describe('tenant isolation: A’s users on B’s ids get 404 and write nothing',
           headers: { 'content-type': 'application/pdf', 'x-file-name': 'intruso.pdf' },
         },
       ];
+    if (path.endsWith('/plan/import') && method === 'POST')
+      return [
+        {
+          path: fill(),
+          raw: Buffer.from('Codice obiettivo;Indicatori;UdM;Target 2027\n01_01_01;Intruso;n.;>= 1\n'),
+          headers: { 'content-type': 'text/csv', 'x-file-name': 'intruso.csv' },
+        },
+      ];
     const bodies: Record<string, unknown> = {
       'POST /cycles/{id}/measurements': {
         indicatorCode: '01_01_01_I1',

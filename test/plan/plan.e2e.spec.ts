@@ -121,6 +121,13 @@ describe('plan through HTTP', () => {
     expect(i1.measurements).toEqual([expect.objectContaining({ value: 45, correctionReason: 'Conteggio rifatto sul registro', history: [expect.objectContaining({ value: 30 })] })]);
     expect(i1.achievement).toMatchObject({ actual: 45, score: 75, shown: 75 });
     expect(i1.variance).toMatchObject({ indicatorCode: '01_01_02_I1' });
+    // monitoringDate=auto (the console's): 31 December of a past year, today in the current one, none for a future one.
+    const auto = async (y: number) => (await api.call<{ achievement: { year: number; variance?: { monitoringDate: string } } }>('GET', `/cycles/${id}/plan?year=${y}&monitoringDate=auto`, { token: po })).body.achievement;
+    expect(await auto(year)).toMatchObject({ year, variance: { monitoringDate: `${year}-12-31` } });
+    expect(await auto(year + 1)).toMatchObject({ year: year + 1, variance: { monitoringDate: today() } });
+    expect((await auto(year + 2)).variance).toBeUndefined();
+    const bad = await api.call<Body>('GET', `/cycles/${id}/plan?monitoringDate=ieri`, { token: po });
+    expect([bad.status, bad.body.fields?.map((f) => f.field)]).toEqual([400, ['query.monitoringDate']]);
   });
 
   it('freezes the adopted plan; a variation approved by the Giunta keeps both trees and their diff', async () => {

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { DomainRefusal, isIsoDate, PLAN_COMMANDS, type PlanCommand, type PlanCommandName, type Role } from '@ciclo/domain';
 import type { Actor } from '@ciclo/identity';
-import { ExecutePlanCommands, parsePlanRef, PlanQueries, writeCsv, writeXlsx, type PlanCommandsResult, type PlanResponse } from '@ciclo/workflow';
+import { ExecutePlanCommands, parsePlanRef, PlanImporter, PlanQueries, writeCsv, writeXlsx, type ImportReport, type PlanCommandsResult, type PlanResponse } from '@ciclo/workflow';
 import { ActingRole, CurrentActor } from './auth.guard';
 import { RequestValidationError } from './http-errors';
 import { idempotencyKey, toOpenApi, uuidParam } from './schemas';
@@ -58,7 +58,10 @@ const viewQuery = z
     version: z.coerce.number().int().min(1).optional(),
     tree: z.enum(['current', 'adopted']).default('current'),
     year: z.coerce.number().int().min(2000).max(2100).optional(),
-    monitoringDate: z.string().refine((v) => isIsoDate(v), 'must be a date YYYY-MM-DD').optional(),
+    monitoringDate: z
+      .string()
+      .refine((v) => v === 'auto' || isIsoDate(v), 'must be a date YYYY-MM-DD or auto')
+      .optional(),
   })
   .strict();
 
@@ -102,20 +105,21 @@ export class PlanController {
   constructor(
     private readonly commands: CommandBus,
     @Inject(PlanQueries) private readonly queries: PlanQueries,
+    @Inject(PlanImporter) private readonly importer: PlanImporter,
   ) {}
 
   @Get(':id/plan')
   @ApiOperation({
     summary: "A cycle's plan: the tree with the achievement of every node",
     description:
-      'Ambiti → obiettivi strategici → obiettivi operativi → indicatori, each with its score for `year` (SMVP rules of the plan), the measurements with their corrections, and the submission problems. `asOf`/`version`: the plan as it was then. `tree=adopted`: the tree as the Giunta adopted it. `monitoringDate`: variance flags (behind, overdue) on that day.',
+      'Ambiti → obiettivi strategici → obiettivi operativi → indicatori, each with its score for `year` (SMVP rules of the plan), the measurements with their corrections, and the submission problems. `asOf`/`version`: the plan as it was then. `tree=adopted`: the tree as the Giunta adopted it. `monitoringDate`: variance flags (behind, overdue) on that day (`auto`: today in the current year, 31 December in a past one).',
   })
   @ApiParam({ name: 'id', description: 'Cycle id (UUID)' })
   @ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 instant' })
   @ApiQuery({ name: 'version', required: false, type: Number })
   @ApiQuery({ name: 'tree', required: false, enum: ['current', 'adopted'] })
   @ApiQuery({ name: 'year', required: false, type: Number })
-  @ApiQuery({ name: 'monitoringDate', required: false, description: 'YYYY-MM-DD: adds the variance analysis' })
+  @ApiQuery({ name: 'monitoringDate', required: false, description: 'YYYY-MM-DD: adds the variance analysis on that day; `auto`: today for the current year, 31 December for a past year, none for a future one' })
   @applyAll(ERRORS)
   async view(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() query: unknown): Promise<PlanResponse> {
     const cycleId = parseInput(uuidParam, id, 'path.id');
@@ -212,6 +216,56 @@ export class PlanController {
     return this.commands.execute(
       new ExecutePlanCommands(actor, cycleId, commands, { actingRole: role, correlationId: String(req.id ?? randomUUID()), idempotencyKey: k ?? null, atomic }),
     );
+  }
+
+  @Post(':id/plan/import')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Import an indicator sheet (CSV or XLSX) into the plan',
+    description:
+      'The body is the file itself (raw bytes), its name in `X-File-Name` (`.csv` or `.xlsx`: the extension decides the format). The same Italian headers and rules as `ciclo import` (docs/plan.md): nodes already in the plan are updated, the others added, through the plan commands (not atomic: the answer lists every refused row with its code and reason). The same file imported again writes nothing (`replayed`).',
+  })
+  @ApiParam({ name: 'id', description: 'Cycle id (UUID)' })
+  @ApiHeader({ name: 'X-File-Name', required: true, description: 'File name ending in .csv or .xlsx (URL-encoded when not ASCII)' })
+  @ApiBody({ description: 'The file bytes', schema: { type: 'string', format: 'binary' } })
+  @ApiResponse({ status: 200, description: 'The import report: created by kind, updated, unchanged, replayed, refused (ref, command, code, reason), warnings, events written' })
+  @ACTING_ROLE_HEADER
+  @applyAll(ERRORS)
+  async importSheet(
+    @CurrentActor() actor: Actor,
+    @ActingRole() role: Role | undefined,
+    @Param('id') id: string,
+    @Headers('x-file-name') fileName: string | undefined,
+    @Req() req: Request & { id?: string; body: unknown },
+  ): Promise<ImportReport> {
+    const cycleId = parseInput(uuidParam, id, 'path.id');
+    const bytes = req.body;
+    const problems = [];
+    if (!Buffer.isBuffer(bytes) || bytes.length === 0) problems.push({ field: 'body', problem: 'must be the non-empty file content' });
+    let name: string | null = null;
+    try {
+      name = fileName === undefined ? null : decodeURIComponent(fileName);
+    } catch {
+      name = null;
+    }
+    if (!name || name.length > 255 || !/\.(csv|xlsx)$/i.test(name)) problems.push({ field: 'header.X-File-Name', problem: 'is required: a file name ending in .csv or .xlsx (1-255 characters, URL-encoded)' });
+    if (problems.length) throw new RequestValidationError(problems);
+    let report: ImportReport;
+    try {
+      report = await this.importer.importFile(name as string, bytes as Buffer, {
+        tenant: actor.tenant,
+        actor,
+        cycleId,
+        ...(role ? { actingRole: role } : {}),
+        correlationId: String(req.id ?? randomUUID()),
+      });
+    } catch (err) {
+      // An unreadable workbook (not a ZIP, no worksheet) is the file's fault, not the server's.
+      if (err instanceof DomainRefusal) throw err;
+      throw new RequestValidationError([{ field: 'body', problem: `is not a readable ${/\.xlsx$/i.test(name as string) ? 'XLSX workbook' : 'CSV file'}: ${(err as Error).message}` }]);
+    }
+    if (report.refused.some((r) => r.command === 'import' && r.code === 'CYCLE_NOT_FOUND')) throw new DomainRefusal('CYCLE_NOT_FOUND');
+    return report;
   }
 
   @Post(':id/measurements')

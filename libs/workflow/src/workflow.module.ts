@@ -30,7 +30,7 @@ export class WorkflowModule {
         GetCycleHandler,
         GetCycleHistoryHandler,
       ],
-      exports: [DEFINITIONS, CycleRepository, DocumentStore, CqrsModule],
+      exports: [DEFINITIONS, CycleRepository, DocumentStore, CqrsModule, ExecuteCycleCommandHandler],
     };
   }
 }

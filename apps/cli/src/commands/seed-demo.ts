@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { PlanCommand } from '@ciclo/domain';
+import { standardBands, type PlanCommand } from '@ciclo/domain';
 import type { EventStore } from '@ciclo/event-store';
 import { DirectoryService, loadDemoDirectory, type Actor } from '@ciclo/identity';
 import { createPlanRuntime, eventIdsFor, ExecuteCycleCommand, ExecutePlanCommands, type ImportReport } from '@ciclo/workflow';
@@ -39,6 +39,8 @@ const DEMO_MEASUREMENTS: PlanCommand[] = [
     reason: 'Due assessment registrati in ritardo nel sistema del PID',
   },
 ];
+
+const DEMO_SMVP_REASON = 'SMVP dimostrativo: soglia minima 60, target 100';
 
 export const DEMO_YEAR = 2022;
 export const DEMO_KEY = 'demo:piao:2022';
@@ -87,6 +89,17 @@ export async function seedDemo(store: EventStore, seedsDir: string): Promise<See
   );
   written += m.replayed ? 0 : m.events.length;
   lines.push(`Measurements: ${m.replayed ? 'already recorded' : `${m.events.length} recorded (one a correction)`}`);
+
+  // The demo SMVP: the three usual bands with the minimum at 60 (the console colours achievement by them).
+  const rules = await runtime.plans.execute(
+    new ExecutePlanCommands(as('segretario_generale'), cycleId, [{ type: 'set_scoring_rules', rules: { bands: standardBands({ minimum: 60 }) }, reason: DEMO_SMVP_REASON }], {
+      correlationId: 'seed-demo',
+      idempotencyKey: 'demo:scoring:v1',
+      atomic: true,
+    }),
+  );
+  written += rules.replayed ? 0 : rules.events.length;
+  lines.push(`Scoring rules: ${rules.replayed ? 'already set' : 'bands below minimum (< 60), minimum to target, target to excellent (>= 100)'}`);
   lines.push(written === 0 ? 'Demo chamber already loaded: nothing written.' : `Demo chamber loaded: ${written} writes.`);
   return { tenant, cycleId, written, lines };
 }

@@ -59,6 +59,8 @@ export interface ImportOptions {
   /** Plan year when the file does not say it. */
   year?: number;
   actor: Actor;
+  /** The role the plan commands are run in (default struttura_tecnica when the actor holds it). */
+  actingRole?: Role;
   correlationId?: string;
   /** Commands per atomic write (default 500). */
   chunkSize?: number;
@@ -501,7 +503,7 @@ export class PlanImporter {
       }
       items.push({ ref, command: { type: 'update_node', code, changes } });
     }
-    await this.runPlanCommands(cycleId, items, hash, report, options, this.actingRole(actor, 'struttura_tecnica'));
+    await this.runPlanCommands(cycleId, items, hash, report, options, options.actingRole ?? this.actingRole(actor, 'struttura_tecnica'));
   }
 
   private async runPlanCommands(cycleId: string, items: Item[], hash: string, report: ImportReport, options: ImportOptions, actingRole: Role | undefined): Promise<void> {

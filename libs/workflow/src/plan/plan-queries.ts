@@ -42,7 +42,8 @@ export interface PlanViewQuery {
   tree?: 'current' | 'adopted';
   /** Year of the achievement; default the current year when the plan covers it, else its first year. */
   year?: number;
-  monitoringDate?: IsoDate;
+  /** Variance flags on that day; `auto`: today when the year is the current one, 31 December of a past year, none for a future year. */
+  monitoringDate?: IsoDate | 'auto';
 }
 
 export interface PlanResponse {
@@ -52,6 +53,10 @@ export interface PlanResponse {
   period: string;
   planYears: number[];
   stage: string;
+  /** The stage's title in the definition (Italian). */
+  stageTitle: string;
+  /** Titles of the stages in which the definition lets the tree be edited. */
+  editableStageTitles: string[];
   version: number;
   asOf?: string;
   asOfVersion?: number;
@@ -106,6 +111,8 @@ export class PlanQueries {
     const thisYear = Number(isoDateAt(q.at?.asOf ?? new Date(), 'Europe/Rome').slice(0, 4));
     const year = q.year ?? (years.includes(thisYear) ? thisYear : years[0]);
     const tree = q.tree ?? 'current';
+    const today = isoDateAt(q.at?.asOf ?? new Date(), 'Europe/Rome');
+    const monitoringDate = q.monitoringDate !== 'auto' ? q.monitoringDate : year < thisYear ? (`${year}-12-31` as IsoDate) : year === thisYear ? today : undefined;
     let nodes: PlanNode[];
     if (tree === 'adopted') {
       if (!plan.adoptedNodes) throw new DomainRefusal('PLAN_NOT_ADOPTED', `stage "${cycle.stage}"`);
@@ -120,6 +127,8 @@ export class PlanQueries {
       period: cycle.periodLabel,
       planYears: years,
       stage: cycle.stage,
+      stageTitle: def.stages.find((s) => s.id === cycle.stage)?.title ?? cycle.stage,
+      editableStageTitles: (def.editableStages ?? []).map((id) => def.stages.find((s) => s.id === id)?.title ?? id),
       version: cycle.version,
       ...(q.at?.asOf ? { asOf: q.at.asOf.toISOString() } : {}),
       ...(q.at?.version ? { asOfVersion: cycle.version } : {}),
@@ -135,7 +144,7 @@ export class PlanQueries {
       achievement: planTreeView(nodes, plan.measurements, {
         year,
         rules: plan.scoring?.rules ?? {},
-        ...(q.monitoringDate ? { monitoringDate: q.monitoringDate } : {}),
+        ...(monitoringDate ? { monitoringDate } : {}),
       }),
     };
   }

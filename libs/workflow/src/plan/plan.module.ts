@@ -2,8 +2,10 @@ import { Global, Module } from '@nestjs/common';
 import type { EventStore } from '@ciclo/event-store';
 import { EVENT_STORE } from '@ciclo/platform';
 import { CycleLookups } from '../cycle-lookups';
+import { ExecuteCycleCommandHandler } from '../execute-cycle-command.handler';
 import { CatalogueRepository, ExecuteCatalogueCommandsHandler } from './catalogue';
 import { ExecutePlanCommandsHandler } from './execute-plan-commands.handler';
+import { PlanImporter } from './importer';
 import { PlanQueries } from './plan-queries';
 import { PlanRepository } from './plan-repository';
 
@@ -21,7 +23,12 @@ import { PlanRepository } from './plan-repository';
     ExecutePlanCommandsHandler,
     ExecuteCatalogueCommandsHandler,
     PlanQueries,
+    {
+      provide: PlanImporter,
+      useFactory: (plans: ExecutePlanCommandsHandler, cycles: ExecuteCycleCommandHandler, catalogue: ExecuteCatalogueCommandsHandler, repo: PlanRepository) => new PlanImporter({ plans, cycles, catalogue, repo }),
+      inject: [ExecutePlanCommandsHandler, ExecuteCycleCommandHandler, ExecuteCatalogueCommandsHandler, PlanRepository],
+    },
   ],
-  exports: [PlanRepository, CatalogueRepository, PlanQueries],
+  exports: [PlanRepository, CatalogueRepository, PlanQueries, PlanImporter],
 })
 export class PlanModule {}

@@ -2,6 +2,7 @@ import {
   commandFields,
   IMPLIED_FIELDS,
   TRANSITION_KINDS,
+  transitionRules,
   type CycleDefinition,
   type FieldDefinition,
   type Role,
@@ -232,8 +233,14 @@ function transitionEventSection(type: string, producers: readonly Producer[]): s
         p.t.from.map(c).join(', '),
         c(p.t.to),
         p.t.roles.map(c).join(', '),
-        p.t.rules
-          .map((r) => (r.type === 'requires_attachment' ? r.type : `${r.type} ${c(r.command)}`))
+        transitionRules(p.t)
+          .map((r) =>
+            r.type === 'requires_attachment'
+              ? r.type
+              : r.type === 'independent_of'
+                ? `${r.type} ${[...r.commands, ...r.kinds].map(c).join(', ')}`
+                : `${r.type} ${c(r.command)}`,
+          )
           .join('; ') || '-',
       ]),
     ),

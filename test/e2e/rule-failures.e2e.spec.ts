@@ -211,6 +211,33 @@ describe('rule failures found by users, through HTTP', () => {
     });
   });
 
+  describe('B2 on the plan: the same scoping for plan commands', () => {
+    type PlanResult = { position: number; replayed: boolean; events: { type: string; position: number }[] };
+    it("another person's key is theirs; another body is refused; 20 at once write once", async () => {
+      const id = await open('piao', 2027);
+      const po2 = await api.token('u-po-2', ['po']);
+      const plan = (token: string, body: unknown, key: string) =>
+        api.call<PlanResult & Refusal>('POST', `/cycles/${id}/plan/commands/add_node`, { token, body, headers: { 'idempotency-key': key } });
+      const first = await plan(po, { kind: 'ambito', code: '01', title: 'Competitività' }, 'kp');
+      const theirs = await plan(po2, { kind: 'ambito', code: '02', title: 'Semplificazione' }, 'kp');
+      expect([first.status, theirs.status, theirs.body.replayed]).toEqual([200, 200, false]);
+      const head = await api.head();
+      const reused = await plan(po, { kind: 'ambito', code: '03', title: 'Altro' }, 'kp');
+      expect({ status: reused.status, code: reused.body.code }).toEqual({ status: 422, code: 'IDEMPOTENCY_KEY_REUSED' });
+      const again = await plan(po, { kind: 'ambito', code: '01', title: 'Competitività' }, 'kp');
+      expect({ replayed: again.body.replayed, position: again.body.position, events: again.body.events }).toEqual({
+        replayed: true,
+        position: first.body.position,
+        events: first.body.events,
+      });
+      expect(await api.head()).toBe(head);
+      const many = await Promise.all(Array.from({ length: 20 }, () => plan(po, { kind: 'ambito', code: '04', title: 'Internazionalizzazione' }, 'kp-race')));
+      expect(many.map((r) => r.status)).toEqual(Array(20).fill(200));
+      expect(new Set(many.map((r) => r.body.position)).size).toBe(1);
+      expect(await api.head()).toBe(head + 1);
+    });
+  });
+
   describe('B3: act dates', () => {
     it('an OIV validation dated 2020-01-15 for the Relazione 2026 is refused, naming the field', async () => {
       const id = await relazioneApproved(await api.token('u-po-3', ['po', 'segreteria_organi']));

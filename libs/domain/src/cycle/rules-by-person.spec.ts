@@ -6,7 +6,7 @@ import { join } from 'path';
 import { parseCycleDefinition, type CycleDefinition, type Role } from '../definitions';
 import { availableCommands } from './decide';
 import type { DomainRefusal } from './errors';
-import type { ActorContext, CycleCommand } from './model';
+import type { ActorContext, CycleCommand, JsonRecord } from './model';
 import { actor, commands, given, NOW, pathTo, sampleFields, todayAt, type Given } from './testing';
 
 const load = (id: string): CycleDefinition =>
@@ -18,7 +18,7 @@ const rpct = load('relazione_rpct');
 
 const TODAY = todayAt(NOW);
 const t = (def: CycleDefinition, command: string) => def.transitions.find((x) => x.command === command)!;
-const run = (def: CycleDefinition, command: string, over: Record<string, unknown> = {}): CycleCommand =>
+const run = (def: CycleDefinition, command: string, over: JsonRecord = {}): CycleCommand =>
   commands.transition(command, sampleFields(t(def, command), TODAY, over));
 const refusal = (g: Given, c: CycleCommand, by: ActorContext, now = NOW): DomainRefusal => {
   const out = g.when(c, by, { now });

@@ -5,13 +5,14 @@ export const CONTROL_KINDS: readonly TransitionKind[] = ['validation', 'refusal'
 
 /**
  * The independence every control act (kinds `validation` and `refusal`) requires by default: who
- * opened the cycle (drafted it), or at any time submitted, approved or deliberated it, or performed a
- * plain step of its drafting, cannot validate or refuse it (d.lgs. 150/2009 art. 14). A definition
- * may add further `independent_of` rules; it cannot remove this one.
+ * opened the cycle (drafted it), or at any time submitted, withdrew, reviewed (request_changes),
+ * approved or deliberated it, or performed a plain step of its drafting, cannot validate or refuse
+ * it (d.lgs. 150/2009 art. 14). A definition may add further `independent_of` rules; it cannot
+ * remove this one.
  */
 export const DEFAULT_INDEPENDENCE: Extract<TransitionRule, { type: 'independent_of' }> = {
   type: 'independent_of',
-  kinds: ['plain', 'submission', 'approval', 'deliberation'],
+  kinds: ['plain', 'submission', 'withdrawal', 'request_changes', 'approval', 'deliberation'],
   commands: ['open'],
 };
 

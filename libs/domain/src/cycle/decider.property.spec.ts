@@ -20,7 +20,7 @@ import {
   type TransitionKind,
 } from '../definitions';
 import { addDays } from '../calendar';
-import { decide } from './decide';
+import { decide, earliestActDate } from './decide';
 import { DomainRefusal } from './errors';
 import type { FoldableEvent } from './evolve';
 import { foldCycle } from './fold';
@@ -261,6 +261,17 @@ function checkEvent(
         'requires_attachment',
         e,
       );
+  }
+  // Act dates: within the cycle's period and not before the step the act follows.
+  if (['deliberation', 'validation', 'refusal', 'publication', 'transmission'].includes(t.kind) && typeof fields.date === 'string') {
+    const date = fields.date;
+    check(date >= earliestActDate(before.year), 'act date not before the cycle period', e);
+    const previous = [...history].reverse().find((h) => isTransitionEvent(h) || h.type === 'CycleOpened');
+    if (previous) {
+      const own = (previous.data.fields as JsonRecord | undefined)?.date;
+      const bound = isTransitionEvent(previous) && typeof own === 'string' && ['deliberation', 'validation', 'refusal', 'publication', 'transmission'].includes(String(previous.data.kind)) ? own : todayAt(new Date(previous.occurredAt));
+      check(date >= bound, 'act date not before the step it follows', { bound, e });
+    }
   }
   if (t.kind === 'deliberation') {
     const date = fields.date as string;

@@ -31,7 +31,11 @@ const ERRORS = [
   ApiResponse({ status: 403, description: 'Role not allowed (`ROLE_NOT_ALLOWED`) or not held (`ROLE_NOT_HELD`)' }),
   ApiResponse({ status: 404, description: 'No such cycle in your tenant (`CYCLE_NOT_FOUND`)' }),
   ApiResponse({ status: 409, description: 'Stage conflict (`UNKNOWN_TRANSITION`, `CYCLE_CLOSED`) or concurrent change (`CONCURRENT_MODIFICATION`)' }),
-  ApiResponse({ status: 422, description: 'Another domain rule refused the command (separation of duties, deliberation dates and numbers...)' }),
+  ApiResponse({
+    status: 422,
+    description:
+      'Another domain rule refused the command (separation of duties, independence `INDEPENDENCE_REQUIRED`, act dates, deliberation numbers, implausible deadline dates...) or the Idempotency-Key was used with another body (`IDEMPOTENCY_KEY_REUSED`)',
+  }),
 ];
 const applyAll = (decorators: MethodDecorator[]): MethodDecorator => (t, k, d) => {
   for (const dec of decorators) dec(t, k, d);

@@ -164,6 +164,7 @@ const METADATA: readonly [string, string, string][] = [
   ['causationId', 'string or null', 'the message that caused it, if any'],
   ['schemaVersion', 'integer', 'version of the data shape (1)'],
   ['definitionVersion', 'integer', 'the definition version the cycle follows'],
+  ['requestHash', 'hex SHA-256, optional', 'present when the request carried an Idempotency-Key: the hash of its body, to refuse the key reused with another body'],
 ];
 
 /** Code span. */

@@ -153,7 +153,8 @@ export function scriptCycle(definitions: readonly CycleDefinition[], rnd: () => 
       throw err;
     }
   };
-  const year = 2025 + Math.floor(rnd() * 4);
+  // Years around the start: acts are dated on the script's clock, within each cycle's period.
+  const year = o.start.getUTCFullYear() - 1 + Math.floor(rnd() * 3);
   apply({ type: 'open', cycleId: o.cycleId, year, ...(rnd() < 0.5 ? { title: `${def.title} ${year} (${o.tenant})` } : {}) }, pick(rnd, def.openRoles));
   for (let guard = 0; out.length < o.events && guard < o.events * 4; guard++) {
     now = new Date(now.getTime() + (1 + Math.floor(rnd() * 90)) * 60_000);

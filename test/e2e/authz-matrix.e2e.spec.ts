@@ -2,12 +2,14 @@ import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import {
   commandFields,
+  CONTROL_KINDS,
+  DEFAULT_INDEPENDENCE,
   isoDateAt,
   type CycleDefinition,
   type FieldDefinition,
   type TransitionDefinition,
 } from '@ciclo/domain';
-import { ROLES, type Role } from '@ciclo/identity';
+import { INTERNAL_ROLES, ROLES, type Role } from '@ciclo/identity';
 import { DefinitionRegistry } from '@ciclo/workflow';
 import { startTestApi, type HttpResult, type TestApi } from '../support/api';
 
@@ -17,6 +19,9 @@ import { startTestApi, type HttpResult, type TestApi } from '../support/api';
  * is sent by a user holding exactly one role, for every role. A role the definition lists must get
  * through (the command succeeds); any other role gets 403 ROLE_NOT_ALLOWED and nothing is written.
  * Each transition is tried from a stage it leaves, reached by driving a cycle there through the API.
+ * Rules by person are part of the matrix: a control act (validation, refusal) is refused with 422
+ * INDEPENDENCE_REQUIRED to everyone who opened the cycle or performed an earlier step it must be
+ * independent of, even holding the control role; and `oiv` is never granted with an internal role.
  */
 const registry = DefinitionRegistry.fromDirectory(resolve(__dirname, '../../seeds/cycles'));
 const definitions = registry.latestAll();
@@ -216,6 +221,38 @@ describe('authorization matrix: every role × every command of every definition'
       );
     });
 
+    const controls = def.transitions.filter((t) => CONTROL_KINDS.includes(t.kind));
+    if (controls.length > 0) {
+      it.each(controls.map((t) => [`${t.command} from ${t.from[0]} (${t.roles.join(', ')})`, t] as const))(
+        'independence: %s is refused to whoever opened the cycle or drafted, submitted, approved or deliberated it',
+        async (_label, t) => {
+          const id = await cycleReadyFor(def, t, 'u-matrix-independent');
+          const path = pathTo(def, t.from[0]);
+          const involved = [
+            'u-setup-open',
+            ...path.flatMap((step, i) => (DEFAULT_INDEPENDENCE.kinds.includes(step.kind) ? [`u-setup-${i}`] : [])),
+          ];
+          const head = await api.head();
+          const results = await Promise.all(
+            involved.map(async (person) => {
+              const r = await api.call('POST', `/cycles/${id}/commands/${t.command}`, {
+                token: await token(person, [...t.roles]),
+                body: validBody(t),
+              });
+              return { person, status: r.status, code: r.body.code };
+            }),
+          );
+          expect(results).toEqual(involved.map((person) => ({ person, status: 422, code: 'INDEPENDENCE_REQUIRED' })));
+          expect(await api.head()).toBe(head);
+          const independent = await api.call('POST', `/cycles/${id}/commands/${t.command}`, {
+            token: await token('u-matrix-independent', [...t.roles]),
+            body: validBody(t),
+          });
+          expect(independent.status).toBe(200);
+        },
+      );
+    }
+
     it(`open (allowed: ${def.openRoles.join(', ')})`, async () => {
       const send = (role: Role) => async () =>
         api.call('POST', '/cycles', {
@@ -295,6 +332,36 @@ describe('authorization matrix: every role × every command of every definition'
         def.cancelRoles.map(async (r) => statusOf(`cancel as ${r}`, cancel(r, await open(def)))),
       );
       expect(cancelled).toEqual(def.cancelRoles.map((r) => ({ what: `cancel as ${r}`, status: 200 })));
+    });
+  });
+
+  describe('role grants: the OIV is never granted together with an internal role', () => {
+    let admin: string;
+    beforeAll(async () => {
+      const root = await api.token('u-matrix-root', ['admin'], 'platform');
+      expectOk(await api.call('POST', '/tenants', { token: root, body: { id: 'cciaa-po', name: 'Camera di prova', ipaCode: 'cciaa_po' } }), 'register tenant');
+      admin = await api.token('u-matrix-admin', ['admin']);
+    });
+    const grant = (user: string, role: Role) =>
+      api.call('POST', `/tenants/cciaa-po/users/${user}/roles`, { token: admin, body: { role } });
+
+    it.each(INTERNAL_ROLES.map((r) => [r]))('%s and oiv, in either order: 409 OIV_NOT_INDEPENDENT, nothing written', async (role) => {
+      expect((await grant(`u-grant-${role}`, role)).status).toBe(201);
+      expect((await grant(`u-grant-oiv-${role}`, 'oiv')).status).toBe(201);
+      const head = await api.head();
+      const refused = await Promise.all([grant(`u-grant-${role}`, 'oiv'), grant(`u-grant-oiv-${role}`, role)]);
+      expect(refused.map((r) => [r.status, r.body.code])).toEqual([
+        [409, 'OIV_NOT_INDEPENDENT'],
+        [409, 'OIV_NOT_INDEPENDENT'],
+      ]);
+      expect(await api.head()).toBe(head);
+    });
+
+    it('roles outside the body (osservatore, revisori) may be held with oiv', async () => {
+      const external = ROLES.filter((r) => r !== 'oiv' && !INTERNAL_ROLES.includes(r));
+      expect(external).toEqual(['osservatore', 'revisori']);
+      expect((await grant('u-grant-oiv-esterno', 'oiv')).status).toBe(201);
+      for (const r of external) expect((await grant('u-grant-oiv-esterno', r)).status).toBe(201);
     });
   });
 

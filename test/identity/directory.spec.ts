@@ -7,6 +7,7 @@ import {
   rolesAt,
   type ChangeAuthor,
 } from '@ciclo/identity';
+import { buildCli } from '../../apps/cli/src/main';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 const admin: ChangeAuthor = { userId: 'u-admin', role: 'admin' };
@@ -330,6 +331,91 @@ describe('DirectoryService on PostgreSQL', () => {
     });
   });
 
+  describe('independence of the OIV (d.lgs. 150/2009 art. 14)', () => {
+    const conflict = async (p: Promise<unknown>) => {
+      const err = await refusal(p);
+      expect({ code: err.code, status: err.status, fields: err.fields.map((f) => f.field) }).toEqual({
+        code: 'OIV_NOT_INDEPENDENT',
+        status: 409,
+        fields: ['role'],
+      });
+      expect(err.messageIt).toContain("L'OIV deve essere indipendente");
+      return err;
+    };
+
+    it('refuses oiv to a holder of an internal role, and an internal role to the OIV; writes nothing', async () => {
+      clock = new Date('2026-03-02T10:00:00Z');
+      await dir.grantRole('cciaa-po', 'u-ind-po', { role: 'po' }, admin, meta);
+      const before = await store.headPosition();
+      await conflict(dir.grantRole('cciaa-po', 'u-ind-po', { role: 'oiv' }, admin, meta));
+      await dir.grantRole('cciaa-po', 'u-ind-oiv', { role: 'oiv' }, admin, meta);
+      const afterOiv = await store.headPosition();
+      expect(afterOiv).toBe(before + 1);
+      for (const role of ['segretario_generale', 'rpct', 'dirigente', 'po', 'rilevatore', 'segreteria_organi', 'struttura_tecnica', 'presidente', 'admin'])
+        await conflict(dir.grantRole('cciaa-po', 'u-ind-oiv', { role }, admin, meta));
+      expect(await store.headPosition()).toBe(afterOiv);
+      // Not internal: an observer, or the auditors (another external control body).
+      await dir.grantRole('cciaa-po', 'u-ind-oiv', { role: 'osservatore' }, admin, meta);
+      expect((await dir.rolesAt('cciaa-po', 'u-ind-oiv')).sort()).toEqual(['oiv', 'osservatore']);
+    });
+
+    it('allows the roles one after the other: an employee whose grant ends may be OIV from then on', async () => {
+      clock = new Date('2026-03-02T10:00:00Z');
+      await dir.grantRole('cciaa-po', 'u-ind-later', { role: 'dirigente', validUntil: '2026-06-30' }, admin, meta);
+      await conflict(dir.grantRole('cciaa-po', 'u-ind-later', { role: 'oiv', validFrom: '2026-06-30' }, admin, meta));
+      await dir.grantRole('cciaa-po', 'u-ind-later', { role: 'oiv', validFrom: '2026-07-01' }, admin, meta);
+      // Revoking the internal role lifts the objection.
+      await dir.grantRole('cciaa-po', 'u-ind-rev', { role: 'segreteria_organi' }, admin, meta);
+      await conflict(dir.grantRole('cciaa-po', 'u-ind-rev', { role: 'oiv' }, admin, meta));
+      await dir.revokeRole('cciaa-po', 'u-ind-rev', 'segreteria_organi', admin, meta);
+      clock = new Date('2026-03-02T10:00:01Z');
+      await dir.grantRole('cciaa-po', 'u-ind-rev', { role: 'oiv' }, admin, meta);
+    });
+
+    it('reports grants recorded before the rule, with `ciclo users check-independence`', async () => {
+      clock = new Date('2026-03-02T10:00:00Z');
+      // Written as events directly, as older versions allowed.
+      const grant = (role: string, version: number) =>
+        store.append(
+          'cciaa-po/user-u-ind-old',
+          [
+            {
+              eventId: `00000000-0000-4000-8000-00000000000${version}`,
+              type: 'RoleGranted',
+              data: { userId: 'u-ind-old', role, grantedBy: 'u-admin', validFrom: '2026-01-01T00:00:00.000Z' },
+              metadata: { tenant: 'cciaa-po', actorId: 'u-admin', actorRole: 'admin', occurredAt: '2026-01-01T00:00:00.000Z', correlationId: 'old', causationId: null, schemaVersion: 1 },
+            },
+          ],
+          { expectedVersion: version === 1 ? 'no_stream' : version - 1 },
+        );
+      await grant('po', 1);
+      await grant('oiv', 2);
+      const found = await dir.independenceConflicts('cciaa-po');
+      expect(found.map((c) => ({ userId: c.userId, oiv: c.oiv.map((g) => g.role), internal: c.internal.map((g) => g.role) }))).toEqual([
+        { userId: 'u-ind-old', oiv: ['oiv'], internal: ['po'] },
+      ]);
+      const saved = { url: process.env.DATABASE_URL, code: process.exitCode };
+      const printed: string[] = [];
+      const spy = jest.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
+        printed.push(String(s));
+        return true;
+      });
+      let code: typeof process.exitCode;
+      try {
+        process.env.DATABASE_URL = db.url;
+        await buildCli().parseAsync(['node', 'ciclo', 'users', 'check-independence', '--tenant', 'cciaa-po']);
+        code = process.exitCode;
+      } finally {
+        spy.mockRestore();
+        process.env.DATABASE_URL = saved.url;
+        process.exitCode = saved.code;
+      }
+      expect(code).toBe(1);
+      expect(printed.join('')).toContain('u-ind-old: oiv from 2026-01-01T00:00:00.000Z conflicts with po from 2026-01-01T00:00:00.000Z');
+      expect(printed.join('')).toContain('1 user(s) break');
+    });
+  });
+
   describe('API keys', () => {
     it('issues a key once, stores only its hash, verifies it, and refuses it after revocation', async () => {
       clock = new Date('2026-03-02T10:00:00Z');
@@ -428,6 +514,8 @@ describe('DirectoryService on PostgreSQL', () => {
         'rpct',
       ]);
       expect((await d2.tenant('cciaa-po'))?.ipaCode).toBe('cciaa_po');
+      // The demo's people respect the OIV's independence.
+      expect(await d2.independenceConflicts('cciaa-po')).toEqual([]);
     } finally {
       await store2.close();
       await db2.drop();

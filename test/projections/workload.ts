@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { commandFields, isoDateAt, type CycleDefinition, type Role } from '@ciclo/domain';
+import { commandFields, CONTROL_KINDS, isoDateAt, type CycleDefinition, type Role } from '@ciclo/domain';
 import { ROLES } from '@ciclo/identity';
 import type { DefinitionRegistry } from '@ciclo/workflow';
 import { fieldValue, prng } from '../../bench/projections';
@@ -19,11 +19,12 @@ interface View {
 /**
  * Drives cycles through the real HTTP command path. Two users of each tenant hold every role and
  * act in the role the command needs (`X-Acting-Role`), so separation-of-duties rules are met by
- * switching user.
+ * switching user; a third holds only the control roles (oiv, revisori) and performs the
+ * validations and refusals, which must be independent of whoever drafted and approved the cycle.
  */
 export class HttpWorkload {
   private readonly seq = new Map<string, { n: number }>();
-  private readonly users = new Map<string, [string, string]>();
+  private readonly users = new Map<string, [string, string, string]>();
   readonly cycles: { tenant: string; id: string; type: string }[] = [];
   commands = 0;
 
@@ -33,10 +34,14 @@ export class HttpWorkload {
     private readonly rnd = prng(20270131),
   ) {}
 
-  private async tokens(tenant: string): Promise<[string, string]> {
+  private async tokens(tenant: string): Promise<[string, string, string]> {
     let t = this.users.get(tenant);
     if (!t) {
-      t = [await this.api.token('u-all-1', [...ROLES] as Role[], tenant), await this.api.token('u-all-2', [...ROLES] as Role[], tenant)];
+      t = [
+        await this.api.token('u-all-1', [...ROLES] as Role[], tenant),
+        await this.api.token('u-all-2', [...ROLES] as Role[], tenant),
+        await this.api.token('u-controllo', ['oiv', 'revisori'], tenant),
+      ];
       this.users.set(tenant, t);
     }
     return t;
@@ -108,7 +113,8 @@ export class HttpWorkload {
   async transition(tenant: string, id: string, command: string, extra: Record<string, unknown> = {}): Promise<{ position: number; stage: string }> {
     const tokens = await this.tokens(tenant);
     const views = [await this.view(tenant, id, 0), await this.view(tenant, id, 1)];
-    const user: number = views[0].availableCommands.includes(command) ? 0 : views[1].availableCommands.includes(command) ? 1 : -1;
+    let user = views.findIndex((v) => v.availableCommands.includes(command));
+    if (user < 0 && (await this.view(tenant, id, 2)).availableCommands.includes(command)) user = 2;
     if (user < 0) throw new Error(`${command} is not available on ${views[0].type} in stage ${views[0].stage}`);
     const def = this.registry.get(views[0].type, views[0].definitionVersion) as CycleDefinition;
     const t = def.transitions.find((x) => x.command === command && x.from.includes(views[0].stage));
@@ -127,7 +133,7 @@ export class HttpWorkload {
   }
 
   /**
-   * A random walk of up to `steps` actions: transitions available to either user (forward ones
+   * A random walk of up to `steps` actions: transitions available to any user (forward ones
    * three times as often as requests for changes, withdrawals and refusals), comments,
    * attachments, and a cancellation at step `cancelAt`; stops in a terminal stage.
    */
@@ -140,7 +146,9 @@ export class HttpWorkload {
         return;
       }
       const def = this.registry.get(views[0].type, views[0].definitionVersion) as CycleDefinition;
-      const available = new Set([...views[0].availableCommands, ...views[1].availableCommands]);
+      // The control user only where a validation or refusal leaves the stage.
+      if (def.transitions.some((t) => t.from.includes(views[0].stage) && CONTROL_KINDS.includes(t.kind))) views.push(await this.view(tenant, id, 2));
+      const available = new Set(views.flatMap((v) => v.availableCommands));
       const transitions = def.transitions.filter((t) => t.from.includes(views[0].stage) && available.has(t.command));
       const r = this.rnd();
       if (r < 0.15 || transitions.length === 0) {

@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import { createHash, randomUUID } from 'node:crypto';
 import type { CycleCommand, Role } from '@ciclo/domain';
 import type { Actor } from '@ciclo/identity';
-import { DocumentStore, eventIdsFor, ExecuteCycleCommand, GetCycleHistoryQuery, GetCycleQuery, type CommandResult, type CycleHistory, type CycleView } from '@ciclo/workflow';
+import { bodyHash, DocumentStore, eventIdsFor, ExecuteCycleCommand, requestScope, type IdempotentRequest, GetCycleHistoryQuery, GetCycleQuery, type CommandResult, type CycleHistory, type CycleView } from '@ciclo/workflow';
 import { DomainRefusal } from '@ciclo/domain';
 import { ActingRole, CurrentActor } from './auth.guard';
 import { RequestValidationError } from './http-errors';
@@ -31,7 +31,11 @@ const ERRORS = [
   ApiResponse({ status: 403, description: 'Role not allowed (`ROLE_NOT_ALLOWED`) or not held (`ROLE_NOT_HELD`)' }),
   ApiResponse({ status: 404, description: 'No such cycle in your tenant (`CYCLE_NOT_FOUND`)' }),
   ApiResponse({ status: 409, description: 'Stage conflict (`UNKNOWN_TRANSITION`, `CYCLE_CLOSED`) or concurrent change (`CONCURRENT_MODIFICATION`)' }),
-  ApiResponse({ status: 422, description: 'Another domain rule refused the command (separation of duties, deliberation dates and numbers...)' }),
+  ApiResponse({
+    status: 422,
+    description:
+      'Another domain rule refused the command (separation of duties, independence `INDEPENDENCE_REQUIRED`, act dates, deliberation numbers, implausible deadline dates...) or the Idempotency-Key was used with another body (`IDEMPOTENCY_KEY_REUSED`)',
+  }),
 ];
 const applyAll = (decorators: MethodDecorator[]): MethodDecorator => (t, k, d) => {
   for (const dec of decorators) dec(t, k, d);
@@ -40,7 +44,8 @@ const applyAll = (decorators: MethodDecorator[]): MethodDecorator => (t, k, d) =
 const IDEMPOTENCY_HEADER = ApiHeader({
   name: 'Idempotency-Key',
   required: false,
-  description: 'Repeat a request with the same key to get the original result instead of a second write',
+  description:
+    'Repeat a request with the same key to get the original result instead of a second write. The key is yours alone and bound to the method and path; the same key with another body is refused with 422 `IDEMPOTENCY_KEY_REUSED`',
 });
 const ACTING_ROLE_HEADER = ApiHeader({
   name: 'X-Acting-Role',
@@ -76,13 +81,16 @@ export class CyclesController {
   ): Promise<CommandResult> {
     const input = parseInput(openCycleBody, body, 'body');
     const k = parseInput(idempotencyKey, key, 'header.Idempotency-Key');
-    const cycleId = k ? eventIdsFor(1, { tenant: actor.tenant, key: k, scope: 'open-cycle' })[0] : randomUUID();
+    // With a key, the new cycle's id is derived from it (and from who sends it): a repeated request finds its cycle.
+    const request: IdempotentRequest | undefined = k ? { method: 'POST', path: '/cycles', bodyHash: bodyHash(body) } : undefined;
+    const cycleId = k && request ? eventIdsFor(1, { tenant: actor.tenant, key: k, scope: `open-cycle|${requestScope(actor.userId, request)}` })[0] : randomUUID();
     const result = await this.commands.execute<ExecuteCycleCommand, CommandResult>(
       new ExecuteCycleCommand(actor, cycleId, { type: 'open', cycleId, year: input.year, title: input.title }, {
         actingRole: role,
         cycleType: input.type,
         correlationId: String(req.id ?? randomUUID()),
         idempotencyKey: k ?? null,
+        request,
       }),
     );
     res.setHeader('Location', `/cycles/${cycleId}`);
@@ -154,8 +162,9 @@ export class CyclesController {
     else if (commandName === 'attach' || commandName === 'open') {
       throw new RequestValidationError([{ field: 'path.command', problem: `"${commandName}" has its own endpoint` }]);
     } else command = { type: 'transition', command: commandName, fields: parseInput(transitionBody, body, 'body') };
+    const request: IdempotentRequest | undefined = k ? { method: 'POST', path: `/cycles/${cycleId}/commands/${commandName}`, bodyHash: bodyHash(body) } : undefined;
     return this.commands.execute(
-      new ExecuteCycleCommand(actor, cycleId, command, { actingRole: role, correlationId: String(req.id ?? randomUUID()), idempotencyKey: k ?? null }),
+      new ExecuteCycleCommand(actor, cycleId, command, { actingRole: role, correlationId: String(req.id ?? randomUUID()), idempotencyKey: k ?? null, request }),
     );
   }
 
@@ -203,15 +212,20 @@ export class CyclesController {
     if (!mediaType) problems.push({ field: 'header.Content-Type', problem: 'is required' });
     if (problems.length) throw new RequestValidationError(problems);
     const buf = bytes as Buffer;
-    // The event is written first; the bytes are stored right after (idempotently, also on a
-    // repeated request), so a refused command stores nothing.
-    const documentId = randomUUID();
     const sha256 = createHash('sha256').update(buf).digest('hex');
+    const request: IdempotentRequest | undefined = k
+      ? { method: 'POST', path: `/cycles/${cycleId}/documents`, bodyHash: bodyHash({ name, mediaType, note: noteText ?? null, sha256 }) }
+      : undefined;
+    // With a key the document id is derived from it: a repeated upload answers the same document.
+    const documentId = k && request ? eventIdsFor(1, { tenant: actor.tenant, key: k, scope: `document|${requestScope(actor.userId, request)}` })[0] : randomUUID();
     const command: CycleCommand = { type: 'attach', documentId, name: name as string, mediaType, size: buf.length, sha256, ...(noteText ? { note: noteText } : {}) };
-    const result = await this.commands.execute<ExecuteCycleCommand, CommandResult>(
-      new ExecuteCycleCommand(actor, cycleId, command, { actingRole: role, correlationId: String(req.id ?? randomUUID()), idempotencyKey: k ?? null }),
-    );
+    // The bytes are stored first (once per SHA-256), so an event never names a document whose bytes
+    // are missing. A refused upload may leave its bytes stored but attached to no cycle: they cannot
+    // be downloaded, since a download goes through a cycle's attachment.
     await this.documents.put(buf, mediaType);
+    const result = await this.commands.execute<ExecuteCycleCommand, CommandResult>(
+      new ExecuteCycleCommand(actor, cycleId, command, { actingRole: role, correlationId: String(req.id ?? randomUUID()), idempotencyKey: k ?? null, request }),
+    );
     return { ...result, document: { documentId, sha256, size: buf.length } };
   }
 

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { DomainRefusal, isIsoDate, PLAN_COMMANDS, type PlanCommand, type PlanCommandName, type Role } from '@ciclo/domain';
 import type { Actor } from '@ciclo/identity';
-import { ExecutePlanCommands, parsePlanRef, PlanImporter, PlanQueries, writeCsv, writeXlsx, type ImportReport, type PlanCommandsResult, type PlanResponse } from '@ciclo/workflow';
+import { bodyHash, ExecutePlanCommands, parsePlanRef, PlanImporter, PlanQueries, writeCsv, writeXlsx, type IdempotentRequest, type ImportReport, type PlanCommandsResult, type PlanResponse } from '@ciclo/workflow';
 import { ActingRole, CurrentActor } from './auth.guard';
 import { RequestValidationError } from './http-errors';
 import { idempotencyKey, toOpenApi, uuidParam } from './schemas';
@@ -78,7 +78,12 @@ const ERRORS = [
 const applyAll = (decorators: MethodDecorator[]): MethodDecorator => (t, k, d) => {
   for (const dec of decorators) dec(t, k, d);
 };
-const IDEMPOTENCY_HEADER = ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Repeat a request with the same key to get the original result instead of a second write' });
+const IDEMPOTENCY_HEADER = ApiHeader({
+  name: 'Idempotency-Key',
+  required: false,
+  description:
+    'Repeat a request with the same key to get the original result instead of a second write. The key is yours alone and bound to the method and path; the same key with another body is refused with 422 `IDEMPOTENCY_KEY_REUSED`',
+});
 const ACTING_ROLE_HEADER = ApiHeader({ name: 'X-Acting-Role', required: false, description: 'Role to act in, when the caller holds several' });
 
 function toCommand(name: PlanCommandName, body: Record<string, unknown>): PlanCommand {
@@ -213,8 +218,9 @@ export class PlanController {
     } else if (isPlanCommand(name)) {
       commands = [toCommand(name, parseInput(BODIES[name], body, 'body') as Record<string, unknown>)];
     } else throw new DomainRefusal('UNKNOWN_PLAN_COMMAND', `${name} (known: ${PLAN_COMMANDS.join(', ')}, batch)`);
+    const request: IdempotentRequest | undefined = k ? { method: 'POST', path: `/cycles/${cycleId}/plan/commands/${name}`, bodyHash: bodyHash(body) } : undefined;
     return this.commands.execute(
-      new ExecutePlanCommands(actor, cycleId, commands, { actingRole: role, correlationId: String(req.id ?? randomUUID()), idempotencyKey: k ?? null, atomic }),
+      new ExecutePlanCommands(actor, cycleId, commands, { actingRole: role, correlationId: String(req.id ?? randomUUID()), idempotencyKey: k ?? null, request, atomic }),
     );
   }
 
@@ -290,8 +296,9 @@ export class PlanController {
     const k = parseInput(idempotencyKey, key, 'header.Idempotency-Key');
     const { correctionReason, ...m } = parseInput(measurementBody, body, 'body');
     const command: PlanCommand = correctionReason !== undefined ? { type: 'correct_measurement', reason: correctionReason, ...m } : { type: 'record_measurement', ...m };
+    const request: IdempotentRequest | undefined = k ? { method: 'POST', path: `/cycles/${cycleId}/measurements`, bodyHash: bodyHash(body) } : undefined;
     return this.commands.execute(
-      new ExecutePlanCommands(actor, cycleId, [command], { actingRole: role, correlationId: String(req.id ?? randomUUID()), idempotencyKey: k ?? null, atomic: true }),
+      new ExecutePlanCommands(actor, cycleId, [command], { actingRole: role, correlationId: String(req.id ?? randomUUID()), idempotencyKey: k ?? null, request, atomic: true }),
     );
   }
 }

@@ -228,6 +228,25 @@ export function buildCli(): Command {
       else for (const u of list) out(`${u.userId}\t${u.name ?? ''}\t${rolesAt(u.grants, now).join(',') || '(no role now)'}`);
     });
 
+  users
+    .command('check-independence')
+    .description('Report users holding oiv together with an internal role of the same tenant (over overlapping periods); exit 1 when any')
+    .requiredOption('--tenant <id>', 'tenant id')
+    .option('--json', 'print JSON')
+    .action(async (o: { tenant: string; json?: boolean }) => {
+      const conflicts = await withStore((s) => new DirectoryService(s).independenceConflicts(o.tenant));
+      if (o.json) out(JSON.stringify(conflicts));
+      else if (conflicts.length === 0) out(`${o.tenant}: no user holds oiv together with an internal role`);
+      else {
+        const period = (g: { validFrom: string; validUntil?: string; revokedAt?: string }) => `from ${g.validFrom}${g.validUntil ?? g.revokedAt ? ` until ${g.validUntil ?? g.revokedAt}` : ''}`;
+        for (const c of conflicts) {
+          out(`${c.userId}${c.name ? ` (${c.name})` : ''}: oiv ${c.oiv.map(period).join('; ')} conflicts with ${c.internal.map((g) => `${g.role} ${period(g)}`).join('; ')}`);
+        }
+        out(`${conflicts.length} user(s) break the OIV's independence: revoke one of the roles (ciclo users revoke)`);
+      }
+      if (conflicts.length > 0) process.exitCode = 1;
+    });
+
   const definitions = program.command('definitions').description('Cycle definitions (YAML in seeds/cycles)');
   definitions
     .command('validate [dir]')

@@ -32,6 +32,7 @@ import {
   type TenantRecord,
   type UserRecord,
 } from './directory-model';
+import { incompatibleGrant, independenceConflicts, type IndependenceConflict } from './directory-independence';
 import { AuthFailure, IdentityRefusal, invalidInput, type IdentityFieldProblem } from './errors';
 import { isValidTimeZone, readBound } from './time';
 
@@ -168,6 +169,11 @@ export class DirectoryService {
       if (rec) out.push(rec);
     }
     return out;
+  }
+
+  /** Users of a tenant holding `oiv` and an internal role over overlapping periods (grants made before the rule). */
+  async independenceConflicts(tenant: string, at: Date = this.now()): Promise<IndependenceConflict[]> {
+    return independenceConflicts(await this.listUsers(tenant), at);
   }
 
   /** Users holding `role` in `tenant` at `at` (e.g. whom to remind or escalate to). */
@@ -342,8 +348,9 @@ export class DirectoryService {
 
   /**
    * Grants a role to a user of a tenant for a period. Refused: on oneself (separation of duties:
-   * nobody widens their own powers), for a period overlapping a live grant of the same role, and in
-   * the platform tenant for any role but `admin`. A grant never applies before it is recorded.
+   * nobody widens their own powers), for a period overlapping a live grant of the same role, `oiv`
+   * to a holder of an internal role and an internal role to a holder of `oiv` over overlapping
+   * periods (`OIV_NOT_INDEPENDENT`), and in the platform tenant for any role but `admin`. A grant never applies before it is recorded.
    */
   async grantRole(
     tenant: string,
@@ -394,6 +401,12 @@ export class DirectoryService {
         );
       });
       if (overlapping) throw new IdentityRefusal('ROLE_ALREADY_GRANTED', `${userId}: ${role}`);
+      const clash = incompatibleGrant(rec?.grants ?? [], role, from, until, now);
+      if (clash) {
+        throw new IdentityRefusal('OIV_NOT_INDEPENDENT', `${userId} holds ${clash.role}: ${role} cannot be granted for an overlapping period`, [
+          { field: 'role', problem: `incompatible with the role ${clash.role} the user holds` },
+        ]);
+      }
       await this.append(
         userStream(tenant, userId),
         tenant,

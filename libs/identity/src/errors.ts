@@ -30,6 +30,11 @@ export const IDENTITY_REFUSALS = {
     en: 'The user already holds this role for an overlapping period',
     it: "Il ruolo è già attribuito all'utente per un periodo sovrapposto",
   },
+  OIV_NOT_INDEPENDENT: {
+    status: 409,
+    en: 'The OIV must be independent of the body: oiv cannot be held with an internal role of the same tenant',
+    it: "L'OIV deve essere indipendente dall'ente (d.lgs. 150/2009 art. 14): il ruolo oiv non si attribuisce a chi ha un ruolo interno dello stesso ente, né un ruolo interno a chi è OIV",
+  },
   API_KEY_REVOKED: { status: 409, en: 'The API key is already revoked', it: 'La chiave API è già revocata' },
   CONCURRENT_MODIFICATION: {
     status: 409,

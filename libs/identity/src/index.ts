@@ -35,6 +35,7 @@ export {
   type IssuedApiKey,
   type ChangeMeta,
 } from './directory';
+export { INDEPENDENT_ROLE, INTERNAL_ROLES, incompatibleRoles, type IndependenceConflict } from './directory-independence';
 export { parseApiKey, tenantOfKeyId, KEY_ID_RE } from './api-keys';
 export { OidcVerifier, claimAt, identityFromClaims, type OidcOptions, type OidcIdentity, type ClaimMapping } from './oidc';
 export {

@@ -1,5 +1,6 @@
 import type { CycleCommand, Role } from '@ciclo/domain';
 import type { Actor } from '@ciclo/identity';
+import type { IdempotentRequest } from './idempotency';
 
 /** Runs one command against one cycle: load, fold, decide, append (retried once on a concurrent write). */
 export class ExecuteCycleCommand {
@@ -13,6 +14,12 @@ export class ExecuteCycleCommand {
       cycleType?: string;
       correlationId: string;
       idempotencyKey?: string | null;
+      /**
+       * The HTTP request the key belongs to (method, path, body hash): with it the key is scoped to
+       * the actor, method and path, and reusing it with another body is refused. Without it (the
+       * command line's own deterministic keys) the key is scoped to the cycle and command.
+       */
+      request?: IdempotentRequest;
     },
   ) {}
 }

@@ -43,6 +43,7 @@ export function toNewEvents(tenant: string, decided: DomainEvent[], ids: string[
         schemaVersion: 1,
         definitionVersion,
         ...(reason !== undefined ? { reason } : {}),
+        ...(meta.requestHash ? { requestHash: meta.requestHash } : {}),
       },
     };
   });
@@ -52,6 +53,8 @@ export interface CommandMeta {
   correlationId: string;
   causationId: string | null;
   idempotencyKey: string | null;
+  /** Hash of the request body an Idempotency-Key was sent with (see idempotency.ts). */
+  requestHash?: string;
 }
 
 /**

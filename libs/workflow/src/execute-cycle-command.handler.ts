@@ -8,6 +8,7 @@ import { CycleLookups } from './cycle-lookups';
 import { DefinitionRegistry } from './definition-registry';
 import { DEFINITIONS } from './tokens';
 import { eventIdsFor } from './event-ids';
+import { checkReplay, lostIdempotencyRace, requestMetadata, requestScope } from './idempotency';
 import { PlanRepository } from './plan/plan-repository';
 
 /** Only a deliberation needs the tenant's other deliberations (duplicate-number rule). */
@@ -33,15 +34,17 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleC
 
   async execute(cmd: ExecuteCycleCommand): Promise<CommandResult> {
     const { actor, cycleId, command, options } = cmd;
-    for (let attempt = 0; ; attempt++) {
+    const scope = options.request ? requestScope(actor.userId, options.request) : `${cycleId}:${command.type === 'transition' ? command.command : command.type}`;
+    let versionRetries = 0;
+    for (let races = 0; ; ) {
       // With an idempotency key every event is read, to find what an earlier identical request wrote.
       const { state, events: stored } = await this.repo.load(actor.tenant, cycleId, { allEvents: !!options.idempotencyKey });
-      const scope = `${cycleId}:${command.type === 'transition' ? command.command : command.type}`;
       if (options.idempotencyKey) {
         // A repeated request (same Idempotency-Key) answers what the first one did, whatever the state is now.
         const [firstId] = eventIdsFor(1, { tenant: actor.tenant, key: options.idempotencyKey, scope });
         const original = stored.find((e) => e.eventId === firstId);
         if (original) {
+          checkReplay(original, options.request);
           return {
             cycleId,
             version: original.version,
@@ -81,7 +84,7 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleC
           events,
           state.version,
           command.type === 'migrate' ? command.toVersion : definition.version,
-          { correlationId: options.correlationId, causationId: null, idempotencyKey: options.idempotencyKey ?? null },
+          { correlationId: options.correlationId, causationId: null, idempotencyKey: options.idempotencyKey ?? null, ...requestMetadata(options.request) },
           scope,
         );
         const lastData = events[events.length - 1].data;
@@ -94,9 +97,11 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleC
           replayed: r.replayed,
         };
       } catch (err) {
+        // A simultaneous request with the same key wrote first: read again and answer its result.
+        if (lostIdempotencyRace(err, options.idempotencyKey) && races++ < 3) continue;
         if (err instanceof WrongExpectedVersion) {
           // Someone else wrote first: decide again on the new state, once.
-          if (attempt === 0) continue;
+          if (versionRetries++ === 0) continue;
           throw new ConcurrentModification(cycleId, err.actualVersion);
         }
         throw err;

@@ -11,3 +11,4 @@ export { eventIdsFor } from './event-ids';
 export { GetCycleHistoryQuery, type CycleHistory, type HistoryEntry } from './history';
 export { ExecuteCycleCommandHandler } from './execute-cycle-command.handler';
 export * from './plan';
+export { bodyHash, requestScope, type IdempotentRequest } from './idempotency';

@@ -2,6 +2,7 @@ import {
   commandFields,
   IMPLIED_FIELDS,
   TRANSITION_KINDS,
+  transitionRules,
   type CycleDefinition,
   type FieldDefinition,
   type Role,
@@ -163,6 +164,7 @@ const METADATA: readonly [string, string, string][] = [
   ['causationId', 'string or null', 'the message that caused it, if any'],
   ['schemaVersion', 'integer', 'version of the data shape (1)'],
   ['definitionVersion', 'integer', 'the definition version the cycle follows'],
+  ['requestHash', 'hex SHA-256, optional', 'present when the request carried an Idempotency-Key: the hash of its body, to refuse the key reused with another body'],
 ];
 
 /** Code span. */
@@ -232,8 +234,14 @@ function transitionEventSection(type: string, producers: readonly Producer[]): s
         p.t.from.map(c).join(', '),
         c(p.t.to),
         p.t.roles.map(c).join(', '),
-        p.t.rules
-          .map((r) => (r.type === 'requires_attachment' ? r.type : `${r.type} ${c(r.command)}`))
+        transitionRules(p.t)
+          .map((r) =>
+            r.type === 'requires_attachment'
+              ? r.type
+              : r.type === 'independent_of'
+                ? `${r.type} ${[...r.commands, ...r.kinds].map(c).join(', ')}`
+                : `${r.type} ${c(r.command)}`,
+          )
           .join('; ') || '-',
       ]),
     ),

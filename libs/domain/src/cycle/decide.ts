@@ -1,5 +1,16 @@
-import { commandFields, findTransition, outgoingTransitions, type CycleDefinition, type Role, type TransitionDefinition } from '../definitions';
-import { isIsoDate, isoDateAt } from '../calendar';
+import {
+  commandFields,
+  findTransition,
+  outgoingTransitions,
+  transitionRules,
+  type CycleDefinition,
+  type DeadlineDefinition,
+  type Role,
+  type TransitionDefinition,
+  type TransitionKind,
+  type TransitionRule,
+} from '../definitions';
+import { addDays, isIsoDate, isoDateAt, type IsoDate } from '../calendar';
 import { deadlineLegalDate } from './deadlines';
 import { DomainRefusal, type FieldProblem } from './errors';
 import { validateFields } from './fields';
@@ -38,27 +49,106 @@ function invalid(problems: FieldProblem[]): never {
   throw new DomainRefusal('INVALID_FIELDS', problems.map((p) => `${p.field} ${p.problem}`).join('; '), problems);
 }
 
-/** Rules of a transition beyond roles: separation of duties, attachments, dates, deliberation numbers. */
-function checkTransitionRules(t: TransitionDefinition, fields: JsonRecord, state: CycleState, ctx: DecisionContext): void {
-  for (const rule of t.rules) {
-    if (rule.type === 'not_same_actor_as' && ownValue(state.lastActorByCommand, rule.command) === ctx.actor.userId) {
-      throw new DomainRefusal('SEPARATION_OF_DUTIES', `the same person performed "${rule.command}"`);
-    }
-    if (rule.type === 'only_same_actor_as' && ownValue(state.lastActorByCommand, rule.command) !== ctx.actor.userId) {
-      throw new DomainRefusal('ONLY_ORIGINAL_ACTOR', `only who performed "${rule.command}" may "${t.command}"`);
-    }
-    if (rule.type === 'requires_attachment' && state.attachments.length === 0) {
-      throw new DomainRefusal('ATTACHMENT_REQUIRED');
+const itDate = (iso: string): string => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
+
+/** Kinds whose `date` field dates an act (a deliberation, a validation, a publication...). */
+const ACT_KINDS: readonly TransitionKind[] = ['deliberation', 'validation', 'refusal', 'publication', 'transmission'];
+
+/** The earliest date an act of the cycle may carry: 1 January of the year before the cycle's year. */
+export const earliestActDate = (year: number): IsoDate => `${String(year - 1).padStart(4, '0')}-01-01`;
+
+/** Title of a command in the definition (for Italian messages); `open` is the opening of the cycle. */
+function stepTitle(def: CycleDefinition, command: string): string {
+  if (command === 'open') return 'apertura del ciclo';
+  return def.transitions.find((t) => t.command === command)?.title ?? command;
+}
+
+/** The earlier step of this cycle, named by an `independent_of` rule, that `userId` performed. */
+function dependentStep(rule: Extract<TransitionRule, { type: 'independent_of' }>, state: CycleState, userId: string): string | undefined {
+  if (rule.commands.includes('open') && state.openedBy === userId) return 'open';
+  return state.history.find(
+    (h) => h.actorId === userId && (rule.kinds.includes(h.kind as TransitionKind) || rule.commands.includes(h.command)),
+  )?.command;
+}
+
+/** A rule about persons or attachments that `userId` does not pass, as the refusal to throw; null when it passes. */
+function ruleRefusal(rule: TransitionRule, t: TransitionDefinition, state: CycleState, def: CycleDefinition, userId: string): DomainRefusal | null {
+  switch (rule.type) {
+    case 'not_same_actor_as':
+      return ownValue(state.lastActorByCommand, rule.command) === userId
+        ? new DomainRefusal('SEPARATION_OF_DUTIES', `the same person performed "${rule.command}"`)
+        : null;
+    case 'only_same_actor_as':
+      return ownValue(state.lastActorByCommand, rule.command) !== userId
+        ? new DomainRefusal('ONLY_ORIGINAL_ACTOR', `only who performed "${rule.command}" may "${t.command}"`)
+        : null;
+    case 'requires_attachment':
+      return state.attachments.length === 0 ? new DomainRefusal('ATTACHMENT_REQUIRED') : null;
+    case 'independent_of': {
+      const step = dependentStep(rule, state, userId);
+      return step
+        ? new DomainRefusal(
+            'INDEPENDENCE_REQUIRED',
+            `${userId} performed "${step}" in this cycle and cannot "${t.command}"`,
+            [],
+            `in questo ciclo la stessa persona ha già compiuto «${stepTitle(def, step)}»`,
+          )
+        : null;
     }
   }
-  const today = isoDateAt(ctx.now, ctx.timeZone ?? 'Europe/Rome');
-  const date = typeof fields.date === 'string' ? fields.date : null;
-  if (t.kind === 'deliberation' && date) {
-    if (date > today) throw new DomainRefusal('DELIBERATION_DATE_IN_FUTURE', `${date} is after ${today}`);
-    if (state.lastSubmissionAt) {
-      const submitted = isoDateAt(new Date(state.lastSubmissionAt), ctx.timeZone ?? 'Europe/Rome');
-      if (date < submitted) throw new DomainRefusal('DELIBERATION_DATE_BEFORE_SUBMISSION', `${date} is before the submission of ${submitted}`);
+}
+
+/** The day the step a transition follows happened: the act date it carries, else the day it was recorded (or the cycle opened). */
+function previousStepDate(state: CycleState, tz: string): { date: IsoDate; what: string } {
+  const last = state.history[state.history.length - 1];
+  if (!last) return { date: isoDateAt(new Date(state.openedAt), tz), what: 'the opening of the cycle' };
+  const actDate = ACT_KINDS.includes(last.kind as TransitionKind) && isIsoDate(last.fields.date) ? last.fields.date : null;
+  return { date: actDate ?? isoDateAt(new Date(last.at), tz), what: `"${last.command}"` };
+}
+
+/** Dates of acts: not in the future, not before the cycle's period, not before the step they follow (docs/cycle-definitions.md). */
+function checkActDate(t: TransitionDefinition, date: IsoDate, state: CycleState, ctx: DecisionContext): void {
+  const tz = ctx.timeZone ?? 'Europe/Rome';
+  const today = isoDateAt(ctx.now, tz);
+  const field = (problem: string): FieldProblem[] => [{ field: 'date', problem }];
+  if (date > today) {
+    throw new DomainRefusal(t.kind === 'deliberation' ? 'DELIBERATION_DATE_IN_FUTURE' : 'DATE_IN_FUTURE', `${date} is after ${today}`, field(`must not be after ${today}`), `campo date: il ${itDate(date)} è successiva a oggi (${itDate(today)})`);
+  }
+  const earliest = earliestActDate(state.year);
+  if (date < earliest) {
+    throw new DomainRefusal(
+      'ACT_DATE_BEFORE_PERIOD',
+      `${date} is before ${earliest}, the earliest date for the ${state.periodLabel} cycle`,
+      field(`must not be before ${earliest}`),
+      `campo date: il ${itDate(date)} è anteriore al ${itDate(earliest)}, prima data ammessa per il ciclo ${state.periodLabel}`,
+    );
+  }
+  if (t.kind === 'deliberation' && state.lastSubmissionAt) {
+    const submitted = isoDateAt(new Date(state.lastSubmissionAt), tz);
+    if (date < submitted) {
+      throw new DomainRefusal('DELIBERATION_DATE_BEFORE_SUBMISSION', `${date} is before the submission of ${submitted}`, field(`must not be before ${submitted}`), `campo date: il ${itDate(date)} è anteriore all'invio del ${itDate(submitted)}`);
     }
+  }
+  const previous = previousStepDate(state, tz);
+  if (date < previous.date) {
+    throw new DomainRefusal(
+      'ACT_DATE_BEFORE_PREVIOUS_STEP',
+      `${date} is before ${previous.what} of ${previous.date}`,
+      field(`must not be before ${previous.date}`),
+      `campo date: il ${itDate(date)} è anteriore al passaggio precedente (${state.history.length ? stepTitle(ctx.definition, state.history[state.history.length - 1].command) : 'apertura del ciclo'}) del ${itDate(previous.date)}`,
+    );
+  }
+}
+
+/** Rules of a transition beyond roles: persons (separation of duties, independence), attachments, dates, deliberation numbers. */
+function checkTransitionRules(t: TransitionDefinition, fields: JsonRecord, state: CycleState, ctx: DecisionContext): void {
+  for (const rule of transitionRules(t)) {
+    const refusal = ruleRefusal(rule, t, state, ctx.definition, ctx.actor.userId);
+    if (refusal) throw refusal;
+  }
+  const date = isIsoDate(fields.date) ? fields.date : null;
+  if (date && ACT_KINDS.includes(t.kind)) checkActDate(t, date, state, ctx);
+  if (t.kind === 'deliberation' && date) {
     const year = Number(date.slice(0, 4));
     const number = String(fields.number).trim().toLowerCase();
     const organ = t.organ as string;
@@ -69,9 +159,25 @@ function checkTransitionRules(t: TransitionDefinition, fields: JsonRecord, state
     if (inCycle || elsewhere) {
       throw new DomainRefusal('DUPLICATE_DELIBERATION_NUMBER', `${organ} n. ${fields.number} of ${year}${elsewhere ? ` (cycle ${elsewhere.cycleId})` : ''}`);
     }
-  } else if (date && (t.kind === 'publication' || t.kind === 'validation' || t.kind === 'transmission' || t.kind === 'refusal')) {
-    if (date > today) throw new DomainRefusal('DATE_IN_FUTURE', `${date} is after ${today}`);
   }
+}
+
+/** The last year of a cycle's period: 2029 for a PIAO 2027-2029, 2031 for a mandate from 2027. */
+function periodEnd(def: CycleDefinition, year: number): number {
+  if (def.period === 'triennial') return year + 2;
+  if (def.period === 'mandate') return year + 4;
+  return year;
+}
+
+/**
+ * The dates a deadline may be moved to (docs/deadlines.md): within 366 days of the date its rule
+ * gives; for a deadline without one (rule `none`, or an event that has not happened), from 1 January
+ * of the year before the cycle's year to 31 December of the year after its period ends.
+ */
+export function plausibleDeadlineWindow(state: CycleState, def: CycleDefinition, d: DeadlineDefinition, timeZone: string): { from: IsoDate; to: IsoDate } {
+  const ruleDate = deadlineLegalDate({ ...state, movedDeadlines: {} }, d, timeZone);
+  if (ruleDate) return { from: addDays(ruleDate, -366), to: addDays(ruleDate, 366) };
+  return { from: earliestActDate(state.year), to: `${String(periodEnd(def, state.year) + 1).padStart(4, '0')}-12-31` };
 }
 
 /**
@@ -188,13 +294,23 @@ export function decide(command: CycleCommand, state: CycleState, ctx: DecisionCo
       // Who may move a date: whoever may cancel the cycle, an administrator, and the RPCT for the
       // dates that are routinely moved year by year (ANAC notices): docs/deadlines.md.
       const role = actingRole(ctx, [...new Set<Role>([...def.cancelRoles, 'admin', ...(d.editablePerYear ? (['rpct'] as Role[]) : [])])]);
-      if (typeof command.newDate !== 'string' || !isIsoDate(command.newDate)) throw new DomainRefusal('INVALID_DEADLINE_DATE', JSON.stringify(command.newDate));
+      if (typeof command.newDate !== 'string' || !isIsoDate(command.newDate)) throw new DomainRefusal('INVALID_DEADLINE_DATE', JSON.stringify(command.newDate), [{ field: 'newDate', problem: 'must be a date YYYY-MM-DD' }], 'campo newDate');
       if (ownValue(state.stageReachedAt, d.metBy)) throw new DomainRefusal('DEADLINE_ALREADY_MET', `${d.id}: stage ${d.metBy} reached on ${ownValue(state.stageReachedAt, d.metBy)}`);
       const problems: FieldProblem[] = [];
       if (typeof command.reason !== 'string' || !command.reason.trim() || command.reason.length > 4000) problems.push({ field: 'reason', problem: 'must be 1 to 4000 characters' });
       if (typeof command.reference !== 'string' || !command.reference.trim() || command.reference.length > 500) problems.push({ field: 'reference', problem: 'must be 1 to 500 characters' });
       if (problems.length) invalid(problems);
-      const fromDate = deadlineLegalDate(state, d, ctx.timeZone ?? 'Europe/Rome');
+      const tz = ctx.timeZone ?? 'Europe/Rome';
+      const window = plausibleDeadlineWindow(state, def, d, tz);
+      if (command.newDate < window.from || command.newDate > window.to) {
+        throw new DomainRefusal(
+          'DEADLINE_DATE_IMPLAUSIBLE',
+          `${command.newDate} for ${d.id}: must be between ${window.from} and ${window.to}`,
+          [{ field: 'newDate', problem: `must be between ${window.from} and ${window.to}` }],
+          `campo newDate: il ${itDate(command.newDate)} per «${d.title}»: deve essere tra il ${itDate(window.from)} e il ${itDate(window.to)}`,
+        );
+      }
+      const fromDate = deadlineLegalDate(state, d, tz);
       if (fromDate === command.newDate) throw new DomainRefusal('INVALID_DEADLINE_DATE', `${command.newDate} is already the date of ${d.id}`);
       return [
         event(ctx, role, 'DeadlineMoved', {
@@ -217,12 +333,7 @@ export function availableCommands(state: CycleState, ctx: Omit<DecisionContext, 
   const out: string[] = [];
   for (const t of outgoingTransitions(def, state.stage)) {
     if (!holds(t.roles)) continue;
-    const blocked = t.rules.some(
-      (r) =>
-        (r.type === 'not_same_actor_as' && ownValue(state.lastActorByCommand, r.command) === ctx.actor.userId) ||
-        (r.type === 'only_same_actor_as' && ownValue(state.lastActorByCommand, r.command) !== ctx.actor.userId) ||
-        (r.type === 'requires_attachment' && state.attachments.length === 0),
-    );
+    const blocked = transitionRules(t).some((r) => ruleRefusal(r, t, state, def, ctx.actor.userId) !== null);
     if (!blocked) out.push(t.command);
   }
   if (holds(def.attachRoles)) out.push('attach');

@@ -7,17 +7,20 @@ import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import {
   commandFields,
+  describeRule,
   findTransition,
   KNOWN_ROLES,
   outgoingTransitions,
   parseCycleDefinition,
   RESERVED_EVENTS,
+  transitionRules,
   type CycleDefinition,
   type Role,
   type TransitionDefinition,
+  type TransitionKind,
 } from '../definitions';
 import { addDays } from '../calendar';
-import { decide } from './decide';
+import { decide, earliestActDate } from './decide';
 import { DomainRefusal } from './errors';
 import type { FoldableEvent } from './evolve';
 import { foldCycle } from './fold';
@@ -42,6 +45,9 @@ const POOL: readonly ActorContext[] = [
   actor(['dirigente', 'rpct']),
   actor(['segreteria_organi', 'po']),
   actor(['oiv', 'revisori']),
+  // One person holding internal roles and a control role (B1): never validates what they drafted.
+  actor(['po', 'segreteria_organi', 'oiv']),
+  actor(['segreteria_organi', 'revisori']),
 ];
 
 const START = Date.parse('2027-01-10T09:00:00Z');
@@ -230,7 +236,21 @@ function checkEvent(
     'every required field',
     fields,
   );
-  for (const rule of t.rules) {
+  for (const rule of transitionRules(t)) {
+    if (rule.type === 'independent_of') {
+      const earlier = history.filter(
+        (h) =>
+          (h.type === 'CycleOpened' && rule.commands.includes('open')) ||
+          (isTransitionEvent(h) &&
+            (rule.kinds.includes(h.data.kind as TransitionKind) || rule.commands.includes(String(h.data.command)))),
+      );
+      check(
+        earlier.every((h) => h.actorId !== by.userId),
+        `independent_of ${describeRule(rule)}`,
+        e,
+      );
+      continue;
+    }
     const last = rule.type === 'requires_attachment' ? undefined : lastActorOf(history, rule.command);
     if (rule.type === 'not_same_actor_as') check(last !== by.userId, `not_same_actor_as ${rule.command}`, e);
     if (rule.type === 'only_same_actor_as')
@@ -241,6 +261,17 @@ function checkEvent(
         'requires_attachment',
         e,
       );
+  }
+  // Act dates: within the cycle's period and not before the step the act follows.
+  if (['deliberation', 'validation', 'refusal', 'publication', 'transmission'].includes(t.kind) && typeof fields.date === 'string') {
+    const date = fields.date;
+    check(date >= earliestActDate(before.year), 'act date not before the cycle period', e);
+    const previous = [...history].reverse().find((h) => isTransitionEvent(h) || h.type === 'CycleOpened');
+    if (previous) {
+      const own = (previous.data.fields as JsonRecord | undefined)?.date;
+      const bound = isTransitionEvent(previous) && typeof own === 'string' && ['deliberation', 'validation', 'refusal', 'publication', 'transmission'].includes(String(previous.data.kind)) ? own : todayAt(new Date(previous.occurredAt));
+      check(date >= bound, 'act date not before the step it follows', { bound, e });
+    }
   }
   if (t.kind === 'deliberation') {
     const date = fields.date as string;

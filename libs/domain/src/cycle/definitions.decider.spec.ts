@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import {
   commandFields,
+  describeRule,
   findTransition,
   KNOWN_ROLES,
   outgoingTransitions,
@@ -64,8 +65,7 @@ const refusalOf = (g: Given, command: CycleCommand, by: ActorContext): DomainRef
   if (!out.refusal) throw new Error(`expected a refusal, got [${out.events.map((e) => e.type).join(', ')}]`);
   return out.refusal;
 };
-const showRule = (r: TransitionRule): string =>
-  r.type === 'requires_attachment' ? r.type : `${r.type} ${r.command}`;
+const showRule = (r: TransitionRule): string => describeRule(r);
 /** Roles of the transitions issuing `command`. */
 const rolesOf = (def: CycleDefinition, command: string): Role[] =>
   uniq(def.transitions.filter((x) => x.command === command).flatMap((x) => x.roles));

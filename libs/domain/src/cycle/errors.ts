@@ -46,6 +46,26 @@ export const REFUSALS = {
     en: 'Deliberation number already used for the same organ and year',
   },
   DATE_IN_FUTURE: { category: 'unprocessable', it: 'La data è nel futuro', en: 'The date is in the future' },
+  ACT_DATE_BEFORE_PERIOD: {
+    category: 'unprocessable',
+    it: "La data dell'atto (campo date) è anteriore a quanto consente il periodo del ciclo",
+    en: "The act's date (field date) is earlier than the cycle's period allows",
+  },
+  ACT_DATE_BEFORE_PREVIOUS_STEP: {
+    category: 'unprocessable',
+    it: "La data dell'atto (campo date) precede il passaggio che l'atto segue",
+    en: "The act's date (field date) is before the step it follows",
+  },
+  INDEPENDENCE_REQUIRED: {
+    category: 'unprocessable',
+    it: 'Serve un soggetto indipendente: chi ha redatto, inviato, approvato o deliberato il ciclo non può compiere questo passaggio',
+    en: 'Independence required: whoever drafted, submitted, approved or deliberated the cycle cannot perform this step',
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    category: 'unprocessable',
+    it: 'La chiave Idempotency-Key è già stata usata per una richiesta con un contenuto diverso: usarne una nuova',
+    en: 'The Idempotency-Key was already used for a request with a different body: use a new key',
+  },
   DEFINITION_VERSION_NOT_NEWER: {
     category: 'unprocessable',
     it: 'La versione indicata non è successiva a quella del ciclo',
@@ -61,6 +81,11 @@ export const REFUSALS = {
     category: 'invalid',
     it: 'Data della scadenza non valida (AAAA-MM-GG)',
     en: 'The new deadline date is malformed (YYYY-MM-DD)',
+  },
+  DEADLINE_DATE_IMPLAUSIBLE: {
+    category: 'unprocessable',
+    it: 'La nuova data della scadenza (campo newDate) non è plausibile per questo ciclo',
+    en: 'The new deadline date (field newDate) is not plausible for this cycle',
   },
   DEADLINE_ALREADY_MET: {
     category: 'conflict',
@@ -136,15 +161,17 @@ export class DomainRefusal extends Error {
   readonly category: RefusalCategory;
   readonly messageIt: string;
 
+  /** `detailIt`: the detail in Italian, appended to the Italian message (what the console shows). */
   constructor(
     readonly code: RefusalCode,
     readonly detail?: string,
     readonly fields: FieldProblem[] = [],
+    detailIt?: string,
   ) {
     const r = REFUSALS[code];
     super(`${r.en}${detail ? `: ${detail}` : ''}`);
     this.name = 'DomainRefusal';
     this.category = r.category;
-    this.messageIt = r.it;
+    this.messageIt = detailIt ? `${r.it}: ${detailIt}` : r.it;
   }
 }

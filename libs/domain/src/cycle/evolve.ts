@@ -96,6 +96,7 @@ export function evolve(state: CycleState, event: FoldableEvent): CycleState {
           version: event.version,
           type: event.type,
           command: d.command,
+          kind: str(d.kind),
           from: d.from,
           to: d.to,
           actorId: event.actorId,

@@ -66,6 +66,8 @@ export interface TransitionRecord {
   version: number;
   type: string;
   command: string;
+  /** The transition's kind (submission, deliberation, validation...), as recorded in the event. */
+  kind: string;
   from: string;
   to: string;
   actorId: string;

@@ -77,9 +77,19 @@ export const IMPLIED_FIELDS: Readonly<Record<TransitionKind, readonly FieldDefin
   ],
 };
 
-/** The full body of a transition's command: implied fields of its kind, then its own fields. */
+/**
+ * The full body of a transition's command: implied fields of its kind, then its own fields. An enum
+ * field named in the transition's `accepts` keeps only the values listed there.
+ */
 export function commandFields(transition: TransitionDefinition): readonly FieldDefinition[] {
-  return [...IMPLIED_FIELDS[transition.kind], ...transition.fields];
+  const all = [...IMPLIED_FIELDS[transition.kind], ...transition.fields];
+  const accepts = transition.accepts;
+  if (!accepts) return all;
+  return all.map((f) =>
+    f.type === 'enum' && Object.hasOwn(accepts, f.name)
+      ? { ...f, values: (f.values ?? []).filter((v) => accepts[f.name].includes(v)) }
+      : f,
+  );
 }
 
 /** Command names the engine handles outside the definitions; a transition may not use them. */

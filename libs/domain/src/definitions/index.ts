@@ -6,3 +6,4 @@ export type { CrossCheckIssue } from './schema';
 export { DefinitionError, parseCycleDefinition, validateCycleDefinition, formatPath } from './parse';
 export { findTransition, outgoingTransitions, reachableStages, stagesReachingTerminal } from './graph';
 export { mermaidDiagram } from './mermaid';
+export { CONTROL_KINDS, DEFAULT_INDEPENDENCE, describeRule, transitionRules } from './rules';

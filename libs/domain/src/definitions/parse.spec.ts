@@ -269,6 +269,54 @@ describe('parseCycleDefinition', () => {
     ]);
   });
 
+  it('checks independent_of rules: known kinds, known commands or open, not empty', () => {
+    const doc = baseDoc();
+    doc.transitions[1].rules = [
+      { type: 'independent_of', kinds: ['submission'], commands: ['open', 'submit'] },
+      { type: 'independent_of', commands: ['sumbit'] },
+      { type: 'independent_of' },
+      { type: 'independent_of', kinds: ['approval', 'approval'] },
+    ];
+    expect(issuesOfDoc(doc)).toEqual([
+      issue('transitions[1].rules[1].commands[0]', 'unknown command "sumbit"'),
+      issue('transitions[1].rules[2]', 'independent_of needs at least one of kinds, commands'),
+      issue('transitions[1].rules[3].kinds[1]', 'duplicate kind "approval"'),
+    ]);
+    const bad = baseDoc();
+    bad.transitions[1].rules = [{ type: 'independent_of', kinds: ['drafting'] }];
+    expect(issuesOfDoc(bad)[0].path).toBe('transitions[1].rules[0].kinds[0]');
+    const ok = baseDoc();
+    ok.transitions[1].rules = [{ type: 'independent_of', commands: ['open'] }];
+    expect(parseCycleDefinition(stringify(ok), SOURCE).transitions[1].rules).toEqual([
+      { type: 'independent_of', kinds: [], commands: ['open'] },
+    ]);
+  });
+
+  it('checks accepts: an enum field of the command, values among its values, no duplicates', () => {
+    const doc = baseDoc();
+    doc.transitions[1].kind = 'transmission';
+    doc.transitions[1].rules = [];
+    doc.transitions[1].fields = [{ name: 'canale', type: 'enum', values: ['pec', 'portale'] }];
+    doc.transitions[1].accepts = { recipient: ['funzione_pubblica', 'anak', 'funzione_pubblica'], canale: ['pec'], note: ['x'], protocol: [] };
+    expect(issuesOfDoc(doc)).toContainEqual(issue('transitions[1].accepts.protocol', 'must not be empty'));
+    delete (doc.transitions[1].accepts as Record<string, unknown>).protocol;
+    expect(issuesOfDoc(doc)).toEqual([
+      issue('transitions[1].accepts.recipient[2]', 'duplicate value "funzione_pubblica"'),
+      issue(
+        'transitions[1].accepts.recipient[1]',
+        '"anak" is not a value of recipient (values: anac, mef, mimit, funzione_pubblica, ministero_infrastrutture, unioncamere)',
+      ),
+      issue('transitions[1].accepts.note', '"note" is not an enum field of this command (enum fields: recipient, canale)'),
+    ]);
+    doc.transitions[1].accepts = { recipient: ['funzione_pubblica'], canale: ['pec'] };
+    const def = parseCycleDefinition(stringify(doc), SOURCE);
+    const fields = commandFields(def.transitions[1]);
+    expect(fields.find((f) => f.name === 'recipient')?.values).toEqual(['funzione_pubblica']);
+    expect(fields.find((f) => f.name === 'canale')?.values).toEqual(['pec']);
+    // The implied field itself is untouched for other transitions.
+    expect(IMPLIED_FIELDS.transmission.find((f) => f.name === 'recipient')?.values).toContain('anac');
+  });
+
   it('names unknown keys, wrong types and reserved names', () => {
     const doc = baseDoc();
     doc.stage = [];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { reachableStages, stagesReachingTerminal } from './graph';
 import { IMPLIED_FIELDS, RESERVED_COMMANDS, RESERVED_EVENTS } from './implied-fields';
+import { CONTROL_KINDS } from './rules';
 import {
   CycleDefinition,
   FIELD_TYPES,
@@ -9,7 +10,6 @@ import {
   PERIODS,
   Role,
   TRANSITION_KINDS,
-  TransitionKind,
 } from './types';
 
 /** snake_case: lowercase letters and digits, single underscores, starting with a letter. */
@@ -22,8 +22,6 @@ export const CAMEL_CASE = /^[a-z][A-Za-z0-9]*$/;
 /** The event every cycle starts with; `after_event` deadlines may refer to it. */
 export const CYCLE_OPENED_EVENT = 'CycleOpened';
 
-/** Kinds only an independent control body may perform. */
-const CONTROL_KINDS: readonly TransitionKind[] = ['validation', 'refusal'];
 const CONTROL_ROLES: readonly Role[] = ['oiv', 'revisori'];
 
 const show = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : String(value));
@@ -49,6 +47,11 @@ const ruleSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('not_same_actor_as'), command: snakeId }),
   z.strictObject({ type: z.literal('only_same_actor_as'), command: snakeId }),
   z.strictObject({ type: z.literal('requires_attachment') }),
+  z.strictObject({
+    type: z.literal('independent_of'),
+    kinds: z.array(z.enum(TRANSITION_KINDS)).default([]),
+    commands: z.array(snakeId).default([]),
+  }),
 ]);
 
 const stageSchema = z.strictObject({
@@ -69,6 +72,7 @@ const transitionSchema = z.strictObject({
   organ: z.enum(ORGANS).optional(),
   fields: z.array(fieldSchema).default([]),
   rules: z.array(ruleSchema).default([]),
+  accepts: z.record(z.string(), z.array(text).min(1, { error: 'must not be empty' })).optional(),
 });
 
 const deadlineRuleSchema = z.discriminatedUnion('type', [
@@ -242,10 +246,33 @@ export function crossCheck(def: CycleDefinition): CrossCheckIssue[] {
       }
     });
     t.rules.forEach((r, k) => {
-      if (r.type !== 'requires_attachment' && !commands.has(r.command)) {
+      if (r.type === 'independent_of') {
+        if (r.kinds.length === 0 && r.commands.length === 0)
+          add(at('rules', k), 'independent_of needs at least one of kinds, commands');
+        noDuplicates(r.kinds, at('rules', k, 'kinds'), 'kind');
+        noDuplicates(r.commands, at('rules', k, 'commands'), 'command');
+        r.commands.forEach((c, m) => {
+          if (c !== 'open' && !commands.has(c)) add(at('rules', k, 'commands', m), `unknown command ${show(c)}`);
+        });
+      } else if (r.type !== 'requires_attachment' && !commands.has(r.command)) {
         add(at('rules', k, 'command'), `unknown command ${show(r.command)}`);
       }
     });
+    // Per-transition restriction of enum fields: each key an enum field of the command, each value one of its values.
+    const enums = new Map(
+      [...IMPLIED_FIELDS[t.kind], ...t.fields].filter((f) => f.type === 'enum').map((f) => [f.name, f.values ?? []]),
+    );
+    for (const [name, values] of Object.entries(t.accepts ?? {})) {
+      const allowed = enums.get(name);
+      if (!allowed) {
+        add(at('accepts', name), `${show(name)} is not an enum field of this command${enums.size ? ` (enum fields: ${[...enums.keys()].join(', ')})` : ''}`);
+        continue;
+      }
+      noDuplicates(values, at('accepts', name), 'value');
+      values.forEach((v, m) => {
+        if (!allowed.includes(v)) add(at('accepts', name, m), `${show(v)} is not a value of ${name} (values: ${allowed.join(', ')})`);
+      });
+    }
   });
 
   // Deadlines.

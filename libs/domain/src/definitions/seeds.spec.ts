@@ -91,6 +91,15 @@ describe('shipped cycle definitions', () => {
     }
   });
 
+  it.each(all)('%s: a publication or transmission accepts only the channel or recipient its stage names', (_file, def) => {
+    for (const t of def.transitions) {
+      if (t.kind === 'transmission') expect({ command: t.command, accepts: Object.keys(t.accepts ?? {}) }).toEqual({ command: t.command, accepts: ['recipient'] });
+      if (t.kind === 'publication') expect({ command: t.command, accepts: Object.keys(t.accepts ?? {}) }).toEqual({ command: t.command, accepts: ['channel'] });
+    }
+    const piao = defs.get('piao.v1.yaml') as CycleDefinition;
+    expect(piao.transitions.find((t) => t.command === 'upload_to_portal')?.accepts).toEqual({ recipient: ['funzione_pubblica'] });
+  });
+
   it('model the loops of DOMAIN.md', () => {
     const byId = new Map([...defs.values()].map((d) => [d.id, d]));
     const relazione = byId.get('relazione_performance') as CycleDefinition;

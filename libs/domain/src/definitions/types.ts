@@ -97,7 +97,13 @@ export type TransitionRule =
   /** The actor must be the person who last performed `command` in this cycle. */
   | { readonly type: 'only_same_actor_as'; readonly command: string }
   /** At least one document must have been attached to the cycle before this transition. */
-  | { readonly type: 'requires_attachment' };
+  | { readonly type: 'requires_attachment' }
+  /**
+   * Independence by person: the actor must not be anyone who, at any time in this cycle, performed a
+   * transition of one of `kinds` or one of `commands` (`open`: who opened the cycle). Transitions of
+   * kinds `validation` and `refusal` always carry `DEFAULT_INDEPENDENCE` as well.
+   */
+  | { readonly type: 'independent_of'; readonly kinds: readonly TransitionKind[]; readonly commands: readonly string[] };
 export type TransitionRuleType = TransitionRule['type'];
 
 export interface StageDefinition {
@@ -128,6 +134,11 @@ export interface TransitionDefinition {
   readonly fields: readonly FieldDefinition[];
   /** Default []. */
   readonly rules: readonly TransitionRule[];
+  /**
+   * Per enum field (implied or own), the values this transition accepts: a subset of the field's
+   * values, e.g. `{ recipient: [funzione_pubblica] }` for an upload to the PIAO portal. Optional.
+   */
+  readonly accepts?: Readonly<Record<string, readonly string[]>>;
 }
 
 export type DeadlineRule =

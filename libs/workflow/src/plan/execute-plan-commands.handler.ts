@@ -17,7 +17,9 @@ import type { Actor } from '@ciclo/identity';
 import { ConcurrentModification } from '../commands';
 import { CycleLookups } from '../cycle-lookups';
 import { DefinitionRegistry } from '../definition-registry';
+import { cycleStream } from '../cycle-repository';
 import { eventIdsFor } from '../event-ids';
+import { checkReplay, lostIdempotencyRace, requestMetadata, requestScope, type IdempotentRequest } from '../idempotency';
 import { DEFINITIONS } from '../tokens';
 import { PlanRepository } from './plan-repository';
 
@@ -36,6 +38,8 @@ export class ExecutePlanCommands {
       actingRole?: Role;
       correlationId: string;
       idempotencyKey?: string | null;
+      /** The HTTP request the key belongs to: scopes the key to the actor, method and path (see idempotency.ts). */
+      request?: IdempotentRequest;
       atomic?: boolean;
       /** The clock (default now); the demo seed and tests pin it. */
       now?: Date;
@@ -78,15 +82,14 @@ export class ExecutePlanCommandsHandler implements ICommandHandler<ExecutePlanCo
 
   async execute(cmd: ExecutePlanCommands): Promise<PlanCommandsResult> {
     const { actor, cycleId, commands, options } = cmd;
-    const scope = `${cycleId}:plan`;
-    for (let attempt = 0; ; attempt++) {
+    const scope = options.request ? requestScope(actor.userId, options.request) : `${cycleId}:plan`;
+    let versionRetries = 0;
+    for (let races = 0; ; ) {
       const folded = await this.repo.load(actor.tenant, cycleId);
       if (!folded.cycle.exists || folded.cycle.tenant !== actor.tenant) throw new DomainRefusal('CYCLE_NOT_FOUND');
       if (options.idempotencyKey) {
-        const [firstId] = eventIdsFor(1, { tenant: actor.tenant, key: options.idempotencyKey, scope });
-        if (folded.eventIds.has(firstId)) {
-          return { cycleId, version: folded.cycle.version, position: 0, events: [], outcomes: [], replayed: true };
-        }
+        const replay = await this.replay(actor.tenant, cycleId, options.idempotencyKey, scope, folded.eventIds, options.request);
+        if (replay) return replay;
       }
       const definition = this.definitions.get(folded.cycle.cycleType, folded.cycle.definitionVersion);
       if (!definition) throw new DomainRefusal('CYCLE_NOT_FOUND', `definition ${folded.cycle.cycleType} v${folded.cycle.definitionVersion} is not loaded`);
@@ -136,7 +139,7 @@ export class ExecutePlanCommandsHandler implements ICommandHandler<ExecutePlanCo
           decided,
           folded.cycle.version,
           definition.version,
-          { correlationId: options.correlationId, causationId: null, idempotencyKey: options.idempotencyKey ?? null },
+          { correlationId: options.correlationId, causationId: null, idempotencyKey: options.idempotencyKey ?? null, ...requestMetadata(options.request) },
           scope,
           { cycle, plan },
         );
@@ -149,12 +152,46 @@ export class ExecutePlanCommandsHandler implements ICommandHandler<ExecutePlanCo
           replayed: r.replayed,
         };
       } catch (err) {
+        // A simultaneous request with the same key wrote first: read again and answer its result.
+        if (lostIdempotencyRace(err, options.idempotencyKey) && races++ < 3) continue;
         if (err instanceof WrongExpectedVersion) {
-          if (attempt === 0) continue;
+          if (versionRetries++ === 0) continue;
           throw new ConcurrentModification(cycleId, err.actualVersion);
         }
         throw err;
       }
     }
+  }
+
+  /** What an earlier request with the same key wrote (refused when its body differed), or null. */
+  private async replay(
+    tenant: string,
+    cycleId: string,
+    key: string,
+    scope: string,
+    known: ReadonlySet<string>,
+    request: IdempotentRequest | undefined,
+  ): Promise<PlanCommandsResult | null> {
+    const [firstId] = eventIdsFor(1, { tenant, key, scope });
+    if (!known.has(firstId)) return null;
+    // The request wrote ids 0..n-1 derived from the key: find n (doubling the ids derived).
+    let derived: string[] = [];
+    let count = 0;
+    for (let n = 64; count === derived.length; n *= 2) {
+      derived = eventIdsFor(n, { tenant, key, scope });
+      while (count < derived.length && known.has(derived[count])) count++;
+    }
+    const ids = new Set(derived.slice(0, count));
+    const written = (await this.repo.store.readStream(cycleStream(tenant, cycleId))).filter((e) => ids.has(e.eventId.toLowerCase()));
+    checkReplay(written[0], request);
+    const last = written[written.length - 1];
+    return {
+      cycleId,
+      version: last.version,
+      position: last.position,
+      events: written.map((e) => ({ type: e.type, version: e.version, position: e.position })),
+      outcomes: [],
+      replayed: true,
+    };
   }
 }

@@ -518,8 +518,9 @@ export class PlanImporter {
           { actingRole, correlationId: options.correlationId ?? `import-${hash}`, idempotencyKey: `import:${hash}:${start / size}`, atomic: false },
         ),
       );
+      // A replay answers the events the first import wrote: nothing new.
       if (result.replayed) report.replayed += chunk.length;
-      report.events += result.events.length;
+      else report.events += result.events.length;
       for (const o of result.outcomes) {
         const item = chunk[o.index];
         if (o.status === 'refused') {

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { commandFields, DomainRefusal, mermaidDiagram, type CycleDefinition } from '@ciclo/domain';
+import { commandFields, DomainRefusal, mermaidDiagram, type CycleDefinition, type FieldDefinition } from '@ciclo/domain';
 import { DEFINITIONS, DefinitionRegistry } from '@ciclo/workflow';
 import { parseInput } from './validation';
 import { definitionParams, definitionQuery } from './schemas';
@@ -34,6 +34,12 @@ export function commandsDescription(registry: DefinitionRegistry): string {
   return lines.join('\n');
 }
 
+/** A definition as served: each transition with the full list of its command's fields. */
+export type DefinitionView = Omit<CycleDefinition, 'transitions'> & {
+  transitions: (CycleDefinition['transitions'][number] & { inputs: readonly FieldDefinition[] })[];
+  mermaid: string;
+};
+
 @ApiTags('definitions')
 @ApiBearerAuth()
 @Controller('definitions')
@@ -54,11 +60,15 @@ export class DefinitionsController {
   }
 
   @Get(':id/:version')
-  @ApiOperation({ summary: 'One definition version, with its state diagram', description: 'JSON with a `mermaid` field, or with `?format=mermaid` the Mermaid state diagram as text.' })
+  @ApiOperation({
+    summary: 'One definition version, with its state diagram',
+    description:
+      'JSON with a `mermaid` field, or with `?format=mermaid` the Mermaid state diagram as text. Each transition carries `inputs`: every body field of its command (the fields implied by its kind, e.g. `reason` for a request for changes, followed by its own), from which a form can be generated.',
+  })
   @ApiParam({ name: 'id', description: 'Definition id, e.g. piao' })
   @ApiParam({ name: 'version', description: 'Version number' })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'mermaid'] })
-  get(@Param() params: unknown, @Query() query: unknown, @Res({ passthrough: true }) res: Response): (CycleDefinition & { mermaid: string }) | string {
+  get(@Param() params: unknown, @Query() query: unknown, @Res({ passthrough: true }) res: Response): DefinitionView | string {
     const p = parseInput(definitionParams, params, 'path');
     const q = parseInput(definitionQuery, query ?? {}, 'query');
     const def = this.registry.get(p.id, p.version);
@@ -68,6 +78,6 @@ export class DefinitionsController {
       res.type('text/plain; charset=utf-8');
       return mermaid;
     }
-    return { ...def, mermaid };
+    return { ...def, transitions: def.transitions.map((t) => ({ ...t, inputs: commandFields(t) })), mermaid };
   }
 }

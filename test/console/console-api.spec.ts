@@ -38,6 +38,7 @@ describe('API for the console pages', () => {
     expect(item).toMatchObject({
       legalDate: '2027-01-31',
       dueDate: '2027-02-01',
+      definitionVersion: 1,
       sentBy: { actorId: 'u-po', role: 'po', command: 'submit', note: 'Prima stesura, sezione 2.3 da rivedere' },
     });
     expect(inbox.body.find((i) => i.cycleId === b.cycleId)).toMatchObject({ sentBy: { note: null } });
@@ -98,6 +99,8 @@ describe('API for the console pages', () => {
     const pub = def.body.transitions.find((t) => t.command === 'publish');
     expect(pub?.inputs.map((f) => f.name)).toEqual(['channel', 'url', 'date']);
     expect(pub?.inputs[0].values).toContain('amministrazione_trasparente');
+    const list = await api.call<{ id: string; openRoles: string[] }[]>('GET', '/definitions', { token: po });
+    expect(list.body.find((d) => d.id === 'piao')?.openRoles).toEqual(['segretario_generale', 'po']);
   });
 
   it('a refusal says in Italian which field and why, beside the English', async () => {

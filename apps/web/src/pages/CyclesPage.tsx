@@ -219,7 +219,7 @@ export function CyclesPage() {
 
       <section aria-labelledby="elenco">
         <h2 id="elenco" className="h4">
-          Elenco {list.data ? <span className="fs-6 text-muted">({rows.length}{hasMore ? '+' : ''} cicli)</span> : null}
+          Elenco {list.data ? <span className="fs-6 text-muted">({rows.length}{hasMore ? '+' : ''} {rows.length === 1 && !hasMore ? 'ciclo' : 'cicli'})</span> : null}
         </h2>
         {list.loading && !list.data ? <Loading /> : <ErrorAlert error={list.error} />}
         {list.data && rows.length === 0 ? <p>Nessun ciclo corrisponde ai filtri.</p> : null}

@@ -83,7 +83,7 @@ export function InboxPage() {
         </section>
       ) : null}
       {list.loading && !list.data ? <Loading /> : <ErrorAlert error={list.error} />}
-      {list.data && items.length === 0 ? <div className="alert alert-success">Non c'è nulla che attenda i tuoi ruoli.</div> : null}
+      {list.data && items.length === 0 ? <div className="alert alert-success inbox-empty">Non c'è nulla che attenda i tuoi ruoli.</div> : null}
       {items.length > 0 ? (
         <ol className="list-unstyled inbox-list" aria-label="Attività da svolgere">
           {items.map((i) => {

@@ -13,7 +13,6 @@ const FIELD_LABELS: Record<string, string> = {
   url: 'Indirizzo del documento pubblicato',
   recipient: 'Destinatario',
   protocol: 'Numero di protocollo o ricevuta',
-  note: 'Nota',
 };
 
 const HINTS: Record<string, string> = {

@@ -78,6 +78,8 @@ describe('console: the OIV refuses and then validates a Relazione sulla performa
     await expect(item.textContent()).resolves.toContain('Mancano gli scostamenti degli indicatori 2.1 e 2.4 rispetto ai target');
     await item.getByRole('link', { name: 'Trasmetti la Relazione alla Giunta' }).click();
     await cycleLoaded(page);
+    // The link from Da fare opens the action's form at once.
+    await page.getByRole('heading', { name: 'Trasmetti la Relazione alla Giunta', level: 3, exact: true }).waitFor();
     const revised = Buffer.from('Relazione sulla performance 2026 - versione rivista');
     await page.locator('#carica-documento').setInputFiles({ name: 'relazione-2026-rivista.pdf', mimeType: 'application/pdf', buffer: revised });
     await page.getByText('Documento caricato: relazione-2026-rivista.pdf').waitFor();
@@ -85,6 +87,7 @@ describe('console: the OIV refuses and then validates a Relazione sulla performa
     await page.getByLabel('Nuovo commento').fill("Relazione rivista secondo i rilievi dell'OIV");
     await page.getByRole('button', { name: 'Aggiungi il commento' }).click();
     await page.getByText('Commento aggiunto').waitFor();
+    // Uploading and commenting closed the form (a new version): open it again and send.
     await act(page, 'Trasmetti la Relazione alla Giunta', async (p) => {
       await p.getByLabel(/Nota di accompagnamento/).fill('Aggiunti gli scostamenti richiesti');
     });

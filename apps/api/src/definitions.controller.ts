@@ -13,6 +13,8 @@ export interface DefinitionSummary {
   latest: boolean;
   period: string;
   legalBasis: readonly string[];
+  /** Roles that may open a cycle of this type. */
+  openRoles: readonly string[];
 }
 
 /** Markdown list of every command with its fields, for the OpenAPI description of the command endpoint. */
@@ -56,6 +58,7 @@ export class DefinitionsController {
       latest: this.registry.latest(d.id)?.version === d.version,
       period: d.period,
       legalBasis: d.legalBasis,
+      openRoles: d.openRoles,
     }));
   }
 

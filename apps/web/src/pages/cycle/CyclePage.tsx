@@ -46,6 +46,12 @@ export default function CyclePage() {
   const status = CYCLE_STATUS[view.status];
   const done = (m: string) => {
     setMessage(m);
+    // The action asked for by a link from Da fare is done: do not open its form again.
+    if (params.has('azione')) {
+      const p = new URLSearchParams(params);
+      p.delete('azione');
+      setParams(p, { replace: true });
+    }
     data.reload();
   };
   const typeTitle = def.title;
@@ -56,6 +62,9 @@ export default function CyclePage() {
         <ol className="breadcrumb">
           <li className="breadcrumb-item">
             <Link to="/cicli">Cicli</Link>
+            <span className="separator" aria-hidden="true">
+              /
+            </span>
           </li>
           <li className="breadcrumb-item active" aria-current="page">
             {view.title}

@@ -34,6 +34,8 @@ export interface InboxItem {
   commands: string[];
   /** The legal date of the deadline due next (`dueDate` is its effective date, past Sundays and holidays). */
   legalDate: string | null;
+  /** The definition version the cycle is pinned to (for the titles of its stages and actions). */
+  definitionVersion: number | null;
   /** Who brought the cycle to this stage (the latest transition, or who opened it), and the note or reason given. */
   sentBy: { actorId: string; role: string; at: string; command: string | null; note: string | null } | null;
 }
@@ -108,7 +110,7 @@ export class ReadModelQueries {
     const today = isoDateAt(now);
     // The sender and the note come from the folded state's latest transition (one JSON path, not the whole history).
     const rows = (await this.ds.query(
-      `SELECT i.*, s.state->'history'->-1 AS last_step, s.state->>'openedBy' AS opened_by, s.state->>'openedAt' AS opened_at,
+      `SELECT i.*, s.state->'history'->-1 AS last_step, s.state->>'openedBy' AS opened_by, s.state->>'openedAt' AS opened_at, (s.state->>'definitionVersion')::int AS definition_version,
               (SELECT d.legal_date FROM rm_deadlines d WHERE d.cycle_id = i.cycle_id AND d.title = i.due_title AND d.effective_date = i.due_date LIMIT 1) AS legal_date
          FROM rm_inbox i LEFT JOIN rm_cycle_state s ON s.cycle_id = i.cycle_id
         WHERE i.tenant = $1 AND i.role = ANY($2::text[])
@@ -136,6 +138,7 @@ export class ReadModelQueries {
         daysLeft: r.due_date ? daysBetween(today, r.due_date) : null,
         commands: r.commands,
         legalDate: r.legal_date ?? null,
+        definitionVersion: r.definition_version ?? null,
         sentBy,
       };
     });

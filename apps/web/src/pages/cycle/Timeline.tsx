@@ -80,7 +80,7 @@ export function Timeline({ entries, def, people, attachments }: { entries: Histo
             {personName(people, e.actorId)}
             {e.actorRole ? ` · ${roleLabel(e.actorRole)}` : ''}
           </p>
-          {e.reason ? <p className="mb-1">Motivazione: {e.reason}</p> : null}
+          {e.reason && !(e.data.fields as Record<string, unknown> | undefined)?.reason ? <p className="mb-1">Motivazione: {e.reason}</p> : null}
           <Details e={e} def={def} attachments={attachments} />
         </li>
       ))}

@@ -171,6 +171,8 @@ function ActionForm({ cycleId, spec, attachments, onCancel, onDone }: {
   const [values, setValues] = useState<Values>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [general, setGeneral] = useState<string>();
+  /** Problems that concern no field of the form (e.g. the plan's, for a submission). */
+  const [others, setOthers] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
   const formRef = useRef<HTMLFormElement>(null);
@@ -203,6 +205,7 @@ function ActionForm({ cycleId, spec, attachments, onCancel, onDone }: {
       const mapped = CODE_FIELD[err.code];
       if (mapped && names.has(mapped)) byField[mapped] = err.messageIt;
       setErrors(byField);
+      setOthers(err.fields.filter((p) => !names.has(p.field.replace(/^body\./, ''))).map((p) => `${p.field}: ${p.problemIt ?? p.problem}`));
       if (Object.keys(byField).length === 0) setGeneral(err.messageIt);
       else focusFirstError();
     }
@@ -217,6 +220,14 @@ function ActionForm({ cycleId, spec, attachments, onCancel, onDone }: {
       {general ? (
         <div className="alert alert-danger" role="alert">
           {general}
+          {others.length ? (
+            <ul className="mb-0 mt-2">
+              {others.slice(0, 50).map((o) => (
+                <li key={o}>{o}</li>
+              ))}
+              {others.length > 50 ? <li>… e altri {others.length - 50}</li> : null}
+            </ul>
+          ) : null}
         </div>
       ) : null}
       {spec.inputs.map((f) => (

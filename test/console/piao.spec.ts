@@ -73,7 +73,9 @@ describe('console: a PIAO from draft to the PIAO portal', () => {
     await page.getByRole('button', { name: 'Conferma: Richiedi modifiche' }).click();
     await page.getByText('Fatto: Richiedi modifiche').waitFor();
     await stageIs(page, 'Modifiche richieste');
-    await page.getByText('Motivazione: Completare gli indicatori della sezione 2.2 e allineare i pesi').first().waitFor();
+    const entry = page.locator('.timeline-entry', { hasText: 'Richiedi modifiche' }).first();
+    await expect(entry.textContent()).resolves.toContain('Motivazione:Completare gli indicatori della sezione 2.2 e allineare i pesi');
+    await expect(entry.textContent()).resolves.toContain('Giulia Esempio · Segretario Generale');
     await closePage(page);
   });
 

@@ -68,6 +68,8 @@ describe('deadlines API', () => {
     expect(e!.startDate.isDate).toBe(true);
     expect(e!.summary).toContain('Pubblicazione della Relazione annuale del RPCT');
     expect(e!.description).toContain('Comunicato ANAC del 5 dicembre 2027');
+    // The event links to the console's page of the cycle, not to the JSON.
+    expect(String(e!.component.getFirstPropertyValue('url'))).toMatch(new RegExp(`/cicli/${cycleId}$`));
     const alarms = e!.component.getAllSubcomponents('valarm');
     expect(alarms.map((a) => String(a.getFirstPropertyValue('trigger')))).toEqual([
       '2028-01-03T08:00:00Z', // 1 January 2028 (Saturday, Capodanno) → Monday 3

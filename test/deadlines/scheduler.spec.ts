@@ -153,7 +153,7 @@ describe('deadline scheduler and reminders', () => {
     expect(text).toContain('Scadenza: Pubblicazione della Relazione annuale del RPCT');
     expect(text).toContain('Data effettiva di scadenza: mercoledì 15 dicembre 2027');
     expect(text).toContain('Giorni rimanenti: 5');
-    expect(text).toContain(`https://ciclo.example.org/cycles/${id}`);
+    expect(text).toContain(`https://ciclo.example.org/cicli/${id}`);
     const job = await waitFor('the job to complete', async () => {
       const j = await queue.getJob(key);
       // Read the job again once completed: the copy fetched before completion has no return value.
@@ -170,7 +170,7 @@ describe('deadline scheduler and reminders', () => {
       const l = await inbox.list(TENANT, 'u-demo-rpct');
       return l.find((x) => x.cycleId === id) ? l : null;
     });
-    expect(items.find((x) => x.cycleId === id)).toMatchObject({ title: 'Scade tra 5 giorni: Pubblicazione della Relazione annuale del RPCT', readAt: null });
+    expect(items.find((x) => x.cycleId === id)).toMatchObject({ title: 'Scade tra 5 giorni: Pubblicazione della Relazione annuale del RPCT', readAt: null, link: `https://ciclo.example.org/cicli/${id}` });
     expect(await inbox.markRead(TENANT, 'u-demo-rpct', items[0].id)).toBe(true);
     expect(await inbox.markRead(TENANT, 'u-demo-po-1', items[0].id)).toBe(false);
 

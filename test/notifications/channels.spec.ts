@@ -38,7 +38,7 @@ const sample = (over: Partial<ReminderSentData> = {}): ReminderSentData => ({
   stage: 'bozza',
   stageTitle: 'Bozza',
   dueAt: '2027-02-01T08:00:00.000Z',
-  link: 'https://ciclo.example.org/cycles/00000000-0000-4000-8000-000000000001',
+  link: 'https://ciclo.example.org/cicli/00000000-0000-4000-8000-000000000001',
   recipients: [{ userId: 'u-demo-po-1', name: 'Luca Prova', email: 'luca.prova@example.org', reason: 'actor' }],
   ...over,
 });
@@ -50,8 +50,8 @@ describe('reminder texts (Italian)', () => {
     expect(m.text).toContain('Data effettiva di scadenza: lunedì 1 febbraio 2027');
     expect(m.text).toContain('Data di legge: domenica 31 gennaio 2027 (Il termine cade di domenica');
     expect(m.text).toContain('Giorni rimanenti: 0');
-    expect(m.text).toContain('Apri il ciclo: https://ciclo.example.org/cycles/');
-    expect(m.html).toContain('<a href="https://ciclo.example.org/cycles/00000000-0000-4000-8000-000000000001">');
+    expect(m.text).toContain('Apri il ciclo: https://ciclo.example.org/cicli/');
+    expect(m.html).toContain('<a href="https://ciclo.example.org/cicli/00000000-0000-4000-8000-000000000001">');
     const late = renderReminder(sample({ daysLeft: -7, escalation: true, kind: 'overdue', offset: -7 }));
     expect(late.subject).toMatch(/^\[Ciclo\] SOLLECITO – Scaduta da 7 giorni: /);
     expect(late.text).toContain('Giorni di ritardo: 7');

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { commandFields, DomainRefusal, mermaidDiagram, type CycleDefinition } from '@ciclo/domain';
+import { commandFields, DomainRefusal, mermaidDiagram, type CycleDefinition, type FieldDefinition } from '@ciclo/domain';
 import { DEFINITIONS, DefinitionRegistry } from '@ciclo/workflow';
 import { parseInput } from './validation';
 import { definitionParams, definitionQuery } from './schemas';
@@ -13,6 +13,8 @@ export interface DefinitionSummary {
   latest: boolean;
   period: string;
   legalBasis: readonly string[];
+  /** Roles that may open a cycle of this type. */
+  openRoles: readonly string[];
 }
 
 /** Markdown list of every command with its fields, for the OpenAPI description of the command endpoint. */
@@ -34,6 +36,12 @@ export function commandsDescription(registry: DefinitionRegistry): string {
   return lines.join('\n');
 }
 
+/** A definition as served: each transition with the full list of its command's fields. */
+export type DefinitionView = Omit<CycleDefinition, 'transitions'> & {
+  transitions: (CycleDefinition['transitions'][number] & { inputs: readonly FieldDefinition[] })[];
+  mermaid: string;
+};
+
 @ApiTags('definitions')
 @ApiBearerAuth()
 @Controller('definitions')
@@ -50,15 +58,20 @@ export class DefinitionsController {
       latest: this.registry.latest(d.id)?.version === d.version,
       period: d.period,
       legalBasis: d.legalBasis,
+      openRoles: d.openRoles,
     }));
   }
 
   @Get(':id/:version')
-  @ApiOperation({ summary: 'One definition version, with its state diagram', description: 'JSON with a `mermaid` field, or with `?format=mermaid` the Mermaid state diagram as text.' })
+  @ApiOperation({
+    summary: 'One definition version, with its state diagram',
+    description:
+      'JSON with a `mermaid` field, or with `?format=mermaid` the Mermaid state diagram as text. Each transition carries `inputs`: every body field of its command (the fields implied by its kind, e.g. `reason` for a request for changes, followed by its own), from which a form can be generated.',
+  })
   @ApiParam({ name: 'id', description: 'Definition id, e.g. piao' })
   @ApiParam({ name: 'version', description: 'Version number' })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'mermaid'] })
-  get(@Param() params: unknown, @Query() query: unknown, @Res({ passthrough: true }) res: Response): (CycleDefinition & { mermaid: string }) | string {
+  get(@Param() params: unknown, @Query() query: unknown, @Res({ passthrough: true }) res: Response): DefinitionView | string {
     const p = parseInput(definitionParams, params, 'path');
     const q = parseInput(definitionQuery, query ?? {}, 'query');
     const def = this.registry.get(p.id, p.version);
@@ -68,6 +81,6 @@ export class DefinitionsController {
       res.type('text/plain; charset=utf-8');
       return mermaid;
     }
-    return { ...def, mermaid };
+    return { ...def, transitions: def.transitions.map((t) => ({ ...t, inputs: commandFields(t) })), mermaid };
   }
 }

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DomainRefusal, type FieldProblem, type RefusalCategory } from '@ciclo/domain';
+import { DomainRefusal, fieldProblemIt, fieldProblemsIt, type FieldProblem, type RefusalCategory } from '@ciclo/domain';
 import { ConcurrentModification } from '@ciclo/workflow';
 
 /** A request whose body, query or path parameters are malformed: 400 with every offending field. */
@@ -38,9 +38,12 @@ export interface ErrorBody {
   message: string;
   messageIt?: string;
   detail?: string;
-  fields?: FieldProblem[];
+  fields?: (FieldProblem & { problemIt?: string })[];
   correlationId?: string;
 }
+
+/** Each field problem with its Italian beside it. */
+const withItalian = (fields: readonly FieldProblem[]) => fields.map((f) => ({ ...f, problemIt: fieldProblemIt(f.problem) }));
 
 /**
  * Maps every error to a JSON body with a stable `code`. Domain refusals keep their code and
@@ -72,16 +75,17 @@ export class HttpErrorFilter implements ExceptionFilter {
         statusCode: STATUS[err.category],
         code: err.code,
         message: err.message,
-        messageIt: err.messageIt,
+        // The Italian names the offending fields and why, as the English detail does.
+        messageIt: err.fields.length && err.code !== 'PLAN_INCOMPLETE' ? `${err.messageIt}: ${fieldProblemsIt(err.fields)}` : err.messageIt,
         ...(err.detail ? { detail: err.detail } : {}),
-        ...(err.fields.length ? { fields: err.fields } : {}),
+        ...(err.fields.length ? { fields: err.code === 'PLAN_INCOMPLETE' ? err.fields : withItalian(err.fields) } : {}),
       };
     }
     if (err instanceof ConcurrentModification) {
       return { statusCode: 409, code: err.code, message: err.message, messageIt: 'Il ciclo è stato modificato nel frattempo: ricaricare e riprovare' };
     }
     if (err instanceof RequestValidationError) {
-      return { statusCode: 400, code: 'INVALID_REQUEST', message: err.message, messageIt: 'Richiesta non valida', fields: err.fields };
+      return { statusCode: 400, code: 'INVALID_REQUEST', message: err.message, messageIt: `Richiesta non valida: ${fieldProblemsIt(err.fields)}`, fields: withItalian(err.fields) };
     }
     if (err instanceof CsrfRejected) {
       return {

@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { isRole, type Actor } from '@ciclo/identity';
-import { ProjectionRunner, ReadModelQueries, type CycleSummary, type DeadlineItem, type InboxItem } from '@ciclo/projections';
+import { ProjectionRunner, ReadModelQueries, type CycleSummary, type DeadlineItem, type InboxCounts, type InboxItem } from '@ciclo/projections';
 import { DomainRefusal } from '@ciclo/domain';
 import { CurrentActor } from './auth.guard';
 import { RequestValidationError } from './http-errors';
@@ -15,7 +15,10 @@ const listCyclesQuery = z
     type: z.string().max(64).optional().describe('Cycle type, e.g. piao'),
     year: z.coerce.number().int().min(2000).max(2100).optional().describe('Year of the cycle'),
     stage: z.string().max(64).optional().describe('Current stage id'),
+    status: z.enum(['open', 'closed', 'cancelled']).optional().describe('open, closed (terminal stage reached) or cancelled'),
+    q: z.string().trim().min(1).max(200).optional().describe('Words in the title, period or type (case-insensitive)'),
     limit: z.coerce.number().int().min(1).max(500).default(100).describe('At most this many cycles (1-500, default 100)'),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0).describe('Skip this many cycles (paging)'),
     minPosition: minPositionParam,
   })
   .strict();
@@ -24,9 +27,12 @@ const inboxQuery = z
   .object({
     role: z.string().max(40).optional().describe('Only this role (one the caller holds); default every role the caller holds'),
     limit: z.coerce.number().int().min(1).max(500).default(200),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0).describe('Skip this many items (paging)'),
     minPosition: minPositionParam,
   })
   .strict();
+
+const inboxCountsQuery = z.object({ minPosition: minPositionParam }).strict();
 
 const deadlinesQuery = z
   .object({
@@ -52,7 +58,10 @@ export class ReadModelsController {
   @ApiQuery({ name: 'type', required: false })
   @ApiQuery({ name: 'year', required: false, type: Number })
   @ApiQuery({ name: 'stage', required: false })
+  @ApiQuery({ name: 'status', required: false, enum: ['open', 'closed', 'cancelled'] })
+  @ApiQuery({ name: 'q', required: false, description: 'Search in title, period and type' })
   @ApiQuery({ name: 'limit', required: false, type: Number })
+  @ApiQuery({ name: 'offset', required: false, type: Number })
   @ApiQuery({ name: 'minPosition', required: false, type: Number })
   @RYW
   async cycles(@CurrentActor() actor: Actor, @Query() query: unknown): Promise<CycleSummary[]> {
@@ -65,9 +74,12 @@ export class ReadModelsController {
   @Get('inbox')
   @ApiOperation({
     summary: 'What waits for the caller',
-    description: 'Cycles whose current stage expects one of the caller’s roles to act: nearest due date first, then the oldest.',
+    description:
+      'Cycles whose current stage expects one of the caller’s roles to act: nearest due date first, then the oldest. Each item names who brought the cycle to the stage (`sentBy`, with the note or reason given) and the legal and effective date of the deadline due next; `limit` and `offset` page.',
   })
   @ApiQuery({ name: 'role', required: false })
+  @ApiQuery({ name: 'limit', required: false, type: Number })
+  @ApiQuery({ name: 'offset', required: false, type: Number })
   @ApiQuery({ name: 'minPosition', required: false, type: Number })
   @RYW
   async inbox(@CurrentActor() actor: Actor, @Query() query: unknown): Promise<InboxItem[]> {
@@ -76,7 +88,17 @@ export class ReadModelsController {
       throw new RequestValidationError([{ field: 'query.role', problem: 'must be a role you hold' }]);
     }
     await awaitProjection(this.runner, 'cycles', q.minPosition);
-    return this.queries.inbox(actor.tenant, q.role ? [q.role] : actor.roles, new Date(), q.limit);
+    return this.queries.inbox(actor.tenant, q.role ? [q.role] : actor.roles, new Date(), q.limit, q.offset);
+  }
+
+  @Get('inbox/counts')
+  @ApiOperation({ summary: 'How many items wait for each role the caller holds, and how many are overdue' })
+  @ApiQuery({ name: 'minPosition', required: false, type: Number })
+  @RYW
+  async inboxCounts(@CurrentActor() actor: Actor, @Query() query: unknown): Promise<InboxCounts> {
+    const q = parseInput(inboxCountsQuery, query ?? {}, 'query');
+    await awaitProjection(this.runner, 'cycles', q.minPosition);
+    return this.queries.inboxCounts(actor.tenant, actor.roles, new Date());
   }
 
   @Get('deadlines')

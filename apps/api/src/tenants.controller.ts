@@ -39,6 +39,7 @@ import {
   type ApiKeyRecord,
   type ChangeAuthor,
   type IssuedApiKey,
+  type Role,
   type RoleGrant,
   type TenantRecord,
   type UserRecord,
@@ -340,6 +341,22 @@ export class TenantsController {
     if (!(await this.directory.tenantExists(tenant))) throw new IdentityRefusal('TENANT_NOT_FOUND', tenant);
     const at = q.at ? new Date(q.at) : new Date();
     return (await this.directory.listUsers(tenant)).map((u) => userView(u, at));
+  }
+
+  @Get(':tenant/people')
+  @ApiOperation({
+    summary: "Names of the tenant's people, for showing who did what",
+    description:
+      'Every member of the tenant (not only administrators) may read it: user id, display name and the roles held now. No e-mail addresses and no grant history (see `GET /tenants/{tenant}/users`).',
+  })
+  @ApiParam({ name: 'tenant', description: 'Tenant id' })
+  @applyAll(ERRORS)
+  async people(@CurrentActor() actor: Actor, @Param('tenant') tenantId: string): Promise<{ userId: string; name: string | null; roles: Role[] }[]> {
+    const tenant = parseInput(tenantParam, tenantId, 'path.tenant');
+    this.policy.assertMember(actor, tenant);
+    if (!(await this.directory.tenantExists(tenant))) throw new IdentityRefusal('TENANT_NOT_FOUND', tenant);
+    const now = new Date();
+    return (await this.directory.listUsers(tenant)).map((u) => ({ userId: u.userId, name: u.name ?? null, roles: rolesAt(u.grants, now) }));
   }
 
   @Put(':tenant/users/:userId')

@@ -1,6 +1,7 @@
 /** Everything the console says in Italian that does not come from the cycle definitions. */
 import { REFUSALS } from '../../../libs/domain/src/cycle/errors';
 import { IDENTITY_REFUSALS } from '../../../libs/identity/src/errors';
+import { fieldProblemIt as problemIt } from '../../../libs/domain/src/cycle/problems-it';
 
 export const ROLE_LABELS: Record<string, string> = {
   segretario_generale: 'Segretario Generale',
@@ -42,7 +43,13 @@ const HTTP_ERRORS: Record<string, string> = {
   INVALID_TEXT: 'Il testo contiene caratteri non ammessi',
   NOTIFICATION_NOT_FOUND: 'Notifica inesistente',
   NETWORK: 'Il server non risponde: controllare la connessione e riprovare',
+  HTTP_401: 'Autenticazione richiesta: accedere di nuovo',
   HTTP_403: 'Operazione non consentita',
+  HTTP_405: 'Operazione non ammessa su questo indirizzo',
+  HTTP_413: 'Il contenuto inviato è troppo grande',
+  HTTP_422: 'Richiesta non accettata dalle regole del ciclo',
+  HTTP_429: 'Troppe richieste in poco tempo: attendere qualche secondo e riprovare',
+  HTTP_502: 'Servizio momentaneamente non raggiungibile: riprovare tra poco',
   HTTP_404: 'Elemento non trovato',
   HTTP_409: 'Conflitto con lo stato attuale: ricaricare e riprovare',
   HTTP_500: 'Errore interno del server',
@@ -61,14 +68,9 @@ export function errorMessageIt(code: string, messageIt?: string, _detail?: strin
   return messageIt ?? ERROR_MESSAGES[code] ?? `Errore (${code})`;
 }
 
-/** Italian for the `problem` of a field the API refused (the API writes them in English). */
-export function fieldProblemIt(problem: string): string {
-  const p = problem.toLowerCase();
-  if (p.includes('required') || p.includes('missing')) return 'Campo obbligatorio';
-  if (p.includes('too long') || p.includes('at most')) return 'Testo troppo lungo';
-  if (p.includes('date')) return 'Data non valida';
-  if (p.includes('one of') || p.includes('must be')) return `Valore non ammesso (${problem})`;
-  return problem;
+/** Italian for the `problem` of a field the API refused (the API sends `problemIt` too; this covers older answers). */
+export function fieldProblemIt(problem: string, given?: string): string {
+  return given ?? problemIt(problem);
 }
 
 const TZ = 'Europe/Rome';

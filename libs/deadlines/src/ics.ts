@@ -2,6 +2,7 @@
 // with one VALARM per planned reminder at the instant the reminder goes out.
 import { addDays, cycleDeadlines, formatIsoDateIt, type CycleState } from '@ciclo/domain';
 import type { ReminderPlanner } from './planner';
+import { cyclePageUrl } from './links';
 
 /** Escapes a TEXT value (RFC 5545 §3.3.11). */
 export function icsText(s: string): string {
@@ -59,7 +60,7 @@ export function deadlinesCalendar(states: readonly CycleState[], o: IcsOptions):
     const deadlines = cycleDeadlines(state, def, o.now, { calendar: wt.calendar, timeZone: wt.timeZone });
     // Every reminder of the chain, from the start (the first overdue one included).
     const reminders = o.planner.plan(state, new Date(0));
-    const link = `${o.publicUrl.replace(/\/$/, '')}/cycles/${state.cycleId}`;
+    const link = cyclePageUrl(o.publicUrl, state.cycleId);
     for (const d of deadlines) {
       if (!d.effectiveDate || !d.legalDate) continue;
       if (o.filter && !o.filter(state, d.id)) continue;

@@ -7,3 +7,4 @@ export { DeadlineScheduler, SCHEDULER_SUBSCRIPTION, type SchedulerOptions } from
 export { ReminderProcessor, type ReminderOutcome, type ProcessorOptions } from './processor';
 export { DeadlinesRuntime, type DeadlinesRuntimeOptions } from './runtime';
 export { deadlinesCalendar, icsText, foldLine, type IcsOptions } from './ics';
+export { cyclePageUrl } from './links';

@@ -1,4 +1,5 @@
 import { DelayedError, type Job } from 'bullmq';
+import { cyclePageUrl } from './links';
 import {
   daysLeftAt,
   effectiveDeadline,
@@ -114,7 +115,7 @@ export class ReminderProcessor {
       stage: state.stage,
       stageTitle: stage?.title ?? state.stage,
       dueAt: job.data.dueAt,
-      link: `${this.o.publicUrl.replace(/\/$/, '')}/cycles/${state.cycleId}`,
+      link: cyclePageUrl(this.o.publicUrl, state.cycleId),
       recipients,
     };
     let first = false;

@@ -32,6 +32,19 @@ export interface InboxItem {
   dueTitle: string | null;
   daysLeft: number | null;
   commands: string[];
+  /** The legal date of the deadline due next (`dueDate` is its effective date, past Sundays and holidays). */
+  legalDate: string | null;
+  /** The definition version the cycle is pinned to (for the titles of its stages and actions). */
+  definitionVersion: number | null;
+  /** Who brought the cycle to this stage (the latest transition, or who opened it), and the note or reason given. */
+  sentBy: { actorId: string; role: string; at: string; command: string | null; note: string | null } | null;
+}
+
+/** How many items wait for each role. */
+export interface InboxCounts {
+  total: number;
+  byRole: Record<string, number>;
+  overdue: number;
 }
 
 export type DeadlineState = 'future' | 'due_soon' | 'overdue' | 'met' | 'unscheduled' | 'closed';
@@ -59,11 +72,18 @@ const iso = (d: Date | string) => (d instanceof Date ? d.toISOString() : d);
 export class ReadModelQueries {
   constructor(private readonly ds: DataSource) {}
 
-  async cycles(tenant: string, f: { type?: string; year?: number; stage?: string; limit: number }): Promise<CycleSummary[]> {
+  async cycles(
+    tenant: string,
+    f: { type?: string; year?: number; stage?: string; status?: string; q?: string; limit: number; offset?: number },
+  ): Promise<CycleSummary[]> {
+    // `q` matches the title, the period or the type, case-insensitively (LIKE wildcards in it are literal).
+    const like = f.q ? `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
     const rows = (await this.ds.query(
       `SELECT * FROM rm_cycles WHERE tenant = $1 AND ($2::text IS NULL OR type = $2) AND ($3::int IS NULL OR year = $3)
-         AND ($4::text IS NULL OR stage = $4) ORDER BY last_change_at DESC LIMIT $5`,
-      [tenant, f.type ?? null, f.year ?? null, f.stage ?? null, f.limit],
+         AND ($4::text IS NULL OR stage = $4) AND ($6::text IS NULL OR status = $6)
+         AND ($7::text IS NULL OR title ILIKE $7 OR period ILIKE $7 OR type ILIKE $7)
+       ORDER BY last_change_at DESC, id LIMIT $5 OFFSET $8`,
+      [tenant, f.type ?? null, f.year ?? null, f.stage ?? null, f.limit, f.status ?? null, like, f.offset ?? 0],
     )) as Record<string, never>[];
     return rows.map((r) => ({
       id: r.id,
@@ -85,26 +105,55 @@ export class ReadModelQueries {
     }));
   }
 
-  /** What waits for these roles: most urgent first (nearest due date), then oldest. */
-  async inbox(tenant: string, roles: readonly string[], now: Date, limit = 200): Promise<InboxItem[]> {
+  /** What waits for these roles: most urgent first (nearest due date), then oldest; `offset` pages. */
+  async inbox(tenant: string, roles: readonly string[], now: Date, limit = 200, offset = 0): Promise<InboxItem[]> {
     const today = isoDateAt(now);
+    // The sender and the note come from the folded state's latest transition (one JSON path, not the whole history).
     const rows = (await this.ds.query(
-      `SELECT * FROM rm_inbox WHERE tenant = $1 AND role = ANY($2::text[]) ORDER BY due_date ASC NULLS LAST, since ASC LIMIT $3`,
-      [tenant, roles, limit],
+      `SELECT i.*, s.state->'history'->-1 AS last_step, s.state->>'openedBy' AS opened_by, s.state->>'openedAt' AS opened_at, (s.state->>'definitionVersion')::int AS definition_version,
+              (SELECT d.legal_date FROM rm_deadlines d WHERE d.cycle_id = i.cycle_id AND d.title = i.due_title AND d.effective_date = i.due_date LIMIT 1) AS legal_date
+         FROM rm_inbox i LEFT JOIN rm_cycle_state s ON s.cycle_id = i.cycle_id
+        WHERE i.tenant = $1 AND i.role = ANY($2::text[])
+        ORDER BY i.due_date ASC NULLS LAST, i.since ASC, i.cycle_id, i.role LIMIT $3 OFFSET $4`,
+      [tenant, roles, limit, offset],
     )) as Record<string, never>[];
-    return rows.map((r) => ({
-      cycleId: r.cycle_id,
-      role: r.role,
-      cycleType: r.cycle_type,
-      title: r.title,
-      stage: r.stage,
-      stageTitle: r.stage_title,
-      waitingSince: iso(r.since),
-      dueDate: r.due_date,
-      dueTitle: r.due_title,
-      daysLeft: r.due_date ? daysBetween(today, r.due_date) : null,
-      commands: r.commands,
-    }));
+    return rows.map((r) => {
+      const step = r.last_step as { actorId: string; actorRole: string; at: string; command: string; fields?: Record<string, unknown> } | null;
+      const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v : null);
+      const sentBy = step
+        ? { actorId: step.actorId, role: step.actorRole, at: step.at, command: step.command, note: text(step.fields?.reason) ?? text(step.fields?.note) }
+        : r.opened_by
+          ? { actorId: r.opened_by as string, role: '', at: r.opened_at as string, command: null, note: null }
+          : null;
+      return {
+        cycleId: r.cycle_id,
+        role: r.role,
+        cycleType: r.cycle_type,
+        title: r.title,
+        stage: r.stage,
+        stageTitle: r.stage_title,
+        waitingSince: iso(r.since),
+        dueDate: r.due_date,
+        dueTitle: r.due_title,
+        daysLeft: r.due_date ? daysBetween(today, r.due_date) : null,
+        commands: r.commands,
+        legalDate: r.legal_date ?? null,
+        definitionVersion: r.definition_version ?? null,
+        sentBy,
+      };
+    });
+  }
+
+  /** How many items wait for each of these roles, and how many of them are overdue. */
+  async inboxCounts(tenant: string, roles: readonly string[], now: Date): Promise<InboxCounts> {
+    const rows = (await this.ds.query(
+      `SELECT role, count(*)::int AS n, count(*) FILTER (WHERE due_date < $3::date)::int AS overdue
+         FROM rm_inbox WHERE tenant = $1 AND role = ANY($2::text[]) GROUP BY role`,
+      [tenant, roles, isoDateAt(now)],
+    )) as { role: string; n: number; overdue: number }[];
+    const byRole: Record<string, number> = Object.fromEntries(roles.map((r) => [r, 0]));
+    for (const r of rows) byRole[r.role] = r.n;
+    return { total: rows.reduce((a, r) => a + r.n, 0), byRole, overdue: rows.reduce((a, r) => a + r.overdue, 0) };
   }
 
   /** Every deadline of the tenant's cycles with its status today. */

@@ -68,7 +68,7 @@ export class GetCycleHistoryHandler implements IQueryHandler<GetCycleHistoryQuer
       const s = foldCycle(events.filter((e) => e.version <= v).map(toFoldable));
       const view = cycleView(s, q.actor, this.definitions, new Date(s.lastChangeAt));
       // What depends on the reader or on "now" is not part of the cycle's state.
-      const { availableCommands: _a, deadlines, ...rest } = view;
+      const { availableCommands: _a, blockedCommands: _b, deadlines, ...rest } = view;
       return { ...rest, deadlines: deadlines.map(({ daysLeft: _d, status: _s, ...d }) => d) };
     };
     return { cycleId: q.cycleId, versions, diff: { from, to, changes: jsonDiff(at(from), at(to)) } };

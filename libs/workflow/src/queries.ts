@@ -2,7 +2,9 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import {
   availableCommands,
+  blockedCommands,
   cycleDeadlines,
+  REFUSALS,
   DomainRefusal,
   type CycleDeadline,
   type CycleState,
@@ -32,6 +34,11 @@ export interface CycleView {
   nextActors: string[];
   /** Commands the caller may issue now. */
   availableCommands: string[];
+  /**
+   * Transitions the caller's roles allow from this stage but a rule holds back now, with the
+   * refusal the command would meet (e.g. `ATTACHMENT_REQUIRED`) and its Italian text.
+   */
+  blockedCommands: { command: string; code: string; messageIt: string }[];
   deadlines: CycleDeadline[];
   history: TransitionRecord[];
   attachments: CycleState['attachments'];
@@ -73,6 +80,10 @@ export function cycleView(state: CycleState, actor: Actor, definitions: Definiti
     lastChangeAt: state.lastChangeAt,
     nextActors: state.status === 'cancelled' ? [] : [...(stage?.actors ?? [])],
     availableCommands: availableCommands(state, { actor: { userId: actor.userId, tenant: actor.tenant, roles: actor.roles }, now, definition: def }),
+    blockedCommands: blockedCommands(state, { actor: { userId: actor.userId, tenant: actor.tenant, roles: actor.roles }, now, definition: def }).map((b) => ({
+      ...b,
+      messageIt: REFUSALS[b.code].it,
+    })),
     deadlines: cycleDeadlines(state, def, now),
     history: state.history,
     attachments: state.attachments,
@@ -95,7 +106,10 @@ export class GetCycleHandler implements IQueryHandler<GetCycleQuery, CycleView> 
     const view = cycleView(state, q.actor, this.definitions, q.at.asOf ?? new Date());
     if (q.at.asOf) view.asOf = q.at.asOf.toISOString();
     if (q.at.version) view.asOfVersion = state.version;
-    if (q.at.asOf || q.at.version) view.availableCommands = [];
+    if (q.at.asOf || q.at.version) {
+      view.availableCommands = [];
+      view.blockedCommands = [];
+    }
     return view;
   }
 }

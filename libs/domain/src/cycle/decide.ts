@@ -325,6 +325,38 @@ export function decide(command: CycleCommand, state: CycleState, ctx: DecisionCo
   }
 }
 
+/** A transition the actor's roles allow from the current stage, held back by one of its rules now. */
+export interface BlockedCommand {
+  command: string;
+  code: 'SEPARATION_OF_DUTIES' | 'ONLY_ORIGINAL_ACTOR' | 'ATTACHMENT_REQUIRED' | 'INDEPENDENCE_REQUIRED';
+}
+
+/** Why a transition the actor may take in principle is not possible now (the first failing rule), or null. */
+function blockingRule(t: TransitionDefinition, state: CycleState, def: CycleDefinition, userId: string): BlockedCommand['code'] | null {
+  for (const r of transitionRules(t)) {
+    const refusal = ruleRefusal(r, t, state, def, userId);
+    if (refusal) return refusal.code as BlockedCommand['code'];
+  }
+  return null;
+}
+
+/**
+ * Transitions from the current stage that the actor's roles allow but a rule holds back now
+ * (separation of duties, an attachment required...), with the refusal the command would meet:
+ * a console shows them with the reason instead of hiding them.
+ */
+export function blockedCommands(state: CycleState, ctx: Omit<DecisionContext, 'actingRole'>): BlockedCommand[] {
+  const def = ctx.definition;
+  if (!state.exists || state.tenant !== ctx.actor.tenant || isClosed(state, def)) return [];
+  const out: BlockedCommand[] = [];
+  for (const t of outgoingTransitions(def, state.stage)) {
+    if (!ctx.actor.roles.some((r) => t.roles.includes(r))) continue;
+    const code = blockingRule(t, state, def, ctx.actor.userId);
+    if (code) out.push({ command: t.command, code });
+  }
+  return out;
+}
+
 /** What `actor` may do now: transitions from the current stage its roles allow and whose rules pass, plus common commands. */
 export function availableCommands(state: CycleState, ctx: Omit<DecisionContext, 'actingRole'>): string[] {
   const def = ctx.definition;
@@ -333,8 +365,7 @@ export function availableCommands(state: CycleState, ctx: Omit<DecisionContext, 
   const out: string[] = [];
   for (const t of outgoingTransitions(def, state.stage)) {
     if (!holds(t.roles)) continue;
-    const blocked = transitionRules(t).some((r) => ruleRefusal(r, t, state, def, ctx.actor.userId) !== null);
-    if (!blocked) out.push(t.command);
+    if (!blockingRule(t, state, def, ctx.actor.userId)) out.push(t.command);
   }
   if (holds(def.attachRoles)) out.push('attach');
   if (holds(def.commentRoles)) out.push('comment');

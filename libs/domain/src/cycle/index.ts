@@ -1,9 +1,10 @@
 export * from './model';
 export * from './errors';
-export { decide, availableCommands, actingRole, earliestActDate, plausibleDeadlineWindow } from './decide';
+export { decide, availableCommands, blockedCommands, actingRole, earliestActDate, plausibleDeadlineWindow, type BlockedCommand } from './decide';
 export { evolve, type FoldableEvent } from './evolve';
 export { validateFields } from './fields';
 export { cycleDeadlines, deadlineLegalDate, type CycleDeadline, type DeadlineStatus, type DeadlineOptions } from './deadlines';
 export { foldCycle } from './fold';
 export { eventCatalogue } from './catalogue';
 export { auditSummary, type SummaryCycle, type SummaryEvent } from './summary';
+export { fieldProblemIt, fieldProblemsIt } from './problems-it';

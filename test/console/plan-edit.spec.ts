@@ -196,11 +196,13 @@ describe('console: the plan, editing (PO)', () => {
     await ctx.close();
   }, 120_000);
   it('a variation: the adopted and the varied trees side by side, the differences highlighted and written', async () => {
-    const opened = await env.api.call<{ cycleId: string }>('POST', '/cycles', { token: po, body: { type: 'piao', year: 2028 } });
+    // Next year's PIAO: a Giunta deliberation dated today is within its period's bounds.
+    const Y = new Date().getFullYear() + 1;
+    const opened = await env.api.call<{ cycleId: string }>('POST', '/cycles', { token: po, body: { type: 'piao', year: Y } });
     const id = opened.body.cycleId;
     const plan = (command: string, body: unknown, token = po) => env.api.call<{ code?: string }>('POST', `/cycles/${id}/plan/commands/${command}`, { token, body });
     const run = async (command: string, token: string, body: unknown = {}) => expect((await env.api.call('POST', `/cycles/${id}/commands/${command}`, { token, body })).status).toBe(200);
-    const t = (v: number) => [2028, 2029, 2030].map((year) => ({ year, operator: '>=', value: v }));
+    const t = (v: number) => [Y, Y + 1, Y + 2].map((year) => ({ year, operator: '>=', value: v }));
     const indicator = (code: string, name: string, weight: number, v: number) => ({ command: 'add_node', kind: 'indicator', code, objectiveCode: 'B1_1_1', name, type: 'volume', unit: 'n', targets: t(v), weight });
     expect(
       (
@@ -221,7 +223,7 @@ describe('console: the plan, editing (PO)', () => {
     const organi = await env.api.token('u-demo-organi', ['segreteria_organi'], 'cciaa-po');
     await run('record_giunta_deliberation', organi, { number: '77/2028', date: today, actHash: 'a'.repeat(64) });
     expect((await plan('open_variation', { reason: 'Target da rivedere dopo il monitoraggio' })).status).toBe(200);
-    expect((await plan('set_targets', { indicatorCode: 'B1_1_1_I1', targets: [{ year: 2028, operator: '>=', value: 20 }] })).status).toBe(200);
+    expect((await plan('set_targets', { indicatorCode: 'B1_1_1_I1', targets: [{ year: Y, operator: '>=', value: 20 }] })).status).toBe(200);
     expect((await plan('remove_node', { code: 'B1_1_1_I2' })).status).toBe(200);
     expect((await plan('batch', { commands: [indicator('B1_1_1_I3', 'Webinar', 50, 6)] })).status).toBe(200);
 

@@ -159,7 +159,7 @@ describe('console: who does not hold the role', () => {
     const po = await env.api.token('u-demo-po-1', ['po']);
     const sg = await env.api.token('u-demo-sg', ['segretario_generale']);
     const organi = await env.api.token('u-demo-segreteria', ['segreteria_organi']);
-    const opened = await env.api.call<{ cycleId: string }>('POST', '/cycles', { token: po, body: { type: 'piao', year: 2029, title: 'PIAO 2029-2031 senza allegati' } });
+    const opened = await env.api.call<{ cycleId: string }>('POST', '/cycles', { token: po, body: { type: 'piao', year: new Date().getFullYear() + 1, title: 'PIAO senza allegati' } });
     const id = opened.body.cycleId;
     await env.api.call('POST', `/cycles/${id}/commands/submit`, { token: po, body: {} });
     await env.api.call('POST', `/cycles/${id}/commands/approve`, { token: sg, body: {} });

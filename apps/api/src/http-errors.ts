@@ -76,9 +76,19 @@ export class HttpErrorFilter implements ExceptionFilter {
         code: err.code,
         message: err.message,
         // The Italian names the offending fields and why, as the English detail does.
-        messageIt: err.fields.length && err.code !== 'PLAN_INCOMPLETE' ? `${err.messageIt}: ${fieldProblemsIt(err.fields)}` : err.messageIt,
+        // A refusal that carries its own Italian detail already names the field and why.
+        messageIt: err.fields.length && err.code !== 'PLAN_INCOMPLETE' && !err.detailIt ? `${err.messageIt}: ${fieldProblemsIt(err.fields)}` : err.messageIt,
         ...(err.detail ? { detail: err.detail } : {}),
-        ...(err.fields.length ? { fields: err.code === 'PLAN_INCOMPLETE' ? err.fields : withItalian(err.fields) } : {}),
+        ...(err.fields.length
+          ? {
+              fields:
+                err.code === 'PLAN_INCOMPLETE'
+                  ? err.fields
+                  : err.detailIt && err.fields.length === 1
+                    ? [{ ...err.fields[0], problemIt: err.detailIt }]
+                    : withItalian(err.fields),
+            }
+          : {}),
       };
     }
     if (err instanceof ConcurrentModification) {

@@ -224,7 +224,7 @@ export function CyclesPage() {
         {list.loading && !list.data ? <Loading /> : <ErrorAlert error={list.error} />}
         {list.data && rows.length === 0 ? <p>Nessun ciclo corrisponde ai filtri.</p> : null}
         {rows.length > 0 ? (
-          <div className="table-responsive">
+          <div className="table-responsive" tabIndex={0} role="region" aria-label="Tabella (scorrevole in orizzontale)">
             <table className="table table-hover">
               <caption className="visually-hidden">Cicli dell'ente, dal più recente</caption>
               <thead>

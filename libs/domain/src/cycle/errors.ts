@@ -160,6 +160,8 @@ export interface FieldProblem {
 export class DomainRefusal extends Error {
   readonly category: RefusalCategory;
   readonly messageIt: string;
+  /** The detail in Italian, when the refusal gives one (already part of `messageIt`). */
+  readonly detailIt?: string;
 
   /** `detailIt`: the detail in Italian, appended to the Italian message (what the console shows). */
   constructor(
@@ -173,5 +175,6 @@ export class DomainRefusal extends Error {
     this.name = 'DomainRefusal';
     this.category = r.category;
     this.messageIt = detailIt ? `${r.it}: ${detailIt}` : r.it;
+    if (detailIt) this.detailIt = detailIt;
   }
 }

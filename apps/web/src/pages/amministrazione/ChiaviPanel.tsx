@@ -115,7 +115,7 @@ export function ChiaviPanel({ tenant }: { tenant: string }) {
       {keys.loading && !keys.data ? <Loading /> : <ErrorAlert error={keys.error} />}
       {keys.data && keys.data.length === 0 ? <p>Nessuna chiave emessa.</p> : null}
       {keys.data && keys.data.length > 0 ? (
-        <div className="table-responsive">
+        <div className="table-responsive" tabIndex={0} role="region" aria-label="Tabella (scorrevole in orizzontale)">
           <table className="table table-sm">
             <caption>Chiavi emesse</caption>
             <thead>

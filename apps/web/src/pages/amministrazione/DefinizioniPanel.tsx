@@ -38,7 +38,7 @@ export function DefinizioniPanel() {
       <h2 id="definizioni" className="h4">Definizioni dei cicli</h2>
       <p>Ogni ciclo segue la versione della definizione con cui è stato aperto; i nuovi cicli usano l'ultima versione.</p>
       <ErrorAlert error={defs.error ?? cycles.error} />
-      <div className="table-responsive">
+      <div className="table-responsive" tabIndex={0} role="region" aria-label="Tabella (scorrevole in orizzontale)">
         <table className="table table-sm">
           <caption>Definizioni caricate</caption>
           <thead>
@@ -112,7 +112,7 @@ export function DefinitionDetail() {
         <li>Modificare il piano nelle fasi: {d.editableStages.length ? d.editableStages.map(stage).join(', ') : 'nessuna'}</li>
       </ul>
 
-      <div className="table-responsive">
+      <div className="table-responsive" tabIndex={0} role="region" aria-label="Tabella (scorrevole in orizzontale)">
         <table className="table table-sm">
           <caption>Passaggi (comandi) della definizione</caption>
           <thead>
@@ -139,7 +139,7 @@ export function DefinitionDetail() {
       </div>
 
       <h3 className="h5 mt-4">Scadenze e promemoria</h3>
-      <div className="table-responsive">
+      <div className="table-responsive" tabIndex={0} role="region" aria-label="Tabella (scorrevole in orizzontale)">
         <table className="table table-sm">
           <caption>Scadenze della definizione</caption>
           <thead>

@@ -15,7 +15,7 @@ const TONE: Record<CycleDeadline['status'], 'success' | 'warning' | 'danger' | '
 export function Deadlines({ deadlines, people }: { deadlines: CycleDeadline[]; people?: People }) {
   if (deadlines.length === 0) return <p>Questo tipo di ciclo non ha scadenze di legge.</p>;
   return (
-    <div className="table-responsive">
+    <div className="table-responsive" tabIndex={0} role="region" aria-label="Tabella (scorrevole in orizzontale)">
       <table className="table">
         <caption className="visually-hidden">Scadenze del ciclo</caption>
         <thead>

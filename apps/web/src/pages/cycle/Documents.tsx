@@ -42,7 +42,7 @@ export function Documents({ view, people, canAttach, onDone }: { view: CycleView
       {view.attachments.length === 0 ? (
         <p>Nessun documento allegato.</p>
       ) : (
-        <div className="table-responsive">
+        <div className="table-responsive" tabIndex={0} role="region" aria-label="Tabella (scorrevole in orizzontale)">
           <table className="table">
             <caption className="visually-hidden">Documenti allegati al ciclo</caption>
             <thead>

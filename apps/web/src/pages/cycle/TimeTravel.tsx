@@ -108,7 +108,7 @@ export function TimeTravel({ cycleId, versions }: { cycleId: string; versions: H
           diff.changes.length === 0 ? (
             <p role="status">Nessuna differenza tra la versione {diff.from} e la versione {diff.to}.</p>
           ) : (
-            <div className="table-responsive">
+            <div className="table-responsive" tabIndex={0} role="region" aria-label="Tabella (scorrevole in orizzontale)">
               <table className="table table-sm">
                 <caption>
                   Differenze dalla versione {diff.from} alla versione {diff.to} ({diff.changes.length})

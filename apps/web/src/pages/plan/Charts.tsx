@@ -46,7 +46,7 @@ function ChartWithTable({ title, rows, description }: { title: string; rows: Row
       ) : (
         <p>Nessun valore rilevato: il grafico è vuoto.</p>
       )}
-      <div className="table-responsive">
+      <div className="table-responsive" tabIndex={0} role="region" aria-label="Tabella (scorrevole in orizzontale)">
         <table className="table table-sm">
           <caption>{title}: i dati del grafico</caption>
           <thead>

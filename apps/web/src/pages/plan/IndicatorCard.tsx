@@ -102,7 +102,7 @@ function Measurements({ plan, ind }: { plan: PlanResponse; ind: IndicatorView })
           <figcaption className="small">Grafico: valori rilevati (linea continua) e target dell’anno (linea tratteggiata). I dati sono nella tabella seguente.</figcaption>
         </figure>
       ) : null}
-      <div className="table-responsive">
+      <div className="table-responsive" tabIndex={0} role="region" aria-label="Tabella (scorrevole in orizzontale)">
         <table className="table table-sm" aria-describedby={captionId}>
           <caption id={captionId}>Misure di {ind.code}, con le rettifiche (chi, quando, perché)</caption>
           <thead>

@@ -226,7 +226,7 @@ export function RegistroPage() {
       </div>
       <ErrorAlert error={error} />
 
-      <div className="table-responsive">
+      <div className="table-responsive" tabIndex={0} role="region" aria-label="Tabella (scorrevole in orizzontale)">
         <table className="table table-sm">
           <caption>Eventi del registro, dal più recente{rows.length ? ` (${rows.length} mostrati)` : ''}</caption>
           <thead>

@@ -62,7 +62,7 @@ export function MonthView({ items }: { items: DeadlineItem[] }) {
         </button>
         <span className="small">{inMonth === 1 ? '1 scadenza' : `${inMonth} scadenze`} in questo mese</span>
       </div>
-      <div className="table-responsive">
+      <div className="table-responsive" tabIndex={0} role="region" aria-label="Tabella (scorrevole in orizzontale)">
         <table className="table table-bordered calendar-month">
           <caption className="visually-hidden">Scadenze di {title}</caption>
           <thead>

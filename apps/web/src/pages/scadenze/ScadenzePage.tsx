@@ -58,7 +58,7 @@ export function ScadenzePage() {
 
 function DeadlineList({ items }: { items: DeadlineItem[] }) {
   return (
-    <div className="table-responsive">
+    <div className="table-responsive" tabIndex={0} role="region" aria-label="Tabella (scorrevole in orizzontale)">
       <table className="table table-sm">
         <caption>Scadenze in ordine di data ({items.length})</caption>
         <thead>

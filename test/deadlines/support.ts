@@ -116,6 +116,11 @@ export async function startSmtp(onMessage?: (m: Mail) => void): Promise<{ url: s
       });
     },
   });
+  // A sender killed mid-session (the SIGKILL tests) resets its connection: smtp-server reports that
+  // as an 'error' event, which without a listener would end the whole test file.
+  server.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ECONNRESET' && err.code !== 'EPIPE') console.error('test SMTP server:', err);
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.server.address() as AddressInfo).port;
   return { url: `smtp://127.0.0.1:${port}`, mails, close: () => new Promise<void>((r) => server.close(() => r())) };

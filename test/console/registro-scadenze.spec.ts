@@ -1,6 +1,7 @@
 // The console's audit trail (RPCT), deadlines and notifications pages, in Chromium against the real
 // API with the demo chamber.
 import { readFileSync } from 'node:fs';
+import ICAL from 'ical.js';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { EVENT_STORE } from '@ciclo/platform';
@@ -134,48 +135,36 @@ describe('console: audit trail, deadlines, notifications', () => {
     await ctx.close();
   });
 
-  it('the calendar feed panel follows the feeds contract (created URL shown once, list, revoke) and says so when the server lacks it', async () => {
+  it('the calendar feed: created on the page, read by a calendar application with a plain GET, revoked', async () => {
     const ctx = await newContext(env);
     const page = await ctx.newPage();
-    // The feeds endpoints answer as their contract says (they are served by another part of the API).
-    const feeds: { id: string; createdAt: string; lastUsedAt?: string }[] = [];
-    const calls: string[] = [];
-    await page.route('**/calendar/feeds**', async (route) => {
-      const req = route.request();
-      calls.push(`${req.method()} ${new URL(req.url()).pathname} csrf=${req.headers()['x-csrf-token'] ? 'yes' : 'no'}`);
-      if (req.method() === 'POST') {
-        const f = { id: `feed-${feeds.length + 1}`, createdAt: '2026-12-02T10:00:00.000Z' };
-        feeds.push(f);
-        return route.fulfill({ status: 201, contentType: 'application/json', body: JSON.stringify({ ...f, url: `${env.api.url}/calendar/feeds/${f.id}/segreto-abc.ics` }) });
-      }
-      if (req.method() === 'DELETE') {
-        const id = new URL(req.url()).pathname.split('/').pop();
-        feeds.splice(feeds.findIndex((f) => f.id === id), 1);
-        return route.fulfill({ status: 204 });
-      }
-      return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(feeds) });
-    });
     await demoLogin(page, 'Giulia Esempio', '/scadenze');
     await page.getByText('Non hai ancora indirizzi attivi.').waitFor();
+    await page.getByText("Tutte le scadenze dell'ente", { exact: true }).click(); // the kit's label covers its radio
+    expect(await page.getByLabel("Tutte le scadenze dell'ente").isChecked()).toBe(true);
     await page.getByRole('button', { name: 'Crea un nuovo indirizzo' }).click();
     await page.getByText('Copialo ora: per sicurezza non verrà più mostrato').waitFor();
-    expect(await page.getByLabel('Indirizzo del calendario').inputValue()).toContain('/calendar/feeds/feed-1/segreto-abc.ics');
+    const url = await page.getByLabel('Indirizzo del calendario').inputValue();
+    expect(url).toMatch(/\/calendar\/feeds\/cciaa-po\/f[0-9a-f]{24}\.[A-Za-z0-9_-]{43}\.ics$/);
     for (const app of ['Google Calendar', 'Outlook', 'Thunderbird']) await page.getByText(app, { exact: true }).waitFor();
-    await page.getByRole('table', { name: 'I tuoi indirizzi attivi' }).getByText('mai usato').waitFor();
+    await page.getByRole('table', { name: 'I tuoi indirizzi attivi' }).getByText("Tutte le scadenze dell'ente").waitFor();
     await screenshot(page, 'scadenze-feed');
     await expectAccessible(page);
+
+    // A calendar application: a plain GET with no cookie and no header, parsed by ical.js.
+    const path = new URL(url).pathname;
+    const res = await fetch(`${env.api.url}${path}`);
+    expect(res.status).toBe(200);
+    const cal = new ICAL.Component(ICAL.parse(await res.text()));
+    const events = cal.getAllSubcomponents('vevent').map((v) => new ICAL.Event(v));
+    const deadlines = (await env.api.call<{ cycleId: string; deadlineId: string }[]>('GET', '/deadlines', { token: await env.api.token('u-demo-sg', ['segretario_generale']) })).body;
+    expect(events.map((e) => e.uid).sort()).toEqual(deadlines.map((d) => `${d.cycleId}-${d.deadlineId}@ciclo`).sort());
+
     page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: /Revoca l'indirizzo creato il/ }).click();
     await page.getByText('Non hai ancora indirizzi attivi.').waitFor();
     expect(await page.getByLabel('Indirizzo del calendario').count()).toBe(0);
-    expect(calls).toEqual(expect.arrayContaining(['POST /calendar/feeds csrf=yes', 'DELETE /calendar/feeds/feed-1 csrf=yes']));
-
-    // A server without the feeds: a plain Italian message instead of the panel.
-    await page.unroute('**/calendar/feeds**');
-    await page.route('**/calendar/feeds**', (route) => route.fulfill({ status: 404, contentType: 'application/json', body: JSON.stringify({ statusCode: 404, code: 'NOT_FOUND', message: 'Cannot GET /calendar/feeds' }) }));
-    await page.reload();
-    await page.getByText('Il calendario in abbonamento non è ancora disponibile su questo server.').waitFor();
-    expect(await page.getByRole('button', { name: 'Crea un nuovo indirizzo' }).count()).toBe(0);
+    expect((await fetch(`${env.api.url}${path}`)).status).toBe(404);
     await ctx.close();
   });
 

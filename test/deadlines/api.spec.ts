@@ -86,6 +86,76 @@ describe('deadlines API', () => {
     expect(someoneElse.status).toBe(403);
   });
 
+  it('a personal calendar feed: a secret address read with a plain GET, 304 when unchanged, 404 once revoked', async () => {
+    const before = await api.head();
+    const bad = await api.call<{ code: string; fields: { field: string }[] }>('POST', '/calendar/feeds', { token: rpct, body: { scope: 'tutto' } });
+    expect([bad.status, bad.body.code, bad.body.fields.map((f) => f.field)]).toEqual([400, 'INVALID_REQUEST', ['body.scope']]);
+    expect(await api.head()).toBe(before);
+    expect((await api.call('POST', '/calendar/feeds', { body: {} })).status).toBe(401);
+
+    const created = await api.call<{ id: string; url: string; scope: string }>('POST', '/calendar/feeds', { token: rpct, body: { scope: 'mine' } });
+    expect(created.status).toBe(201);
+    expect(created.body.scope).toBe('mine');
+    const path = new URL(created.body.url).pathname;
+    expect(path).toMatch(new RegExp(`^/calendar/feeds/cciaa-po/${created.body.id}\\.[A-Za-z0-9_-]{43}\\.ics$`));
+    // Only the hash of the secret is stored.
+    const secret = path.split('.')[1];
+    const { rows } = await api.pool.query<{ data: string }>(`SELECT data::text FROM es_events WHERE type = 'CalendarFeedCreated'`);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].data).not.toContain(secret);
+    const listed = await api.call<Record<string, unknown>[]>('GET', '/calendar/feeds', { token: rpct });
+    expect(listed.body.map((f) => f.id)).toEqual([created.body.id]);
+    expect(Object.keys(listed.body[0]).sort()).toEqual(['createdAt', 'id', 'scope']);
+
+    // What a calendar application sends: a plain GET, no header.
+    const feed = await api.call<string>('GET', path);
+    expect(feed.status).toBe(200);
+    expect(feed.headers.get('content-type')).toMatch(/^text\/calendar/);
+    const cal = new ICAL.Component(ICAL.parse(feed.body));
+    expect(cal.getFirstPropertyValue('refresh-interval')?.toString()).toBe('PT1H');
+    expect(cal.getFirstPropertyValue('x-published-ttl')).toBe('PT1H');
+    const event = () => {
+      const c = new ICAL.Component(ICAL.parse(feedBody));
+      return c.getAllSubcomponents('vevent').map((v) => new ICAL.Event(v)).find((e) => e.uid === `${cycleId}-pubblicazione@ciclo`);
+    };
+    let feedBody = feed.body;
+    const first = event();
+    expect(first).toBeDefined();
+    const etag = feed.headers.get('etag') as string;
+    expect(etag).toBeTruthy();
+    expect((await api.call('GET', path, { headers: { 'if-none-match': etag } })).status).toBe(304);
+    expect((await api.call('GET', path, { headers: { 'if-modified-since': feed.headers.get('last-modified') as string } })).status).toBe(304);
+    // The cycle changes: a new ETag, the same UID, a higher SEQUENCE.
+    expect((await api.call('POST', `/cycles/${cycleId}/commands/comment`, { token: rpct, body: { text: 'Nota per il calendario' } })).status).toBe(200);
+    const changed = await api.call<string>('GET', path, { headers: { 'if-none-match': etag } });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).not.toBe(etag);
+    feedBody = changed.body;
+    expect(event()!.sequence).toBeGreaterThan(first!.sequence);
+
+    // po's own feed (stages po acts on) does not carry the RPCT's report.
+    const poFeed = await api.call<{ url: string }>('POST', '/calendar/feeds', { token: po });
+    expect(poFeed.status).toBe(201);
+    const poCal = await api.call<string>('GET', new URL(poFeed.body.url).pathname);
+    expect(new ICAL.Component(ICAL.parse(poCal.body)).getAllSubcomponents('vevent')).toHaveLength(0);
+
+    // Wrong secret, other tenant, malformed: 404, nothing said about which part was wrong.
+    expect((await api.call('GET', path.replace(/\.[A-Za-z0-9_-]{43}\./, `.${'A'.repeat(43)}.`))).status).toBe(404);
+    expect((await api.call('GET', path.replace('/cciaa-po/', '/cciaa-fi/'))).status).toBe(404);
+    expect((await api.call('GET', '/calendar/feeds/cciaa-po/nonsense.ics')).status).toBe(404);
+
+    // Someone else cannot revoke it; its owner can, and the address stops working.
+    const foreign = await api.call<{ code: string }>('DELETE', `/calendar/feeds/${created.body.id}`, { token: po });
+    expect([foreign.status, foreign.body.code]).toEqual([404, 'CALENDAR_FEED_NOT_FOUND']);
+    expect((await api.call('GET', path)).status).toBe(200);
+    const revoked = await api.call<{ revokedAt: string }>('DELETE', `/calendar/feeds/${created.body.id}`, { token: rpct });
+    expect(revoked.status).toBe(200);
+    expect(revoked.body.revokedAt).toBeTruthy();
+    expect((await api.call('GET', path)).status).toBe(404);
+    expect((await api.call<unknown[]>('GET', '/calendar/feeds', { token: rpct })).body).toEqual([]);
+    expect((await api.call('DELETE', `/calendar/feeds/${created.body.id}`, { token: rpct })).status).toBe(404);
+  });
+
   it('the queue dashboard and the dead-letter list are for the admin role', async () => {
     expect((await api.call('GET', '/admin/queues')).status).toBe(401);
     expect((await api.call('GET', '/admin/queues', { token: rpct })).status).toBe(403);

@@ -39,6 +39,8 @@ export const ENGINE_EVENT_LABELS: Readonly<Record<string, string>> = {
   UserProfileUpdated: 'Dati della persona aggiornati',
   ApiKeyIssued: 'Chiave API emessa',
   ApiKeyRevoked: 'Chiave API revocata',
+  CalendarFeedCreated: 'Calendario personale creato',
+  CalendarFeedRevoked: 'Calendario personale revocato',
   AuditTrailRead: 'Consultazione del registro',
   AuditChainVerified: 'Verifica della catena di hash',
 };

@@ -1,9 +1,28 @@
 // GET /calendar.ics: the deadlines of the caller's tenant as an iCalendar feed (RFC 5545), every
 // deadline an all-day event on its effective date with one alarm per reminder; `user` narrows it
 // to the deadlines the caller acts on (or is told about when overdue).
-import { Controller, Get, Header, Inject, Module, Query, Res, type DynamicModule } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+// /calendar/feeds: personal secret addresses of the same feed for calendar applications, which
+// send a plain GET with no credentials.
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Header,
+  HttpCode,
+  Inject,
+  Module,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseFilters,
+  type DynamicModule,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiProduces, ApiProperty, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import type { Pool } from 'pg';
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -11,11 +30,13 @@ import { publicUrl, type Settings } from '@ciclo/config';
 import { DomainRefusal, type CycleState } from '@ciclo/domain';
 import { deadlinesCalendar, ReminderPlanner } from '@ciclo/deadlines';
 import type { EventStore } from '@ciclo/event-store';
-import type { Actor } from '@ciclo/identity';
+import { AccessPolicy, CALENDAR_FEED_SCOPES, FEED_ID_RE, type Actor, type CalendarFeedRecord, type Role } from '@ciclo/identity';
 import { StaticTenantDirectory } from '@ciclo/notifications';
 import { EVENT_STORE, PG_POOL, SETTINGS } from '@ciclo/platform';
 import { CycleRepository, DefinitionRegistry } from '@ciclo/workflow';
-import { CurrentActor } from './auth.guard';
+import { CurrentActor, Public } from './auth.guard';
+import { toOpenApi } from './schemas';
+import { IdentityRefusalFilter } from './tenants.controller';
 import { parseInput } from './validation';
 import { NotificationsController } from './notifications.controller';
 import { QueuesModule } from './queues';
@@ -29,6 +50,45 @@ const calendarQuery = z
 
 const PLANNER = Symbol('DEADLINE_PLANNER');
 
+const createFeedBody = z
+  .object({
+    scope: z
+      .enum(CALENDAR_FEED_SCOPES as [string, ...string[]])
+      .optional()
+      .describe('`mine` (default): the deadlines of the stages the person acts on; `all`: every deadline of the body'),
+  })
+  .strict();
+const feedIdParam = z.string().regex(FEED_ID_RE, 'must be a feed id such as f0123456789abcdef01234567');
+const tenantParam = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, 'must be a tenant id');
+
+export class CalendarFeedView {
+  @ApiProperty({ example: 'f0123456789abcdef01234567' }) id!: string;
+  @ApiProperty({ enum: CALENDAR_FEED_SCOPES }) scope!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time', required: false }) revokedAt?: string;
+}
+
+export class CreatedCalendarFeed extends CalendarFeedView {
+  @ApiProperty({ description: 'The secret address to subscribe to: shown once, only a hash of its secret is stored' })
+  url!: string;
+}
+
+const feedView = (f: CalendarFeedRecord): CalendarFeedView => ({
+  id: f.feedId,
+  scope: f.scope,
+  createdAt: f.createdAt,
+  ...(f.revokedAt ? { revokedAt: f.revokedAt } : {}),
+});
+
+/** Whom a feed is rendered for: the tenant, the person and their roles, and which deadlines. */
+interface FeedAudience {
+  tenant: string;
+  userId: string;
+  name?: string;
+  roles: readonly Role[];
+  mine: boolean;
+}
+
 @ApiTags('deadlines')
 @ApiBearerAuth()
 @Controller()
@@ -39,6 +99,7 @@ export class CalendarController {
     @Inject(EVENT_STORE) store: EventStore,
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(SETTINGS) private readonly settings: Settings,
+    private readonly policy: AccessPolicy,
   ) {
     this.repo = new CycleRepository(store, 2000);
   }
@@ -56,31 +117,143 @@ export class CalendarController {
     const q = parseInput(calendarQuery, query ?? {}, 'query');
     if (q.tenant && q.tenant !== actor.tenant) throw new DomainRefusal('CYCLE_NOT_FOUND', 'no such tenant');
     if (q.user && q.user !== 'me' && q.user !== actor.userId) throw new DomainRefusal('ROLE_NOT_ALLOWED', 'a per-user calendar is only available to that user');
-    const prefix = `${actor.tenant}/cycle-`;
+    res.setHeader('Content-Disposition', `inline; filename="ciclo-${actor.tenant}${q.user ? `-${actor.userId}` : ''}.ics"`);
+    const audience = { tenant: actor.tenant, userId: actor.userId, name: actor.name, roles: actor.roles, mine: !!q.user };
+    return (await this.render(audience, await this.lastChange(actor.tenant))).body;
+  }
+
+  @Get('calendar/feeds')
+  @ApiOperation({ summary: "The caller's personal calendar feeds (never their secrets)" })
+  @ApiResponse({ status: 200, type: [CalendarFeedView] })
+  @UseFilters(IdentityRefusalFilter)
+  async feeds(@CurrentActor() actor: Actor): Promise<CalendarFeedView[]> {
+    return (await this.policy.directory.calendarFeeds(actor.tenant, actor.userId)).filter((f) => !f.revokedAt).map(feedView);
+  }
+
+  @Post('calendar/feeds')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Create a personal calendar feed address',
+    description:
+      'The answer carries `url` once: a secret address that calendar applications subscribe to with a plain GET and no credentials. At most 10 active feeds per person (409 `CALENDAR_FEED_LIMIT`).',
+  })
+  @ApiBody({ schema: toOpenApi(createFeedBody), required: false })
+  @ApiResponse({ status: 201, type: CreatedCalendarFeed })
+  @ApiResponse({ status: 400, description: 'Malformed body: `fields` names the field; nothing written' })
+  @ApiResponse({ status: 409, description: '`CALENDAR_FEED_LIMIT`' })
+  @UseFilters(IdentityRefusalFilter)
+  async createFeed(@CurrentActor() actor: Actor, @Body() body: unknown, @Req() req: Request & { id?: string }): Promise<CreatedCalendarFeed> {
+    const input = parseInput(createFeedBody, body ?? {}, 'body');
+    const { feed, token } = await this.policy.directory.createCalendarFeed(
+      actor.tenant,
+      { userId: actor.userId, roles: [...actor.roles] },
+      input.scope === 'all' ? 'all' : 'mine',
+      { userId: actor.userId, role: actor.roles[0] ?? 'admin', tenant: actor.tenant },
+      { correlationId: String(req.id ?? randomUUID()) },
+    );
+    return { ...feedView(feed), url: `${publicUrl(this.settings)}/calendar/feeds/${actor.tenant}/${token}.ics` };
+  }
+
+  @Delete('calendar/feeds/:feedId')
+  @ApiOperation({ summary: 'Revoke one of the caller\'s calendar feeds', description: 'Its address answers 404 from the next request on.' })
+  @ApiParam({ name: 'feedId' })
+  @ApiResponse({ status: 200, type: CalendarFeedView })
+  @ApiResponse({ status: 404, description: '`CALENDAR_FEED_NOT_FOUND`: no such active feed of the caller' })
+  @UseFilters(IdentityRefusalFilter)
+  async revokeFeed(@CurrentActor() actor: Actor, @Param('feedId') feedId: string, @Req() req: Request & { id?: string }): Promise<CalendarFeedView> {
+    const id = parseInput(feedIdParam, feedId, 'path.feedId');
+    const feed = await this.policy.directory.revokeCalendarFeed(
+      actor.tenant,
+      actor.userId,
+      id,
+      { userId: actor.userId, role: actor.roles[0] ?? 'admin', tenant: actor.tenant },
+      { correlationId: String(req.id ?? randomUUID()) },
+    );
+    return feedView(feed);
+  }
+
+  @Public()
+  @Get('calendar/feeds/:tenant/:token')
+  @ApiProduces('text/calendar')
+  @ApiOperation({
+    summary: 'A personal calendar feed, for calendar applications (no credentials: the address is the secret)',
+    description:
+      'RFC 5545, refreshed hourly (`REFRESH-INTERVAL`, `X-PUBLISHED-TTL`); stable `UID`s with a `SEQUENCE` that grows as the cycle changes. `ETag` and `Last-Modified` follow the tenant\'s last event: a poll with `If-None-Match` or `If-Modified-Since` gets 304. Unknown or revoked addresses get 404.',
+  })
+  @ApiParam({ name: 'tenant' })
+  @ApiParam({ name: 'token', description: '`<feedId>.<secret>.ics`' })
+  @ApiResponse({ status: 200, description: 'text/calendar' })
+  @ApiResponse({ status: 304, description: 'Unchanged since the ETag or date sent' })
+  @ApiResponse({ status: 404, description: 'Unknown or revoked address' })
+  async feed(@Param('tenant') tenantId: string, @Param('token') token: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const tenant = tenantParam.safeParse(tenantId);
+    let feed: CalendarFeedRecord;
+    try {
+      if (!tenant.success) throw new Error('bad tenant');
+      feed = await this.policy.directory.openCalendarFeed(tenant.data, token);
+    } catch {
+      res.status(404).type('text/plain; charset=utf-8').send('Indirizzo del calendario inesistente o revocato.\nUnknown or revoked calendar address.\n');
+      return;
+    }
+    const last = await this.lastChange(tenant.data!);
+    const etag = `"${createHash('sha256').update(JSON.stringify([last.position, feed.feedId, feed.scope, feed.roles, DEFINITIONS_STAMP])).digest('base64url').slice(0, 27)}"`;
+    res.setHeader('ETag', etag);
+    res.setHeader('Last-Modified', last.at.toUTCString());
+    res.setHeader('Cache-Control', 'private, no-cache');
+    const since = req.headers['if-modified-since'];
+    const notModified = req.headers['if-none-match']
+      ? req.headers['if-none-match'].split(',').some((t) => t.trim().replace(/^W\//, '') === etag)
+      : typeof since === 'string' && Date.parse(since) >= Math.floor(last.at.getTime() / 1000) * 1000;
+    if (notModified) {
+      res.status(304).end();
+      return;
+    }
+    const user = await this.policy.directory.user(tenant.data!, feed.userId);
+    const { body } = await this.render({ tenant: tenant.data!, userId: feed.userId, name: user?.name, roles: feed.roles, mine: feed.scope === 'mine' }, last);
+    res.status(200).type('text/calendar; charset=utf-8').setHeader('Content-Disposition', 'inline; filename="ciclo-scadenze.ics"');
+    res.send(body);
+  }
+
+  /** The tenant's last event: its position (for the ETag) and when it was recorded (Last-Modified, DTSTAMP). */
+  private async lastChange(tenant: string): Promise<{ position: string; at: Date }> {
+    const { rows } = await this.pool.query<{ position: string | null; at: Date | null }>(
+      `SELECT position::text AS position, recorded_at AS at FROM es_events WHERE tenant = $1 ORDER BY position DESC LIMIT 1`,
+      [tenant],
+    );
+    return { position: rows[0]?.position ?? '0', at: rows[0]?.at ?? new Date(0) };
+  }
+
+  private async render(who: FeedAudience, last: { at: Date }): Promise<{ body: string }> {
+    const prefix = `${who.tenant}/cycle-`;
     const { rows } = await this.pool.query<{ stream_id: string }>(
       `SELECT stream_id FROM es_streams WHERE tenant = $1 AND left(stream_id, length($2)) = $2 ORDER BY stream_id LIMIT 5000`,
-      [actor.tenant, prefix],
+      [who.tenant, prefix],
     );
     const states: CycleState[] = [];
-    for (const r of rows) states.push((await this.repo.load(actor.tenant, r.stream_id.slice(prefix.length))).state);
-    const filter = q.user
+    for (const r of rows) states.push((await this.repo.load(who.tenant, r.stream_id.slice(prefix.length))).state);
+    const filter = who.mine
       ? (state: CycleState, _deadlineId: string) => {
           const def = this.planner.definitionOf(state);
           if (!def) return false;
           const actors = def.stages.find((s) => s.id === state.stage)?.actors ?? [];
-          return actor.roles.some((r) => actors.includes(r) || r === this.planner.policy(state.tenant, def).escalateTo);
+          return who.roles.some((r) => actors.includes(r) || r === this.planner.policy(state.tenant, def).escalateTo);
         }
       : undefined;
-    res.setHeader('Content-Disposition', `inline; filename="ciclo-${actor.tenant}${q.user ? `-${actor.userId}` : ''}.ics"`);
-    return deadlinesCalendar(states, {
-      planner: this.planner,
-      now: new Date(),
-      publicUrl: publicUrl(this.settings),
-      calendarName: `Scadenze ${actor.tenant}${q.user ? ` – ${actor.name ?? actor.userId}` : ''}`,
-      filter,
-    });
+    return {
+      body: deadlinesCalendar(states, {
+        planner: this.planner,
+        now: new Date(),
+        stamp: last.at.getTime() > 0 ? last.at : undefined,
+        publicUrl: publicUrl(this.settings),
+        calendarName: `Scadenze ${who.tenant}${who.mine ? ` – ${who.name ?? who.userId}` : ''}`,
+        filter,
+      }),
+    };
   }
 }
+
+/** Changes with the cycle definitions loaded (a new definition changes the feed without a new event). */
+const DEFINITIONS_STAMP = randomUUID();
 
 /** The deadlines' HTTP side: iCalendar feed, in-app notifications, the queue dashboard. */
 @Module({})

@@ -34,6 +34,8 @@ const utcValue = (iso: string) => iso.replace(/[-:]/g, '').replace(/\.\d{3}/, ''
 export interface IcsOptions {
   planner: ReminderPlanner;
   now: Date;
+  /** DTSTAMP of every event (default `now`): the time of the data's last change keeps the body stable between polls. */
+  stamp?: Date;
   publicUrl: string;
   calendarName: string;
   /** Keep a deadline only when this says so (per-user feeds). */
@@ -50,8 +52,11 @@ export function deadlinesCalendar(states: readonly CycleState[], o: IcsOptions):
     'METHOD:PUBLISH',
     `X-WR-CALNAME:${icsText(o.calendarName)}`,
     'X-WR-TIMEZONE:Europe/Rome',
+    // Subscribed calendars poll hourly (RFC 7986 REFRESH-INTERVAL; X-PUBLISHED-TTL for Outlook).
+    'REFRESH-INTERVAL;VALUE=DURATION:PT1H',
+    'X-PUBLISHED-TTL:PT1H',
   ];
-  const stamp = utcValue(o.now.toISOString());
+  const stamp = utcValue((o.stamp ?? o.now).toISOString());
   for (const state of states) {
     if (!state.exists || state.status === 'cancelled') continue;
     const def = o.planner.definitionOf(state);
@@ -77,6 +82,9 @@ export function deadlinesCalendar(states: readonly CycleState[], o: IcsOptions):
         'BEGIN:VEVENT',
         `UID:${state.cycleId}-${d.id}@ciclo`,
         `DTSTAMP:${stamp}`,
+        // The cycle's version only grows: a changed deadline replaces the copy a calendar holds.
+        `SEQUENCE:${state.version}`,
+        `LAST-MODIFIED:${utcValue(new Date(state.lastChangeAt).toISOString())}`,
         `DTSTART;VALUE=DATE:${dateValue(d.effectiveDate)}`,
         `DTEND;VALUE=DATE:${dateValue(addDays(d.effectiveDate, 1))}`,
         `SUMMARY:${icsText(`${d.status === 'met' ? '✓ ' : ''}${d.title} – ${state.title}`)}`,

@@ -6,7 +6,8 @@ import { isRole, type Role } from './actor';
  * The directory as events. Each tenant has:
  * - `<tenant>/tenant`: `TenantRegistered` (the body: IPA code, name, time zone, closure days);
  * - `<tenant>/user-<userId>`: `RoleGranted`, `RoleRevoked`, `UserProfileUpdated` of one person;
- * - `<tenant>/api-keys`: `ApiKeyIssued`, `ApiKeyRevoked` of the tenant's integrations.
+ * - `<tenant>/api-keys`: `ApiKeyIssued`, `ApiKeyRevoked` of the tenant's integrations;
+ * - `<tenant>/calendar-feeds`: `CalendarFeedCreated`, `CalendarFeedRevoked` (personal calendar feeds).
  * The reserved tenant `platform` has only user streams (platform administrators).
  */
 export const tenantStream = (tenant: string) => `${tenant}/tenant`;
@@ -20,6 +21,8 @@ export const DIRECTORY_EVENT_TYPES = [
   'UserProfileUpdated',
   'ApiKeyIssued',
   'ApiKeyRevoked',
+  'CalendarFeedCreated',
+  'CalendarFeedRevoked',
 ] as const;
 
 export interface TenantRecord {

@@ -32,6 +32,15 @@ import {
   type TenantRecord,
   type UserRecord,
 } from './directory-model';
+import {
+  calendarFeedsStream,
+  evolveCalendarFeeds,
+  feedOpens,
+  newCalendarFeed,
+  parseFeedToken,
+  type CalendarFeedRecord,
+  type CalendarFeedScope,
+} from './calendar-feeds';
 import { incompatibleGrant, independenceConflicts, type IndependenceConflict } from './directory-independence';
 import { AuthFailure, IdentityRefusal, invalidInput, type IdentityFieldProblem } from './errors';
 import { isValidTimeZone, readBound } from './time';
@@ -95,6 +104,7 @@ export class DirectoryService {
   private readonly users = new Map<string, Cached<UserRecord>>();
   private readonly keys = new Map<string, Cached<Map<string, ApiKeyRecord>>>();
   private readonly tenants = new Map<string, TenantRecord>();
+  private readonly feeds = new Map<string, Cached<Map<string, CalendarFeedRecord>>>();
 
   constructor(
     private readonly store: EventStore,
@@ -221,6 +231,39 @@ export class DirectoryService {
       roles: [...key.roles],
       via: 'api_key',
     };
+  }
+
+  private async feedMap(tenant: string): Promise<Cached<Map<string, CalendarFeedRecord>>> {
+    const stream = calendarFeedsStream(tenant);
+    const cached = this.feeds.get(stream);
+    const events = await this.store.readStream(stream, { fromVersion: (cached?.version ?? 0) + 1 });
+    if (events.length === 0 && cached) return cached;
+    const state = new Map<string, CalendarFeedRecord>();
+    for (const [k, v] of cached?.state ?? []) state.set(k, { ...v, roles: [...v.roles] });
+    for (const e of events) evolveCalendarFeeds(state, e);
+    const folded = { version: events.length ? events[events.length - 1].version : (cached?.version ?? 0), state };
+    this.remember(this.feeds, stream, folded);
+    return folded;
+  }
+
+  /** A person's calendar feeds, active first (hashes included: callers must not show them). */
+  async calendarFeeds(tenant: string, userId: string): Promise<CalendarFeedRecord[]> {
+    if (!isTenantId(tenant)) return [];
+    return [...(await this.feedMap(tenant)).state.values()].filter((f) => f.userId === userId);
+  }
+
+  /**
+   * The feed a calendar application's secret address opens, with the roles its owner holds now
+   * (their grants when the directory has any, else the roles recorded when the feed was made).
+   * Throws `CALENDAR_FEED_NOT_FOUND` for a malformed, unknown, wrong or revoked address.
+   */
+  async openCalendarFeed(tenant: string, token: string, at: Date = this.now()): Promise<CalendarFeedRecord> {
+    const parsed = parseFeedToken(token);
+    if (!parsed || !isTenantId(tenant) || tenant === PLATFORM_TENANT) throw new IdentityRefusal('CALENDAR_FEED_NOT_FOUND');
+    const feed = (await this.feedMap(tenant)).state.get(parsed.feedId);
+    if (!feedOpens(feed, parsed.secret)) throw new IdentityRefusal('CALENDAR_FEED_NOT_FOUND');
+    const roles = (await this.hasGrants(tenant, feed.userId)) ? await this.rolesAt(tenant, feed.userId, at) : feed.roles;
+    return { ...feed, roles };
   }
 
   // ---------------------------------------------------------------- writes
@@ -583,6 +626,53 @@ export class DirectoryService {
         meta,
       );
       return { keyId, revokedAt: (await this.keyMap(tenant)).state.get(keyId)?.revokedAt as string };
+    });
+  }
+
+  /** Creates a personal calendar feed; the answer carries its secret token (`<feedId>.<secret>`) once. */
+  async createCalendarFeed(
+    tenant: string,
+    owner: { userId: string; roles: Role[] },
+    scope: CalendarFeedScope,
+    by: ChangeAuthor,
+    meta: ChangeMeta,
+  ): Promise<{ feed: CalendarFeedRecord; token: string }> {
+    // The tenant is the caller's own (its token or session names it); it may be known only from the seed files.
+    if (!isTenantId(tenant) || tenant === PLATFORM_TENANT) throw new IdentityRefusal('TENANT_NOT_FOUND', tenant);
+    const { feedId, secret, hash } = newCalendarFeed();
+    await this.retrying(async () => {
+      const { state, version } = await this.feedMap(tenant);
+      if ([...state.values()].filter((f) => f.userId === owner.userId && !f.revokedAt).length >= 10)
+        throw new IdentityRefusal('CALENDAR_FEED_LIMIT');
+      await this.append(
+        calendarFeedsStream(tenant),
+        tenant,
+        'CalendarFeedCreated',
+        { feedId, userId: owner.userId, hash, scope, roles: owner.roles },
+        version,
+        by,
+        meta,
+      );
+    });
+    const feed = (await this.feedMap(tenant)).state.get(feedId) as CalendarFeedRecord;
+    return { feed, token: `${feedId}.${secret}` };
+  }
+
+  /** Revokes one of the person's feeds: its address answers 404 from the next request on. */
+  async revokeCalendarFeed(
+    tenant: string,
+    userId: string,
+    feedId: string,
+    by: ChangeAuthor,
+    meta: ChangeMeta,
+  ): Promise<CalendarFeedRecord> {
+    if (!isTenantId(tenant)) throw new IdentityRefusal('CALENDAR_FEED_NOT_FOUND', feedId);
+    return this.retrying(async () => {
+      const { state, version } = await this.feedMap(tenant);
+      const feed = state.get(feedId);
+      if (!feed || feed.userId !== userId || feed.revokedAt) throw new IdentityRefusal('CALENDAR_FEED_NOT_FOUND', feedId);
+      await this.append(calendarFeedsStream(tenant), tenant, 'CalendarFeedRevoked', { feedId, revokedBy: by.userId }, version, by, meta);
+      return (await this.feedMap(tenant)).state.get(feedId) as CalendarFeedRecord;
     });
   }
 }

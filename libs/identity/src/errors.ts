@@ -24,6 +24,11 @@ export const IDENTITY_REFUSALS = {
     it: "Il ruolo non è attribuito all'utente",
   },
   API_KEY_NOT_FOUND: { status: 404, en: 'No such API key', it: 'Chiave API inesistente' },
+  CALENDAR_FEED_NOT_FOUND: {
+    status: 404,
+    en: 'No such calendar feed (or it was revoked)',
+    it: 'Indirizzo del calendario inesistente o revocato',
+  },
   TENANT_EXISTS: { status: 409, en: 'The tenant already exists', it: "L'ente esiste già" },
   ROLE_ALREADY_GRANTED: {
     status: 409,
@@ -34,6 +39,11 @@ export const IDENTITY_REFUSALS = {
     status: 409,
     en: 'The OIV must be independent of the body: oiv cannot be held with an internal role of the same tenant',
     it: "L'OIV deve essere indipendente dall'ente (d.lgs. 150/2009 art. 14): il ruolo oiv non si attribuisce a chi ha un ruolo interno dello stesso ente, né un ruolo interno a chi è OIV",
+  },
+  CALENDAR_FEED_LIMIT: {
+    status: 409,
+    en: 'At most 10 active calendar feeds per person: revoke one first',
+    it: 'Al massimo 10 indirizzi di calendario attivi per persona: revocane uno prima',
   },
   API_KEY_REVOKED: { status: 409, en: 'The API key is already revoked', it: 'La chiave API è già revocata' },
   CONCURRENT_MODIFICATION: {

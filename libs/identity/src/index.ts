@@ -36,6 +36,13 @@ export {
   type ChangeMeta,
 } from './directory';
 export { INDEPENDENT_ROLE, INTERNAL_ROLES, incompatibleRoles, type IndependenceConflict } from './directory-independence';
+export {
+  calendarFeedsStream,
+  CALENDAR_FEED_SCOPES,
+  FEED_ID_RE,
+  type CalendarFeedRecord,
+  type CalendarFeedScope,
+} from './calendar-feeds';
 export { parseApiKey, tenantOfKeyId, KEY_ID_RE } from './api-keys';
 export { OidcVerifier, claimAt, identityFromClaims, type OidcOptions, type OidcIdentity, type ClaimMapping } from './oidc';
 export {

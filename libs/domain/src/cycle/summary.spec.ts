@@ -55,6 +55,23 @@ describe('auditSummary', () => {
     ).toBe('Il sistema ha verificato la catena di hash del registro: anomalia alla posizione 41 (event_modified)');
   });
 
+  it('says in Italian what plan, catalogue and directory events did', () => {
+    const piao = { cycleType: 'piao', period: '2027-2029', title: 'PIAO 2027-2029' };
+    expect(auditSummary({ type: 'PlanNodeAdded', data: { node: { code: 'OS1.2', kind: 'obiettivo_strategico' } }, actorRole: 'po' }, piao)).toBe(
+      "La Posizione organizzativa ha aggiunto l'elemento «OS1.2» al piano del PIAO 2027-2029",
+    );
+    expect(
+      auditSummary({ type: 'MeasurementCorrected', data: { indicatorCode: 'I.1', period: '2027', value: 12, previousValue: 10, reason: 'Dato errato' }, actorRole: 'rilevatore' }, piao),
+    ).toBe("Il rilevatore ha corretto la misurazione dell'indicatore «I.1» per il periodo 2027: 12 (era 10): «Dato errato»");
+    expect(auditSummary({ type: 'CatalogueProcessAdded', data: { entry: { code: 'A1.2' } }, actorRole: 'rpct' }, null)).toBe("L'RPCT ha aggiunto al catalogo dei processi «A1.2»");
+    expect(auditSummary({ type: 'RoleGranted', data: { userId: 'u-rossi', role: 'segretario_generale' }, actorRole: 'admin' }, null)).toBe(
+      "L'amministratore ha attribuito il ruolo di Segretario Generale a u-rossi",
+    );
+    expect(auditSummary({ type: 'CalendarFeedRevoked', data: { feedId: 'f1' }, actorRole: 'oiv' }, null)).toBe(
+      "L'OIV ha revocato un indirizzo personale del calendario delle scadenze",
+    );
+  });
+
   it('falls back to the event type for unknown events and roles', () => {
     expect(auditSummary({ type: 'SomethingElse', data: {}, actorRole: 'ospite' }, null)).toBe("Chi ha il ruolo ospite ha registrato l'evento SomethingElse");
   });

@@ -88,6 +88,81 @@ function auditReadSentence(who: string, d: Record<string, unknown>): string {
   return `${who} ha consultato il registro di audit${count}`;
 }
 
+const codeOf = (v: unknown) => (typeof v === 'string' && v ? ` ${quote(v)}` : '');
+const nodeCode = (d: Record<string, unknown>) => codeOf(d.code ?? (d.node as Record<string, unknown> | undefined)?.code);
+/** A role as the object of "il ruolo di …". */
+const ROLE_NAME: Record<string, string> = {
+  segretario_generale: 'Segretario Generale',
+  rpct: 'RPCT',
+  oiv: 'OIV',
+  dirigente: 'dirigente',
+  po: 'Posizione organizzativa',
+  rilevatore: 'rilevatore',
+  segreteria_organi: 'Segreteria degli organi',
+  struttura_tecnica: 'Struttura tecnica permanente',
+  osservatore: 'osservatore',
+  admin: 'amministratore',
+  presidente: 'Presidente',
+  revisori: 'revisore',
+};
+const roleName = (r: unknown) => (typeof r === 'string' ? (ROLE_NAME[r] ?? r) : '');
+
+/** Sentences for the events of the plan, the process catalogue and the directory (no cycle noun needed). */
+function otherSentence(who: string, type: string, d: Record<string, unknown>, of: string): string | null {
+  const f = fields(d);
+  const measure = () => `${codeOf(d.indicatorCode)} per il periodo ${String(d.period)}: ${String(d.value)}`;
+  switch (type) {
+    case 'PlanNodeAdded':
+      return `${who} ha aggiunto l'elemento${nodeCode(d)} al piano${of}`;
+    case 'PlanNodeUpdated':
+      return `${who} ha modificato l'elemento${nodeCode(d)} del piano${of}`;
+    case 'PlanNodeMoved':
+      return `${who} ha spostato l'elemento${nodeCode(d)} del piano${of}${typeof d.toParentCode === 'string' ? ` sotto ${quote(d.toParentCode)}` : ''}`;
+    case 'PlanNodeRemoved':
+      return `${who} ha rimosso l'elemento${nodeCode(d)} dal piano${of}`;
+    case 'IndicatorTargetsSet':
+      return `${who} ha fissato i target degli indicatori${of}`;
+    case 'IndicatorWeightsSet':
+      return `${who} ha fissato i pesi degli indicatori${of}`;
+    case 'PlanScoringRulesSet':
+      return `${who} ha fissato le regole di misurazione${of}`;
+    case 'PlanVariationOpened':
+      return `${who} ha avviato una variazione del piano${of}${typeof (d.reason ?? f.reason) === 'string' ? `: ${quote(d.reason ?? f.reason)}` : ''}`;
+    case 'PlanVariationApproved':
+      return `${who} ha approvato la variazione del piano${of}`;
+    case 'PlanVariationWithdrawn':
+      return `${who} ha ritirato la variazione del piano${of}`;
+    case 'MeasurementRecorded':
+      return `${who} ha registrato la misurazione dell'indicatore${measure()}`;
+    case 'MeasurementCorrected':
+      return `${who} ha corretto la misurazione dell'indicatore${measure()} (era ${String(d.previousValue)})${typeof d.reason === 'string' ? `: ${quote(d.reason)}` : ''}`;
+    case 'MeasurementYearClosed':
+      return `${who} ha chiuso le misurazioni dell'anno${of}`;
+    case 'CatalogueProcessAdded':
+      return `${who} ha aggiunto al catalogo dei processi${codeOf((d.entry as Record<string, unknown> | undefined)?.code)}`;
+    case 'CatalogueProcessCardAttached':
+      return `${who} ha allegato una scheda al processo${codeOf(d.code ?? d.processCode)} del catalogo`;
+    case 'TenantRegistered':
+      return `${who} ha registrato l'ente${codeOf(d.name)}`;
+    case 'RoleGranted':
+      return `${who} ha attribuito il ruolo di ${roleName(d.role)} a ${String(d.userId)}`;
+    case 'RoleRevoked':
+      return `${who} ha revocato il ruolo di ${roleName(d.role)} a ${String(d.userId)}`;
+    case 'UserProfileUpdated':
+      return `${who} ha aggiornato i dati di ${String(d.userId)}`;
+    case 'ApiKeyIssued':
+      return `${who} ha emesso la chiave API${codeOf(d.label)}`;
+    case 'ApiKeyRevoked':
+      return `${who} ha revocato la chiave API ${String(d.keyId)}`;
+    case 'CalendarFeedCreated':
+      return `${who} ha creato un indirizzo personale del calendario delle scadenze`;
+    case 'CalendarFeedRevoked':
+      return `${who} ha revocato un indirizzo personale del calendario delle scadenze`;
+    default:
+      return null;
+  }
+}
+
 /**
  * A readable Italian sentence for an audit-trail row, e.g.
  * "Il Segretario Generale ha approvato il PIAO 2027-2029".
@@ -132,8 +207,11 @@ export function auditSummary(event: SummaryEvent, cycle: SummaryCycle | null, de
       return d.intact === true
         ? `${who} ha verificato la catena di hash del registro: integra fino alla posizione ${String(d.intactUpTo)}`
         : `${who} ha verificato la catena di hash del registro: anomalia alla posizione ${String((d.firstBad as Record<string, unknown> | undefined)?.position ?? '?')} (${String((d.firstBad as Record<string, unknown> | undefined)?.problem ?? 'sconosciuta')})`;
-    default:
+    default: {
+      const other = otherSentence(who, event.type, d, cycle ? ` ${with_('di')}` : '');
+      if (other) return other;
       break;
+    }
   }
   switch (d.kind) {
     case 'submission':

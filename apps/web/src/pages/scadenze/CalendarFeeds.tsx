@@ -1,20 +1,25 @@
 import { useState } from 'react';
-import { ApiError, del, get, post } from '../../api';
+import { del, get, post } from '../../api';
 import { ErrorAlert, Loading, useLoad } from '../../components';
 import { formatDateTime } from '../../labels';
 
+type Scope = 'mine' | 'all';
+
 interface Feed {
   id: string;
+  scope: Scope;
   createdAt: string;
-  lastUsedAt?: string | null;
 }
+
+const SCOPE_LABEL: Record<Scope, string> = {
+  mine: 'Le mie scadenze (le fasi in cui devo agire)',
+  all: "Tutte le scadenze dell'ente",
+};
 
 interface CreatedFeed extends Feed {
   /** The secret address: shown once. */
   url: string;
 }
-
-const notAvailable = (e: unknown) => e instanceof ApiError && e.status === 404;
 
 /**
  * The personal calendar feed: a secret address that calendar applications subscribe to (they send
@@ -26,13 +31,14 @@ export function CalendarFeeds() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const [copied, setCopied] = useState(false);
+  const [scope, setScope] = useState<Scope>('mine');
 
   async function create() {
     setBusy(true);
     setError(undefined);
     setCopied(false);
     try {
-      setCreated(await post<CreatedFeed>('/calendar/feeds'));
+      setCreated(await post<CreatedFeed>('/calendar/feeds', { scope }));
       feeds.reload();
     } catch (e) {
       setError(e);
@@ -63,8 +69,6 @@ export function CalendarFeeds() {
     }
   }
 
-  const unavailable = notAvailable(feeds.error) || notAvailable(error);
-
   return (
     <section className="card card-body mt-5 shadow-sm" aria-labelledby="feed-calendario">
       <h2 id="feed-calendario" className="h4">Le scadenze nel tuo calendario</h2>
@@ -72,11 +76,7 @@ export function CalendarFeeds() {
         Puoi vedere queste scadenze nel calendario che usi ogni giorno (Google Calendar, Outlook, Thunderbird): crea un indirizzo personale e
         segreto e aggiungilo come calendario in abbonamento. Il calendario si aggiorna da solo quando una scadenza cambia.
       </p>
-      {unavailable ? (
-        <div className="alert alert-warning" role="status">
-          Il calendario in abbonamento non è ancora disponibile su questo server. Nel frattempo le scadenze restano consultabili in questa pagina.
-        </div>
-      ) : (
+      {
         <>
           {feeds.loading ? <Loading /> : <ErrorAlert error={feeds.error} />}
           <ErrorAlert error={error} />
@@ -106,6 +106,17 @@ export function CalendarFeeds() {
               <strong>Thunderbird</strong>: «Nuovo calendario» → «In rete», incolla l'indirizzo come posizione e scegli il formato iCalendar (ICS).
             </li>
           </ul>
+          <fieldset className="mb-2">
+            <legend className="h6">Quali scadenze</legend>
+            {(Object.keys(SCOPE_LABEL) as Scope[]).map((s) => (
+              <div className="form-check" key={s}>
+                <input className="form-check-input" type="radio" name="ambito-feed" id={`ambito-feed-${s}`} checked={scope === s} onChange={() => setScope(s)} />
+                <label className="form-check-label" htmlFor={`ambito-feed-${s}`}>
+                  {SCOPE_LABEL[s]}
+                </label>
+              </div>
+            ))}
+          </fieldset>
           <div className="mb-3">
             <button type="button" className="btn btn-primary btn-sm" disabled={busy} onClick={() => void create()}>
               {busy ? 'Creazione…' : 'Crea un nuovo indirizzo'}
@@ -117,7 +128,7 @@ export function CalendarFeeds() {
               <thead>
                 <tr>
                   <th scope="col">Creato il</th>
-                  <th scope="col">Ultimo uso</th>
+                  <th scope="col">Scadenze</th>
                   <th scope="col">
                     <span className="visually-hidden">Azioni</span>
                   </th>
@@ -127,7 +138,7 @@ export function CalendarFeeds() {
                 {feeds.data.map((f) => (
                   <tr key={f.id}>
                     <td>{formatDateTime(f.createdAt)}</td>
-                    <td>{f.lastUsedAt ? formatDateTime(f.lastUsedAt) : 'mai usato'}</td>
+                    <td>{SCOPE_LABEL[f.scope]}</td>
                     <td className="text-end">
                       <button type="button" className="btn btn-outline-danger btn-sm" onClick={() => void revoke(f.id)} aria-label={`Revoca l'indirizzo creato il ${formatDateTime(f.createdAt)}`}>
                         Revoca
@@ -141,7 +152,7 @@ export function CalendarFeeds() {
             <p className="small">Non hai ancora indirizzi attivi.</p>
           ) : null}
         </>
-      )}
+      }
     </section>
   );
 }

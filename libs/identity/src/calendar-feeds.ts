@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import type { RecordedEvent } from '@ciclo/event-store';
+import { isRole, type Role } from './actor';
+import { hashSecret, secretMatches } from './api-keys';
+
+/**
+ * Personal calendar feeds: a secret address per person that calendar applications (Google
+ * Calendar, Outlook, Thunderbird) poll with a plain GET and no credentials. The address carries the
+ * tenant, the feed id and a 256-bit secret; only the secret's SHA-256 is stored, in the events of
+ * `<tenant>/calendar-feeds` (`CalendarFeedCreated`, `CalendarFeedRevoked`).
+ */
+export const calendarFeedsStream = (tenant: string) => `${tenant}/calendar-feeds`;
+
+/** `mine`: the deadlines of the stages the person acts on; `all`: every deadline of the body. */
+export type CalendarFeedScope = 'mine' | 'all';
+export const CALENDAR_FEED_SCOPES: readonly CalendarFeedScope[] = ['mine', 'all'];
+
+export const FEED_ID_RE = /^f[0-9a-f]{24}$/;
+const TOKEN_RE = /^(f[0-9a-f]{24})\.([A-Za-z0-9_-]{43})(?:\.ics)?$/;
+
+export interface CalendarFeedRecord {
+  feedId: string;
+  userId: string;
+  /** SHA-256 (hex) of the secret. */
+  hash: string;
+  scope: CalendarFeedScope;
+  /** The person's roles when the feed was created: used when the directory holds no grants for them. */
+  roles: Role[];
+  createdAt: string;
+  revokedAt?: string;
+  revokedBy?: string;
+}
+
+export function newCalendarFeed(): { feedId: string; secret: string; hash: string } {
+  const secret = randomBytes(32).toString('base64url');
+  return { feedId: `f${randomBytes(12).toString('hex')}`, secret, hash: hashSecret(secret) };
+}
+
+/** `<feedId>.<secret>` (optionally ending in `.ics`), or null when malformed. */
+export function parseFeedToken(token: string): { feedId: string; secret: string } | null {
+  if (typeof token !== 'string' || token.length > 100) return null;
+  const m = TOKEN_RE.exec(token);
+  return m ? { feedId: m[1], secret: m[2] } : null;
+}
+
+/** Whether a presented secret opens the feed (constant time; revoked feeds never open). */
+export const feedOpens = (feed: CalendarFeedRecord | undefined, secret: string): feed is CalendarFeedRecord =>
+  !!feed && !feed.revokedAt && secretMatches(secret, feed.hash);
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** Applies a calendar-feeds stream's events to the map (mutating it). */
+export function evolveCalendarFeeds(feeds: Map<string, CalendarFeedRecord>, e: RecordedEvent): void {
+  const d = e.data as Record<string, unknown>;
+  const feedId = str(d.feedId);
+  if (!feedId) return;
+  if (e.type === 'CalendarFeedCreated') {
+    feeds.set(feedId, {
+      feedId,
+      userId: String(d.userId),
+      hash: String(d.hash),
+      scope: d.scope === 'all' ? 'all' : 'mine',
+      roles: (Array.isArray(d.roles) ? d.roles : []).filter(isRole),
+      createdAt: e.metadata.occurredAt,
+    });
+  } else if (e.type === 'CalendarFeedRevoked') {
+    const f = feeds.get(feedId);
+    if (f && !f.revokedAt) {
+      f.revokedAt = e.metadata.occurredAt;
+      f.revokedBy = str(d.revokedBy) ?? e.metadata.actorId;
+    }
+  }
+}

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- console [--loads 20] [--cycles 1000] [--waiting 200] [--events 500]`
+ * `npm run bench -- console [--loads 20] [--cycles 1000] [--waiting 200] [--events 500] [--audit-rows 100000]`
  *
  * The web console in headless Chromium (Debian's, `CHROMIUM_PATH`) against the real API in this
  * process, its projectors running, on a throwaway database `ciclo_bench_<random>` (dropped at the
@@ -13,6 +13,11 @@
  *                             navigation to the list shown
  *   cycle_page_render_ms_p50/_p99  the same for /cicli/{id} of the cycle with `--events` events,
  *                             to its timeline shown
+ *   plan_page_render_ms_p50/_p99   /cicli/{id}/piano of the demo PIAO (372 indicators) as the PO, to
+ *                             the tree's first row (bench/console-plan.ts; target p99 ≤ 1,000)
+ *   audit_page_render_ms_p50/_p99  /registro as the RPCT with `--audit-rows` (default 100,000)
+ *                             more rows in the tenant's trail, to the first 50 rows, the filters'
+ *                             lists and the chain status (bench/console-audit.ts; target p99 ≤ 1,000)
  *   loadavg_before/_after     1-minute load average of the machine before and after the timings
  * More pages are measured by adding entries to `pages` below (see bench/support/console-pages.ts).
  * The console is built first (`npm run build:web`). Progress goes to stderr.
@@ -21,9 +26,10 @@ import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
+import type { Pool } from 'pg';
 import { devAuthSecret, loadSettings } from '@ciclo/config';
 import { signDevToken } from '@ciclo/identity';
-import { EVENT_STORE } from '@ciclo/platform';
+import { EVENT_STORE, PG_POOL } from '@ciclo/platform';
 import type { EventStore } from '@ciclo/event-store';
 import { ProjectionRunner } from '@ciclo/projections';
 import { createApiApp } from '../apps/api/src/bootstrap';
@@ -31,6 +37,8 @@ import { migrateDatabase } from '../apps/cli/src/migrations';
 import { seedDemo } from '../apps/cli/src/commands/seed-demo';
 import { createBenchDatabase, log, numberArg, round, sleep } from './support/harness';
 import { firstLoadJsGzipKb, launchChromium, timePages, type ConsolePage } from './support/console-pages';
+import { measurePlanPage } from './console-plan';
+import { demoLoginPage, measureAuditPage, seedAuditRows } from './console-audit';
 
 const root = resolve(__dirname, '../..');
 const WEB_DIR = resolve(root, 'dist/web');
@@ -41,6 +49,7 @@ async function main(): Promise<void> {
   const cycles = numberArg('cycles', 1000);
   const waiting = numberArg('waiting', 200);
   const events = numberArg('events', 500);
+  const auditRows = numberArg('audit-rows', 100_000);
   if (waiting > cycles) throw new Error('--waiting must not exceed --cycles');
 
   log('building the console (npm run build:web)...');
@@ -70,7 +79,7 @@ async function main(): Promise<void> {
     const projections = app.get(ProjectionRunner);
     runner = projections;
     projections.start({ batchSize: 1000 });
-    await seedDemo(app.get<EventStore>(EVENT_STORE), settings.SEEDS_DIR);
+    const demo = await seedDemo(app.get<EventStore>(EVENT_STORE), settings.SEEDS_DIR);
 
     // The data, through the HTTP API as an integration would write it.
     const secret = devAuthSecret(settings);
@@ -112,13 +121,24 @@ async function main(): Promise<void> {
     const pages: ConsolePage[] = [
       { name: 'inbox', as: 'Giulia Esempio', path: '/da-fare', ready: '.inbox-list' },
       { name: 'cycle_page', as: 'Luca Prova', path: `/cicli/${big}`, ready: '.timeline-entry' },
-      // Later: the plan (/cicli/{id}/piano), the audit trail (/registro)...
     ];
     const browser = await launchChromium();
     const before = loadavg()[0];
     let timings: Record<string, number>;
     try {
       timings = await timePages(browser, url, pages, loads, log);
+      const plan = await measurePlanPage({ baseUrl: url, browser, cycleId: demo.cycleId, loads });
+      log(`writing ${auditRows} audit rows...`);
+      await seedAuditRows(app.get<Pool>(PG_POOL), TENANT, auditRows);
+      const context = await browser.newContext({ baseURL: url, locale: 'it-IT', timezoneId: 'Europe/Rome', viewport: { width: 1280, height: 900 } });
+      try {
+        const page = await context.newPage();
+        await demoLoginPage(page, TENANT, 'u-demo-rpct');
+        const audit = await measureAuditPage(page, { loads, rows: auditRows });
+        timings = { ...timings, ...plan, ...audit };
+      } finally {
+        await context.close();
+      }
     } finally {
       await browser.close();
     }

@@ -8,6 +8,7 @@ import { auditAccessOf, AuditQueries, READ_MODELS } from '@ciclo/projections';
 import { DEFINITIONS, type DefinitionRegistry } from '@ciclo/workflow';
 import { ActingRole, CurrentActor } from './auth.guard';
 import { parseInput } from './validation';
+import { ApiAnswer } from './openapi/document';
 
 /** Italian names of the events that no cycle definition names (engine, plan, directory, audit). */
 export const ENGINE_EVENT_LABELS: Readonly<Record<string, string>> = {
@@ -80,7 +81,8 @@ export class AuditFacetsController {
     summary: 'The people, event types and cycles present in the trail (for its filters)',
     description: 'Same access as `GET /audit` (RPCT, OIV and administrators the whole tenant; others the cycles they acted in). Not recorded as a read: it shows no row.',
   })
-  @ApiHeader({ name: 'X-Acting-Role', required: false })
+  @ApiHeader({ name: 'X-Acting-Role', required: false, description: "Which of the caller's roles the request acts in (default: the roles that see the most)" })
+  @ApiAnswer(200, 'AuditFacetsAnswer')
   async facets(@CurrentActor() actor: Actor, @ActingRole() acting: Role | undefined, @Query() query: unknown): Promise<AuditFacetsAnswer> {
     parseInput(facetsQuery, query ?? {}, 'query');
     const viewer = { tenant: actor.tenant, userId: actor.userId, roles: actor.roles, actingRole: acting };

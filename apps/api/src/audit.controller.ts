@@ -28,6 +28,7 @@ import { auditCsv, auditRowsSha256, renderAuditPdf, type CoverChainStatus } from
 import { ActingRole, CurrentActor } from './auth.guard';
 import { awaitProjection, minPositionParam } from './read-your-writes';
 import { parseInput } from './validation';
+import { ApiAnswer, ApiFileAnswer } from './openapi/document';
 
 /** Most rows one export may hold (narrow the filters beyond). */
 export const MAX_CSV_ROWS = 100_000;
@@ -167,14 +168,14 @@ export interface VerifyAnswer {
 }
 
 const FILTER_QUERIES = [
-  ApiQuery({ name: 'cycleId', required: false }),
-  ApiQuery({ name: 'actorId', required: false }),
-  ApiQuery({ name: 'role', required: false }),
-  ApiQuery({ name: 'type', required: false }),
+  ApiQuery({ name: 'cycleId', required: false, description: 'Only this cycle (UUID)' }),
+  ApiQuery({ name: 'actorId', required: false, description: 'Only the actions of this person (user id)' }),
+  ApiQuery({ name: 'role', required: false, description: 'Only the actions taken in this role' }),
+  ApiQuery({ name: 'type', required: false, description: 'Only this event type (e.g. `ApprovedBySecretaryGeneral`)' }),
   ApiQuery({ name: 'from', required: false, description: 'ISO 8601 instant, or a date (midnight in Rome); inclusive' }),
   ApiQuery({ name: 'to', required: false, description: 'ISO 8601 instant, or a date (midnight in Rome); exclusive' }),
   ApiQuery({ name: 'reads', required: false, enum: ['include', 'exclude'], description: '`exclude`: without the AuditTrailRead rows' }),
-  ApiQuery({ name: 'minPosition', required: false, type: Number }),
+  ApiQuery({ name: 'minPosition', required: false, type: Number, description: 'Read-your-writes: answer only once the trail has projected this global position; 503 `PROJECTION_BEHIND` after 2 s' }),
   ApiHeader({ name: 'X-Acting-Role', required: false, description: 'Role to read in, when the caller holds several' }),
   ApiResponse({ status: 400, description: 'Malformed filter: `fields` names it' }),
 ];
@@ -210,10 +211,11 @@ export class AuditController {
     description:
       "RPCT, OIV and administrators read their tenant's whole trail; anyone else the cycles in which they performed an event. Cursor pagination by position; `lastVerification` is the latest recorded chain verification.",
   })
-  @ApiQuery({ name: 'order', required: false, enum: ['desc', 'asc'] })
-  @ApiQuery({ name: 'limit', required: false, type: Number })
-  @ApiQuery({ name: 'cursor', required: false })
+  @ApiQuery({ name: 'order', required: false, enum: ['desc', 'asc'], description: '`desc` (newest first, default) or `asc`' })
+  @ApiQuery({ name: 'limit', required: false, type: Number, description: 'Most items to return' })
+  @ApiQuery({ name: 'cursor', required: false, description: 'The `nextCursor` of the previous page' })
   @applyAll(FILTER_QUERIES)
+  @ApiAnswer(200, 'AuditPageAnswer')
   async page(@CurrentActor() actor: Actor, @ActingRole() acting: Role | undefined, @Query() query: unknown, @Req() req: Request & { id?: string }, @Res({ passthrough: true }) res: Response): Promise<AuditPageAnswer> {
     const q = parseInput(pageQuery, query ?? {}, 'query');
     const { viewer, access } = this.accessOf(actor, acting);
@@ -240,9 +242,10 @@ export class AuditController {
     description: `RFC 4180, UTF-8 with BOM, CRLF; cells that a spreadsheet would read as formulas start with an apostrophe. At most ${MAX_CSV_ROWS} rows (422 beyond). \`X-Audit-Rows-SHA256\` is the SHA-256 of the body.`,
   })
   @ApiProduces('text/csv')
-  @ApiQuery({ name: 'order', required: false, enum: ['asc', 'desc'] })
+  @ApiQuery({ name: 'order', required: false, enum: ['asc', 'desc'], description: '`desc` (newest first, default) or `asc`' })
   @ApiResponse({ status: 422, description: 'More rows than one export may hold (`AUDIT_EXPORT_TOO_LARGE`)' })
   @applyAll(FILTER_QUERIES)
+  @ApiFileAnswer(200, 'text/csv', 'The filtered rows as CSV (UTF-8 with BOM, semicolons)')
   async csv(@CurrentActor() actor: Actor, @ActingRole() acting: Role | undefined, @Query() query: unknown, @Req() req: Request & { id?: string }, @Res() res: Response): Promise<void> {
     const q = parseInput(exportQuery, query ?? {}, 'query');
     const { viewer, access } = this.accessOf(actor, acting);
@@ -272,9 +275,10 @@ export class AuditController {
     description: `A cover page (filters, time of export, chain status verified now, last recorded verification, row count, SHA-256 of the rows = SHA-256 of the CSV export of the same rows), then the rows in a table. At most ${MAX_PDF_ROWS} rows (422 beyond).`,
   })
   @ApiProduces('application/pdf')
-  @ApiQuery({ name: 'order', required: false, enum: ['asc', 'desc'] })
+  @ApiQuery({ name: 'order', required: false, enum: ['asc', 'desc'], description: '`desc` (newest first, default) or `asc`' })
   @ApiResponse({ status: 422, description: 'More rows than one export may hold (`AUDIT_EXPORT_TOO_LARGE`)' })
   @applyAll(FILTER_QUERIES)
+  @ApiFileAnswer(200, 'application/pdf', 'The filtered rows as a PDF report')
   async pdf(@CurrentActor() actor: Actor, @ActingRole() acting: Role | undefined, @Query() query: unknown, @Req() req: Request & { id?: string }, @Res() res: Response): Promise<void> {
     const q = parseInput(exportQuery, query ?? {}, 'query');
     const { viewer, access } = this.accessOf(actor, acting);
@@ -331,7 +335,8 @@ export class AuditController {
   })
   @ApiResponse({ status: 403, description: 'Not RPCT, OIV or administrator (`AUDIT_VERIFY_NOT_ALLOWED`)' })
   @ApiResponse({ status: 501, description: 'The configured event store keeps no hash chain (`CHAIN_VERIFICATION_UNAVAILABLE`)' })
-  @ApiHeader({ name: 'X-Acting-Role', required: false })
+  @ApiHeader({ name: 'X-Acting-Role', required: false, description: "Which of the caller's roles the request acts in (default: the roles that see the most)" })
+  @ApiAnswer(200, 'VerifyAnswer')
   async verify(@CurrentActor() actor: Actor, @ActingRole() acting: Role | undefined, @Query() query: unknown, @Req() req: Request & { id?: string }, @Res({ passthrough: true }) res: Response): Promise<VerifyAnswer> {
     parseInput(verifyQuery, query ?? {}, 'query');
     const { viewer, access } = this.accessOf(actor, acting);

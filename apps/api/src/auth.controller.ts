@@ -11,6 +11,7 @@ import { CsrfRejected, RequestValidationError } from './http-errors';
 import { IdentityRefusalFilter } from './tenants.controller';
 import { clearSessionCookie, CSRF_HEADER, setSessionCookie } from './session-cookie';
 import { sameSecret } from '@ciclo/identity';
+import { ApiAnswer } from './openapi/document';
 
 /** What the console learns about the browser's session. */
 export interface SessionView {
@@ -75,6 +76,7 @@ export class AuthController {
   @Get('session')
   @ApiOperation({ summary: 'The browser session: who is logged in, with which roles, and the CSRF token for writes' })
   @ApiOkResponse({ description: '`authenticated: false` when there is no live session (never 401).' })
+  @ApiAnswer(200, 'SessionView')
   session(@Req() req: AuthenticatedRequest): SessionView {
     return this.view(req);
   }
@@ -82,6 +84,7 @@ export class AuthController {
   @Get('demo-users')
   @ApiOperation({ summary: 'Demo login: the demo chambers and their users with their current roles (only with DEV_AUTH_ENABLED)' })
   @ApiNotFoundResponse({ description: 'The demo login is off.' })
+  @ApiAnswer(200, 'DemoUsers')
   async demoUsers(): Promise<{ tenants: DemoTenant[] }> {
     this.assertDemo();
     const out: DemoTenant[] = [];
@@ -104,6 +107,7 @@ export class AuthController {
   @ApiBody({ schema: { type: 'object', required: ['tenant', 'userId'], properties: { tenant: { type: 'string', description: 'Tenant id, e.g. cciaa-po' }, userId: { type: 'string', description: 'User id from GET /auth/demo-users' } } } })
   @ApiNotFoundResponse({ description: 'The demo login is off, or no such user with a role.' })
   @ApiForbiddenResponse({ description: 'The request came from another site (Origin).' })
+  @ApiAnswer(200, 'SessionView', 'Logged in: the session cookie is set')
   async demoLogin(@Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response, @Body() body: unknown): Promise<SessionView> {
     this.assertDemo();
     this.assertSameOrigin(req);
@@ -136,6 +140,7 @@ export class AuthController {
     description:
       '`redirectTo`: the login page, or, for a session opened through the OpenID Connect provider that has an end-session endpoint, the provider\'s logout (`endSessionUrl`, with `id_token_hint` and `post_logout_redirect_uri` = PUBLIC_URL/accesso).',
   })
+  @ApiAnswer(200, 'LoggedOut')
   async logout(@Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response, @Body() body: unknown): Promise<{ loggedOut: true; redirectTo: string; endSessionUrl?: string }> {
     const bodySent = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
     const emptyObject = body !== null && typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0;

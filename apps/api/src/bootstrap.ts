@@ -3,6 +3,7 @@ import { HttpException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { completeDocument } from './openapi/document';
 import { Logger } from 'nestjs-pino';
 import { trustProxy, type Settings } from '@ciclo/config';
 import { raw } from 'express';
@@ -105,7 +106,7 @@ export async function createApiApp(settings: Settings): Promise<NestExpressAppli
     'docs',
     app,
     () => {
-      const document = SwaggerModule.createDocument(app, doc);
+      const document = completeDocument(SwaggerModule.createDocument(app, doc), registry);
       const op = document.paths['/cycles/{id}/commands/{command}']?.post;
       if (op) op.description = commandsDescription(registry);
       return document;

@@ -21,7 +21,7 @@ import {
   UseFilters,
   type DynamicModule,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiProduces, ApiProperty, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Pool } from 'pg';
 import { resolve } from 'node:path';
@@ -35,11 +35,13 @@ import { StaticTenantDirectory } from '@ciclo/notifications';
 import { EVENT_STORE, PG_POOL, SETTINGS } from '@ciclo/platform';
 import { CycleRepository, DefinitionRegistry } from '@ciclo/workflow';
 import { CurrentActor, Public } from './auth.guard';
+import type { CalendarFeed, CreatedCalendarFeed } from './openapi/responses';
 import { toOpenApi } from './schemas';
 import { IdentityRefusalFilter } from './tenants.controller';
 import { parseInput } from './validation';
 import { NotificationsController } from './notifications.controller';
 import { QueuesModule } from './queues';
+import { ApiAnswer, ApiFileAnswer } from './openapi/document';
 
 const calendarQuery = z
   .object({
@@ -61,19 +63,7 @@ const createFeedBody = z
 const feedIdParam = z.string().regex(FEED_ID_RE, 'must be a feed id such as f0123456789abcdef01234567');
 const tenantParam = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, 'must be a tenant id');
 
-export class CalendarFeedView {
-  @ApiProperty({ example: 'f0123456789abcdef01234567' }) id!: string;
-  @ApiProperty({ enum: CALENDAR_FEED_SCOPES }) scope!: string;
-  @ApiProperty({ format: 'date-time' }) createdAt!: string;
-  @ApiProperty({ format: 'date-time', required: false }) revokedAt?: string;
-}
-
-export class CreatedCalendarFeed extends CalendarFeedView {
-  @ApiProperty({ description: 'The secret address to subscribe to: shown once, only a hash of its secret is stored' })
-  url!: string;
-}
-
-const feedView = (f: CalendarFeedRecord): CalendarFeedView => ({
+const feedView = (f: CalendarFeedRecord): CalendarFeed => ({
   id: f.feedId,
   scope: f.scope,
   createdAt: f.createdAt,
@@ -111,8 +101,9 @@ export class CalendarController {
     summary: 'Every deadline of the open cycles as an iCalendar feed',
     description: 'One all-day VEVENT per deadline on its effective date (legal date, holiday roll and moves in the description), one VALARM per reminder at the instant it is sent.',
   })
-  @ApiQuery({ name: 'tenant', required: false })
-  @ApiQuery({ name: 'user', required: false })
+  @ApiQuery({ name: 'tenant', required: false, description: 'Tenant id: only the caller\'s own' })
+  @ApiQuery({ name: 'user', required: false, description: '`me` (or the caller\'s own user id): only the deadlines the caller acts on' })
+  @ApiFileAnswer(200, 'text/calendar', 'RFC 5545 iCalendar document')
   async calendar(@CurrentActor() actor: Actor, @Query() query: unknown, @Res({ passthrough: true }) res: Response): Promise<string> {
     const q = parseInput(calendarQuery, query ?? {}, 'query');
     if (q.tenant && q.tenant !== actor.tenant) throw new DomainRefusal('CYCLE_NOT_FOUND', 'no such tenant');
@@ -124,9 +115,9 @@ export class CalendarController {
 
   @Get('calendar/feeds')
   @ApiOperation({ summary: "The caller's personal calendar feeds (never their secrets)" })
-  @ApiResponse({ status: 200, type: [CalendarFeedView] })
   @UseFilters(IdentityRefusalFilter)
-  async feeds(@CurrentActor() actor: Actor): Promise<CalendarFeedView[]> {
+  @ApiAnswer(200, 'CalendarFeedList')
+  async feeds(@CurrentActor() actor: Actor): Promise<CalendarFeed[]> {
     return (await this.policy.directory.calendarFeeds(actor.tenant, actor.userId)).filter((f) => !f.revokedAt).map(feedView);
   }
 
@@ -138,10 +129,10 @@ export class CalendarController {
       'The answer carries `url` once: a secret address that calendar applications subscribe to with a plain GET and no credentials. At most 10 active feeds per person (409 `CALENDAR_FEED_LIMIT`).',
   })
   @ApiBody({ schema: toOpenApi(createFeedBody), required: false })
-  @ApiResponse({ status: 201, type: CreatedCalendarFeed })
   @ApiResponse({ status: 400, description: 'Malformed body: `fields` names the field; nothing written' })
   @ApiResponse({ status: 409, description: '`CALENDAR_FEED_LIMIT`' })
   @UseFilters(IdentityRefusalFilter)
+  @ApiAnswer(201, 'CreatedCalendarFeed', 'Created: `url` is shown once')
   async createFeed(@CurrentActor() actor: Actor, @Body() body: unknown, @Req() req: Request & { id?: string }): Promise<CreatedCalendarFeed> {
     const input = parseInput(createFeedBody, body ?? {}, 'body');
     const { feed, token } = await this.policy.directory.createCalendarFeed(
@@ -156,11 +147,11 @@ export class CalendarController {
 
   @Delete('calendar/feeds/:feedId')
   @ApiOperation({ summary: 'Revoke one of the caller\'s calendar feeds', description: 'Its address answers 404 from the next request on.' })
-  @ApiParam({ name: 'feedId' })
-  @ApiResponse({ status: 200, type: CalendarFeedView })
+  @ApiParam({ name: 'feedId', description: 'Feed id, e.g. f0123456789abcdef01234567' })
   @ApiResponse({ status: 404, description: '`CALENDAR_FEED_NOT_FOUND`: no such active feed of the caller' })
   @UseFilters(IdentityRefusalFilter)
-  async revokeFeed(@CurrentActor() actor: Actor, @Param('feedId') feedId: string, @Req() req: Request & { id?: string }): Promise<CalendarFeedView> {
+  @ApiAnswer(200, 'CalendarFeed', 'Revoked')
+  async revokeFeed(@CurrentActor() actor: Actor, @Param('feedId') feedId: string, @Req() req: Request & { id?: string }): Promise<CalendarFeed> {
     const id = parseInput(feedIdParam, feedId, 'path.feedId');
     const feed = await this.policy.directory.revokeCalendarFeed(
       actor.tenant,
@@ -174,17 +165,19 @@ export class CalendarController {
 
   @Public()
   @Get('calendar/feeds/:tenant/:token')
+  @ApiParam({ name: 'tenant', description: 'Tenant id, as in the address' })
   @ApiProduces('text/calendar')
   @ApiOperation({
     summary: 'A personal calendar feed, for calendar applications (no credentials: the address is the secret)',
     description:
       'RFC 5545, refreshed hourly (`REFRESH-INTERVAL`, `X-PUBLISHED-TTL`); stable `UID`s with a `SEQUENCE` that grows as the cycle changes. `ETag` and `Last-Modified` follow the tenant\'s last event: a poll with `If-None-Match` or `If-Modified-Since` gets 304. Unknown or revoked addresses get 404.',
   })
-  @ApiParam({ name: 'tenant' })
+  @ApiParam({ name: 'tenant', description: 'Tenant id: only the caller\'s own' })
   @ApiParam({ name: 'token', description: '`<feedId>.<secret>.ics`' })
   @ApiResponse({ status: 200, description: 'text/calendar' })
   @ApiResponse({ status: 304, description: 'Unchanged since the ETag or date sent' })
   @ApiResponse({ status: 404, description: 'Unknown or revoked address' })
+  @ApiFileAnswer(200, 'text/calendar', 'RFC 5545 iCalendar document')
   async feed(@Param('tenant') tenantId: string, @Param('token') token: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const tenant = tenantParam.safeParse(tenantId);
     let feed: CalendarFeedRecord;

@@ -6,6 +6,7 @@ import type { Actor } from '@ciclo/identity';
 import { CatalogueRepository } from '@ciclo/workflow';
 import { CurrentActor } from './auth.guard';
 import { parseInput } from './validation';
+import { ApiAnswer } from './openapi/document';
 
 const catalogueQuery = z
   .object({
@@ -26,8 +27,9 @@ export class CatalogueController {
     description:
       'Macro-funzione → macro-processo → processo → sotto-processo → attività (seed 000), with the process cards (seed 001). With `code` or `q`, only the matching entries and their ancestors; `matches` lists the matching codes. Loaded by `ciclo import seeds/catalogue`.',
   })
-  @ApiQuery({ name: 'code', required: false })
-  @ApiQuery({ name: 'q', required: false })
+  @ApiQuery({ name: 'code', required: false, description: 'A process code: that branch of the tree' })
+  @ApiQuery({ name: 'q', required: false, description: 'Words to search in codes and titles' })
+  @ApiAnswer(200, 'CatalogueAnswer')
   async processes(@CurrentActor() actor: Actor, @Query() query: unknown): Promise<{ total: number; matches: string[]; tree: CatalogueNode[] }> {
     const q = parseInput(catalogueQuery, query ?? {}, 'query');
     const { state } = await this.repo.load(actor.tenant);

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res, Inject } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags, ApiConsumes } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { createHash, randomUUID } from 'node:crypto';
 import type { CycleCommand, Role } from '@ciclo/domain';
@@ -24,6 +24,7 @@ import {
   transitionBody,
   uuidParam,
 } from './schemas';
+import { ApiAnswer, ApiFileAnswer } from './openapi/document';
 
 const ERRORS = [
   ApiResponse({ status: 400, description: 'Malformed input: `fields` names each offending field; nothing written' }),
@@ -71,6 +72,7 @@ export class CyclesController {
   @IDEMPOTENCY_HEADER
   @ACTING_ROLE_HEADER
   @applyAll(ERRORS)
+  @ApiAnswer(201, 'CommandResult', 'Opened: `cycleId`, the events written and the global position')
   async open(
     @CurrentActor() actor: Actor,
     @ActingRole() role: Role | undefined,
@@ -104,8 +106,9 @@ export class CyclesController {
   })
   @ApiParam({ name: 'id', description: 'Cycle id (UUID)' })
   @ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 instant' })
-  @ApiQuery({ name: 'version', required: false, type: Number })
+  @ApiQuery({ name: 'version', required: false, type: Number, description: 'The cycle as it was at this stream version' })
   @applyAll(ERRORS)
+  @ApiAnswer(200, 'CycleView')
   async get(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() query: unknown): Promise<CycleView> {
     const cycleId = parseInput(uuidParam, id, 'path.id');
     const q = parseInput(getCycleQuery, query ?? {}, 'query');
@@ -120,6 +123,7 @@ export class CyclesController {
   @ApiQuery({ name: 'from', required: false, type: Number, description: 'Version to compare from' })
   @ApiQuery({ name: 'to', required: false, type: Number, description: 'Version to compare to' })
   @applyAll(ERRORS)
+  @ApiAnswer(200, 'CycleHistory')
   async history(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() query: unknown): Promise<CycleHistory> {
     const cycleId = parseInput(uuidParam, id, 'path.id');
     const q = parseInput(historyQuery, query ?? {}, 'query');
@@ -139,6 +143,7 @@ export class CyclesController {
   @IDEMPOTENCY_HEADER
   @ACTING_ROLE_HEADER
   @applyAll(ERRORS)
+  @ApiAnswer(200, 'CommandResult', 'Done: the events written, the new version and the global position')
   async command(
     @CurrentActor() actor: Actor,
     @ActingRole() role: Role | undefined,
@@ -169,6 +174,7 @@ export class CyclesController {
   }
 
   @Post(':id/documents')
+  @ApiConsumes('application/octet-stream')
   @HttpCode(201)
   @ApiOperation({
     summary: 'Attach a document to a cycle',
@@ -182,6 +188,7 @@ export class CyclesController {
   @IDEMPOTENCY_HEADER
   @ACTING_ROLE_HEADER
   @applyAll(ERRORS)
+  @ApiAnswer(201, 'AttachResult', 'Attached')
   async attach(
     @CurrentActor() actor: Actor,
     @ActingRole() role: Role | undefined,
@@ -230,8 +237,11 @@ export class CyclesController {
   }
 
   @Get(':id/documents/:documentId')
+  @ApiParam({ name: 'id', description: 'Cycle id (UUID)' })
+  @ApiParam({ name: 'documentId', description: 'Document id (the `documentId` of its attachment)' })
   @ApiOperation({ summary: 'Download a document attached to a cycle' })
   @applyAll(ERRORS)
+  @ApiFileAnswer(200, 'application/octet-stream', 'The document as uploaded, with its own Content-Type')
   async download(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('documentId') documentId: string, @Res() res: Response): Promise<void> {
     const cycleId = parseInput(uuidParam, id, 'path.id');
     const docId = parseInput(uuidParam, documentId, 'path.documentId');

@@ -5,6 +5,7 @@ import { commandFields, DomainRefusal, mermaidDiagram, type CycleDefinition, typ
 import { DEFINITIONS, DefinitionRegistry } from '@ciclo/workflow';
 import { parseInput } from './validation';
 import { definitionParams, definitionQuery } from './schemas';
+import { ApiAnswer } from './openapi/document';
 
 export interface DefinitionSummary {
   id: string;
@@ -50,6 +51,7 @@ export class DefinitionsController {
 
   @Get()
   @ApiOperation({ summary: 'Every cycle definition version loaded', description: 'A running cycle keeps the version it was opened with; new cycles use the latest.' })
+  @ApiAnswer(200, 'DefinitionSummaryList')
   list(): DefinitionSummary[] {
     return this.registry.all().map((d) => ({
       id: d.id,
@@ -70,7 +72,8 @@ export class DefinitionsController {
   })
   @ApiParam({ name: 'id', description: 'Definition id, e.g. piao' })
   @ApiParam({ name: 'version', description: 'Version number' })
-  @ApiQuery({ name: 'format', required: false, enum: ['json', 'mermaid'] })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'mermaid'], description: '`json` (default) or `mermaid` (the stages diagram)' })
+  @ApiAnswer(200, 'DefinitionView')
   get(@Param() params: unknown, @Query() query: unknown, @Res({ passthrough: true }) res: Response): DefinitionView | string {
     const p = parseInput(definitionParams, params, 'path');
     const q = parseInput(definitionQuery, query ?? {}, 'query');

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } f
 import type { Response } from 'express';
 import { HealthService, type HealthReport, type ReadinessReport } from '@ciclo/platform';
 import { Public } from './auth.guard';
+import { ApiAnswer } from './openapi/document';
 
 @ApiTags('health')
 @Public()
@@ -18,6 +19,8 @@ export class HealthController {
   })
   @ApiOkResponse({ description: 'Every component is up (or only degraded).' })
   @ApiServiceUnavailableResponse({ description: 'At least one component is down.' })
+  @ApiAnswer(200, 'HealthReport')
+  @ApiAnswer(503, 'HealthReport', 'A component is down')
   async get(@Res({ passthrough: true }) res: Response): Promise<HealthReport> {
     const report = await this.health.check();
     if (report.status === 'down') res.status(HttpStatus.SERVICE_UNAVAILABLE);
@@ -30,6 +33,7 @@ export class HealthController {
     description: 'Checks nothing else: restart the process only when this fails (a database or Redis outage is not cured by a restart).',
   })
   @ApiOkResponse({ description: 'The process answers.' })
+  @ApiAnswer(200, 'Liveness')
   live(): { status: 'up'; checkedAt: string } {
     return { status: 'up', checkedAt: new Date().toISOString() };
   }
@@ -41,6 +45,8 @@ export class HealthController {
   })
   @ApiOkResponse({ description: 'Ready to serve.' })
   @ApiServiceUnavailableResponse({ description: 'Not ready: a dependency is down or the process is stopping.' })
+  @ApiAnswer(200, 'ReadinessReport')
+  @ApiAnswer(503, 'ReadinessReport', 'Not ready')
   async ready(@Res({ passthrough: true }) res: Response): Promise<ReadinessReport> {
     const report = await this.health.ready();
     if (report.status !== 'ready') res.status(HttpStatus.SERVICE_UNAVAILABLE);

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags, ApiConsumes } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -11,6 +11,7 @@ import { ActingRole, CurrentActor } from './auth.guard';
 import { RequestValidationError } from './http-errors';
 import { idempotencyKey, toOpenApi, uuidParam } from './schemas';
 import { parseInput } from './validation';
+import { ApiAnswer } from './openapi/document';
 
 const any = z.unknown();
 const opt = z.unknown().optional();
@@ -121,11 +122,12 @@ export class PlanController {
   })
   @ApiParam({ name: 'id', description: 'Cycle id (UUID)' })
   @ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 instant' })
-  @ApiQuery({ name: 'version', required: false, type: Number })
-  @ApiQuery({ name: 'tree', required: false, enum: ['current', 'adopted'] })
-  @ApiQuery({ name: 'year', required: false, type: Number })
+  @ApiQuery({ name: 'version', required: false, type: Number, description: 'The plan as it was at this stream version' })
+  @ApiQuery({ name: 'tree', required: false, enum: ['current', 'adopted'], description: '`current` (default: the tree being edited) or `adopted` (as the Giunta adopted it)' })
+  @ApiQuery({ name: 'year', required: false, type: Number, description: 'Year whose targets and measurements give the achievement (default: the cycle year)' })
   @ApiQuery({ name: 'monitoringDate', required: false, description: 'YYYY-MM-DD: adds the variance analysis on that day; `auto`: today for the current year, 31 December for a past year, none for a future one' })
   @applyAll(ERRORS)
+  @ApiAnswer(200, 'PlanResponse')
   async view(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() query: unknown): Promise<PlanResponse> {
     const cycleId = parseInput(uuidParam, id, 'path.id');
     const q = parseInput(viewQuery, query ?? {}, 'query');
@@ -138,13 +140,15 @@ export class PlanController {
   }
 
   @Get(':id/plan/diff')
+  @ApiParam({ name: 'id', description: 'Cycle id (UUID)' })
   @ApiOperation({
     summary: 'Differences between two trees of the plan',
     description: '`from` and `to`: `adopted` (default from), `current` (default to), `v<version>` (a stream version) or an ISO 8601 instant. Nodes added, removed, moved and changed field by field.',
   })
-  @ApiQuery({ name: 'from', required: false })
-  @ApiQuery({ name: 'to', required: false })
+  @ApiQuery({ name: 'from', required: false, description: '`adopted` (default), `current`, `v<version>` or an ISO 8601 instant' })
+  @ApiQuery({ name: 'to', required: false, description: '`current` (default), `adopted`, `v<version>` or an ISO 8601 instant' })
   @applyAll(ERRORS)
+  @ApiAnswer(200, 'PlanDiffAnswer')
   async diff(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() query: unknown) {
     const cycleId = parseInput(uuidParam, id, 'path.id');
     const q = parseInput(diffQuery, query ?? {}, 'query');
@@ -158,13 +162,15 @@ export class PlanController {
   }
 
   @Get(':id/plan/export')
+  @ApiParam({ name: 'id', description: 'Cycle id (UUID)' })
   @ApiOperation({
     summary: 'Export the plan',
     description: '`json`: the PIAO organised by the sections of DM 132/2022. `csv` / `xlsx`: one row per indicator with the Italian headers the import reads.',
   })
-  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv', 'xlsx'] })
-  @ApiQuery({ name: 'tree', required: false, enum: ['current', 'adopted'] })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv', 'xlsx'], description: '`json` (default), `csv` or `xlsx`' })
+  @ApiQuery({ name: 'tree', required: false, enum: ['current', 'adopted'], description: '`current` (default: the tree being edited) or `adopted` (as the Giunta adopted it)' })
   @applyAll(ERRORS)
+  @ApiAnswer(200, 'PlanDocument', '`format=json`: the plan as the PIAO section; `csv` and `xlsx`: the indicators sheet')
   async export(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() query: unknown, @Res() res: Response): Promise<void> {
     const cycleId = parseInput(uuidParam, id, 'path.id');
     const q = parseInput(exportQuery, query ?? {}, 'query');
@@ -183,16 +189,18 @@ export class PlanController {
   }
 
   @Post(':id/plan/commands/:command')
+  @ApiParam({ name: 'id', description: 'Cycle id (UUID)' })
   @HttpCode(200)
   @ApiOperation({
     summary: 'Run a plan command',
     description: `Commands: ${PLAN_COMMANDS.map((c) => `\`${c}\``).join(', ')}, and \`batch\` ({commands: [{command, ...body}], atomic}). Tree edits are allowed only in the editable stages of the definition, and after adoption only inside an open variation (docs/plan.md).`,
   })
-  @ApiParam({ name: 'command', enum: [...PLAN_COMMANDS, 'batch'] })
+  @ApiParam({ name: 'command', enum: [...PLAN_COMMANDS, 'batch'], description: 'A plan command (docs/plan.md), or `batch` for several in one request' })
   @ApiBody({ schema: { type: 'object', additionalProperties: true } })
   @IDEMPOTENCY_HEADER
   @ACTING_ROLE_HEADER
   @applyAll(ERRORS)
+  @ApiAnswer(200, 'PlanCommandsResult')
   async command(
     @CurrentActor() actor: Actor,
     @ActingRole() role: Role | undefined,
@@ -225,6 +233,7 @@ export class PlanController {
   }
 
   @Post(':id/plan/import')
+  @ApiConsumes('application/octet-stream')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Import an indicator sheet (CSV or XLSX) into the plan',
@@ -237,6 +246,7 @@ export class PlanController {
   @ApiResponse({ status: 200, description: 'The import report: created by kind, updated, unchanged, replayed, refused (ref, command, code, reason), warnings, events written' })
   @ACTING_ROLE_HEADER
   @applyAll(ERRORS)
+  @ApiAnswer(200, 'ImportReport')
   async importSheet(
     @CurrentActor() actor: Actor,
     @ActingRole() role: Role | undefined,
@@ -275,6 +285,7 @@ export class PlanController {
   }
 
   @Post(':id/measurements')
+  @ApiParam({ name: 'id', description: 'Cycle id (UUID)' })
   @HttpCode(201)
   @ApiOperation({
     summary: 'Record a measurement of an indicator',
@@ -284,6 +295,7 @@ export class PlanController {
   @IDEMPOTENCY_HEADER
   @ACTING_ROLE_HEADER
   @applyAll(ERRORS)
+  @ApiAnswer(200, 'PlanCommandsResult')
   async measurement(
     @CurrentActor() actor: Actor,
     @ActingRole() role: Role | undefined,

@@ -2,7 +2,7 @@
 // the webhook dead-letter list. The dashboard is an Express router run from a Nest route, so that
 // the authentication and the error mapping of every other route apply to it first.
 import { All, Controller, Get, Inject, Module, Next, Query, Req, Res, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { NextFunction, Request, Response, Router } from 'express';
 import type { Pool } from 'pg';
 import { Queue } from 'bullmq';
@@ -17,6 +17,7 @@ import { bullConnection, bullPrefix, listDeadLetters, WEBHOOK_QUEUE } from '@cic
 import { PG_POOL } from '@ciclo/platform';
 import type { Actor } from '@ciclo/identity';
 import { CurrentActor } from './auth.guard';
+import { ApiAnswer } from './openapi/document';
 
 export const QUEUES_BASE_PATH = '/admin/queues';
 const BOARD = Symbol('BULL_BOARD');
@@ -57,6 +58,8 @@ export class QueuesController {
 
   @Get('admin/webhooks/dead-letters')
   @ApiOperation({ summary: "Webhook deliveries that failed every retry (the caller's tenant)", description: 'For the admin role. Retry them from the queue dashboard.' })
+  @ApiAnswer(200, 'DeadLetterList')
+  @ApiQuery({ name: 'limit', required: false, type: Number, description: 'Most deliveries to return (default 100, at most 500)' })
   async deadLetters(@CurrentActor() actor: Actor, @Query('limit') limit?: string) {
     requireAdmin(actor);
     return listDeadLetters(this.pool, actor.tenant, Math.min(Math.max(Number(limit) || 100, 1), 500));

@@ -8,6 +8,7 @@ import { CurrentActor } from './auth.guard';
 import { RequestValidationError } from './http-errors';
 import { awaitProjection, minPositionParam } from './read-your-writes';
 import { parseInput } from './validation';
+import { ApiAnswer } from './openapi/document';
 
 const listCyclesQuery = z
   .object({
@@ -55,15 +56,16 @@ export class ReadModelsController {
 
   @Get('cycles')
   @ApiOperation({ summary: "The caller's tenant's cycles", description: 'From the cycles read model, most recently changed first.' })
-  @ApiQuery({ name: 'type', required: false })
-  @ApiQuery({ name: 'year', required: false, type: Number })
-  @ApiQuery({ name: 'stage', required: false })
-  @ApiQuery({ name: 'status', required: false, enum: ['open', 'closed', 'cancelled'] })
+  @ApiQuery({ name: 'type', required: false, description: 'Cycle type (definition id, e.g. `piao`)' })
+  @ApiQuery({ name: 'year', required: false, type: Number, description: 'Year of the period (e.g. 2027)' })
+  @ApiQuery({ name: 'stage', required: false, description: 'Current stage id (e.g. `review`)' })
+  @ApiQuery({ name: 'status', required: false, enum: ['open', 'closed', 'cancelled'], description: '`open`, `closed` or `cancelled`' })
   @ApiQuery({ name: 'q', required: false, description: 'Search in title, period and type' })
-  @ApiQuery({ name: 'limit', required: false, type: Number })
-  @ApiQuery({ name: 'offset', required: false, type: Number })
-  @ApiQuery({ name: 'minPosition', required: false, type: Number })
+  @ApiQuery({ name: 'limit', required: false, type: Number, description: 'Most items to return' })
+  @ApiQuery({ name: 'offset', required: false, type: Number, description: 'Items to skip (paging), default 0' })
+  @ApiQuery({ name: 'minPosition', required: false, type: Number, description: 'Read-your-writes: answer only once the read model has projected this global position (the `position` a command returned); 503 `PROJECTION_BEHIND` after 2 s' })
   @RYW
+  @ApiAnswer(200, 'CycleSummaryList')
   async cycles(@CurrentActor() actor: Actor, @Query() query: unknown): Promise<CycleSummary[]> {
     const q = parseInput(listCyclesQuery, query ?? {}, 'query');
     if (q.tenant && q.tenant !== actor.tenant) throw new DomainRefusal('CYCLE_NOT_FOUND');
@@ -77,11 +79,12 @@ export class ReadModelsController {
     description:
       'Cycles whose current stage expects one of the caller’s roles to act: nearest due date first, then the oldest. Each item names who brought the cycle to the stage (`sentBy`, with the note or reason given) and the legal and effective date of the deadline due next; `limit` and `offset` page.',
   })
-  @ApiQuery({ name: 'role', required: false })
-  @ApiQuery({ name: 'limit', required: false, type: Number })
-  @ApiQuery({ name: 'offset', required: false, type: Number })
-  @ApiQuery({ name: 'minPosition', required: false, type: Number })
+  @ApiQuery({ name: 'role', required: false, description: 'Only the items for this one of the caller\'s roles' })
+  @ApiQuery({ name: 'limit', required: false, type: Number, description: 'Most items to return' })
+  @ApiQuery({ name: 'offset', required: false, type: Number, description: 'Items to skip (paging), default 0' })
+  @ApiQuery({ name: 'minPosition', required: false, type: Number, description: 'Read-your-writes: answer only once the read model has projected this global position (the `position` a command returned); 503 `PROJECTION_BEHIND` after 2 s' })
   @RYW
+  @ApiAnswer(200, 'InboxItemList')
   async inbox(@CurrentActor() actor: Actor, @Query() query: unknown): Promise<InboxItem[]> {
     const q = parseInput(inboxQuery, query ?? {}, 'query');
     if (q.role && (!isRole(q.role) || !actor.roles.includes(q.role))) {
@@ -93,8 +96,9 @@ export class ReadModelsController {
 
   @Get('inbox/counts')
   @ApiOperation({ summary: 'How many items wait for each role the caller holds, and how many are overdue' })
-  @ApiQuery({ name: 'minPosition', required: false, type: Number })
+  @ApiQuery({ name: 'minPosition', required: false, type: Number, description: 'Read-your-writes: answer only once the read model has projected this global position (the `position` a command returned); 503 `PROJECTION_BEHIND` after 2 s' })
   @RYW
+  @ApiAnswer(200, 'InboxCounts')
   async inboxCounts(@CurrentActor() actor: Actor, @Query() query: unknown): Promise<InboxCounts> {
     const q = parseInput(inboxCountsQuery, query ?? {}, 'query');
     await awaitProjection(this.runner, 'cycles', q.minPosition);
@@ -106,10 +110,11 @@ export class ReadModelsController {
     summary: "Every deadline of the tenant's cycles",
     description: 'Legal and effective date (moved past Sundays and public holidays) and status today: future, due soon, met on a date, overdue by N days.',
   })
-  @ApiQuery({ name: 'status', required: false, enum: ['future', 'due_soon', 'overdue', 'met', 'unscheduled', 'closed'] })
-  @ApiQuery({ name: 'cycleId', required: false })
-  @ApiQuery({ name: 'minPosition', required: false, type: Number })
+  @ApiQuery({ name: 'status', required: false, enum: ['future', 'due_soon', 'overdue', 'met', 'unscheduled', 'closed'], description: 'Only deadlines in this state' })
+  @ApiQuery({ name: 'cycleId', required: false, description: 'Only this cycle (UUID)' })
+  @ApiQuery({ name: 'minPosition', required: false, type: Number, description: 'Read-your-writes: answer only once the read model has projected this global position (the `position` a command returned); 503 `PROJECTION_BEHIND` after 2 s' })
   @RYW
+  @ApiAnswer(200, 'DeadlineItemList')
   async deadlines(@CurrentActor() actor: Actor, @Query() query: unknown): Promise<DeadlineItem[]> {
     const q = parseInput(deadlinesQuery, query ?? {}, 'query');
     await awaitProjection(this.runner, 'cycles', q.minPosition);

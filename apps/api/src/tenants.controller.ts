@@ -47,6 +47,7 @@ import {
 import { CurrentActor } from './auth.guard';
 import { parseInput } from './validation';
 import { toOpenApi } from './schemas';
+import { ApiAnswer } from './openapi/document';
 
 // ---------------------------------------------------------------- input schemas
 
@@ -297,6 +298,7 @@ export class TenantsController {
   })
   @ApiBody({ schema: toOpenApi(registerTenantBody) })
   @applyAll(ERRORS)
+  @ApiAnswer(201, 'TenantRecord', 'Registered')
   async register(
     @CurrentActor() actor: Actor,
     @Body() body: unknown,
@@ -314,6 +316,7 @@ export class TenantsController {
   })
   @ApiParam({ name: 'tenant', description: 'Tenant id' })
   @applyAll(ERRORS)
+  @ApiAnswer(200, 'TenantRecord')
   async get(@CurrentActor() actor: Actor, @Param('tenant') tenantId: string): Promise<TenantRecord> {
     const tenant = parseInput(tenantParam, tenantId, 'path.tenant');
     this.policy.assertMember(actor, tenant);
@@ -330,6 +333,7 @@ export class TenantsController {
   @ApiParam({ name: 'tenant', description: 'Tenant id' })
   @ApiQuery({ name: 'at', required: false, description: 'ISO 8601 instant' })
   @applyAll(ERRORS)
+  @ApiAnswer(200, 'UserViewList')
   async users(
     @CurrentActor() actor: Actor,
     @Param('tenant') tenantId: string,
@@ -351,6 +355,7 @@ export class TenantsController {
   })
   @ApiParam({ name: 'tenant', description: 'Tenant id' })
   @applyAll(ERRORS)
+  @ApiAnswer(200, 'PersonList')
   async people(@CurrentActor() actor: Actor, @Param('tenant') tenantId: string): Promise<{ userId: string; name: string | null; roles: Role[] }[]> {
     const tenant = parseInput(tenantParam, tenantId, 'path.tenant');
     this.policy.assertMember(actor, tenant);
@@ -365,6 +370,7 @@ export class TenantsController {
   @ApiParam({ name: 'userId', description: 'User id (the identity provider subject)' })
   @ApiBody({ schema: toOpenApi(profileBody) })
   @applyAll(ERRORS)
+  @ApiAnswer(200, 'UserView')
   async profile(
     @CurrentActor() actor: Actor,
     @Param('tenant') tenantId: string,
@@ -399,6 +405,7 @@ export class TenantsController {
   @ApiParam({ name: 'userId', description: 'User id (the identity provider subject)' })
   @ApiBody({ schema: toOpenApi(grantRoleBody) })
   @applyAll(ERRORS)
+  @ApiAnswer(201, 'GrantAnswer', 'Granted')
   async grant(
     @CurrentActor() actor: Actor,
     @Param('tenant') tenantId: string,
@@ -429,6 +436,7 @@ export class TenantsController {
   @ApiParam({ name: 'userId', description: 'User id' })
   @ApiParam({ name: 'role', description: 'Role' })
   @applyAll(ERRORS)
+  @ApiAnswer(200, 'RevokeAnswer', 'Revoked')
   async revoke(
     @CurrentActor() actor: Actor,
     @Param('tenant') tenantId: string,
@@ -453,6 +461,7 @@ export class TenantsController {
   @ApiOperation({ summary: "The tenant's API keys (never their secrets)" })
   @ApiParam({ name: 'tenant', description: 'Tenant id' })
   @applyAll(ERRORS)
+  @ApiAnswer(200, 'ApiKeyViewList')
   async apiKeys(@CurrentActor() actor: Actor, @Param('tenant') tenantId: string): Promise<ApiKeyView[]> {
     const tenant = parseInput(tenantParam, tenantId, 'path.tenant');
     this.policy.assertAdministers(actor, tenant);
@@ -471,6 +480,7 @@ export class TenantsController {
   @ApiParam({ name: 'tenant', description: 'Tenant id' })
   @ApiBody({ schema: toOpenApi(issueApiKeyBody) })
   @applyAll(ERRORS)
+  @ApiAnswer(201, 'IssuedApiKey', 'Issued: `apiKey` is shown once')
   async issue(
     @CurrentActor() actor: Actor,
     @Param('tenant') tenantId: string,
@@ -493,6 +503,7 @@ export class TenantsController {
   @ApiParam({ name: 'tenant', description: 'Tenant id' })
   @ApiParam({ name: 'keyId', description: 'Key id, e.g. cciaa-po:k0123456789abcdef01234567' })
   @applyAll(ERRORS)
+  @ApiAnswer(200, 'KeyRevoked', 'Revoked')
   async revokeKey(
     @CurrentActor() actor: Actor,
     @Param('tenant') tenantId: string,

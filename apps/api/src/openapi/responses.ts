@@ -1,0 +1,109 @@
+// The answers of the HTTP API as TypeScript types: the one source of the OpenAPI response schemas.
+// `npm run openapi:schemas` turns every type exported here into a JSON Schema
+// (ts-json-schema-generator, comments become descriptions) in `schemas.json` beside this file;
+// controllers name them with `@ApiAnswer(...)` and the document carries them under
+// `components.schemas`. test/openapi checks that the file is current and that every operation has
+// a typed answer.
+import type { AuditEntry, CycleSummary, DeadlineItem, InboxCounts, InboxItem } from '@ciclo/projections';
+import type { CatalogueNode, PlanDiff } from '@ciclo/domain';
+import type { IssuedApiKey, RoleGrant, Role, TenantRecord } from '@ciclo/identity';
+import type { DeadLetter } from '@ciclo/notifications';
+import type { HealthReport, ReadinessReport } from '@ciclo/platform';
+import type { CommandResult, CycleHistory, CycleView, ImportReport, PlanCommandsResult, PlanResponse } from '@ciclo/workflow';
+import type { AuditFacetsAnswer } from '../audit-facets.controller';
+import type { AuditPageAnswer, VerifyAnswer } from '../audit.controller';
+import type { DemoTenant, SessionView } from '../auth.controller';
+import type { DefinitionSummary, DefinitionView } from '../definitions.controller';
+import type { ErrorBody } from '../http-errors';
+import type { ApiKeyView, UserView } from '../tenants.controller';
+
+export type { AuditFacetsAnswer, AuditPageAnswer, VerifyAnswer, SessionView, DefinitionSummary, DefinitionView, ErrorBody };
+export type { CommandResult, CycleHistory, CycleView, ImportReport, PlanCommandsResult, PlanResponse };
+export type { CycleSummary, DeadlineItem, InboxCounts, InboxItem, HealthReport, ReadinessReport, TenantRecord, IssuedApiKey };
+export type { ApiKeyView, UserView, DeadLetter, AuditEntry };
+
+export type CycleSummaryList = CycleSummary[];
+export type InboxItemList = InboxItem[];
+export type DeadlineItemList = DeadlineItem[];
+export type UserViewList = UserView[];
+export type ApiKeyViewList = ApiKeyView[];
+export type DefinitionSummaryList = DefinitionSummary[];
+export type DeadLetterList = DeadLetter[];
+
+/** The demo chamber's people, by tenant, for the demo login page. */
+export interface DemoUsers {
+  tenants: DemoTenant[];
+}
+
+/** Logged out: where the console goes next, and the identity provider's logout page when there is one. */
+export interface LoggedOut {
+  loggedOut: true;
+  redirectTo: string;
+  endSessionUrl?: string;
+}
+
+/** The process catalogue as a tree, with the codes that matched the search. */
+export interface CatalogueAnswer {
+  total: number;
+  matches: string[];
+  tree: CatalogueNode[];
+}
+
+/** A document attached: the command's result and the stored file. */
+export type AttachResult = CommandResult & { document: { documentId: string; sha256: string; size: number } };
+
+/** Differences between two trees of the plan. */
+export type PlanDiffAnswer = PlanDiff & { from: { ref: string; version: number }; to: { ref: string; version: number } };
+
+/** The caller's unread in-app notifications. */
+export interface UnreadCount {
+  unread: number;
+}
+
+/** A person of the tenant as the console shows them. */
+export interface Person {
+  userId: string;
+  name: string | null;
+  roles: Role[];
+}
+export type PersonList = Person[];
+
+/** A role granted. */
+export type GrantAnswer = RoleGrant & { userId: string };
+
+/** A role revoked: from when it no longer applies. */
+export interface RevokeAnswer {
+  userId: string;
+  role: string;
+  revokedAt: string;
+}
+
+/** An API key revoked. */
+export interface KeyRevoked {
+  keyId: string;
+  revokedAt: string;
+}
+
+/** A personal calendar feed (never its secret). */
+export interface CalendarFeed {
+  id: string;
+  /** `mine`: the deadlines of the stages the person acts on; `all`: every deadline of the body. */
+  scope: 'mine' | 'all';
+  createdAt: string;
+  revokedAt?: string;
+}
+export type CalendarFeedList = CalendarFeed[];
+
+/** A calendar feed just created: its secret address, shown once. */
+export interface CreatedCalendarFeed extends CalendarFeed {
+  url: string;
+}
+
+/** The process is alive (nothing else checked). */
+export interface Liveness {
+  status: 'up';
+  checkedAt: string;
+}
+
+/** The plan as the PIAO's performance section: its sections, objectives and indicators, as JSON. */
+export type PlanDocument = Record<string, unknown>;

@@ -134,7 +134,7 @@ describe('deadlines API', () => {
     expect(event()!.sequence).toBeGreaterThan(first!.sequence);
 
     // po's own feed (stages po acts on) does not carry the RPCT's report.
-    const poFeed = await api.call<{ url: string }>('POST', '/calendar/feeds', { token: po });
+    const poFeed = await api.call<{ url: string }>('POST', '/calendar/feeds', { token: po, body: {} });
     expect(poFeed.status).toBe(201);
     const poCal = await api.call<string>('GET', new URL(poFeed.body.url).pathname);
     expect(new ICAL.Component(ICAL.parse(poCal.body)).getAllSubcomponents('vevent')).toHaveLength(0);

@@ -26,7 +26,9 @@ type Operation = {
 describe('tenant isolation: A’s users on B’s ids get 404 and write nothing', () => {
   let api: TestApi;
   let ops: { method: string; path: string; op: Operation }[];
-  const b = { cycleId: '', documentId: '', userId: 'u-fi-sg', keyId: '', definition: 'piao' };
+  const b = { cycleId: '', documentId: '', userId: 'u-fi-sg', keyId: '', definition: 'piao', feedId: '' };
+  /** A's own calendar-feed token: pointed at B's tenant it must open nothing. */
+  let aFeedToken = '';
   let aAll: string;
   let aKey: string;
   let bPosition = 0;
@@ -87,6 +89,9 @@ describe('tenant isolation: A’s users on B’s ids get 404 and write nothing',
       body: { label: 'Integrazione Firenze', roles: ['po'] },
     });
     b.keyId = key.body.keyId;
+    const feed = await api.call<{ id: string }>('POST', '/calendar/feeds', { token: bPo, body: { scope: 'all' } });
+    expect(feed.status).toBe(201);
+    b.feedId = feed.body.id;
 
     // Tenant A: a user holding every role (development token), and an API key with every role a key can hold.
     aAll = await api.token('u-po-all', [...ROLES], A);
@@ -95,6 +100,8 @@ describe('tenant isolation: A’s users on B’s ids get 404 and write nothing',
       body: { label: 'Integrazione A', roles: ROLES.filter((r) => r !== 'admin') },
     });
     aKey = ak.body.apiKey;
+    const aFeed = await api.call<{ url: string }>('POST', '/calendar/feeds', { token: aAll, body: {} });
+    aFeedToken = new URL(aFeed.body.url).pathname.split('/').pop() as string;
     // A has data of its own too, so that empty answers are not trivially empty.
     await api.call('POST', '/cycles', { token: aAll, body: { type: 'piao', year: 2027 } });
 
@@ -170,6 +177,8 @@ describe('tenant isolation: A’s users on B’s ids get 404 and write nothing',
     userId: () => b.userId,
     role: () => 'segretario_generale',
     keyId: () => b.keyId,
+    feedId: () => b.feedId,
+    token: () => aFeedToken,
   };
 
   /** The requests to send for one operation (several for the command endpoint: one per command). */

@@ -128,13 +128,13 @@ export class CalendarController {
     description:
       'The answer carries `url` once: a secret address that calendar applications subscribe to with a plain GET and no credentials. At most 10 active feeds per person (409 `CALENDAR_FEED_LIMIT`).',
   })
-  @ApiBody({ schema: toOpenApi(createFeedBody), required: false })
+  @ApiBody({ schema: toOpenApi(createFeedBody) })
   @ApiResponse({ status: 400, description: 'Malformed body: `fields` names the field; nothing written' })
   @ApiResponse({ status: 409, description: '`CALENDAR_FEED_LIMIT`' })
   @UseFilters(IdentityRefusalFilter)
   @ApiAnswer(201, 'CreatedCalendarFeed', 'Created: `url` is shown once')
   async createFeed(@CurrentActor() actor: Actor, @Body() body: unknown, @Req() req: Request & { id?: string }): Promise<CreatedCalendarFeed> {
-    const input = parseInput(createFeedBody, body ?? {}, 'body');
+    const input = parseInput(createFeedBody, body, 'body');
     const { feed, token } = await this.policy.directory.createCalendarFeed(
       actor.tenant,
       { userId: actor.userId, roles: [...actor.roles] },

@@ -66,7 +66,9 @@ describe('console: the plan, measurements (rilevatore)', () => {
     expect(await s2.locator('td').first().innerText()).toBe('45');
     expect(await s2.innerText()).toContain('Valore precedente 60');
     expect(await s2.innerText()).toContain('rettificato perché: «Doppio conteggio di 15 assessment nel registro»');
-    expect(await s2.innerText()).toContain('u-demo-rilevatore');
+    // People by name, not by id.
+    expect(await s2.innerText()).toContain('Elena Fittizia');
+    expect(await s2.innerText()).not.toContain('u-demo-rilevatore');
 
     expect(describeViolations(await axeViolations(page))).toEqual([]);
     await screenshot(page, 'piano-misure');

@@ -1,11 +1,13 @@
 /** The indicator's card: its definition, its measurements over time (list and line chart against the target), measurement entry. */
-import { useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { ApiError, post } from '../../api';
 import { formatDate, formatDateTime, todayInRome } from '../../labels';
 import { parseValue, Refusal, SelectField, TextField, ValueInput } from './forms';
 import { formatTarget, formatValue, periodLabel, periodsOf, periodStart, TYPE_LABEL, UNIT_LABEL, formatNumber } from './labels';
 import type { IndicatorView, PlanResponse } from './types';
+import { loadPeople, personName, type People } from '../cycle-data';
+import { useSession } from '../../session';
 import { AchievementBar, VarianceFlag } from './widgets';
 
 const NUMERIC = new Set(['n', '%', '€', 'gg', 'ore']);
@@ -68,6 +70,11 @@ export function IndicatorCard({ plan, ind, canMeasure, onChanged }: { plan: Plan
 }
 
 function Measurements({ plan, ind }: { plan: PlanResponse; ind: IndicatorView }) {
+  const tenant = useSession().session?.user?.tenant;
+  const [people, setPeople] = useState<People>();
+  useEffect(() => {
+    if (tenant) void loadPeople(tenant).then(setPeople);
+  }, [tenant]);
   const list = useMemo(() => [...ind.measurements].sort((a, b) => periodStart(a.period).localeCompare(periodStart(b.period)) || a.period.length - b.period.length), [ind.measurements]);
   const data = useMemo(
     () =>
@@ -126,7 +133,7 @@ function Measurements({ plan, ind }: { plan: PlanResponse; ind: IndicatorView })
                   <td>{formatTarget(t, ind.unit)}</td>
                   <td>{formatDate(m.date)}</td>
                   <td>
-                    {m.recordedBy}, {formatDateTime(m.recordedAt)}
+                    {personName(people, m.recordedBy)}, {formatDateTime(m.recordedAt)}
                   </td>
                   <td>{m.source ?? '—'}</td>
                   <td>
@@ -136,7 +143,7 @@ function Measurements({ plan, ind }: { plan: PlanResponse; ind: IndicatorView })
                       <ul className="list-unstyled mb-0">
                         {m.history.map((h, i) => (
                           <li key={i}>
-                            Valore precedente {formatValue(h.value, ind.unit)} (registrato da {h.recordedBy} il {formatDateTime(h.recordedAt)}); rettificato
+                            Valore precedente {formatValue(h.value, ind.unit)} (registrato da {personName(people, h.recordedBy)} il {formatDateTime(h.recordedAt)}); rettificato
                             {h.correctedBecause ? ` perché: «${h.correctedBecause}»` : ''}
                           </li>
                         ))}

@@ -148,22 +148,34 @@ const positionsOf = (rows: readonly AuditEntry[]) =>
   rows.length ? { firstPosition: rows[0].position, lastPosition: rows[rows.length - 1].position } : { firstPosition: null, lastPosition: null };
 
 export interface AuditPageAnswer {
+  /** The rows of this page */
   items: AuditEntry[];
+  /** Pass as `cursor` for the next page; null at the end */
   nextCursor: string | null;
+  /** `desc` or `asc` */
   order: 'asc' | 'desc';
+  /** Page size used */
   limit: number;
   /** `tenant`: the whole trail of the tenant; `own_cycles`: the cycles the caller acted in. */
   scope: AuditAccess['scope'];
+  /** The latest recorded verification of the chain */
   lastVerification: LastVerification | null;
 }
 
 export interface VerifyAnswer {
+  /** Whether the whole chain checked out */
   intact: boolean;
+  /** Global position up to which the chain is intact */
   intactUpTo: number;
+  /** The first event that fails the check, with the problem */
   firstBad: { position: number; problem: string; detail: string } | null;
+  /** The latest seal (signed checkpoint) checked */
   headSeal: { seq: number; hash: string } | null;
+  /** Events checked */
   checkedEvents: number;
+  /** Events covered by seals */
   sealedEvents: number;
+  /** When (ISO 8601) */
   verifiedAt: string;
 }
 

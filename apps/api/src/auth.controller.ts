@@ -15,29 +15,39 @@ import { ApiAnswer } from './openapi/document';
 
 /** What the console learns about the browser's session. */
 export interface SessionView {
+  /** Whether a live session exists */
   authenticated: boolean;
   /** The demo login (users to choose from) is offered. */
   demo: boolean;
   /** Login through the OpenID Connect provider is offered. */
   oidc: boolean;
+  /** Who is logged in, in which tenant, with which roles */
   user?: { userId: string; name?: string; tenant: string; roles: Role[] };
+  /** How the session was opened */
   via?: 'dev_token' | 'oidc';
   /** To send as `X-CSRF-Token` with every write. */
   csrfToken?: string;
   /** Absolute end of the session (ISO 8601); it also ends after the idle timeout. */
   expiresAt?: string;
+  /** Minutes of inactivity after which the session ends */
   idleMinutes?: number;
 }
 
 export interface DemoUser {
+  /** User id */
   userId: string;
+  /** Display name */
   name?: string;
+  /** Roles held */
   roles: Role[];
 }
 
 export interface DemoTenant {
+  /** Tenant id */
   tenant: string;
+  /** Name of the body */
   name: string;
+  /** The demo people of the tenant */
   users: DemoUser[];
 }
 

@@ -8,11 +8,17 @@ import { definitionParams, definitionQuery } from './schemas';
 import { ApiAnswer } from './openapi/document';
 
 export interface DefinitionSummary {
+  /** Definition id (the cycle type) */
   id: string;
+  /** Definition version */
   version: number;
+  /** Title, in Italian */
   title: string;
+  /** Whether new cycles use this version */
   latest: boolean;
+  /** How the period is counted (`annual`, `triennial`...) */
   period: string;
+  /** The provisions the cycle follows */
   legalBasis: readonly string[];
   /** Roles that may open a cycle of this type. */
   openRoles: readonly string[];

@@ -33,12 +33,19 @@ const STATUS: Record<RefusalCategory, number> = {
 };
 
 export interface ErrorBody {
+  /** HTTP status */
   statusCode: number;
+  /** Stable error code, e.g. `INVALID_REQUEST`, `ROLE_NOT_ALLOWED` */
   code: string;
+  /** What went wrong, in English */
   message: string;
+  /** What went wrong, in Italian, with the detail */
   messageIt?: string;
+  /** More detail, in English */
   detail?: string;
+  /** For invalid input: each offending field and its problem (in English and Italian) */
   fields?: (FieldProblem & { problemIt?: string })[];
+  /** Id of the request, as in the logs */
   correlationId?: string;
 }
 

@@ -163,23 +163,36 @@ export const usersQuery = z
 // ---------------------------------------------------------------- views
 
 export interface UserView {
+  /** User id */
   userId: string;
+  /** Display name */
   name?: string;
+  /** E-mail address for reminders */
   email?: string;
   /** Roles held at the requested instant. */
   roles: string[];
+  /** Every grant, past, current and future, with who granted it */
   grants: RoleGrant[];
 }
 
 export interface ApiKeyView {
+  /** Key id (`<tenant>:k<hex>`) */
   keyId: string;
+  /** What the key is for */
   label: string;
+  /** Roles the key acts in */
   roles: string[];
+  /** Who issued it */
   issuedBy: string;
+  /** When (ISO 8601) */
   issuedAt: string;
+  /** End of validity (ISO 8601) */
   validUntil?: string;
+  /** When it was revoked */
   revokedAt?: string;
+  /** Who revoked it */
   revokedBy?: string;
+  /** `active`, `revoked` or `expired` */
   status: 'active' | 'revoked' | 'expired';
 }
 

@@ -1080,35 +1080,62 @@ export interface components {
          */
         Aggregation: "sum" | "last" | "average";
         AmbitoNode: {
-            /** @constant */
+            /**
+             * @description `ambito`
+             * @constant
+             */
             kind: "ambito";
+            /** @description Code of the node in the plan (e.g. `01`) */
             code: string;
+            /** @description Title */
             title: string;
+            /** @description Description */
             description?: string;
+            /** @description Weight within its parent (percent) */
             weight?: number;
+            /** @description Note */
             note?: string;
         };
         AmbitoView: {
             achievement: components["schemas"]["NodeScore"];
             strategicObjectives: components["schemas"]["StrategicObjectiveView"][];
-            /** @constant */
+            /**
+             * @description `ambito`
+             * @constant
+             */
             kind: "ambito";
+            /** @description Code of the node in the plan (e.g. `01`) */
             code: string;
+            /** @description Title */
             title: string;
+            /** @description Description */
             description?: string;
+            /** @description Weight within its parent (percent) */
             weight?: number;
+            /** @description Note */
             note?: string;
         };
         ApiKeyView: {
+            /** @description Key id (`<tenant>:k<hex>`) */
             keyId: string;
+            /** @description What the key is for */
             label: string;
+            /** @description Roles the key acts in */
             roles: string[];
+            /** @description Who issued it */
             issuedBy: string;
+            /** @description When (ISO 8601) */
             issuedAt: string;
+            /** @description End of validity (ISO 8601) */
             validUntil?: string;
+            /** @description When it was revoked */
             revokedAt?: string;
+            /** @description Who revoked it */
             revokedBy?: string;
-            /** @enum {string} */
+            /**
+             * @description `active`, `revoked` or `expired`
+             * @enum {string}
+             */
             status: "active" | "revoked" | "expired";
         };
         ApiKeyViewList: components["schemas"]["ApiKeyView"][];
@@ -1119,43 +1146,66 @@ export interface components {
                 sha256: string;
                 size: number;
             };
+            /** @description Cycle id (UUID) */
             cycleId: string;
             /** @description The stream version after the command. */
             version: number;
             /** @description Global position of the last event: pass it as `minPosition` to read your own write. */
             position: number;
+            /** @description The events written, with their stream version and global position */
             events: {
                 type: string;
                 version: number;
                 position: number;
             }[];
+            /** @description Stage after the command */
             stage: string;
             /** @description True when the request repeated an earlier one (same Idempotency-Key): nothing new was written. */
             replayed: boolean;
         };
         AttachmentRecord: {
+            /** @description Document id (download with GET /cycles/{id}/documents/{documentId}) */
             documentId: string;
+            /** @description File name as uploaded */
             name: string;
+            /** @description Media type as uploaded */
             mediaType: string;
+            /** @description Size in bytes */
             size: number;
+            /** @description SHA-256 of the bytes (hex) */
             sha256: string;
+            /** @description Who attached it */
             by: string;
+            /** @description When (ISO 8601) */
             at: string;
         };
         /** @description One row of the trail. */
         AuditEntry: {
+            /** @description Global position of the event */
             position: number;
+            /** @description Event id (UUID) */
             eventId: string;
+            /** @description When the store recorded it (ISO 8601) */
             recordedAt: string;
+            /** @description When the act happened (ISO 8601) */
             occurredAt: string;
+            /** @description Tenant id */
             tenant: string;
+            /** @description Stream the event belongs to */
             streamId: string;
+            /** @description Cycle id, or null for events outside cycles */
             cycleId: string | null;
+            /** @description Stream version of the event */
             version: number;
+            /** @description Event type */
             type: string;
+            /** @description Who acted */
             actorId: string;
+            /** @description The role acted in */
             actorRole: string;
+            /** @description Reason or note given, or null */
             reason: string | null;
+            /** @description The request that caused it */
             correlationId: string;
             /** @description Italian sentence, e.g. "Il Segretario Generale ha approvato il PIAO 2027-2029". */
             summary: string;
@@ -1182,34 +1232,47 @@ export interface components {
             }[];
         };
         AuditPageAnswer: {
+            /** @description The rows of this page */
             items: components["schemas"]["AuditEntry"][];
+            /** @description Pass as `cursor` for the next page; null at the end */
             nextCursor: string | null;
-            /** @enum {string} */
+            /**
+             * @description `desc` or `asc`
+             * @enum {string}
+             */
             order: "asc" | "desc";
+            /** @description Page size used */
             limit: number;
             /**
              * @description `tenant`: the whole trail of the tenant; `own_cycles`: the cycles the caller acted in.
              * @enum {string}
              */
             scope: "tenant" | "own_cycles";
+            /** @description The latest recorded verification of the chain */
             lastVerification: components["schemas"]["LastVerification"] | null;
         };
         /** @description A personal calendar feed (never its secret). */
         CalendarFeed: {
+            /** @description Feed id */
             id: string;
             /**
              * @description `mine`: the deadlines of the stages the person acts on; `all`: every deadline of the body.
              * @enum {string}
              */
             scope: "mine" | "all";
+            /** @description When it was created (ISO 8601) */
             createdAt: string;
+            /** @description When it was revoked */
             revokedAt?: string;
         };
         CalendarFeedList: components["schemas"]["CalendarFeed"][];
         /** @description The process catalogue as a tree, with the codes that matched the search. */
         CatalogueAnswer: {
+            /** @description Processes in the catalogue */
             total: number;
+            /** @description Codes that matched the search */
             matches: string[];
+            /** @description The catalogue as a tree */
             tree: components["schemas"]["CatalogueNode"][];
         };
         CatalogueNode: {
@@ -1230,16 +1293,19 @@ export interface components {
             children: components["schemas"]["CatalogueNode"][];
         };
         CommandResult: {
+            /** @description Cycle id (UUID) */
             cycleId: string;
             /** @description The stream version after the command. */
             version: number;
             /** @description Global position of the last event: pass it as `minPosition` to read your own write. */
             position: number;
+            /** @description The events written, with their stream version and global position */
             events: {
                 type: string;
                 version: number;
                 position: number;
             }[];
+            /** @description Stage after the command */
             stage: string;
             /** @description True when the request repeated an earlier one (same Idempotency-Key): nothing new was written. */
             replayed: boolean;
@@ -1255,19 +1321,26 @@ export interface components {
         };
         /** @description A calendar feed just created: its secret address, shown once. */
         CreatedCalendarFeed: {
+            /** @description Feed id */
             id: string;
             /**
              * @description `mine`: the deadlines of the stages the person acts on; `all`: every deadline of the body.
              * @enum {string}
              */
             scope: "mine" | "all";
+            /** @description When it was created (ISO 8601) */
             createdAt: string;
+            /** @description When it was revoked */
             revokedAt?: string;
+            /** @description The secret address to subscribe to: shown once */
             url: string;
         };
         CycleDeadline: {
+            /** @description Deadline id within the definition */
             id: string;
+            /** @description Title of the deadline, in Italian */
             title: string;
+            /** @description The provision that sets it */
             legalReference?: string;
             /** @description Stage whose reaching meets the deadline. */
             metBy: string;
@@ -1275,11 +1348,15 @@ export interface components {
             legalDate: components["schemas"]["IsoDate"] | null;
             /** @description The legal date moved past Sundays and public holidays. */
             effectiveDate: components["schemas"]["IsoDate"] | null;
+            /** @description Whether the effective date differs from the legal date */
             moved: boolean;
+            /** @description Why it rolled forward (e.g. the holiday), in Italian */
             movedReason?: string;
+            /** @description `unscheduled`, `future`, `due_soon`, `overdue` or `met` */
             status: components["schemas"]["DeadlineStatus"];
             /** @description When met: the date the stage was reached and whether that was after the effective date. */
             metOn?: components["schemas"]["IsoDate"];
+            /** @description Whether it was met after the effective date */
             metLate?: boolean;
             /** @description Days from today to the effective date (negative when overdue). */
             daysLeft?: number;
@@ -1293,7 +1370,9 @@ export interface components {
             };
         };
         CycleHistory: {
+            /** @description Cycle id (UUID) */
             cycleId: string;
+            /** @description Every event of the cycle, oldest first */
             versions: components["schemas"]["HistoryEntry"][];
             /** @description With `from` and `to`: what changed in the cycle's state between those versions. */
             diff?: {
@@ -1303,43 +1382,75 @@ export interface components {
             };
         };
         CycleSummary: {
+            /** @description Cycle id (UUID) */
             id: string;
+            /** @description Tenant id */
             tenant: string;
+            /** @description Cycle type (definition id, e.g. `piao`) */
             type: string;
+            /** @description First year of the period */
             year: number;
+            /** @description Period label, e.g. `2027-2029` */
             period: string;
+            /** @description Title of the cycle */
             title: string;
+            /** @description Current stage id */
             stage: string;
+            /** @description Current stage, in Italian */
             stageTitle: string;
+            /** @description `open`, `closed` (terminal stage reached) or `cancelled` */
             status: string;
+            /** @description Definition version the cycle is pinned to */
             definitionVersion: number;
+            /** @description The next deadline not yet met (effective date), or null */
             nextDeadline: {
                 id: string;
                 title: string;
                 date: string;
             } | null;
+            /** @description Roles expected to act in the current stage */
             nextActors: string[];
+            /** @description Stream version (number of events) */
             version: number;
+            /** @description When the cycle was opened (ISO 8601) */
             openedAt: string;
+            /** @description When the last event was recorded (ISO 8601) */
             lastChangeAt: string;
+            /** @description Type of the last event */
             lastEventType: string;
         };
         CycleSummaryList: components["schemas"]["CycleSummary"][];
         CycleView: {
+            /** @description Cycle id (UUID) */
             id: string;
+            /** @description Tenant id */
             tenant: string;
+            /** @description Cycle type (definition id, e.g. `piao`) */
             type: string;
+            /** @description Definition version the cycle is pinned to */
             definitionVersion: number;
+            /** @description Title of the cycle */
             title: string;
+            /** @description First year of the period */
             year: number;
+            /** @description Period label, e.g. `2027-2029` */
             period: string;
+            /** @description Current stage id */
             stage: string;
+            /** @description Current stage, in Italian */
             stageTitle: string;
-            /** @enum {string} */
+            /**
+             * @description `open`, `closed` (terminal stage reached) or `cancelled`
+             * @enum {string}
+             */
             status: "open" | "cancelled" | "closed";
+            /** @description Stream version (number of events folded) */
             version: number;
+            /** @description When the cycle was opened (ISO 8601) */
             openedAt: string;
+            /** @description Who opened it */
             openedBy: string;
+            /** @description When the last event happened (ISO 8601) */
             lastChangeAt: string;
             /** @description Roles expected to act next in the current stage. */
             nextActors: string[];
@@ -1351,9 +1462,13 @@ export interface components {
                 code: string;
                 messageIt: string;
             }[];
+            /** @description The cycle's deadlines with legal and effective dates and status */
             deadlines: components["schemas"]["CycleDeadline"][];
+            /** @description Every transition, oldest first */
             history: components["schemas"]["TransitionRecord"][];
+            /** @description Documents attached, with name, size and SHA-256 */
             attachments: components["schemas"]["AttachmentRecord"][];
+            /** @description Comments, oldest first */
             comments: {
                 commentId: string;
                 text: string;
@@ -1361,6 +1476,7 @@ export interface components {
                 role: string;
                 at: string;
             }[];
+            /** @description Deliberations recorded (organ, number, date, act hash) */
             deliberations: {
                 organ: string;
                 number: string;
@@ -1368,19 +1484,29 @@ export interface components {
                 actHash: string;
                 version: number;
             }[];
+            /** @description Why the cycle was cancelled */
             cancelledReason?: string;
             /** @description Present for a time-travel read: the instant or version the state was folded up to. */
             asOf?: string;
+            /** @description Present for a time-travel read by version */
             asOfVersion?: number;
         };
         DeadLetter: {
+            /** @description Delivery id */
             deliveryId: string;
+            /** @description Webhook endpoint id */
             endpointId: string;
+            /** @description Endpoint URL */
             url: string;
+            /** @description Type of the event delivered */
             eventType: string;
+            /** @description Attempts made */
             attempts: number;
+            /** @description The last failure */
             lastError: string;
+            /** @description When it was given up (ISO 8601) */
             failedAt: string;
+            /** @description The body that was to be delivered */
             payload: unknown;
         };
         DeadLetterList: components["schemas"]["DeadLetter"][];
@@ -1397,19 +1523,31 @@ export interface components {
             editablePerYear: boolean;
         };
         DeadlineItem: {
+            /** @description Cycle id (UUID) */
             cycleId: string;
+            /** @description Cycle type (definition id) */
             cycleType: string;
+            /** @description Title of the cycle */
             cycleTitle: string;
+            /** @description Deadline id within the definition */
             deadlineId: string;
+            /** @description Title of the deadline, in Italian */
             title: string;
+            /** @description The provision that sets it, or null */
             legalReference: string | null;
+            /** @description Date the law sets (after any recorded move), or null when not yet known */
             legalDate: string | null;
+            /** @description Legal date rolled past Sundays and holidays, or null */
             effectiveDate: string | null;
+            /** @description Whether the effective date differs from the legal date */
             moved: boolean;
+            /** @description `future`, `due_soon`, `overdue`, `met`, `unscheduled` or `closed` */
             status: components["schemas"]["DeadlineState"];
             /** @description "met on 2027-01-28", "overdue by 3 days"... */
             statusText: string;
+            /** @description Date it was met, or null */
             metOn: string | null;
+            /** @description Days to the effective date (negative: overdue), or null */
             daysLeft: number | null;
         };
         DeadlineItemList: components["schemas"]["DeadlineItem"][];
@@ -1433,11 +1571,17 @@ export interface components {
         /** @enum {string} */
         DeadlineStatus: "unscheduled" | "future" | "due_soon" | "overdue" | "met";
         DefinitionSummary: {
+            /** @description Definition id (the cycle type) */
             id: string;
+            /** @description Definition version */
             version: number;
+            /** @description Title, in Italian */
             title: string;
+            /** @description Whether new cycles use this version */
             latest: boolean;
+            /** @description How the period is counted (`annual`, `triennial`...) */
             period: string;
+            /** @description The provisions the cycle follows */
             legalBasis: string[];
             /** @description Roles that may open a cycle of this type. */
             openRoles: string[];
@@ -1489,30 +1633,44 @@ export interface components {
             reminders: components["schemas"]["ReminderPolicy"];
         };
         DemoTenant: {
+            /** @description Tenant id */
             tenant: string;
+            /** @description Name of the body */
             name: string;
+            /** @description The demo people of the tenant */
             users: components["schemas"]["DemoUser"][];
         };
         DemoUser: {
+            /** @description User id */
             userId: string;
+            /** @description Display name */
             name?: string;
+            /** @description Roles held */
             roles: components["schemas"]["Role"][];
         };
         /** @description The demo chamber's people, by tenant, for the demo login page. */
         DemoUsers: {
+            /** @description Tenants with their demo people */
             tenants: components["schemas"]["DemoTenant"][];
         };
         ErrorBody: {
+            /** @description HTTP status */
             statusCode: number;
+            /** @description Stable error code, e.g. `INVALID_REQUEST`, `ROLE_NOT_ALLOWED` */
             code: string;
+            /** @description What went wrong, in English */
             message: string;
+            /** @description What went wrong, in Italian, with the detail */
             messageIt?: string;
+            /** @description More detail, in English */
             detail?: string;
+            /** @description For invalid input: each offending field and its problem (in English and Italian) */
             fields?: {
                 problemIt?: string;
                 field: string;
                 problem: string;
             }[];
+            /** @description Id of the request, as in the logs */
             correlationId?: string;
         };
         /** @description One field of a command body. */
@@ -1537,7 +1695,9 @@ export interface components {
         /** @description A role granted. */
         GrantAnswer: {
             userId: string;
+            /** @description Role granted */
             role: components["schemas"]["Role"];
+            /** @description Who granted it */
             grantedBy: string;
             /** @description When the grant was recorded. */
             grantedAt: string;
@@ -1547,26 +1707,42 @@ export interface components {
             validUntil?: string;
             /** @description Set by `RoleRevoked`: the grant stops applying at this instant. */
             revokedAt?: string;
+            /** @description Who revoked it */
             revokedBy?: string;
         };
         HealthReport: {
-            /** @enum {string} */
+            /**
+             * @description `ok`, `degraded` or `down`
+             * @enum {string}
+             */
             status: "ok" | "degraded" | "down";
+            /** @description When (ISO 8601) */
             checkedAt: string;
+            /** @description Each component's status: database, Redis, projections, workers */
             components: {
                 [key: string]: components["schemas"]["ComponentStatus"];
             };
         };
         HistoryEntry: {
+            /** @description Stream version of the event */
             version: number;
+            /** @description Global position of the event */
             position: number;
+            /** @description Event type */
             type: string;
+            /** @description Who acted (user id, `apikey:<id>` or `system`) */
             actorId: string;
+            /** @description The role acted in */
             actorRole: string;
+            /** @description When the act happened (ISO 8601) */
             occurredAt: string;
+            /** @description When the store recorded it (ISO 8601) */
             recordedAt: string;
+            /** @description The request that caused it */
             correlationId: string;
+            /** @description Reason or note given, or null */
             reason: string | null;
+            /** @description The event's data */
             data: {
                 [key: string]: unknown;
             };
@@ -1582,48 +1758,73 @@ export interface components {
             fields?: components["schemas"]["FieldProblem"][];
         };
         ImportReport: {
+            /** @description File name */
             file: string;
+            /** @description `csv` or `xlsx` */
             format: components["schemas"]["ImportFormat"] | null;
             /** @description Why the file was not imported (unknown format, not a plan...). */
             skipped?: string;
+            /** @description Tenant id */
             tenant: string;
+            /** @description Cycle id */
             cycleId?: string;
+            /** @description Whether the import opened the cycle */
             cycleOpened?: boolean;
             /** @description Nodes (and catalogue entries) created, by kind. */
             created: {
                 [key: string]: number;
             };
+            /** @description Nodes updated */
             updated: number;
+            /** @description Nodes already as in the file */
             unchanged: number;
             /** @description Commands an earlier identical import had already written (same file content): nothing written again. */
             replayed: number;
+            /** @description Rows refused, with code and reason */
             refused: components["schemas"]["ImportRefusal"][];
+            /** @description Rows accepted with a warning */
             warnings: {
                 ref: string;
                 message: string;
             }[];
+            /** @description Events written */
             events: number;
+            /** @description Time taken */
             seconds: number;
         };
         /** @description How many items wait for each role. */
         InboxCounts: {
+            /** @description Items waiting for the caller */
             total: number;
+            /** @description Items per role */
             byRole: {
                 [key: string]: number;
             };
+            /** @description Items whose deadline is past */
             overdue: number;
         };
         InboxItem: {
+            /** @description Cycle id (UUID) */
             cycleId: string;
+            /** @description The caller's role the item waits for */
             role: string;
+            /** @description Cycle type (definition id) */
             cycleType: string;
+            /** @description Title of the cycle */
             title: string;
+            /** @description Current stage id */
             stage: string;
+            /** @description Current stage, in Italian */
             stageTitle: string;
+            /** @description Since when the cycle waits in this stage (ISO 8601) */
             waitingSince: string;
+            /** @description Effective date of the deadline due next, or null */
             dueDate: string | null;
+            /** @description Title of the deadline due next, or null */
             dueTitle: string | null;
+            /** @description Days to the due date (negative: overdue), or null */
             daysLeft: number | null;
+            /** @description Commands this role may issue in the stage */
             commands: string[];
             /** @description The legal date of the deadline due next (`dueDate` is its effective date, past Sundays and holidays). */
             legalDate: string | null;
@@ -1640,31 +1841,48 @@ export interface components {
         };
         InboxItemList: components["schemas"]["InboxItem"][];
         IndicatorNode: {
-            /** @constant */
+            /**
+             * @description `indicator`
+             * @constant
+             */
             kind: "indicator";
+            /** @description Code (e.g. `01_01_01_I1`) */
             code: string;
+            /** @description Code of its operational objective */
             objectiveCode: string;
+            /** @description Name of the indicator */
             name: string;
+            /** @description Description */
             description?: string;
             /** @description Algoritmo di calcolo. */
             algorithm?: string;
+            /** @description Tipologia (efficacia, efficienza, qualità...) */
             type: components["schemas"]["IndicatorType"];
+            /** @description Unit of measure */
             unit: components["schemas"]["IndicatorUnit"];
+            /** @description Value of departure, with its year, or n.d. */
             baseline: components["schemas"]["PlanBaseline"];
+            /** @description Target per year */
             targets: components["schemas"]["PlanTarget"][];
             /** @description Percent within the objective; null while "n.d.". */
             weight: number | null;
             /** @description Fonte dei dati. */
             dataSource?: string;
+            /** @description How period values make the year's value */
             aggregation?: components["schemas"]["Aggregation"];
+            /** @description How progress accrues over the year (for the variance check) */
             progress?: components["schemas"]["ProgressKind"];
+            /** @description Note */
             note?: string;
         };
         IndicatorScoreView: {
+            /** @description Achievement (percent), or null when not measurable yet */
             score: number | null;
             /** @description The score rounded to one decimal, for display. */
             shown: number | null;
+            /** @description Why the score is what it is (`scored`, `no_data`...) */
             status: string;
+            /** @description The SMVP band the score falls in */
             band?: components["schemas"]["ScoreBand"];
             target?: components["schemas"]["Target"];
             actual?: components["schemas"]["IndicatorValue"];
@@ -1685,34 +1903,52 @@ export interface components {
             achievement: components["schemas"]["IndicatorScoreView"];
             measurements: components["schemas"]["MeasurementView"][];
             variance?: components["schemas"]["VarianceEntry"];
-            /** @constant */
+            /**
+             * @description `indicator`
+             * @constant
+             */
             kind: "indicator";
+            /** @description Code (e.g. `01_01_01_I1`) */
             code: string;
+            /** @description Code of its operational objective */
             objectiveCode: string;
+            /** @description Name of the indicator */
             name: string;
+            /** @description Description */
             description?: string;
             /** @description Algoritmo di calcolo. */
             algorithm?: string;
+            /** @description Tipologia (efficacia, efficienza, qualità...) */
             type: components["schemas"]["IndicatorType"];
+            /** @description Unit of measure */
             unit: components["schemas"]["IndicatorUnit"];
+            /** @description Value of departure, with its year, or n.d. */
             baseline: components["schemas"]["PlanBaseline"];
+            /** @description Target per year */
             targets: components["schemas"]["PlanTarget"][];
             /** @description Percent within the objective; null while "n.d.". */
             weight: number | null;
             /** @description Fonte dei dati. */
             dataSource?: string;
+            /** @description How period values make the year's value */
             aggregation?: components["schemas"]["Aggregation"];
+            /** @description How progress accrues over the year (for the variance check) */
             progress?: components["schemas"]["ProgressKind"];
+            /** @description Note */
             note?: string;
         };
         /** @description A calendar date `YYYY-MM-DD` (proleptic Gregorian, years 0001–9999). Validate with `parseIsoDate`. */
         IsoDate: string;
         IssuedApiKey: {
+            /** @description Key id */
             keyId: string;
             /** @description `<keyId>.<secret>`: the value of `X-Api-Key`. Shown once; only its hash is stored. */
             apiKey: string;
+            /** @description Roles the key acts in */
             roles: components["schemas"]["Role"][];
+            /** @description What the key is for */
             label: string;
+            /** @description End of validity (ISO 8601) */
             validUntil?: string;
         };
         /** @description One difference between two JSON values: where, and the value before and after (undefined = absent). */
@@ -1730,22 +1966,33 @@ export interface components {
         };
         /** @description An API key revoked. */
         KeyRevoked: {
+            /** @description Key id */
             keyId: string;
+            /** @description When (ISO 8601) */
             revokedAt: string;
         };
         /** @description The latest recorded `AuditChainVerified` event. */
         LastVerification: {
+            /** @description When (ISO 8601) */
             verifiedAt: string;
+            /** @description Global position of the verification event */
             position: number;
+            /** @description Who asked for it (`system` for the nightly check) */
             actorId: string;
+            /** @description `manual`, `nightly`... */
             trigger: string | null;
+            /** @description Whether the chain checked out */
             intact: boolean;
+            /** @description Global position up to which the chain is intact */
             intactUpTo: number;
+            /** @description Events checked */
             checkedEvents: number;
+            /** @description The latest seal checked */
             headSeal: {
                 seq: number;
                 hash: string;
             } | null;
+            /** @description The first event that failed, with the problem */
             firstBad: {
                 position: number;
                 problem: string;
@@ -1754,26 +2001,44 @@ export interface components {
         };
         /** @description The process is alive (nothing else checked). */
         Liveness: {
-            /** @constant */
+            /**
+             * @description Always `up`
+             * @constant
+             */
             status: "up";
+            /** @description When (ISO 8601) */
             checkedAt: string;
         };
         /** @description Logged out: where the console goes next, and the identity provider's logout page when there is one. */
         LoggedOut: {
-            /** @constant */
+            /**
+             * @description Always true
+             * @constant
+             */
             loggedOut: true;
+            /** @description Where the console goes next */
             redirectTo: string;
+            /** @description The identity provider's logout page, when there is one */
             endSessionUrl?: string;
         };
         MeasurementView: {
+            /** @description Period measured (`2027`, `2027-S1`, `2027-Q3`...) */
             period: string;
+            /** @description Value measured */
             value: components["schemas"]["IndicatorValue"];
+            /** @description Date of the measurement */
             date: string;
+            /** @description Data source */
             source?: string;
+            /** @description Note */
             note?: string;
+            /** @description SHA-256 of the supporting document */
             attachmentHash?: string;
+            /** @description Who recorded it */
             recordedBy: string;
+            /** @description When (ISO 8601) */
             recordedAt: string;
+            /** @description Plan stream version of the record */
             version: number;
             /** @description Earlier records of the same period, oldest first, each with the reason it was corrected. */
             history: {
@@ -1783,6 +2048,7 @@ export interface components {
                 recordedAt: string;
                 correctedBecause?: string;
             }[];
+            /** @description Why the latest value corrected an earlier one */
             correctionReason?: string;
         };
         /** @description Mission of the spending classification (e.g. `011` Competitività e sviluppo delle imprese). */
@@ -1791,22 +2057,32 @@ export interface components {
             title: string;
         };
         NodeScore: {
+            /** @description Achievement (percent), or null when not measurable yet */
             score: number | null;
             /** @description The score rounded to one decimal, for display. */
             shown: number | null;
+            /** @description Why the score is what it is (`scored`, `no_data`...) */
             status: string;
+            /** @description The SMVP band the score falls in */
             band?: components["schemas"]["ScoreBand"];
         };
         OperationalObjectiveNode: {
-            /** @constant */
+            /**
+             * @description `operational_objective`
+             * @constant
+             */
             kind: "operational_objective";
+            /** @description Code (e.g. `01_01_01`) */
             code: string;
+            /** @description Title */
             title: string;
+            /** @description Description */
             description?: string;
             /** @description "Impatto atteso". */
             expectedImpact?: string;
             /** @description Euro amount, "risorse interne", or null when the plan states none. */
             resources: components["schemas"]["Resources"] | null;
+            /** @description Code of its strategic objective */
             strategicObjectiveCode: string;
             /** @description Area di responsabilità. */
             area?: string;
@@ -1814,30 +2090,42 @@ export interface components {
             office?: string;
             /** @description Centro di responsabilità. */
             cdr?: string;
+            /** @description Missione of the budget classification */
             mission?: components["schemas"]["Mission"];
             /** @description Programma di spesa. */
             programme?: string;
             /** @description Portatori d'interesse. */
             stakeholders: string[];
+            /** @description Years the objective spans */
             timeSpan?: components["schemas"]["TimeSpan"];
             /** @description Obiettivo comune di sistema (Unioncamere). */
             commonSystemObjective: boolean;
+            /** @description Weight within its strategic objective (percent) */
             weight?: number;
+            /** @description PIAO section the objective belongs to */
             section: components["schemas"]["PlanSection"];
+            /** @description Note */
             note?: string;
         };
         OperationalObjectiveView: {
             achievement: components["schemas"]["NodeScore"];
             indicators: components["schemas"]["IndicatorView"][];
-            /** @constant */
+            /**
+             * @description `operational_objective`
+             * @constant
+             */
             kind: "operational_objective";
+            /** @description Code (e.g. `01_01_01`) */
             code: string;
+            /** @description Title */
             title: string;
+            /** @description Description */
             description?: string;
             /** @description "Impatto atteso". */
             expectedImpact?: string;
             /** @description Euro amount, "risorse interne", or null when the plan states none. */
             resources: components["schemas"]["Resources"] | null;
+            /** @description Code of its strategic objective */
             strategicObjectiveCode: string;
             /** @description Area di responsabilità. */
             area?: string;
@@ -1845,16 +2133,21 @@ export interface components {
             office?: string;
             /** @description Centro di responsabilità. */
             cdr?: string;
+            /** @description Missione of the budget classification */
             mission?: components["schemas"]["Mission"];
             /** @description Programma di spesa. */
             programme?: string;
             /** @description Portatori d'interesse. */
             stakeholders: string[];
+            /** @description Years the objective spans */
             timeSpan?: components["schemas"]["TimeSpan"];
             /** @description Obiettivo comune di sistema (Unioncamere). */
             commonSystemObjective: boolean;
+            /** @description Weight within its strategic objective (percent) */
             weight?: number;
+            /** @description PIAO section the objective belongs to */
             section: components["schemas"]["PlanSection"];
+            /** @description Note */
             note?: string;
         };
         /** @enum {string} */
@@ -1873,15 +2166,20 @@ export interface components {
         Period: "annual" | "triennial" | "mandate" | "one_off";
         /** @description A person of the tenant as the console shows them. */
         Person: {
+            /** @description User id */
             userId: string;
+            /** @description Display name, or null when unknown */
             name: string | null;
+            /** @description Roles held now */
             roles: components["schemas"]["Role"][];
         };
         PersonList: components["schemas"]["Person"][];
         PlanAdoption: {
             /** @description Stream version of the deliberation that adopted the plan. */
             version: number;
+            /** @description When adopted (ISO 8601) */
             at: string;
+            /** @description The adopting deliberation */
             deliberation: components["schemas"]["PlanDeliberation"];
         };
         /** @description Baseline: a value of a year, or not available ("n.d.", printed "-"). */
@@ -1894,35 +2192,52 @@ export interface components {
             year?: number;
         };
         PlanCommandOutcome: {
+            /** @description Position of the command in the request */
             index: number;
+            /** @description Command type */
             command: "add_node" | "update_node" | "move_node" | "remove_node" | "set_targets" | "set_weights" | Record<string, never> | Record<string, never> | "close_measurement_year" | "open_variation" | "approve_variation" | "withdraw_variation" | "set_scoring_rules";
-            /** @enum {string} */
+            /**
+             * @description `applied`, `unchanged` or `refused`
+             * @enum {string}
+             */
             status: "applied" | "unchanged" | "refused";
+            /** @description Types of the events written */
             events: string[];
+            /** @description Refusal code */
             code?: string;
+            /** @description Refusal, in English */
             message?: string;
+            /** @description Refusal, in Italian */
             messageIt?: string;
+            /** @description Offending fields */
             fields?: components["schemas"]["FieldProblem"][];
         };
         PlanCommandsResult: {
+            /** @description Cycle id (UUID) */
             cycleId: string;
             /** @description Stream version after the commands. */
             version: number;
             /** @description Global position of the last event written (0 when nothing was written). */
             position: number;
+            /** @description The events written */
             events: {
                 type: string;
                 version: number;
                 position: number;
             }[];
+            /** @description One outcome per command sent */
             outcomes: components["schemas"]["PlanCommandOutcome"][];
             /** @description True when an earlier request with the same Idempotency-Key already wrote these events. */
             replayed: boolean;
         };
         PlanDeliberation: {
+            /** @description `giunta` or `consiglio` */
             organ: string;
+            /** @description Deliberation number */
             number: string;
+            /** @description Deliberation date */
             date: string;
+            /** @description SHA-256 of the act */
             actHash?: string;
         };
         /** @description Differences between two trees of the plan. */
@@ -1987,32 +2302,49 @@ export interface components {
         /** @enum {string} */
         PlanProblemCode: "DUPLICATE_CODE" | "ORPHAN_NODE" | "OBJECTIVE_WITHOUT_INDICATORS" | "INDICATOR_WEIGHTS_SUM" | "INVALID_WEIGHT" | "OBJECTIVE_WEIGHTS_INCOMPLETE" | "TARGET_MISSING" | "TARGET_DUPLICATE_YEAR" | "OPERATOR_UNIT_MISMATCH" | "TARGET_VALUE_MISMATCH" | "BASELINE_UNIT_MISMATCH" | "INVALID_RESOURCES" | "INVALID_TIME_SPAN" | "RESPONSIBILITY_MISSING";
         PlanResponse: {
+            /** @description Cycle id (UUID) */
             cycleId: string;
+            /** @description Cycle type */
             type: string;
+            /** @description Title of the cycle */
             title: string;
+            /** @description Period label */
             period: string;
+            /** @description Years the plan covers */
             planYears: number[];
+            /** @description Current stage id */
             stage: string;
             /** @description The stage's title in the definition (Italian). */
             stageTitle: string;
             /** @description Titles of the stages in which the definition lets the tree be edited. */
             editableStageTitles: string[];
+            /** @description Plan stream version */
             version: number;
+            /** @description For a time-travel read: the instant */
             asOf?: string;
+            /** @description For a time-travel read: the version */
             asOfVersion?: number;
-            /** @enum {string} */
+            /**
+             * @description `current` or `adopted`
+             * @enum {string}
+             */
             tree: "current" | "adopted";
             /** @description May the tree be edited now (stage, adoption, variation), and if not why. */
             editable: boolean;
+            /** @description Why not, when not */
             notEditableBecause?: {
                 code: string;
                 message: string;
             };
-            /** @description Adoption by the organ (first deliberation of the cycle): the tree is frozen from then on. */
+            /** @description The adoption (deliberation and version), once adopted */
             adopted: components["schemas"]["PlanAdoption"] | null;
+            /** @description Variations of the adopted plan */
             variations: components["schemas"]["PlanVariation"][];
+            /** @description Years whose measurements are closed */
             closedYears: number[];
+            /** @description The SMVP scoring rules */
             scoring: components["schemas"]["PlanScoring"] | null;
+            /** @description How many nodes of each kind and measurements */
             counts: {
                 ambiti: number;
                 strategicObjectives: number;
@@ -2022,6 +2354,7 @@ export interface components {
             };
             /** @description What would stop a submission now (every problem). */
             problems: components["schemas"]["PlanProblem"][];
+            /** @description The tree with achievement for the year */
             achievement: components["schemas"]["PlanTreeView"];
         };
         /** @description Per-plan scoring conventions (the SMVP in force for this plan) and the weight tolerance. */
@@ -2060,16 +2393,23 @@ export interface components {
          */
         PlanSection: "performance" | "rischi_corruttivi";
         PlanTarget: {
+            /** @description Year of the target */
             year: number;
+            /** @description How the value is compared (`>=`, `<=`, `=`...) */
             operator: components["schemas"]["TargetOperator"];
+            /** @description Target value */
             value: components["schemas"]["IndicatorValue"];
         };
         PlanTreeView: {
+            /** @description Year of the achievement */
             year: number;
+            /** @description Achievement of the whole chamber */
             chamber: components["schemas"]["NodeScore"];
+            /** @description The ambiti strategici with their objectives and indicators */
             ambiti: components["schemas"]["AmbitoView"][];
             /** @description Nodes whose parent does not exist (never produced by the commands; kept visible). */
             orphans: components["schemas"]["PlanNode"][];
+            /** @description Indicators behind their expected progress at the monitoring date */
             variance?: {
                 monitoringDate: components["schemas"]["IsoDate"];
                 expectedFraction: number;
@@ -2078,35 +2418,56 @@ export interface components {
             };
         };
         PlanVariation: {
+            /** @description Variation id */
             variationId: string;
             /** @description 1, 2, ... in the cycle. */
             number: number;
+            /** @description Why the plan is varied */
             reason: string;
-            /** @enum {string} */
+            /**
+             * @description `open`, `approved` or `withdrawn`
+             * @enum {string}
+             */
             status: "open" | "approved" | "withdrawn";
+            /** @description Plan stream version when opened */
             openedVersion: number;
+            /** @description When opened (ISO 8601) */
             openedAt: string;
+            /** @description Who opened it */
             openedBy: string;
+            /** @description Plan stream version when approved or withdrawn */
             closedVersion?: number;
+            /** @description When approved or withdrawn */
             closedAt?: string;
+            /** @description Who approved or withdrew it */
             closedBy?: string;
+            /** @description The Giunta deliberation that approved it */
             deliberation?: components["schemas"]["PlanDeliberation"];
+            /** @description Why it was withdrawn */
             withdrawnReason?: string;
             /** @description Plan events recorded while the variation was open. */
             changes: number;
         };
         ProcessCard: {
+            /** @description Variant of the process the card describes */
             variant?: string;
+            /** @description Title of the card */
             title: string;
+            /** @description What starts the process */
             input?: string;
+            /** @description What it produces */
             output?: string;
+            /** @description The activities, in order */
             activities: string[];
+            /** @description Who is responsible */
             responsibleRole?: string;
+            /** @description Its time limit as printed, with day and month when known */
             deadline?: {
                 text: string;
                 day?: number | null;
                 month?: number | null;
             };
+            /** @description Note */
             note?: string;
         };
         /**
@@ -2115,9 +2476,14 @@ export interface components {
          */
         ProgressKind: "cumulative" | "level";
         ReadinessReport: {
-            /** @enum {string} */
+            /**
+             * @description `ready` or not
+             * @enum {string}
+             */
             status: "ready" | "not_ready";
+            /** @description When (ISO 8601) */
             checkedAt: string;
+            /** @description What readiness depends on */
             components: {
                 [key: string]: components["schemas"]["ComponentStatus"];
             };
@@ -2141,14 +2507,19 @@ export interface components {
         };
         /** @description A role revoked: from when it no longer applies. */
         RevokeAnswer: {
+            /** @description User id */
             userId: string;
+            /** @description Role revoked */
             role: string;
+            /** @description From when it no longer applies (ISO 8601) */
             revokedAt: string;
         };
         /** @enum {string} */
         Role: "segretario_generale" | "rpct" | "oiv" | "dirigente" | "po" | "rilevatore" | "segreteria_organi" | "struttura_tecnica" | "osservatore" | "admin" | "presidente" | "revisori";
         RoleGrant: {
+            /** @description Role granted */
             role: components["schemas"]["Role"];
+            /** @description Who granted it */
             grantedBy: string;
             /** @description When the grant was recorded. */
             grantedAt: string;
@@ -2158,6 +2529,7 @@ export interface components {
             validUntil?: string;
             /** @description Set by `RoleRevoked`: the grant stops applying at this instant. */
             revokedAt?: string;
+            /** @description Who revoked it */
             revokedBy?: string;
         };
         /** @description A band ("fascia") of scores: applies from `from` (inclusive) up to the next band's `from`. */
@@ -2171,23 +2543,29 @@ export interface components {
         };
         /** @description What the console learns about the browser's session. */
         SessionView: {
+            /** @description Whether a live session exists */
             authenticated: boolean;
             /** @description The demo login (users to choose from) is offered. */
             demo: boolean;
             /** @description Login through the OpenID Connect provider is offered. */
             oidc: boolean;
+            /** @description Who is logged in, in which tenant, with which roles */
             user?: {
                 userId: string;
                 name?: string;
                 tenant: string;
                 roles: components["schemas"]["Role"][];
             };
-            /** @enum {string} */
+            /**
+             * @description How the session was opened
+             * @enum {string}
+             */
             via?: "dev_token" | "oidc";
             /** @description To send as `X-CSRF-Token` with every write. */
             csrfToken?: string;
             /** @description Absolute end of the session (ISO 8601); it also ends after the idle timeout. */
             expiresAt?: string;
+            /** @description Minutes of inactivity after which the session ends */
             idleMinutes?: number;
         };
         StageDefinition: {
@@ -2201,33 +2579,55 @@ export interface components {
             actors: components["schemas"]["Role"][];
         };
         StrategicObjectiveNode: {
-            /** @constant */
+            /**
+             * @description `strategic_objective`
+             * @constant
+             */
             kind: "strategic_objective";
+            /** @description Code (e.g. `01_01`) */
             code: string;
+            /** @description Title */
             title: string;
+            /** @description Description */
             description?: string;
+            /** @description Code of its ambito strategico */
             ambitoCode: string;
+            /** @description Weight within its ambito (percent) */
             weight?: number;
+            /** @description Note */
             note?: string;
         };
         StrategicObjectiveView: {
             achievement: components["schemas"]["NodeScore"];
             operationalObjectives: components["schemas"]["OperationalObjectiveView"][];
-            /** @constant */
+            /**
+             * @description `strategic_objective`
+             * @constant
+             */
             kind: "strategic_objective";
+            /** @description Code (e.g. `01_01`) */
             code: string;
+            /** @description Title */
             title: string;
+            /** @description Description */
             description?: string;
+            /** @description Code of its ambito strategico */
             ambitoCode: string;
+            /** @description Weight within its ambito (percent) */
             weight?: number;
+            /** @description Note */
             note?: string;
         };
         SubscriptionReport: {
+            /** @description Subscription name */
             name: string;
             /** @description The worker holding the lease, or null when none does (no worker, or a takeover under way). */
             heldBy: string | null;
+            /** @description Global position it has processed */
             position: number | null;
+            /** @description Events behind the head */
             lagEvents: number | null;
+            /** @description Seconds behind the head */
             lagSeconds: number | null;
         };
         /** @description A durable subscription as seen from the process running it (or standing by for it). */
@@ -2249,14 +2649,21 @@ export interface components {
         /** @enum {string} */
         TargetOperator: ">=" | "<=" | "=" | ">" | "<" | "entro_il" | "si_no";
         TenantRecord: {
+            /** @description Tenant id */
             id: string;
+            /** @description Name of the body */
             name: string;
+            /** @description Code in the IPA index */
             ipaCode: string;
+            /** @description IANA time zone */
             timeZone: string;
             /** @description Closure days: patron saint's days (reminders respect them; deadlines do not move) and one-off closures. */
             patronDays: components["schemas"]["PatronDay"][];
+            /** @description One-off closure days */
             extraClosures: string[];
+            /** @description When registered (ISO 8601) */
             registeredAt: string;
+            /** @description Who registered it */
             registeredBy: string;
         };
         /** @description Span of years over which an objective runs, inclusive (`2022/2024 (triennale)`). */
@@ -2269,15 +2676,23 @@ export interface components {
         TransitionRecord: {
             /** @description Stream version of the event (1-based). */
             version: number;
+            /** @description Event type */
             type: string;
+            /** @description Command that caused it */
             command: string;
             /** @description The transition's kind (submission, deliberation, validation...), as recorded in the event. */
             kind: string;
+            /** @description Stage before */
             from: string;
+            /** @description Stage after */
             to: string;
+            /** @description Who acted */
             actorId: string;
+            /** @description The role acted in */
             actorRole: string;
+            /** @description When the act happened (ISO 8601) */
             at: string;
+            /** @description The command's fields as recorded */
             fields: components["schemas"]["JsonRecord"];
         };
         /** @description Separation-of-duties and similar guards evaluated by the decider. */
@@ -2300,28 +2715,40 @@ export interface components {
         };
         /** @description The caller's unread in-app notifications. */
         UnreadCount: {
+            /** @description Notifications not yet read */
             unread: number;
         };
         UserView: {
+            /** @description User id */
             userId: string;
+            /** @description Display name */
             name?: string;
+            /** @description E-mail address for reminders */
             email?: string;
             /** @description Roles held at the requested instant. */
             roles: string[];
+            /** @description Every grant, past, current and future, with who granted it */
             grants: components["schemas"]["RoleGrant"][];
         };
         UserViewList: components["schemas"]["UserView"][];
         VarianceEntry: {
+            /** @description Indicator code */
             indicatorCode: string;
+            /** @description Its operational objective */
             objectiveCode: string;
+            /** @description Where the indicator stands against the expected progress */
             status: components["schemas"]["VarianceStatus"];
             /** @description True for `behind` and `overdue`. */
             flagged: boolean;
+            /** @description Target operator */
             operator?: components["schemas"]["TargetOperator"];
+            /** @description Target of the year */
             target?: components["schemas"]["IndicatorValue"];
+            /** @description How progress accrues over the year */
             progress?: components["schemas"]["ProgressKind"];
             /** @description Expected value on the monitoring date, in the target's unit (numeric targets). */
             expected: number | null;
+            /** @description Latest value measured */
             actual: components["schemas"]["IndicatorValue"] | null;
             /** @description Shortfall in the target's unit: positive = behind (for lower-is-better: above the ceiling). */
             gap: number | null;
@@ -2333,19 +2760,26 @@ export interface components {
         /** @enum {string} */
         VarianceStatus: "on_track" | "behind" | "overdue" | "pending" | "no_data" | "not_applicable";
         VerifyAnswer: {
+            /** @description Whether the whole chain checked out */
             intact: boolean;
+            /** @description Global position up to which the chain is intact */
             intactUpTo: number;
+            /** @description The first event that fails the check, with the problem */
             firstBad: {
                 position: number;
                 problem: string;
                 detail: string;
             } | null;
+            /** @description The latest seal (signed checkpoint) checked */
             headSeal: {
                 seq: number;
                 hash: string;
             } | null;
+            /** @description Events checked */
             checkedEvents: number;
+            /** @description Events covered by seals */
             sealedEvents: number;
+            /** @description When (ISO 8601) */
             verifiedAt: string;
         };
         WorkerReport: {

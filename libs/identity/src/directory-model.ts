@@ -26,19 +26,28 @@ export const DIRECTORY_EVENT_TYPES = [
 ] as const;
 
 export interface TenantRecord {
+  /** Tenant id */
   id: string;
+  /** Name of the body */
   name: string;
+  /** Code in the IPA index */
   ipaCode: string;
+  /** IANA time zone */
   timeZone: string;
   /** Closure days: patron saint's days (reminders respect them; deadlines do not move) and one-off closures. */
   patronDays: PatronDay[];
+  /** One-off closure days */
   extraClosures: string[];
+  /** When registered (ISO 8601) */
   registeredAt: string;
+  /** Who registered it */
   registeredBy: string;
 }
 
 export interface RoleGrant {
+  /** Role granted */
   role: Role;
+  /** Who granted it */
   grantedBy: string;
   /** When the grant was recorded. */
   grantedAt: string;
@@ -48,6 +57,7 @@ export interface RoleGrant {
   validUntil?: string;
   /** Set by `RoleRevoked`: the grant stops applying at this instant. */
   revokedAt?: string;
+  /** Who revoked it */
   revokedBy?: string;
 }
 

@@ -69,11 +69,15 @@ export interface IssueApiKeyInput {
 }
 
 export interface IssuedApiKey {
+  /** Key id */
   keyId: string;
   /** `<keyId>.<secret>`: the value of `X-Api-Key`. Shown once; only its hash is stored. */
   apiKey: string;
+  /** Roles the key acts in */
   roles: Role[];
+  /** What the key is for */
   label: string;
+  /** End of validity (ISO 8601) */
   validUntil?: string;
 }
 

@@ -223,13 +223,21 @@ export class Webhooks {
 }
 
 export interface DeadLetter {
+  /** Delivery id */
   deliveryId: string;
+  /** Webhook endpoint id */
   endpointId: string;
+  /** Endpoint URL */
   url: string;
+  /** Type of the event delivered */
   eventType: string;
+  /** Attempts made */
   attempts: number;
+  /** The last failure */
   lastError: string;
+  /** When it was given up (ISO 8601) */
   failedAt: string;
+  /** The body that was to be delivered */
   payload: unknown;
 }
 

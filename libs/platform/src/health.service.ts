@@ -15,8 +15,11 @@ export type ComponentStatus = {
 };
 
 export interface HealthReport {
+  /** `ok`, `degraded` or `down` */
   status: 'ok' | 'degraded' | 'down';
+  /** When (ISO 8601) */
   checkedAt: string;
+  /** Each component's status: database, Redis, projections, workers */
   components: Record<string, ComponentStatus>;
 }
 
@@ -37,8 +40,11 @@ async function timed(fn: () => Promise<unknown>, timeoutMs = 2000): Promise<Comp
 }
 
 export interface ReadinessReport {
+  /** `ready` or not */
   status: 'ready' | 'not_ready';
+  /** When (ISO 8601) */
   checkedAt: string;
+  /** What readiness depends on */
   components: Record<string, ComponentStatus>;
 }
 

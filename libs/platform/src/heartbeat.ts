@@ -34,11 +34,15 @@ export interface WorkerReport extends WorkerHeartbeat {
 }
 
 export interface SubscriptionReport {
+  /** Subscription name */
   name: string;
   /** The worker holding the lease, or null when none does (no worker, or a takeover under way). */
   heldBy: string | null;
+  /** Global position it has processed */
   position: number | null;
+  /** Events behind the head */
   lagEvents: number | null;
+  /** Seconds behind the head */
   lagSeconds: number | null;
 }
 

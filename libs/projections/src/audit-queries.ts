@@ -58,18 +58,31 @@ export type AuditOrder = 'asc' | 'desc';
 
 /** One row of the trail. */
 export interface AuditEntry {
+  /** Global position of the event */
   position: number;
+  /** Event id (UUID) */
   eventId: string;
+  /** When the store recorded it (ISO 8601) */
   recordedAt: string;
+  /** When the act happened (ISO 8601) */
   occurredAt: string;
+  /** Tenant id */
   tenant: string;
+  /** Stream the event belongs to */
   streamId: string;
+  /** Cycle id, or null for events outside cycles */
   cycleId: string | null;
+  /** Stream version of the event */
   version: number;
+  /** Event type */
   type: string;
+  /** Who acted */
   actorId: string;
+  /** The role acted in */
   actorRole: string;
+  /** Reason or note given, or null */
   reason: string | null;
+  /** The request that caused it */
   correlationId: string;
   /** Italian sentence, e.g. "Il Segretario Generale ha approvato il PIAO 2027-2029". */
   summary: string;
@@ -92,14 +105,23 @@ export interface AuditFacets {
 
 /** The latest recorded `AuditChainVerified` event. */
 export interface LastVerification {
+  /** When (ISO 8601) */
   verifiedAt: string;
+  /** Global position of the verification event */
   position: number;
+  /** Who asked for it (`system` for the nightly check) */
   actorId: string;
+  /** `manual`, `nightly`... */
   trigger: string | null;
+  /** Whether the chain checked out */
   intact: boolean;
+  /** Global position up to which the chain is intact */
   intactUpTo: number;
+  /** Events checked */
   checkedEvents: number;
+  /** The latest seal checked */
   headSeal: { seq: number; hash: string } | null;
+  /** The first event that failed, with the problem */
   firstBad: { position: number; problem: string; detail: string } | null;
 }
 

@@ -2,35 +2,62 @@ import type { DataSource } from 'typeorm';
 import { daysBetween, isoDateAt } from '@ciclo/domain';
 
 export interface CycleSummary {
+  /** Cycle id (UUID) */
   id: string;
+  /** Tenant id */
   tenant: string;
+  /** Cycle type (definition id, e.g. `piao`) */
   type: string;
+  /** First year of the period */
   year: number;
+  /** Period label, e.g. `2027-2029` */
   period: string;
+  /** Title of the cycle */
   title: string;
+  /** Current stage id */
   stage: string;
+  /** Current stage, in Italian */
   stageTitle: string;
+  /** `open`, `closed` (terminal stage reached) or `cancelled` */
   status: string;
+  /** Definition version the cycle is pinned to */
   definitionVersion: number;
+  /** The next deadline not yet met (effective date), or null */
   nextDeadline: { id: string; title: string; date: string } | null;
+  /** Roles expected to act in the current stage */
   nextActors: string[];
+  /** Stream version (number of events) */
   version: number;
+  /** When the cycle was opened (ISO 8601) */
   openedAt: string;
+  /** When the last event was recorded (ISO 8601) */
   lastChangeAt: string;
+  /** Type of the last event */
   lastEventType: string;
 }
 
 export interface InboxItem {
+  /** Cycle id (UUID) */
   cycleId: string;
+  /** The caller's role the item waits for */
   role: string;
+  /** Cycle type (definition id) */
   cycleType: string;
+  /** Title of the cycle */
   title: string;
+  /** Current stage id */
   stage: string;
+  /** Current stage, in Italian */
   stageTitle: string;
+  /** Since when the cycle waits in this stage (ISO 8601) */
   waitingSince: string;
+  /** Effective date of the deadline due next, or null */
   dueDate: string | null;
+  /** Title of the deadline due next, or null */
   dueTitle: string | null;
+  /** Days to the due date (negative: overdue), or null */
   daysLeft: number | null;
+  /** Commands this role may issue in the stage */
   commands: string[];
   /** The legal date of the deadline due next (`dueDate` is its effective date, past Sundays and holidays). */
   legalDate: string | null;
@@ -42,27 +69,42 @@ export interface InboxItem {
 
 /** How many items wait for each role. */
 export interface InboxCounts {
+  /** Items waiting for the caller */
   total: number;
+  /** Items per role */
   byRole: Record<string, number>;
+  /** Items whose deadline is past */
   overdue: number;
 }
 
 export type DeadlineState = 'future' | 'due_soon' | 'overdue' | 'met' | 'unscheduled' | 'closed';
 
 export interface DeadlineItem {
+  /** Cycle id (UUID) */
   cycleId: string;
+  /** Cycle type (definition id) */
   cycleType: string;
+  /** Title of the cycle */
   cycleTitle: string;
+  /** Deadline id within the definition */
   deadlineId: string;
+  /** Title of the deadline, in Italian */
   title: string;
+  /** The provision that sets it, or null */
   legalReference: string | null;
+  /** Date the law sets (after any recorded move), or null when not yet known */
   legalDate: string | null;
+  /** Legal date rolled past Sundays and holidays, or null */
   effectiveDate: string | null;
+  /** Whether the effective date differs from the legal date */
   moved: boolean;
+  /** `future`, `due_soon`, `overdue`, `met`, `unscheduled` or `closed` */
   status: DeadlineState;
   /** "met on 2027-01-28", "overdue by 3 days"... */
   statusText: string;
+  /** Date it was met, or null */
   metOn: string | null;
+  /** Days to the effective date (negative: overdue), or null */
   daysLeft: number | null;
 }
 

@@ -25,12 +25,15 @@ export class ExecuteCycleCommand {
 }
 
 export interface CommandResult {
+  /** Cycle id (UUID) */
   cycleId: string;
   /** The stream version after the command. */
   version: number;
   /** Global position of the last event: pass it as `minPosition` to read your own write. */
   position: number;
+  /** The events written, with their stream version and global position */
   events: { type: string; version: number; position: number }[];
+  /** Stage after the command */
   stage: string;
   /** True when the request repeated an earlier one (same Idempotency-Key): nothing new was written. */
   replayed: boolean;

@@ -8,20 +8,32 @@ import { cycleView } from './queries';
 import { DEFINITIONS } from './tokens';
 
 export interface HistoryEntry {
+  /** Stream version of the event */
   version: number;
+  /** Global position of the event */
   position: number;
+  /** Event type */
   type: string;
+  /** Who acted (user id, `apikey:<id>` or `system`) */
   actorId: string;
+  /** The role acted in */
   actorRole: string;
+  /** When the act happened (ISO 8601) */
   occurredAt: string;
+  /** When the store recorded it (ISO 8601) */
   recordedAt: string;
+  /** The request that caused it */
   correlationId: string;
+  /** Reason or note given, or null */
   reason: string | null;
+  /** The event's data */
   data: Record<string, unknown>;
 }
 
 export interface CycleHistory {
+  /** Cycle id (UUID) */
   cycleId: string;
+  /** Every event of the cycle, oldest first */
   versions: HistoryEntry[];
   /** With `from` and `to`: what changed in the cycle's state between those versions. */
   diff?: { from: number; to: number; changes: JsonChange[] };

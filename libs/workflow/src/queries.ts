@@ -16,19 +16,33 @@ import { DefinitionRegistry } from './definition-registry';
 import { DEFINITIONS } from './tokens';
 
 export interface CycleView {
+  /** Cycle id (UUID) */
   id: string;
+  /** Tenant id */
   tenant: string;
+  /** Cycle type (definition id, e.g. `piao`) */
   type: string;
+  /** Definition version the cycle is pinned to */
   definitionVersion: number;
+  /** Title of the cycle */
   title: string;
+  /** First year of the period */
   year: number;
+  /** Period label, e.g. `2027-2029` */
   period: string;
+  /** Current stage id */
   stage: string;
+  /** Current stage, in Italian */
   stageTitle: string;
+  /** `open`, `closed` (terminal stage reached) or `cancelled` */
   status: 'open' | 'cancelled' | 'closed';
+  /** Stream version (number of events folded) */
   version: number;
+  /** When the cycle was opened (ISO 8601) */
   openedAt: string;
+  /** Who opened it */
   openedBy: string;
+  /** When the last event happened (ISO 8601) */
   lastChangeAt: string;
   /** Roles expected to act next in the current stage. */
   nextActors: string[];
@@ -39,14 +53,21 @@ export interface CycleView {
    * refusal the command would meet (e.g. `ATTACHMENT_REQUIRED`) and its Italian text.
    */
   blockedCommands: { command: string; code: string; messageIt: string }[];
+  /** The cycle's deadlines with legal and effective dates and status */
   deadlines: CycleDeadline[];
+  /** Every transition, oldest first */
   history: TransitionRecord[];
+  /** Documents attached, with name, size and SHA-256 */
   attachments: CycleState['attachments'];
+  /** Comments, oldest first */
   comments: CycleState['comments'];
+  /** Deliberations recorded (organ, number, date, act hash) */
   deliberations: CycleState['deliberations'];
+  /** Why the cycle was cancelled */
   cancelledReason?: string;
   /** Present for a time-travel read: the instant or version the state was folded up to. */
   asOf?: string;
+  /** Present for a time-travel read by version */
   asOfVersion?: number;
 }
 

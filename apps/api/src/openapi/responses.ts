@@ -32,20 +32,27 @@ export type DeadLetterList = DeadLetter[];
 
 /** The demo chamber's people, by tenant, for the demo login page. */
 export interface DemoUsers {
+  /** Tenants with their demo people */
   tenants: DemoTenant[];
 }
 
 /** Logged out: where the console goes next, and the identity provider's logout page when there is one. */
 export interface LoggedOut {
+  /** Always true */
   loggedOut: true;
+  /** Where the console goes next */
   redirectTo: string;
+  /** The identity provider's logout page, when there is one */
   endSessionUrl?: string;
 }
 
 /** The process catalogue as a tree, with the codes that matched the search. */
 export interface CatalogueAnswer {
+  /** Processes in the catalogue */
   total: number;
+  /** Codes that matched the search */
   matches: string[];
+  /** The catalogue as a tree */
   tree: CatalogueNode[];
 }
 
@@ -57,13 +64,17 @@ export type PlanDiffAnswer = PlanDiff & { from: { ref: string; version: number }
 
 /** The caller's unread in-app notifications. */
 export interface UnreadCount {
+  /** Notifications not yet read */
   unread: number;
 }
 
 /** A person of the tenant as the console shows them. */
 export interface Person {
+  /** User id */
   userId: string;
+  /** Display name, or null when unknown */
   name: string | null;
+  /** Roles held now */
   roles: Role[];
 }
 export type PersonList = Person[];
@@ -73,35 +84,46 @@ export type GrantAnswer = RoleGrant & { userId: string };
 
 /** A role revoked: from when it no longer applies. */
 export interface RevokeAnswer {
+  /** User id */
   userId: string;
+  /** Role revoked */
   role: string;
+  /** From when it no longer applies (ISO 8601) */
   revokedAt: string;
 }
 
 /** An API key revoked. */
 export interface KeyRevoked {
+  /** Key id */
   keyId: string;
+  /** When (ISO 8601) */
   revokedAt: string;
 }
 
 /** A personal calendar feed (never its secret). */
 export interface CalendarFeed {
+  /** Feed id */
   id: string;
   /** `mine`: the deadlines of the stages the person acts on; `all`: every deadline of the body. */
   scope: 'mine' | 'all';
+  /** When it was created (ISO 8601) */
   createdAt: string;
+  /** When it was revoked */
   revokedAt?: string;
 }
 export type CalendarFeedList = CalendarFeed[];
 
 /** A calendar feed just created: its secret address, shown once. */
 export interface CreatedCalendarFeed extends CalendarFeed {
+  /** The secret address to subscribe to: shown once */
   url: string;
 }
 
 /** The process is alive (nothing else checked). */
 export interface Liveness {
+  /** Always `up` */
   status: 'up';
+  /** When (ISO 8601) */
   checkedAt: string;
 }
 

@@ -5,8 +5,11 @@ import { ownValue, type CycleState } from './model';
 export type DeadlineStatus = 'unscheduled' | 'future' | 'due_soon' | 'overdue' | 'met';
 
 export interface CycleDeadline {
+  /** Deadline id within the definition */
   id: string;
+  /** Title of the deadline, in Italian */
   title: string;
+  /** The provision that sets it */
   legalReference?: string;
   /** Stage whose reaching meets the deadline. */
   metBy: string;
@@ -14,11 +17,15 @@ export interface CycleDeadline {
   legalDate: IsoDate | null;
   /** The legal date moved past Sundays and public holidays. */
   effectiveDate: IsoDate | null;
+  /** Whether the effective date differs from the legal date */
   moved: boolean;
+  /** Why it rolled forward (e.g. the holiday), in Italian */
   movedReason?: string;
+  /** `unscheduled`, `future`, `due_soon`, `overdue` or `met` */
   status: DeadlineStatus;
   /** When met: the date the stage was reached and whether that was after the effective date. */
   metOn?: IsoDate;
+  /** Whether it was met after the effective date */
   metLate?: boolean;
   /** Days from today to the effective date (negative when overdue). */
   daysLeft?: number;

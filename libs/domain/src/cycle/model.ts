@@ -64,25 +64,40 @@ export interface DomainEvent {
 export interface TransitionRecord {
   /** Stream version of the event (1-based). */
   version: number;
+  /** Event type */
   type: string;
+  /** Command that caused it */
   command: string;
   /** The transition's kind (submission, deliberation, validation...), as recorded in the event. */
   kind: string;
+  /** Stage before */
   from: string;
+  /** Stage after */
   to: string;
+  /** Who acted */
   actorId: string;
+  /** The role acted in */
   actorRole: string;
+  /** When the act happened (ISO 8601) */
   at: string;
+  /** The command's fields as recorded */
   fields: JsonRecord;
 }
 
 export interface AttachmentRecord {
+  /** Document id (download with GET /cycles/{id}/documents/{documentId}) */
   documentId: string;
+  /** File name as uploaded */
   name: string;
+  /** Media type as uploaded */
   mediaType: string;
+  /** Size in bytes */
   size: number;
+  /** SHA-256 of the bytes (hex) */
   sha256: string;
+  /** Who attached it */
   by: string;
+  /** When (ISO 8601) */
   at: string;
 }
 

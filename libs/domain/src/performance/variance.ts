@@ -50,16 +50,23 @@ export type VarianceStatus =
   | 'not_applicable';
 
 export interface VarianceEntry {
+  /** Indicator code */
   readonly indicatorCode: string;
+  /** Its operational objective */
   readonly objectiveCode: string;
+  /** Where the indicator stands against the expected progress */
   readonly status: VarianceStatus;
   /** True for `behind` and `overdue`. */
   readonly flagged: boolean;
+  /** Target operator */
   readonly operator?: TargetOperator;
+  /** Target of the year */
   readonly target?: IndicatorValue;
+  /** How progress accrues over the year */
   readonly progress?: ProgressKind;
   /** Expected value on the monitoring date, in the target's unit (numeric targets). */
   readonly expected: number | null;
+  /** Latest value measured */
   readonly actual: IndicatorValue | null;
   /** Shortfall in the target's unit: positive = behind (for lower-is-better: above the ceiling). */
   readonly gap: number | null;

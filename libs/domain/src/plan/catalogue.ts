@@ -30,13 +30,21 @@ export interface CatalogueEntry {
 }
 
 export interface ProcessCard {
+  /** Variant of the process the card describes */
   variant?: string;
+  /** Title of the card */
   title: string;
+  /** What starts the process */
   input?: string;
+  /** What it produces */
   output?: string;
+  /** The activities, in order */
   activities: string[];
+  /** Who is responsible */
   responsibleRole?: string;
+  /** Its time limit as printed, with day and month when known */
   deadline?: { text: string; day?: number | null; month?: number | null };
+  /** Note */
   note?: string;
 }
 

@@ -39,39 +39,60 @@ export const PLAN_NODE_KINDS: readonly PlanNodeKind[] = ['ambito', 'strategic_ob
 export type PlanBaseline = { value: IndicatorValue; year?: number } | { nd: true; year?: number };
 
 export interface PlanTarget {
+  /** Year of the target */
   year: number;
+  /** How the value is compared (`>=`, `<=`, `=`...) */
   operator: TargetOperator;
+  /** Target value */
   value: IndicatorValue;
 }
 
 export interface AmbitoNode {
+  /** `ambito` */
   kind: 'ambito';
+  /** Code of the node in the plan (e.g. `01`) */
   code: string;
+  /** Title */
   title: string;
+  /** Description */
   description?: string;
+  /** Weight within its parent (percent) */
   weight?: number;
+  /** Note */
   note?: string;
 }
 
 export interface StrategicObjectiveNode {
+  /** `strategic_objective` */
   kind: 'strategic_objective';
+  /** Code (e.g. `01_01`) */
   code: string;
+  /** Title */
   title: string;
+  /** Description */
   description?: string;
+  /** Code of its ambito strategico */
   ambitoCode: string;
+  /** Weight within its ambito (percent) */
   weight?: number;
+  /** Note */
   note?: string;
 }
 
 export interface OperationalObjectiveNode {
+  /** `operational_objective` */
   kind: 'operational_objective';
+  /** Code (e.g. `01_01_01`) */
   code: string;
+  /** Title */
   title: string;
+  /** Description */
   description?: string;
   /** "Impatto atteso". */
   expectedImpact?: string;
   /** Euro amount, "risorse interne", or null when the plan states none. */
   resources: Resources | null;
+  /** Code of its strategic objective */
   strategicObjectiveCode: string;
   /** Area di responsabilità. */
   area?: string;
@@ -79,37 +100,54 @@ export interface OperationalObjectiveNode {
   office?: string;
   /** Centro di responsabilità. */
   cdr?: string;
+  /** Missione of the budget classification */
   mission?: Mission;
   /** Programma di spesa. */
   programme?: string;
   /** Portatori d'interesse. */
   stakeholders: string[];
+  /** Years the objective spans */
   timeSpan?: TimeSpan;
   /** Obiettivo comune di sistema (Unioncamere). */
   commonSystemObjective: boolean;
+  /** Weight within its strategic objective (percent) */
   weight?: number;
+  /** PIAO section the objective belongs to */
   section: PlanSection;
+  /** Note */
   note?: string;
 }
 
 export interface IndicatorNode {
+  /** `indicator` */
   kind: 'indicator';
+  /** Code (e.g. `01_01_01_I1`) */
   code: string;
+  /** Code of its operational objective */
   objectiveCode: string;
+  /** Name of the indicator */
   name: string;
+  /** Description */
   description?: string;
   /** Algoritmo di calcolo. */
   algorithm?: string;
+  /** Tipologia (efficacia, efficienza, qualità...) */
   type: IndicatorType;
+  /** Unit of measure */
   unit: IndicatorUnit;
+  /** Value of departure, with its year, or n.d. */
   baseline: PlanBaseline;
+  /** Target per year */
   targets: PlanTarget[];
   /** Percent within the objective; null while "n.d.". */
   weight: number | null;
   /** Fonte dei dati. */
   dataSource?: string;
+  /** How period values make the year's value */
   aggregation?: Aggregation;
+  /** How progress accrues over the year (for the variance check) */
   progress?: ProgressKind;
+  /** Note */
   note?: string;
 }
 
@@ -163,32 +201,49 @@ export interface PlanMeasurement {
 }
 
 export interface PlanDeliberation {
+  /** `giunta` or `consiglio` */
   organ: string;
+  /** Deliberation number */
   number: string;
+  /** Deliberation date */
   date: string;
+  /** SHA-256 of the act */
   actHash?: string;
 }
 
 export interface PlanAdoption {
   /** Stream version of the deliberation that adopted the plan. */
   version: number;
+  /** When adopted (ISO 8601) */
   at: string;
+  /** The adopting deliberation */
   deliberation: PlanDeliberation;
 }
 
 export interface PlanVariation {
+  /** Variation id */
   variationId: string;
   /** 1, 2, ... in the cycle. */
   number: number;
+  /** Why the plan is varied */
   reason: string;
+  /** `open`, `approved` or `withdrawn` */
   status: 'open' | 'approved' | 'withdrawn';
+  /** Plan stream version when opened */
   openedVersion: number;
+  /** When opened (ISO 8601) */
   openedAt: string;
+  /** Who opened it */
   openedBy: string;
+  /** Plan stream version when approved or withdrawn */
   closedVersion?: number;
+  /** When approved or withdrawn */
   closedAt?: string;
+  /** Who approved or withdrew it */
   closedBy?: string;
+  /** The Giunta deliberation that approved it */
   deliberation?: PlanDeliberation;
+  /** Why it was withdrawn */
   withdrawnReason?: string;
   /** Plan events recorded while the variation was open. */
   changes: number;

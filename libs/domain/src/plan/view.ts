@@ -11,10 +11,13 @@ import type { AmbitoNode, IndicatorNode, OperationalObjectiveNode, PlanMeasureme
 import { toPlanTree } from './tree';
 
 export interface NodeScore {
+  /** Achievement (percent), or null when not measurable yet */
   score: number | null;
   /** The score rounded to one decimal, for display. */
   shown: number | null;
+  /** Why the score is what it is (`scored`, `no_data`...) */
   status: string;
+  /** The SMVP band the score falls in */
   band?: ScoreBand;
 }
 
@@ -27,17 +30,27 @@ export interface IndicatorScoreView extends NodeScore {
 }
 
 export interface MeasurementView {
+  /** Period measured (`2027`, `2027-S1`, `2027-Q3`...) */
   period: string;
+  /** Value measured */
   value: PlanMeasurement['value'];
+  /** Date of the measurement */
   date: string;
+  /** Data source */
   source?: string;
+  /** Note */
   note?: string;
+  /** SHA-256 of the supporting document */
   attachmentHash?: string;
+  /** Who recorded it */
   recordedBy: string;
+  /** When (ISO 8601) */
   recordedAt: string;
+  /** Plan stream version of the record */
   version: number;
   /** Earlier records of the same period, oldest first, each with the reason it was corrected. */
   history: { value: PlanMeasurement['value']; date: string; recordedBy: string; recordedAt: string; correctedBecause?: string }[];
+  /** Why the latest value corrected an earlier one */
   correctionReason?: string;
 }
 
@@ -47,11 +60,15 @@ export type StrategicObjectiveView = StrategicObjectiveNode & { achievement: Nod
 export type AmbitoView = AmbitoNode & { achievement: NodeScore; strategicObjectives: StrategicObjectiveView[] };
 
 export interface PlanTreeView {
+  /** Year of the achievement */
   year: number;
+  /** Achievement of the whole chamber */
   chamber: NodeScore;
+  /** The ambiti strategici with their objectives and indicators */
   ambiti: AmbitoView[];
   /** Nodes whose parent does not exist (never produced by the commands; kept visible). */
   orphans: PlanNode[];
+  /** Indicators behind their expected progress at the monitoring date */
   variance?: { monitoringDate: IsoDate; expectedFraction: number; flagged: number; entries: number };
 }
 

@@ -48,23 +48,34 @@ export class ExecutePlanCommands {
 }
 
 export interface PlanCommandOutcome {
+  /** Position of the command in the request */
   index: number;
+  /** Command type */
   command: PlanCommand['type'];
+  /** `applied`, `unchanged` or `refused` */
   status: 'applied' | 'unchanged' | 'refused';
+  /** Types of the events written */
   events: string[];
+  /** Refusal code */
   code?: string;
+  /** Refusal, in English */
   message?: string;
+  /** Refusal, in Italian */
   messageIt?: string;
+  /** Offending fields */
   fields?: FieldProblem[];
 }
 
 export interface PlanCommandsResult {
+  /** Cycle id (UUID) */
   cycleId: string;
   /** Stream version after the commands. */
   version: number;
   /** Global position of the last event written (0 when nothing was written). */
   position: number;
+  /** The events written */
   events: { type: string; version: number; position: number }[];
+  /** One outcome per command sent */
   outcomes: PlanCommandOutcome[];
   /** True when an earlier request with the same Idempotency-Key already wrote these events. */
   replayed: boolean;

@@ -31,22 +31,33 @@ export interface ImportRefusal {
 }
 
 export interface ImportReport {
+  /** File name */
   file: string;
+  /** `csv` or `xlsx` */
   format: ImportFormat | null;
   /** Why the file was not imported (unknown format, not a plan...). */
   skipped?: string;
+  /** Tenant id */
   tenant: string;
+  /** Cycle id */
   cycleId?: string;
+  /** Whether the import opened the cycle */
   cycleOpened?: boolean;
   /** Nodes (and catalogue entries) created, by kind. */
   created: Record<string, number>;
+  /** Nodes updated */
   updated: number;
+  /** Nodes already as in the file */
   unchanged: number;
   /** Commands an earlier identical import had already written (same file content): nothing written again. */
   replayed: number;
+  /** Rows refused, with code and reason */
   refused: ImportRefusal[];
+  /** Rows accepted with a warning */
   warnings: { ref: string; message: string }[];
+  /** Events written */
   events: number;
+  /** Time taken */
   seconds: number;
 }
 

@@ -47,30 +47,47 @@ export interface PlanViewQuery {
 }
 
 export interface PlanResponse {
+  /** Cycle id (UUID) */
   cycleId: string;
+  /** Cycle type */
   type: string;
+  /** Title of the cycle */
   title: string;
+  /** Period label */
   period: string;
+  /** Years the plan covers */
   planYears: number[];
+  /** Current stage id */
   stage: string;
   /** The stage's title in the definition (Italian). */
   stageTitle: string;
   /** Titles of the stages in which the definition lets the tree be edited. */
   editableStageTitles: string[];
+  /** Plan stream version */
   version: number;
+  /** For a time-travel read: the instant */
   asOf?: string;
+  /** For a time-travel read: the version */
   asOfVersion?: number;
+  /** `current` or `adopted` */
   tree: 'current' | 'adopted';
   /** May the tree be edited now (stage, adoption, variation), and if not why. */
   editable: boolean;
+  /** Why not, when not */
   notEditableBecause?: { code: string; message: string };
+  /** The adoption (deliberation and version), once adopted */
   adopted: PlanState['adopted'];
+  /** Variations of the adopted plan */
   variations: PlanVariation[];
+  /** Years whose measurements are closed */
   closedYears: number[];
+  /** The SMVP scoring rules */
   scoring: PlanState['scoring'];
+  /** How many nodes of each kind and measurements */
   counts: { ambiti: number; strategicObjectives: number; operationalObjectives: number; indicators: number; measurements: number };
   /** What would stop a submission now (every problem). */
   problems: PlanProblem[];
+  /** The tree with achievement for the year */
   achievement: PlanTreeView;
 }
 

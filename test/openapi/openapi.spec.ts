@@ -61,6 +61,25 @@ describe('OpenAPI document', () => {
     expect(undescribed).toEqual([]);
   });
 
+  it('describes every field of every answer and of every request body', () => {
+    const missing: string[] = [];
+    const walk = (o: unknown, path: string): void => {
+      if (!o || typeof o !== 'object') return;
+      const s = o as Record<string, unknown>;
+      for (const [k, v] of Object.entries((s.properties ?? {}) as Record<string, { description?: string }>)) {
+        if (!v.description?.trim()) missing.push(`${path}.${k}`);
+        walk(v, `${path}.${k}`);
+      }
+      walk(s.items, `${path}[]`);
+      if (typeof s.additionalProperties === 'object') walk(s.additionalProperties, `${path}{}`);
+      for (const key of ['anyOf', 'oneOf', 'allOf']) for (const x of (s[key] as unknown[]) ?? []) walk(x, path);
+    };
+    for (const [name, schema] of Object.entries(doc.components.schemas)) walk(schema, name);
+    for (const [name, op] of operations)
+      for (const content of Object.values(op.requestBody?.content ?? {})) walk(content.schema, `${name} body`);
+    expect(missing).toEqual([]);
+  });
+
   it('resolves every reference', () => {
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]);
     expect(refs.length).toBeGreaterThan(100);

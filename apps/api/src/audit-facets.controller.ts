@@ -48,11 +48,30 @@ export const ENGINE_EVENT_LABELS: Readonly<Record<string, string>> = {
 
 export interface AuditFacetsAnswer {
   /** People who appear as actors in the caller's trail, with their display names when the directory has them. */
-  actors: { actorId: string; name: string | null }[];
+  actors: {
+    /** User id */
+    actorId: string;
+    /** Display name, or null when the directory does not know it */
+    name: string | null;
+  }[];
   /** Event types present, with an Italian label (the transition title for definition events). */
-  types: { type: string; label: string }[];
+  types: {
+    /** Event type */
+    type: string;
+    /** Italian label */
+    label: string;
+  }[];
   /** Cycles present, by title. */
-  cycles: { cycleId: string; title: string; cycleType: string; period: string }[];
+  cycles: {
+    /** Cycle id (UUID) */
+    cycleId: string;
+    /** Title of the cycle */
+    title: string;
+    /** Cycle type */
+    cycleType: string;
+    /** Period label */
+    period: string;
+  }[];
 }
 
 const facetsQuery = z.object({}).strict();

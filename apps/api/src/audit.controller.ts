@@ -168,9 +168,21 @@ export interface VerifyAnswer {
   /** Global position up to which the chain is intact */
   intactUpTo: number;
   /** The first event that fails the check, with the problem */
-  firstBad: { position: number; problem: string; detail: string } | null;
+  firstBad: {
+    /** Global position of the event */
+    position: number;
+    /** What fails (`event_modified`, `chain_broken`...) */
+    problem: string;
+    /** Detail */
+    detail: string;
+  } | null;
   /** The latest seal (signed checkpoint) checked */
-  headSeal: { seq: number; hash: string } | null;
+  headSeal: {
+    /** Seal number */
+    seq: number;
+    /** Hash the seal signs */
+    hash: string;
+  } | null;
   /** Events checked */
   checkedEvents: number;
   /** Events covered by seals */

@@ -22,7 +22,16 @@ export interface SessionView {
   /** Login through the OpenID Connect provider is offered. */
   oidc: boolean;
   /** Who is logged in, in which tenant, with which roles */
-  user?: { userId: string; name?: string; tenant: string; roles: Role[] };
+  user?: {
+    /** User id */
+    userId: string;
+    /** Display name */
+    name?: string;
+    /** Tenant id */
+    tenant: string;
+    /** Roles held */
+    roles: Role[];
+  };
   /** How the session was opened */
   via?: 'dev_token' | 'oidc';
   /** To send as `X-CSRF-Token` with every write. */

@@ -45,7 +45,12 @@ export function commandsDescription(registry: DefinitionRegistry): string {
 
 /** A definition as served: each transition with the full list of its command's fields. */
 export type DefinitionView = Omit<CycleDefinition, 'transitions'> & {
-  transitions: (CycleDefinition['transitions'][number] & { inputs: readonly FieldDefinition[] })[];
+  /** The transitions, each with every field of its command (implied fields included) */
+  transitions: (CycleDefinition['transitions'][number] & {
+    /** Every field of the command */
+    inputs: readonly FieldDefinition[];
+  })[];
+  /** The stages and transitions as a Mermaid state diagram */
   mermaid: string;
 };
 

@@ -44,7 +44,10 @@ export interface ErrorBody {
   /** More detail, in English */
   detail?: string;
   /** For invalid input: each offending field and its problem (in English and Italian) */
-  fields?: (FieldProblem & { problemIt?: string })[];
+  fields?: (FieldProblem & {
+    /** What is wrong with it, in Italian */
+    problemIt?: string;
+  })[];
   /** Id of the request, as in the logs */
   correlationId?: string;
 }

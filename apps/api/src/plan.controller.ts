@@ -46,8 +46,8 @@ const measurementBody = z
     period: z.string().describe('`2027`, `2027-06`, `2027-S1` or `2027-Q2`'),
     value: z.union([z.number(), z.string(), z.boolean()]).describe('A number, a date YYYY-MM-DD (unit data; false: not achieved) or true/false'),
     date: z.string().describe('Day the value was recorded (YYYY-MM-DD)'),
-    source: z.string().optional(),
-    note: z.string().optional(),
+    source: z.string().optional().describe('Data source'),
+    note: z.string().optional().describe('Note'),
     attachmentHash: z.string().optional().describe('SHA-256 of the supporting document'),
     correctionReason: z.string().optional().describe('Set to correct an earlier value of the same period: a new record, never an overwrite'),
   })

@@ -89,10 +89,10 @@ export const registerTenantBody = z
       .array(
         z
           .object({
-            month: z.number().int().min(1).max(12),
-            day: z.number().int().min(1).max(31),
-            name: z.string().trim().min(1).max(100),
-            legalHoliday: z.boolean().default(false),
+            month: z.number().int().min(1).max(12).describe('Month (1-12)'),
+            day: z.number().int().min(1).max(31).describe('Day of the month'),
+            name: z.string().trim().min(1).max(100).describe('Italian name, e.g. "San Giovanni Battista"'),
+            legalHoliday: z.boolean().default(false).describe('Whether deadlines roll past it too (default: only reminders wait)'),
           })
           .strict(),
       )

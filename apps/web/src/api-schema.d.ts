@@ -1097,7 +1097,9 @@ export interface components {
             note?: string;
         };
         AmbitoView: {
+            /** @description Achievement for the year, rolled up */
             achievement: components["schemas"]["NodeScore"];
+            /** @description Its strategic objectives */
             strategicObjectives: components["schemas"]["StrategicObjectiveView"][];
             /**
              * @description `ambito`
@@ -1141,9 +1143,13 @@ export interface components {
         ApiKeyViewList: components["schemas"]["ApiKeyView"][];
         /** @description A document attached: the command's result and the stored file. */
         AttachResult: {
+            /** @description The stored file */
             document: {
+                /** @description Document id */
                 documentId: string;
+                /** @description SHA-256 of the bytes (hex) */
                 sha256: string;
+                /** @description Size in bytes */
                 size: number;
             };
             /** @description Cycle id (UUID) */
@@ -1154,8 +1160,11 @@ export interface components {
             position: number;
             /** @description The events written, with their stream version and global position */
             events: {
+                /** @description Event type */
                 type: string;
+                /** @description Stream version of the event */
                 version: number;
+                /** @description Global position of the event */
                 position: number;
             }[];
             /** @description Stage after the command */
@@ -1215,19 +1224,27 @@ export interface components {
         AuditFacetsAnswer: {
             /** @description People who appear as actors in the caller's trail, with their display names when the directory has them. */
             actors: {
+                /** @description User id */
                 actorId: string;
+                /** @description Display name, or null when the directory does not know it */
                 name: string | null;
             }[];
             /** @description Event types present, with an Italian label (the transition title for definition events). */
             types: {
+                /** @description Event type */
                 type: string;
+                /** @description Italian label */
                 label: string;
             }[];
             /** @description Cycles present, by title. */
             cycles: {
+                /** @description Cycle id (UUID) */
                 cycleId: string;
+                /** @description Title of the cycle */
                 title: string;
+                /** @description Cycle type */
                 cycleType: string;
+                /** @description Period label */
                 period: string;
             }[];
         };
@@ -1276,20 +1293,29 @@ export interface components {
             tree: components["schemas"]["CatalogueNode"][];
         };
         CatalogueNode: {
+            /** @description Process code */
             code: string;
             /** @description 1 macro-funzione, 2 macro-processo, 3 processo, 4 sotto-processo / fase, 5 attività. */
             level: number;
+            /** @description Parent code, or null at the top */
             parentCode: string | null;
             /** @description null for codes implied by their children but not printed. */
             title: string | null;
+            /** @description The code as printed in the source document */
             printedCode?: string;
+            /** @description Whether the entry was inferred from its children */
             inferred?: boolean;
+            /** @description Whether the code was made up where the source has none */
             codeSynthesized?: boolean;
             /** @description "Non ricorre": true, or a text when the document is ambiguous. */
             nonRicorre?: boolean | string;
+            /** @description Note printed in the source */
             nota?: string;
+            /** @description Editor's note */
             note?: string;
+            /** @description The process cards (schede) attached */
             cards?: components["schemas"]["ProcessCard"][];
+            /** @description Sub-processes */
             children: components["schemas"]["CatalogueNode"][];
         };
         CommandResult: {
@@ -1301,8 +1327,11 @@ export interface components {
             position: number;
             /** @description The events written, with their stream version and global position */
             events: {
+                /** @description Event type */
                 type: string;
+                /** @description Stream version of the event */
                 version: number;
+                /** @description Global position of the event */
                 position: number;
             }[];
             /** @description Stage after the command */
@@ -1311,12 +1340,18 @@ export interface components {
             replayed: boolean;
         };
         ComponentStatus: {
-            /** @enum {string} */
+            /**
+             * @description `up`, `down` or `degraded`
+             * @enum {string}
+             */
             status: "up" | "down" | "degraded";
+            /** @description Round-trip time of the check */
             latencyMs?: number;
+            /** @description What is wrong, when something is */
             detail?: string;
             /** @description The `workers` component: each live worker process and each subscription's lease holder and lag. */
             workers?: components["schemas"]["WorkerReport"][];
+            /** @description Each durable subscription: position, lag and lease holder */
             subscriptions?: components["schemas"]["SubscriptionReport"][];
         };
         /** @description A calendar feed just created: its secret address, shown once. */
@@ -1362,10 +1397,15 @@ export interface components {
             daysLeft?: number;
             /** @description Present when the date was moved by `move_deadline`: the rule's date gave way to `legalDate`. */
             rescheduled?: {
+                /** @description The legal date before the move */
                 fromDate: components["schemas"]["IsoDate"] | null;
+                /** @description Why it was moved */
                 reason: string;
+                /** @description The act or notice that moved it */
                 reference: string;
+                /** @description Who recorded the move */
                 by: string;
+                /** @description When (ISO 8601) */
                 at: string;
             };
         };
@@ -1376,8 +1416,11 @@ export interface components {
             versions: components["schemas"]["HistoryEntry"][];
             /** @description With `from` and `to`: what changed in the cycle's state between those versions. */
             diff?: {
+                /** @description Version compared from */
                 from: number;
+                /** @description Version compared to */
                 to: number;
+                /** @description Each change of the state, by JSON path */
                 changes: components["schemas"]["JsonChange"][];
             };
         };
@@ -1404,8 +1447,11 @@ export interface components {
             definitionVersion: number;
             /** @description The next deadline not yet met (effective date), or null */
             nextDeadline: {
+                /** @description Deadline id */
                 id: string;
+                /** @description Title, in Italian */
                 title: string;
+                /** @description Effective date */
                 date: string;
             } | null;
             /** @description Roles expected to act in the current stage */
@@ -1458,8 +1504,11 @@ export interface components {
             availableCommands: string[];
             /** @description Transitions the caller's roles allow from this stage but a rule holds back now, with the refusal the command would meet (e.g. `ATTACHMENT_REQUIRED`) and its Italian text. */
             blockedCommands: {
+                /** @description The command held back */
                 command: string;
+                /** @description The refusal it would meet */
                 code: string;
+                /** @description Why, in Italian */
                 messageIt: string;
             }[];
             /** @description The cycle's deadlines with legal and effective dates and status */
@@ -1470,18 +1519,28 @@ export interface components {
             attachments: components["schemas"]["AttachmentRecord"][];
             /** @description Comments, oldest first */
             comments: {
+                /** @description Comment id */
                 commentId: string;
+                /** @description The text */
                 text: string;
+                /** @description Who wrote it */
                 by: string;
+                /** @description The role acted in */
                 role: string;
+                /** @description When (ISO 8601) */
                 at: string;
             }[];
             /** @description Deliberations recorded (organ, number, date, act hash) */
             deliberations: {
+                /** @description `giunta`, `consiglio` or `presidente` */
                 organ: string;
+                /** @description Deliberation number */
                 number: string;
+                /** @description Deliberation date */
                 date: string;
+                /** @description SHA-256 of the act */
                 actHash: string;
+                /** @description Stream version of the event that recorded it */
                 version: number;
             }[];
             /** @description Why the cycle was cancelled */
@@ -1517,7 +1576,9 @@ export interface components {
             title: string;
             /** @description The deadline is met when the cycle reaches this stage. */
             metBy: string;
+            /** @description The provision that sets it */
             legalReference?: string;
+            /** @description How the legal date is computed */
             rule: components["schemas"]["DeadlineRule"];
             /** @description Default false. True when the date is often moved (e.g. by ANAC) and may be changed per year. */
             editablePerYear: boolean;
@@ -1552,18 +1613,32 @@ export interface components {
         };
         DeadlineItemList: components["schemas"]["DeadlineItem"][];
         DeadlineRule: {
-            /** @constant */
+            /**
+             * @description `calendar`: a fixed day of the year
+             * @constant
+             */
             type: "calendar";
+            /** @description Month (1-12) */
             month: number;
+            /** @description Day of the month */
             day: number;
+            /** @description Years after the cycle's first year */
             yearOffset: number;
         } | {
-            /** @constant */
+            /**
+             * @description `after_event`: days after an event of the cycle
+             * @constant
+             */
             type: "after_event";
+            /** @description The event type */
             event: string;
+            /** @description Days after it */
             days: number;
         } | {
-            /** @constant */
+            /**
+             * @description `none`: no date
+             * @constant
+             */
             type: "none";
         };
         /** @enum {string} */
@@ -1589,7 +1664,9 @@ export interface components {
         DefinitionSummaryList: components["schemas"]["DefinitionSummary"][];
         /** @description A definition as served: each transition with the full list of its command's fields. */
         DefinitionView: {
+            /** @description The transitions, each with every field of its command (implied fields included) */
             transitions: {
+                /** @description Every field of the command */
                 inputs: components["schemas"]["FieldDefinition"][];
                 /** @description snake_case; the API path segment. Unique among the transitions leaving any one stage. */
                 command: string;
@@ -1597,9 +1674,13 @@ export interface components {
                 event: string;
                 /** @description Italian label. */
                 title: string;
+                /** @description Stages the transition leaves from */
                 from: string[];
+                /** @description Stage it leads to */
                 to: string;
+                /** @description Roles that may issue it */
                 roles: components["schemas"]["Role"][];
+                /** @description Kind (submission, approval, deliberation, validation...): decides its implied fields and rules */
                 kind: components["schemas"]["TransitionKind"];
                 /** @description Present exactly when kind is `deliberation`. */
                 organ?: components["schemas"]["Organ"];
@@ -1612,6 +1693,7 @@ export interface components {
                     [key: string]: string[];
                 };
             }[];
+            /** @description The stages and transitions as a Mermaid state diagram */
             mermaid: string;
             /** @description Lowercase slug (snake_case), the cycle type. */
             id: string;
@@ -1619,17 +1701,27 @@ export interface components {
             version: number;
             /** @description Italian. */
             title: string;
+            /** @description The provisions the cycle follows */
             legalBasis: string[];
+            /** @description How the period is counted */
             period: components["schemas"]["Period"];
+            /** @description Roles that may open a cycle */
             openRoles: components["schemas"]["Role"][];
+            /** @description Roles that may cancel it */
             cancelRoles: components["schemas"]["Role"][];
+            /** @description Roles that may comment */
             commentRoles: components["schemas"]["Role"][];
+            /** @description Roles that may attach documents */
             attachRoles: components["schemas"]["Role"][];
             /** @description Stages in which the plan content (performance tree) may be edited. */
             editableStages: string[];
+            /** @description Stage a new cycle starts in */
             initialStage: string;
+            /** @description The stages */
             stages: components["schemas"]["StageDefinition"][];
+            /** @description The statutory deadlines */
             deadlines: components["schemas"]["DeadlineDefinition"][];
+            /** @description When reminders go out and to whom the overdue ones escalate */
             reminders: components["schemas"]["ReminderPolicy"];
         };
         DemoTenant: {
@@ -1666,8 +1758,11 @@ export interface components {
             detail?: string;
             /** @description For invalid input: each offending field and its problem (in English and Italian) */
             fields?: {
+                /** @description What is wrong with it, in Italian */
                 problemIt?: string;
+                /** @description The field, e.g. `body.reason` */
                 field: string;
+                /** @description What is wrong with it, in English */
                 problem: string;
             }[];
             /** @description Id of the request, as in the logs */
@@ -1677,6 +1772,7 @@ export interface components {
         FieldDefinition: {
             /** @description camelCase, unique within the transition (implied fields included). */
             name: string;
+            /** @description `text`, `string`, `integer`, `number`, `boolean`, `date`, `datetime`, `url`, `sha256` or `enum` */
             type: components["schemas"]["FieldType"];
             /** @description Default false. */
             required: boolean;
@@ -1684,16 +1780,20 @@ export interface components {
             maxLength?: number;
             /** @description Only for `enum`: the allowed values (non-empty, unique). */
             values?: string[];
+            /** @description What the field is for, in Italian */
             description?: string;
         };
         FieldProblem: {
+            /** @description The field, e.g. `body.reason` */
             field: string;
+            /** @description What is wrong with it, in English */
             problem: string;
         };
         /** @enum {string} */
         FieldType: "text" | "string" | "integer" | "number" | "boolean" | "date" | "datetime" | "url" | "sha256" | "enum";
         /** @description A role granted. */
         GrantAnswer: {
+            /** @description User id */
             userId: string;
             /** @description Role granted */
             role: components["schemas"]["Role"];
@@ -1752,9 +1852,13 @@ export interface components {
         ImportRefusal: {
             /** @description Where in the file: a code, "riga 12"... */
             ref: string;
+            /** @description The plan command the row became */
             command: string;
+            /** @description Refusal code */
             code: string;
+            /** @description Why, in Italian */
             reason: string;
+            /** @description Offending fields */
             fields?: components["schemas"]["FieldProblem"][];
         };
         ImportReport: {
@@ -1784,7 +1888,9 @@ export interface components {
             refused: components["schemas"]["ImportRefusal"][];
             /** @description Rows accepted with a warning */
             warnings: {
+                /** @description The row (sheet and line, or node code) */
                 ref: string;
+                /** @description The warning, in Italian */
                 message: string;
             }[];
             /** @description Events written */
@@ -1832,10 +1938,15 @@ export interface components {
             definitionVersion: number | null;
             /** @description Who brought the cycle to this stage (the latest transition, or who opened it), and the note or reason given. */
             sentBy: {
+                /** @description Who acted */
                 actorId: string;
+                /** @description The role acted in */
                 role: string;
+                /** @description When (ISO 8601) */
                 at: string;
+                /** @description The command, or null when the cycle was just opened */
                 command: string | null;
+                /** @description The note or reason given */
                 note: string | null;
             } | null;
         };
@@ -1884,10 +1995,15 @@ export interface components {
             status: string;
             /** @description The SMVP band the score falls in */
             band?: components["schemas"]["ScoreBand"];
+            /** @description The year's target used */
             target?: components["schemas"]["Target"];
+            /** @description The value measured used */
             actual?: components["schemas"]["IndicatorValue"];
+            /** @description The scoring rule applied */
             rule?: string;
+            /** @description Why the score is what it is */
             reason?: string;
+            /** @description Whether the score was capped at the SMVP maximum */
             capped: boolean;
         };
         /** @enum {string} */
@@ -1900,8 +2016,11 @@ export interface components {
         /** @description A value of an indicator: a number, an ISO date (unit `data`) or a yes/no. */
         IndicatorValue: number | components["schemas"]["IsoDate"] | boolean;
         IndicatorView: {
+            /** @description Achievement for the year */
             achievement: components["schemas"]["IndicatorScoreView"];
+            /** @description Measurements, every period */
             measurements: components["schemas"]["MeasurementView"][];
+            /** @description Where the indicator stands against its expected progress */
             variance?: components["schemas"]["VarianceEntry"];
             /**
              * @description `indicator`
@@ -1953,8 +2072,11 @@ export interface components {
         };
         /** @description One difference between two JSON values: where, and the value before and after (undefined = absent). */
         JsonChange: {
+            /** @description JSON path of the value */
             path: string;
+            /** @description Value before */
             before?: unknown;
+            /** @description Value after */
             after?: unknown;
         };
         JsonRecord: {
@@ -1989,13 +2111,18 @@ export interface components {
             checkedEvents: number;
             /** @description The latest seal checked */
             headSeal: {
+                /** @description Seal number */
                 seq: number;
+                /** @description Hash the seal signs */
                 hash: string;
             } | null;
             /** @description The first event that failed, with the problem */
             firstBad: {
+                /** @description Global position of the event */
                 position: number;
+                /** @description What fails (`event_modified`, `chain_broken`...) */
                 problem: string;
+                /** @description Detail */
                 detail: string;
             } | null;
         };
@@ -2042,10 +2169,15 @@ export interface components {
             version: number;
             /** @description Earlier records of the same period, oldest first, each with the reason it was corrected. */
             history: {
+                /** @description Value as first recorded */
                 value: components["schemas"]["IndicatorValue"];
+                /** @description Date of that measurement */
                 date: string;
+                /** @description Who recorded it */
                 recordedBy: string;
+                /** @description When (ISO 8601) */
                 recordedAt: string;
+                /** @description Why it was corrected */
                 correctedBecause?: string;
             }[];
             /** @description Why the latest value corrected an earlier one */
@@ -2053,7 +2185,9 @@ export interface components {
         };
         /** @description Mission of the spending classification (e.g. `011` Competitività e sviluppo delle imprese). */
         Mission: {
+            /** @description Mission code */
             code: string;
+            /** @description Mission title */
             title: string;
         };
         NodeScore: {
@@ -2108,7 +2242,9 @@ export interface components {
             note?: string;
         };
         OperationalObjectiveView: {
+            /** @description Achievement for the year, rolled up from the indicators */
             achievement: components["schemas"]["NodeScore"];
+            /** @description Its indicators */
             indicators: components["schemas"]["IndicatorView"][];
             /**
              * @description `operational_objective`
@@ -2160,6 +2296,7 @@ export interface components {
             day: number;
             /** @description Italian name, e.g. "San Giovanni Battista". */
             name: string;
+            /** @description Whether the day is a legal holiday (deadlines roll past it) or only a closure (reminders wait) */
             legalHoliday: boolean;
         };
         /** @enum {string} */
@@ -2184,11 +2321,17 @@ export interface components {
         };
         /** @description Baseline: a value of a year, or not available ("n.d.", printed "-"). */
         PlanBaseline: {
+            /** @description Value of departure */
             value: components["schemas"]["IndicatorValue"];
+            /** @description Year it refers to */
             year?: number;
         } | {
-            /** @constant */
+            /**
+             * @description Not available (n.d.)
+             * @constant
+             */
             nd: true;
+            /** @description Year it refers to */
             year?: number;
         };
         PlanCommandOutcome: {
@@ -2221,8 +2364,11 @@ export interface components {
             position: number;
             /** @description The events written */
             events: {
+                /** @description Event type */
                 type: string;
+                /** @description Stream version of the event */
                 version: number;
+                /** @description Global position of the event */
                 position: number;
             }[];
             /** @description One outcome per command sent */
@@ -2242,20 +2388,23 @@ export interface components {
         };
         /** @description Differences between two trees of the plan. */
         PlanDiffAnswer: {
-            from: {
-                ref: string;
-                version: number;
-            };
-            to: {
-                ref: string;
-                version: number;
-            };
+            /** @description The tree compared from */
+            from: components["schemas"]["PlanRefAnswer"];
+            /** @description The tree compared to */
+            to: components["schemas"]["PlanRefAnswer"];
+            /** @description Each node that differs */
             changes: components["schemas"]["PlanNodeChange"][];
+            /** @description How many nodes were added, removed, changed, moved or left unchanged */
             summary: {
+                /** @description Nodes added */
                 added: number;
+                /** @description Nodes removed */
                 removed: number;
+                /** @description Nodes changed */
                 changed: number;
+                /** @description Nodes moved */
                 moved: number;
+                /** @description Nodes unchanged */
                 unchanged: number;
             };
         };
@@ -2266,17 +2415,25 @@ export interface components {
         PlanFieldChange: {
             /** @description Field path, e.g. `title`, `targets[0].value`, `resources.amount`. */
             field: string;
+            /** @description Value before */
             before?: unknown;
+            /** @description Value after */
             after?: unknown;
         };
         PlanNode: components["schemas"]["AmbitoNode"] | components["schemas"]["StrategicObjectiveNode"] | components["schemas"]["OperationalObjectiveNode"] | components["schemas"]["IndicatorNode"];
         PlanNodeChange: {
+            /** @description Node code */
             code: string;
+            /** @description Node kind */
             kind: components["schemas"]["PlanNodeKind"];
-            /** @enum {string} */
+            /**
+             * @description `added`, `removed`, `changed` or `moved`
+             * @enum {string}
+             */
             change: "added" | "removed" | "changed" | "moved";
             /** @description For `moved` (a move may also change fields: they are listed too). */
             fromParentCode?: string | null;
+            /** @description New parent, for a move */
             toParentCode?: string | null;
             /** @description For `changed` and `moved`: the fields that differ. */
             fields?: components["schemas"]["PlanFieldChange"][];
@@ -2286,9 +2443,11 @@ export interface components {
         /** @enum {string} */
         PlanNodeKind: "ambito" | "strategic_objective" | "operational_objective" | "indicator";
         PlanProblem: {
+            /** @description Problem code */
             code: components["schemas"]["PlanProblemCode"];
             /** @description Code of the node the problem is about. */
             nodeCode: string;
+            /** @description Kind of the node (or `plan`) */
             nodeKind: components["schemas"]["PlanNodeKind"] | "plan";
             /** @description English explanation for logs and the console. */
             message: string;
@@ -2301,6 +2460,13 @@ export interface components {
         };
         /** @enum {string} */
         PlanProblemCode: "DUPLICATE_CODE" | "ORPHAN_NODE" | "OBJECTIVE_WITHOUT_INDICATORS" | "INDICATOR_WEIGHTS_SUM" | "INVALID_WEIGHT" | "OBJECTIVE_WEIGHTS_INCOMPLETE" | "TARGET_MISSING" | "TARGET_DUPLICATE_YEAR" | "OPERATOR_UNIT_MISMATCH" | "TARGET_VALUE_MISMATCH" | "BASELINE_UNIT_MISMATCH" | "INVALID_RESOURCES" | "INVALID_TIME_SPAN" | "RESPONSIBILITY_MISSING";
+        /** @description A tree of the plan as compared. */
+        PlanRefAnswer: {
+            /** @description `adopted`, `current`, `v<version>` or the instant asked for */
+            ref: string;
+            /** @description Plan stream version of that tree */
+            version: number;
+        };
         PlanResponse: {
             /** @description Cycle id (UUID) */
             cycleId: string;
@@ -2333,7 +2499,9 @@ export interface components {
             editable: boolean;
             /** @description Why not, when not */
             notEditableBecause?: {
+                /** @description Refusal code */
                 code: string;
+                /** @description Why, in Italian */
                 message: string;
             };
             /** @description The adoption (deliberation and version), once adopted */
@@ -2346,10 +2514,15 @@ export interface components {
             scoring: components["schemas"]["PlanScoring"] | null;
             /** @description How many nodes of each kind and measurements */
             counts: {
+                /** @description Ambiti strategici */
                 ambiti: number;
+                /** @description Strategic objectives */
                 strategicObjectives: number;
+                /** @description Operational objectives */
                 operationalObjectives: number;
+                /** @description Indicators */
                 indicators: number;
+                /** @description Measurements recorded */
                 measurements: number;
             };
             /** @description What would stop a submission now (every problem). */
@@ -2359,6 +2532,7 @@ export interface components {
         };
         /** @description Per-plan scoring conventions (the SMVP in force for this plan) and the weight tolerance. */
         PlanScoring: {
+            /** @description The SMVP rules that differ from the defaults */
             rules: {
                 /** @description Whether an indicator may score above 100. Default `false` (capped at 100). */
                 allowOverachievement?: boolean;
@@ -2383,8 +2557,11 @@ export interface components {
                 /** @description Bands converting a score into a "fascia". Default: none. */
                 bands?: components["schemas"]["ScoreBand"][];
             };
+            /** @description Tolerance on weights summing to 100 */
             weightTolerance?: number;
+            /** @description Why they were set */
             reason?: string;
+            /** @description Plan stream version that set them */
             version: number;
         };
         /**
@@ -2411,9 +2588,13 @@ export interface components {
             orphans: components["schemas"]["PlanNode"][];
             /** @description Indicators behind their expected progress at the monitoring date */
             variance?: {
+                /** @description Date of the check */
                 monitoringDate: components["schemas"]["IsoDate"];
+                /** @description Share of the year's target expected by then */
                 expectedFraction: number;
+                /** @description Indicators flagged */
                 flagged: number;
+                /** @description Indicators checked */
                 entries: number;
             };
         };
@@ -2463,8 +2644,11 @@ export interface components {
             responsibleRole?: string;
             /** @description Its time limit as printed, with day and month when known */
             deadline?: {
+                /** @description As printed */
                 text: string;
+                /** @description Day of the month, when stated */
                 day?: number | null;
+                /** @description Month, when stated */
                 month?: number | null;
             };
             /** @description Note */
@@ -2498,11 +2682,18 @@ export interface components {
         };
         /** @description Economic resources of an operational objective: an amount in euro, or "risorse interne". */
         Resources: {
-            /** @constant */
+            /**
+             * @description `euro`: an amount
+             * @constant
+             */
             kind: "euro";
+            /** @description Euro */
             amount: number;
         } | {
-            /** @constant */
+            /**
+             * @description `risorse_interne`: internal resources, no amount
+             * @constant
+             */
             kind: "risorse_interne";
         };
         /** @description A role revoked: from when it no longer applies. */
@@ -2534,7 +2725,9 @@ export interface components {
         };
         /** @description A band ("fascia") of scores: applies from `from` (inclusive) up to the next band's `from`. */
         ScoreBand: {
+            /** @description Band key */
             key: string;
+            /** @description Band name, in Italian */
             label: string;
             /** @description Lowest score (inclusive) of the band. */
             from: number;
@@ -2551,9 +2744,13 @@ export interface components {
             oidc: boolean;
             /** @description Who is logged in, in which tenant, with which roles */
             user?: {
+                /** @description User id */
                 userId: string;
+                /** @description Display name */
                 name?: string;
+                /** @description Tenant id */
                 tenant: string;
+                /** @description Roles held */
                 roles: components["schemas"]["Role"][];
             };
             /**
@@ -2598,7 +2795,9 @@ export interface components {
             note?: string;
         };
         StrategicObjectiveView: {
+            /** @description Achievement for the year, rolled up */
             achievement: components["schemas"]["NodeScore"];
+            /** @description Its operational objectives */
             operationalObjectives: components["schemas"]["OperationalObjectiveView"][];
             /**
              * @description `strategic_objective`
@@ -2632,6 +2831,7 @@ export interface components {
         };
         /** @description A durable subscription as seen from the process running it (or standing by for it). */
         SubscriptionStatus: {
+            /** @description Subscription name */
             name: string;
             /** @description This process holds the subscription's lease and applies its batches (false: standby). */
             holdsLease: boolean;
@@ -2639,11 +2839,15 @@ export interface components {
             position: number;
             /** @description With the lease: events committed after the checkpoint (capped) and the age of the oldest. */
             lagEvents?: number;
+            /** @description Age of the oldest event not yet applied */
             lagSeconds?: number;
         };
         Target: {
+            /** @description Year of the target */
             year: number;
+            /** @description How the value is compared */
             operator: components["schemas"]["TargetOperator"];
+            /** @description Target value */
             value: components["schemas"]["IndicatorValue"];
         };
         /** @enum {string} */
@@ -2668,7 +2872,9 @@ export interface components {
         };
         /** @description Span of years over which an objective runs, inclusive (`2022/2024 (triennale)`). */
         TimeSpan: {
+            /** @description First year */
             from: number;
+            /** @description Last year */
             to: number;
         };
         /** @enum {string} */
@@ -2697,20 +2903,36 @@ export interface components {
         };
         /** @description Separation-of-duties and similar guards evaluated by the decider. */
         TransitionRule: {
-            /** @constant */
+            /**
+             * @description `not_same_actor_as`: whoever issued `command` may not issue this one
+             * @constant
+             */
             type: "not_same_actor_as";
+            /** @description The other command */
             command: string;
         } | {
-            /** @constant */
+            /**
+             * @description `only_same_actor_as`: only whoever issued `command` may issue this one
+             * @constant
+             */
             type: "only_same_actor_as";
+            /** @description The other command */
             command: string;
         } | {
-            /** @constant */
+            /**
+             * @description `requires_attachment`: a document must be attached first
+             * @constant
+             */
             type: "requires_attachment";
         } | {
-            /** @constant */
+            /**
+             * @description `independent_of`: whoever issued a transition of these kinds or commands may not issue this one
+             * @constant
+             */
             type: "independent_of";
+            /** @description Transition kinds */
             kinds: components["schemas"]["TransitionKind"][];
+            /** @description Commands */
             commands: string[];
         };
         /** @description The caller's unread in-app notifications. */
@@ -2766,13 +2988,18 @@ export interface components {
             intactUpTo: number;
             /** @description The first event that fails the check, with the problem */
             firstBad: {
+                /** @description Global position of the event */
                 position: number;
+                /** @description What fails (`event_modified`, `chain_broken`...) */
                 problem: string;
+                /** @description Detail */
                 detail: string;
             } | null;
             /** @description The latest seal (signed checkpoint) checked */
             headSeal: {
+                /** @description Seal number */
                 seq: number;
+                /** @description Hash the seal signs */
                 hash: string;
             } | null;
             /** @description Events checked */
@@ -2785,10 +3012,15 @@ export interface components {
         WorkerReport: {
             /** @description `<host>:<pid>:<random>`: unique per process start. */
             id: string;
+            /** @description Host name */
             host: string;
+            /** @description Process id */
             pid: number;
+            /** @description When the process started (ISO 8601) */
             startedAt: string;
+            /** @description When it last reported (ISO 8601) */
             beatAt: string;
+            /** @description The subscriptions it runs, whether it holds each lease, and their lag */
             subscriptions: components["schemas"]["SubscriptionStatus"][];
             /** @description Seconds since the last beat, by the reader's clock. */
             ageSeconds: number;
@@ -4304,10 +4536,16 @@ export interface operations {
                     timeZone?: string;
                     /** @description Patron saint's days: office closures reminders respect (deadlines do not move unless legalHoliday) */
                     patronDays?: {
+                        /** @description Month (1-12) */
                         month: number;
+                        /** @description Day of the month */
                         day: number;
+                        /** @description Italian name, e.g. "San Giovanni Battista" */
                         name: string;
-                        /** @default false */
+                        /**
+                         * @description Whether deadlines roll past it too (default: only reminders wait)
+                         * @default false
+                         */
                         legalHoliday?: boolean;
                     }[];
                     /** @description One-off office closures (dates) */
@@ -5687,7 +5925,9 @@ export interface operations {
                     value: number | string | boolean;
                     /** @description Day the value was recorded (YYYY-MM-DD) */
                     date: string;
+                    /** @description Data source */
                     source?: string;
+                    /** @description Note */
                     note?: string;
                     /** @description SHA-256 of the supporting document */
                     attachmentHash?: string;

@@ -127,6 +127,7 @@ export interface SubscribeOptions<Tx = unknown> {
 
 /** A durable subscription as seen from the process running it (or standing by for it). */
 export interface SubscriptionStatus {
+  /** Subscription name */
   name: string;
   /** This process holds the subscription's lease and applies its batches (false: standby). */
   holdsLease: boolean;
@@ -134,6 +135,7 @@ export interface SubscriptionStatus {
   position: number;
   /** With the lease: events committed after the checkpoint (capped) and the age of the oldest. */
   lagEvents?: number;
+  /** Age of the oldest event not yet applied */
   lagSeconds?: number;
 }
 

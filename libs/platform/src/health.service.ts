@@ -6,11 +6,15 @@ import { EVENT_STORE, REDIS } from './tokens';
 import type { SubscriptionReport, WorkerReport } from './heartbeat';
 
 export type ComponentStatus = {
+  /** `up`, `down` or `degraded` */
   status: 'up' | 'down' | 'degraded';
+  /** Round-trip time of the check */
   latencyMs?: number;
+  /** What is wrong, when something is */
   detail?: string;
   /** The `workers` component: each live worker process and each subscription's lease holder and lag. */
   workers?: WorkerReport[];
+  /** Each durable subscription: position, lag and lease holder */
   subscriptions?: SubscriptionReport[];
 };
 

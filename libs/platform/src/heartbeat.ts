@@ -21,10 +21,15 @@ export const WORKER_LAG_DEGRADED_SECONDS = 10;
 export interface WorkerHeartbeat {
   /** `<host>:<pid>:<random>`: unique per process start. */
   id: string;
+  /** Host name */
   host: string;
+  /** Process id */
   pid: number;
+  /** When the process started (ISO 8601) */
   startedAt: string;
+  /** When it last reported (ISO 8601) */
   beatAt: string;
+  /** The subscriptions it runs, whether it holds each lease, and their lag */
   subscriptions: SubscriptionStatus[];
 }
 

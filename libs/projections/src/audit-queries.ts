@@ -120,9 +120,21 @@ export interface LastVerification {
   /** Events checked */
   checkedEvents: number;
   /** The latest seal checked */
-  headSeal: { seq: number; hash: string } | null;
+  headSeal: {
+    /** Seal number */
+    seq: number;
+    /** Hash the seal signs */
+    hash: string;
+  } | null;
   /** The first event that failed, with the problem */
-  firstBad: { position: number; problem: string; detail: string } | null;
+  firstBad: {
+    /** Global position of the event */
+    position: number;
+    /** What fails (`event_modified`, `chain_broken`...) */
+    problem: string;
+    /** Detail */
+    detail: string;
+  } | null;
 }
 
 /** Too many rows for one export: narrow the filters. */

@@ -23,7 +23,14 @@ export interface CycleSummary {
   /** Definition version the cycle is pinned to */
   definitionVersion: number;
   /** The next deadline not yet met (effective date), or null */
-  nextDeadline: { id: string; title: string; date: string } | null;
+  nextDeadline: {
+    /** Deadline id */
+    id: string;
+    /** Title, in Italian */
+    title: string;
+    /** Effective date */
+    date: string;
+  } | null;
   /** Roles expected to act in the current stage */
   nextActors: string[];
   /** Stream version (number of events) */
@@ -64,7 +71,18 @@ export interface InboxItem {
   /** The definition version the cycle is pinned to (for the titles of its stages and actions). */
   definitionVersion: number | null;
   /** Who brought the cycle to this stage (the latest transition, or who opened it), and the note or reason given. */
-  sentBy: { actorId: string; role: string; at: string; command: string | null; note: string | null } | null;
+  sentBy: {
+    /** Who acted */
+    actorId: string;
+    /** The role acted in */
+    role: string;
+    /** When (ISO 8601) */
+    at: string;
+    /** The command, or null when the cycle was just opened */
+    command: string | null;
+    /** The note or reason given */
+    note: string | null;
+  } | null;
 }
 
 /** How many items wait for each role. */

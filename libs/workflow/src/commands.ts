@@ -32,7 +32,14 @@ export interface CommandResult {
   /** Global position of the last event: pass it as `minPosition` to read your own write. */
   position: number;
   /** The events written, with their stream version and global position */
-  events: { type: string; version: number; position: number }[];
+  events: {
+    /** Event type */
+    type: string;
+    /** Stream version of the event */
+    version: number;
+    /** Global position of the event */
+    position: number;
+  }[];
   /** Stage after the command */
   stage: string;
   /** True when the request repeated an earlier one (same Idempotency-Key): nothing new was written. */

@@ -36,7 +36,14 @@ export interface CycleHistory {
   /** Every event of the cycle, oldest first */
   versions: HistoryEntry[];
   /** With `from` and `to`: what changed in the cycle's state between those versions. */
-  diff?: { from: number; to: number; changes: JsonChange[] };
+  diff?: {
+    /** Version compared from */
+    from: number;
+    /** Version compared to */
+    to: number;
+    /** Each change of the state, by JSON path */
+    changes: JsonChange[];
+  };
 }
 
 export class GetCycleHistoryQuery {

@@ -52,7 +52,14 @@ export interface CycleView {
    * Transitions the caller's roles allow from this stage but a rule holds back now, with the
    * refusal the command would meet (e.g. `ATTACHMENT_REQUIRED`) and its Italian text.
    */
-  blockedCommands: { command: string; code: string; messageIt: string }[];
+  blockedCommands: {
+    /** The command held back */
+    command: string;
+    /** The refusal it would meet */
+    code: string;
+    /** Why, in Italian */
+    messageIt: string;
+  }[];
   /** The cycle's deadlines with legal and effective dates and status */
   deadlines: CycleDeadline[];
   /** Every transition, oldest first */

@@ -57,10 +57,33 @@ export interface CatalogueAnswer {
 }
 
 /** A document attached: the command's result and the stored file. */
-export type AttachResult = CommandResult & { document: { documentId: string; sha256: string; size: number } };
+export type AttachResult = CommandResult & {
+  /** The stored file */
+  document: {
+    /** Document id */
+    documentId: string;
+    /** SHA-256 of the bytes (hex) */
+    sha256: string;
+    /** Size in bytes */
+    size: number;
+  };
+};
 
 /** Differences between two trees of the plan. */
-export type PlanDiffAnswer = PlanDiff & { from: { ref: string; version: number }; to: { ref: string; version: number } };
+export type PlanDiffAnswer = PlanDiff & {
+  /** The tree compared from */
+  from: PlanRefAnswer;
+  /** The tree compared to */
+  to: PlanRefAnswer;
+};
+
+/** A tree of the plan as compared. */
+export interface PlanRefAnswer {
+  /** `adopted`, `current`, `v<version>` or the instant asked for */
+  ref: string;
+  /** Plan stream version of that tree */
+  version: number;
+}
 
 /** The caller's unread in-app notifications. */
 export interface UnreadCount {
@@ -80,7 +103,10 @@ export interface Person {
 export type PersonList = Person[];
 
 /** A role granted. */
-export type GrantAnswer = RoleGrant & { userId: string };
+export type GrantAnswer = RoleGrant & {
+  /** User id */
+  userId: string;
+};
 
 /** A role revoked: from when it no longer applies. */
 export interface RevokeAnswer {

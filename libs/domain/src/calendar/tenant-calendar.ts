@@ -12,6 +12,7 @@ export interface PatronDay {
   readonly day: number;
   /** Italian name, e.g. "San Giovanni Battista". */
   readonly name: string;
+  /** Whether the day is a legal holiday (deadlines roll past it) or only a closure (reminders wait) */
   readonly legalHoliday: boolean;
 }
 

@@ -30,7 +30,18 @@ export interface CycleDeadline {
   /** Days from today to the effective date (negative when overdue). */
   daysLeft?: number;
   /** Present when the date was moved by `move_deadline`: the rule's date gave way to `legalDate`. */
-  rescheduled?: { fromDate: IsoDate | null; reason: string; reference: string; by: string; at: string };
+  rescheduled?: {
+    /** The legal date before the move */
+    fromDate: IsoDate | null;
+    /** Why it was moved */
+    reason: string;
+    /** The act or notice that moved it */
+    reference: string;
+    /** Who recorded the move */
+    by: string;
+    /** When (ISO 8601) */
+    at: string;
+  };
 }
 
 export interface DeadlineOptions {

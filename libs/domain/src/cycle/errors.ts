@@ -152,7 +152,9 @@ export const REFUSALS = {
 export type RefusalCode = keyof typeof REFUSALS;
 
 export interface FieldProblem {
+  /** The field, e.g. `body.reason` */
   field: string;
+  /** What is wrong with it, in English */
   problem: string;
 }
 

@@ -123,8 +123,30 @@ export interface CycleState {
   /** Date-time of the latest submission-kind transition. */
   lastSubmissionAt: string | null;
   attachments: AttachmentRecord[];
-  comments: { commentId: string; text: string; by: string; role: string; at: string }[];
-  deliberations: { organ: string; number: string; date: string; actHash: string; version: number }[];
+  comments: {
+    /** Comment id */
+    commentId: string;
+    /** The text */
+    text: string;
+    /** Who wrote it */
+    by: string;
+    /** The role acted in */
+    role: string;
+    /** When (ISO 8601) */
+    at: string;
+  }[];
+  deliberations: {
+    /** `giunta`, `consiglio` or `presidente` */
+    organ: string;
+    /** Deliberation number */
+    number: string;
+    /** Deliberation date */
+    date: string;
+    /** SHA-256 of the act */
+    actHash: string;
+    /** Stream version of the event that recorded it */
+    version: number;
+  }[];
   /** When each stage was first reached (for deadlines met). */
   stageReachedAt: Record<string, string>;
   cancelledReason?: string;

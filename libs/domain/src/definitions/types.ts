@@ -62,6 +62,7 @@ export type FieldType = (typeof FIELD_TYPES)[number];
 export interface FieldDefinition {
   /** camelCase, unique within the transition (implied fields included). */
   readonly name: string;
+  /** `text`, `string`, `integer`, `number`, `boolean`, `date`, `datetime`, `url`, `sha256` or `enum` */
   readonly type: FieldType;
   /** Default false. */
   readonly required: boolean;
@@ -69,6 +70,7 @@ export interface FieldDefinition {
   readonly maxLength?: number;
   /** Only for `enum`: the allowed values (non-empty, unique). */
   readonly values?: readonly string[];
+  /** What the field is for, in Italian */
   readonly description?: string;
 }
 
@@ -93,17 +95,37 @@ export type TransmissionRecipient = (typeof TRANSMISSION_RECIPIENTS)[number];
 /** Separation-of-duties and similar guards evaluated by the decider. */
 export type TransitionRule =
   /** The actor must not be the person who last performed `command` in this cycle. */
-  | { readonly type: 'not_same_actor_as'; readonly command: string }
+  | {
+      /** `not_same_actor_as`: whoever issued `command` may not issue this one */
+      readonly type: 'not_same_actor_as';
+      /** The other command */
+      readonly command: string;
+    }
   /** The actor must be the person who last performed `command` in this cycle. */
-  | { readonly type: 'only_same_actor_as'; readonly command: string }
+  | {
+      /** `only_same_actor_as`: only whoever issued `command` may issue this one */
+      readonly type: 'only_same_actor_as';
+      /** The other command */
+      readonly command: string;
+    }
   /** At least one document must have been attached to the cycle before this transition. */
-  | { readonly type: 'requires_attachment' }
+  | {
+      /** `requires_attachment`: a document must be attached first */
+      readonly type: 'requires_attachment';
+    }
   /**
    * Independence by person: the actor must not be anyone who, at any time in this cycle, performed a
    * transition of one of `kinds` or one of `commands` (`open`: who opened the cycle). Transitions of
    * kinds `validation` and `refusal` always carry `DEFAULT_INDEPENDENCE` as well.
    */
-  | { readonly type: 'independent_of'; readonly kinds: readonly TransitionKind[]; readonly commands: readonly string[] };
+  | {
+      /** `independent_of`: whoever issued a transition of these kinds or commands may not issue this one */
+      readonly type: 'independent_of';
+      /** Transition kinds */
+      readonly kinds: readonly TransitionKind[];
+      /** Commands */
+      readonly commands: readonly string[];
+    };
 export type TransitionRuleType = TransitionRule['type'];
 
 export interface StageDefinition {
@@ -124,9 +146,13 @@ export interface TransitionDefinition {
   readonly event: string;
   /** Italian label. */
   readonly title: string;
+  /** Stages the transition leaves from */
   readonly from: readonly string[];
+  /** Stage it leads to */
   readonly to: string;
+  /** Roles that may issue it */
   readonly roles: readonly Role[];
+  /** Kind (submission, approval, deliberation, validation...): decides its implied fields and rules */
   readonly kind: TransitionKind;
   /** Present exactly when kind is `deliberation`. */
   readonly organ?: Organ;
@@ -143,11 +169,30 @@ export interface TransitionDefinition {
 
 export type DeadlineRule =
   /** A date relative to the cycle's year: year + yearOffset, month, day. */
-  | { readonly type: 'calendar'; readonly month: number; readonly day: number; readonly yearOffset: number }
+  | {
+      /** `calendar`: a fixed day of the year */
+      readonly type: 'calendar';
+      /** Month (1-12) */
+      readonly month: number;
+      /** Day of the month */
+      readonly day: number;
+      /** Years after the cycle's first year */
+      readonly yearOffset: number;
+    }
   /** `days` calendar days after the (latest) event of this type in the cycle. */
-  | { readonly type: 'after_event'; readonly event: string; readonly days: number }
+  | {
+      /** `after_event`: days after an event of the cycle */
+      readonly type: 'after_event';
+      /** The event type */
+      readonly event: string;
+      /** Days after it */
+      readonly days: number;
+    }
   /** No computed date: set by command (e.g. SMVP yearly update, mandate renewal). */
-  | { readonly type: 'none' };
+  | {
+      /** `none`: no date */
+      readonly type: 'none';
+    };
 export type DeadlineRuleType = DeadlineRule['type'];
 
 export interface DeadlineDefinition {
@@ -157,7 +202,9 @@ export interface DeadlineDefinition {
   readonly title: string;
   /** The deadline is met when the cycle reaches this stage. */
   readonly metBy: string;
+  /** The provision that sets it */
   readonly legalReference?: string;
+  /** How the legal date is computed */
   readonly rule: DeadlineRule;
   /** Default false. True when the date is often moved (e.g. by ANAC) and may be changed per year. */
   readonly editablePerYear: boolean;
@@ -179,18 +226,28 @@ export interface CycleDefinition {
   readonly version: number;
   /** Italian. */
   readonly title: string;
+  /** The provisions the cycle follows */
   readonly legalBasis: readonly string[];
+  /** How the period is counted */
   readonly period: Period;
+  /** Roles that may open a cycle */
   readonly openRoles: readonly Role[];
+  /** Roles that may cancel it */
   readonly cancelRoles: readonly Role[];
+  /** Roles that may comment */
   readonly commentRoles: readonly Role[];
+  /** Roles that may attach documents */
   readonly attachRoles: readonly Role[];
   /** Stages in which the plan content (performance tree) may be edited. */
   readonly editableStages: readonly string[];
+  /** Stage a new cycle starts in */
   readonly initialStage: string;
+  /** The stages */
   readonly stages: readonly StageDefinition[];
   readonly transitions: readonly TransitionDefinition[];
+  /** The statutory deadlines */
   readonly deadlines: readonly DeadlineDefinition[];
+  /** When reminders go out and to whom the overdue ones escalate */
   readonly reminders: ReminderPolicy;
 }
 

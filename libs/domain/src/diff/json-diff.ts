@@ -1,7 +1,10 @@
 /** One difference between two JSON values: where, and the value before and after (undefined = absent). */
 export interface JsonChange {
+  /** JSON path of the value */
   path: string;
+  /** Value before */
   before?: unknown;
+  /** Value after */
   after?: unknown;
 }
 

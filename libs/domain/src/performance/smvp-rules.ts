@@ -6,7 +6,9 @@
 
 /** A band ("fascia") of scores: applies from `from` (inclusive) up to the next band's `from`. */
 export interface ScoreBand {
+  /** Band key */
   readonly key: string;
+  /** Band name, in Italian */
   readonly label: string;
   /** Lowest score (inclusive) of the band. */
   readonly from: number;

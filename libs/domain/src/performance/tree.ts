@@ -26,17 +26,30 @@ export interface ObiettivoStrategico {
 
 /** Economic resources of an operational objective: an amount in euro, or "risorse interne". */
 export type Resources =
-  { readonly kind: 'euro'; readonly amount: number } | { readonly kind: 'risorse_interne' };
+  | {
+      /** `euro`: an amount */
+      readonly kind: 'euro';
+      /** Euro */
+      readonly amount: number;
+    }
+  | {
+      /** `risorse_interne`: internal resources, no amount */
+      readonly kind: 'risorse_interne';
+    };
 
 /** Mission of the spending classification (e.g. `011` Competitività e sviluppo delle imprese). */
 export interface Mission {
+  /** Mission code */
   readonly code: string;
+  /** Mission title */
   readonly title: string;
 }
 
 /** Span of years over which an objective runs, inclusive (`2022/2024 (triennale)`). */
 export interface TimeSpan {
+  /** First year */
   readonly from: number;
+  /** Last year */
   readonly to: number;
 }
 
@@ -91,8 +104,11 @@ export type Baseline = { readonly value: IndicatorValue } | { readonly nd: true 
 export type TargetOperator = '>=' | '<=' | '=' | '>' | '<' | 'entro_il' | 'si_no';
 
 export interface Target {
+  /** Year of the target */
   readonly year: number;
+  /** How the value is compared */
   readonly operator: TargetOperator;
+  /** Target value */
   readonly value: IndicatorValue;
 }
 

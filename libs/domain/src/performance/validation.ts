@@ -36,9 +36,11 @@ export type PlanProblemCode =
   | 'RESPONSIBILITY_MISSING';
 
 export interface PlanProblem {
+  /** Problem code */
   readonly code: PlanProblemCode;
   /** Code of the node the problem is about. */
   readonly nodeCode: string;
+  /** Kind of the node (or `plan`) */
   readonly nodeKind: PlanNodeKind | 'plan';
   /** English explanation for logs and the console. */
   readonly message: string;

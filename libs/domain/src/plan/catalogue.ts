@@ -14,18 +14,25 @@ import { FieldReader, isObject } from './fields';
 export const CATALOGUE_ROLES: readonly Role[] = ['struttura_tecnica', 'segretario_generale', 'admin'];
 
 export interface CatalogueEntry {
+  /** Process code */
   code: string;
   /** 1 macro-funzione, 2 macro-processo, 3 processo, 4 sotto-processo / fase, 5 attività. */
   level: number;
+  /** Parent code, or null at the top */
   parentCode: string | null;
   /** null for codes implied by their children but not printed. */
   title: string | null;
+  /** The code as printed in the source document */
   printedCode?: string;
+  /** Whether the entry was inferred from its children */
   inferred?: boolean;
+  /** Whether the code was made up where the source has none */
   codeSynthesized?: boolean;
   /** "Non ricorre": true, or a text when the document is ambiguous. */
   nonRicorre?: boolean | string;
+  /** Note printed in the source */
   nota?: string;
+  /** Editor's note */
   note?: string;
 }
 
@@ -43,7 +50,14 @@ export interface ProcessCard {
   /** Who is responsible */
   responsibleRole?: string;
   /** Its time limit as printed, with day and month when known */
-  deadline?: { text: string; day?: number | null; month?: number | null };
+  deadline?: {
+    /** As printed */
+    text: string;
+    /** Day of the month, when stated */
+    day?: number | null;
+    /** Month, when stated */
+    month?: number | null;
+  };
   /** Note */
   note?: string;
 }
@@ -178,7 +192,9 @@ export function foldCatalogue(events: readonly Pick<FoldableEvent, 'type' | 'dat
 }
 
 export interface CatalogueNode extends CatalogueEntry {
+  /** The process cards (schede) attached */
   cards?: ProcessCard[];
+  /** Sub-processes */
   children: CatalogueNode[];
 }
 

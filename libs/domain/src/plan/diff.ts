@@ -8,16 +8,22 @@ import { parentCodeOf, type PlanNode, type PlanNodeKind } from './model';
 export interface PlanFieldChange {
   /** Field path, e.g. `title`, `targets[0].value`, `resources.amount`. */
   field: string;
+  /** Value before */
   before?: unknown;
+  /** Value after */
   after?: unknown;
 }
 
 export interface PlanNodeChange {
+  /** Node code */
   code: string;
+  /** Node kind */
   kind: PlanNodeKind;
+  /** `added`, `removed`, `changed` or `moved` */
   change: 'added' | 'removed' | 'changed' | 'moved';
   /** For `moved` (a move may also change fields: they are listed too). */
   fromParentCode?: string | null;
+  /** New parent, for a move */
   toParentCode?: string | null;
   /** For `changed` and `moved`: the fields that differ. */
   fields?: PlanFieldChange[];
@@ -26,8 +32,21 @@ export interface PlanNodeChange {
 }
 
 export interface PlanDiff {
+  /** Each node that differs */
   changes: PlanNodeChange[];
-  summary: { added: number; removed: number; changed: number; moved: number; unchanged: number };
+  /** How many nodes were added, removed, changed, moved or left unchanged */
+  summary: {
+    /** Nodes added */
+    added: number;
+    /** Nodes removed */
+    removed: number;
+    /** Nodes changed */
+    changed: number;
+    /** Nodes moved */
+    moved: number;
+    /** Nodes unchanged */
+    unchanged: number;
+  };
 }
 
 /** Node changes from `before` to `after`, in the order of `before` then the added nodes. */

@@ -36,7 +36,19 @@ export const PROGRESS_KINDS: readonly ProgressKind[] = ['cumulative', 'level'];
 export const PLAN_NODE_KINDS: readonly PlanNodeKind[] = ['ambito', 'strategic_objective', 'operational_objective', 'indicator'];
 
 /** Baseline: a value of a year, or not available ("n.d.", printed "-"). */
-export type PlanBaseline = { value: IndicatorValue; year?: number } | { nd: true; year?: number };
+export type PlanBaseline =
+  | {
+      /** Value of departure */
+      value: IndicatorValue;
+      /** Year it refers to */
+      year?: number;
+    }
+  | {
+      /** Not available (n.d.) */
+      nd: true;
+      /** Year it refers to */
+      year?: number;
+    };
 
 export interface PlanTarget {
   /** Year of the target */
@@ -251,9 +263,13 @@ export interface PlanVariation {
 
 /** Per-plan scoring conventions (the SMVP in force for this plan) and the weight tolerance. */
 export interface PlanScoring {
+  /** The SMVP rules that differ from the defaults */
   rules: Partial<SmvpRules>;
+  /** Tolerance on weights summing to 100 */
   weightTolerance?: number;
+  /** Why they were set */
   reason?: string;
+  /** Plan stream version that set them */
   version: number;
 }
 

@@ -22,10 +22,15 @@ export interface NodeScore {
 }
 
 export interface IndicatorScoreView extends NodeScore {
+  /** The year's target used */
   target?: IndicatorAchievement['target'];
+  /** The value measured used */
   actual?: IndicatorAchievement['actual'];
+  /** The scoring rule applied */
   rule?: string;
+  /** Why the score is what it is */
   reason?: string;
+  /** Whether the score was capped at the SMVP maximum */
   capped: boolean;
 }
 
@@ -49,15 +54,48 @@ export interface MeasurementView {
   /** Plan stream version of the record */
   version: number;
   /** Earlier records of the same period, oldest first, each with the reason it was corrected. */
-  history: { value: PlanMeasurement['value']; date: string; recordedBy: string; recordedAt: string; correctedBecause?: string }[];
+  history: {
+    /** Value as first recorded */
+    value: PlanMeasurement['value'];
+    /** Date of that measurement */
+    date: string;
+    /** Who recorded it */
+    recordedBy: string;
+    /** When (ISO 8601) */
+    recordedAt: string;
+    /** Why it was corrected */
+    correctedBecause?: string;
+  }[];
   /** Why the latest value corrected an earlier one */
   correctionReason?: string;
 }
 
-export type IndicatorView = IndicatorNode & { achievement: IndicatorScoreView; measurements: MeasurementView[]; variance?: VarianceEntry };
-export type OperationalObjectiveView = OperationalObjectiveNode & { achievement: NodeScore; indicators: IndicatorView[] };
-export type StrategicObjectiveView = StrategicObjectiveNode & { achievement: NodeScore; operationalObjectives: OperationalObjectiveView[] };
-export type AmbitoView = AmbitoNode & { achievement: NodeScore; strategicObjectives: StrategicObjectiveView[] };
+export type IndicatorView = IndicatorNode & {
+  /** Achievement for the year */
+  achievement: IndicatorScoreView;
+  /** Measurements, every period */
+  measurements: MeasurementView[];
+  /** Where the indicator stands against its expected progress */
+  variance?: VarianceEntry;
+};
+export type OperationalObjectiveView = OperationalObjectiveNode & {
+  /** Achievement for the year, rolled up from the indicators */
+  achievement: NodeScore;
+  /** Its indicators */
+  indicators: IndicatorView[];
+};
+export type StrategicObjectiveView = StrategicObjectiveNode & {
+  /** Achievement for the year, rolled up */
+  achievement: NodeScore;
+  /** Its operational objectives */
+  operationalObjectives: OperationalObjectiveView[];
+};
+export type AmbitoView = AmbitoNode & {
+  /** Achievement for the year, rolled up */
+  achievement: NodeScore;
+  /** Its strategic objectives */
+  strategicObjectives: StrategicObjectiveView[];
+};
 
 export interface PlanTreeView {
   /** Year of the achievement */
@@ -69,7 +107,16 @@ export interface PlanTreeView {
   /** Nodes whose parent does not exist (never produced by the commands; kept visible). */
   orphans: PlanNode[];
   /** Indicators behind their expected progress at the monitoring date */
-  variance?: { monitoringDate: IsoDate; expectedFraction: number; flagged: number; entries: number };
+  variance?: {
+    /** Date of the check */
+    monitoringDate: IsoDate;
+    /** Share of the year's target expected by then */
+    expectedFraction: number;
+    /** Indicators flagged */
+    flagged: number;
+    /** Indicators checked */
+    entries: number;
+  };
 }
 
 export interface PlanViewOptions {

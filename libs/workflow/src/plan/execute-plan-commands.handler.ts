@@ -74,7 +74,14 @@ export interface PlanCommandsResult {
   /** Global position of the last event written (0 when nothing was written). */
   position: number;
   /** The events written */
-  events: { type: string; version: number; position: number }[];
+  events: {
+    /** Event type */
+    type: string;
+    /** Stream version of the event */
+    version: number;
+    /** Global position of the event */
+    position: number;
+  }[];
   /** One outcome per command sent */
   outcomes: PlanCommandOutcome[];
   /** True when an earlier request with the same Idempotency-Key already wrote these events. */

@@ -24,9 +24,13 @@ export type ImportFormat = 'piano-performance' | 'schede-obiettivo' | 'catalogo-
 export interface ImportRefusal {
   /** Where in the file: a code, "riga 12"... */
   ref: string;
+  /** The plan command the row became */
   command: string;
+  /** Refusal code */
   code: string;
+  /** Why, in Italian */
   reason: string;
+  /** Offending fields */
   fields?: FieldProblem[];
 }
 
@@ -54,7 +58,12 @@ export interface ImportReport {
   /** Rows refused, with code and reason */
   refused: ImportRefusal[];
   /** Rows accepted with a warning */
-  warnings: { ref: string; message: string }[];
+  warnings: {
+    /** The row (sheet and line, or node code) */
+    ref: string;
+    /** The warning, in Italian */
+    message: string;
+  }[];
   /** Events written */
   events: number;
   /** Time taken */
@@ -135,7 +144,12 @@ interface PlanFile {
   year?: number;
   title?: string;
   nodes: { ref: string; node: Json }[];
-  warnings: { ref: string; message: string }[];
+  warnings: {
+    /** The row (sheet and line, or node code) */
+    ref: string;
+    /** The warning, in Italian */
+    message: string;
+  }[];
 }
 
 function fromPianoPerformance(doc: Json): PlanFile {

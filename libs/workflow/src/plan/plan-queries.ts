@@ -74,7 +74,12 @@ export interface PlanResponse {
   /** May the tree be edited now (stage, adoption, variation), and if not why. */
   editable: boolean;
   /** Why not, when not */
-  notEditableBecause?: { code: string; message: string };
+  notEditableBecause?: {
+    /** Refusal code */
+    code: string;
+    /** Why, in Italian */
+    message: string;
+  };
   /** The adoption (deliberation and version), once adopted */
   adopted: PlanState['adopted'];
   /** Variations of the adopted plan */
@@ -84,7 +89,18 @@ export interface PlanResponse {
   /** The SMVP scoring rules */
   scoring: PlanState['scoring'];
   /** How many nodes of each kind and measurements */
-  counts: { ambiti: number; strategicObjectives: number; operationalObjectives: number; indicators: number; measurements: number };
+  counts: {
+    /** Ambiti strategici */
+    ambiti: number;
+    /** Strategic objectives */
+    strategicObjectives: number;
+    /** Operational objectives */
+    operationalObjectives: number;
+    /** Indicators */
+    indicators: number;
+    /** Measurements recorded */
+    measurements: number;
+  };
   /** What would stop a submission now (every problem). */
   problems: PlanProblem[];
   /** The tree with achievement for the year */

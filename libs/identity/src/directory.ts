@@ -190,6 +190,16 @@ export class DirectoryService {
     return independenceConflicts(await this.listUsers(tenant), at);
   }
 
+  /**
+   * Everyone with a record in `tenant`, with the roles they hold at `at` (for reminders and the
+   * calendar); null when the directory records nobody there.
+   */
+  async peopleAt(tenant: string, at: Date = this.now()): Promise<{ userId: string; name: string; email: string | null; roles: Role[] }[] | null> {
+    const users = await this.listUsers(tenant);
+    if (users.length === 0) return null;
+    return users.map((u) => ({ userId: u.userId, name: u.name ?? u.userId, email: u.email ?? null, roles: rolesAt(u.grants, at) }));
+  }
+
   /** Users holding `role` in `tenant` at `at` (e.g. whom to remind or escalate to). */
   async usersWithRole(tenant: string, role: Role, at: Date = this.now()): Promise<UserRecord[]> {
     return (await this.listUsers(tenant)).filter((u) => rolesAt(u.grants, at).includes(role));

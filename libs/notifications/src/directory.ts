@@ -1,6 +1,8 @@
-// Tenants (chambers) and the people in them, as the notification channels need them. Read from the
-// tenant files in seeds/tenants until the identity work provides a directory: callers depend on the
-// `RecipientResolver` and `TenantProfiles` interfaces only, so that it can be swapped.
+// Tenants (chambers) and the people in them, as the notification channels need them. People and
+// their roles come from the identity directory (role grants are events: `GrantedRecipients`); the
+// tenant files in seeds/tenants give the tenants' settings (calendar, working hours, reminder
+// overrides, webhooks) and the people of tenants the directory does not know yet. Callers depend on
+// the `RecipientResolver` and `TenantProfiles` interfaces only.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -131,5 +133,47 @@ export class StaticTenantDirectory implements RecipientResolver, TenantProfiles 
 
   async user(tenant: string, userId: string): Promise<Recipient | null> {
     return this.tenants.get(tenant)?.users.find((u) => u.userId === userId) ?? null;
+  }
+
+  /** The tenant's people as the file lists them. */
+  async people(tenant: string): Promise<Recipient[]> {
+    return [...(this.tenants.get(tenant)?.users ?? [])];
+  }
+}
+
+/** The people of a tenant as the identity directory records them (role grants are events). */
+export interface PeopleSource {
+  /**
+   * Everyone the directory records in `tenant`, with the roles they hold at `at` (possibly none);
+   * null when it records nobody there (a tenant known only from the seed files).
+   */
+  people(tenant: string, at: Date): Promise<Recipient[] | null>;
+}
+
+/**
+ * Recipients from the role grants: whoever holds a role now is reminded, whoever lost it is not.
+ * A tenant the directory records nobody for falls back to its seed file's people.
+ */
+export class GrantedRecipients implements RecipientResolver, TenantProfiles {
+  constructor(
+    private readonly source: PeopleSource,
+    private readonly files: StaticTenantDirectory,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  profile(tenant: string): TenantProfile | null {
+    return this.files.profile(tenant);
+  }
+
+  private async people(tenant: string): Promise<Recipient[]> {
+    return (await this.source.people(tenant, this.clock())) ?? (await this.files.people(tenant));
+  }
+
+  async withRoles(tenant: string, roles: readonly string[]): Promise<Recipient[]> {
+    return (await this.people(tenant)).filter((u) => u.roles.some((r) => roles.includes(r)));
+  }
+
+  async user(tenant: string, userId: string): Promise<Recipient | null> {
+    return (await this.people(tenant)).find((u) => u.userId === userId) ?? null;
   }
 }

@@ -1,8 +1,10 @@
-// Notification channels: e-mail (SMTP), signed webhooks, the in-app list; recipients and tenant
-// settings behind interfaces (a seed-file directory until the identity work lands).
+// Notification channels: e-mail (SMTP), signed webhooks, the in-app list; recipients (from the
+// identity directory's role grants) and tenant settings (seed files) behind interfaces.
 export { notificationSettings, type NotificationSettings } from './config';
 export {
   StaticTenantDirectory,
+  GrantedRecipients,
+  type PeopleSource,
   type Recipient,
   type RecipientResolver,
   type TenantProfile,

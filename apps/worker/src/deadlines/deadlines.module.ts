@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { publicUrl, type Settings } from '@ciclo/config';
 import { DeadlinesRuntime } from '@ciclo/deadlines';
 import { PostgresEventStore, type EventStore } from '@ciclo/event-store';
-import { notificationSettings, StaticTenantDirectory } from '@ciclo/notifications';
+import { DirectoryService } from '@ciclo/identity';
+import { GrantedRecipients, notificationSettings, StaticTenantDirectory } from '@ciclo/notifications';
 import { EVENT_STORE, SETTINGS } from '@ciclo/platform';
 import { DefinitionRegistry } from '@ciclo/workflow';
 
@@ -30,12 +31,18 @@ export class DeadlinesService implements OnApplicationBootstrap, OnApplicationSh
     }
     // SMTP_URL, MAIL_FROM and the webhook settings: see libs/notifications/src/config.ts.
     const n = notificationSettings();
+    const people = new DirectoryService(this.store);
     this.runtime = new DeadlinesRuntime({
       store: this.store,
       redisUrl: this.settings.REDIS_URL,
       prefix: this.settings.REDIS_PREFIX,
       definitions: DefinitionRegistry.fromDirectory(resolve(this.settings.SEEDS_DIR, 'cycles')),
-      directory: StaticTenantDirectory.fromDirectory(resolve(this.settings.SEEDS_DIR, 'tenants')),
+      // Who is reminded: the role grants (events); the seed files for tenant settings and for tenants
+      // the directory does not know.
+      directory: new GrantedRecipients(
+        { people: (tenant, at) => people.peopleAt(tenant, at) },
+        StaticTenantDirectory.fromDirectory(resolve(this.settings.SEEDS_DIR, 'tenants')),
+      ),
       smtpUrl: n.SMTP_URL,
       mailFrom: n.MAIL_FROM,
       publicUrl: publicUrl(this.settings),

@@ -1,6 +1,5 @@
 import { types } from 'pg';
 import { DataSource } from 'typeorm';
-import { READ_MODEL_ENTITIES } from './entities';
 import { ReadModels1700000000001 } from './migrations/1700000000001-read-models';
 import { AuditActorIndex1700000000002 } from './migrations/1700000000002-audit-actor-index';
 
@@ -9,12 +8,16 @@ types.setTypeParser(1082, (v: string) => v);
 
 export const READ_MODEL_MIGRATIONS = [ReadModels1700000000001, AuditActorIndex1700000000002];
 
-/** TypeORM data source of the read models (its own pool; migrations table `typeorm_migrations`). */
+/**
+ * TypeORM data source of the read models: their schema migrations (migrations table
+ * `typeorm_migrations`). The projectors and queries write and read the tables in SQL through the
+ * store's transaction, so no entity is mapped.
+ */
 export function createReadModelDataSource(url: string, poolSize = 10): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
-    entities: READ_MODEL_ENTITIES,
+    entities: [],
     migrations: READ_MODEL_MIGRATIONS,
     migrationsTableName: 'typeorm_migrations',
     synchronize: false,

@@ -1,4 +1,3 @@
-export * from './entities';
 export { createReadModelDataSource, migrateReadModels, READ_MODEL_MIGRATIONS } from './data-source';
 export { type Projector, type ProjectionContext, subscriptionName, cycleOfStream } from './projector';
 export { CyclesProjector } from './cycles.projector';

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -8,7 +8,6 @@ import { DirectoryService, IdentityRefusal, isTenantId, isUserId, OIDC_LOGIN, ro
 import { SETTINGS } from '@ciclo/platform';
 import { Public, type AuthenticatedRequest } from './auth.guard';
 import { CsrfRejected, RequestValidationError } from './http-errors';
-import { IdentityRefusalFilter } from './tenants.controller';
 import { clearSessionCookie, CSRF_HEADER, setSessionCookie } from './session-cookie';
 import { sameSecret } from '@ciclo/identity';
 import { ApiAnswer } from './openapi/document';
@@ -67,7 +66,6 @@ export interface DemoTenant {
  */
 @ApiTags('auth')
 @Public()
-@UseFilters(IdentityRefusalFilter)
 @Controller('auth')
 export class AuthController {
   constructor(

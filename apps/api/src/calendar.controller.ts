@@ -18,7 +18,6 @@ import {
   Query,
   Req,
   Res,
-  UseFilters,
   type DynamicModule,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
@@ -37,7 +36,6 @@ import { CycleRepository, DefinitionRegistry } from '@ciclo/workflow';
 import { CurrentActor, Public } from './auth.guard';
 import type { CalendarFeed, CreatedCalendarFeed } from './openapi/responses';
 import { toOpenApi } from './schemas';
-import { IdentityRefusalFilter } from './tenants.controller';
 import { parseInput } from './validation';
 import { NotificationsController } from './notifications.controller';
 import { QueuesModule } from './queues';
@@ -115,7 +113,6 @@ export class CalendarController {
 
   @Get('calendar/feeds')
   @ApiOperation({ summary: "The caller's personal calendar feeds (never their secrets)" })
-  @UseFilters(IdentityRefusalFilter)
   @ApiAnswer(200, 'CalendarFeedList')
   async feeds(@CurrentActor() actor: Actor): Promise<CalendarFeed[]> {
     return (await this.policy.directory.calendarFeeds(actor.tenant, actor.userId)).filter((f) => !f.revokedAt).map(feedView);
@@ -131,7 +128,6 @@ export class CalendarController {
   @ApiBody({ schema: toOpenApi(createFeedBody) })
   @ApiResponse({ status: 400, description: 'Malformed body: `fields` names the field; nothing written' })
   @ApiResponse({ status: 409, description: '`CALENDAR_FEED_LIMIT`' })
-  @UseFilters(IdentityRefusalFilter)
   @ApiAnswer(201, 'CreatedCalendarFeed', 'Created: `url` is shown once')
   async createFeed(@CurrentActor() actor: Actor, @Body() body: unknown, @Req() req: Request & { id?: string }): Promise<CreatedCalendarFeed> {
     const input = parseInput(createFeedBody, body, 'body');
@@ -149,7 +145,6 @@ export class CalendarController {
   @ApiOperation({ summary: 'Revoke one of the caller\'s calendar feeds', description: 'Its address answers 404 from the next request on.' })
   @ApiParam({ name: 'feedId', description: 'Feed id, e.g. f0123456789abcdef01234567' })
   @ApiResponse({ status: 404, description: '`CALENDAR_FEED_NOT_FOUND`: no such active feed of the caller' })
-  @UseFilters(IdentityRefusalFilter)
   @ApiAnswer(200, 'CalendarFeed', 'Revoked')
   async revokeFeed(@CurrentActor() actor: Actor, @Param('feedId') feedId: string, @Req() req: Request & { id?: string }): Promise<CalendarFeed> {
     const id = parseInput(feedIdParam, feedId, 'path.feedId');

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainRefusal, fieldProblemIt, fieldProblemsIt, type FieldProblem, type RefusalCategory } from '@ciclo/domain';
+import { IdentityRefusal } from '@ciclo/identity';
 import { ConcurrentModification } from '@ciclo/workflow';
 
 /** A request whose body, query or path parameters are malformed: 400 with every offending field. */
@@ -56,8 +57,10 @@ export interface ErrorBody {
 const withItalian = (fields: readonly FieldProblem[]) => fields.map((f) => ({ ...f, problemIt: fieldProblemIt(f.problem) }));
 
 /**
- * Maps every error to a JSON body with a stable `code`. Domain refusals keep their code and
- * category; unexpected errors answer 500 without stack traces or SQL and are logged.
+ * The one mapping of errors to HTTP: every error becomes a JSON body with a stable `code`, an
+ * English `message` and an Italian `messageIt` carrying the detail. Domain and directory refusals
+ * keep their code and status; unexpected errors answer 500 without stack traces or SQL and are
+ * logged.
  */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
@@ -99,6 +102,18 @@ export class HttpErrorFilter implements ExceptionFilter {
                     : withItalian(err.fields),
             }
           : {}),
+      };
+    }
+    if (err instanceof IdentityRefusal) {
+      // Directory refusals: fields named as the request carries them (path or body).
+      const fields = err.fields.map((f) => ({ field: `${f.field === 'tenant' || f.field === 'userId' ? 'path' : 'body'}.${f.field}`, problem: f.problem }));
+      return {
+        statusCode: err.status,
+        code: err.code,
+        message: err.message,
+        messageIt: fields.length ? `${err.messageIt}: ${fieldProblemsIt(fields)}` : err.messageIt,
+        ...(err.detail ? { detail: err.detail } : {}),
+        ...(fields.length ? { fields: withItalian(fields) } : {}),
       };
     }
     if (err instanceof ConcurrentModification) {

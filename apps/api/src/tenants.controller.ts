@@ -1,20 +1,4 @@
-import {
-  ArgumentsHost,
-  Body,
-  Catch,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Logger,
-  Param,
-  Post,
-  Put,
-  Query,
-  Req,
-  UseFilters,
-  type ExceptionFilter,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -24,7 +8,7 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
@@ -221,40 +205,6 @@ const keyView = (k: ApiKeyRecord, now: Date): ApiKeyView => ({
 
 // ---------------------------------------------------------------- errors
 
-/** Directory refusals answer their own status and stable code, in the API's error shape; nothing was written. */
-@Catch(IdentityRefusal)
-export class IdentityRefusalFilter implements ExceptionFilter {
-  private readonly log = new Logger('Directory');
-
-  catch(err: IdentityRefusal, host: ArgumentsHost): void {
-    const ctx = host.switchToHttp();
-    const res = ctx.getResponse<Response>();
-    const req = ctx.getRequest<Request & { id?: string }>();
-    const correlationId = typeof req.id === 'string' ? req.id : undefined;
-    if (err.status !== 400)
-      this.log.warn(
-        { correlationId, method: req.method, path: req.path, code: err.code, detail: err.detail },
-        'Request refused',
-      );
-    res.status(err.status).json({
-      statusCode: err.status,
-      code: err.code,
-      message: err.message,
-      messageIt: err.messageIt,
-      ...(err.detail ? { detail: err.detail } : {}),
-      ...(err.fields.length
-        ? {
-            fields: err.fields.map((f) => ({
-              field: `${f.field === 'tenant' || f.field === 'userId' ? 'path' : 'body'}.${f.field}`,
-              problem: f.problem,
-            })),
-          }
-        : {}),
-      correlationId,
-    });
-  }
-}
-
 const ERRORS = [
   ApiResponse({
     status: 400,
@@ -286,7 +236,6 @@ const applyAll =
  */
 @ApiTags('tenants')
 @ApiBearerAuth()
-@UseFilters(IdentityRefusalFilter)
 @Controller('tenants')
 export class TenantsController {
   constructor(private readonly policy: AccessPolicy) {}

@@ -41,6 +41,7 @@ export const ENGINE_EVENT_LABELS: Readonly<Record<string, string>> = {
   ApiKeyIssued: 'Chiave API emessa',
   ApiKeyRevoked: 'Chiave API revocata',
   CalendarFeedCreated: 'Calendario personale creato',
+  DeliberationNumberReserved: 'Numero di deliberazione riservato',
   CalendarFeedRevoked: 'Calendario personale revocato',
   AuditTrailRead: 'Consultazione del registro',
   AuditChainVerified: 'Verifica della catena di hash',

@@ -8,7 +8,7 @@ import { registerOpsCommands } from './commands/ops';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { eventCatalogue } from '@ciclo/domain';
-import { DefinitionRegistry } from '@ciclo/workflow';
+import { backfillDeliberationRegister, DefinitionRegistry } from '@ciclo/workflow';
 import { AuditProjector, createReadModelDataSource, CyclesProjector, ProjectionRunner, recordChainVerification } from '@ciclo/projections';
 import { DirectoryService, isRole, loadDemoDirectory, PLATFORM_TENANT, ROLES, rolesAt, signDevToken, type ChangeAuthor, type Role } from '@ciclo/identity';
 import { randomUUID } from 'node:crypto';
@@ -109,6 +109,17 @@ export function buildCli(): Command {
       else if (r.intact) out(`Audit chain intact up to position ${r.intactUpTo} (${r.checkedEvents} events checked, ${r.sealedEvents} sealed; head seal ${r.headSeal?.hash ?? 'none'})`);
       else out(`Audit chain BROKEN at position ${r.firstBad?.position}: ${r.firstBad?.problem} — ${r.firstBad?.detail} (intact up to ${r.intactUpTo})`);
       if (!r.intact) process.exitCode = 1;
+    });
+
+  program
+    .command('deliberations-backfill')
+    .description('Reserve in the deliberation register the numbers of deliberations recorded before it existed (once, after upgrading; idempotent)')
+    .action(async () => {
+      const r = await withStore((s) =>
+        backfillDeliberationRegister(s, (p) => process.stderr.write(`\r${p.read} events read, ${p.reserved} numbers reserved`)),
+      );
+      process.stderr.write('\n');
+      out(`Deliberation register: ${r.reserved} numbers reserved from ${r.read} events`);
     });
 
   const projections = program.command('projections').description('Read models fed by the projectors');

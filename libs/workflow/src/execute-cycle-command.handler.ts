@@ -4,22 +4,28 @@ import { decide, DomainRefusal, findTransition, planSubmissionProblems, type Cyc
 import { WrongExpectedVersion } from '@ciclo/event-store';
 import { ConcurrentModification, ExecuteCycleCommand, type CommandResult } from './commands';
 import { CycleRepository } from './cycle-repository';
-import { CycleLookups } from './cycle-lookups';
+import { DeliberationRegister, registeredDeliberations, reserveDeliberations, type DeliberationClaim } from './deliberation-register';
 import { DefinitionRegistry } from './definition-registry';
 import { DEFINITIONS } from './tokens';
 import { eventIdsFor } from './event-ids';
 import { checkReplay, lostIdempotencyRace, requestMetadata, requestScope } from './idempotency';
 import { PlanRepository } from './plan/plan-repository';
 
-/** Only a deliberation needs the tenant's other deliberations (duplicate-number rule). */
-const needsDeliberations = (c: CycleCommand, stage: string, def: CycleDefinition) =>
-  c.type === 'transition' && findTransition(def, stage, c.command)?.kind === 'deliberation';
+/** The deliberation a transition command records (duplicate-number rule), when its fields name one. */
+function deliberationClaims(c: CycleCommand, stage: string, def: CycleDefinition): DeliberationClaim[] {
+  if (c.type !== 'transition') return [];
+  const t = findTransition(def, stage, c.command);
+  const f = c.fields as Record<string, unknown>;
+  if (t?.kind !== 'deliberation' || !t.organ || typeof f.date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(f.date)) return [];
+  if (typeof f.number !== 'string' && typeof f.number !== 'number') return [];
+  return [{ organ: t.organ, year: Number(f.date.slice(0, 4)), number: String(f.number) }];
+}
 
 @CommandHandler(ExecuteCycleCommand)
 export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleCommand, CommandResult> {
   constructor(
     private readonly repo: CycleRepository,
-    private readonly lookups: CycleLookups,
+    private readonly register: DeliberationRegister,
     @Inject(DEFINITIONS) private readonly definitions: DefinitionRegistry,
     @Optional() private readonly plans?: PlanRepository,
   ) {}
@@ -32,10 +38,21 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleC
     return planSubmissionProblems(plan, cycle, def);
   }
 
+  /** What another cycle records of its deliberations (and of its plan's variations). */
+  private async recordedDeliberations(tenant: string, cycleId: string) {
+    if (this.plans) {
+      const { cycle, plan } = await this.plans.load(tenant, cycleId);
+      return cycle.exists ? { deliberations: cycle.deliberations, variations: plan.variations } : null;
+    }
+    const { state } = await this.repo.load(tenant, cycleId);
+    return state.exists ? { deliberations: state.deliberations } : null;
+  }
+
   async execute(cmd: ExecuteCycleCommand): Promise<CommandResult> {
     const { actor, cycleId, command, options } = cmd;
     const scope = options.request ? requestScope(actor.userId, options.request) : `${cycleId}:${command.type === 'transition' ? command.command : command.type}`;
     let versionRetries = 0;
+    let numberRaces = 0;
     for (let races = 0; ; ) {
       // With an idempotency key every event is read, to find what an earlier identical request wrote.
       const { state, events: stored } = await this.repo.load(actor.tenant, cycleId, { allEvents: !!options.idempotencyKey });
@@ -73,10 +90,22 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleC
         now: new Date(),
         definition,
         targetDefinition: command.type === 'migrate' ? this.definitions.get(definition.id, command.toVersion) : undefined,
-        knownDeliberations: needsDeliberations(command, state.stage, definition) ? await this.lookups.knownDeliberations(actor.tenant) : undefined,
+        knownDeliberations: undefined,
         planProblems: state.exists ? await this.planProblems(command, state, definition) : undefined,
       };
+      const claims = state.exists ? deliberationClaims(command, state.stage, definition) : [];
+      const register = claims.length ? await registeredDeliberations(this.register, actor.tenant, cycleId, claims, (id) => this.recordedDeliberations(actor.tenant, id)) : null;
+      if (register) ctx.knownDeliberations = register.known;
       const events = decide(command, state, ctx);
+      if (register) {
+        try {
+          // The number is reserved before the cycle's event: of two simultaneous deliberations with one number, one reserves and the other decides again and is refused.
+          await reserveDeliberations(this.register, register.states, { tenant: actor.tenant, cycleId, actorId: actor.userId, actorRole: events[0].actorRole, correlationId: options.correlationId });
+        } catch (err) {
+          if (err instanceof WrongExpectedVersion && numberRaces++ < 5) continue;
+          throw err;
+        }
+      }
       try {
         const r = await this.repo.append(
           actor.tenant,

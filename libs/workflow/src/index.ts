@@ -1,7 +1,7 @@
 export { WorkflowModule } from './workflow.module';
 export { DefinitionRegistry } from './definition-registry';
 export { CycleRepository, cycleStream, toFoldable } from './cycle-repository';
-export { CycleLookups } from './cycle-lookups';
+export { DeliberationRegister, backfillDeliberationRegister, deliberationStream } from './deliberation-register';
 export { DocumentStore, type StoredDocument } from './documents';
 export { ExecuteCycleCommand, ConcurrentModification, type CommandResult } from './commands';
 export { GetCycleQuery, cycleView, type CycleView } from './queries';

@@ -154,6 +154,8 @@ function otherSentence(who: string, type: string, d: Record<string, unknown>, of
       return `${who} ha emesso la chiave API${codeOf(d.label)}`;
     case 'ApiKeyRevoked':
       return `${who} ha revocato la chiave API ${String(d.keyId)}`;
+    case 'DeliberationNumberReserved':
+      return `${who} ha riservato il numero ${quote(d.number)} per una deliberazione ${ORGAN[String(d.organ)] ?? ''} del ${String(d.year)}`.replace(/ {2}/g, ' ');
     case 'CalendarFeedCreated':
       return `${who} ha creato un indirizzo personale del calendario delle scadenze`;
     case 'CalendarFeedRevoked':

@@ -15,7 +15,7 @@ import {
 import { WrongExpectedVersion } from '@ciclo/event-store';
 import type { Actor } from '@ciclo/identity';
 import { ConcurrentModification } from '../commands';
-import { CycleLookups } from '../cycle-lookups';
+import { DeliberationRegister, registeredDeliberations, reserveDeliberations, type DeliberationClaim } from '../deliberation-register';
 import { DefinitionRegistry } from '../definition-registry';
 import { cycleStream } from '../cycle-repository';
 import { eventIdsFor } from '../event-ids';
@@ -88,13 +88,23 @@ export interface PlanCommandsResult {
   replayed: boolean;
 }
 
-const needsDeliberations = (c: PlanCommand) => c.type === 'approve_variation';
+/** The Giunta deliberations that approve_variation commands name (duplicate-number rule). */
+function deliberationClaims(commands: readonly PlanCommand[]): DeliberationClaim[] {
+  const out: DeliberationClaim[] = [];
+  for (const c of commands) {
+    if (c.type !== 'approve_variation') continue;
+    const f = c as unknown as Record<string, unknown>;
+    if (typeof f.date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(f.date) || (typeof f.number !== 'string' && typeof f.number !== 'number')) continue;
+    out.push({ organ: 'giunta', year: Number(f.date.slice(0, 4)), number: String(f.number) });
+  }
+  return out;
+}
 
 @CommandHandler(ExecutePlanCommands)
 export class ExecutePlanCommandsHandler implements ICommandHandler<ExecutePlanCommands, PlanCommandsResult> {
   constructor(
     private readonly repo: PlanRepository,
-    private readonly lookups: CycleLookups,
+    private readonly register: DeliberationRegister,
     @Inject(DEFINITIONS) private readonly definitions: DefinitionRegistry,
   ) {}
 
@@ -102,6 +112,7 @@ export class ExecutePlanCommandsHandler implements ICommandHandler<ExecutePlanCo
     const { actor, cycleId, commands, options } = cmd;
     const scope = options.request ? requestScope(actor.userId, options.request) : `${cycleId}:plan`;
     let versionRetries = 0;
+    let numberRaces = 0;
     for (let races = 0; ; ) {
       const folded = await this.repo.load(actor.tenant, cycleId);
       if (!folded.cycle.exists || folded.cycle.tenant !== actor.tenant) throw new DomainRefusal('CYCLE_NOT_FOUND');
@@ -116,8 +127,15 @@ export class ExecutePlanCommandsHandler implements ICommandHandler<ExecutePlanCo
         actingRole: options.actingRole,
         now: options.now ?? new Date(),
         definition,
-        knownDeliberations: commands.some(needsDeliberations) ? await this.lookups.knownDeliberations(actor.tenant) : undefined,
       };
+      const claims = deliberationClaims(commands);
+      const register = claims.length
+        ? await registeredDeliberations(this.register, actor.tenant, cycleId, claims, async (id) => {
+            const other = await this.repo.load(actor.tenant, id);
+            return other.cycle.exists ? { deliberations: other.cycle.deliberations, variations: other.plan.variations } : null;
+          })
+        : null;
+      if (register) ctx.knownDeliberations = register.known;
       // Each command is decided on the state its predecessors leave.
       const plan = clonePlanState(folded.plan);
       let cycle = folded.cycle;
@@ -150,6 +168,14 @@ export class ExecutePlanCommandsHandler implements ICommandHandler<ExecutePlanCo
         }
       });
       if (decided.length === 0) return { cycleId, version: folded.cycle.version, position: 0, events: [], outcomes, replayed: false };
+      if (register && decided.some((e) => e.type === 'PlanVariationApproved')) {
+        try {
+          await reserveDeliberations(this.register, register.states, { tenant: actor.tenant, cycleId, actorId: actor.userId, actorRole: decided[0].actorRole, correlationId: options.correlationId });
+        } catch (err) {
+          if (err instanceof WrongExpectedVersion && numberRaces++ < 5) continue;
+          throw err;
+        }
+      }
       try {
         const r = await this.repo.append(
           actor.tenant,

@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import type { EventStore } from '@ciclo/event-store';
 import { EVENT_STORE } from '@ciclo/platform';
-import { CycleLookups } from '../cycle-lookups';
+import { DeliberationRegister } from '../deliberation-register';
 import { ExecuteCycleCommandHandler } from '../execute-cycle-command.handler';
 import { CatalogueRepository, ExecuteCatalogueCommandsHandler } from './catalogue';
 import { ExecutePlanCommandsHandler } from './execute-plan-commands.handler';
@@ -18,7 +18,7 @@ import { PlanRepository } from './plan-repository';
 @Module({
   providers: [
     { provide: PlanRepository, useFactory: (store: EventStore) => new PlanRepository(store), inject: [EVENT_STORE] },
-    { provide: CycleLookups, useFactory: (store: EventStore) => new CycleLookups(store), inject: [EVENT_STORE] },
+    { provide: DeliberationRegister, useFactory: (store: EventStore) => new DeliberationRegister(store), inject: [EVENT_STORE] },
     { provide: CatalogueRepository, useFactory: (store: EventStore) => new CatalogueRepository(store), inject: [EVENT_STORE] },
     ExecutePlanCommandsHandler,
     ExecuteCatalogueCommandsHandler,

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { EventStore } from '@ciclo/event-store';
-import { CycleLookups } from '../cycle-lookups';
+import { DeliberationRegister } from '../deliberation-register';
 import { CycleRepository } from '../cycle-repository';
 import { DefinitionRegistry } from '../definition-registry';
 import { ExecuteCycleCommandHandler } from '../execute-cycle-command.handler';
@@ -14,9 +14,9 @@ import { PlanRepository } from './plan-repository';
 export function createPlanRuntime(store: EventStore, seedsDir: string) {
   const registry = DefinitionRegistry.fromDirectory(resolve(seedsDir, 'cycles'));
   const repo = new PlanRepository(store);
-  const lookups = new CycleLookups(store);
-  const cycles = new ExecuteCycleCommandHandler(new CycleRepository(store), lookups, registry, repo);
-  const plans = new ExecutePlanCommandsHandler(repo, lookups, registry);
+  const register = new DeliberationRegister(store);
+  const cycles = new ExecuteCycleCommandHandler(new CycleRepository(store), register, registry, repo);
+  const plans = new ExecutePlanCommandsHandler(repo, register, registry);
   const catalogueRepo = new CatalogueRepository(store);
   const catalogue = new ExecuteCatalogueCommandsHandler(catalogueRepo);
   return {

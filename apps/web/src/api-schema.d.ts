@@ -1427,6 +1427,16 @@ export interface components {
         } | {
             /** @constant */
             type: "none";
+        } | {
+            /** @constant */
+            type: "later_of";
+            month: number;
+            day: number;
+            yearOffset: number;
+            link: string;
+            event: string;
+            days: number;
+            switchable: boolean;
         };
         /** @enum {string} */
         DeadlineState: "future" | "due_soon" | "overdue" | "met" | "unscheduled" | "closed";
@@ -1487,6 +1497,8 @@ export interface components {
             stages: components["schemas"]["StageDefinition"][];
             deadlines: components["schemas"]["DeadlineDefinition"][];
             reminders: components["schemas"]["ReminderPolicy"];
+            /** @description Relations to cycles of other types. Default []. */
+            links: components["schemas"]["LinkDefinition"][];
         };
         DemoTenant: {
             tenant: string;
@@ -1752,6 +1764,20 @@ export interface components {
                 detail: string;
             } | null;
         };
+        LinkDefinition: {
+            /** @description snake_case, unique within the definition; names the link in commands and deadline rules. */
+            id: string;
+            /** @description Italian. */
+            title: string;
+            /** @description The target cycle type (a definition id, not this one). */
+            type: string;
+            relation: components["schemas"]["LinkRelation"];
+            year: components["schemas"]["LinkYear"];
+        };
+        /** @enum {string} */
+        LinkRelation: "reports_on" | "measures_and_varies" | "follows";
+        /** @enum {string} */
+        LinkYear: "same" | "covering";
         /** @description The process is alive (nothing else checked). */
         Liveness: {
             /** @constant */

@@ -40,7 +40,7 @@ export interface DeadlineOptions {
 export function deadlineLegalDate(state: CycleState, d: DeadlineDefinition, timeZone = 'Europe/Rome'): IsoDate | null {
   const moved = ownValue(state.movedDeadlines ?? {}, d.id);
   if (moved) return moved.toDate;
-  if (d.rule.type === 'calendar') return calendarDeadline(state.year + d.rule.yearOffset, d.rule.month, d.rule.day);
+  if (d.rule.type === 'calendar' || d.rule.type === 'later_of') return calendarDeadline(state.year + d.rule.yearOffset, d.rule.month, d.rule.day);
   if (d.rule.type === 'after_event') {
     const ruleEvent = d.rule.event;
     const last = [...state.history].reverse().find((h) => h.type === ruleEvent);

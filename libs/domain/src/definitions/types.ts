@@ -141,13 +141,57 @@ export interface TransitionDefinition {
   readonly accepts?: Readonly<Record<string, readonly string[]>>;
 }
 
+/**
+ * How a cycle relates to a cycle of another type (docs/cycle-definitions.md, Links):
+ * `reports_on` (the Relazione sulla performance reports on the PIAO's plan), `measures_and_varies`
+ * (the Monitoraggio intermedio measures the PIAO and may vary it), `follows` (a deadline of this
+ * cycle follows an event of the other, e.g. the PIAO's adoption after the budget's approval).
+ */
+export const LINK_RELATIONS = ['reports_on', 'measures_and_varies', 'follows'] as const;
+export type LinkRelation = (typeof LINK_RELATIONS)[number];
+
+/**
+ * Which cycle of the target type a link resolves to, by year: `same` (the target's year equals
+ * this cycle's year), `covering` (the target's period covers this cycle's year: the PIAO 2027-2029
+ * covers 2028).
+ */
+export const LINK_YEARS = ['same', 'covering'] as const;
+export type LinkYear = (typeof LINK_YEARS)[number];
+
+export interface LinkDefinition {
+  /** snake_case, unique within the definition; names the link in commands and deadline rules. */
+  readonly id: string;
+  /** Italian. */
+  readonly title: string;
+  /** The target cycle type (a definition id, not this one). */
+  readonly type: string;
+  readonly relation: LinkRelation;
+  readonly year: LinkYear;
+}
+
 export type DeadlineRule =
   /** A date relative to the cycle's year: year + yearOffset, month, day. */
   | { readonly type: 'calendar'; readonly month: number; readonly day: number; readonly yearOffset: number }
   /** `days` calendar days after the (latest) event of this type in the cycle. */
   | { readonly type: 'after_event'; readonly event: string; readonly days: number }
   /** No computed date: set by command (e.g. SMVP yearly update, mandate renewal). */
-  | { readonly type: 'none' };
+  | { readonly type: 'none' }
+  /**
+   * The later of a calendar date (as `calendar`) and `days` calendar days after `event` of the cycle
+   * linked by `link` (the act's own date when the event carries one). With `switchable`, the linked
+   * part counts only in a year whose switch is turned on (`switch_deadline_rule`, e.g. the law
+   * postponing the budget term); otherwise the calendar date alone applies.
+   */
+  | {
+      readonly type: 'later_of';
+      readonly month: number;
+      readonly day: number;
+      readonly yearOffset: number;
+      readonly link: string;
+      readonly event: string;
+      readonly days: number;
+      readonly switchable: boolean;
+    };
 export type DeadlineRuleType = DeadlineRule['type'];
 
 export interface DeadlineDefinition {
@@ -192,6 +236,8 @@ export interface CycleDefinition {
   readonly transitions: readonly TransitionDefinition[];
   readonly deadlines: readonly DeadlineDefinition[];
   readonly reminders: ReminderPolicy;
+  /** Relations to cycles of other types. Default []. */
+  readonly links: readonly LinkDefinition[];
 }
 
 /** One problem found in a definition document. */

@@ -279,7 +279,7 @@ export interface paths {
         put?: never;
         /**
          * Run a command on a cycle
-         * @description The body carries the command's fields. Engine commands: `comment` `{text}`, `cancel` `{reason}`, `migrate` `{toVersion}`; documents are attached with `POST /cycles/{id}/documents`.
+         * @description The body carries the command's fields. Engine commands: `comment` `{text}`, `cancel` `{reason}`, `migrate` `{toVersion}`, `move_deadline` `{deadlineId, newDate, reason, reference}`, `link` `{linkId, targetCycleId, reason}` (link or relink to another cycle, docs/links.md), `switch_deadline_rule` `{deadlineId, active, reason, reference}` (the law postponing a term); documents are attached with `POST /cycles/{id}/documents`.
          *
          *     Transition commands by cycle type (latest versions):
          *
@@ -1283,6 +1283,20 @@ export interface components {
             metLate?: boolean;
             /** @description Days from today to the effective date (negative when overdue). */
             daysLeft?: number;
+            /** @description For a `later_of` rule: the linked part (link, event, days), whether it counts this year (its switch, with the reference that turned it on), and the linked event's date once recorded. */
+            follows?: {
+                link: string;
+                event: string;
+                days: number;
+                active: boolean;
+                eventDate: components["schemas"]["IsoDate"] | null;
+                switchedOn?: {
+                    reason: string;
+                    reference: string;
+                    by: string;
+                    at: string;
+                };
+            };
             /** @description Present when the date was moved by `move_deadline`: the rule's date gave way to `legalDate`. */
             rescheduled?: {
                 fromDate: components["schemas"]["IsoDate"] | null;
@@ -1301,6 +1315,36 @@ export interface components {
                 to: number;
                 changes: components["schemas"]["JsonChange"][];
             };
+        };
+        CycleLinkRecord: {
+            linkId: string;
+            relation: string;
+            targetType: string;
+            targetCycleId: string;
+            targetYear: number;
+            targetPeriod: string;
+            /** @description The target's stream version when the link was made. */
+            targetVersion: number;
+            /** @enum {string} */
+            mode: "automatic" | "command";
+            reason?: string;
+            previousTargetCycleId?: string;
+            by: string;
+            at: string;
+            /** @description This cycle's version that recorded the link. */
+            version: number;
+        };
+        CycleLinkView: {
+            id: string;
+            title: string;
+            relation: string;
+            /** @description The target cycle type. */
+            type: string;
+            /** @description How a target fits: `same` year, or a period `covering` this cycle's year. */
+            year: string;
+            /** @enum {string} */
+            status: "linked" | "missing";
+            target?: components["schemas"]["CycleLinkRecord"];
         };
         CycleSummary: {
             id: string;
@@ -1352,6 +1396,10 @@ export interface components {
                 messageIt: string;
             }[];
             deadlines: components["schemas"]["CycleDeadline"][];
+            /** @description The definition's links (docs/links.md): `linked` with the cycle they resolved to (who linked it, when, the target's version then, how: automatically or by command with a reason), or `missing` when no cycle of the tenant fits yet. */
+            links: components["schemas"]["CycleLinkView"][];
+            /** @description Cycles linking to this one: a Relazione reporting on this PIAO, the budget this PIAO follows... */
+            linkedFrom: components["schemas"]["LinkedFromRecord"][];
             history: components["schemas"]["TransitionRecord"][];
             attachments: components["schemas"]["AttachmentRecord"][];
             comments: {
@@ -1778,6 +1826,16 @@ export interface components {
         LinkRelation: "reports_on" | "measures_and_varies" | "follows";
         /** @enum {string} */
         LinkYear: "same" | "covering";
+        LinkedFromRecord: {
+            linkId: string;
+            relation: string;
+            sourceType: string;
+            sourceCycleId: string;
+            sourceYear: number;
+            sourceVersion: number;
+            by: string;
+            at: string;
+        };
         /** @description The process is alive (nothing else checked). */
         Liveness: {
             /** @constant */
@@ -3019,7 +3077,7 @@ export interface operations {
             path: {
                 /** @description Cycle id (UUID) */
                 id: string;
-                /** @description A transition command of the cycle definition, or `comment`, `cancel`, `migrate` */
+                /** @description A transition command of the cycle definition, or `comment`, `cancel`, `migrate`, `move_deadline`, `link`, `switch_deadline_rule` */
                 command: string;
             };
             cookie?: never;
@@ -3036,6 +3094,31 @@ export interface operations {
                 } | {
                     /** @description Definition version to move the cycle to */
                     toVersion: number;
+                } | {
+                    /** @description A deadline id of the cycle definition, e.g. `pubblicazione` */
+                    deadlineId: string;
+                    /** @description The new legal date, YYYY-MM-DD (the effective date rolls off holidays) */
+                    newDate: string;
+                    /** @description Why the date moves: shown in the audit trail */
+                    reason: string;
+                    /** @description The act or notice moving it, e.g. "Comunicato ANAC del 5 dicembre 2027" */
+                    reference: string;
+                } | {
+                    /** @description A link id of the cycle definition, e.g. `piao` for the Relazione sulla performance */
+                    linkId: string;
+                    /** @description The cycle to link to: of the type the link names, its year fitting the link */
+                    targetCycleId: string;
+                    /** @description Why this cycle is linked (or relinked): shown in the history and the audit trail */
+                    reason: string;
+                } | {
+                    /** @description A `later_of` deadline with a switch, e.g. `adozione` of the PIAO */
+                    deadlineId: string;
+                    /** @description true: the linked part counts this year (the law postponed the term); false: back to the calendar date */
+                    active: boolean;
+                    /** @description Why: shown in the audit trail */
+                    reason: string;
+                    /** @description The act postponing the term, e.g. "DL 202/2026 art. 3" */
+                    reference: string;
                 } | Record<string, never> | Record<string, never> | {
                     /** @description Reasons (motivazione), shown to the people who act next */
                     reason: string;

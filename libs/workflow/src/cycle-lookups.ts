@@ -1,4 +1,4 @@
-import type { KnownDeliberation, Organ } from '@ciclo/domain';
+import type { KnownDeliberation, LinkCandidate, Organ, Period } from '@ciclo/domain';
 import { PostgresEventStore, type EventStore } from '@ciclo/event-store';
 
 /**
@@ -11,6 +11,31 @@ export class CycleLookups {
   private pool() {
     if (!(this.store instanceof PostgresEventStore)) throw new Error('Cross-cycle look-ups need the PostgreSQL event store');
     return this.store.pool;
+  }
+
+  /**
+   * The tenant's cycles of `types`, for link resolution (docs/links.md): id, type, year, stream
+   * version, cancelled or not. `periodOf` gives each type's period (from its definition).
+   */
+  async cyclesOfTypes(tenant: string, types: readonly string[], periodOf: (type: string) => Period): Promise<LinkCandidate[]> {
+    if (types.length === 0) return [];
+    const { rows } = await this.pool().query<{ cycle_id: string; cycle_type: string; year: string; version: number; cancelled: boolean; opened_at: string }>(
+      `SELECT o.data->>'cycleId' AS cycle_id, o.data->>'cycleType' AS cycle_type, o.data->>'year' AS year, s.version,
+              EXISTS (SELECT 1 FROM es_events c WHERE c.stream_id = o.stream_id AND c.type = 'CycleCancelled') AS cancelled,
+              o.metadata->>'occurredAt' AS opened_at
+         FROM es_events o JOIN es_streams s ON s.stream_id = o.stream_id
+        WHERE o.tenant = $1 AND o.type = 'CycleOpened' AND o.version = 1 AND o.data->>'cycleType' = ANY($2::text[])`,
+      [tenant, [...types]],
+    );
+    return rows.map((r) => ({
+      cycleId: r.cycle_id,
+      cycleType: r.cycle_type,
+      year: Number(r.year),
+      period: periodOf(r.cycle_type),
+      version: r.version,
+      status: r.cancelled ? 'cancelled' : 'open',
+      openedAt: r.opened_at,
+    }));
   }
 
   async knownDeliberations(tenant: string): Promise<KnownDeliberation[]> {

@@ -7,6 +7,7 @@ import {
   REFUSALS,
   DomainRefusal,
   type CycleDeadline,
+  type CycleLinkRecord,
   type CycleState,
   type TransitionRecord,
 } from '@ciclo/domain';
@@ -40,6 +41,14 @@ export interface CycleView {
    */
   blockedCommands: { command: string; code: string; messageIt: string }[];
   deadlines: CycleDeadline[];
+  /**
+   * The definition's links (docs/links.md): `linked` with the cycle they resolved to (who linked it,
+   * when, the target's version then, how: automatically or by command with a reason), or `missing`
+   * when no cycle of the tenant fits yet.
+   */
+  links: CycleLinkView[];
+  /** Cycles linking to this one: a Relazione reporting on this PIAO, the budget this PIAO follows... */
+  linkedFrom: CycleState['linkedFrom'];
   history: TransitionRecord[];
   attachments: CycleState['attachments'];
   comments: CycleState['comments'];
@@ -48,6 +57,18 @@ export interface CycleView {
   /** Present for a time-travel read: the instant or version the state was folded up to. */
   asOf?: string;
   asOfVersion?: number;
+}
+
+export interface CycleLinkView {
+  id: string;
+  title: string;
+  relation: string;
+  /** The target cycle type. */
+  type: string;
+  /** How a target fits: `same` year, or a period `covering` this cycle's year. */
+  year: string;
+  status: 'linked' | 'missing';
+  target?: CycleLinkRecord;
 }
 
 export class GetCycleQuery {
@@ -85,6 +106,11 @@ export function cycleView(state: CycleState, actor: Actor, definitions: Definiti
       messageIt: REFUSALS[b.code].it,
     })),
     deadlines: cycleDeadlines(state, def, now),
+    links: def.links.map((l) => {
+      const target = Object.hasOwn(state.links, l.id) ? state.links[l.id] : undefined;
+      return { id: l.id, title: l.title, relation: l.relation, type: l.type, year: l.year, status: target ? 'linked' : 'missing', ...(target ? { target } : {}) };
+    }),
+    linkedFrom: state.linkedFrom,
     history: state.history,
     attachments: state.attachments,
     comments: state.comments,

@@ -14,6 +14,7 @@ import { addDays, isIsoDate, isoDateAt, type IsoDate } from '../calendar';
 import { deadlineLegalDate } from './deadlines';
 import { DomainRefusal, type FieldProblem } from './errors';
 import { validateFields } from './fields';
+import { decideLinkCommand } from './links';
 import { ownValue, periodLabel, type CycleCommand, type CycleState, type DecisionContext, type DomainEvent, type JsonRecord } from './model';
 
 const MAX_DOCUMENT_BYTES = 100 * 1024 * 1024;
@@ -187,6 +188,12 @@ export function plausibleDeadlineWindow(state: CycleState, def: CycleDefinition,
 export function decide(command: CycleCommand, state: CycleState, ctx: DecisionContext): DomainEvent[] {
   const def = ctx.definition;
   switch (command.type) {
+    case 'link':
+    case 'resolve_links':
+    case 'record_linked_from':
+    case 'record_linked_event':
+    case 'switch_deadline_rule':
+      return decideLinkCommand(command, state, ctx, (allowed) => actingRole(ctx, allowed));
     case 'open': {
       if (state.exists) throw new DomainRefusal('CYCLE_ALREADY_EXISTS', command.cycleId);
       const role = actingRole(ctx, def.openRoles);

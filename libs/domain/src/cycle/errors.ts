@@ -76,6 +76,13 @@ export const REFUSALS = {
     it: 'La fase attuale non esiste nella nuova versione della definizione',
     en: 'The current stage does not exist in the new definition version',
   },
+  UNKNOWN_LINK: { category: 'not_found', it: 'Collegamento inesistente per questo tipo di ciclo', en: 'No such link for this cycle type' },
+  LINK_TARGET_NOT_FOUND: { category: 'not_found', it: 'Il ciclo da collegare non esiste in questa Camera', en: 'The cycle to link does not exist in this tenant' },
+  LINK_TARGET_WRONG_TYPE: { category: 'unprocessable', it: 'Il ciclo da collegare non è del tipo previsto dal collegamento', en: 'The cycle to link is not of the type the link names' },
+  LINK_TARGET_CANCELLED: { category: 'unprocessable', it: 'Il ciclo da collegare è annullato', en: 'The cycle to link is cancelled' },
+  LINK_TARGET_YEAR_MISMATCH: { category: 'unprocessable', it: "L'anno del ciclo da collegare non corrisponde a quello previsto dal collegamento", en: "The linked cycle's year does not fit the link" },
+  LINK_UNCHANGED: { category: 'conflict', it: 'Il collegamento indica già questo ciclo', en: 'The link already names this cycle' },
+  LINK_NOT_RESOLVED: { category: 'conflict', it: 'Il collegamento non indica questo ciclo', en: 'The link does not name that cycle' },
   UNKNOWN_DEADLINE: { category: 'not_found', it: 'Scadenza inesistente per questo tipo di ciclo', en: 'No such deadline for this cycle type' },
   INVALID_DEADLINE_DATE: {
     category: 'invalid',

@@ -1,4 +1,4 @@
-import type { CycleDefinition, Organ, Role } from '../definitions';
+import type { CycleDefinition, LinkRelation, Organ, Period, Role } from '../definitions';
 
 /** JSON-compatible value carried in events. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -17,6 +17,18 @@ export interface KnownDeliberation {
   year: number;
   number: string;
   cycleId: string;
+}
+
+/** A cycle of the tenant a link may resolve to (read by the caller from the log). */
+export interface LinkCandidate {
+  cycleId: string;
+  cycleType: string;
+  year: number;
+  period: Period;
+  /** The candidate's stream version when read. */
+  version: number;
+  status: 'open' | 'cancelled';
+  openedAt: string;
 }
 
 /** Everything `decide` needs besides the command and the state. No I/O, no clock reads. */
@@ -40,6 +52,8 @@ export interface DecisionContext {
    * them all. Absent or empty: no plan check.
    */
   planProblems?: readonly { code: string; nodeCode: string; message: string; year?: number }[];
+  /** For `link` and `resolve_links`: the tenant's cycles of the linked types. */
+  linkCandidates?: readonly LinkCandidate[];
 }
 
 export type CycleCommand =
@@ -49,7 +63,17 @@ export type CycleCommand =
   | { type: 'comment'; commentId: string; text: string }
   | { type: 'cancel'; reason: string }
   | { type: 'migrate'; toVersion: number }
-  | { type: 'move_deadline'; deadlineId: string; newDate: string; reason: string; reference: string };
+  | { type: 'move_deadline'; deadlineId: string; newDate: string; reason: string; reference: string }
+  /** Link (or relink) one of the definition's links to a cycle, with a reason (docs/links.md). */
+  | { type: 'link'; linkId: string; targetCycleId: string; reason: string }
+  /** Engine-issued after opening: resolve every unresolved link to the best fitting candidate. */
+  | { type: 'resolve_links' }
+  /** Engine-issued on the target: a cycle linked to this one (or, `withdrawn`, no longer does). */
+  | { type: 'record_linked_from'; linkId: string; relation: LinkRelation; sourceCycleId: string; sourceType: string; sourceYear: number; sourceVersion: number; withdrawn?: boolean }
+  /** Engine-issued on the source: an event of the linked cycle that a `later_of` deadline follows. */
+  | { type: 'record_linked_event'; linkId: string; targetCycleId: string; event: string; date: string; targetVersion: number }
+  /** Turn the linked part of a switchable `later_of` deadline on or off for this cycle's year. */
+  | { type: 'switch_deadline_rule'; deadlineId: string; active: boolean; reason: string; reference: string };
 
 /** An event decided by the domain, before the store adds ids and technical metadata. */
 export interface DomainEvent {
@@ -115,6 +139,51 @@ export interface CycleState {
   cancelledReason?: string;
   /** Deadlines moved by `move_deadline`: the latest new legal date per deadline id. */
   movedDeadlines: Record<string, MovedDeadline>;
+  /** Resolved links, by link id (docs/links.md). */
+  links: Record<string, CycleLinkRecord>;
+  /** Cycles linking to this one (current links only). */
+  linkedFrom: LinkedFromRecord[];
+  /** Per link id, per event type: the latest event of the linked cycle a `later_of` deadline follows. */
+  linkedEvents: Record<string, Record<string, { date: string; targetVersion: number; at: string }>>;
+  /** Switches of `later_of` deadlines, by deadline id. */
+  deadlineSwitches: Record<string, DeadlineSwitch>;
+}
+
+export interface CycleLinkRecord {
+  linkId: string;
+  relation: string;
+  targetType: string;
+  targetCycleId: string;
+  targetYear: number;
+  targetPeriod: string;
+  /** The target's stream version when the link was made. */
+  targetVersion: number;
+  mode: 'automatic' | 'command';
+  reason?: string;
+  previousTargetCycleId?: string;
+  by: string;
+  at: string;
+  /** This cycle's version that recorded the link. */
+  version: number;
+}
+
+export interface LinkedFromRecord {
+  linkId: string;
+  relation: string;
+  sourceType: string;
+  sourceCycleId: string;
+  sourceYear: number;
+  sourceVersion: number;
+  by: string;
+  at: string;
+}
+
+export interface DeadlineSwitch {
+  active: boolean;
+  reason: string;
+  reference: string;
+  by: string;
+  at: string;
 }
 
 /** A deadline date changed by command (e.g. ANAC moving the RPCT report to 31 January). */
@@ -150,6 +219,10 @@ export const initialCycleState = (): CycleState => ({
   deliberations: [],
   stageReachedAt: {},
   movedDeadlines: {},
+  links: {},
+  linkedFrom: [],
+  linkedEvents: {},
+  deadlineSwitches: {},
 });
 
 /** Human label of a cycle's period: "2027-2029" for a triennial plan of 2027, "2027" for an annual one. */

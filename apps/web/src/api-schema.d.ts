@@ -795,6 +795,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cycles/{id}/links/{linkId}/plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The plan of the cycle a link names, for this cycle's year: now and as approved
+         * @description A Relazione sulla performance reads the PIAO it reports on (link `piao`): the tree with the achievement for the year reported on, from the PIAO's own measurements; once the Giunta approved the Relazione, the plan at the PIAO version that deliberation fixed, and the indicators whose figures differ since (docs/links.md). 409 `LINK_MISSING` while no cycle is linked.
+         */
+        get: operations["PlanController_linkedPlan"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cycles/{id}/plan/diff": {
         parameters: {
             query?: never;
@@ -1345,6 +1365,14 @@ export interface components {
             /** @enum {string} */
             status: "linked" | "missing";
             target?: components["schemas"]["CycleLinkRecord"];
+            /** @description The target's version fixed by this cycle's latest deliberation (what the organ approved). */
+            fixed?: {
+                targetCycleId: string;
+                targetVersion: number;
+                version: number;
+                event: string;
+                at: string;
+            };
         };
         CycleSummary: {
             id: string;
@@ -1400,6 +1428,8 @@ export interface components {
             links: components["schemas"]["CycleLinkView"][];
             /** @description Cycles linking to this one: a Relazione reporting on this PIAO, the budget this PIAO follows... */
             linkedFrom: components["schemas"]["LinkedFromRecord"][];
+            /** @description The cycles reporting on this one (a PIAO's Relazioni sulla performance, one per year) and whether the OIV validated each, and when: the fact needed before paying result bonuses (d.lgs. 150/2009 art. 14 c. 6). */
+            reports: components["schemas"]["ReportStatus"][];
             history: components["schemas"]["TransitionRecord"][];
             attachments: components["schemas"]["AttachmentRecord"][];
             comments: {
@@ -1836,6 +1866,46 @@ export interface components {
             by: string;
             at: string;
         };
+        /** @description One indicator whose achievement for the year reported on changed since the approval. */
+        LinkedPlanDifference: {
+            code: string;
+            /** @description The indicator's name. */
+            name: string;
+            approved: {
+                score: number | null;
+                actual: unknown;
+            };
+            current: {
+                score: number | null;
+                actual: unknown;
+            };
+        };
+        /** @description The plan of a linked cycle as the linking cycle reads it (docs/links.md): a Relazione reading its PIAO. */
+        LinkedPlanResponse: {
+            cycleId: string;
+            linkId: string;
+            relation: string;
+            /** @description The year reported on or measured: the linking cycle's year. */
+            year: number;
+            target: {
+                cycleId: string;
+                type: string;
+                title: string;
+                period: string;
+                version: number;
+            };
+            /** @description The target's plan now, with the achievement for `year`. */
+            current: components["schemas"]["PlanResponse"];
+            /** @description The target's plan at the version the linking cycle's approving deliberation fixed, if any. */
+            approved: {
+                version: number;
+                event: string;
+                at: string;
+                plan: components["schemas"]["PlanResponse"];
+            } | null;
+            /** @description Indicators whose score or actual value for `year` differ between the approved version and now. */
+            differences: components["schemas"]["LinkedPlanDifference"][];
+        };
         /** @description The process is alive (nothing else checked). */
         Liveness: {
             /** @constant */
@@ -2213,6 +2283,24 @@ export interface components {
             overdueEveryDays: number;
             /** @description Role that is notified when a deadline is overdue. */
             escalateTo: components["schemas"]["Role"];
+        };
+        ReportStatus: {
+            year: number;
+            cycleId: string;
+            type: string;
+            title: string;
+            stage: string;
+            /** @description The OIV's validation (the latest `validation`-kind step), or null while not validated. */
+            validated: {
+                date: string | null;
+                reportReference: string | null;
+                by: string;
+                at: string;
+            } | null;
+            /** @description The version of this cycle the report's approving deliberation fixed, if any. */
+            approvedVersion: number | null;
+            /** @description E.g. "Relazione sulla performance 2027 validata dall'OIV il 15/06/2028". */
+            messageIt: string;
         };
         /** @description Economic resources of an operational objective: an amount in euro, or "risorse interne". */
         Resources: {
@@ -4978,6 +5066,76 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PlanResponse"];
+                };
+            };
+            /** @description Malformed input (`INVALID_REQUEST`, `PLAN_INVALID_FIELDS`): `fields` names each offending field; nothing written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Role not allowed (`ROLE_NOT_ALLOWED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `CYCLE_NOT_FOUND`, `PLAN_NODE_NOT_FOUND`, `MEASUREMENT_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `PLAN_NOT_EDITABLE` (stage), `PLAN_FROZEN` (adopted), `PLAN_NODE_EXISTS`, `MEASUREMENT_ALREADY_RECORDED`, `MEASUREMENT_PERIOD_CLOSED`... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `PLAN_PARENT_NOT_FOUND`, `PLAN_INCOMPLETE` (every problem listed in `fields`)... */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    PlanController_linkedPlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Cycle id (UUID) of the linking cycle */
+                id: string;
+                /** @description A link id of its definition, e.g. `piao` */
+                linkId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkedPlanResponse"];
                 };
             };
             /** @description Malformed input (`INVALID_REQUEST`, `PLAN_INVALID_FIELDS`): `fields` names each offending field; nothing written */

@@ -59,6 +59,18 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleC
     return this.lookups.cyclesOfTypes(tenant, c.type === 'link' ? this.definitions.types() : [...new Set(def.links.map((l) => l.type))], this.periodOf);
   }
 
+  /** For a deliberation: the current version of each cycle it reports on or measures, to fix it on the event. */
+  private async linkedVersions(c: CycleCommand, state: CycleState, def: CycleDefinition): Promise<Record<string, number> | undefined> {
+    if (!needsDeliberations(c, state.stage, def)) return undefined;
+    const out: Record<string, number> = {};
+    for (const l of def.links) {
+      const link = Object.hasOwn(state.links, l.id) ? state.links[l.id] : undefined;
+      if (l.relation === 'follows' || !link) continue;
+      out[l.id] = (await this.repo.load(state.tenant, link.targetCycleId)).state.version;
+    }
+    return out;
+  }
+
   /** Runs an engine-issued command on another cycle, as part of the same request. */
   private async follow(actor: Actor, cycleId: string, command: CycleCommand, options: ExecuteCycleCommand['options']): Promise<void> {
     await this.execute(new ExecuteCycleCommand(actor, cycleId, command, { actingRole: options.actingRole, correlationId: options.correlationId }));
@@ -164,6 +176,7 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleC
         knownDeliberations: needsDeliberations(command, state.stage, definition) ? await this.lookups.knownDeliberations(actor.tenant) : undefined,
         planProblems: state.exists ? await this.planProblems(command, state, definition) : undefined,
         linkCandidates: await this.linkCandidates(command, actor.tenant, definition),
+        linkedVersions: state.exists ? await this.linkedVersions(command, state, definition) : undefined,
       };
       const events = decide(command, state, ctx);
       // Engine-issued commands may find nothing to record.

@@ -4,7 +4,7 @@ export { CycleRepository, cycleStream, toFoldable } from './cycle-repository';
 export { CycleLookups } from './cycle-lookups';
 export { DocumentStore, type StoredDocument } from './documents';
 export { ExecuteCycleCommand, ConcurrentModification, type CommandResult } from './commands';
-export { GetCycleQuery, cycleView, type CycleView } from './queries';
+export { GetCycleQuery, cycleView, reportStatus, type CycleView, type CycleLinkView, type ReportStatus } from './queries';
 export { WORKFLOW_MIGRATIONS } from './schema';
 export { DEFINITIONS } from './tokens';
 export { eventIdsFor } from './event-ids';

@@ -446,7 +446,9 @@ export function eventCatalogue(defs: readonly CycleDefinition[]): string {
     '',
     'A transition event records a command of a cycle definition moving the cycle from one stage to another (or',
     'to the same one). Its data are always `command`, `kind`, `organ` (deliberations only), `from`, `to` and',
-    '`fields`, the command body. Field types: `date` is `YYYY-MM-DD`, `datetime` ISO 8601 with an offset (stored',
+    '`fields`, the command body; a deliberation of a cycle with a resolved `reports_on` or `measures_and_varies`',
+    'link also carries `linkedVersions` (link id → the linked cycle\'s stream version then, see docs/links.md).',
+    'Field types: `date` is `YYYY-MM-DD`, `datetime` ISO 8601 with an offset (stored',
     'in UTC), `sha256` 64 hex digits (stored lower-case), `url` an http(s) URL. The kind implies some body fields:',
     '',
     table(

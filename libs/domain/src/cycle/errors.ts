@@ -82,6 +82,7 @@ export const REFUSALS = {
   LINK_TARGET_CANCELLED: { category: 'unprocessable', it: 'Il ciclo da collegare è annullato', en: 'The cycle to link is cancelled' },
   LINK_TARGET_YEAR_MISMATCH: { category: 'unprocessable', it: "L'anno del ciclo da collegare non corrisponde a quello previsto dal collegamento", en: "The linked cycle's year does not fit the link" },
   LINK_UNCHANGED: { category: 'conflict', it: 'Il collegamento indica già questo ciclo', en: 'The link already names this cycle' },
+  LINK_MISSING: { category: 'conflict', it: 'Il collegamento non è ancora risolto: nessun ciclo collegato', en: 'The link is missing: no cycle is linked yet' },
   LINK_NOT_RESOLVED: { category: 'conflict', it: 'Il collegamento non indica questo ciclo', en: 'The link does not name that cycle' },
   UNKNOWN_DEADLINE: { category: 'not_found', it: 'Scadenza inesistente per questo tipo di ciclo', en: 'No such deadline for this cycle type' },
   INVALID_DEADLINE_DATE: {

@@ -174,6 +174,14 @@ export function evolve(state: CycleState, event: FoldableEvent): CycleState {
       stageReachedAt: Object.hasOwn(state.stageReachedAt, d.to) ? state.stageReachedAt : { ...state.stageReachedAt, [d.to]: event.occurredAt },
     };
     if (d.kind === 'submission') next.lastSubmissionAt = event.occurredAt;
+    if (d.linkedVersions && typeof d.linkedVersions === 'object' && !Array.isArray(d.linkedVersions)) {
+      const fixed = { ...state.fixedLinks };
+      for (const [linkId, v] of Object.entries(d.linkedVersions)) {
+        const link = state.links[linkId];
+        if (link && typeof v === 'number') fixed[linkId] = { targetCycleId: link.targetCycleId, targetVersion: v, version: event.version, event: event.type, at: event.occurredAt };
+      }
+      next.fixedLinks = fixed;
+    }
     if (d.kind === 'deliberation') {
       next.deliberations = [
         ...state.deliberations,

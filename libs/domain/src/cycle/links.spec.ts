@@ -7,7 +7,7 @@ import { parseCycleDefinition, type CycleDefinition } from '../definitions';
 import { cycleDeadlines } from './deadlines';
 import { resolveLink } from './links';
 import type { CycleCommand, LinkCandidate } from './model';
-import { actor, commands, given, pathTo, TIME_ZONE } from './testing';
+import { actor, commands, given, NOW as HARNESS_NOW, pathTo, sampleFields, TIME_ZONE, todayAt } from './testing';
 
 const load = (id: string): CycleDefinition =>
   parseCycleDefinition(readFileSync(join(__dirname, '../../../../seeds/cycles', `${id}.v1.yaml`), 'utf8'), `${id}.v1.yaml`);
@@ -206,5 +206,29 @@ describe('deadlines that follow a linked cycle: the PIAO 2027 and the Preventivo
     g.when(switchOn(), actor('po'), { now: at }).then('ROLE_NOT_ALLOWED');
     const adopted = pathTo(piao, 'adottato', { year: 2027 });
     given(piao, ...adopted.events).when(switchOn(), actor('segretario_generale'), { now: new Date('2027-01-20T09:00:00Z') }).then('DEADLINE_ALREADY_MET');
+  });
+});
+
+describe('the Giunta approving the Relazione fixes the PIAO version it approved', () => {
+  const path = pathTo(relazione, 'in_giunta', { year: 2026 });
+  const [opened, ...rest] = path.events;
+  const linkedEvent = given(relazione, opened).when({ type: 'resolve_links' }, actor('po'), { now: HARNESS_NOW, linkCandidates: [PIAO_2026] }).events[0];
+  const deliberation = relazione.transitions.find((t) => t.command === 'record_giunta_deliberation');
+  if (!deliberation) throw new Error('no deliberation');
+  const approve = commands.transition('record_giunta_deliberation', sampleFields(deliberation, todayAt(HARNESS_NOW)));
+
+  it('records the linked PIAO stream version on the deliberation event', () => {
+    const out = given(relazione, opened, linkedEvent, ...rest).when(approve, actor('segreteria_organi'), { now: HARNESS_NOW, linkedVersions: { piao: 42 } });
+    const [e] = out.then(['GiuntaDeliberationRecorded']);
+    expect(e.data.linkedVersions).toEqual({ piao: 42 });
+    expect(out.after.fixedLinks.piao).toMatchObject({ targetCycleId: 'piao-2026', targetVersion: 42, event: 'GiuntaDeliberationRecorded', version: out.after.version });
+  });
+
+  it('records nothing when the link is missing or its version was not read', () => {
+    const unlinked = given(relazione, ...path.events).when(approve, actor('segreteria_organi'), { now: HARNESS_NOW, linkedVersions: { piao: 42 } });
+    expect(unlinked.then(['GiuntaDeliberationRecorded'])[0].data.linkedVersions).toBeUndefined();
+    expect(unlinked.after.fixedLinks).toEqual({});
+    const unread = given(relazione, opened, linkedEvent, ...rest).when(approve, actor('segreteria_organi'), { now: HARNESS_NOW });
+    expect(unread.then(['GiuntaDeliberationRecorded'])[0].data.linkedVersions).toBeUndefined();
   });
 });

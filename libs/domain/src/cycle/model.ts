@@ -52,6 +52,12 @@ export interface DecisionContext {
    * them all. Absent or empty: no plan check.
    */
   planProblems?: readonly { code: string; nodeCode: string; message: string; year?: number }[];
+  /**
+   * For a deliberation of a cycle whose links report on or measure another cycle: each such
+   * resolved link's target stream version now, recorded on the event (`linkedVersions`) so what the
+   * organ approved stays fixed (docs/links.md).
+   */
+  linkedVersions?: Readonly<Record<string, number>>;
   /** For `link` and `resolve_links`: the tenant's cycles of the linked types. */
   linkCandidates?: readonly LinkCandidate[];
 }
@@ -145,6 +151,11 @@ export interface CycleState {
   linkedFrom: LinkedFromRecord[];
   /** Per link id, per event type: the latest event of the linked cycle a `later_of` deadline follows. */
   linkedEvents: Record<string, Record<string, { date: string; targetVersion: number; at: string }>>;
+  /**
+   * Per link id, the target's version fixed by the latest deliberation of this cycle (the Giunta
+   * approving the Relazione fixes the PIAO's figures it approved).
+   */
+  fixedLinks: Record<string, { targetCycleId: string; targetVersion: number; version: number; event: string; at: string }>;
   /** Switches of `later_of` deadlines, by deadline id. */
   deadlineSwitches: Record<string, DeadlineSwitch>;
 }
@@ -222,6 +233,7 @@ export const initialCycleState = (): CycleState => ({
   links: {},
   linkedFrom: [],
   linkedEvents: {},
+  fixedLinks: {},
   deadlineSwitches: {},
 });
 

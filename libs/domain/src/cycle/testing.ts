@@ -146,6 +146,7 @@ export interface WhenOptions {
   /** Definition to decide with (default: the one given). */
   definition?: CycleDefinition;
   linkCandidates?: readonly LinkCandidate[];
+  linkedVersions?: Readonly<Record<string, number>>;
 }
 
 /** What a command produced: events, or the refusal. */
@@ -193,6 +194,7 @@ export function given(def: CycleDefinition, ...events: (DomainEvent | FoldableEv
         ...(options.knownDeliberations ? { knownDeliberations: options.knownDeliberations } : {}),
         ...(options.targetDefinition ? { targetDefinition: options.targetDefinition } : {}),
         ...(options.linkCandidates ? { linkCandidates: options.linkCandidates } : {}),
+        ...(options.linkedVersions ? { linkedVersions: options.linkedVersions } : {}),
       };
       let produced: DomainEvent[] = [];
       let refusal: DomainRefusal | undefined;

@@ -4,6 +4,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { parseCycleDefinition, type CycleDefinition } from '../definitions';
+import { planReminders } from '../reminders/plan';
 import { cycleDeadlines } from './deadlines';
 import { resolveLink } from './links';
 import type { CycleCommand, LinkCandidate } from './model';
@@ -182,6 +183,23 @@ describe('deadlines that follow a linked cycle: the PIAO 2027 and the Preventivo
     const off = given(piao, ...feb25.history).when(switchOn(false), actor('admin'), { now: at });
     off.then(['DeadlineRuleSwitched']);
     expect(adozione(off.history)?.legalDate).toBe('2027-01-31');
+  });
+
+  it('reminders follow the date: planned against 27 March once the budget is approved with the postponement on', () => {
+    const before = planReminders(given(piao, ...linked.history).state, piao, { now: at }).filter((r) => r.deadlineId === 'adozione');
+    expect(new Set(before.map((r) => r.legalDate))).toEqual(new Set(['2027-01-31']));
+    const on = given(piao, ...linked.history).when(switchOn(), actor('segretario_generale'), { now: at });
+    expect(planReminders(given(piao, ...on.history).state, piao, { now: at }).filter((r) => r.deadlineId === 'adozione')).toEqual([]);
+    const feb25 = given(piao, ...on.history).when(approved('2027-02-25'), actor('segreteria_organi'), { now: at });
+    const after = planReminders(given(piao, ...feb25.history).state, piao, { now: at }).filter((r) => r.deadlineId === 'adozione');
+    expect(after.map((r) => [r.legalDate, r.offset, r.date])).toEqual([
+      ['2027-03-27', 30, '2027-02-25'],
+      ['2027-03-27', 15, '2027-03-12'],
+      ['2027-03-27', 7, '2027-03-20'],
+      ['2027-03-27', 1, '2027-03-26'],
+      ['2027-03-27', 0, '2027-03-27'],
+      ['2027-03-27', -7, '2027-04-03'],
+    ]);
   });
 
   it('a relink forgets the events of the previous target; an older event is not recorded over a newer one', () => {

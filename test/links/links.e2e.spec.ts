@@ -49,17 +49,18 @@ describe('links between cycles through HTTP', () => {
   const historyTypes = async (id: string) =>
     (await api.call<{ versions: { type: string; actorId: string; reason: string | null; data: Record<string, unknown> }[] }>('GET', `/cycles/${id}/history`, { token: sg })).body.versions;
 
-  let relazione: string, piao2026: string, piao2027: string;
+  let relazione: string, piao2026: string, piao2027: string, foreignPiao: string;
 
   it('shows a missing target as missing, then links both ways when the target is opened later', async () => {
     relazione = await open('relazione_performance', 2027);
     expect((await view(relazione)).links).toEqual([{ id: 'piao', title: 'PIAO di riferimento', relation: 'reports_on', type: 'piao', year: 'covering', status: 'missing' }]);
 
     // A PIAO of another chamber covering 2027 is not a target.
-    await open('piao', 2026, otherTenant);
+    foreignPiao = await open('piao', 2026, otherTenant);
     expect((await view(relazione)).links[0].status).toBe('missing');
 
     piao2026 = await open('piao', 2026);
+    expect((await view(foreignPiao, otherTenant)).linkedFrom).toEqual([]);
     const rel = await view(relazione);
     expect(rel.links[0]).toMatchObject({ status: 'linked', target: { targetCycleId: piao2026, targetYear: 2026, targetVersion: 1, mode: 'automatic', by: 'u-po' } });
     const p = await view(piao2026);
@@ -88,6 +89,7 @@ describe('links between cycles through HTTP', () => {
     const cases: [unknown, string, number, string][] = [
       [{ linkId: 'ptpct', targetCycleId: piao2026, reason: 'x' }, 'po', 404, 'UNKNOWN_LINK'],
       [{ linkId: 'piao', targetCycleId: relazione, reason: 'x' }, 'po', 404, 'LINK_TARGET_NOT_FOUND'],
+      [{ linkId: 'piao', targetCycleId: foreignPiao, reason: 'x' }, 'po', 404, 'LINK_TARGET_NOT_FOUND'],
       [{ linkId: 'piao', targetCycleId: piao2027, reason: 'x' }, 'po', 409, 'LINK_UNCHANGED'],
       [{ linkId: 'piao', targetCycleId: piao2026 }, 'po', 400, ''],
       [{ linkId: 'piao', targetCycleId: piao2026, reason: 'x' }, 'oiv', 403, 'ROLE_NOT_ALLOWED'],

@@ -20,12 +20,14 @@ export class CycleLookups {
   async cyclesOfTypes(tenant: string, types: readonly string[], periodOf: (type: string) => Period): Promise<LinkCandidate[]> {
     if (types.length === 0) return [];
     const { rows } = await this.pool().query<{ cycle_id: string; cycle_type: string; year: string; version: number; cancelled: boolean; opened_at: string }>(
+      // From the tenant's streams (far fewer than its events) to each one's first event, by the
+      // (stream_id, version) key; cancellation is looked up per stream the same way.
       `SELECT o.data->>'cycleId' AS cycle_id, o.data->>'cycleType' AS cycle_type, o.data->>'year' AS year, s.version,
-              EXISTS (SELECT 1 FROM es_events c WHERE c.stream_id = o.stream_id AND c.type = 'CycleCancelled') AS cancelled,
+              EXISTS (SELECT 1 FROM es_events c WHERE c.stream_id = s.stream_id AND c.version > 1 AND c.type = 'CycleCancelled') AS cancelled,
               o.metadata->>'occurredAt' AS opened_at
-         FROM es_events o JOIN es_streams s ON s.stream_id = o.stream_id
-        WHERE o.tenant = $1 AND o.type = 'CycleOpened' AND o.version = 1 AND o.data->>'cycleType' = ANY($2::text[])`,
-      [tenant, [...types]],
+         FROM es_streams s JOIN es_events o ON o.stream_id = s.stream_id AND o.version = 1
+        WHERE s.tenant = $1 AND s.stream_id LIKE $3 AND o.type = 'CycleOpened' AND o.data->>'cycleType' = ANY($2::text[])`,
+      [tenant, [...types], `${tenant.replace(/[\\%_]/g, '\\$&')}/cycle-%`],
     );
     return rows.map((r) => ({
       cycleId: r.cycle_id,

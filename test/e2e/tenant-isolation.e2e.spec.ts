@@ -178,6 +178,7 @@ describe('tenant isolation: A’s users on B’s ids get 404 and write nothing',
     role: () => 'segretario_generale',
     keyId: () => b.keyId,
     feedId: () => b.feedId,
+    linkId: () => 'preventivo', // a link of B's PIAO
     token: () => aFeedToken,
   };
 

@@ -19,6 +19,8 @@ import {
   idempotencyKey,
   migrateBody,
   moveDeadlineBody,
+  linkBody,
+  switchDeadlineRuleBody,
   openCycleBody,
   toOpenApi,
   transitionBody,
@@ -137,7 +139,7 @@ export class CyclesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Run a command on a cycle', description: 'Replaced at start-up by the list of commands of every loaded definition.' })
   @ApiParam({ name: 'id', description: 'Cycle id (UUID)' })
-  @ApiParam({ name: 'command', description: 'A transition command of the cycle definition, or `comment`, `cancel`, `migrate`' })
+  @ApiParam({ name: 'command', description: 'A transition command of the cycle definition, or `comment`, `cancel`, `migrate`, `move_deadline`, `link`, `switch_deadline_rule`' })
   @ApiBody({ schema: toOpenApi(transitionBody) })
   @ApiResponse({ status: 200, description: 'Done: the events written, the new version and the global position' })
   @IDEMPOTENCY_HEADER
@@ -164,6 +166,8 @@ export class CyclesController {
     else if (commandName === 'cancel') command = { type: 'cancel', ...parseInput(cancelBody, body, 'body') };
     else if (commandName === 'migrate') command = { type: 'migrate', ...parseInput(migrateBody, body, 'body') };
     else if (commandName === 'move_deadline') command = { type: 'move_deadline', ...parseInput(moveDeadlineBody, body, 'body') };
+    else if (commandName === 'link') command = { type: 'link', ...parseInput(linkBody, body, 'body') };
+    else if (commandName === 'switch_deadline_rule') command = { type: 'switch_deadline_rule', ...parseInput(switchDeadlineRuleBody, body, 'body') };
     else if (commandName === 'attach' || commandName === 'open') {
       throw new RequestValidationError([{ field: 'path.command', problem: `"${commandName}" has its own endpoint` }]);
     } else command = { type: 'transition', command: commandName, fields: parseInput(transitionBody, body, 'body') };

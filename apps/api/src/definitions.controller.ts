@@ -27,7 +27,7 @@ export interface DefinitionSummary {
 /** Markdown list of every command with its fields, for the OpenAPI description of the command endpoint. */
 export function commandsDescription(registry: DefinitionRegistry): string {
   const lines = [
-    'The body carries the command\'s fields. Engine commands: `comment` `{text}`, `cancel` `{reason}`, `migrate` `{toVersion}`; documents are attached with `POST /cycles/{id}/documents`.',
+    'The body carries the command\'s fields. Engine commands: `comment` `{text}`, `cancel` `{reason}`, `migrate` `{toVersion}`, `move_deadline` `{deadlineId, newDate, reason, reference}`, `link` `{linkId, targetCycleId, reason}` (link or relink to another cycle, docs/links.md), `switch_deadline_rule` `{deadlineId, active, reason, reference}` (the law postponing a term); documents are attached with `POST /cycles/{id}/documents`.',
     '',
     'Transition commands by cycle type (latest versions):',
   ];

@@ -6,10 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { DomainRefusal, isIsoDate, PLAN_COMMANDS, type PlanCommand, type PlanCommandName, type Role } from '@ciclo/domain';
 import type { Actor } from '@ciclo/identity';
-import { bodyHash, ExecutePlanCommands, parsePlanRef, PlanImporter, PlanQueries, writeCsv, writeXlsx, type IdempotentRequest, type ImportReport, type PlanCommandsResult, type PlanResponse } from '@ciclo/workflow';
+import { bodyHash, ExecutePlanCommands, parsePlanRef, PlanImporter, PlanQueries, writeCsv, writeXlsx, type IdempotentRequest, type ImportReport, type LinkedPlanResponse, type PlanCommandsResult, type PlanResponse } from '@ciclo/workflow';
 import { ActingRole, CurrentActor } from './auth.guard';
 import { RequestValidationError } from './http-errors';
-import { idempotencyKey, toOpenApi, uuidParam } from './schemas';
+import { commandParam, idempotencyKey, toOpenApi, uuidParam } from './schemas';
 import { parseInput } from './validation';
 import { ApiAnswer } from './openapi/document';
 
@@ -137,6 +137,22 @@ export class PlanController {
       ...(q.year ? { year: q.year } : {}),
       ...(q.monitoringDate ? { monitoringDate: q.monitoringDate } : {}),
     });
+  }
+
+  @Get(':id/links/:linkId/plan')
+  @ApiOperation({
+    summary: 'The plan of the cycle a link names, for this cycle\'s year: now and as approved',
+    description:
+      'A Relazione sulla performance reads the PIAO it reports on (link `piao`): the tree with the achievement for the year reported on, from the PIAO\'s own measurements; once the Giunta approved the Relazione, the plan at the PIAO version that deliberation fixed, and the indicators whose figures differ since (docs/links.md). 409 `LINK_MISSING` while no cycle is linked.',
+  })
+  @ApiParam({ name: 'id', description: 'Cycle id (UUID) of the linking cycle' })
+  @ApiParam({ name: 'linkId', description: 'A link id of its definition, e.g. `piao`' })
+  @applyAll(ERRORS)
+  @ApiAnswer(200, 'LinkedPlanResponse')
+  async linkedPlan(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('linkId') linkId: string): Promise<LinkedPlanResponse> {
+    const cycleId = parseInput(uuidParam, id, 'path.id');
+    const link = parseInput(commandParam, linkId, 'path.linkId');
+    return this.queries.linkedPlan(actor, cycleId, link);
   }
 
   @Get(':id/plan/diff')

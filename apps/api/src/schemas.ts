@@ -44,6 +44,21 @@ export const moveDeadlineBody = z
     reference: z.string().trim().min(1).max(500).describe('The act or notice moving it, e.g. "Comunicato ANAC del 5 dicembre 2027"'),
   })
   .strict();
+export const linkBody = z
+  .object({
+    linkId: z.string().max(64).describe('A link id of the cycle definition, e.g. `piao` for the Relazione sulla performance'),
+    targetCycleId: uuidParam.describe('The cycle to link to: of the type the link names, its year fitting the link'),
+    reason: z.string().trim().min(1).max(4000).describe('Why this cycle is linked (or relinked): shown in the history and the audit trail'),
+  })
+  .strict();
+export const switchDeadlineRuleBody = z
+  .object({
+    deadlineId: z.string().max(64).describe('A `later_of` deadline with a switch, e.g. `adozione` of the PIAO'),
+    active: z.boolean().describe('true: the linked part counts this year (the law postponed the term); false: back to the calendar date'),
+    reason: z.string().trim().min(1).max(4000).describe('Why: shown in the audit trail'),
+    reference: z.string().trim().min(1).max(500).describe('The act postponing the term, e.g. "DL 202/2026 art. 3"'),
+  })
+  .strict();
 export const transitionBody = z.record(z.string().max(64), z.unknown()).describe("The transition's fields (see the command list above)");
 
 export const definitionParams = z.object({ id: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be a definition id'), version: z.coerce.number().int().min(1) });

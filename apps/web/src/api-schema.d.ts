@@ -279,7 +279,7 @@ export interface paths {
         put?: never;
         /**
          * Run a command on a cycle
-         * @description The body carries the command's fields. Engine commands: `comment` `{text}`, `cancel` `{reason}`, `migrate` `{toVersion}`; documents are attached with `POST /cycles/{id}/documents`.
+         * @description The body carries the command's fields. Engine commands: `comment` `{text}`, `cancel` `{reason}`, `migrate` `{toVersion}`, `move_deadline` `{deadlineId, newDate, reason, reference}`, `link` `{linkId, targetCycleId, reason}` (link or relink to another cycle, docs/links.md), `switch_deadline_rule` `{deadlineId, active, reason, reference}` (the law postponing a term); documents are attached with `POST /cycles/{id}/documents`.
          *
          *     Transition commands by cycle type (latest versions):
          *
@@ -787,6 +787,26 @@ export interface paths {
          * @description Ambiti → obiettivi strategici → obiettivi operativi → indicatori, each with its score for `year` (SMVP rules of the plan), the measurements with their corrections, and the submission problems. `asOf`/`version`: the plan as it was then. `tree=adopted`: the tree as the Giunta adopted it. `monitoringDate`: variance flags (behind, overdue) on that day (`auto`: today in the current year, 31 December in a past one).
          */
         get: operations["PlanController_view"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cycles/{id}/links/{linkId}/plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The plan of the cycle a link names, for this cycle's year: now and as approved
+         * @description A Relazione sulla performance reads the PIAO it reports on (link `piao`): the tree with the achievement for the year reported on, from the PIAO's own measurements; once the Giunta approved the Relazione, the plan at the PIAO version that deliberation fixed, and the indicators whose figures differ since (docs/links.md). 409 `LINK_MISSING` while no cycle is linked.
+         */
+        get: operations["PlanController_linkedPlan"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1395,6 +1415,30 @@ export interface components {
             metLate?: boolean;
             /** @description Days from today to the effective date (negative when overdue). */
             daysLeft?: number;
+            /** @description For a `later_of` rule: the linked part (link, event, days), whether it counts this year (its switch, with the reference that turned it on), and the linked event's date once recorded. */
+            follows?: {
+                /** @description The link naming the other cycle */
+                link: string;
+                /** @description Its event the deadline follows */
+                event: string;
+                /** @description Days after that event */
+                days: number;
+                /** @description Whether the linked part counts this year */
+                active: boolean;
+                /** @description Date of the linked cycle's act, or null while it has not happened */
+                eventDate: components["schemas"]["IsoDate"] | null;
+                /** @description The switch that turned the linked part on: why, on which reference, by whom, when */
+                switchedOn?: {
+                    /** @description Why */
+                    reason: string;
+                    /** @description The act or law */
+                    reference: string;
+                    /** @description Who */
+                    by: string;
+                    /** @description When (ISO 8601) */
+                    at: string;
+                };
+            };
             /** @description Present when the date was moved by `move_deadline`: the rule's date gave way to `legalDate`. */
             rescheduled?: {
                 /** @description The legal date before the move */
@@ -1422,6 +1466,69 @@ export interface components {
                 to: number;
                 /** @description Each change of the state, by JSON path */
                 changes: components["schemas"]["JsonChange"][];
+            };
+        };
+        CycleLinkRecord: {
+            /** @description The link of the definition */
+            linkId: string;
+            /** @description `reports_on`, `measures_and_varies` or `follows` */
+            relation: string;
+            /** @description Type of the linked cycle */
+            targetType: string;
+            /** @description The linked cycle (UUID) */
+            targetCycleId: string;
+            /** @description Its year */
+            targetYear: number;
+            /** @description Its period label */
+            targetPeriod: string;
+            /** @description The target's stream version when the link was made. */
+            targetVersion: number;
+            /**
+             * @description `automatic` (resolved by type and year) or `command` (linked by hand)
+             * @enum {string}
+             */
+            mode: "automatic" | "command";
+            /** @description Why it was linked by hand */
+            reason?: string;
+            /** @description The cycle it was linked to before a relink */
+            previousTargetCycleId?: string;
+            /** @description Who linked it */
+            by: string;
+            /** @description When (ISO 8601) */
+            at: string;
+            /** @description This cycle's version that recorded the link. */
+            version: number;
+        };
+        CycleLinkView: {
+            /** @description The link of the definition */
+            id: string;
+            /** @description The link, in Italian */
+            title: string;
+            /** @description `reports_on`, `measures_and_varies` or `follows` */
+            relation: string;
+            /** @description The target cycle type. */
+            type: string;
+            /** @description How a target fits: `same` year, or a period `covering` this cycle's year. */
+            year: string;
+            /**
+             * @description `linked` or `missing` (no cycle fits yet)
+             * @enum {string}
+             */
+            status: "linked" | "missing";
+            /** @description The cycle it is linked to */
+            target?: components["schemas"]["CycleLinkRecord"];
+            /** @description The target's version fixed by this cycle's latest deliberation (what the organ approved). */
+            fixed?: {
+                /** @description The linked cycle (UUID) */
+                targetCycleId: string;
+                /** @description Its version the deliberation fixed */
+                targetVersion: number;
+                /** @description This cycle's version that fixed it */
+                version: number;
+                /** @description The event that fixed it */
+                event: string;
+                /** @description When (ISO 8601) */
+                at: string;
             };
         };
         CycleSummary: {
@@ -1513,6 +1620,12 @@ export interface components {
             }[];
             /** @description The cycle's deadlines with legal and effective dates and status */
             deadlines: components["schemas"]["CycleDeadline"][];
+            /** @description The definition's links (docs/links.md): `linked` with the cycle they resolved to (who linked it, when, the target's version then, how: automatically or by command with a reason), or `missing` when no cycle of the tenant fits yet. */
+            links: components["schemas"]["CycleLinkView"][];
+            /** @description Cycles linking to this one: a Relazione reporting on this PIAO, the budget this PIAO follows... */
+            linkedFrom: components["schemas"]["LinkedFromRecord"][];
+            /** @description The cycles reporting on this one (a PIAO's Relazioni sulla performance, one per year) and whether the OIV validated each, and when: the fact needed before paying result bonuses (d.lgs. 150/2009 art. 14 c. 6). */
+            reports: components["schemas"]["ReportStatus"][];
             /** @description Every transition, oldest first */
             history: components["schemas"]["TransitionRecord"][];
             /** @description Documents attached, with name, size and SHA-256 */
@@ -1640,6 +1753,26 @@ export interface components {
              * @constant
              */
             type: "none";
+        } | {
+            /**
+             * @description `later_of`: the later of a calendar date and days after an act of a linked cycle
+             * @constant
+             */
+            type: "later_of";
+            /** @description Month (1-12) of the calendar date */
+            month: number;
+            /** @description Day of the month of the calendar date */
+            day: number;
+            /** @description Years after the cycle's first year */
+            yearOffset: number;
+            /** @description The link naming the other cycle */
+            link: string;
+            /** @description The event of the linked cycle */
+            event: string;
+            /** @description Days after it */
+            days: number;
+            /** @description Whether the linked part counts only in a year whose switch is on */
+            switchable: boolean;
         };
         /** @enum {string} */
         DeadlineState: "future" | "due_soon" | "overdue" | "met" | "unscheduled" | "closed";
@@ -1723,6 +1856,8 @@ export interface components {
             deadlines: components["schemas"]["DeadlineDefinition"][];
             /** @description When reminders go out and to whom the overdue ones escalate */
             reminders: components["schemas"]["ReminderPolicy"];
+            /** @description Relations to cycles of other types. Default []. */
+            links: components["schemas"]["LinkDefinition"][];
         };
         DemoTenant: {
             /** @description Tenant id */
@@ -2125,6 +2260,100 @@ export interface components {
                 /** @description Detail */
                 detail: string;
             } | null;
+        };
+        LinkDefinition: {
+            /** @description snake_case, unique within the definition; names the link in commands and deadline rules. */
+            id: string;
+            /** @description Italian. */
+            title: string;
+            /** @description The target cycle type (a definition id, not this one). */
+            type: string;
+            /** @description `reports_on`, `measures_and_varies` or `follows` */
+            relation: components["schemas"]["LinkRelation"];
+            /** @description `same` year, or a period `covering` this cycle's year */
+            year: components["schemas"]["LinkYear"];
+        };
+        /** @enum {string} */
+        LinkRelation: "reports_on" | "measures_and_varies" | "follows";
+        /** @enum {string} */
+        LinkYear: "same" | "covering";
+        LinkedFromRecord: {
+            /** @description The link of the other cycle's definition */
+            linkId: string;
+            /** @description `reports_on`, `measures_and_varies` or `follows` */
+            relation: string;
+            /** @description Type of the cycle linking here */
+            sourceType: string;
+            /** @description The cycle linking here (UUID) */
+            sourceCycleId: string;
+            /** @description Its year */
+            sourceYear: number;
+            /** @description Its version that recorded the link */
+            sourceVersion: number;
+            /** @description Who linked it */
+            by: string;
+            /** @description When (ISO 8601) */
+            at: string;
+        };
+        /** @description One indicator whose achievement for the year reported on changed since the approval. */
+        LinkedPlanDifference: {
+            /** @description Indicator code */
+            code: string;
+            /** @description The indicator's name. */
+            name: string;
+            /** @description Score and value in the approved version */
+            approved: {
+                /** @description Achievement */
+                score: number | null;
+                /** @description Value measured */
+                actual: unknown;
+            };
+            /** @description Score and value now */
+            current: {
+                /** @description Achievement */
+                score: number | null;
+                /** @description Value measured */
+                actual: unknown;
+            };
+        };
+        /** @description The plan of a linked cycle as the linking cycle reads it (docs/links.md): a Relazione reading its PIAO. */
+        LinkedPlanResponse: {
+            /** @description The linking cycle (UUID) */
+            cycleId: string;
+            /** @description The link */
+            linkId: string;
+            /** @description `reports_on` or `measures_and_varies` */
+            relation: string;
+            /** @description The year reported on or measured: the linking cycle's year. */
+            year: number;
+            /** @description The linked cycle whose plan this is */
+            target: {
+                /** @description Cycle id (UUID) */
+                cycleId: string;
+                /** @description Cycle type */
+                type: string;
+                /** @description Title */
+                title: string;
+                /** @description Period label */
+                period: string;
+                /** @description Its stream version now */
+                version: number;
+            };
+            /** @description The target's plan now, with the achievement for `year`. */
+            current: components["schemas"]["PlanResponse"];
+            /** @description The target's plan at the version the linking cycle's approving deliberation fixed, if any. */
+            approved: {
+                /** @description The target's version fixed */
+                version: number;
+                /** @description The deliberation event that fixed it */
+                event: string;
+                /** @description When (ISO 8601) */
+                at: string;
+                /** @description The plan at that version */
+                plan: components["schemas"]["PlanResponse"];
+            } | null;
+            /** @description Indicators whose score or actual value for `year` differ between the approved version and now. */
+            differences: components["schemas"]["LinkedPlanDifference"][];
         };
         /** @description The process is alive (nothing else checked). */
         Liveness: {
@@ -2679,6 +2908,33 @@ export interface components {
             overdueEveryDays: number;
             /** @description Role that is notified when a deadline is overdue. */
             escalateTo: components["schemas"]["Role"];
+        };
+        ReportStatus: {
+            /** @description Year reported on */
+            year: number;
+            /** @description The reporting cycle (UUID) */
+            cycleId: string;
+            /** @description Its type */
+            type: string;
+            /** @description Its title */
+            title: string;
+            /** @description Its current stage */
+            stage: string;
+            /** @description The OIV's validation (the latest `validation`-kind step), or null while not validated. */
+            validated: {
+                /** @description Date of the validation */
+                date: string | null;
+                /** @description The OIV's report reference */
+                reportReference: string | null;
+                /** @description Who recorded it */
+                by: string;
+                /** @description When (ISO 8601) */
+                at: string;
+            } | null;
+            /** @description The version of this cycle the report's approving deliberation fixed, if any. */
+            approvedVersion: number | null;
+            /** @description E.g. "Relazione sulla performance 2027 validata dall'OIV il 15/06/2028". */
+            messageIt: string;
         };
         /** @description Economic resources of an operational objective: an amount in euro, or "risorse interne". */
         Resources: {
@@ -3659,7 +3915,7 @@ export interface operations {
             path: {
                 /** @description Cycle id (UUID) */
                 id: string;
-                /** @description A transition command of the cycle definition, or `comment`, `cancel`, `migrate` */
+                /** @description A transition command of the cycle definition, or `comment`, `cancel`, `migrate`, `move_deadline`, `link`, `switch_deadline_rule` */
                 command: string;
             };
             cookie?: never;
@@ -3676,6 +3932,31 @@ export interface operations {
                 } | {
                     /** @description Definition version to move the cycle to */
                     toVersion: number;
+                } | {
+                    /** @description A deadline id of the cycle definition, e.g. `pubblicazione` */
+                    deadlineId: string;
+                    /** @description The new legal date, YYYY-MM-DD (the effective date rolls off holidays) */
+                    newDate: string;
+                    /** @description Why the date moves: shown in the audit trail */
+                    reason: string;
+                    /** @description The act or notice moving it, e.g. "Comunicato ANAC del 5 dicembre 2027" */
+                    reference: string;
+                } | {
+                    /** @description A link id of the cycle definition, e.g. `piao` for the Relazione sulla performance */
+                    linkId: string;
+                    /** @description The cycle to link to: of the type the link names, its year fitting the link */
+                    targetCycleId: string;
+                    /** @description Why this cycle is linked (or relinked): shown in the history and the audit trail */
+                    reason: string;
+                } | {
+                    /** @description A `later_of` deadline with a switch, e.g. `adozione` of the PIAO */
+                    deadlineId: string;
+                    /** @description true: the linked part counts this year (the law postponed the term); false: back to the calendar date */
+                    active: boolean;
+                    /** @description Why: shown in the audit trail */
+                    reason: string;
+                    /** @description The act postponing the term, e.g. "DL 202/2026 art. 3" */
+                    reference: string;
                 } | Record<string, never> | Record<string, never> | {
                     /** @description Reasons (motivazione), shown to the people who act next */
                     reason: string;
@@ -5541,6 +5822,76 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PlanResponse"];
+                };
+            };
+            /** @description Malformed input (`INVALID_REQUEST`, `PLAN_INVALID_FIELDS`): `fields` names each offending field; nothing written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Role not allowed (`ROLE_NOT_ALLOWED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `CYCLE_NOT_FOUND`, `PLAN_NODE_NOT_FOUND`, `MEASUREMENT_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `PLAN_NOT_EDITABLE` (stage), `PLAN_FROZEN` (adopted), `PLAN_NODE_EXISTS`, `MEASUREMENT_ALREADY_RECORDED`, `MEASUREMENT_PERIOD_CLOSED`... */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `PLAN_PARENT_NOT_FOUND`, `PLAN_INCOMPLETE` (every problem listed in `fields`)... */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    PlanController_linkedPlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Cycle id (UUID) of the linking cycle */
+                id: string;
+                /** @description A link id of its definition, e.g. `piao` */
+                linkId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkedPlanResponse"];
                 };
             };
             /** @description Malformed input (`INVALID_REQUEST`, `PLAN_INVALID_FIELDS`): `fields` names each offending field; nothing written */

@@ -1,10 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DefinitionError, parseCycleDefinition, type CycleDefinition, type DefinitionIssue } from '@ciclo/domain';
+import { DefinitionError, parseCycleDefinition, validateDefinitionSet, type CycleDefinition, type DefinitionIssue } from '@ciclo/domain';
 
 /**
  * Every cycle definition version found in a folder (`<id>.v<version>.yaml`), validated at load.
- * A bad file stops the load with the file, the path inside it and the reason.
+ * A bad file stops the load with the file, the path inside it and the reason; so does a link to a
+ * cycle type that is not loaded, or links forming a cycle of dependency.
  */
 export class DefinitionRegistry {
   private readonly byType = new Map<string, Map<number, CycleDefinition>>();
@@ -30,6 +31,8 @@ export class DefinitionRegistry {
         else issues.push({ source: f, path: '', reason: (err as Error).message });
       }
     }
+    // Links between types: targets exist, linked events exist, no cycle of dependency.
+    if (issues.length === 0) issues.push(...validateDefinitionSet(defs));
     if (issues.length) {
       throw new Error(`Invalid cycle definitions in ${dir}:\n${issues.map((i) => `  ${i.source} ${i.path || '(document)'}: ${i.reason}`).join('\n')}`);
     }

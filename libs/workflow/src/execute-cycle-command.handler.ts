@@ -1,8 +1,25 @@
-import { Inject, Optional } from '@nestjs/common';
+import { Inject, Logger, Optional } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { decide, DomainRefusal, findTransition, planSubmissionProblems, type CycleCommand, type CycleDefinition, type CycleState, type DecisionContext } from '@ciclo/domain';
+import {
+  decide,
+  DomainRefusal,
+  findTransition,
+  followedEvents,
+  linkedEventDate,
+  linkFits,
+  planSubmissionProblems,
+  type CycleCommand,
+  type CycleDefinition,
+  type CycleState,
+  type DecisionContext,
+  type DomainEvent,
+  type LinkCandidate,
+  type Period,
+} from '@ciclo/domain';
+import type { Actor } from '@ciclo/identity';
 import { WrongExpectedVersion } from '@ciclo/event-store';
 import { ConcurrentModification, ExecuteCycleCommand, type CommandResult } from './commands';
+import { CycleLookups } from './cycle-lookups';
 import { CycleRepository } from './cycle-repository';
 import { DeliberationRegister, registeredDeliberations, reserveDeliberations, type DeliberationClaim } from './deliberation-register';
 import { DefinitionRegistry } from './definition-registry';
@@ -10,6 +27,10 @@ import { DEFINITIONS } from './tokens';
 import { eventIdsFor } from './event-ids';
 import { checkReplay, lostIdempotencyRace, requestMetadata, requestScope } from './idempotency';
 import { PlanRepository } from './plan/plan-repository';
+
+/** Whether a command records a deliberation. */
+const needsDeliberations = (c: CycleCommand, stage: string, def: CycleDefinition) =>
+  c.type === 'transition' && findTransition(def, stage, c.command)?.kind === 'deliberation';
 
 /** The deliberation a transition command records (duplicate-number rule), when its fields name one. */
 function deliberationClaims(c: CycleCommand, stage: string, def: CycleDefinition): DeliberationClaim[] {
@@ -23,9 +44,12 @@ function deliberationClaims(c: CycleCommand, stage: string, def: CycleDefinition
 
 @CommandHandler(ExecuteCycleCommand)
 export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleCommand, CommandResult> {
+  private readonly log = new Logger('Links');
+
   constructor(
     private readonly repo: CycleRepository,
     private readonly register: DeliberationRegister,
+    private readonly lookups: CycleLookups,
     @Inject(DEFINITIONS) private readonly definitions: DefinitionRegistry,
     @Optional() private readonly plans?: PlanRepository,
   ) {}
@@ -46,6 +70,88 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleC
     }
     const { state } = await this.repo.load(tenant, cycleId);
     return state.exists ? { deliberations: state.deliberations } : null;
+  }
+
+  private periodOf = (type: string): Period => this.definitions.latest(type)?.period ?? 'annual';
+
+  /** For `link` and `resolve_links`: the tenant's cycles of the definition's linked types. */
+  private async linkCandidates(c: CycleCommand, tenant: string, def: CycleDefinition): Promise<LinkCandidate[] | undefined> {
+    if (c.type !== 'link' && c.type !== 'resolve_links') return undefined;
+    // A link by command sees every type, to refuse a cycle of the wrong type as such.
+    return this.lookups.cyclesOfTypes(tenant, c.type === 'link' ? this.definitions.types() : [...new Set(def.links.map((l) => l.type))], this.periodOf);
+  }
+
+  /** For a deliberation: the current version of each cycle it reports on or measures, to fix it on the event. */
+  private async linkedVersions(c: CycleCommand, state: CycleState, def: CycleDefinition): Promise<Record<string, number> | undefined> {
+    if (!needsDeliberations(c, state.stage, def)) return undefined;
+    const out: Record<string, number> = {};
+    for (const l of def.links) {
+      const link = Object.hasOwn(state.links, l.id) ? state.links[l.id] : undefined;
+      if (l.relation === 'follows' || !link) continue;
+      out[l.id] = (await this.repo.load(state.tenant, link.targetCycleId)).state.version;
+    }
+    return out;
+  }
+
+  /** Runs an engine-issued command on another cycle, as part of the same request. */
+  private async follow(actor: Actor, cycleId: string, command: CycleCommand, options: ExecuteCycleCommand['options']): Promise<void> {
+    await this.execute(new ExecuteCycleCommand(actor, cycleId, command, { actingRole: options.actingRole, correlationId: options.correlationId }));
+  }
+
+  /**
+   * What a command's events mean for linked cycles (docs/links.md): an opened cycle resolves its
+   * links and is resolved as the target of cycles waiting for it; a link is recorded on its target
+   * (and withdrawn from the previous one), with the target's events that deadlines follow; a
+   * transition of a target is recorded on the cycles whose deadlines follow it. A failure here
+   * leaves the command done: the link can be made again by the `link` command.
+   */
+  private async afterCommand(cmd: ExecuteCycleCommand, before: CycleState, def: CycleDefinition, events: DomainEvent[], version: number): Promise<void> {
+    const { actor, cycleId, command, options } = cmd;
+    try {
+      if (command.type === 'open') {
+        const year = command.year;
+        if (def.links.length) await this.follow(actor, cycleId, { type: 'resolve_links' }, options);
+        // Cycles of the tenant waiting for a cycle of this type and year.
+        const sources = this.definitions.latestAll().filter((d) => d.links.some((l) => l.type === def.id));
+        const candidates = await this.lookups.cyclesOfTypes(actor.tenant, sources.map((d) => d.id), this.periodOf);
+        for (const c of candidates) {
+          const sourceDef = sources.find((d) => d.id === c.cycleType);
+          if (c.status === 'cancelled' || !sourceDef?.links.some((l) => l.type === def.id && linkFits(l, c.year, year, def.period))) continue;
+          await this.follow(actor, c.cycleId, { type: 'resolve_links' }, options);
+        }
+      }
+      let v = version - events.length;
+      for (const e of events) {
+        v++;
+        if (e.type === 'CycleLinked') {
+          const d = e.data as { linkId: string; relation: string; targetCycleId: string; previousTargetCycleId?: string };
+          const link = def.links.find((l) => l.id === d.linkId);
+          if (!link) continue;
+          const record = { type: 'record_linked_from', linkId: link.id, relation: link.relation, sourceType: def.id, sourceCycleId: cycleId, sourceYear: before.year, sourceVersion: v } as const;
+          await this.follow(actor, d.targetCycleId, record, options);
+          if (d.previousTargetCycleId) await this.follow(actor, d.previousTargetCycleId, { ...record, withdrawn: true }, options);
+          const wanted = followedEvents(def, link.id);
+          if (wanted.length) {
+            const { state: target } = await this.repo.load(actor.tenant, d.targetCycleId);
+            for (const type of wanted) {
+              const last = [...target.history].reverse().find((h) => h.type === type);
+              if (last) await this.follow(actor, cycleId, { type: 'record_linked_event', linkId: link.id, targetCycleId: d.targetCycleId, event: type, date: linkedEventDate(last), targetVersion: last.version }, options);
+            }
+          }
+        } else if (command.type === 'transition' && typeof e.data.command === 'string') {
+          // This cycle is the target of links whose deadlines may follow this event.
+          for (const from of before.linkedFrom) {
+            const { state: source } = await this.repo.load(actor.tenant, from.sourceCycleId);
+            const sourceDef = source.exists ? this.definitions.get(source.cycleType, source.definitionVersion) : undefined;
+            if (!sourceDef || !followedEvents(sourceDef, from.linkId).includes(e.type)) continue;
+            const date = linkedEventDate({ kind: String(e.data.kind), fields: (e.data.fields ?? {}) as Record<string, never>, at: e.occurredAt });
+            await this.follow(actor, from.sourceCycleId, { type: 'record_linked_event', linkId: from.linkId, targetCycleId: cycleId, event: e.type, date, targetVersion: v }, options);
+          }
+        }
+      }
+    } catch (err) {
+      this.log.warn(`Links of cycle ${cycleId} after ${command.type}: ${(err as Error).message}`);
+    }
   }
 
   async execute(cmd: ExecuteCycleCommand): Promise<CommandResult> {
@@ -92,11 +198,15 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleC
         targetDefinition: command.type === 'migrate' ? this.definitions.get(definition.id, command.toVersion) : undefined,
         knownDeliberations: undefined,
         planProblems: state.exists ? await this.planProblems(command, state, definition) : undefined,
+        linkCandidates: await this.linkCandidates(command, actor.tenant, definition),
+        linkedVersions: state.exists ? await this.linkedVersions(command, state, definition) : undefined,
       };
       const claims = state.exists ? deliberationClaims(command, state.stage, definition) : [];
       const register = claims.length ? await registeredDeliberations(this.register, actor.tenant, cycleId, claims, (id) => this.recordedDeliberations(actor.tenant, id)) : null;
       if (register) ctx.knownDeliberations = register.known;
       const events = decide(command, state, ctx);
+      // Engine-issued commands may find nothing to record.
+      if (events.length === 0) return { cycleId, version: state.version, position: 0, events: [], stage: state.stage, replayed: false };
       if (register) {
         try {
           // The number is reserved before the cycle's event: of two simultaneous deliberations with one number, one reserves and the other decides again and is refused.
@@ -117,6 +227,7 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleC
           scope,
         );
         const lastData = events[events.length - 1].data;
+        if (!r.replayed) await this.afterCommand(cmd, state, definition, events, r.nextVersion);
         return {
           cycleId,
           version: r.nextVersion,

@@ -1,10 +1,11 @@
 export { WorkflowModule } from './workflow.module';
 export { DefinitionRegistry } from './definition-registry';
 export { CycleRepository, cycleStream, toFoldable } from './cycle-repository';
+export { CycleLookups } from './cycle-lookups';
 export { DeliberationRegister, backfillDeliberationRegister, deliberationStream } from './deliberation-register';
 export { DocumentStore, type StoredDocument } from './documents';
 export { ExecuteCycleCommand, ConcurrentModification, type CommandResult } from './commands';
-export { GetCycleQuery, cycleView, type CycleView } from './queries';
+export { GetCycleQuery, cycleView, reportStatus, type CycleView, type CycleLinkView, type ReportStatus } from './queries';
 export { WORKFLOW_MIGRATIONS } from './schema';
 export { DEFINITIONS } from './tokens';
 export { eventIdsFor } from './event-ids';

@@ -7,6 +7,7 @@ import {
   REFUSALS,
   DomainRefusal,
   type CycleDeadline,
+  type CycleLinkRecord,
   type CycleState,
   type TransitionRecord,
 } from '@ciclo/domain';
@@ -62,6 +63,20 @@ export interface CycleView {
   }[];
   /** The cycle's deadlines with legal and effective dates and status */
   deadlines: CycleDeadline[];
+  /**
+   * The definition's links (docs/links.md): `linked` with the cycle they resolved to (who linked it,
+   * when, the target's version then, how: automatically or by command with a reason), or `missing`
+   * when no cycle of the tenant fits yet.
+   */
+  links: CycleLinkView[];
+  /** Cycles linking to this one: a Relazione reporting on this PIAO, the budget this PIAO follows... */
+  linkedFrom: CycleState['linkedFrom'];
+  /**
+   * The cycles reporting on this one (a PIAO's Relazioni sulla performance, one per year) and
+   * whether the OIV validated each, and when: the fact needed before paying result bonuses
+   * (d.lgs. 150/2009 art. 14 c. 6).
+   */
+  reports: ReportStatus[];
   /** Every transition, oldest first */
   history: TransitionRecord[];
   /** Documents attached, with name, size and SHA-256 */
@@ -76,6 +91,74 @@ export interface CycleView {
   asOf?: string;
   /** Present for a time-travel read by version */
   asOfVersion?: number;
+}
+
+export interface ReportStatus {
+  /** Year reported on */
+  year: number;
+  /** The reporting cycle (UUID) */
+  cycleId: string;
+  /** Its type */
+  type: string;
+  /** Its title */
+  title: string;
+  /** Its current stage */
+  stage: string;
+  /** The OIV's validation (the latest `validation`-kind step), or null while not validated. */
+  validated: {
+    /** Date of the validation */
+    date: string | null;
+    /** The OIV's report reference */
+    reportReference: string | null;
+    /** Who recorded it */
+    by: string;
+    /** When (ISO 8601) */
+    at: string;
+  } | null;
+  /** The version of this cycle the report's approving deliberation fixed, if any. */
+  approvedVersion: number | null;
+  /** E.g. "Relazione sulla performance 2027 validata dall'OIV il 15/06/2028". */
+  messageIt: string;
+}
+
+/** What a reporting cycle says about the cycle it reports on, for `CycleView.reports`. */
+export function reportStatus(source: CycleState, linkId: string, definitions: DefinitionRegistry): ReportStatus {
+  const def = definitions.get(source.cycleType, source.definitionVersion);
+  const validation = [...source.history].reverse().find((h) => h.kind === 'validation' || h.kind === 'refusal');
+  const ok = validation?.kind === 'validation' ? validation : undefined;
+  const date = ok && typeof ok.fields.date === 'string' ? ok.fields.date : null;
+  const it = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
+  const name = `${def?.title ?? source.cycleType} ${source.periodLabel}`;
+  const fixed = Object.hasOwn(source.fixedLinks, linkId) ? source.fixedLinks[linkId] : undefined;
+  return {
+    year: source.year,
+    cycleId: source.cycleId,
+    type: source.cycleType,
+    title: source.title,
+    stage: source.stage,
+    validated: ok ? { date, reportReference: typeof ok.fields.reportReference === 'string' ? ok.fields.reportReference : null, by: ok.actorId, at: ok.at } : null,
+    approvedVersion: fixed?.targetVersion ?? null,
+    messageIt: source.status === 'cancelled' ? `${name} annullata` : ok ? `${name} validata dall'OIV il ${it(date ?? ok.at.slice(0, 10))}` : `${name} non ancora validata dall'OIV`,
+  };
+}
+
+export interface CycleLinkView {
+  /** The link of the definition */
+  id: string;
+  /** The link, in Italian */
+  title: string;
+  /** `reports_on`, `measures_and_varies` or `follows` */
+  relation: string;
+  /** The target cycle type. */
+  type: string;
+  /** How a target fits: `same` year, or a period `covering` this cycle's year. */
+  year: string;
+  /** `linked` or `missing` (no cycle fits yet) */
+  status: 'linked' | 'missing';
+  /** The cycle it is linked to */
+  target?: CycleLinkRecord;
+  /** The target's version fixed by this cycle's latest deliberation (what the organ approved). */
+  fixed?: CycleState['fixedLinks'][string];
 }
 
 export class GetCycleQuery {
@@ -113,6 +196,13 @@ export function cycleView(state: CycleState, actor: Actor, definitions: Definiti
       messageIt: REFUSALS[b.code].it,
     })),
     deadlines: cycleDeadlines(state, def, now),
+    links: def.links.map((l) => {
+      const target = Object.hasOwn(state.links, l.id) ? state.links[l.id] : undefined;
+      const fixed = Object.hasOwn(state.fixedLinks, l.id) ? state.fixedLinks[l.id] : undefined;
+      return { id: l.id, title: l.title, relation: l.relation, type: l.type, year: l.year, status: target ? 'linked' : 'missing', ...(target ? { target } : {}), ...(fixed ? { fixed } : {}) };
+    }),
+    linkedFrom: state.linkedFrom,
+    reports: [],
     history: state.history,
     attachments: state.attachments,
     comments: state.comments,
@@ -132,6 +222,12 @@ export class GetCycleHandler implements IQueryHandler<GetCycleQuery, CycleView> 
     const { state } = await this.repo.load(q.actor.tenant, q.cycleId, { until: q.at.asOf, toVersion: q.at.version });
     if (!state.exists) throw new DomainRefusal('CYCLE_NOT_FOUND');
     const view = cycleView(state, q.actor, this.definitions, q.at.asOf ?? new Date());
+    // The cycles reporting on this one, read by id from the links recorded on it (no search).
+    for (const from of state.linkedFrom.filter((l) => l.relation === 'reports_on')) {
+      const { state: source } = await this.repo.load(q.actor.tenant, from.sourceCycleId);
+      if (source.exists) view.reports.push(reportStatus(source, from.linkId, this.definitions));
+    }
+    view.reports.sort((a, b) => a.year - b.year);
     if (q.at.asOf) view.asOf = q.at.asOf.toISOString();
     if (q.at.version) view.asOfVersion = state.version;
     if (q.at.asOf || q.at.version) {

@@ -5,6 +5,7 @@ import type { Pool } from 'pg';
 import type { EventStore } from '@ciclo/event-store';
 import { EVENT_STORE, PG_POOL } from '@ciclo/platform';
 import { CycleRepository } from './cycle-repository';
+import { CycleLookups } from './cycle-lookups';
 import { DeliberationRegister } from './deliberation-register';
 import { DefinitionRegistry } from './definition-registry';
 import { DocumentStore } from './documents';
@@ -25,6 +26,7 @@ export class WorkflowModule {
         { provide: DEFINITIONS, useFactory: () => DefinitionRegistry.fromDirectory(resolve(options.seedsDir, 'cycles')) },
         { provide: CycleRepository, useFactory: (store: EventStore) => new CycleRepository(store), inject: [EVENT_STORE] },
         { provide: DeliberationRegister, useFactory: (store: EventStore) => new DeliberationRegister(store), inject: [EVENT_STORE] },
+        { provide: CycleLookups, useFactory: (store: EventStore) => new CycleLookups(store), inject: [EVENT_STORE] },
         { provide: DocumentStore, useFactory: (pool: Pool) => new DocumentStore(pool), inject: [PG_POOL] },
         ExecuteCycleCommandHandler,
         GetCycleHandler,

@@ -4,6 +4,7 @@
 import { ApiResponse, type OpenAPIObject } from '@nestjs/swagger';
 import { commandFields, type FieldDefinition } from '@ciclo/domain';
 import type { DefinitionRegistry } from '@ciclo/workflow';
+import { linkBody, moveDeadlineBody, switchDeadlineRuleBody, toOpenApi } from '../schemas';
 import SCHEMAS from './schemas.json';
 
 export type AnswerSchema = keyof typeof SCHEMAS;
@@ -48,6 +49,9 @@ export function commandBodies(registry: DefinitionRegistry): SchemaObject[] {
     { title: 'comment', type: 'object', properties: { text: { type: 'string', maxLength: 4000, description: 'The comment' } }, required: ['text'], additionalProperties: false },
     { title: 'cancel', type: 'object', properties: { reason: { type: 'string', maxLength: 4000, description: 'Why the cycle is cancelled' } }, required: ['reason'], additionalProperties: false },
     { title: 'migrate', type: 'object', properties: { toVersion: { type: 'integer', minimum: 1, description: 'Definition version to move the cycle to' } }, required: ['toVersion'], additionalProperties: false },
+    { title: 'move_deadline', ...(toOpenApi(moveDeadlineBody) as SchemaObject) },
+    { title: 'link', ...(toOpenApi(linkBody) as SchemaObject) },
+    { title: 'switch_deadline_rule', ...(toOpenApi(switchDeadlineRuleBody) as SchemaObject) },
   ];
   const seen = new Set(out.map((o) => o.title));
   for (const def of registry.latestAll()) {

@@ -62,6 +62,11 @@ export const EVENT_LABELS: Record<string, string> = {
   CommentAdded: 'Commento',
   DocumentAttached: 'Documento allegato',
   DeadlineMoved: 'Scadenza spostata',
+  CycleLinked: 'Collegato a un altro ciclo',
+  CycleLinkedFrom: 'Collegamento da un altro ciclo',
+  CycleUnlinkedFrom: 'Collegamento da un altro ciclo rimosso',
+  LinkedEventRecorded: 'Atto del ciclo collegato registrato',
+  DeadlineRuleSwitched: 'Differimento della scadenza per legge',
 };
 
 export const CYCLE_STATUS: Record<string, { label: string; tone: 'success' | 'secondary' | 'primary' }> = {

@@ -152,6 +152,74 @@ const ENGINE_EVENTS: readonly EngineEvent[] = [
       },
     ],
   },
+  {
+    type: 'CycleLinked',
+    command: 'link',
+    summary:
+      "One of the definition's links resolved to a cycle of the tenant (docs/links.md): automatically when either cycle is opened, or by the `link` command with a reason (a relink names the previous target). The target records `CycleLinkedFrom`.",
+    data: [
+      { name: 'linkId', type: 'string', required: true, meaning: 'a link id of the definition' },
+      { name: 'relation', type: 'string', required: true, meaning: '`reports_on`, `measures_and_varies` or `follows`' },
+      { name: 'targetType', type: 'string', required: true, meaning: 'the target cycle type' },
+      { name: 'targetCycleId', type: 'string (UUID)', required: true, meaning: 'the linked cycle' },
+      { name: 'targetYear', type: 'integer', required: true, meaning: "the target's year" },
+      { name: 'targetPeriod', type: 'string', required: true, meaning: "the target's period (`annual`, `triennial`...)" },
+      { name: 'targetVersion', type: 'integer', required: true, meaning: "the target's stream version when linked" },
+      { name: 'mode', type: 'string', required: true, meaning: '`automatic` or `command`' },
+      { name: 'reason', type: 'string', required: false, meaning: 'by command: why, 1 to 4000 characters' },
+      { name: 'previousTargetCycleId', type: 'string (UUID)', required: false, meaning: 'by command: the cycle the link named before' },
+    ],
+  },
+  {
+    type: 'CycleLinkedFrom',
+    command: '(engine, after `CycleLinked`)',
+    summary: 'Recorded on the target of a link, whatever its stage: a cycle of another type now links to this one.',
+    data: [
+      { name: 'linkId', type: 'string', required: true, meaning: "the link id in the source's definition" },
+      { name: 'relation', type: 'string', required: true, meaning: 'the relation of the link' },
+      { name: 'sourceType', type: 'string', required: true, meaning: 'the linking cycle type' },
+      { name: 'sourceCycleId', type: 'string (UUID)', required: true, meaning: 'the linking cycle' },
+      { name: 'sourceYear', type: 'integer', required: true, meaning: "the linking cycle's year" },
+      { name: 'sourceVersion', type: 'integer', required: true, meaning: "the version of the linking cycle's `CycleLinked`" },
+    ],
+  },
+  {
+    type: 'CycleUnlinkedFrom',
+    command: '(engine, after a relink)',
+    summary: 'Recorded on the previous target when the linking cycle relinks to another cycle.',
+    data: [
+      { name: 'linkId', type: 'string', required: true, meaning: "the link id in the source's definition" },
+      { name: 'sourceType', type: 'string', required: true, meaning: 'the linking cycle type' },
+      { name: 'sourceCycleId', type: 'string (UUID)', required: true, meaning: 'the linking cycle' },
+      { name: 'sourceYear', type: 'integer', required: true, meaning: "the linking cycle's year" },
+      { name: 'sourceVersion', type: 'integer', required: true, meaning: "the version of the relinking `CycleLinked`" },
+    ],
+  },
+  {
+    type: 'LinkedEventRecorded',
+    command: '(engine, after an event of the linked cycle)',
+    summary:
+      'An event of the linked cycle that a `later_of` deadline follows (the Consiglio approving the Preventivo economico, for the PIAO): the deadline is recomputed from its date; reminders follow.',
+    data: [
+      { name: 'linkId', type: 'string', required: true, meaning: 'the link it came through' },
+      { name: 'targetCycleId', type: 'string (UUID)', required: true, meaning: 'the linked cycle' },
+      { name: 'event', type: 'string', required: true, meaning: 'its event type' },
+      { name: 'date', type: 'ISO date', required: true, meaning: "the act's own date (`fields.date`) when it carries one, else the day it was recorded" },
+      { name: 'targetVersion', type: 'integer', required: true, meaning: "the event's version in the linked cycle's stream" },
+    ],
+  },
+  {
+    type: 'DeadlineRuleSwitched',
+    command: 'switch_deadline_rule',
+    summary:
+      "The linked part of a switchable `later_of` deadline was turned on (the law postponed the term this year) or off, with the reason and the act's reference.",
+    data: [
+      { name: 'deadlineId', type: 'string', required: true, meaning: 'a `later_of` deadline with `switchable: true`' },
+      { name: 'active', type: 'boolean', required: true, meaning: 'on or off' },
+      { name: 'reason', type: 'string', required: true, meaning: 'trimmed, 1 to 4000 characters' },
+      { name: 'reference', type: 'string', required: true, meaning: 'the act postponing the term, trimmed, 1 to 500 characters' },
+    ],
+  },
 ];
 
 const METADATA: readonly [string, string, string][] = [
@@ -378,7 +446,9 @@ export function eventCatalogue(defs: readonly CycleDefinition[]): string {
     '',
     'A transition event records a command of a cycle definition moving the cycle from one stage to another (or',
     'to the same one). Its data are always `command`, `kind`, `organ` (deliberations only), `from`, `to` and',
-    '`fields`, the command body. Field types: `date` is `YYYY-MM-DD`, `datetime` ISO 8601 with an offset (stored',
+    '`fields`, the command body; a deliberation of a cycle with a resolved `reports_on` or `measures_and_varies`',
+    'link also carries `linkedVersions` (link id → the linked cycle\'s stream version then, see docs/links.md).',
+    'Field types: `date` is `YYYY-MM-DD`, `datetime` ISO 8601 with an offset (stored',
     'in UTC), `sha256` 64 hex digits (stored lower-case), `url` an http(s) URL. The kind implies some body fields:',
     '',
     table(

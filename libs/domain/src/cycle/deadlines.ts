@@ -29,6 +29,33 @@ export interface CycleDeadline {
   metLate?: boolean;
   /** Days from today to the effective date (negative when overdue). */
   daysLeft?: number;
+  /**
+   * For a `later_of` rule: the linked part (link, event, days), whether it counts this year (its
+   * switch, with the reference that turned it on), and the linked event's date once recorded.
+   */
+  follows?: {
+    /** The link naming the other cycle */
+    link: string;
+    /** Its event the deadline follows */
+    event: string;
+    /** Days after that event */
+    days: number;
+    /** Whether the linked part counts this year */
+    active: boolean;
+    /** Date of the linked cycle's act, or null while it has not happened */
+    eventDate: IsoDate | null;
+    /** The switch that turned the linked part on: why, on which reference, by whom, when */
+    switchedOn?: {
+      /** Why */
+      reason: string;
+      /** The act or law */
+      reference: string;
+      /** Who */
+      by: string;
+      /** When (ISO 8601) */
+      at: string;
+    };
+  };
   /** Present when the date was moved by `move_deadline`: the rule's date gave way to `legalDate`. */
   rescheduled?: {
     /** The legal date before the move */
@@ -59,6 +86,16 @@ export function deadlineLegalDate(state: CycleState, d: DeadlineDefinition, time
   const moved = ownValue(state.movedDeadlines ?? {}, d.id);
   if (moved) return moved.toDate;
   if (d.rule.type === 'calendar') return calendarDeadline(state.year + d.rule.yearOffset, d.rule.month, d.rule.day);
+  if (d.rule.type === 'later_of') {
+    const calendar = calendarDeadline(state.year + d.rule.yearOffset, d.rule.month, d.rule.day);
+    if (d.rule.switchable && !ownValue(state.deadlineSwitches ?? {}, d.id)?.active) return calendar;
+    // The linked part counts: unknown until the linked cycle's event happens.
+    const followed = ownValue(state.linkedEvents ?? {}, d.rule.link);
+    const linked = followed ? ownValue(followed, d.rule.event) : undefined;
+    if (!linked) return null;
+    const after = addDays(linked.date, d.rule.days);
+    return after > calendar ? after : calendar;
+  }
   if (d.rule.type === 'after_event') {
     const ruleEvent = d.rule.event;
     const last = [...state.history].reverse().find((h) => h.type === ruleEvent);
@@ -66,6 +103,20 @@ export function deadlineLegalDate(state: CycleState, d: DeadlineDefinition, time
     if (at) return addDays(isoDateAt(new Date(at), timeZone), d.rule.days);
   }
   return null;
+}
+
+function followsOf(state: CycleState, id: string, rule: Extract<DeadlineDefinition['rule'], { type: 'later_of' }>): NonNullable<CycleDeadline['follows']> {
+  const sw = ownValue(state.deadlineSwitches ?? {}, id);
+  const followed = ownValue(state.linkedEvents ?? {}, rule.link);
+  const linked = followed ? ownValue(followed, rule.event) : undefined;
+  return {
+    link: rule.link,
+    event: rule.event,
+    days: rule.days,
+    active: !rule.switchable || !!sw?.active,
+    eventDate: linked?.date ?? null,
+    ...(sw?.active ? { switchedOn: { reason: sw.reason, reference: sw.reference, by: sw.by, at: sw.at } } : {}),
+  };
 }
 
 /** Every deadline of a cycle, computed from its pinned definition, its events and the legal calendar. */
@@ -87,6 +138,7 @@ export function cycleDeadlines(state: CycleState, def: CycleDefinition, now: Dat
       effectiveDate: eff?.effectiveDate ?? null,
       moved: eff?.moved ?? false,
       ...(eff?.moved && eff.reason ? { movedReason: eff.reason } : {}),
+      ...(d.rule.type === 'later_of' ? { follows: followsOf(state, d.id, d.rule) } : {}),
       ...(moved ? { rescheduled: { fromDate: moved.fromDate, reason: moved.reason, reference: moved.reference, by: moved.by, at: moved.at } } : {}),
       status: 'unscheduled',
     };

@@ -14,6 +14,7 @@ import { addDays, isIsoDate, isoDateAt, type IsoDate } from '../calendar';
 import { deadlineLegalDate } from './deadlines';
 import { DomainRefusal, type FieldProblem } from './errors';
 import { validateFields } from './fields';
+import { decideLinkCommand } from './links';
 import { ownValue, periodLabel, type CycleCommand, type CycleState, type DecisionContext, type DomainEvent, type JsonRecord } from './model';
 
 const MAX_DOCUMENT_BYTES = 100 * 1024 * 1024;
@@ -180,6 +181,17 @@ export function plausibleDeadlineWindow(state: CycleState, def: CycleDefinition,
   return { from: earliestActDate(state.year), to: `${String(periodEnd(def, state.year) + 1).padStart(4, '0')}-12-31` };
 }
 
+/** The linked versions a deliberation records: resolved `reports_on` and `measures_and_varies` links whose version the caller read. */
+function fixedVersions(def: CycleDefinition, state: CycleState, ctx: DecisionContext): JsonRecord | null {
+  const out: JsonRecord = {};
+  for (const l of def.links) {
+    if (l.relation === 'follows' || !Object.hasOwn(state.links, l.id)) continue;
+    const v = ctx.linkedVersions?.[l.id];
+    if (typeof v === 'number') out[l.id] = v;
+  }
+  return Object.keys(out).length ? out : null;
+}
+
 /**
  * Decides what a command means for a cycle: the events to append, or a `DomainRefusal`.
  * Pure: the definition, the actor and the clock come in `ctx`.
@@ -187,6 +199,12 @@ export function plausibleDeadlineWindow(state: CycleState, def: CycleDefinition,
 export function decide(command: CycleCommand, state: CycleState, ctx: DecisionContext): DomainEvent[] {
   const def = ctx.definition;
   switch (command.type) {
+    case 'link':
+    case 'resolve_links':
+    case 'record_linked_from':
+    case 'record_linked_event':
+    case 'switch_deadline_rule':
+      return decideLinkCommand(command, state, ctx, (allowed) => actingRole(ctx, allowed));
     case 'open': {
       if (state.exists) throw new DomainRefusal('CYCLE_ALREADY_EXISTS', command.cycleId);
       const role = actingRole(ctx, def.openRoles);
@@ -229,6 +247,8 @@ export function decide(command: CycleCommand, state: CycleState, ctx: DecisionCo
           problems.map((p) => ({ field: p.nodeCode, problem: `${p.code}${p.year !== undefined ? ` ${p.year}` : ''}: ${p.message}` })),
         );
       }
+      // A deliberation fixes the version of the cycles it reports on or measures (docs/links.md).
+      const fixes = t.kind === 'deliberation' ? fixedVersions(def, state, ctx) : null;
       return [
         event(ctx, role, t.event, {
           command: t.command,
@@ -237,6 +257,7 @@ export function decide(command: CycleCommand, state: CycleState, ctx: DecisionCo
           from: state.stage,
           to: t.to,
           fields: values,
+          ...(fixes ? { linkedVersions: fixes } : {}),
         }),
       ];
     }

@@ -81,6 +81,71 @@ export function evolve(state: CycleState, event: FoldableEvent): CycleState {
           },
         },
       };
+    case 'CycleLinked': {
+      const linkId = str(d.linkId);
+      return {
+        ...base,
+        links: {
+          ...state.links,
+          [linkId]: {
+            linkId,
+            relation: str(d.relation),
+            targetType: str(d.targetType),
+            targetCycleId: str(d.targetCycleId),
+            targetYear: Number(d.targetYear),
+            targetPeriod: str(d.targetPeriod),
+            targetVersion: Number(d.targetVersion),
+            mode: d.mode === 'command' ? 'command' : 'automatic',
+            ...(typeof d.reason === 'string' ? { reason: d.reason } : {}),
+            ...(typeof d.previousTargetCycleId === 'string' ? { previousTargetCycleId: d.previousTargetCycleId } : {}),
+            by: event.actorId,
+            at: event.occurredAt,
+            version: event.version,
+          },
+        },
+        // Events followed from the previous target no longer count.
+        linkedEvents: { ...state.linkedEvents, [linkId]: {} },
+      };
+    }
+    case 'CycleLinkedFrom': {
+      const rest = state.linkedFrom.filter((l) => !(l.sourceCycleId === str(d.sourceCycleId) && l.linkId === str(d.linkId)));
+      return {
+        ...base,
+        linkedFrom: [
+          ...rest,
+          {
+            linkId: str(d.linkId),
+            relation: str(d.relation),
+            sourceType: str(d.sourceType),
+            sourceCycleId: str(d.sourceCycleId),
+            sourceYear: Number(d.sourceYear),
+            sourceVersion: Number(d.sourceVersion),
+            by: event.actorId,
+            at: event.occurredAt,
+          },
+        ],
+      };
+    }
+    case 'CycleUnlinkedFrom':
+      return { ...base, linkedFrom: state.linkedFrom.filter((l) => !(l.sourceCycleId === str(d.sourceCycleId) && l.linkId === str(d.linkId))) };
+    case 'LinkedEventRecorded': {
+      const linkId = str(d.linkId);
+      return {
+        ...base,
+        linkedEvents: {
+          ...state.linkedEvents,
+          [linkId]: { ...(state.linkedEvents[linkId] ?? {}), [str(d.event)]: { date: str(d.date), targetVersion: Number(d.targetVersion), at: event.occurredAt } },
+        },
+      };
+    }
+    case 'DeadlineRuleSwitched':
+      return {
+        ...base,
+        deadlineSwitches: {
+          ...state.deadlineSwitches,
+          [str(d.deadlineId)]: { active: d.active === true, reason: str(d.reason), reference: str(d.reference), by: event.actorId, at: event.occurredAt },
+        },
+      };
     default:
       break;
   }
@@ -109,6 +174,14 @@ export function evolve(state: CycleState, event: FoldableEvent): CycleState {
       stageReachedAt: Object.hasOwn(state.stageReachedAt, d.to) ? state.stageReachedAt : { ...state.stageReachedAt, [d.to]: event.occurredAt },
     };
     if (d.kind === 'submission') next.lastSubmissionAt = event.occurredAt;
+    if (d.linkedVersions && typeof d.linkedVersions === 'object' && !Array.isArray(d.linkedVersions)) {
+      const fixed = { ...state.fixedLinks };
+      for (const [linkId, v] of Object.entries(d.linkedVersions)) {
+        const link = state.links[linkId];
+        if (link && typeof v === 'number') fixed[linkId] = { targetCycleId: link.targetCycleId, targetVersion: v, version: event.version, event: event.type, at: event.occurredAt };
+      }
+      next.fixedLinks = fixed;
+    }
     if (d.kind === 'deliberation') {
       next.deliberations = [
         ...state.deliberations,

@@ -5,6 +5,7 @@ export { evolve, type FoldableEvent } from './evolve';
 export { validateFields } from './fields';
 export { cycleDeadlines, deadlineLegalDate, type CycleDeadline, type DeadlineStatus, type DeadlineOptions } from './deadlines';
 export { foldCycle } from './fold';
+export { resolveLink, linkedEventDate, followedEvents } from './links';
 export { eventCatalogue } from './catalogue';
 export { auditSummary, type SummaryCycle, type SummaryEvent } from './summary';
 export { fieldProblemIt, fieldProblemsIt } from './problems-it';

@@ -1,4 +1,4 @@
-import type { CycleDefinition, Organ, Role } from '../definitions';
+import type { CycleDefinition, LinkRelation, Organ, Period, Role } from '../definitions';
 
 /** JSON-compatible value carried in events. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -17,6 +17,18 @@ export interface KnownDeliberation {
   year: number;
   number: string;
   cycleId: string;
+}
+
+/** A cycle of the tenant a link may resolve to (read by the caller from the log). */
+export interface LinkCandidate {
+  cycleId: string;
+  cycleType: string;
+  year: number;
+  period: Period;
+  /** The candidate's stream version when read. */
+  version: number;
+  status: 'open' | 'cancelled';
+  openedAt: string;
 }
 
 /** Everything `decide` needs besides the command and the state. No I/O, no clock reads. */
@@ -40,6 +52,14 @@ export interface DecisionContext {
    * them all. Absent or empty: no plan check.
    */
   planProblems?: readonly { code: string; nodeCode: string; message: string; year?: number }[];
+  /**
+   * For a deliberation of a cycle whose links report on or measure another cycle: each such
+   * resolved link's target stream version now, recorded on the event (`linkedVersions`) so what the
+   * organ approved stays fixed (docs/links.md).
+   */
+  linkedVersions?: Readonly<Record<string, number>>;
+  /** For `link` and `resolve_links`: the tenant's cycles of the linked types. */
+  linkCandidates?: readonly LinkCandidate[];
 }
 
 export type CycleCommand =
@@ -49,7 +69,17 @@ export type CycleCommand =
   | { type: 'comment'; commentId: string; text: string }
   | { type: 'cancel'; reason: string }
   | { type: 'migrate'; toVersion: number }
-  | { type: 'move_deadline'; deadlineId: string; newDate: string; reason: string; reference: string };
+  | { type: 'move_deadline'; deadlineId: string; newDate: string; reason: string; reference: string }
+  /** Link (or relink) one of the definition's links to a cycle, with a reason (docs/links.md). */
+  | { type: 'link'; linkId: string; targetCycleId: string; reason: string }
+  /** Engine-issued after opening: resolve every unresolved link to the best fitting candidate. */
+  | { type: 'resolve_links' }
+  /** Engine-issued on the target: a cycle linked to this one (or, `withdrawn`, no longer does). */
+  | { type: 'record_linked_from'; linkId: string; relation: LinkRelation; sourceCycleId: string; sourceType: string; sourceYear: number; sourceVersion: number; withdrawn?: boolean }
+  /** Engine-issued on the source: an event of the linked cycle that a `later_of` deadline follows. */
+  | { type: 'record_linked_event'; linkId: string; targetCycleId: string; event: string; date: string; targetVersion: number }
+  /** Turn the linked part of a switchable `later_of` deadline on or off for this cycle's year. */
+  | { type: 'switch_deadline_rule'; deadlineId: string; active: boolean; reason: string; reference: string };
 
 /** An event decided by the domain, before the store adds ids and technical metadata. */
 export interface DomainEvent {
@@ -152,6 +182,89 @@ export interface CycleState {
   cancelledReason?: string;
   /** Deadlines moved by `move_deadline`: the latest new legal date per deadline id. */
   movedDeadlines: Record<string, MovedDeadline>;
+  /** Resolved links, by link id (docs/links.md). */
+  links: Record<string, CycleLinkRecord>;
+  /** Cycles linking to this one (current links only). */
+  linkedFrom: LinkedFromRecord[];
+  /** Per link id, per event type: the latest event of the linked cycle a `later_of` deadline follows. */
+  linkedEvents: Record<string, Record<string, { date: string; targetVersion: number; at: string }>>;
+  /**
+   * Per link id, the target's version fixed by the latest deliberation of this cycle (the Giunta
+   * approving the Relazione fixes the PIAO's figures it approved).
+   */
+  fixedLinks: Record<
+    string,
+    {
+      /** The linked cycle (UUID) */
+      targetCycleId: string;
+      /** Its version the deliberation fixed */
+      targetVersion: number;
+      /** This cycle's version that fixed it */
+      version: number;
+      /** The event that fixed it */
+      event: string;
+      /** When (ISO 8601) */
+      at: string;
+    }
+  >;
+  /** Switches of `later_of` deadlines, by deadline id. */
+  deadlineSwitches: Record<string, DeadlineSwitch>;
+}
+
+export interface CycleLinkRecord {
+  /** The link of the definition */
+  linkId: string;
+  /** `reports_on`, `measures_and_varies` or `follows` */
+  relation: string;
+  /** Type of the linked cycle */
+  targetType: string;
+  /** The linked cycle (UUID) */
+  targetCycleId: string;
+  /** Its year */
+  targetYear: number;
+  /** Its period label */
+  targetPeriod: string;
+  /** The target's stream version when the link was made. */
+  targetVersion: number;
+  /** `automatic` (resolved by type and year) or `command` (linked by hand) */
+  mode: 'automatic' | 'command';
+  /** Why it was linked by hand */
+  reason?: string;
+  /** The cycle it was linked to before a relink */
+  previousTargetCycleId?: string;
+  /** Who linked it */
+  by: string;
+  /** When (ISO 8601) */
+  at: string;
+  /** This cycle's version that recorded the link. */
+  version: number;
+}
+
+export interface LinkedFromRecord {
+  /** The link of the other cycle's definition */
+  linkId: string;
+  /** `reports_on`, `measures_and_varies` or `follows` */
+  relation: string;
+  /** Type of the cycle linking here */
+  sourceType: string;
+  /** The cycle linking here (UUID) */
+  sourceCycleId: string;
+  /** Its year */
+  sourceYear: number;
+  /** Its version that recorded the link */
+  sourceVersion: number;
+  /** Who linked it */
+  by: string;
+  /** When (ISO 8601) */
+  at: string;
+}
+
+export interface DeadlineSwitch {
+  active: boolean;
+  reason: string;
+  reference: string;
+  by: string;
+  at: string;
 }
 
 /** A deadline date changed by command (e.g. ANAC moving the RPCT report to 31 January). */
@@ -187,6 +300,11 @@ export const initialCycleState = (): CycleState => ({
   deliberations: [],
   stageReachedAt: {},
   movedDeadlines: {},
+  links: {},
+  linkedFrom: [],
+  linkedEvents: {},
+  fixedLinks: {},
+  deadlineSwitches: {},
 });
 
 /** Human label of a cycle's period: "2027-2029" for a triennial plan of 2027, "2027" for an annual one. */

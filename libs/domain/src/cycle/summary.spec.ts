@@ -75,4 +75,18 @@ describe('auditSummary', () => {
   it('falls back to the event type for unknown events and roles', () => {
     expect(auditSummary({ type: 'SomethingElse', data: {}, actorRole: 'ospite' }, null)).toBe("Chi ha il ruolo ospite ha registrato l'evento SomethingElse");
   });
+
+  it('words links between cycles and the switch of a deadline', () => {
+    expect(
+      auditSummary({ type: 'CycleLinked', data: { mode: 'command', targetType: 'piao', targetYear: 2026, previousTargetCycleId: 'x', reason: 'PIAO in vigore' }, actorRole: 'segretario_generale' }, relazione),
+    ).toBe('Il Segretario Generale ha collegato la Relazione sulla performance 2026 al PIAO 2026 (in sostituzione del precedente): «PIAO in vigore»');
+    expect(auditSummary({ type: 'CycleLinked', data: { mode: 'automatic', targetType: 'preventivo_economico', targetYear: 2027 }, actorRole: 'po' }, piao)).toMatch(/^Il sistema ha collegato il PIAO 2027-2029 /);
+    expect(auditSummary({ type: 'CycleLinkedFrom', data: { sourceType: 'relazione_performance', sourceYear: 2027 }, actorRole: 'po' }, piao)).toBe(
+      'Il sistema ha registrato il collegamento dalla Relazione sulla performance 2027 al PIAO 2027-2029',
+    );
+    expect(auditSummary({ type: 'LinkedEventRecorded', data: { date: '2027-02-25', event: 'ConsiglioDeliberationRecorded' }, actorRole: 'segreteria_organi' }, piao)).toContain('del 25/02/2027');
+    expect(auditSummary({ type: 'DeadlineRuleSwitched', data: { deadlineId: 'adozione', active: true, reference: 'DL 202/2026', reason: 'Rinvio' }, actorRole: 'segretario_generale' }, piao)).toBe(
+      'Il Segretario Generale ha attivato il differimento della scadenza «adozione» del PIAO 2027-2029 (DL 202/2026): «Rinvio»',
+    );
+  });
 });

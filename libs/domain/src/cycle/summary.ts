@@ -165,6 +165,13 @@ function otherSentence(who: string, type: string, d: Record<string, unknown>, of
   }
 }
 
+/** Another cycle named in a sentence, with a preposition: "al PIAO 2027", "dalla Relazione sulla performance 2027". */
+function otherCycle(type: unknown, year: unknown, p: 'a' | 'da'): string {
+  const np = CYCLE_NOUN[String(type)] ?? { article: 'il', noun: `ciclo ${String(type)}` };
+  const prep = p === 'a' ? PREP.a[np.article] : { il: 'dal', la: 'dalla', "l'": "dall'" }[np.article];
+  return `${prep}${np.article === "l'" ? '' : ' '}${np.noun} ${String(year)}`;
+}
+
 /**
  * A readable Italian sentence for an audit-trail row, e.g.
  * "Il Segretario Generale ha approvato il PIAO 2027-2029".
@@ -193,6 +200,20 @@ export function auditSummary(event: SummaryEvent, cycle: SummaryCycle | null, de
       return `${who} ha aggiornato ${obj} alla versione ${String(d.toVersion)} della definizione`;
     case 'DeadlineMoved':
       return `${who} ha spostato la scadenza ${quote(d.deadlineId)} ${with_('di')} al ${itDate(d.toDate)}${why}`;
+    case 'CycleLinked':
+      return d.mode === 'command'
+        ? `${who} ha collegato ${obj} ${otherCycle(d.targetType, d.targetYear, 'a')}${d.previousTargetCycleId ? ' (in sostituzione del precedente)' : ''}${why}`
+        : `Il sistema ha collegato ${obj} ${otherCycle(d.targetType, d.targetYear, 'a')}`;
+    case 'CycleLinkedFrom':
+      return `Il sistema ha registrato il collegamento ${otherCycle(d.sourceType, d.sourceYear, 'da')} ${with_('a')}`;
+    case 'CycleUnlinkedFrom':
+      return `Il sistema ha registrato la rimozione del collegamento ${otherCycle(d.sourceType, d.sourceYear ?? '', 'da')} ${with_('a')}`.replace(/ {2}/g, ' ');
+    case 'LinkedEventRecorded':
+      return `Il sistema ha registrato ${with_('su')} l'atto del ${itDate(d.date)} del ciclo collegato (${String(d.event)}), da cui decorre una scadenza`;
+    case 'DeadlineRuleSwitched':
+      return d.active === true
+        ? `${who} ha attivato il differimento della scadenza ${quote(d.deadlineId)} ${with_('di')} (${String(d.reference)})${why}`
+        : `${who} ha disattivato il differimento della scadenza ${quote(d.deadlineId)} ${with_('di')}${why}`;
     case 'ReminderSent':
       return `Il sistema ha inviato un promemoria ${with_('di')}${d.deadlineId ? ` per la scadenza ${quote(d.deadlineId)}` : ''}`;
     case 'ValidatedByOiv':

@@ -31,6 +31,7 @@ import type {
   JsonRecord,
   JsonValue,
   KnownDeliberation,
+  LinkCandidate,
 } from './model';
 
 export const TENANT = 'cciaa-test';
@@ -144,6 +145,8 @@ export interface WhenOptions {
   targetDefinition?: CycleDefinition;
   /** Definition to decide with (default: the one given). */
   definition?: CycleDefinition;
+  linkCandidates?: readonly LinkCandidate[];
+  linkedVersions?: Readonly<Record<string, number>>;
 }
 
 /** What a command produced: events, or the refusal. */
@@ -190,6 +193,8 @@ export function given(def: CycleDefinition, ...events: (DomainEvent | FoldableEv
         ...(options.actingRole ? { actingRole: options.actingRole } : {}),
         ...(options.knownDeliberations ? { knownDeliberations: options.knownDeliberations } : {}),
         ...(options.targetDefinition ? { targetDefinition: options.targetDefinition } : {}),
+        ...(options.linkCandidates ? { linkCandidates: options.linkCandidates } : {}),
+        ...(options.linkedVersions ? { linkedVersions: options.linkedVersions } : {}),
       };
       let produced: DomainEvent[] = [];
       let refusal: DomainRefusal | undefined;

@@ -100,6 +100,8 @@ export const RESERVED_COMMANDS: readonly string[] = [
   'attach',
   'migrate',
   'move_deadline',
+  'link',
+  'switch_deadline_rule',
 ];
 
 /** Event types the engine emits outside the definitions; a transition may not produce them. */
@@ -110,4 +112,9 @@ export const RESERVED_EVENTS: readonly string[] = [
   'CommentAdded',
   'DocumentAttached',
   'DeadlineMoved',
+  'CycleLinked',
+  'CycleLinkedFrom',
+  'CycleUnlinkedFrom',
+  'LinkedEventRecorded',
+  'DeadlineRuleSwitched',
 ];

@@ -7,3 +7,4 @@ export { DefinitionError, parseCycleDefinition, validateCycleDefinition, formatP
 export { findTransition, outgoingTransitions, reachableStages, stagesReachingTerminal } from './graph';
 export { mermaidDiagram } from './mermaid';
 export { CONTROL_KINDS, DEFAULT_INDEPENDENCE, describeRule, transitionRules } from './rules';
+export { validateDefinitionSet, linkFits, periodLastYear } from './links';

@@ -192,7 +192,7 @@ describe('parseCycleDefinition', () => {
     const doc = baseDoc();
     doc.deadlines[0].rule = { type: 'weekly' };
     expect(issuesOfDoc(doc)).toEqual([
-      issue('deadlines[0].rule.type', 'must be one of: "calendar", "after_event", "none" (got "weekly")'),
+      issue('deadlines[0].rule.type', 'must be one of: "calendar", "after_event", "none", "later_of" (got "weekly")'),
     ]);
     doc.deadlines[0].rule = { type: 'calendar', month: 2, day: 30, yearOffset: 0 };
     expect(issuesOfDoc(doc)).toEqual([issue('deadlines[0].rule.day', 'day 30 does not exist in month 2')]);

@@ -6,6 +6,8 @@ import {
   CycleDefinition,
   FIELD_TYPES,
   KNOWN_ROLES,
+  LINK_RELATIONS,
+  LINK_YEARS,
   ORGANS,
   PERIODS,
   Role,
@@ -84,7 +86,25 @@ const deadlineRuleSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({ type: z.literal('after_event'), event: pascalName, days: z.number().int().positive() }),
   z.strictObject({ type: z.literal('none') }),
+  z.strictObject({
+    type: z.literal('later_of'),
+    month: z.number().int().min(1).max(12),
+    day: z.number().int().min(1).max(31),
+    yearOffset: z.number().int().min(-5).max(5).default(0),
+    link: snakeId,
+    event: pascalName,
+    days: z.number().int().positive(),
+    switchable: z.boolean().default(false),
+  }),
 ]);
+
+const linkSchema = z.strictObject({
+  id: snakeId,
+  title: text,
+  type: snakeId,
+  relation: z.enum(LINK_RELATIONS),
+  year: z.enum(LINK_YEARS),
+});
 
 const deadlineSchema = z.strictObject({
   id: snakeId,
@@ -118,6 +138,7 @@ export const cycleDefinitionShape = z.strictObject({
   transitions: z.array(transitionSchema).min(1),
   deadlines: z.array(deadlineSchema).default([]),
   reminders: reminderSchema,
+  links: z.array(linkSchema).default([]),
 });
 
 /** A problem found by the cross-checks: path as keys and indexes, and the reason. */
@@ -291,9 +312,22 @@ export function crossCheck(def: CycleDefinition): CrossCheckIssue[] {
         `no transition produces event ${show(rule.event)} (nor is it ${CYCLE_OPENED_EVENT})`,
       );
     }
-    if (rule.type === 'calendar' && rule.day > DAYS_IN_MONTH[rule.month - 1]) {
+    if ((rule.type === 'calendar' || rule.type === 'later_of') && rule.day > DAYS_IN_MONTH[rule.month - 1]) {
       add(['deadlines', i, 'rule', 'day'], `day ${rule.day} does not exist in month ${rule.month}`);
     }
+    if (rule.type === 'later_of' && !def.links.some((l) => l.id === rule.link)) {
+      add(['deadlines', i, 'rule', 'link'], `unknown link ${show(rule.link)}${def.links.length ? ` (links: ${def.links.map((l) => l.id).join(', ')})` : ''}`);
+    }
+  });
+
+  // Links: the target types and events are checked against the other definitions by validateDefinitionSet.
+  noDuplicates(
+    def.links.map((l) => l.id),
+    ['links'],
+    'link id',
+  );
+  def.links.forEach((l, i) => {
+    if (l.type === def.id) add(['links', i, 'type'], `a cycle type cannot link to itself (${show(l.type)})`);
   });
   noDuplicates(def.reminders.offsetsDays, ['reminders', 'offsetsDays'], 'offset');
 

@@ -167,6 +167,36 @@ export interface TransitionDefinition {
   readonly accepts?: Readonly<Record<string, readonly string[]>>;
 }
 
+/**
+ * How a cycle relates to a cycle of another type (docs/cycle-definitions.md, Links):
+ * `reports_on` (the Relazione sulla performance reports on the PIAO's plan), `measures_and_varies`
+ * (the Monitoraggio intermedio measures the PIAO and may vary it), `follows` (a deadline of this
+ * cycle follows an event of the other, e.g. the PIAO's adoption after the budget's approval).
+ */
+export const LINK_RELATIONS = ['reports_on', 'measures_and_varies', 'follows'] as const;
+export type LinkRelation = (typeof LINK_RELATIONS)[number];
+
+/**
+ * Which cycle of the target type a link resolves to, by year: `same` (the target's year equals
+ * this cycle's year), `covering` (the target's period covers this cycle's year: the PIAO 2027-2029
+ * covers 2028).
+ */
+export const LINK_YEARS = ['same', 'covering'] as const;
+export type LinkYear = (typeof LINK_YEARS)[number];
+
+export interface LinkDefinition {
+  /** snake_case, unique within the definition; names the link in commands and deadline rules. */
+  readonly id: string;
+  /** Italian. */
+  readonly title: string;
+  /** The target cycle type (a definition id, not this one). */
+  readonly type: string;
+  /** `reports_on`, `measures_and_varies` or `follows` */
+  readonly relation: LinkRelation;
+  /** `same` year, or a period `covering` this cycle's year */
+  readonly year: LinkYear;
+}
+
 export type DeadlineRule =
   /** A date relative to the cycle's year: year + yearOffset, month, day. */
   | {
@@ -192,6 +222,30 @@ export type DeadlineRule =
   | {
       /** `none`: no date */
       readonly type: 'none';
+    }
+  /**
+   * The later of a calendar date (as `calendar`) and `days` calendar days after `event` of the cycle
+   * linked by `link` (the act's own date when the event carries one). With `switchable`, the linked
+   * part counts only in a year whose switch is turned on (`switch_deadline_rule`, e.g. the law
+   * postponing the budget term); otherwise the calendar date alone applies.
+   */
+  | {
+      /** `later_of`: the later of a calendar date and days after an act of a linked cycle */
+      readonly type: 'later_of';
+      /** Month (1-12) of the calendar date */
+      readonly month: number;
+      /** Day of the month of the calendar date */
+      readonly day: number;
+      /** Years after the cycle's first year */
+      readonly yearOffset: number;
+      /** The link naming the other cycle */
+      readonly link: string;
+      /** The event of the linked cycle */
+      readonly event: string;
+      /** Days after it */
+      readonly days: number;
+      /** Whether the linked part counts only in a year whose switch is on */
+      readonly switchable: boolean;
     };
 export type DeadlineRuleType = DeadlineRule['type'];
 
@@ -249,6 +303,8 @@ export interface CycleDefinition {
   readonly deadlines: readonly DeadlineDefinition[];
   /** When reminders go out and to whom the overdue ones escalate */
   readonly reminders: ReminderPolicy;
+  /** Relations to cycles of other types. Default []. */
+  readonly links: readonly LinkDefinition[];
 }
 
 /** One problem found in a definition document. */

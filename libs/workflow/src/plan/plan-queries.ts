@@ -118,6 +118,78 @@ function counts(nodes: readonly PlanNode[], measurements: number): PlanResponse[
   return c;
 }
 
+/** One indicator whose achievement for the year reported on changed since the approval. */
+export interface LinkedPlanDifference {
+  /** Indicator code */
+  code: string;
+  /** The indicator's name. */
+  name: string;
+  /** Score and value in the approved version */
+  approved: {
+    /** Achievement */
+    score: number | null;
+    /** Value measured */
+    actual: unknown;
+  };
+  /** Score and value now */
+  current: {
+    /** Achievement */
+    score: number | null;
+    /** Value measured */
+    actual: unknown;
+  };
+}
+
+/** The plan of a linked cycle as the linking cycle reads it (docs/links.md): a Relazione reading its PIAO. */
+export interface LinkedPlanResponse {
+  /** The linking cycle (UUID) */
+  cycleId: string;
+  /** The link */
+  linkId: string;
+  /** `reports_on` or `measures_and_varies` */
+  relation: string;
+  /** The year reported on or measured: the linking cycle's year. */
+  year: number;
+  /** The linked cycle whose plan this is */
+  target: {
+    /** Cycle id (UUID) */
+    cycleId: string;
+    /** Cycle type */
+    type: string;
+    /** Title */
+    title: string;
+    /** Period label */
+    period: string;
+    /** Its stream version now */
+    version: number;
+  };
+  /** The target's plan now, with the achievement for `year`. */
+  current: PlanResponse;
+  /** The target's plan at the version the linking cycle's approving deliberation fixed, if any. */
+  approved: {
+    /** The target's version fixed */
+    version: number;
+    /** The deliberation event that fixed it */
+    event: string;
+    /** When (ISO 8601) */
+    at: string;
+    /** The plan at that version */
+    plan: PlanResponse;
+  } | null;
+  /** Indicators whose score or actual value for `year` differ between the approved version and now. */
+  differences: LinkedPlanDifference[];
+}
+
+type Indicators = Map<string, { name: string; score: number | null; actual: unknown }>;
+
+function indicatorsOf(view: PlanTreeView): Indicators {
+  const out: Indicators = new Map();
+  for (const a of view.ambiti)
+    for (const so of a.strategicObjectives)
+      for (const oo of so.operationalObjectives) for (const i of oo.indicators) out.set(i.code, { name: i.name, score: i.achievement.score, actual: i.achievement.actual ?? null });
+  return out;
+}
+
 /** Reads of a cycle's plan: the tree with achievement, time travel, diffs, exports. */
 export class PlanQueries {
   constructor(
@@ -179,6 +251,53 @@ export class PlanQueries {
         rules: plan.scoring?.rules ?? {},
         ...(monitoringDate ? { monitoringDate } : {}),
       }),
+    };
+  }
+
+  /**
+   * The plan of the cycle a link names, for the linking cycle's year: now, and as fixed by the
+   * linking cycle's approving deliberation, with the indicators that differ (a measurement
+   * corrected after the Giunta approved the Relazione shows here, not as a silent change).
+   */
+  async linkedPlan(actor: Actor, cycleId: string, linkId: string): Promise<LinkedPlanResponse> {
+    const { cycle } = await this.loadAt(actor, cycleId);
+    const def = this.definitionOf(cycle);
+    const link = def.links.find((l) => l.id === linkId);
+    if (!link) {
+      throw new DomainRefusal('UNKNOWN_LINK', `${linkId} (links: ${def.links.map((l) => l.id).join(', ') || 'none'})`, [
+        { field: 'path.linkId', problem: `must be one of: ${def.links.map((l) => l.id).join(', ') || '(none)'}` },
+      ]);
+    }
+    const resolved = Object.hasOwn(cycle.links, link.id) ? cycle.links[link.id] : undefined;
+    if (!resolved) throw new DomainRefusal('LINK_MISSING', link.id);
+    const current = await this.view(actor, resolved.targetCycleId, { year: cycle.year });
+    const fixed = Object.hasOwn(cycle.fixedLinks, link.id) ? cycle.fixedLinks[link.id] : undefined;
+    const approvedPlan = fixed && fixed.targetCycleId === resolved.targetCycleId ? await this.view(actor, resolved.targetCycleId, { year: cycle.year, at: { version: fixed.targetVersion } }) : null;
+    const differences: LinkedPlanDifference[] = [];
+    if (approvedPlan) {
+      const before = indicatorsOf(approvedPlan.achievement);
+      const now = indicatorsOf(current.achievement);
+      for (const code of [...new Set([...before.keys(), ...now.keys()])].sort()) {
+        const a = before.get(code);
+        const b = now.get(code);
+        if (a && b && a.score === b.score && JSON.stringify(a.actual) === JSON.stringify(b.actual)) continue;
+        differences.push({
+          code,
+          name: (b ?? a)?.name ?? code,
+          approved: { score: a?.score ?? null, actual: a?.actual ?? null },
+          current: { score: b?.score ?? null, actual: b?.actual ?? null },
+        });
+      }
+    }
+    return {
+      cycleId,
+      linkId: link.id,
+      relation: link.relation,
+      year: cycle.year,
+      target: { cycleId: current.cycleId, type: current.type, title: current.title, period: current.period, version: current.version },
+      current,
+      approved: approvedPlan && fixed ? { version: fixed.targetVersion, event: fixed.event, at: fixed.at, plan: approvedPlan } : null,
+      differences,
     };
   }
 

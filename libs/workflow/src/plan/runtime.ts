@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { EventStore } from '@ciclo/event-store';
+import { CycleLookups } from '../cycle-lookups';
 import { DeliberationRegister } from '../deliberation-register';
 import { CycleRepository } from '../cycle-repository';
 import { DefinitionRegistry } from '../definition-registry';
@@ -15,7 +16,7 @@ export function createPlanRuntime(store: EventStore, seedsDir: string) {
   const registry = DefinitionRegistry.fromDirectory(resolve(seedsDir, 'cycles'));
   const repo = new PlanRepository(store);
   const register = new DeliberationRegister(store);
-  const cycles = new ExecuteCycleCommandHandler(new CycleRepository(store), register, registry, repo);
+  const cycles = new ExecuteCycleCommandHandler(new CycleRepository(store), register, new CycleLookups(store), registry, repo);
   const plans = new ExecutePlanCommandsHandler(repo, register, registry);
   const catalogueRepo = new CatalogueRepository(store);
   const catalogue = new ExecuteCatalogueCommandsHandler(catalogueRepo);

@@ -8,6 +8,7 @@ import { loadDefinition, loadPeople, personName, type CycleHistory, type CycleVi
 import { CYCLE_STATUS } from '../cycle-labels';
 import { Actions } from './Actions';
 import { Deadlines } from './Deadlines';
+import { Links } from './Links';
 import { Comments, Documents } from './Documents';
 import { StageSteps } from './StageSteps';
 import { Timeline } from './Timeline';
@@ -121,6 +122,15 @@ export default function CyclePage() {
             Azioni
           </h2>
           <Actions key={view.version} view={view} def={def} initial={params.get('azione')} onDone={done} />
+        </section>
+      ) : null}
+
+      {view.links.length || view.linkedFrom.length ? (
+        <section aria-labelledby="collegati" className="mb-4">
+          <h2 id="collegati" className="h4">
+            Cicli collegati
+          </h2>
+          <Links view={view} people={people} />
         </section>
       ) : null}
 

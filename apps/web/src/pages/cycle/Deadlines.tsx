@@ -32,6 +32,12 @@ export function Deadlines({ deadlines, people }: { deadlines: CycleDeadline[]; p
               <td>
                 {d.title}
                 {d.legalReference ? <div className="small text-muted">{d.legalReference}</div> : null}
+                {d.follows?.active ? (
+                  <div className="small">
+                    {d.follows.switchedOn ? `Differimento per legge attivo (${d.follows.switchedOn.reference}): ` : ''}
+                    {d.follows.days} giorni dall'atto del ciclo collegato{d.follows.eventDate ? ` del ${formatDate(d.follows.eventDate)}` : ', non ancora registrato'}
+                  </div>
+                ) : null}
                 {d.rescheduled ? (
                   <div className="small">
                     Spostata{d.rescheduled.fromDate ? ` dal ${formatDate(d.rescheduled.fromDate)}` : ''} da {personName(people, d.rescheduled.by)} il{' '}

@@ -81,13 +81,15 @@ export function buildCli(): Command {
     .requiredOption('--role <roles>', `role(s), comma separated: ${ROLES.join(', ')}`, roleList)
     .requiredOption('--tenant <id>', 'tenant id, e.g. cciaa-po')
     .option('--name <name>', 'display name')
-    .option('--ttl <seconds>', 'validity in seconds', (v) => {
+    .option('--ttl <seconds>', 'validity in seconds (every token expires; at most DEV_TOKEN_MAX_TTL_S)', (v) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
       return n;
     }, 8 * 3600)
     .action(async (o: { user: string; role: Role[]; tenant: string; name?: string; ttl: number }) => {
       const settings = loadSettings();
+      if (o.ttl > settings.DEV_TOKEN_MAX_TTL_S)
+        throw new InvalidArgumentError(`--ttl: at most ${settings.DEV_TOKEN_MAX_TTL_S} seconds (DEV_TOKEN_MAX_TTL_S): the API refuses older tokens`);
       const token = await signDevToken({ userId: o.user, roles: o.role, tenant: o.tenant, name: o.name }, devAuthSecret(settings), o.ttl);
       out(token);
     });

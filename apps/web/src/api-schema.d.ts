@@ -486,7 +486,7 @@ export interface paths {
         };
         /**
          * Every deadline of the tenant's cycles
-         * @description Legal and effective date (moved past Sundays and public holidays) and status today: future, due soon, met on a date, overdue by N days.
+         * @description Legal and effective date (moved past Sundays and public holidays) and status today: future, due soon, met on a date, overdue by N days. Nearest effective date first; `limit` and `offset` page (a short page is the last).
          */
         get: operations["ReadModelsController_deadlines"];
         put?: never;
@@ -3819,6 +3819,10 @@ export interface operations {
             query?: {
                 /** @description Read-your-writes: answer only once the read model has projected this global position (the `position` a command returned); 503 `PROJECTION_BEHIND` after 2 s */
                 minPosition?: number;
+                /** @description Deadlines to skip (paging), default 0 */
+                offset?: number;
+                /** @description Most deadlines to return (1-1000, default 500) */
+                limit?: number;
                 /** @description Only this cycle (UUID) */
                 cycleId?: unknown;
                 /** @description Only deadlines in this state */
@@ -4009,6 +4013,10 @@ export interface operations {
     TenantsController_users: {
         parameters: {
             query?: {
+                /** @description Items to skip (paging), default 0 */
+                offset?: number;
+                /** @description Most items to return (1-1000, default 500) */
+                limit?: number;
                 /** @description ISO 8601 instant */
                 at?: unknown;
             };
@@ -4079,7 +4087,12 @@ export interface operations {
     };
     TenantsController_people: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items to skip (paging), default 0 */
+                offset?: number;
+                /** @description Most items to return (1-1000, default 500) */
+                limit?: number;
+            };
             header?: never;
             path: {
                 /** @description Tenant id */
@@ -4385,7 +4398,12 @@ export interface operations {
     };
     TenantsController_apiKeys: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items to skip (paging), default 0 */
+                offset?: number;
+                /** @description Most items to return (1-1000, default 500) */
+                limit?: number;
+            };
             header?: never;
             path: {
                 /** @description Tenant id */

@@ -5,7 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { DomainRefusal, isIsoDate } from '@ciclo/domain';
-import { PostgresEventStore, verifyChain, type ChainVerification, type EventStore } from '@ciclo/event-store';
+import { PostgresEventStore, type ChainVerification, type EventStore } from '@ciclo/event-store';
 import type { Actor, Role } from '@ciclo/identity';
 import { EVENT_STORE } from '@ciclo/platform';
 import {
@@ -18,6 +18,7 @@ import {
   READ_MODELS,
   recordAuditRead,
   redactForeignStreams,
+  verifyAnchoredChain,
   type AuditAccess,
   type AuditEntry,
   type AuditFilters,
@@ -395,7 +396,8 @@ export class AuditController {
   /** One walk of the chain at a time: concurrent requests share the walk in progress. */
   private verifyShared(): Promise<ChainVerification | null> {
     if (!(this.store instanceof PostgresEventStore)) return Promise.resolve(null);
-    this.inflight ??= verifyChain(this.store).finally(() => {
+    // Against every head seal the trail recorded itself: a recomputed chain disagrees with them.
+    this.inflight ??= verifyAnchoredChain(this.store).finally(() => {
       this.inflight = null;
     });
     return this.inflight;

@@ -205,6 +205,15 @@ describe('verification of the audit hash chain', () => {
     expect(beyond.code).toBe(1);
     expect(beyond.out).toMatch(/BROKEN .*saved seal \d+, but the chain ends at seal/);
     await expect(cli('audit', 'verify', '--anchor', 'not-a-seal')).rejects.toThrow(/SEQ:HASH/);
+
+    // The same through the API.
+    const agrees = await api.call<Verify>('GET', `/audit/verify?anchor=${anchor.seq}:${anchor.hash}`, { token: rpct });
+    expect(agrees.body).toMatchObject({ intact: true });
+    const disagrees = await api.call<Verify>('GET', `/audit/verify?anchor=${other}`, { token: rpct });
+    expect(disagrees.body).toMatchObject({ intact: false, intactUpTo: Number(confirmed[0].position), firstBad: { problem: 'anchor_mismatch' } });
+    const malformed = await api.call<{ fields: { field: string }[] }>('GET', '/audit/verify?anchor=12:xyz', { token: rpct });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.fields[0].field).toBe('query.anchor');
   });
 
   it('finds a row modified directly in the database: the exact first bad position and the problem', async () => {

@@ -744,7 +744,7 @@ export interface paths {
         };
         /**
          * Verify the hash chain
-         * @description Walks the whole log (seal chain, every event hash, every stream head): "intact up to position N", or the first bad position and what is wrong there. RPCT, OIV and administrators only.
+         * @description Walks the whole log (seal chain, every event hash, every stream head) and compares it with every head seal earlier verifications recorded and with `anchor`: "intact up to position N", or the first bad position and what is wrong there (`anchor_mismatch`: rewritten after the last anchor that still matches). RPCT, OIV and administrators only.
          */
         get: operations["AuditController_verify"];
         put?: never;
@@ -4795,7 +4795,10 @@ export interface operations {
     };
     AuditController_verify: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description A head seal saved outside the database, `SEQ:HASH` (`ciclo audit anchor`): the chain must still have it */
+                anchor?: unknown;
+            };
             header?: {
                 /** @description Which of the caller's roles the request acts in (default: the roles that see the most) */
                 "X-Acting-Role"?: string;

@@ -26,7 +26,7 @@ type Operation = {
 describe('tenant isolation: A’s users on B’s ids get 404 and write nothing', () => {
   let api: TestApi;
   let ops: { method: string; path: string; op: Operation }[];
-  const b = { cycleId: '', documentId: '', userId: 'u-fi-sg', keyId: '', definition: 'piao' };
+  const b = { cycleId: '', documentId: '', userId: 'u-fi-sg', keyId: '', feedId: '', definition: 'piao' };
   let aAll: string;
   let aKey: string;
   let bPosition = 0;
@@ -87,6 +87,9 @@ describe('tenant isolation: A’s users on B’s ids get 404 and write nothing',
       body: { label: 'Integrazione Firenze', roles: ['po'] },
     });
     b.keyId = key.body.keyId;
+    const feed = await api.call<{ id: string }>('POST', '/calendar/feeds', { token: bPo, body: {} });
+    expect(feed.status).toBe(201);
+    b.feedId = feed.body.id;
 
     // Tenant A: a user holding every role (development token), and an API key with every role a key can hold.
     aAll = await api.token('u-po-all', [...ROLES], A);
@@ -170,6 +173,9 @@ describe('tenant isolation: A’s users on B’s ids get 404 and write nothing',
     userId: () => b.userId,
     role: () => 'segretario_generale',
     keyId: () => b.keyId,
+    feedId: () => b.feedId,
+    // B's feed address, without its secret (which only B's person holds).
+    token: () => `${b.feedId}.${'A'.repeat(43)}.ics`,
   };
 
   /** The requests to send for one operation (several for the command endpoint: one per command). */

@@ -155,4 +155,20 @@ describe('arbitrary Unicode text on the write endpoints', () => {
     );
     expect(outcomes.refusedText).toBeGreaterThan(0);
   });
+
+  it('refuses a body that is not JSON on a JSON endpoint (it would be taken for no body), writing nothing', async () => {
+    const before = await api.head();
+    for (const [path, contentType] of [
+      ['/calendar/feeds', 'text/plain'],
+      ['/calendar/feeds', 'application/x-www-form-urlencoded'],
+      [`/cycles/${ids.cycle}/commands/comment`, 'text/plain'],
+    ]) {
+      const r = await api.call<{ code: string; messageIt: string }>('POST', path, { token: everything, raw: 'false', headers: { 'content-type': contentType } });
+      expect({ path, contentType, status: r.status, code: r.body.code }).toEqual({ path, contentType, status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+      expect(r.body.messageIt).toMatch(/JSON/);
+    }
+    expect(await api.head()).toBe(before);
+    // Without a body, the feed's optional body is fine.
+    expect((await api.call('POST', '/calendar/feeds', { token: everything })).status).toBe(201);
+  });
 });

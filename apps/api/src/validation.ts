@@ -1,4 +1,4 @@
-import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { HttpException, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
 import type { z } from 'zod';
@@ -65,6 +65,19 @@ export class StorableTextInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
     const req = context.switchToHttp().getRequest<Request>();
+    // A body no parser read (a Content-Type other than JSON on a JSON endpoint) would be taken for
+    // no body at all: refused instead.
+    const sent = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    if (sent && req.body === undefined && ['POST', 'PUT', 'PATCH', 'DELETE'].includes(req.method)) {
+      throw new HttpException(
+        {
+          code: 'UNSUPPORTED_MEDIA_TYPE',
+          message: 'The body must be JSON (Content-Type: application/json)',
+          messageIt: 'Il corpo della richiesta deve essere in formato JSON (Content-Type: application/json)',
+        },
+        415,
+      );
+    }
     const problems: FieldProblem[] = [];
     for (const [name, value] of Object.entries(req.params ?? {})) unstorableText(value, `path.${name}`, problems);
     unstorableText(req.query, 'query', problems);

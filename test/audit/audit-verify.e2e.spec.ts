@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { PostgresEventStore, startSealer, type Subscription } from '@ciclo/event-store';
 import { AUDIT_VERIFICATION_STREAM } from '@ciclo/projections';
@@ -158,6 +161,59 @@ describe('verification of the audit hash chain', () => {
 
     const page = await api.call<{ lastVerification: { position: number; intact: boolean; trigger: string; headSeal: unknown } | null }>('GET', '/audit?limit=1', { token: rpct });
     expect(page.body.lastVerification).toMatchObject({ position: out.recordedAt, intact: true, trigger: 'cli' });
+  });
+
+  it('`ciclo audit anchor` saves the head seal; `audit verify --anchor` checks the chain against it and refuses one it disagrees with', async () => {
+    const cli = async (...args: string[]) => {
+      const saved = { url: process.env.DATABASE_URL, code: process.exitCode };
+      const printed: string[] = [];
+      const spy = jest.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
+        printed.push(String(s));
+        return true;
+      });
+      let code: number | undefined;
+      try {
+        process.env.DATABASE_URL = api.db.url;
+        process.exitCode = undefined;
+        await buildCli().parseAsync(['node', 'ciclo', ...args]);
+        code = process.exitCode;
+      } finally {
+        spy.mockRestore();
+        process.env.DATABASE_URL = saved.url;
+        process.exitCode = saved.code;
+      }
+      return { out: printed.join(''), code: code ?? 0 };
+    };
+    const file = join(mkdtempSync(join(tmpdir(), 'ciclo-anchor-')), 'seal.json');
+    expect((await cli('audit', 'anchor', '--out', file)).code).toBe(0);
+    const anchor = JSON.parse(readFileSync(file, 'utf8')) as { seq: number; hash: string };
+    expect(anchor.hash).toMatch(/^[0-9a-f]{64}$/);
+    const ok = await cli('audit', 'verify', '--json', '--anchor', file);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.out)).toMatchObject({ intact: true });
+    // A saved seal the chain disagrees with: what a rewrite of the log looks like from outside.
+    const other = `${anchor.seq}:${'0'.repeat(64)}`;
+    const bad = await cli('audit', 'verify', '--json', '--anchor', other);
+    expect(bad.code).toBe(1);
+    // Still confirmed up to the head seal the trail recorded itself (the --record run above).
+    const recorded = (await verifications()).at(-1)?.data as { headSeal: { seq: number } };
+    const { rows: confirmed } = await api.pool.query<{ position: string }>('SELECT position FROM es_seals WHERE seq = $1', [recorded.headSeal.seq]);
+    expect(Number(confirmed[0].position)).toBeGreaterThan(0);
+    expect(JSON.parse(bad.out)).toMatchObject({ intact: false, intactUpTo: Number(confirmed[0].position), firstBad: { problem: 'anchor_mismatch' } });
+    expect(JSON.parse(bad.out).firstBad.detail).toMatch(new RegExp(`anchor ${anchor.seq}:0{12}`));
+    const beyond = await cli('audit', 'verify', '--anchor', `${anchor.seq + 1000}:${anchor.hash}`);
+    expect(beyond.code).toBe(1);
+    expect(beyond.out).toMatch(/BROKEN .*saved seal \d+, but the chain ends at seal/);
+    await expect(cli('audit', 'verify', '--anchor', 'not-a-seal')).rejects.toThrow(/SEQ:HASH/);
+
+    // The same through the API.
+    const agrees = await api.call<Verify>('GET', `/audit/verify?anchor=${anchor.seq}:${anchor.hash}`, { token: rpct });
+    expect(agrees.body).toMatchObject({ intact: true });
+    const disagrees = await api.call<Verify>('GET', `/audit/verify?anchor=${other}`, { token: rpct });
+    expect(disagrees.body).toMatchObject({ intact: false, intactUpTo: Number(confirmed[0].position), firstBad: { problem: 'anchor_mismatch' } });
+    const malformed = await api.call<{ fields: { field: string }[] }>('GET', '/audit/verify?anchor=12:xyz', { token: rpct });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.fields[0].field).toBe('query.anchor');
   });
 
   it('finds a row modified directly in the database: the exact first bad position and the problem', async () => {

@@ -1,6 +1,15 @@
 // The deadlines over HTTP: move_deadline, the iCalendar feed (parsed with ical.js, a standard
 // parser), the in-app list, the queue dashboard behind the admin role.
 import ICAL from 'ical.js';
+import { resolve } from 'node:path';
+import { publicUrl } from '@ciclo/config';
+import type { CycleState } from '@ciclo/domain';
+import { deadlinesCalendar, ReminderPlanner } from '@ciclo/deadlines';
+import type { EventStore } from '@ciclo/event-store';
+import { StaticTenantDirectory } from '@ciclo/notifications';
+import { EVENT_STORE } from '@ciclo/platform';
+import { ProjectionRunner } from '@ciclo/projections';
+import { CycleRepository, DefinitionRegistry } from '@ciclo/workflow';
 import { startTestApi, type TestApi } from '../support/api';
 
 describe('deadlines API', () => {
@@ -11,7 +20,7 @@ describe('deadlines API', () => {
   let cycleId: string;
 
   beforeAll(async () => {
-    api = await startTestApi('dlapi');
+    api = await startTestApi('dlapi', {}, { projections: true }); // the calendar is rendered from the cycles read model
     rpct = await api.token('u-rpct', ['rpct']);
     po = await api.token('u-po', ['po']);
     admin = await api.token('u-admin', ['admin']);
@@ -173,5 +182,46 @@ describe('deadlines API', () => {
     const r = await api.call<unknown[]>('GET', '/notifications?unread=true', { token: rpct });
     expect(r.status).toBe(200);
     expect(r.body).toEqual([]);
+  });
+
+  it('renders from the cycles read model the very feed that folding every cycle from its events gives', async () => {
+    for (const year of [2028, 2029]) expect((await api.call('POST', '/cycles', { token: rpct, body: { type: 'relazione_rpct', year } })).status).toBe(201);
+    const served = await api.call<string>('GET', '/calendar.ics', { token: rpct });
+    expect(served.status).toBe(200);
+    const repo = new CycleRepository(api.app.get<EventStore>(EVENT_STORE));
+    const { rows } = await api.pool.query<{ stream_id: string }>(`SELECT stream_id FROM es_streams WHERE tenant = 'cciaa-po' AND stream_id LIKE 'cciaa-po/cycle-%' ORDER BY stream_id`);
+    const states: CycleState[] = [];
+    for (const r of rows) states.push((await repo.load('cciaa-po', r.stream_id.slice('cciaa-po/cycle-'.length))).state);
+    expect(states.length).toBeGreaterThanOrEqual(3);
+    const { rows: last } = await api.pool.query<{ at: Date }>(`SELECT recorded_at AS at FROM es_events WHERE tenant = 'cciaa-po' ORDER BY position DESC LIMIT 1`);
+    const planner = new ReminderPlanner(
+      DefinitionRegistry.fromDirectory(resolve(__dirname, '../../seeds/cycles')),
+      StaticTenantDirectory.fromDirectory(resolve(__dirname, '../../seeds/tenants')),
+    );
+    const folded = deadlinesCalendar(states, { planner, now: new Date(), stamp: last[0].at, publicUrl: publicUrl(api.settings), calendarName: 'Scadenze cciaa-po' });
+    expect(served.body).toBe(folded);
+    expect(served.body.match(/BEGIN:VALARM/g)?.length ?? 0).toBeGreaterThan(3);
+  });
+
+  it('a feed polled while the read model is behind is served uncached, without ETag', async () => {
+    const created = await api.call<{ url: string }>('POST', '/calendar/feeds', { token: rpct, body: { scope: 'all' } });
+    const path = new URL(created.body.url).pathname;
+    const runner = api.app.get(ProjectionRunner);
+    // Stop the projectors once they have applied everything so far (no batch in flight), then write.
+    const head = await api.head();
+    for (let i = 0; i < 200 && !(await runner.covers('cycles', head)); i++) await new Promise((r) => setTimeout(r, 25));
+    await runner.stop();
+    expect((await api.call('POST', `/cycles/${cycleId}/commands/comment`, { token: rpct, body: { text: 'Non ancora proiettato' } })).status).toBe(200);
+    const { rows: tenantLast } = await api.pool.query<{ p: string }>(`SELECT max(position)::text AS p FROM es_events WHERE tenant = 'cciaa-po'`);
+    expect(await runner.covers('cycles', Number(tenantLast[0].p))).toBe(false); // the read model is behind
+    const behind = await api.call<string>('GET', path);
+    expect(behind.status).toBe(200);
+    expect(behind.headers.get('etag')).toBeNull();
+    expect(behind.headers.get('last-modified')).toBeNull();
+    expect(behind.headers.get('cache-control')).toBe('no-store');
+    expect(behind.body).toMatch(/^BEGIN:VCALENDAR/);
+    runner.start({ batchSize: 500 });
+    const caughtUp = await api.call<string>('GET', path);
+    expect(caughtUp.headers.get('etag')).toBeTruthy();
   });
 });

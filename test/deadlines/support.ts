@@ -93,7 +93,7 @@ export interface Mail {
 }
 
 /** A real SMTP server (smtp-server) on a free port, keeping every message it accepted. */
-export async function startSmtp(onMessage?: (m: Mail) => void): Promise<{ url: string; mails: Mail[]; close(): Promise<void> }> {
+export async function startSmtp(onMessage?: (m: Mail) => void, options: { answerAfterMs?: number } = {}): Promise<{ url: string; mails: Mail[]; close(): Promise<void> }> {
   const mails: Mail[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -110,9 +110,14 @@ export async function startSmtp(onMessage?: (m: Mail) => void): Promise<{ url: s
           raw,
           key: /^X-Ciclo-Reminder-Key:\s*(.+)$/im.exec(raw.replace(/\r?\n[ \t]+/g, ''))?.[1]?.trim() ?? null,
         };
-        mails.push(m);
-        callback();
-        onMessage?.(m);
+        const accept = () => {
+          mails.push(m);
+          callback();
+          onMessage?.(m);
+        };
+        // A slow server: the message is kept (accepted) only when the answer goes out.
+        if (options.answerAfterMs) setTimeout(accept, options.answerAfterMs);
+        else accept();
       });
     },
   });

@@ -1,9 +1,10 @@
 /**
  * A worker process for exactly-once.spec.ts: the deadlines runtime (scheduler and reminder jobs)
- * over CHILD_DB_URL and CHILD_REDIS_URL. With CHILD_PAUSE_AFTER_HANDOFF=1 it prints
- * `HANDED <key>` as soon as the SMTP server accepted a reminder e-mail and then hangs, before the
- * delivery is marked and the job completed, so that the parent can kill it there.
- * Prints `STARTED` when running and `DONE <key> <status> <email>` for each completed job.
+ * over CHILD_DB_URL and CHILD_REDIS_URL. CHILD_PAUSE is a JSON map from reminder key to the point
+ * where the process stops for that key and hangs, so that the parent can kill it there:
+ * `before-claim` (ReminderSent recorded, e-mail not claimed), `claimed` (claimed, not handed to
+ * SMTP), `handed` (the SMTP server accepted it, not yet marked sent). It prints `PAUSED <point>
+ * <key>` there, `STARTED` when running and `DONE <key> <status> <email>` for each completed job.
  */
 import { resolve } from 'node:path';
 import { DeadlinesRuntime, OffsetClock } from '@ciclo/deadlines';
@@ -13,6 +14,12 @@ import { DefinitionRegistry } from '@ciclo/workflow';
 
 const env = process.env;
 const out = (s: string) => process.stdout.write(`${s}\n`);
+const pauses = JSON.parse(env.CHILD_PAUSE ?? '{}') as Record<string, string>;
+const pauseAt = (point: string) => async (key: string) => {
+  if (pauses[key] !== point) return;
+  out(`PAUSED ${point} ${key}`);
+  await new Promise(() => undefined);
+};
 
 async function main(): Promise<void> {
   const store = new PostgresEventStore({ connectionString: env.CHILD_DB_URL as string, poolSize: 4 });
@@ -31,13 +38,12 @@ async function main(): Promise<void> {
     stalledIntervalMs: 300,
     retryDelayMs: 100,
     checkIntervalMs: 200,
+    deliveryLeaseMs: Number(env.CHILD_LEASE_MS ?? 2000),
+    deliverySweepMs: Number(env.CHILD_SWEEP_MS ?? 300),
     run: { scheduler: true, reminders: true, inbox: false, webhooks: false },
-    onHandOff: async (key) => {
-      if (env.CHILD_PAUSE_AFTER_HANDOFF === '1') {
-        out(`HANDED ${key}`);
-        await new Promise(() => undefined);
-      }
-    },
+    beforeClaim: pauseAt('before-claim'),
+    onClaimed: pauseAt('claimed'),
+    onHandOff: pauseAt('handed'),
   });
   await rt.start();
   rt.worker?.on('completed', (job, r) => out(`DONE ${job.id} ${r.status} ${'email' in r ? r.email : '-'}`));

@@ -79,6 +79,17 @@ describe('authentication and the directory over HTTP', () => {
             .sign(new TextEncoder().encode(secret())),
       ],
       [
+        'a development token without an expiry',
+        () =>
+          new SignJWT(devClaims)
+            .setProtectedHeader({ alg: 'HS256' })
+            .setIssuer(DEV_ISSUER)
+            .setAudience(DEV_AUDIENCE)
+            .setSubject('u-sg')
+            .setIssuedAt()
+            .sign(new TextEncoder().encode(secret())),
+      ],
+      [
         "a development token with alg 'none'",
         async () =>
           new UnsecuredJWT(devClaims)

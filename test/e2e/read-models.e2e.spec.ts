@@ -79,6 +79,40 @@ describe('read models through HTTP (projectors running)', () => {
     expect(pubblicazione?.status).toMatch(/future|due_soon|overdue/);
   });
 
+  it('pages the deadlines: the pages add up to the whole list, each status filter is paged too, the limit is bounded', async () => {
+    let last = 0;
+    for (const year of [2020, 2032, 2033]) last = (await api.call<{ position: number }>('POST', '/cycles', { token: po, body: { type: 'piao', year } })).body.position;
+    type D = { cycleId: string; deadlineId: string; status: string };
+    const key = (d: D) => `${d.cycleId}/${d.deadlineId}`;
+    const all = await api.call<D[]>('GET', `/deadlines?minPosition=${last}`, { token: sg });
+    expect(all.status).toBe(200);
+    expect(all.body.length).toBeGreaterThanOrEqual(6);
+    const paged: D[] = [];
+    for (let offset = 0; ; offset += 4) {
+      const page = await api.call<D[]>('GET', `/deadlines?limit=4&offset=${offset}`, { token: sg });
+      expect(page.status).toBe(200);
+      expect(page.body.length).toBeLessThanOrEqual(4);
+      paged.push(...page.body);
+      if (page.body.length < 4) break;
+    }
+    expect(paged.map(key)).toEqual(all.body.map(key));
+    const statuses = [...new Set(all.body.map((d) => d.status))];
+    expect(statuses.length).toBeGreaterThan(1);
+    for (const status of statuses) {
+      const expected = all.body.filter((d) => d.status === status).map(key);
+      const first = await api.call<D[]>('GET', `/deadlines?status=${status}&limit=2`, { token: sg });
+      expect({ status, answer: first.status, body: Array.isArray(first.body) ? 'list' : first.body }).toEqual({ status, answer: 200, body: 'list' });
+      expect(first.body.map(key)).toEqual(expected.slice(0, 2));
+      const rest = await api.call<D[]>('GET', `/deadlines?status=${status}&limit=1000&offset=2`, { token: sg });
+      expect(rest.body.map(key)).toEqual(expected.slice(2));
+    }
+    for (const bad of ['limit=0', 'limit=1001', 'offset=-1', 'limit=x']) {
+      const r = await api.call<{ fields: { field: string }[] }>('GET', `/deadlines?${bad}`, { token: sg });
+      expect(r.status).toBe(400);
+      expect(r.body.fields[0].field).toBe(`query.${bad.split('=')[0]}`);
+    }
+  });
+
   it('lists cycles from the read model, filtered', async () => {
     const opened = await api.call<{ cycleId: string; position: number }>('POST', '/cycles', {
       token: await api.token('u-rpct', ['rpct']),

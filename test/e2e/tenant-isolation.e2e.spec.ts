@@ -179,6 +179,7 @@ describe('tenant isolation: A’s users on B’s ids get 404 and write nothing',
     keyId: () => b.keyId,
     feedId: () => b.feedId,
     linkId: () => 'preventivo', // a link of B's PIAO
+    // A's own feed token pointed at B's tenant: opens nothing.
     token: () => aFeedToken,
   };
 

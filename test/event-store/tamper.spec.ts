@@ -3,6 +3,8 @@ import {
   PostgresEventStore,
   SEAL_SUBSCRIPTION,
   contentHash,
+  sha256Hex,
+  type ChainAnchor,
   serializeCheckpoint,
   startSealer,
   verifyChain,
@@ -89,7 +91,7 @@ describe('tamper evidence of the sealed log', () => {
   });
 
   /** Copies the sealed source, applies `tamper` with triggers off, and verifies the copy. */
-  async function tamperCopy(tamper: (c: Client) => Promise<void>): Promise<ChainVerification> {
+  async function tamperCopy(tamper: (c: Client) => Promise<void>, anchors: ChainAnchor[] = []): Promise<ChainVerification> {
     const name = `${src.name}_c${copies++}`;
     const admin = new Client({ connectionString: adminUrl(src.url) });
     await admin.connect();
@@ -112,7 +114,7 @@ describe('tamper evidence of the sealed log', () => {
       }
       const store = new PostgresEventStore({ connectionString: url });
       try {
-        return await verifyChain(store, 7); // small pages: the walk crosses page boundaries
+        return await verifyChain(store, 7, anchors); // small pages: the walk crosses page boundaries
       } finally {
         await store.close();
       }
@@ -328,6 +330,134 @@ describe('tamper evidence of the sealed log', () => {
       await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await admin.end();
     }
+  });
+
+  // A database owner who rewrites the log and recomputes every hash it holds: events, stream heads
+  // and the whole seal chain. Only a head seal kept outside (an anchor, or one an earlier
+  // verification recorded) betrays it.
+  describe('full rewrites, caught by anchors', () => {
+    interface Row { position: number; stream_id: string; version: number; event_id: string; type: string; data: Record<string, unknown>; metadata: Record<string, unknown>; recorded_micros: string }
+    /** Seal hashes of the untouched log, by seq: what anchors saved before the rewrite. */
+    let seals: Map<number, string>;
+    beforeAll(async () => {
+      const c = new Client({ connectionString: src.url });
+      await c.connect();
+      const { rows } = await c.query<{ seq: string; seal_hash: string }>('SELECT seq, seal_hash FROM es_seals ORDER BY seq');
+      await c.end();
+      seals = new Map(rows.map((r) => [Number(r.seq), r.seal_hash]));
+    });
+    const anchorAt = (seq: number): ChainAnchor => ({ seq, hash: seals.get(seq) as string, source: `anchor ${seq}` });
+
+    /** Loads the log in seal order, lets `edit` change it, then rewrites events, heads and seals consistently. */
+    async function rewrite(c: Client, edit: (rows: Row[]) => Row[]): Promise<void> {
+      const { rows } = await c.query<Row>(
+        `SELECT e.position::int AS position, e.stream_id, e.version, e.event_id::text AS event_id, e.type, e.data, e.metadata, e.recorded_micros::text AS recorded_micros
+           FROM es_seals s JOIN es_events e ON e.position = s.position ORDER BY s.seq`,
+      );
+      const before = new Set(rows.map((r) => r.position));
+      const after = edit(rows.map((r) => ({ ...r })));
+      const keep = new Set(after.map((r) => r.position));
+      for (const p of before) if (!keep.has(p)) await c.query('DELETE FROM es_events WHERE position = $1', [p]);
+      await c.query('DELETE FROM es_seals');
+      await c.query('UPDATE es_events SET version = version + 1000000'); // renumbering without unique clashes
+      const heads = new Map<string, { version: number; hash: string }>();
+      let prevSeal = '';
+      let seq = 0;
+      for (const r of after) {
+        const prev = heads.get(r.stream_id)?.hash ?? '';
+        const content = contentHash({ eventId: r.event_id, type: r.type, data: r.data, metadata: r.metadata });
+        const hash = sha256Hex(`${prev}|${r.stream_id}|${r.version}|${content}|${r.recorded_micros}`);
+        await c.query('UPDATE es_events SET version = $2, data = $3, content_hash = $4, prev_hash = $5, hash = $6 WHERE position = $1', [r.position, r.version, r.data, content, prev, hash]);
+        heads.set(r.stream_id, { version: r.version, hash });
+        seq += 1;
+        prevSeal = sha256Hex(`${prevSeal}|${seq}|${r.position}|${hash}`);
+        await c.query('INSERT INTO es_seals (seq, position, event_hash, seal_hash) VALUES ($1, $2, $3, $4)', [seq, r.position, hash, prevSeal]);
+      }
+      for (const [stream, h] of heads) await c.query('UPDATE es_streams SET version = $2, head_hash = $3 WHERE stream_id = $1', [stream, h.version, h.hash]);
+    }
+
+    it('without an anchor, a full rewrite still verifies as intact (why anchors are needed)', async () => {
+      const v = await tamperCopy((c) => rewrite(c, (rows) => rows.map((r, i) => (i === 40 ? { ...r, data: { ...r.data, amount: 1 } } : r))));
+      expect(v.intact).toBe(true);
+    });
+
+    it('an event changed with its stream and every seal recomputed: reported from the last anchor that still matches', async () => {
+      const change = (rows: Row[]) => rows.map((r, i) => (i === 40 ? { ...r, data: { ...r.data, amount: 1 } } : r));
+      const v = await tamperCopy((c) => rewrite(c, change), [anchorAt(30), anchorAt(log.length)]);
+      expect(v.intact).toBe(false);
+      expect(v.firstBad).toMatchObject({ position: log[30].position, problem: 'anchor_mismatch' });
+      expect(v.intactUpTo).toBe(log[29].position);
+      expect(v.firstBad?.detail).toMatch(new RegExp(`seal ${log.length} .*anchor ${log.length}.*between seal 31 and seal ${log.length}`));
+      // With the head anchor alone, everything is suspect from the first seal on.
+      const alone = await tamperCopy((c) => rewrite(c, change), [anchorAt(log.length)]);
+      expect(alone.firstBad).toMatchObject({ position: log[0].position, problem: 'anchor_mismatch' });
+      expect(alone.intactUpTo).toBe(0);
+    });
+
+    it('the last events deleted with their seals: the chain ends before the anchored head', async () => {
+      const n = log.length;
+      const v = await tamperCopy((c) => rewrite(c, (rows) => rows.slice(0, rows.length - 3)), [anchorAt(n - 10), anchorAt(n)]);
+      // Suspect from the first seal after the last anchor that still matches.
+      expect(v.firstBad).toMatchObject({ position: log[n - 10].position, problem: 'anchor_mismatch' });
+      expect(v.intactUpTo).toBe(log[n - 11].position);
+      expect(v.firstBad?.detail).toMatch(new RegExp(`saved seal ${n}, but the chain ends at seal ${n - 3}`));
+      // Anchored just before the removed tail: reported at the first removed event.
+      const close = await tamperCopy((c) => rewrite(c, (rows) => rows.slice(0, rows.length - 3)), [anchorAt(n - 3), anchorAt(n)]);
+      expect(close.firstBad).toMatchObject({ position: log[n - 4].position + 1, problem: 'anchor_mismatch' });
+    });
+
+    it('a stream renumbered (an event removed, the later versions shifted down)', async () => {
+      const stream = `${T}/cycle-3`;
+      const victim = log.findIndex((r, i) => i > 35 && r.streamId === stream && r.version > 1);
+      const v = await tamperCopy(
+        (c) =>
+          rewrite(c, (rows) =>
+            rows
+              .filter((r) => r.position !== log[victim].position)
+              .map((r) => (r.stream_id === stream && r.version > log[victim].version ? { ...r, version: r.version - 1 } : r)),
+          ),
+        [anchorAt(20), anchorAt(log.length)],
+      );
+      expect(v.firstBad).toMatchObject({ position: log[20].position, problem: 'anchor_mismatch' });
+    });
+
+    it('a forged event inserted into a stream in the sealed range, the later versions and the head moved, the seals recomputed', async () => {
+      const i = log.findIndex((r, k) => k > 25 && k < log.length - 10 && log[k + 1].position > r.position + 1);
+      const stream = `${T}/cycle-2`;
+      const forged = anEvent(T, 'Recorded', { stream: 2, round: 99, k: 0, amount: 1 });
+      const v = await tamperCopy(
+        async (c) => {
+          await c.query(
+            `INSERT INTO es_events (position, tx_id, stream_id, version, tenant, event_id, type, data, metadata, recorded_at, recorded_micros, content_hash, prev_hash, hash)
+             OVERRIDING SYSTEM VALUE VALUES ($1, $2::text::xid8, $3, 999999, $4, $5, $6, $7, $8, to_timestamp(0), 0, '', '', '')`,
+            [log[i].position + 1, log[i].txId, stream, T, forged.eventId, forged.type, forged.data, forged.metadata],
+          );
+          const { rows } = await c.query<Row>(
+            `SELECT position::int AS position, stream_id, version, event_id::text AS event_id, type, data, metadata, recorded_micros::text AS recorded_micros FROM es_events WHERE position = $1`,
+            [log[i].position + 1],
+          );
+          await rewrite(c, (all) => {
+            // The forged event takes the next version of its stream at that point; later ones move up.
+            const before = all.slice(0, i + 1).filter((r) => r.stream_id === stream).length;
+            const f = { ...rows[0], version: before + 1 };
+            const shifted = all.map((r, k) => (k > i && r.stream_id === stream ? { ...r, version: r.version + 1 } : r));
+            return [...shifted.slice(0, i + 1), f, ...shifted.slice(i + 1)];
+          });
+        },
+        [anchorAt(10), anchorAt(log.length)],
+      );
+      expect(v.firstBad).toMatchObject({ position: log[10].position, problem: 'anchor_mismatch' });
+      expect(v.intactUpTo).toBe(log[9].position);
+    });
+
+    it('an event deleted with its seal (nothing recomputed) is reported at its own position', async () => {
+      const k = log.findIndex((r, i) => i > 15 && r.position === log[i - 1].position + 1 && log[i + 1].position === r.position + 1);
+      const v = await tamperCopy(async (c) => {
+        await c.query('DELETE FROM es_seals WHERE position = $1', [log[k].position]);
+        await c.query('DELETE FROM es_events WHERE position = $1', [log[k].position]);
+      });
+      expect(v.firstBad).toMatchObject({ position: log[k].position, problem: 'seal_missing' });
+    });
   });
 });
 

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import type { Settings } from '@ciclo/config';
 import { PlatformModule } from '@ciclo/platform';
 import { PlanModule, WorkflowModule } from '@ciclo/workflow';
@@ -16,6 +16,7 @@ import { CyclesController } from './cycles.controller';
 import { DefinitionsController } from './definitions.controller';
 import { HealthController } from './health.controller';
 import { HttpErrorFilter } from './http-errors';
+import { StorableTextInterceptor } from './validation';
 import { PlanController } from './plan.controller';
 import { CatalogueController } from './catalogue.controller';
 import { DeadlinesApiModule } from './calendar.controller';
@@ -32,6 +33,7 @@ export class ApiModule {
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
+        { provide: APP_INTERCEPTOR, useClass: StorableTextInterceptor },
         ProjectionHealth,
         WorkerHealth,
       ],

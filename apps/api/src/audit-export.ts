@@ -129,6 +129,7 @@ const PROBLEM_IT: Record<string, string> = {
   seal_modified: 'sigillo modificato',
   seal_missing: 'sigillo mancante',
   stream_head_mismatch: 'testa del flusso non corrispondente',
+  anchor_mismatch: 'catena riscritta: non corrisponde a un sigillo salvato in precedenza',
 };
 
 export const chainStatusIt = (c: { intact: boolean; intactUpTo: number; firstBad: CoverChainStatus['firstBad'] }): string =>

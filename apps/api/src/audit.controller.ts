@@ -5,7 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { DomainRefusal, isIsoDate } from '@ciclo/domain';
-import { PostgresEventStore, verifyChain, type ChainVerification, type EventStore } from '@ciclo/event-store';
+import { PostgresEventStore, type ChainAnchor, type ChainVerification, type EventStore } from '@ciclo/event-store';
 import type { Actor, Role } from '@ciclo/identity';
 import { EVENT_STORE } from '@ciclo/platform';
 import {
@@ -18,6 +18,7 @@ import {
   READ_MODELS,
   recordAuditRead,
   redactForeignStreams,
+  verifyAnchoredChain,
   type AuditAccess,
   type AuditEntry,
   type AuditFilters,
@@ -116,7 +117,15 @@ const exportQuery = z
   .strict()
   .superRefine(checkRange);
 
-const verifyQuery = z.object({}).strict();
+const verifyQuery = z
+  .object({
+    anchor: z
+      .string()
+      .regex(/^\d{1,15}:[0-9a-f]{64}$/, 'must be SEQ:HASH (a seal number and 64 hex digits)')
+      .optional()
+      .describe('A head seal saved outside the database (`ciclo audit anchor`): the chain must still have it'),
+  })
+  .strict();
 
 type Filters = z.infer<typeof exportQuery>;
 
@@ -355,14 +364,15 @@ export class AuditController {
   @ApiOperation({
     summary: 'Verify the hash chain',
     description:
-      'Walks the whole log (seal chain, every event hash, every stream head): "intact up to position N", or the first bad position and what is wrong there. RPCT, OIV and administrators only.',
+      'Walks the whole log (seal chain, every event hash, every stream head) and compares it with every head seal earlier verifications recorded and with `anchor`: "intact up to position N", or the first bad position and what is wrong there (`anchor_mismatch`: rewritten after the last anchor that still matches). RPCT, OIV and administrators only.',
   })
+  @ApiQuery({ name: 'anchor', required: false, description: 'A head seal saved outside the database, `SEQ:HASH` (`ciclo audit anchor`): the chain must still have it' })
   @ApiResponse({ status: 403, description: 'Not RPCT, OIV or administrator (`AUDIT_VERIFY_NOT_ALLOWED`)' })
   @ApiResponse({ status: 501, description: 'The configured event store keeps no hash chain (`CHAIN_VERIFICATION_UNAVAILABLE`)' })
   @ApiHeader({ name: 'X-Acting-Role', required: false, description: "Which of the caller's roles the request acts in (default: the roles that see the most)" })
   @ApiAnswer(200, 'VerifyAnswer')
   async verify(@CurrentActor() actor: Actor, @ActingRole() acting: Role | undefined, @Query() query: unknown, @Req() req: Request & { id?: string }, @Res({ passthrough: true }) res: Response): Promise<VerifyAnswer> {
-    parseInput(verifyQuery, query ?? {}, 'query');
+    const q = parseInput(verifyQuery, query ?? {}, 'query');
     const { viewer, access } = this.accessOf(actor, acting);
     if (access.scope !== 'tenant') {
       throw new ForbiddenException({
@@ -371,7 +381,8 @@ export class AuditController {
         messageIt: "Solo l'RPCT, l'OIV e l'amministratore possono verificare la catena di hash",
       });
     }
-    const chain = await this.verifyShared();
+    const [seq, hash] = q.anchor ? q.anchor.split(':') : [];
+    const chain = await this.verifyShared(q.anchor ? [{ seq: Number(seq), hash, source: `the anchor ${seq}:${hash.slice(0, 12)}…` }] : []);
     if (!chain) {
       throw new HttpException(
         {
@@ -417,9 +428,12 @@ export class AuditController {
   }
 
   /** One walk of the chain at a time: concurrent requests share the walk in progress. */
-  private verifyShared(): Promise<ChainVerification | null> {
+  private verifyShared(anchors: ChainAnchor[] = []): Promise<ChainVerification | null> {
     if (!(this.store instanceof PostgresEventStore)) return Promise.resolve(null);
-    this.inflight ??= verifyChain(this.store).finally(() => {
+    // A caller's own anchor gets its own walk.
+    if (anchors.length) return verifyAnchoredChain(this.store, anchors);
+    // Against every head seal the trail recorded itself: a recomputed chain disagrees with them.
+    this.inflight ??= verifyAnchoredChain(this.store).finally(() => {
       this.inflight = null;
     });
     return this.inflight;

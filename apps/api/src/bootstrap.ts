@@ -11,7 +11,7 @@ import cookieParser from 'cookie-parser';
 import { CONSOLE_CSP, isConsolePath, serveConsole } from './console';
 import { AccessPolicy, RateLimiter } from '@ciclo/identity';
 import { authenticationMiddleware } from './auth.guard';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { correlationIdOf } from '@ciclo/platform';
 import { DEFINITIONS, type DefinitionRegistry } from '@ciclo/workflow';
 import { ApiModule } from './app.module';
@@ -53,6 +53,18 @@ export function clientBodyErrors(err: unknown, _req: IncomingMessage, _res: Serv
   next(err);
 }
 
+/**
+ * Bounds what a connection may hold: an idle keep-alive connection is closed after
+ * HTTP_KEEP_ALIVE_TIMEOUT_MS, a request whose headers (or whole body) take too long gets 408, and
+ * a socket silent for HTTP_IDLE_TIMEOUT_MS (one that never sends a request, or stalls mid-way) is cut.
+ */
+export function limitConnections(server: Server, settings: Settings): void {
+  server.keepAliveTimeout = settings.HTTP_KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = settings.HTTP_HEADERS_TIMEOUT_MS;
+  server.requestTimeout = settings.HTTP_REQUEST_TIMEOUT_MS;
+  server.setTimeout(settings.HTTP_IDLE_TIMEOUT_MS, (socket) => socket.destroy());
+}
+
 /** Builds the HTTP application (not yet listening): used by `main.ts` and by the end-to-end tests. */
 export async function createApiApp(settings: Settings): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(settings), {
@@ -60,6 +72,7 @@ export async function createApiApp(settings: Settings): Promise<NestExpressAppli
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  limitConnections(app.getHttpServer() as Server, settings);
   // The correlation id is set before anything else so that every error carries it.
   app.use((req: IncomingMessage & { id?: string }, res: ServerResponse, next: () => void) => {
     req.id = correlationIdOf(req);

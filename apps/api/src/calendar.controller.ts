@@ -26,13 +26,15 @@ import type { Pool } from 'pg';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { publicUrl, type Settings } from '@ciclo/config';
-import { DomainRefusal, type CycleState } from '@ciclo/domain';
+import { DomainRefusal, type CycleState, type PlannedReminder } from '@ciclo/domain';
 import { deadlinesCalendar, ReminderPlanner } from '@ciclo/deadlines';
-import type { EventStore } from '@ciclo/event-store';
 import { AccessPolicy, CALENDAR_FEED_SCOPES, FEED_ID_RE, type Actor, type CalendarFeedRecord, type Role } from '@ciclo/identity';
 import { StaticTenantDirectory } from '@ciclo/notifications';
-import { EVENT_STORE, PG_POOL, SETTINGS } from '@ciclo/platform';
-import { CycleRepository, DefinitionRegistry } from '@ciclo/workflow';
+import { PG_POOL, SETTINGS } from '@ciclo/platform';
+import { ProjectionRunner } from '@ciclo/projections';
+import { ModuleRef } from '@nestjs/core';
+import { awaitProjection } from './read-your-writes';
+import { DefinitionRegistry } from '@ciclo/workflow';
 import { CurrentActor, Public } from './auth.guard';
 import type { CalendarFeed, CreatedCalendarFeed } from './openapi/responses';
 import { toOpenApi } from './schemas';
@@ -81,16 +83,15 @@ interface FeedAudience {
 @ApiBearerAuth()
 @Controller()
 export class CalendarController {
-  private readonly repo: CycleRepository;
+  /** Per cycle version, the reminders of its deadlines (the VALARMs): planned once per process. */
+  private readonly plans = new Map<string, PlannedReminder[]>();
   constructor(
     @Inject(PLANNER) private readonly planner: ReminderPlanner,
-    @Inject(EVENT_STORE) store: EventStore,
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(SETTINGS) private readonly settings: Settings,
     private readonly policy: AccessPolicy,
-  ) {
-    this.repo = new CycleRepository(store, 2000);
-  }
+    private readonly moduleRef: ModuleRef,
+  ) {}
 
   @Get('calendar.ics')
   @Header('Content-Type', 'text/calendar; charset=utf-8')
@@ -130,7 +131,7 @@ export class CalendarController {
   @ApiResponse({ status: 409, description: '`CALENDAR_FEED_LIMIT`' })
   @ApiAnswer(201, 'CreatedCalendarFeed', 'Created: `url` is shown once')
   async createFeed(@CurrentActor() actor: Actor, @Body() body: unknown, @Req() req: Request & { id?: string }): Promise<CreatedCalendarFeed> {
-    const input = parseInput(createFeedBody, body, 'body');
+    const input = parseInput(createFeedBody, body ?? {}, 'body');
     const { feed, token } = await this.policy.directory.createCalendarFeed(
       actor.tenant,
       { userId: actor.userId, roles: [...actor.roles] },
@@ -184,6 +185,15 @@ export class CalendarController {
       return;
     }
     const last = await this.lastChange(tenant.data!);
+    if (!last.projected) {
+      // The read model has not reached the tenant's last event yet: an answer not to be cached.
+      const user = await this.policy.directory.user(tenant.data!, feed.userId);
+      const { body } = await this.render({ tenant: tenant.data!, userId: feed.userId, name: user?.name, roles: feed.roles, mine: feed.scope === 'mine' }, last);
+      res.status(200).type('text/calendar; charset=utf-8').setHeader('Content-Disposition', 'inline; filename="ciclo-scadenze.ics"');
+      res.setHeader('Cache-Control', 'no-store');
+      res.end(body); // not `send`: no ETag of Express's own either
+      return;
+    }
     const etag = `"${createHash('sha256').update(JSON.stringify([last.position, feed.feedId, feed.scope, feed.roles, DEFINITIONS_STAMP])).digest('base64url').slice(0, 27)}"`;
     res.setHeader('ETag', etag);
     res.setHeader('Last-Modified', last.at.toUTCString());
@@ -202,23 +212,50 @@ export class CalendarController {
     res.send(body);
   }
 
-  /** The tenant's last event: its position (for the ETag) and when it was recorded (Last-Modified, DTSTAMP). */
-  private async lastChange(tenant: string): Promise<{ position: string; at: Date }> {
+  /**
+   * The tenant's last event: its position (for the ETag) and when it was recorded (Last-Modified,
+   * DTSTAMP), and whether the cycles read model the feed is rendered from has reached it (waiting
+   * for it up to 2 s, as read-your-writes does).
+   */
+  private async lastChange(tenant: string): Promise<{ position: string; at: Date; projected: boolean }> {
     const { rows } = await this.pool.query<{ position: string | null; at: Date | null }>(
-      `SELECT position::text AS position, recorded_at AS at FROM es_events WHERE tenant = $1 ORDER BY position DESC LIMIT 1`,
+      // Ordered by the column, not by the text alias (as text, "9" would sort after "10").
+      `SELECT e.position::text AS position, e.recorded_at AS at FROM es_events e WHERE e.tenant = $1 ORDER BY e.position DESC LIMIT 1`,
       [tenant],
     );
-    return { position: rows[0]?.position ?? '0', at: rows[0]?.at ?? new Date(0) };
+    const position = rows[0]?.position ?? '0';
+    let projected = true;
+    try {
+      await awaitProjection(this.moduleRef.get(ProjectionRunner, { strict: false }), 'cycles', Number(position));
+    } catch {
+      projected = false;
+    }
+    return { position, at: rows[0]?.at ?? new Date(0), projected };
   }
 
+  /** What the VALARMs need: the cycle's reminders, planned once per cycle version. */
+  private remindersOf(state: CycleState): PlannedReminder[] {
+    const key = `${state.cycleId}:${state.version}:${state.definitionVersion}`;
+    let plan = this.plans.get(key);
+    if (!plan) {
+      if (this.plans.size >= 50_000) this.plans.clear();
+      plan = this.planner.plan(state, new Date(0));
+      this.plans.set(key, plan);
+    }
+    return plan;
+  }
+
+  /**
+   * The feed, from the cycles read model: the folded state the projector keeps per cycle
+   * (rm_cycle_state, one query), no event read or folded per request; each cycle's reminders are
+   * planned once per version and kept.
+   */
   private async render(who: FeedAudience, last: { at: Date }): Promise<{ body: string }> {
-    const prefix = `${who.tenant}/cycle-`;
-    const { rows } = await this.pool.query<{ stream_id: string }>(
-      `SELECT stream_id FROM es_streams WHERE tenant = $1 AND left(stream_id, length($2)) = $2 ORDER BY stream_id LIMIT 5000`,
-      [who.tenant, prefix],
+    const { rows } = await this.pool.query<{ state: CycleState }>(
+      `SELECT state FROM rm_cycle_state WHERE tenant = $1 ORDER BY cycle_id LIMIT 5000`,
+      [who.tenant],
     );
-    const states: CycleState[] = [];
-    for (const r of rows) states.push((await this.repo.load(who.tenant, r.stream_id.slice(prefix.length))).state);
+    const states = rows.map((r) => r.state);
     const filter = who.mine
       ? (state: CycleState, _deadlineId: string) => {
           const def = this.planner.definitionOf(state);
@@ -235,6 +272,7 @@ export class CalendarController {
         publicUrl: publicUrl(this.settings),
         calendarName: `Scadenze ${who.tenant}${who.mine ? ` – ${who.name ?? who.userId}` : ''}`,
         filter,
+        reminders: (state) => this.remindersOf(state),
       }),
     };
   }

@@ -30,7 +30,7 @@ export class NotificationsController {
   @Get()
   @ApiOperation({ summary: "The caller's notifications, newest first (deadline reminders and reminders escalated to the caller)" })
   @ApiQuery({ name: 'unread', required: false, description: '`true`: only the notifications not yet read' })
-  @ApiQuery({ name: 'limit', required: false, type: Number, description: 'Most notifications to return (default 50, at most 200)' })
+  @ApiQuery({ name: 'limit', required: false, type: Number, description: 'Most notifications to return (default 100, at most 500)' })
   @ApiAnswer(200, 'InboxItemList')
   async list(@CurrentActor() actor: Actor, @Query() query: unknown): Promise<InboxItem[]> {
     const q = parseInput(listQuery, query ?? {}, 'query');

@@ -39,6 +39,8 @@ const deadlinesQuery = z
   .object({
     status: z.enum(['future', 'due_soon', 'overdue', 'met', 'unscheduled', 'closed']).optional(),
     cycleId: z.string().uuid().optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(500).describe('At most this many deadlines (1-1000, default 500)'),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0).describe('Skip this many deadlines (paging)'),
     minPosition: minPositionParam,
   })
   .strict();
@@ -108,16 +110,18 @@ export class ReadModelsController {
   @Get('deadlines')
   @ApiOperation({
     summary: "Every deadline of the tenant's cycles",
-    description: 'Legal and effective date (moved past Sundays and public holidays) and status today: future, due soon, met on a date, overdue by N days.',
+    description: 'Legal and effective date (moved past Sundays and public holidays) and status today: future, due soon, met on a date, overdue by N days. Nearest effective date first; `limit` and `offset` page (a short page is the last).',
   })
   @ApiQuery({ name: 'status', required: false, enum: ['future', 'due_soon', 'overdue', 'met', 'unscheduled', 'closed'], description: 'Only deadlines in this state' })
   @ApiQuery({ name: 'cycleId', required: false, description: 'Only this cycle (UUID)' })
+  @ApiQuery({ name: 'limit', required: false, type: Number, description: 'Most deadlines to return (1-1000, default 500)' })
+  @ApiQuery({ name: 'offset', required: false, type: Number, description: 'Deadlines to skip (paging), default 0' })
   @ApiQuery({ name: 'minPosition', required: false, type: Number, description: 'Read-your-writes: answer only once the read model has projected this global position (the `position` a command returned); 503 `PROJECTION_BEHIND` after 2 s' })
   @RYW
   @ApiAnswer(200, 'DeadlineItemList')
   async deadlines(@CurrentActor() actor: Actor, @Query() query: unknown): Promise<DeadlineItem[]> {
     const q = parseInput(deadlinesQuery, query ?? {}, 'query');
     await awaitProjection(this.runner, 'cycles', q.minPosition);
-    return this.queries.deadlines(actor.tenant, new Date(), { status: q.status, cycleId: q.cycleId });
+    return this.queries.deadlines(actor.tenant, new Date(), { status: q.status, cycleId: q.cycleId, limit: q.limit, offset: q.offset });
   }
 }

@@ -141,8 +141,15 @@ export const usersQuery = z
       )
       .optional()
       .describe('Show the roles held at this instant (default now): who could act on a given date'),
+    limit: z.coerce.number().int().min(1).max(1000).default(500).describe('At most this many (1-1000, default 500)'),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0).describe('Skip this many (paging)'),
   })
   .strict();
+
+/** Paging of the tenant's lists (people, API keys): ordered by id, at most 1,000 a page. */
+export const pageQuery = usersQuery.pick({ limit: true, offset: true }).strict();
+const LIMIT_QUERY = ApiQuery({ name: 'limit', required: false, type: Number, description: 'Most items to return (1-1000, default 500)' });
+const OFFSET_QUERY = ApiQuery({ name: 'offset', required: false, type: Number, description: 'Items to skip (paging), default 0' });
 
 // ---------------------------------------------------------------- views
 
@@ -294,6 +301,8 @@ export class TenantsController {
   })
   @ApiParam({ name: 'tenant', description: 'Tenant id' })
   @ApiQuery({ name: 'at', required: false, description: 'ISO 8601 instant' })
+  @LIMIT_QUERY
+  @OFFSET_QUERY
   @applyAll(ERRORS)
   @ApiAnswer(200, 'UserViewList')
   async users(
@@ -306,7 +315,7 @@ export class TenantsController {
     this.policy.assertAdministers(actor, tenant);
     if (!(await this.directory.tenantExists(tenant))) throw new IdentityRefusal('TENANT_NOT_FOUND', tenant);
     const at = q.at ? new Date(q.at) : new Date();
-    return (await this.directory.listUsers(tenant)).map((u) => userView(u, at));
+    return (await this.directory.listUsers(tenant)).slice(q.offset, q.offset + q.limit).map((u) => userView(u, at));
   }
 
   @Get(':tenant/people')
@@ -317,13 +326,16 @@ export class TenantsController {
   })
   @ApiParam({ name: 'tenant', description: 'Tenant id' })
   @applyAll(ERRORS)
+  @LIMIT_QUERY
+  @OFFSET_QUERY
   @ApiAnswer(200, 'PersonList')
-  async people(@CurrentActor() actor: Actor, @Param('tenant') tenantId: string): Promise<{ userId: string; name: string | null; roles: Role[] }[]> {
+  async people(@CurrentActor() actor: Actor, @Param('tenant') tenantId: string, @Query() query: unknown): Promise<{ userId: string; name: string | null; roles: Role[] }[]> {
     const tenant = parseInput(tenantParam, tenantId, 'path.tenant');
+    const q = parseInput(pageQuery, query ?? {}, 'query');
     this.policy.assertMember(actor, tenant);
     if (!(await this.directory.tenantExists(tenant))) throw new IdentityRefusal('TENANT_NOT_FOUND', tenant);
     const now = new Date();
-    return (await this.directory.listUsers(tenant)).map((u) => ({ userId: u.userId, name: u.name ?? null, roles: rolesAt(u.grants, now) }));
+    return (await this.directory.listUsers(tenant)).slice(q.offset, q.offset + q.limit).map((u) => ({ userId: u.userId, name: u.name ?? null, roles: rolesAt(u.grants, now) }));
   }
 
   @Put(':tenant/users/:userId')
@@ -423,13 +435,16 @@ export class TenantsController {
   @ApiOperation({ summary: "The tenant's API keys (never their secrets)" })
   @ApiParam({ name: 'tenant', description: 'Tenant id' })
   @applyAll(ERRORS)
+  @LIMIT_QUERY
+  @OFFSET_QUERY
   @ApiAnswer(200, 'ApiKeyViewList')
-  async apiKeys(@CurrentActor() actor: Actor, @Param('tenant') tenantId: string): Promise<ApiKeyView[]> {
+  async apiKeys(@CurrentActor() actor: Actor, @Param('tenant') tenantId: string, @Query() query: unknown): Promise<ApiKeyView[]> {
     const tenant = parseInput(tenantParam, tenantId, 'path.tenant');
+    const q = parseInput(pageQuery, query ?? {}, 'query');
     this.policy.assertAdministers(actor, tenant);
     if (!(await this.directory.tenant(tenant))) throw new IdentityRefusal('TENANT_NOT_FOUND', tenant);
     const now = new Date();
-    return (await this.directory.apiKeys(tenant)).map((k) => keyView(k, now));
+    return (await this.directory.apiKeys(tenant)).slice(q.offset, q.offset + q.limit).map((k) => keyView(k, now));
   }
 
   @Post(':tenant/api-keys')

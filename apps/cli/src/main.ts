@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Command, InvalidArgumentError } from 'commander';
 import { devAuthSecret, loadSettings, SettingsError } from '@ciclo/config';
-import { ensureDatabase, PostgresEventStore, verifyChain } from '@ciclo/event-store';
+import { ensureDatabase, PostgresEventStore, type ChainAnchor } from '@ciclo/event-store';
 import { migrateDatabase } from './migrations';
 import { registerPlanCommands } from './commands';
 import { registerOpsCommands } from './commands/ops';
@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { eventCatalogue } from '@ciclo/domain';
 import { backfillDeliberationRegister, DefinitionRegistry } from '@ciclo/workflow';
-import { AuditProjector, createReadModelDataSource, CyclesProjector, ProjectionRunner, recordChainVerification } from '@ciclo/projections';
+import { AuditProjector, createReadModelDataSource, CyclesProjector, ProjectionRunner, recordChainVerification, verifyAnchoredChain } from '@ciclo/projections';
 import { DirectoryService, isRole, loadDemoDirectory, PLATFORM_TENANT, ROLES, rolesAt, signDevToken, type ChangeAuthor, type Role } from '@ciclo/identity';
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
@@ -57,6 +57,23 @@ export function cicloVersion(from = __dirname): string {
   }
 }
 
+/** `SEQ:HASH`, or a file with `{seq, hash}` or `{headSeal: {seq, hash}}`. */
+function parseAnchor(v: string): ChainAnchor {
+  const m = /^(\d+):([0-9a-f]{64})$/.exec(v.trim());
+  if (m) return { seq: Number(m[1]), hash: m[2], source: `the anchor ${m[1]}:${m[2].slice(0, 12)}…` };
+  if (!existsSync(v)) throw new InvalidArgumentError('must be SEQ:HASH (64 hex digits) or an existing file');
+  let j: { seq?: unknown; hash?: unknown; headSeal?: { seq?: unknown; hash?: unknown } };
+  try {
+    j = JSON.parse(readFileSync(v, 'utf8')) as typeof j;
+  } catch {
+    throw new InvalidArgumentError(`${v} is not JSON`);
+  }
+  const a = j.headSeal ?? j;
+  if (typeof a.seq !== 'number' || typeof a.hash !== 'string' || !/^[0-9a-f]{64}$/.test(a.hash))
+    throw new InvalidArgumentError(`${v} holds no head seal ({"seq": N, "hash": "<64 hex>"})`);
+  return { seq: a.seq, hash: a.hash, source: `the anchor file ${v}` };
+}
+
 export function buildCli(): Command {
   const program = new Command('ciclo')
     .description('Ciclo: statutory planning and reporting cycles, event-sourced')
@@ -81,13 +98,15 @@ export function buildCli(): Command {
     .requiredOption('--role <roles>', `role(s), comma separated: ${ROLES.join(', ')}`, roleList)
     .requiredOption('--tenant <id>', 'tenant id, e.g. cciaa-po')
     .option('--name <name>', 'display name')
-    .option('--ttl <seconds>', 'validity in seconds', (v) => {
+    .option('--ttl <seconds>', 'validity in seconds (every token expires; at most DEV_TOKEN_MAX_TTL_S)', (v) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
       return n;
     }, 8 * 3600)
     .action(async (o: { user: string; role: Role[]; tenant: string; name?: string; ttl: number }) => {
       const settings = loadSettings();
+      if (o.ttl > settings.DEV_TOKEN_MAX_TTL_S)
+        throw new InvalidArgumentError(`--ttl: at most ${settings.DEV_TOKEN_MAX_TTL_S} seconds (DEV_TOKEN_MAX_TTL_S): the API refuses older tokens`);
       const token = await signDevToken({ userId: o.user, roles: o.role, tenant: o.tenant, name: o.name }, devAuthSecret(settings), o.ttl);
       out(token);
     });
@@ -98,10 +117,11 @@ export function buildCli(): Command {
     .description('Walk the hash chain of the whole event log; exit 1 when it is not intact')
     .option('--json', 'print the result as JSON')
     .option('--record', 'also record the result as an AuditChainVerified event in ciclo/audit-verification (as the nightly job does)')
-    .action(async (o: { json?: boolean; record?: boolean }) => {
+    .option('--anchor <seal|file>', 'also check the chain against a head seal saved outside the database: SEQ:HASH, or a file holding the JSON of `ciclo audit anchor` or `ciclo audit verify --json` (repeatable)', (v: string, all: ChainAnchor[] = []) => [...all, parseAnchor(v)])
+    .action(async (o: { json?: boolean; record?: boolean; anchor?: ChainAnchor[] }) => {
       const { r, position } = await withStore(async (s) => {
-        if (!o.record) return { r: await verifyChain(s), position: null };
-        const rec = await recordChainVerification(s, { trigger: 'cli', correlationId: `cli:${randomUUID()}` });
+        if (!o.record) return { r: await verifyAnchoredChain(s, o.anchor ?? []), position: null };
+        const rec = await recordChainVerification(s, { trigger: 'cli', correlationId: `cli:${randomUUID()}`, anchors: o.anchor ?? [] });
         return { r: rec.verification, position: rec.position };
       });
       if (position !== null && !o.json) out(`Recorded AuditChainVerified at position ${position}`);
@@ -110,6 +130,22 @@ export function buildCli(): Command {
       else out(`Audit chain BROKEN at position ${r.firstBad?.position}: ${r.firstBad?.problem} — ${r.firstBad?.detail} (intact up to ${r.intactUpTo})`);
       if (!r.intact) process.exitCode = 1;
     });
+
+  audit
+    .command('anchor')
+    .description('Print the head seal of the chain as JSON, to keep outside the database (a file, a mail, a witness) and give back to `audit verify --anchor`')
+    .option('--out <file>', 'write it to this file instead of standard output')
+    .action(async (o: { out?: string }) => {
+      const r = await withStore((s) => verifyAnchoredChain(s));
+      if (!r.intact || !r.headSeal) {
+        process.exitCode = 1;
+        out(r.intact ? 'No seal yet: nothing to anchor' : `Audit chain BROKEN at position ${r.firstBad?.position}: not anchoring it`);
+        return;
+      }
+      const anchor = JSON.stringify({ seq: r.headSeal.seq, hash: r.headSeal.hash, intactUpTo: r.intactUpTo, at: new Date().toISOString() });
+      if (o.out) writeFileSync(o.out, `${anchor}\n`);
+      else out(anchor);
+      });
 
   program
     .command('deliberations-backfill')

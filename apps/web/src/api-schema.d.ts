@@ -486,7 +486,7 @@ export interface paths {
         };
         /**
          * Every deadline of the tenant's cycles
-         * @description Legal and effective date (moved past Sundays and public holidays) and status today: future, due soon, met on a date, overdue by N days.
+         * @description Legal and effective date (moved past Sundays and public holidays) and status today: future, due soon, met on a date, overdue by N days. Nearest effective date first; `limit` and `offset` page (a short page is the last).
          */
         get: operations["ReadModelsController_deadlines"];
         put?: never;
@@ -744,7 +744,7 @@ export interface paths {
         };
         /**
          * Verify the hash chain
-         * @description Walks the whole log (seal chain, every event hash, every stream head): "intact up to position N", or the first bad position and what is wrong there. RPCT, OIV and administrators only.
+         * @description Walks the whole log (seal chain, every event hash, every stream head) and compares it with every head seal earlier verifications recorded and with `anchor`: "intact up to position N", or the first bad position and what is wrong there (`anchor_mismatch`: rewritten after the last anchor that still matches). RPCT, OIV and administrators only.
          */
         get: operations["AuditController_verify"];
         put?: never;
@@ -4766,6 +4766,10 @@ export interface operations {
             query?: {
                 /** @description Read-your-writes: answer only once the read model has projected this global position (the `position` a command returned); 503 `PROJECTION_BEHIND` after 2 s */
                 minPosition?: number;
+                /** @description Deadlines to skip (paging), default 0 */
+                offset?: number;
+                /** @description Most deadlines to return (1-1000, default 500) */
+                limit?: number;
                 /** @description Only this cycle (UUID) */
                 cycleId?: unknown;
                 /** @description Only deadlines in this state */
@@ -4962,6 +4966,10 @@ export interface operations {
     TenantsController_users: {
         parameters: {
             query?: {
+                /** @description Items to skip (paging), default 0 */
+                offset?: number;
+                /** @description Most items to return (1-1000, default 500) */
+                limit?: number;
                 /** @description ISO 8601 instant */
                 at?: unknown;
             };
@@ -5032,7 +5040,12 @@ export interface operations {
     };
     TenantsController_people: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items to skip (paging), default 0 */
+                offset?: number;
+                /** @description Most items to return (1-1000, default 500) */
+                limit?: number;
+            };
             header?: never;
             path: {
                 /** @description Tenant id */
@@ -5338,7 +5351,12 @@ export interface operations {
     };
     TenantsController_apiKeys: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items to skip (paging), default 0 */
+                offset?: number;
+                /** @description Most items to return (1-1000, default 500) */
+                limit?: number;
+            };
             header?: never;
             path: {
                 /** @description Tenant id */
@@ -5730,7 +5748,10 @@ export interface operations {
     };
     AuditController_verify: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description A head seal saved outside the database, `SEQ:HASH` (`ciclo audit anchor`): the chain must still have it */
+                anchor?: unknown;
+            };
             header?: {
                 /** @description Which of the caller's roles the request acts in (default: the roles that see the most) */
                 "X-Acting-Role"?: string;
@@ -6542,7 +6563,7 @@ export interface operations {
     NotificationsController_list: {
         parameters: {
             query?: {
-                /** @description Most notifications to return (default 50, at most 200) */
+                /** @description Most notifications to return (default 100, at most 500) */
                 limit?: number;
                 /** @description `true`: only the notifications not yet read */
                 unread?: unknown;

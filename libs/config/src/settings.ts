@@ -73,6 +73,11 @@ export const settingsSchema = z
       .regex(/^\d+(\.\d+)?\s*(b|kb|mb)$/i, 'must be a size such as 1mb, 512kb or 65536b')
       .default('1mb'),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10000),
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600000).default(5000),
+    HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600000).default(20000),
+    HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3600000).default(120000),
+    HTTP_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(3600000).default(60000),
+    DEV_TOKEN_MAX_TTL_S: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(7 * 24 * 3600),
     PROJECTION_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(1000),
     OIDC_ISSUER: url(['https:', 'http:']).optional(),
     OIDC_AUDIENCE: z.string().min(1).max(300).optional(),
@@ -189,6 +194,13 @@ export const settingsSchema = z
         code: 'custom',
         path: ['OIDC_ISSUER'],
         message: 'must be https:// with NODE_ENV=production',
+      });
+    }
+    if (s.HTTP_HEADERS_TIMEOUT_MS > s.HTTP_REQUEST_TIMEOUT_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HTTP_HEADERS_TIMEOUT_MS'],
+        message: 'must not be larger than HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)',
       });
     }
     if (s.DEV_AUTH_ENABLED && s.NODE_ENV === 'production') {

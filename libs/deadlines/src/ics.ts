@@ -1,6 +1,6 @@
 // Deadlines as an iCalendar feed (RFC 5545): one all-day VEVENT per deadline on its effective date,
 // with one VALARM per planned reminder at the instant the reminder goes out.
-import { addDays, cycleDeadlines, formatIsoDateIt, type CycleState } from '@ciclo/domain';
+import { addDays, cycleDeadlines, formatIsoDateIt, type CycleState, type PlannedReminder } from '@ciclo/domain';
 import type { ReminderPlanner } from './planner';
 import { cyclePageUrl } from './links';
 
@@ -40,6 +40,8 @@ export interface IcsOptions {
   calendarName: string;
   /** Keep a deadline only when this says so (per-user feeds). */
   filter?: (state: CycleState, deadlineId: string) => boolean;
+  /** Every reminder of the cycle's chain (default: planned here); a caller may keep them per cycle version. */
+  reminders?: (state: CycleState) => PlannedReminder[];
 }
 
 /** The feed of every deadline with a date of the given cycles (cancelled cycles are left out). */
@@ -64,7 +66,7 @@ export function deadlinesCalendar(states: readonly CycleState[], o: IcsOptions):
     const wt = o.planner.workingTime(state.tenant);
     const deadlines = cycleDeadlines(state, def, o.now, { calendar: wt.calendar, timeZone: wt.timeZone });
     // Every reminder of the chain, from the start (the first overdue one included).
-    const reminders = o.planner.plan(state, new Date(0));
+    const reminders = o.reminders ? o.reminders(state) : o.planner.plan(state, new Date(0));
     const link = cyclePageUrl(o.publicUrl, state.cycleId);
     for (const d of deadlines) {
       if (!d.effectiveDate || !d.legalDate) continue;

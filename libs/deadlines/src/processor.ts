@@ -31,8 +31,8 @@ import type { ReminderJobData } from './jobs';
 import type { ReminderPlanner } from './planner';
 
 export type ReminderOutcome =
-  | { status: 'sent'; key: string; recipients: number; email: 'sent' | 'none' | 'already' ; worker: string }
-  | { status: 'already_sent'; key: string; email: 'sent' | 'none' | 'already'; worker: string }
+  | { status: 'sent'; key: string; recipients: number; email: EmailOutcome; worker: string }
+  | { status: 'already_sent'; key: string; email: EmailOutcome; worker: string }
   | { status: 'obsolete'; key: string; reason: string; worker: string };
 
 export interface ProcessorOptions {
@@ -47,9 +47,15 @@ export interface ProcessorOptions {
   workerName: string;
   /** Extends the overdue chain after an overdue or due-day reminder (the scheduler's per-cycle plan). */
   scheduleCycle?: (state: CycleState) => Promise<void>;
-  /** Called right after the SMTP server accepted the e-mail, before anything else (tests). */
+  /** How long a delivery claim holds before another worker may take it over (default 120 s). */
+  deliveryLeaseMs?: number;
+  /** Test hooks: before the claim, right after it, and right after the SMTP server accepted the e-mail. */
+  beforeClaim?: (key: string) => Promise<void> | void;
+  onClaimed?: (key: string) => Promise<void> | void;
   onHandOff?: (key: string) => Promise<void> | void;
 }
+
+export type EmailOutcome = 'sent' | 'none' | 'already';
 
 /**
  * Runs one reminder job. Order matters for "exactly once":
@@ -58,9 +64,12 @@ export interface ProcessorOptions {
  * 3. `ReminderSent` is appended with an id derived from the key: a second run finds it (the store
  *    answers `replayed`, or refuses a different content under the same id) and the in-app list and
  *    webhooks, fed from that event, get it once;
- * 4. the e-mail is claimed in `ntf_deliveries`, handed to SMTP, then marked sent. A run killed
- *    after the hand-off leaves the claim: the retry does not send again. An SMTP error releases the
- *    claim and fails the job, which BullMQ retries with backoff.
+ * 4. the e-mail is claimed in `ntf_deliveries` with a lease, handed to SMTP (Message-ID derived
+ *    from the key), then marked sent. A run killed after the claim leaves the lease, which
+ *    expires: the retried job (delayed until then) or the sweep of unfinished deliveries takes it
+ *    over and sends. Killed after the SMTP server accepted and before the mark, the message goes
+ *    out twice with the same Message-ID (docs/deadlines.md). An SMTP error releases the claim and
+ *    fails the job, which BullMQ retries with backoff.
  */
 export class ReminderProcessor {
   constructor(private readonly o: ProcessorOptions) {}
@@ -146,24 +155,61 @@ export class ReminderProcessor {
       if (!(err instanceof EventIdConflict)) throw err;
       // Recorded by an earlier run (with that run's clock): this run is the repeat.
     }
-    let email: 'sent' | 'none' | 'already' = 'none';
     const recorded = first ? data : await this.recordedData(parts.tenant, parts.cycleId, key);
     const payload = recorded ?? data;
-    if (payload.recipients.some((r) => r.email)) {
-      if (await this.o.deliveries.claim(key, 'email', '*')) {
-        try {
-          const sent = await this.o.email.sendReminder(payload);
-          await this.o.onHandOff?.(key);
-          await this.o.deliveries.sent(key, 'email', '*', sent?.messageId ?? null);
-          email = 'sent';
-        } catch (err) {
-          await this.o.deliveries.failed(key, 'email', '*', (err as Error).message);
-          throw err;
-        }
-      } else email = 'already';
+    const delivered = await this.deliverEmail(key, payload);
+    if (typeof delivered === 'number') {
+      // Another worker's lease runs: come back when it expires (if that worker finished, the
+      // delivery is `sent` by then and nothing more goes out).
+      await job.moveToDelayed(Date.now() + delivered + 50, token);
+      throw new DelayedError();
     }
+    const email = delivered;
     if (this.o.scheduleCycle && parts.offset <= 0) await this.o.scheduleCycle(state).catch((err) => this.o.log.warn(`Could not extend the overdue reminders of ${state.cycleId}: ${(err as Error).message}`));
     return first ? { status: 'sent', key, recipients: recipients.length, email, worker } : { status: 'already_sent', key, email, worker };
+  }
+
+  /**
+   * The e-mail of a reminder, at most once per lease: claims, hands off to SMTP, marks sent.
+   * Answers the milliseconds to wait when another worker's lease has not expired yet.
+   */
+  private async deliverEmail(key: string, payload: ReminderSentData): Promise<EmailOutcome | number> {
+    if (!payload.recipients.some((r) => r.email)) return 'none';
+    await this.o.beforeClaim?.(key);
+    const claim = await this.o.deliveries.claim(key, 'email', '*', this.o.workerName, this.o.deliveryLeaseMs ?? 120_000);
+    if (!claim.claimed) return claim.status === 'sending' ? claim.retryInMs : 'already';
+    if (claim.tookOver) this.o.log.warn(`Reminder ${key}: completing a delivery left unfinished (attempt ${claim.attempts})`);
+    await this.o.onClaimed?.(key);
+    try {
+      const sent = await this.o.email.sendReminder(payload);
+      await this.o.onHandOff?.(key);
+      await this.o.deliveries.sent(key, 'email', '*', sent?.messageId ?? null);
+      return 'sent';
+    } catch (err) {
+      await this.o.deliveries.failed(key, 'email', '*', (err as Error).message);
+      throw err;
+    }
+  }
+
+  /**
+   * Completes the e-mails whose claim expired unfinished (a worker died between claim and mark),
+   * from what the `ReminderSent` event recorded: works even when the job itself is gone.
+   * Answers how many were sent.
+   */
+  async resumeUnfinished(limit = 100): Promise<number> {
+    let sent = 0;
+    for (const { key } of await this.o.deliveries.unfinished('email', limit)) {
+      const parts = parseReminderKey(key);
+      if (!parts) continue;
+      const recorded = await this.recordedData(parts.tenant, parts.cycleId, key);
+      if (!recorded) continue;
+      try {
+        if ((await this.deliverEmail(key, recorded)) === 'sent') sent++;
+      } catch (err) {
+        this.o.log.warn(`Reminder ${key}: resuming the delivery failed: ${(err as Error).message}`);
+      }
+    }
+    return sent;
   }
 
   private async recordedData(tenant: string, cycleId: string, key: string): Promise<ReminderSentData | null> {

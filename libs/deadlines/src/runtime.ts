@@ -52,6 +52,11 @@ export interface DeadlinesRuntimeOptions {
   checkIntervalMs?: number;
   schedulerBatchSize?: number;
   env?: Record<string, string | undefined>;
+  /** A delivery claim's lease (default 120 s) and how often expired ones are completed (default 60 s). */
+  deliveryLeaseMs?: number;
+  deliverySweepMs?: number;
+  beforeClaim?: (key: string) => Promise<void> | void;
+  onClaimed?: (key: string) => Promise<void> | void;
   onHandOff?: (key: string) => Promise<void> | void;
   onSchedulerActive?: () => void;
   onBatch?: (info: { events: number; cycles: number; added: number; removed: number }) => void;
@@ -79,6 +84,8 @@ export class DeadlinesRuntime {
   worker: Worker<ReminderJobData, ReminderOutcome> | null = null;
   private subs: Subscription[] = [];
   private started = false;
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private sweeping: Promise<unknown> | null = null;
 
   constructor(private readonly o: DeadlinesRuntimeOptions) {
     this.clock = o.clock ?? systemClock;
@@ -126,6 +133,9 @@ export class DeadlinesRuntime {
       publicUrl: o.publicUrl,
       workerName: name,
       scheduleCycle: (state) => this.jobs.reconcile([{ tenant: state.tenant, cycleId: state.cycleId, planned: this.planner.plan(state, this.clock.now()) }]).then(() => undefined),
+      deliveryLeaseMs: o.deliveryLeaseMs,
+      beforeClaim: o.beforeClaim,
+      onClaimed: o.onClaimed,
       onHandOff: o.onHandOff,
     });
   }
@@ -153,17 +163,35 @@ export class DeadlinesRuntime {
         concurrency: this.o.concurrency ?? 16,
         lockDuration: this.o.lockDurationMs ?? 30_000,
         stalledInterval: this.o.stalledIntervalMs ?? 30_000,
-        maxStalledCount: 3,
+        // A job whose worker dies is taken up again; past this many deaths BullMQ fails it, and the
+        // sweep of unfinished deliveries still completes its e-mail.
+        maxStalledCount: 10,
         name: this.o.name ?? 'worker',
       });
       this.worker.on('error', (err) => this.log.error(`Reminder worker: ${err.message}`));
       this.worker.on('failed', (job, err) => this.log.warn(`Reminder ${job?.id} failed (attempt ${job?.attemptsMade}): ${err.message}`));
+      // Deliveries whose worker died after the claim: completed here once their lease expired,
+      // even when their job is gone (failed after too many stalls, or lost with Redis).
+      const sweep = () => {
+        if (this.sweeping) return;
+        this.sweeping = this.processor
+          .resumeUnfinished()
+          .then((n) => (n ? this.log.warn(`Completed ${n} reminder e-mail(s) left unfinished by a stopped worker`) : undefined))
+          .catch((err: Error) => this.log.warn(`Sweep of unfinished deliveries: ${err.message}`))
+          .finally(() => (this.sweeping = null));
+      };
+      sweep();
+      this.sweepTimer = setInterval(sweep, this.o.deliverySweepMs ?? 60_000);
+      this.sweepTimer.unref();
     }
     return check;
   }
 
   /** Graceful stop: workers finish their active jobs, subscriptions stop after their batch. */
   async stop(): Promise<void> {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.sweepTimer = null;
+    await this.sweeping;
     await this.worker?.close();
     this.worker = null;
     await this.scheduler.stop();

@@ -6,5 +6,5 @@ export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/p
 export { runSqlMigrations, ensureDatabase } from './postgres/migrate';
 export { EVENT_STORE_MIGRATIONS, type SqlMigration } from './postgres/schema';
 export { parseCheckpoint, serializeCheckpoint, type PgCheckpoint } from './postgres/rows';
-export { startSealer, verifyChain, SEAL_SUBSCRIPTION, type ChainVerification, type ChainProblem } from './postgres/chain';
+export { startSealer, verifyChain, SEAL_SUBSCRIPTION, type ChainVerification, type ChainProblem, type ChainAnchor } from './postgres/chain';
 export * from './kurrentdb';

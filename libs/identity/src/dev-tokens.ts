@@ -13,8 +13,13 @@ export class InvalidToken extends Error {
   }
 }
 
-/** Signs a development token (HS256) for `actor`. Only for local use and tests. */
-export async function signDevToken(actor: Actor, secret: string, ttlSeconds = 8 * 3600): Promise<string> {
+/** Default validity of a development token, and the longest a verifier accepts by default. */
+export const DEV_TOKEN_TTL_S = 8 * 3600;
+export const DEV_TOKEN_MAX_TTL_S = 7 * 24 * 3600;
+
+/** Signs a development token (HS256) for `actor`. Only for local use and tests. It always expires. */
+export async function signDevToken(actor: Actor, secret: string, ttlSeconds = DEV_TOKEN_TTL_S): Promise<string> {
+  if (!Number.isInteger(ttlSeconds)) throw new InvalidToken('the validity must be a whole number of seconds');
   if (!TENANT_RE.test(actor.tenant))
     throw new InvalidToken(`tenant "${actor.tenant}" is not a valid tenant id`);
   if (!isUserId(actor.userId))
@@ -37,13 +42,19 @@ export async function signDevToken(actor: Actor, secret: string, ttlSeconds = 8 
     .sign(key(secret));
 }
 
-/** Verifies a development token and returns its actor; throws `InvalidToken` with the reason. */
-export async function verifyDevToken(token: string, secret: string): Promise<Actor> {
+/**
+ * Verifies a development token and returns its actor; throws `InvalidToken` with the reason.
+ * A token must carry `exp` and `iat`, and is refused once `maxAgeSeconds` have passed since it was
+ * issued, whatever its `exp` says.
+ */
+export async function verifyDevToken(token: string, secret: string, maxAgeSeconds = DEV_TOKEN_MAX_TTL_S): Promise<Actor> {
   try {
     const { payload } = await jwtVerify(token, key(secret), {
       issuer: DEV_ISSUER,
       audience: DEV_AUDIENCE,
       algorithms: ['HS256'],
+      requiredClaims: ['exp', 'iat'],
+      maxTokenAge: maxAgeSeconds,
     });
     const roles = Array.isArray(payload.roles) ? payload.roles : [];
     if (!isUserId(payload.sub)) throw new InvalidToken('no usable subject');
@@ -59,6 +70,8 @@ export async function verifyDevToken(token: string, secret: string): Promise<Act
   } catch (err) {
     if (err instanceof InvalidToken) throw err;
     if (err instanceof errors.JWTExpired) throw new InvalidToken('expired');
+    if (err instanceof errors.JWTClaimValidationFailed && err.reason === 'missing')
+      throw new InvalidToken(`claim "${err.claim}" missing`);
     if (err instanceof errors.JWTClaimValidationFailed)
       throw new InvalidToken(`claim "${err.claim}" rejected`);
     if (err instanceof errors.JWSSignatureVerificationFailed) throw new InvalidToken('bad signature');

@@ -53,6 +53,7 @@ export function accessPolicyFor(
 ): AccessPolicy {
   return new AccessPolicy(directory, {
     devTokenSecret: settings.DEV_AUTH_ENABLED ? devAuthSecret(settings) : null,
+    devTokenMaxAgeSeconds: settings.DEV_TOKEN_MAX_TTL_S,
     oidc: oidcVerifierFor(settings),
     sessions,
     refresher,

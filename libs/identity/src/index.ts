@@ -12,7 +12,7 @@ export {
   type AuthMethod,
   type ChangeAuthor,
 } from './actor';
-export { signDevToken, verifyDevToken, InvalidToken, DEV_ISSUER, DEV_AUDIENCE } from './dev-tokens';
+export { signDevToken, verifyDevToken, InvalidToken, DEV_ISSUER, DEV_AUDIENCE, DEV_TOKEN_TTL_S, DEV_TOKEN_MAX_TTL_S } from './dev-tokens';
 export { IdentityRefusal, AuthFailure, type IdentityRefusalCode, type IdentityFieldProblem } from './errors';
 export {
   DIRECTORY_EVENT_TYPES,

@@ -55,6 +55,8 @@ export interface Principal {
 export interface AccessPolicyOptions {
   /** HMAC secret of development tokens; null or absent when they are not accepted. */
   devTokenSecret?: string | null;
+  /** Development tokens are refused this long after they were issued (seconds). */
+  devTokenMaxAgeSeconds?: number;
   oidc?: OidcVerifier | null;
   /** Browser sessions (the console); absent when the process serves no browser. */
   sessions?: SessionStore | null;
@@ -119,7 +121,7 @@ export class AccessPolicy {
     const oidc = this.options.oidc;
     if (issuer === DEV_ISSUER && this.options.devTokenSecret) {
       try {
-        const a = await verifyDevToken(credential.token, this.options.devTokenSecret);
+        const a = await verifyDevToken(credential.token, this.options.devTokenSecret, this.options.devTokenMaxAgeSeconds);
         return { userId: a.userId, tenant: a.tenant, name: a.name, via: 'dev_token', claimedRoles: a.roles };
       } catch (err) {
         if (err instanceof InvalidToken) throw new AuthFailure(err.reason);

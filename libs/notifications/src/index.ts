@@ -24,7 +24,7 @@ export {
   type RenderedReminder,
 } from './reminder';
 export { EmailChannel, type SentMail } from './email';
-export { DeliveryLog } from './deliveries';
+export { DeliveryLog, type DeliveryClaim } from './deliveries';
 export { NOTIFICATIONS_MIGRATIONS } from './schema';
 export { Inbox, INBOX_SUBSCRIPTION, applyInboxBatch, startInboxProjector, type InboxItem } from './inbox';
 export { bullConnection, bullPrefix, checkRedisForBullMQ, type RedisCheck } from './redis';

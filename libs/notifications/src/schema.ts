@@ -47,4 +47,12 @@ CREATE TABLE IF NOT EXISTS ntf_webhook_dead_letters (
   failed_at   timestamptz NOT NULL DEFAULT now()
 );`,
   },
+  {
+    // A delivery claim is a lease: it expires, and another worker may then complete the delivery.
+    id: '0301_delivery_leases',
+    sql: `
+ALTER TABLE ntf_deliveries ADD COLUMN IF NOT EXISTS lease_owner text;
+ALTER TABLE ntf_deliveries ADD COLUMN IF NOT EXISTS lease_until timestamptz;
+CREATE INDEX IF NOT EXISTS ntf_deliveries_unfinished ON ntf_deliveries (channel, lease_until) WHERE status = 'sending';`,
+  },
 ];

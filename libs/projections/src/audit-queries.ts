@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { verifyChain, type ChainVerification, type EventStore, type JsonObject, type NewEvent, type PostgresEventStore } from '@ciclo/event-store';
+import { verifyChain, type ChainAnchor, type ChainVerification, type EventStore, type JsonObject, type NewEvent, type PostgresEventStore } from '@ciclo/event-store';
 
 /** Roles that read the whole trail of their tenant; everyone else sees the cycles they acted in. */
 export const AUDIT_FULL_ACCESS_ROLES: readonly string[] = ['rpct', 'oiv', 'admin'];
@@ -402,14 +402,35 @@ export function chainVerifiedEvent(v: ChainVerification, trigger: 'nightly' | 'c
 }
 
 /**
+ * The head seals the trail recorded itself: every intact `AuditChainVerified` names the seal at the
+ * head of the chain it walked. A later rewrite that recomputes the seals disagrees with them.
+ */
+export async function recordedAnchors(store: EventStore): Promise<ChainAnchor[]> {
+  const events = await store.readStream(AUDIT_VERIFICATION_STREAM);
+  const anchors: ChainAnchor[] = [];
+  for (const e of events) {
+    if (e.type !== 'AuditChainVerified') continue;
+    const d = e.data as { intact?: unknown; headSeal?: { seq?: unknown; hash?: unknown } | null };
+    if (d.intact !== true || !d.headSeal || typeof d.headSeal.seq !== 'number' || typeof d.headSeal.hash !== 'string') continue;
+    anchors.push({ seq: d.headSeal.seq, hash: d.headSeal.hash, source: `the verification recorded at position ${e.position}` });
+  }
+  return anchors;
+}
+
+/** `verifyChain` against the given anchors and every head seal the trail recorded itself. */
+export async function verifyAnchoredChain(store: PostgresEventStore, anchors: readonly ChainAnchor[] = []): Promise<ChainVerification> {
+  return verifyChain(store, 5000, [...(await recordedAnchors(store)), ...anchors]);
+}
+
+/**
  * Walks the whole hash chain (`verifyChain`) and records the result as `AuditChainVerified` in
  * `ciclo/audit-verification`: run by the nightly job and by `ciclo audit verify --record`.
  */
 export async function recordChainVerification(
   store: PostgresEventStore,
-  o: { trigger: 'nightly' | 'cli' | string; correlationId?: string },
+  o: { trigger: 'nightly' | 'cli' | string; correlationId?: string; anchors?: readonly ChainAnchor[] },
 ): Promise<{ verification: ChainVerification; position: number }> {
-  const verification = await verifyChain(store);
+  const verification = await verifyAnchoredChain(store, o.anchors);
   const event = chainVerifiedEvent(verification, o.trigger, o.correlationId ?? randomUUID());
   const r = await store.append(AUDIT_VERIFICATION_STREAM, [event], { expectedVersion: 'any' });
   return { verification, position: r.positions[0] };

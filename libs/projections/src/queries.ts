@@ -217,12 +217,27 @@ export class ReadModelQueries {
   }
 
   /** Every deadline of the tenant's cycles with its status today. */
-  async deadlines(tenant: string, now: Date, f: { status?: DeadlineState; cycleId?: string; dueSoonDays?: number } = {}): Promise<DeadlineItem[]> {
+  async deadlines(
+    tenant: string,
+    now: Date,
+    f: { status?: DeadlineState; cycleId?: string; dueSoonDays?: number; limit?: number; offset?: number } = {},
+  ): Promise<DeadlineItem[]> {
     const today = isoDateAt(now);
     const soon = f.dueSoonDays ?? 15;
+    // The status filter is the same rule as below, in SQL, so that paging happens in the database.
+    const STATUS_SQL: Record<DeadlineState, string> = {
+      met: 'met_on IS NOT NULL',
+      closed: "met_on IS NULL AND cycle_status <> 'open'",
+      unscheduled: "met_on IS NULL AND cycle_status = 'open' AND effective_date IS NULL",
+      overdue: "met_on IS NULL AND cycle_status = 'open' AND effective_date < $3::date",
+      due_soon: "met_on IS NULL AND cycle_status = 'open' AND effective_date >= $3::date AND effective_date <= $3::date + $4::int",
+      future: "met_on IS NULL AND cycle_status = 'open' AND effective_date > $3::date + $4::int",
+    };
     const rows = (await this.ds.query(
-      `SELECT * FROM rm_deadlines WHERE tenant = $1 AND ($2::uuid IS NULL OR cycle_id = $2) ORDER BY effective_date ASC NULLS LAST, cycle_id, deadline_id`,
-      [tenant, f.cycleId ?? null],
+      `SELECT * FROM rm_deadlines WHERE tenant = $1 AND ($2::uuid IS NULL OR cycle_id = $2)
+         AND $3::date IS NOT NULL AND $4::int IS NOT NULL AND (${f.status ? STATUS_SQL[f.status] : 'true'})
+       ORDER BY effective_date ASC NULLS LAST, cycle_id, deadline_id LIMIT $5 OFFSET $6`,
+      [tenant, f.cycleId ?? null, today, soon, f.limit ?? null, f.offset ?? 0],
     )) as Record<string, never>[];
     const items = rows.map((r): DeadlineItem => {
       const eff: string | null = r.effective_date;

@@ -29,6 +29,7 @@ const PATTERNS: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^must be between 1 and (\d+) bytes$/, (m) => `deve essere tra 1 e ${m[1]} byte`],
   [/^must be a media type/, () => 'deve essere un tipo di contenuto (ad esempio application/pdf)'],
   [/^must be an integer between (\d+) and (\d+)$/, (m) => `deve essere un numero intero tra ${m[1]} e ${m[2]}`],
+  [/^must not contain NUL characters or unpaired UTF-16 surrogates$/, () => 'contiene caratteri non ammessi (il carattere NUL o un surrogato UTF-16 isolato)'],
   [/^is not a known version of this cycle type$/, () => 'non è una versione nota di questo tipo di ciclo'],
 ];
 

@@ -50,7 +50,17 @@ export type ChainProblem =
   | 'event_reordered'
   | 'seal_modified'
   | 'seal_missing'
-  | 'stream_head_mismatch';
+  | 'stream_head_mismatch'
+  /** The chain disagrees with a head seal saved outside the database or recorded by an earlier verification. */
+  | 'anchor_mismatch';
+
+/** A head seal saved outside the chain: an export, a webhook witness, an earlier recorded verification. */
+export interface ChainAnchor {
+  seq: number;
+  hash: string;
+  /** Where it comes from, for the report (e.g. `file anchor.json`, `verification at 1156`). */
+  source?: string;
+}
 
 export interface ChainVerification {
   intact: boolean;
@@ -96,20 +106,24 @@ const EVENT_FIELDS = `e.position, e.stream_id, e.version, e.event_id::text AS ev
  * links and head, then the events committed after the last seal. Answers "intact up to position N"
  * or the first bad position and what is wrong there.
  */
-export async function verifyChain(store: PostgresEventStore, pageSize = 5000): Promise<ChainVerification> {
+export async function verifyChain(store: PostgresEventStore, pageSize = 5000, anchors: readonly ChainAnchor[] = []): Promise<ChainVerification> {
   // One snapshot for the whole walk: events appended meanwhile are neither half-seen nor mistaken
   // for a stream head that moved.
   const pool = await store.pool.connect();
   try {
     await pool.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    return await walkChain(pool, pageSize);
+    return await walkChain(pool, pageSize, anchors);
   } finally {
     await pool.query('ROLLBACK').catch(() => undefined);
     pool.release();
   }
 }
 
-async function walkChain(pool: PoolClient, pageSize: number): Promise<ChainVerification> {
+async function walkChain(pool: PoolClient, pageSize: number, anchors: readonly ChainAnchor[]): Promise<ChainVerification> {
+  const anchored = new Map<number, ChainAnchor>();
+  for (const a of anchors) if (a.seq > 0) anchored.set(a.seq, a);
+  // The last seal an anchor confirmed, and its position: a rewrite the anchors reveal lies after it.
+  let confirmed = { seq: 0, position: 0 };
   const streams = new Map<string, { version: number; hash: string }>();
   let checked = 0;
   let intactUpTo = 0;
@@ -163,7 +177,8 @@ async function walkChain(pool: PoolClient, pageSize: number): Promise<ChainVerif
       const seq = Number(r.seq);
       const sealPosition = Number(r.seal_position);
       if (seq !== lastSeq + 1) {
-        return result({ position: sealPosition, problem: 'seal_missing', detail: `seals ${lastSeq + 1}..${seq - 1} are missing` });
+        // The first missing seal's event lies after the last intact position (it may be gone too).
+        return result({ position: intactUpTo + 1, problem: 'seal_missing', detail: `seals ${lastSeq + 1}..${seq - 1} are missing (the next seal is at position ${sealPosition})` });
       }
       const expectedSeal = sealHash(prevSeal, seq, sealPosition, r.seal_event_hash as string);
       if (expectedSeal !== r.seal_hash) {
@@ -177,10 +192,39 @@ async function walkChain(pool: PoolClient, pageSize: number): Promise<ChainVerif
       if (r.hash !== r.seal_event_hash) {
         return result({ position: sealPosition, problem: 'event_modified', detail: `the event at position ${sealPosition} is not the one sealed there` });
       }
+      const anchor = anchored.get(seq);
+      if (anchor && anchor.hash !== r.seal_hash) {
+        // Every seal up to here was recomputed consistently: the rewrite lies between the last
+        // confirmed seal and this one, and nothing after the confirmed one can be trusted.
+        const first = await pool.query<{ position: string }>('SELECT position FROM es_seals WHERE seq = $1', [confirmed.seq + 1]);
+        intactUpTo = confirmed.position;
+        lastSeq = confirmed.seq;
+        return result({
+          position: Number(first.rows[0]?.position ?? sealPosition),
+          problem: 'anchor_mismatch',
+          detail: `seal ${seq} is ${String(r.seal_hash).slice(0, 12)}… but ${anchor.source ?? 'an anchor'} saved ${anchor.hash.slice(0, 12)}…: the log was rewritten between seal ${confirmed.seq + 1} and seal ${seq}`,
+        });
+      }
+      if (anchor) confirmed = { seq, position: sealPosition };
       prevSeal = r.seal_hash as string;
       lastSeq = seq;
       intactUpTo = sealPosition;
     }
+  }
+  // An anchor beyond the end of the chain: seals (and their events) were removed from the tail.
+  const beyond = [...anchored.values()].filter((a) => a.seq > lastSeq).sort((a, b) => a.seq - b.seq)[0];
+  if (beyond) {
+    // Removed from the tail, and what is left after the last confirmed seal may be rewritten too.
+    const first = await pool.query<{ position: string }>('SELECT position FROM es_seals WHERE seq = $1', [confirmed.seq + 1]);
+    const endedAt = lastSeq;
+    const after = intactUpTo;
+    intactUpTo = confirmed.position;
+    lastSeq = confirmed.seq;
+    return result({
+      position: first.rows[0] ? Number(first.rows[0].position) : after + 1,
+      problem: 'anchor_mismatch',
+      detail: `${beyond.source ?? 'an anchor'} saved seal ${beyond.seq}, but the chain ends at seal ${endedAt}: its tail was removed, and the seals after seal ${confirmed.seq} are not confirmed`,
+    });
   }
 
   // 2. Events committed before the sealer's checkpoint but never sealed were inserted behind its back.

@@ -9,6 +9,7 @@ export const CHAIN_PROBLEMS: Record<string, string> = {
   seal_modified: 'sigillo modificato',
   seal_missing: 'sigillo mancante',
   stream_head_mismatch: 'testa del flusso non corrispondente',
+  anchor_mismatch: 'catena riscritta: non corrisponde a un sigillo salvato in precedenza',
 };
 
 export const chainProblem = (p: string): string => CHAIN_PROBLEMS[p] ?? p;

@@ -9,9 +9,22 @@ import { MonthView } from './MonthView';
 
 const ORDER = (a: DeadlineItem, b: DeadlineItem) => (a.effectiveDate ?? '9999').localeCompare(b.effectiveDate ?? '9999') || a.cycleTitle.localeCompare(b.cycleTitle, 'it');
 
+const PAGE = 1000;
+
+/** The tenant's deadlines, page after page (the API answers at most 1,000 at a time). */
+async function allDeadlines(signal: AbortSignal): Promise<DeadlineItem[]> {
+  const all: DeadlineItem[] = [];
+  for (let offset = 0; offset < 20 * PAGE; offset += PAGE) {
+    const page = await get<DeadlineItem[]>(`/deadlines?limit=${PAGE}&offset=${offset}`, { signal });
+    all.push(...page);
+    if (page.length < PAGE) break;
+  }
+  return all;
+}
+
 /** Every deadline of the tenant's cycles: a list and a month calendar, and the calendar feed. */
 export function ScadenzePage() {
-  const { data, error, loading } = useLoad((signal) => get<DeadlineItem[]>('/deadlines', { signal }), []);
+  const { data, error, loading } = useLoad(allDeadlines, []);
   const [view, setView] = useState<'elenco' | 'mese'>('elenco');
   const [status, setStatus] = useState('');
   const items = useMemo(() => (data ?? []).filter((d) => !status || d.status === status).sort(ORDER), [data, status]);

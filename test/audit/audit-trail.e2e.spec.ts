@@ -193,6 +193,8 @@ describe('GET /audit: the audit trail the RPCT reviews', () => {
     const bytes = Buffer.from(await r.arrayBuffer());
     expect(r.headers.get('x-audit-rows-sha256')).toBe(createHash('sha256').update(bytes).digest('hex'));
     expect(bytes.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    // Semicolons, as Italian Excel splits cells.
+    expect(bytes.toString('utf8').split('\r\n')[0]).toBe('\uFEFFposition;recorded_at;occurred_at;tenant;stream_id;cycle_id;version;type;actor_id;actor_role;reason;correlation_id;summary;event_id;hash');
     const rows = parseCsv(bytes.toString('utf8').slice(1));
     expect(rows[0]).toEqual([
       'position', 'recorded_at', 'occurred_at', 'tenant', 'stream_id', 'cycle_id', 'version', 'type',

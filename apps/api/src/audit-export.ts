@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import PDFDocument from 'pdfkit';
+import { peopleCsv } from '@ciclo/documents';
 import type { AuditEntry, LastVerification } from '@ciclo/projections';
 
 /** Columns of the CSV export, in order (the header line). */
@@ -21,50 +22,31 @@ export const AUDIT_CSV_COLUMNS = [
   'hash',
 ] as const;
 
-const BOM = '\uFEFF';
-
 /**
- * One CSV cell (RFC 4180): quoted when it holds a comma, a quote, CR or LF, quotes doubled. A
- * cell that a spreadsheet would read as a formula (starting with = + - @, tab or CR) gets a
- * leading apostrophe, so that opening the export never runs anything.
- */
-export function csvCell(value: string | number | null): string {
-  if (value === null) return '';
-  let s = String(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-/**
- * The CSV export: UTF-8 with a byte-order mark (spreadsheets then read accented letters right),
- * a header line, one line per row, every line ended by CRLF.
+ * The CSV export, written by the same writer as every CSV people open (`;`, UTF-8 with BOM, CRLF,
+ * formula guard: docs/documents.md): a header line, one line per row.
  */
 export function auditCsv(rows: readonly AuditEntry[]): Buffer {
-  const lines = [AUDIT_CSV_COLUMNS.join(',')];
-  for (const r of rows) {
-    lines.push(
-      [
-        r.position,
-        r.recordedAt,
-        r.occurredAt,
-        r.tenant,
-        r.streamId,
-        r.cycleId,
-        r.version,
-        r.type,
-        r.actorId,
-        r.actorRole,
-        r.reason,
-        r.correlationId,
-        r.summary,
-        r.eventId,
-        r.hash,
-      ]
-        .map(csvCell)
-        .join(','),
-    );
-  }
-  return Buffer.from(`${BOM}${lines.join('\r\n')}\r\n`, 'utf8');
+  return peopleCsv([
+    AUDIT_CSV_COLUMNS,
+    ...rows.map((r) => [
+      r.position,
+      r.recordedAt,
+      r.occurredAt,
+      r.tenant,
+      r.streamId,
+      r.cycleId,
+      r.version,
+      r.type,
+      r.actorId,
+      r.actorRole,
+      r.reason,
+      r.correlationId,
+      r.summary,
+      r.eventId,
+      r.hash,
+    ]),
+  ]);
 }
 
 /**

@@ -239,7 +239,7 @@ export class AuditController {
   @Get('export.csv')
   @ApiOperation({
     summary: 'Every matching row as CSV',
-    description: `RFC 4180, UTF-8 with BOM, CRLF; cells that a spreadsheet would read as formulas start with an apostrophe. At most ${MAX_CSV_ROWS} rows (422 beyond). \`X-Audit-Rows-SHA256\` is the SHA-256 of the body.`,
+    description: `RFC 4180 quoting with \`;\` between cells (Italian Excel), UTF-8 with BOM, CRLF; cells that a spreadsheet would read as formulas start with an apostrophe. At most ${MAX_CSV_ROWS} rows (422 beyond). \`X-Audit-Rows-SHA256\` is the SHA-256 of the body.`,
   })
   @ApiProduces('text/csv')
   @ApiQuery({ name: 'order', required: false, enum: ['asc', 'desc'], description: '`desc` (newest first, default) or `asc`' })

@@ -15,7 +15,7 @@ import {
   type TargetOperator,
 } from '@ciclo/domain';
 import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
+import { peopleCsv, unguardFormula } from '@ciclo/documents';
 import type { Cell } from './xlsx';
 
 // ---------- CSV ----------
@@ -25,16 +25,14 @@ export function readCsv(text: string): Cell[][] {
   const firstLine = text.replace(/^\uFEFF/, '').split(/\r?\n|\r/, 1)[0] ?? '';
   const count = (ch: string) => firstLine.split(ch).length - 1;
   const delimiter = [';', '\t', ','].sort((a, b) => count(b) - count(a))[0];
-  return parse(text, { bom: true, delimiter, record_delimiter: ['\r\n', '\n', '\r'], relax_column_count: true, relax_quotes: true }) as string[][];
+  const rows = parse(text, { bom: true, delimiter, record_delimiter: ['\r\n', '\n', '\r'], relax_column_count: true, relax_quotes: true }) as string[][];
+  // The formula guard of our own exports ("'= 5") is taken off again.
+  return rows.map((r) => r.map(unguardFormula));
 }
 
-/** CSV for Italian spreadsheets: `;`, CRLF, a BOM so that Excel reads UTF-8. */
-export function writeCsv(rows: readonly (readonly Cell[])[]): string {
-  const cell = (v: Cell): string => (v === null ? '' : typeof v === 'boolean' ? (v ? 'si' : 'no') : String(v));
-  return stringify(
-    rows.map((r) => r.map(cell)),
-    { bom: true, delimiter: ';', record_delimiter: '\r\n', quoted_match: /[\r\n]/ },
-  );
+/** CSV for Italian spreadsheets, by the writer every export shares (`;`, CRLF, BOM, decimal comma, formula guard). */
+export function writeCsv(rows: readonly (readonly Cell[])[]): Buffer {
+  return peopleCsv(rows);
 }
 
 // ---------- Italian values ----------

@@ -1,0 +1,1 @@
+export { peopleCsv, csvText, guardFormula, unguardFormula, italianNumber, type CsvCell } from './csv';

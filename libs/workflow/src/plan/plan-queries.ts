@@ -20,6 +20,7 @@ import type { Actor } from '@ciclo/identity';
 import { DefinitionRegistry } from '../definition-registry';
 import { DEFINITIONS } from '../tokens';
 import { PlanRepository } from './plan-repository';
+import { planWorkbook } from './plan-workbook';
 import { planSheet } from './spreadsheet';
 import type { Cell } from './xlsx';
 
@@ -173,6 +174,15 @@ export class PlanQueries {
     const nodes = tree === 'adopted' ? plan.adoptedNodes : [...plan.nodes.values()];
     if (!nodes) throw new DomainRefusal('PLAN_NOT_ADOPTED', `stage "${cycle.stage}"`);
     return { rows: planSheet(nodes, planYears(cycle.year, def.period)), name: `${cycle.cycleType}-${cycle.periodLabel}` };
+  }
+
+  /** The XLSX workbook: typed indicator sheet with measurements and achievement per year (plan-workbook.ts). */
+  async workbook(actor: Actor, cycleId: string, tree: 'current' | 'adopted' = 'current'): Promise<{ file: Buffer; name: string }> {
+    const { cycle, plan } = await this.loadAt(actor, cycleId);
+    const def = this.definitionOf(cycle);
+    const nodes = tree === 'adopted' ? plan.adoptedNodes : [...plan.nodes.values()];
+    if (!nodes) throw new DomainRefusal('PLAN_NOT_ADOPTED', `stage "${cycle.stage}"`);
+    return { file: await planWorkbook(nodes, planYears(cycle.year, def.period), plan), name: `${cycle.cycleType}-${cycle.periodLabel}` };
   }
 
   /**

@@ -225,6 +225,8 @@ export function sheetLayout(header: readonly Cell[]): SheetLayout {
       layout.targets.push({ year: Number(m[1]), index });
       return;
     }
+    // The achievement columns of the XLSX export are not plan data: read back without a warning.
+    if (/^(?:misurato|raggiungimento|esito) \d{4}$/.test(h)) return;
     m = /^operatore (\d{4})$/.exec(h);
     if (m) {
       operators.set(Number(m[1]), index);
@@ -265,8 +267,8 @@ export const SHEET_COLUMNS = {
   dataSource: 'Fonte dati',
 } as const;
 
-const UNIT_LABEL: Record<IndicatorUnit, string> = { n: 'n.', '%': '%', '€': '€', gg: 'gg', ore: 'ore', data: 'data', si_no: 'si/no' };
-const TYPE_LABEL: Record<IndicatorType, string> = {
+export const UNIT_LABEL: Record<IndicatorUnit, string> = { n: 'n.', '%': '%', '€': '€', gg: 'gg', ore: 'ore', data: 'data', si_no: 'si/no' };
+export const TYPE_LABEL: Record<IndicatorType, string> = {
   volume: 'Volume',
   efficacia: 'Efficacia',
   efficienza: 'Efficienza',
@@ -277,7 +279,7 @@ const TYPE_LABEL: Record<IndicatorType, string> = {
 };
 const itNumber = (n: number): string => String(n).replace('.', ',');
 const itValue = (v: IndicatorValue): string => (typeof v === 'boolean' ? (v ? 'si' : 'no') : typeof v === 'number' ? itNumber(v) : `${v.slice(8, 10)}/${v.slice(5, 7)}/${v.slice(0, 4)}`);
-const OPERATOR_LABEL: Record<TargetOperator, string> = { '>=': '>=', '<=': '<=', '=': '=', '>': '>', '<': '<', entro_il: 'entro il', si_no: '' };
+export const OPERATOR_LABEL: Record<TargetOperator, string> = { '>=': '>=', '<=': '<=', '=': '=', '>': '>', '<': '<', entro_il: 'entro il', si_no: '' };
 
 /** The indicator sheet of a plan: a header and one row per indicator, parents repeated on each row. */
 export function planSheet(nodes: readonly PlanNode[], years: readonly number[]): Cell[][] {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { startTestApi, type TestApi } from '../support/api';
 import { parseCsv, pdfLines } from './helpers';
+import { romeDateTime } from '../../apps/api/src/audit-export';
 
 interface Entry {
   position: number;
@@ -234,15 +235,22 @@ describe('GET /audit: the audit trail the RPCT reviews', () => {
     expect(r.headers.get('x-audit-rows-sha256')).toBe(csvSha);
     const text = pdfLines(pdf).join('\n');
     expect(text).toContain('Registro di audit');
-    expect(text).toContain('Ente: cciaa-po');
+    // A tenant without a registered name is named by its id.
+    expect(text).toContain('cciaa-po - esportazione in PDF generata da Ciclo');
     expect(text).toContain('Data e ora di esportazione');
-    expect(text).toContain(`Ciclo: ${cycleA}`);
-    expect(text).toContain(`Al (escluso): ${setupEnd}`);
+    // The scope line names the cycle by its title; the other filters in words, times in Rome.
+    expect(text).toContain('Il solo ciclo «Piano integrato di attività e organizzazione (PIAO) 2027-2029», limitato dal filtro qui sotto');
+    expect(text).not.toContain(cycleA);
+    expect(text).toContain(`Al (escluso): ${romeDateTime(setupEnd)} (ora di Roma)`);
     expect(text).toMatch(/INTEGRA fino alla posizione \d+/);
     expect(text).toMatch(/Righe esportate\n3\n/);
     expect(text).toContain('SHA-256 delle righe esportate');
     expect(text).toContain(csvSha);
-    expect(text).toContain('u-oiv (ruolo oiv)');
+    expect(text).toContain('u-oiv (OIV)');
+    // Event types and roles in Italian, not as identifiers.
+    expect(text).toContain('Apertura del ciclo');
+    expect(text).toContain('Posizione organizzativa');
+    expect(text).not.toMatch(/\bCycleOpened\b/);
     // The table, with Italian headings and the rows' summaries.
     expect(text).toContain('Sintesi');
     expect(text).toContain('Motivazione');

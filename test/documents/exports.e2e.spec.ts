@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import * as ExcelJS from 'exceljs';
 import { PostgresEventStore } from '@ciclo/event-store';
 import { readCsv, sheetLayout } from '@ciclo/workflow';
+import { pdfLines } from '../audit/helpers';
 import { seedDemo } from '../../apps/cli/src/commands/seed-demo';
 import { startTestApi, type TestApi } from '../support/api';
 
@@ -15,7 +16,7 @@ describe('plan exports for Italian offices', () => {
   let cycleId: string;
   let token: string;
   beforeAll(async () => {
-    api = await startTestApi('docexports');
+    api = await startTestApi('docexports', {}, { projections: true });
     store = new PostgresEventStore({ connectionString: api.db.url, poolSize: 3 });
     cycleId = (await seedDemo(store, SEEDS)).cycleId;
     token = await api.token('u-demo-po-1', ['po'], 'cciaa-po');
@@ -107,5 +108,27 @@ describe('plan exports for Italian offices', () => {
     for (const line of text.split('\r\n')) for (const cell of line.split(';')) expect(cell).not.toMatch(/^"?[=+\-@]/);
     // Weights with a decimal comma where they have decimals.
     expect(rows.slice(1).some((r) => /^\d+,\d+%$/.test(String(r[r.length - 2])))).toBe(true);
+  });
+
+  it('the audit PDF speaks in words: the chamber by name, cycles by title, people by name, roles and events in Italian', async () => {
+    const rpct = await api.token('u-demo-rpct', ['rpct'], 'cciaa-po');
+    // The trail is projected once the demo is in: wait for it (503 while the read model catches up).
+    const head = await api.head();
+    let r = new Response(null, { status: 503 });
+    for (let i = 0; i < 10 && r.status === 503; i++) {
+      r = await fetch(`${api.url}/audit/export.pdf?cycleId=${cycleId}&type=MeasurementCorrected&minPosition=${head}`, { headers: { authorization: `Bearer ${rpct}` } });
+    }
+    expect(r.status).toBe(200);
+    const text = pdfLines(Buffer.from(await r.arrayBuffer())).join('\n');
+    const flat = text.replace(/\s+/g, ' ');
+    expect(text).toContain('Camera di commercio di Pistoia-Prato - esportazione in PDF generata da Ciclo');
+    expect(text).not.toContain(cycleId);
+    expect(flat).toContain('Il solo ciclo «PIAO 2022-2024 - Camera di commercio di Pistoia-Prato (demo)», limitato dal filtro qui sotto');
+    expect(flat).toContain('Tipo di evento: Misurazione corretta');
+    expect(flat).toContain('Marco Finzione (u-demo-rpct) (RPCT)');
+    expect(flat).not.toMatch(/\bMeasurementCorrected\b|ha registrato l'evento/);
+    expect(flat).toContain('Elena Fittizia (u-demo- rilevatore) Rilevatore');
+    // The reason is in the summary's words: printed once, not again in its own column.
+    expect(flat.split('Due assessment registrati in ritardo').length - 1).toBe(1);
   });
 });

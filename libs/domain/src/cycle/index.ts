@@ -8,3 +8,4 @@ export { foldCycle } from './fold';
 export { eventCatalogue } from './catalogue';
 export { auditSummary, type SummaryCycle, type SummaryEvent } from './summary';
 export { fieldProblemIt, fieldProblemsIt } from './problems-it';
+export { ROLE_LABELS, roleLabel } from './roles-it';

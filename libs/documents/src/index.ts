@@ -1,2 +1,3 @@
 export { peopleCsv, csvText, guardFormula, unguardFormula, italianNumber, type CsvCell } from './csv';
 export { typedWorkbook, percentCell, numberCell, euroCell, dateCell, type XlsxCell, type XlsxSheet } from './xlsx';
+export { renderPiaoPdf, deliberationIt, type PiaoInput, type PiaoChamber, type PiaoDeliberation } from './piao-pdf';

@@ -17,6 +17,8 @@ describe('GET /cycles/{id}/documents/piao.pdf', () => {
   let store: PostgresEventStore;
   let cycleId: string;
   let token: string;
+  /** The current document, from the first test (each generation of the demo takes a second or two). */
+  let current: Buffer;
   beforeAll(async () => {
     mkdirSync(OUT, { recursive: true });
     api = await startTestApi('piaopdf');
@@ -48,6 +50,7 @@ describe('GET /cycles/{id}/documents/piao.pdf', () => {
     expect(res.headers.get('x-content-sha256')).toBe(createHash('sha256').update(bytes).digest('hex'));
     const again = await get(`/cycles/${cycleId}/documents/piao.pdf`);
     expect(again.bytes.equals(bytes)).toBe(true);
+    current = bytes;
 
     const { file, text, info } = poppler(bytes, 'piao-demo');
     expect(info).toMatch(/^Title:\s+PIAO 2022-2024 - Camera di commercio di Pistoia-Prato$/m);
@@ -102,8 +105,7 @@ describe('GET /cycles/{id}/documents/piao.pdf', () => {
 
   it('at an earlier version: the document as it was then (fewer nodes, another file)', async () => {
     const { bytes } = await get(`/cycles/${cycleId}/documents/piao.pdf?version=3`);
-    const now = await get(`/cycles/${cycleId}/documents/piao.pdf`);
-    expect(bytes.equals(now.bytes)).toBe(false);
+    expect(bytes.equals(current)).toBe(false);
     const { text } = poppler(bytes, 'piao-demo-v3');
     expect(text).toContain('Versione 3 del ciclo');
     expect(text.match(/_I\d+\b/g)?.length ?? 0).toBeLessThan(372);

@@ -132,5 +132,11 @@ describe('GET /cycles/{id}/documents/piao.pdf', () => {
     const notPiao = await api.call<{ code: string; messageIt: string }>('GET', `/cycles/${ptpct.body.cycleId}/documents/piao.pdf`, { token: rpct });
     expect([notPiao.status, notPiao.body.code]).toEqual([404, 'DOCUMENT_NOT_FOR_CYCLE_TYPE']);
     expect(notPiao.body.messageIt).toContain('PIAO');
+    // The portal pack: only for an adopted PIAO (the demo's is a draft), with the same checks.
+    const draft = await api.call<{ code: string; messageIt: string }>('GET', `/cycles/${cycleId}/documents/portal-pack.zip`, { token });
+    expect([draft.status, draft.body.code]).toEqual([409, 'PIAO_NOT_ADOPTED']);
+    expect(await field(`/cycles/${cycleId}/documents/portal-pack.zip?version=-1`)).toEqual(['query.version']);
+    const packNotPiao = await api.call<{ code: string }>('GET', `/cycles/${ptpct.body.cycleId}/documents/portal-pack.zip`, { token: rpct });
+    expect([packNotPiao.status, packNotPiao.body.code]).toEqual([404, 'DOCUMENT_NOT_FOR_CYCLE_TYPE']);
   });
 });

@@ -127,6 +127,11 @@ export const REFUSALS = {
     it: 'Il piano non è ancora adottato: si modifica la bozza, senza variazione',
     en: 'The plan is not adopted yet: edit the draft, no variation is needed',
   },
+  PIAO_NOT_ADOPTED: {
+    category: 'conflict',
+    it: 'Il PIAO non è ancora adottato: il pacchetto per il portale si prepara dopo la deliberazione',
+    en: 'The PIAO is not adopted yet: the portal pack is prepared after the deliberation',
+  },
   DOCUMENT_NOT_FOR_CYCLE_TYPE: {
     category: 'not_found',
     it: 'Questo documento non esiste per questo tipo di ciclo (il PIAO si genera solo dai cicli PIAO)',

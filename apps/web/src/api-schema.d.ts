@@ -227,6 +227,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cycles/{id}/documents/portal-pack.zip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The PIAO portal pack (zip)
+         * @description What the Funzione Pubblica PIAO portal receives: the PIAO PDF, the documents attached to the cycle (`allegati/`), and `metadati.json` / `metadati.csv` (IPA code, name, plan years, version, approval date, act reference, approving organ, number of employees, link to the body's page, SHA-256 of every file). Only once the PIAO is adopted. Deterministic: the same events give the same zip (`X-Content-SHA256`).
+         */
+        get: operations["DocumentsController_portalPack"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cycles": {
         parameters: {
             query?: never;
@@ -2734,6 +2754,61 @@ export interface operations {
             };
             /** @description No such cycle in the tenant (`CYCLE_NOT_FOUND`), or not a PIAO cycle (`DOCUMENT_NOT_FOR_CYCLE_TYPE`) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    DocumentsController_portalPack: {
+        parameters: {
+            query?: {
+                /** @description The pack at this stream version of the cycle */
+                version?: number;
+                /** @description ISO 8601 instant: the pack as it was then */
+                asOf?: unknown;
+            };
+            header?: never;
+            path: {
+                /** @description Cycle id (UUID) of an adopted PIAO cycle */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The portal pack (zip) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            /** @description Malformed `asOf` or `version`: `fields` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such cycle in the tenant (`CYCLE_NOT_FOUND`), or not a PIAO cycle (`DOCUMENT_NOT_FOR_CYCLE_TYPE`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The PIAO is not adopted yet (`PIAO_NOT_ADOPTED`) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -140,6 +140,13 @@ export default function CyclePage() {
             <a className="btn btn-outline-primary btn-sm" href={`/cycles/${encodeURIComponent(view.id)}/documents/piao.pdf${qs({ asOf, version })}`} download>
               Scarica il PIAO in PDF{travelling ? ' (com’era in questa versione)' : ''}
             </a>{' '}
+            {view.deliberations.length ? (
+              <>
+                <a className="btn btn-outline-primary btn-sm" href={`/cycles/${encodeURIComponent(view.id)}/documents/portal-pack.zip${qs({ asOf, version })}`} download>
+                  Pacchetto per il portale PIAO (ZIP)
+                </a>{' '}
+              </>
+            ) : null}
             <span className="text-body-secondary small">Generato dagli eventi del ciclo per sezioni del DM 132/2022; «BOZZA» su ogni pagina finché non è adottato.</span>
           </p>
         ) : null}

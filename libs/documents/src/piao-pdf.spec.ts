@@ -70,6 +70,18 @@ describe('renderPiaoPdf', () => {
     expect(info).toMatch(/^CreationDate:.*2022/m);
     expect(a.toString('latin1')).toMatch(/\/Lang \(it-IT\)/);
     expect(a.toString('latin1')).toMatch(/\/DisplayDocTitle true/);
+    // The structure tree: sections, headings, the table of contents, tables with column header cells.
+    const raw = a.toString('latin1');
+    const count = (tag: string) => (raw.match(new RegExp(`/S /${tag}\\b`, 'g')) ?? []).length;
+    expect(count('Sect')).toBe(6);
+    expect(count('TOC')).toBe(1);
+    expect(count('TOCI')).toBe(11);
+    expect(count('H1')).toBe(7); // the title and the six parts ("Indice" included)
+    expect(count('H5')).toBe(1);
+    expect(count('Table')).toBe(3);
+    expect(count('TH')).toBe(2 + 3 + 9);
+    expect((raw.match(/\/Scope \/Column/g) ?? []).length).toBe(count('TH'));
+    expect(raw).toMatch(/\/StructTreeRoot/);
     // A different event time gives another file.
     expect((await renderPiaoPdf(input({ asOf: new Date('2022-01-21T10:00:00Z') }))).equals(a)).toBe(false);
   });

@@ -12,7 +12,7 @@
  * document reflects, and the order is the tree's order; the same input gives the same bytes.
  */
 import PDFDocument from 'pdfkit';
-import type { IndicatorNode, IndicatorUnit, IndicatorValue, OperationalObjectiveNode, PlanNode, PlanTarget, StrategicObjectiveNode, AmbitoNode } from '@ciclo/domain';
+import { isoDateAt, type IndicatorNode, type IndicatorUnit, type IndicatorValue, type OperationalObjectiveNode, type PlanNode, type PlanTarget, type StrategicObjectiveNode, type AmbitoNode } from '@ciclo/domain';
 
 export interface PiaoChamber {
   name: string;
@@ -252,7 +252,7 @@ export function renderPiaoPdf(input: PiaoInput): Promise<Buffer> {
   doc.moveDown(0.4);
   block(cover, 'P', 'ai sensi dell’art. 6 del DL 80/2021 e del DM 132/2022', 'I', 10, { align: 'center' }, '#444');
   doc.moveDown(3);
-  block(cover, 'P', `Versione ${input.cycle.version} del ciclo, situazione al ${itDate(input.asOf.toISOString().slice(0, 10))}`, 'R', 10.5, { align: 'center' });
+  block(cover, 'P', `Versione ${input.cycle.version} del ciclo, situazione al ${itDate(isoDateAt(input.asOf, 'Europe/Rome'))}`, 'R', 10.5, { align: 'center' });
   doc.moveDown(0.5);
   if (input.adoption) {
     block(cover, 'P', `Adottato con ${deliberationIt(input.adoption)}`, 'B', 11, { align: 'center' });
@@ -404,7 +404,7 @@ export function renderPiaoPdf(input: PiaoInput): Promise<Buffer> {
     table(
       s5,
       ['Documento', 'Allegato il', 'Impronta SHA-256'],
-      input.attachments.map((a) => [a.name, itDate(a.at.slice(0, 10)), a.sha256]),
+      input.attachments.map((a) => [a.name, itDate(isoDateAt(new Date(a.at), 'Europe/Rome')), a.sha256]),
       [150, 60, width - 210],
       7,
     );
@@ -443,7 +443,7 @@ export function renderPiaoPdf(input: PiaoInput): Promise<Buffer> {
     if (draft) doc.font('B').fillColor('#b00020').text('BOZZA - non adottato', left, 30, { width, align: 'right', lineBreak: false });
     else doc.text(`Adottato con ${deliberationIt(input.adoption as PiaoDeliberation)}`, left, 30, { width, align: 'right', lineBreak: false });
     doc.font('R').fillColor('#555').text(`Pagina ${i + 1} di ${range.count}`, left, doc.page.height - 38, { width, align: 'right', lineBreak: false });
-    doc.text(`Versione ${input.cycle.version} - ${itDate(input.asOf.toISOString().slice(0, 10))}`, left, doc.page.height - 38, { width, align: 'left', lineBreak: false });
+    doc.text(`Versione ${input.cycle.version} - ${itDate(isoDateAt(input.asOf, 'Europe/Rome'))}`, left, doc.page.height - 38, { width, align: 'left', lineBreak: false });
     doc.endMarkedContent();
     doc.fillColor('black');
     doc.page.margins.bottom = bottom;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { startTestApi, type TestApi } from '../support/api';
 import { parseCsv, pdfLines } from './helpers';
+import { romeDateTime } from '../../apps/api/src/audit-export';
 
 interface Entry {
   position: number;
@@ -193,6 +194,8 @@ describe('GET /audit: the audit trail the RPCT reviews', () => {
     const bytes = Buffer.from(await r.arrayBuffer());
     expect(r.headers.get('x-audit-rows-sha256')).toBe(createHash('sha256').update(bytes).digest('hex'));
     expect(bytes.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    // Semicolons, as Italian Excel splits cells.
+    expect(bytes.toString('utf8').split('\r\n')[0]).toBe('\uFEFFposition;recorded_at;occurred_at;tenant;stream_id;cycle_id;version;type;actor_id;actor_role;reason;correlation_id;summary;event_id;hash');
     const rows = parseCsv(bytes.toString('utf8').slice(1));
     expect(rows[0]).toEqual([
       'position', 'recorded_at', 'occurred_at', 'tenant', 'stream_id', 'cycle_id', 'version', 'type',
@@ -232,15 +235,22 @@ describe('GET /audit: the audit trail the RPCT reviews', () => {
     expect(r.headers.get('x-audit-rows-sha256')).toBe(csvSha);
     const text = pdfLines(pdf).join('\n');
     expect(text).toContain('Registro di audit');
-    expect(text).toContain('Ente: cciaa-po');
+    // A tenant without a registered name is named by its id.
+    expect(text).toContain('cciaa-po - esportazione in PDF generata da Ciclo');
     expect(text).toContain('Data e ora di esportazione');
-    expect(text).toContain(`Ciclo: ${cycleA}`);
-    expect(text).toContain(`Al (escluso): ${setupEnd}`);
+    // The scope line names the cycle by its title; the other filters in words, times in Rome.
+    expect(text).toContain('Il solo ciclo «Piano integrato di attività e organizzazione (PIAO) 2027-2029», limitato dal filtro qui sotto');
+    expect(text).not.toContain(cycleA);
+    expect(text).toContain(`Al (escluso): ${romeDateTime(setupEnd)} (ora di Roma)`);
     expect(text).toMatch(/INTEGRA fino alla posizione \d+/);
     expect(text).toMatch(/Righe esportate\n3\n/);
     expect(text).toContain('SHA-256 delle righe esportate');
     expect(text).toContain(csvSha);
-    expect(text).toContain('u-oiv (ruolo oiv)');
+    expect(text).toContain('u-oiv (OIV)');
+    // Event types and roles in Italian, not as identifiers.
+    expect(text).toContain('Apertura del ciclo');
+    expect(text).toContain('Posizione organizzativa');
+    expect(text).not.toMatch(/\bCycleOpened\b/);
     // The table, with Italian headings and the rows' summaries.
     expect(text).toContain('Sintesi');
     expect(text).toContain('Motivazione');

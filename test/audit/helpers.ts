@@ -1,7 +1,7 @@
 import { inflateSync } from 'node:zlib';
 
-/** A strict RFC 4180 parser (quoted fields, doubled quotes, CRLF records): rows of cells. */
-export function parseCsv(text: string): string[][] {
+/** A strict RFC 4180 parser (quoted fields, doubled quotes, CRLF records; `;` between cells as our CSVs have it): rows of cells. */
+export function parseCsv(text: string, delimiter = ';'): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let cell = '';
@@ -24,7 +24,7 @@ export function parseCsv(text: string): string[][] {
       if (cell !== '') throw new Error(`quote inside an unquoted cell at ${i}`);
       quoted = true;
       i++;
-    } else if (c === ',') {
+    } else if (c === delimiter) {
       row.push(cell);
       cell = '';
       i++;

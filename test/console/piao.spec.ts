@@ -171,6 +171,12 @@ describe('console: a PIAO from draft to the PIAO portal', () => {
     await stageIs(page, 'Caricato sul portale PIAO della Funzione Pubblica');
     await page.getByText('Concluso', { exact: true }).first().waitFor();
     await page.getByText('Il ciclo è concluso: non ci sono azioni da compiere.').waitFor();
+    // The PIAO and its portal pack download from the cycle page, with the console's session.
+    expect(await page.getByRole('link', { name: 'Scarica il PIAO in PDF' }).getAttribute('href')).toBe(`/cycles/${cycleId}/documents/piao.pdf`);
+    const packHref = (await page.getByRole('link', { name: 'Pacchetto per il portale PIAO (ZIP)' }).getAttribute('href')) as string;
+    const pack = await page.request.get(new URL(packHref, page.url()).toString());
+    expect(pack.status()).toBe(200);
+    expect((await pack.body()).subarray(0, 2).toString('latin1')).toBe('PK');
     // Both deadlines are met today.
     expect(await page.getByText(/^Rispettata il /).count()).toBe(2);
     await checkPage(page, 'ciclo-concluso');

@@ -100,7 +100,7 @@ describe('console: audit trail, deadlines, notifications', () => {
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     const text = pdfLines(pdf).join('\n');
     expect(text).toMatch(/Righe esportate\n1\n/);
-    expect(text.replace(/\s+/g, ' ')).toContain('Tipo di evento: CycleOpened');
+    expect(text.replace(/\s+/g, ' ')).toContain('Tipo di evento: Apertura del ciclo');
     expect(text.replace(/\s+/g, ' ')).toContain('Consultazioni del registro: escluse');
     await ctx.close();
   });

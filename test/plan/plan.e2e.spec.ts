@@ -1,6 +1,11 @@
 // The plan through HTTP on PostgreSQL: editing per stage, submission checks, measurements and
 // corrections, adoption, a variation with both trees and their diff, exports, the catalogue.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import JSZip from 'jszip';
 import { isoDateAt } from '@ciclo/domain';
 import { readXlsx } from '@ciclo/workflow';
 import { startTestApi, type TestApi } from '../support/api';
@@ -133,6 +138,24 @@ describe('plan through HTTP', () => {
   it('freezes the adopted plan; a variation approved by the Giunta keeps both trees and their diff', async () => {
     expect((await run('approve', sg)).body.stage).toBe('in_giunta');
     expect((await run('record_giunta_deliberation', organi, { number: '12/' + year, date: today(), actHash: sha('piao') })).body.stage).toBe('adottato');
+    // The PIAO document now names the deliberation on its cover and pages, no longer a draft.
+    const download = async (path: string) => Buffer.from(await (await fetch(`${api.url}${path}`, { headers: { authorization: `Bearer ${po}` } })).arrayBuffer());
+    const pdf = await download(`/cycles/${id}/documents/piao.pdf`);
+    const pdfFile = join(mkdtempSync(join(tmpdir(), 'piao-')), 'piao.pdf');
+    writeFileSync(pdfFile, pdf);
+    const pdfText = execFileSync('pdftotext', ['-enc', 'UTF-8', pdfFile, '-']).toString('utf8').replace(/\s+/g, ' ');
+    const itDay = `${today().slice(8, 10)}/${today().slice(5, 7)}/${today().slice(0, 4)}`;
+    expect(pdfText).toContain(`Adottato con deliberazione della Giunta n. 12/${year} del ${itDay}`);
+    expect(pdfText).not.toContain('BOZZA');
+    // The portal pack: the same PDF, the metadata the portal stores, the same bytes twice.
+    const pack = await download(`/cycles/${id}/documents/portal-pack.zip`);
+    expect((await download(`/cycles/${id}/documents/portal-pack.zip`)).equals(pack)).toBe(true);
+    const zip = await JSZip.loadAsync(pack);
+    expect(Object.keys(zip.files).sort()).toEqual([`PIAO-${year}-${year + 2}.pdf`, 'metadati.csv', 'metadati.json']);
+    expect((await zip.file(`PIAO-${year}-${year + 2}.pdf`)?.async('nodebuffer'))?.equals(pdf)).toBe(true);
+    const meta = JSON.parse((await zip.file('metadati.json')?.async('string')) as string) as Record<string, unknown>;
+    expect(meta).toMatchObject({ anni: [year, year + 1, year + 2], dataApprovazione: today(), estremiAtto: `deliberazione della Giunta n. 12/${year} del ${itDay}`, organoApprovazione: 'Giunta camerale' });
+    expect(meta.documento).toEqual({ nome: `PIAO-${year}-${year + 2}.pdf`, sha256: createHash('sha256').update(pdf).digest('hex') });
     const frozen = await plan('update_node', { code: '01_01_02_I1', changes: { name: 'Altro nome' } });
     expect([frozen.status, frozen.body.code]).toEqual([409, 'PLAN_FROZEN']);
 

@@ -12,6 +12,7 @@ import { ProjectionHealth } from './projection-health';
 import { WorkerHealth } from './worker-health';
 import { AuthGuard } from './auth.guard';
 import { TenantsController } from './tenants.controller';
+import { DocumentsController } from './documents.controller';
 import { CyclesController } from './cycles.controller';
 import { DefinitionsController } from './definitions.controller';
 import { HealthController } from './health.controller';
@@ -29,7 +30,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [PlatformModule.forRoot({ app: 'api', settings }), DeadlinesApiModule.forRoot(settings), WorkflowModule.forRoot({ seedsDir: settings.SEEDS_DIR }), PlanModule, ProjectionsModule.forRoot(), IdentityModule],
-      controllers: [AuthController, OidcLoginController, HealthController, DefinitionsController, CyclesController, ReadModelsController, TenantsController, AuditController, AuditFacetsController, PlanController, CatalogueController],
+      controllers: [AuthController, OidcLoginController, HealthController, DefinitionsController, DocumentsController, CyclesController, ReadModelsController, TenantsController, AuditController, AuditFacetsController, PlanController, CatalogueController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import PDFDocument from 'pdfkit';
+import { peopleCsv } from '@ciclo/documents';
 import type { AuditEntry, LastVerification } from '@ciclo/projections';
 
 /** Columns of the CSV export, in order (the header line). */
@@ -21,50 +22,31 @@ export const AUDIT_CSV_COLUMNS = [
   'hash',
 ] as const;
 
-const BOM = '\uFEFF';
-
 /**
- * One CSV cell (RFC 4180): quoted when it holds a comma, a quote, CR or LF, quotes doubled. A
- * cell that a spreadsheet would read as a formula (starting with = + - @, tab or CR) gets a
- * leading apostrophe, so that opening the export never runs anything.
- */
-export function csvCell(value: string | number | null): string {
-  if (value === null) return '';
-  let s = String(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-/**
- * The CSV export: UTF-8 with a byte-order mark (spreadsheets then read accented letters right),
- * a header line, one line per row, every line ended by CRLF.
+ * The CSV export, written by the same writer as every CSV people open (`;`, UTF-8 with BOM, CRLF,
+ * formula guard: docs/documents.md): a header line, one line per row.
  */
 export function auditCsv(rows: readonly AuditEntry[]): Buffer {
-  const lines = [AUDIT_CSV_COLUMNS.join(',')];
-  for (const r of rows) {
-    lines.push(
-      [
-        r.position,
-        r.recordedAt,
-        r.occurredAt,
-        r.tenant,
-        r.streamId,
-        r.cycleId,
-        r.version,
-        r.type,
-        r.actorId,
-        r.actorRole,
-        r.reason,
-        r.correlationId,
-        r.summary,
-        r.eventId,
-        r.hash,
-      ]
-        .map(csvCell)
-        .join(','),
-    );
-  }
-  return Buffer.from(`${BOM}${lines.join('\r\n')}\r\n`, 'utf8');
+  return peopleCsv([
+    AUDIT_CSV_COLUMNS,
+    ...rows.map((r) => [
+      r.position,
+      r.recordedAt,
+      r.occurredAt,
+      r.tenant,
+      r.streamId,
+      r.cycleId,
+      r.version,
+      r.type,
+      r.actorId,
+      r.actorRole,
+      r.reason,
+      r.correlationId,
+      r.summary,
+      r.eventId,
+      r.hash,
+    ]),
+  ]);
 }
 
 /**
@@ -100,20 +82,43 @@ export interface CoverChainStatus {
   firstBad: { position: number; problem: string; detail: string } | null;
 }
 
+/** How the report names what the rows hold by id: people, roles, event types, cycles. */
+export interface AuditNames {
+  person(actorId: string): string;
+  role(role: string): string;
+  eventType(type: string): string;
+  cycle(cycleId: string): string;
+}
+
 export interface AuditPdfInput {
   tenant: string;
+  /** The chamber's name ("Camera di commercio di Pistoia-Prato"). */
+  tenantName: string;
   exportedBy: { userId: string; role: string };
   exportedAt: Date;
   scope: 'tenant' | 'own_cycles';
-  /** Filters as given (already validated), printed in this order. */
-  filters: { label: string; value: string }[];
+  /** Filters as given (already validated, in words), printed in this order. */
+  filters: { key: string; label: string; value: string }[];
   order: 'asc' | 'desc';
   chain: CoverChainStatus | null;
   lastVerification: LastVerification | null;
   rows: readonly AuditEntry[];
   rowsSha256: string;
+  names: AuditNames;
   /** Uncompressed content streams (tests read the text); default compressed. */
   compress?: boolean;
+}
+
+/**
+ * What the export covers, in one sentence true to the access and the filters: the whole trail of
+ * the chamber, one cycle, the cycles the person acted in, and whether filters narrow the rows.
+ */
+export function scopeLineIt(scope: 'tenant' | 'own_cycles', filters: readonly { key: string; value: string }[]): string {
+  const cycle = filters.find((f) => f.key === 'cycleId');
+  const others = filters.filter((f) => f.key !== 'cycleId').length;
+  let line = cycle ? `Il solo ciclo «${cycle.value}»${scope === 'tenant' ? '' : ", tra quelli a cui l'utente ha partecipato"}` : scope === 'tenant' ? "L'intero registro dell'ente" : "I cicli a cui l'utente ha partecipato";
+  if (others) line += `, limitato ${others === 1 ? 'dal filtro' : `dai ${others} filtri`} qui sotto`;
+  return line;
 }
 
 // The standard PDF fonts encode WinAnsi: anything else is printed as '?'.
@@ -140,18 +145,21 @@ export const chainStatusIt = (c: { intact: boolean; intactUpTo: number; firstBad
 interface Column {
   title: string;
   width: number;
-  value: (r: AuditEntry) => string;
+  value: (r: AuditEntry, names: AuditNames) => string;
 }
 
+/** The reason, unless the summary already quotes it (it is printed once). */
+const reasonOnce = (r: AuditEntry) => (r.reason && !r.summary.includes(r.reason) ? r.reason : '');
+
 const COLUMNS: Column[] = [
-  { title: 'Pos.', width: 40, value: (r) => String(r.position) },
-  { title: 'Data e ora', width: 82, value: (r) => romeDateTime(r.recordedAt) },
-  { title: 'Evento', width: 118, value: (r) => r.type },
-  { title: 'Attore', width: 72, value: (r) => r.actorId },
-  { title: 'Ruolo', width: 82, value: (r) => r.actorRole },
-  { title: 'Sintesi', width: 224, value: (r) => r.summary },
-  { title: 'Motivazione', width: 84, value: (r) => r.reason ?? '' },
-  { title: 'Hash (inizio)', width: 60, value: (r) => r.hash.slice(0, 12) },
+  { title: 'Pos.', width: 36, value: (r) => String(r.position) },
+  { title: 'Data e ora', width: 78, value: (r) => romeDateTime(r.recordedAt) },
+  { title: 'Evento', width: 120, value: (r, n) => n.eventType(r.type) },
+  { title: 'Persona', width: 90, value: (r, n) => n.person(r.actorId) },
+  { title: 'Ruolo', width: 80, value: (r, n) => n.role(r.actorRole) },
+  { title: 'Sintesi', width: 254, value: (r) => r.summary },
+  { title: 'Motivazione', width: 60, value: reasonOnce },
+  { title: 'Hash (inizio)', width: 44, value: (r) => r.hash.slice(0, 8) },
 ];
 
 /**
@@ -166,7 +174,7 @@ export function renderAuditPdf(input: AuditPdfInput): Promise<Buffer> {
     margins: { top: 40, bottom: 40, left: 40, right: 40 },
     bufferPages: true,
     compress: input.compress ?? true,
-    info: { Title: `Registro di audit - ${input.tenant}`, Author: 'Ciclo', Subject: 'Esportazione del registro di audit', CreationDate: input.exportedAt },
+    info: { Title: `Registro di audit - ${input.tenantName}`, Author: 'Ciclo', Subject: 'Esportazione del registro di audit', CreationDate: input.exportedAt },
   });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
@@ -180,7 +188,7 @@ export function renderAuditPdf(input: AuditPdfInput): Promise<Buffer> {
 
   // Cover page.
   doc.font('Helvetica-Bold').fontSize(20).text(pdfText('Registro di audit'), left, 50, { width });
-  doc.font('Helvetica').fontSize(11).fillColor('#444').text(pdfText(`Ente: ${input.tenant} - esportazione in PDF generata da Ciclo`), { width });
+  doc.font('Helvetica').fontSize(11).fillColor('#444').text(pdfText(`${input.tenantName} - esportazione in PDF generata da Ciclo`), { width });
   doc.fillColor('black').moveDown(1.2);
   const fact = (label: string, value: string, mono = false) => {
     const y0 = doc.y;
@@ -192,9 +200,11 @@ export function renderAuditPdf(input: AuditPdfInput): Promise<Buffer> {
     doc.moveDown(0.35);
   };
   fact('Data e ora di esportazione', `${romeDateTime(input.exportedAt)} (Europe/Rome) - ${input.exportedAt.toISOString()}`);
-  fact('Esportato da', `${input.exportedBy.userId} (ruolo ${input.exportedBy.role})`);
-  fact('Ambito', input.scope === 'tenant' ? "Intero registro dell'ente" : "Cicli a cui l'utente ha partecipato");
-  fact('Filtri', input.filters.length ? input.filters.map((f) => `${f.label}: ${f.value}`).join('; ') : 'nessuno');
+  fact('Esportato da', `${input.names.person(input.exportedBy.userId)} (${input.names.role(input.exportedBy.role)})`);
+  fact('Ente', input.tenantName);
+  fact('Ambito', scopeLineIt(input.scope, input.filters));
+  const others = input.filters.filter((f) => f.key !== 'cycleId');
+  fact('Filtri', others.length ? others.map((f) => `${f.label}: ${f.value}`).join('; ') : 'nessuno');
   fact('Ordine', input.order === 'asc' ? 'dal meno recente al più recente' : 'dal più recente al meno recente');
   fact('Righe esportate', String(input.rows.length));
   if (input.rows.length) {
@@ -263,7 +273,7 @@ export function renderAuditPdf(input: AuditPdfInput): Promise<Buffer> {
   if (!input.rows.length) doc.font('Helvetica-Oblique').fontSize(9).text('Nessuna riga corrisponde ai filtri.', left, y + 8);
   for (const r of input.rows) {
     // A cell never outgrows a page: the full text is in the CSV export.
-    const cells = COLUMNS.map((c) => pdfText(c.value(r))).map((c) => (c.length > 700 ? `${c.slice(0, 699)}…` : c));
+    const cells = COLUMNS.map((c) => pdfText(c.value(r, input.names))).map((c) => (c.length > 700 ? `${c.slice(0, 699)}…` : c));
     const h = rowHeight(cells, 'Helvetica');
     if (y + h > bottom()) newPage();
     drawRow(cells, y, h, 'Helvetica');
@@ -274,7 +284,7 @@ export function renderAuditPdf(input: AuditPdfInput): Promise<Buffer> {
   const range = doc.bufferedPageRange();
   for (let i = range.start; i < range.start + range.count; i++) {
     doc.switchToPage(i);
-    const text = `Registro di audit ${input.tenant} - ${romeDateTime(input.exportedAt)} - pagina ${i + 1} di ${range.count}`;
+    const text = `Registro di audit - ${input.tenantName} - ${romeDateTime(input.exportedAt)} - pagina ${i + 1} di ${range.count}`;
     const margin = doc.page.margins.bottom;
     doc.page.margins.bottom = 0; // writing in the margin must not open a new page
     doc.font('Helvetica').fontSize(7).fillColor('#666');

@@ -52,6 +52,13 @@ export const ENGINE_EVENT_LABELS: Readonly<Record<string, string>> = {
   AuditChainVerified: 'Verifica della catena di hash',
 };
 
+/** Event type → its Italian label: the engine's names, else the title of the transition that produces it (latest definition naming it). */
+export function eventLabeller(definitions: DefinitionRegistry): (type: string) => string {
+  const out = new Map<string, string>();
+  for (const def of definitions.all()) for (const t of def.transitions) out.set(t.event, t.title);
+  return (type) => ENGINE_EVENT_LABELS[type] ?? out.get(type) ?? type;
+}
+
 export interface AuditFacetsAnswer {
   /** People who appear as actors in the caller's trail, with their display names when the directory has them. */
   actors: {
@@ -115,20 +122,14 @@ export class AuditFacetsController {
     if (!access) throw new DomainRefusal('ROLE_NOT_HELD', `${acting ?? 'no role'} in tenant ${actor.tenant}`);
     const [f, users] = await Promise.all([this.audit.facets(viewer, access), this.policy.directory.listUsers(actor.tenant)]);
     const names = new Map(users.map((u) => [u.userId, u.name ?? null]));
-    const labels = this.transitionLabels();
+    const label = eventLabeller(this.definitions);
     return {
       actors: f.actorIds
         .map((actorId) => ({ actorId, name: names.get(actorId) ?? (actorId === 'system' ? 'Sistema' : null) }))
         .sort((a, b) => (a.name ?? a.actorId).localeCompare(b.name ?? b.actorId, 'it')),
-      types: f.types.map((type) => ({ type, label: ENGINE_EVENT_LABELS[type] ?? labels.get(type) ?? type })).sort((a, b) => a.label.localeCompare(b.label, 'it')),
+      types: f.types.map((type) => ({ type, label: label(type) })).sort((a, b) => a.label.localeCompare(b.label, 'it')),
       cycles: f.cycles,
     };
   }
 
-  /** Event type → title of the transition that produces it (the latest definition naming it). */
-  private transitionLabels(): Map<string, string> {
-    const out = new Map<string, string>();
-    for (const def of this.definitions.all()) for (const t of def.transitions) out.set(t.event, t.title);
-    return out;
-  }
 }

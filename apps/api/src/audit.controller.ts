@@ -4,9 +4,9 @@ import type { Request, Response } from 'express';
 import { createHash, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { DomainRefusal, isIsoDate } from '@ciclo/domain';
+import { DomainRefusal, isIsoDate, roleLabel } from '@ciclo/domain';
 import { PostgresEventStore, type ChainAnchor, type ChainVerification, type EventStore } from '@ciclo/event-store';
-import type { Actor, Role } from '@ciclo/identity';
+import { AccessPolicy, type Actor, type Role } from '@ciclo/identity';
 import { EVENT_STORE } from '@ciclo/platform';
 import {
   AUDIT_FULL_ACCESS_ROLES,
@@ -25,7 +25,9 @@ import {
   type AuditViewer,
   type LastVerification,
 } from '@ciclo/projections';
-import { auditCsv, auditRowsSha256, renderAuditPdf, type CoverChainStatus } from './audit-export';
+import { DEFINITIONS, type DefinitionRegistry } from '@ciclo/workflow';
+import { auditCsv, auditRowsSha256, renderAuditPdf, romeDateTime, type AuditNames, type CoverChainStatus } from './audit-export';
+import { eventLabeller } from './audit-facets.controller';
 import { ActingRole, CurrentActor } from './auth.guard';
 import { awaitProjection, minPositionParam } from './read-your-writes';
 import { parseInput } from './validation';
@@ -151,6 +153,17 @@ const filterFacts = (f: AuditFilters): { key: string; label: string; value: stri
   if (f.excludeReads) out.push({ key: 'reads', label: 'Consultazioni del registro', value: 'exclude' });
   return out;
 };
+/** The filters in words for the PDF cover: cycle titles, names, Italian roles and event labels, Rome times. */
+const FILTER_WORDS: Record<string, (value: string, names: AuditNames) => string> = {
+  cycleId: (v, n) => n.cycle(v),
+  actorId: (v, n) => n.person(v),
+  role: (v, n) => n.role(v),
+  type: (v, n) => n.eventType(v),
+  from: (v) => `${romeDateTime(v)} (ora di Roma)`,
+  to: (v) => `${romeDateTime(v)} (ora di Roma)`,
+  reads: () => 'escluse',
+};
+const filterFactsIt = (f: AuditFilters, names: AuditNames) => filterFacts(f).map((x) => ({ ...x, value: FILTER_WORDS[x.key]?.(x.value, names) ?? x.value }));
 const filtersRecord = (f: AuditFilters) => Object.fromEntries(filterFacts(f).map((x) => [x.key, x.value]));
 
 const positionsOf = (rows: readonly AuditEntry[]) =>
@@ -234,6 +247,8 @@ export class AuditController {
     @Inject(READ_MODELS) ds: DataSource,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly runner: ProjectionRunner,
+    private readonly policy: AccessPolicy,
+    @Inject(DEFINITIONS) private readonly definitions: DefinitionRegistry,
   ) {
     this.audit = new AuditQueries(ds, store);
   }
@@ -272,7 +287,7 @@ export class AuditController {
   @Get('export.csv')
   @ApiOperation({
     summary: 'Every matching row as CSV',
-    description: `RFC 4180, UTF-8 with BOM, CRLF; cells that a spreadsheet would read as formulas start with an apostrophe. At most ${MAX_CSV_ROWS} rows (422 beyond). \`X-Audit-Rows-SHA256\` is the SHA-256 of the body.`,
+    description: `RFC 4180 quoting with \`;\` between cells (Italian Excel), UTF-8 with BOM, CRLF; cells that a spreadsheet would read as formulas start with an apostrophe. At most ${MAX_CSV_ROWS} rows (422 beyond). \`X-Audit-Rows-SHA256\` is the SHA-256 of the body.`,
   })
   @ApiProduces('text/csv')
   @ApiQuery({ name: 'order', required: false, enum: ['asc', 'desc'], description: '`desc` (newest first, default) or `asc`' })
@@ -317,19 +332,32 @@ export class AuditController {
     const { viewer, access } = this.accessOf(actor, acting);
     await awaitProjection(this.runner, 'audit', q.minPosition);
     const filters = filtersOf(q);
-    const [rows, chain, lastVerification] = await Promise.all([
+    const [rows, chain, lastVerification, tenant, users, facets] = await Promise.all([
       this.rows(viewer, access, filters, q.order, MAX_PDF_ROWS),
       this.verifyShared(),
       this.audit.lastVerification(viewer.tenant),
+      this.policy.directory.tenant(viewer.tenant),
+      this.policy.directory.listUsers(viewer.tenant),
+      this.audit.facets(viewer, access),
     ]);
+    const people = new Map(users.map((u) => [u.userId, u.name]));
+    const cycles = new Map(facets.cycles.map((c) => [c.cycleId, c.title]));
+    const names: AuditNames = {
+      person: (id) => (id === 'system' ? 'Sistema' : people.get(id) ? `${people.get(id)} (${id})` : id),
+      role: roleLabel,
+      eventType: eventLabeller(this.definitions),
+      cycle: (id) => cycles.get(id) ?? id,
+    };
     const sha256 = auditRowsSha256(rows);
     const exportedAt = new Date();
     const pdf = await renderAuditPdf({
       tenant: viewer.tenant,
+      tenantName: tenant?.name ?? viewer.tenant,
+      names,
       exportedBy: { userId: viewer.userId, role: access.role },
       exportedAt,
       scope: access.scope,
-      filters: filterFacts(filters).map((f) => (f.key === 'reads' ? { ...f, value: 'escluse' } : f)),
+      filters: filterFactsIt(filters, names),
       order: q.order,
       chain: chain ? this.coverChain(chain, viewer.tenant) : null,
       lastVerification,

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { DomainRefusal, isIsoDate, PLAN_COMMANDS, type PlanCommand, type PlanCommandName, type Role } from '@ciclo/domain';
 import type { Actor } from '@ciclo/identity';
-import { bodyHash, ExecutePlanCommands, parsePlanRef, PlanImporter, PlanQueries, writeCsv, writeXlsx, type IdempotentRequest, type ImportReport, type LinkedPlanResponse, type PlanCommandsResult, type PlanResponse } from '@ciclo/workflow';
+import { bodyHash, ExecutePlanCommands, parsePlanRef, PlanImporter, PlanQueries, writeCsv, type IdempotentRequest, type ImportReport, type LinkedPlanResponse, type PlanCommandsResult, type PlanResponse } from '@ciclo/workflow';
 import { ActingRole, CurrentActor } from './auth.guard';
 import { RequestValidationError } from './http-errors';
 import { commandParam, idempotencyKey, toOpenApi, uuidParam } from './schemas';
@@ -181,7 +181,7 @@ export class PlanController {
   @ApiParam({ name: 'id', description: 'Cycle id (UUID)' })
   @ApiOperation({
     summary: 'Export the plan',
-    description: '`json`: the PIAO organised by the sections of DM 132/2022. `csv` / `xlsx`: one row per indicator with the Italian headers the import reads.',
+    description: '`json`: the PIAO organised by the sections of DM 132/2022. `csv`: one row per indicator with the Italian headers the import reads (`;`, BOM, CRLF, decimal comma). `xlsx`: the same sheet with typed cells (numbers, percentages, euro, dates) and an operator column per year, plus per year the value measured, the achievement and the outcome; sheets `Raggiungimento` (chamber, ambiti, objectives per year) and `Misurazioni` (every measurement).',
   })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv', 'xlsx'], description: '`json` (default), `csv` or `xlsx`' })
   @ApiQuery({ name: 'tree', required: false, enum: ['current', 'adopted'], description: '`current` (default: the tree being edited) or `adopted` (as the Giunta adopted it)' })
@@ -194,13 +194,14 @@ export class PlanController {
       res.json(await this.queries.piaoDocument(actor, cycleId, q.tree));
       return;
     }
-    const { rows, name } = await this.queries.sheet(actor, cycleId, q.tree);
-    const file = `${name}-indicatori.${q.format}`;
-    res.setHeader('Content-Disposition', `attachment; filename="${file}"`);
     if (q.format === 'csv') {
+      const { rows, name } = await this.queries.sheet(actor, cycleId, q.tree);
+      res.setHeader('Content-Disposition', `attachment; filename="${name}-indicatori.csv"`);
       res.type('text/csv; charset=utf-8').send(writeCsv(rows));
     } else {
-      res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await writeXlsx(rows, 'Indicatori'));
+      const { file, name } = await this.queries.workbook(actor, cycleId, q.tree);
+      res.setHeader('Content-Disposition', `attachment; filename="${name}-indicatori.xlsx"`);
+      res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(file);
     }
   }
 

@@ -207,6 +207,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cycles/{id}/documents/piao.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The PIAO as a PDF, by the sections of DM 132/2022
+         * @description Generated from the cycle's events: cover (chamber, period, version, the adopting deliberation once adopted), table of contents, 1 Scheda anagrafica, 2.1-2.3 with the whole performance tree and its indicators, 3 and 4, attachments. Tagged PDF in Italian with embedded fonts; "BOZZA" on every page before adoption. The same events give the same bytes: `X-Content-SHA256` can be recorded and verified later. `asOf` or `version`: the document as it was then.
+         */
+        get: operations["DocumentsController_piao"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cycles/{id}/documents/portal-pack.zip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The PIAO portal pack (zip)
+         * @description What the Funzione Pubblica PIAO portal receives: the PIAO PDF, the documents attached to the cycle (`allegati/`), and `metadati.json` / `metadati.csv` (IPA code, name, plan years, version, approval date, act reference, approving organ, number of employees, link to the body's page, SHA-256 of every file). Only once the PIAO is adopted. Deterministic: the same events give the same zip (`X-Content-SHA256`).
+         */
+        get: operations["DocumentsController_portalPack"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cycles": {
         parameters: {
             query?: never;
@@ -704,7 +744,7 @@ export interface paths {
         };
         /**
          * Every matching row as CSV
-         * @description RFC 4180, UTF-8 with BOM, CRLF; cells that a spreadsheet would read as formulas start with an apostrophe. At most 100000 rows (422 beyond). `X-Audit-Rows-SHA256` is the SHA-256 of the body.
+         * @description RFC 4180 quoting with `;` between cells (Italian Excel), UTF-8 with BOM, CRLF; cells that a spreadsheet would read as formulas start with an apostrophe. At most 100000 rows (422 beyond). `X-Audit-Rows-SHA256` is the SHA-256 of the body.
          */
         get: operations["AuditController_csv"];
         put?: never;
@@ -844,7 +884,7 @@ export interface paths {
         };
         /**
          * Export the plan
-         * @description `json`: the PIAO organised by the sections of DM 132/2022. `csv` / `xlsx`: one row per indicator with the Italian headers the import reads.
+         * @description `json`: the PIAO organised by the sections of DM 132/2022. `csv`: one row per indicator with the Italian headers the import reads (`;`, BOM, CRLF, decimal comma). `xlsx`: the same sheet with typed cells (numbers, percentages, euro, dates) and an operator column per year, plus per year the value measured, the achievement and the outcome; sheets `Raggiungimento` (chamber, ambiti, objectives per year) and `Misurazioni` (every measurement).
          */
         get: operations["PlanController_export"];
         put?: never;
@@ -3595,6 +3635,107 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DefinitionView"];
+                };
+            };
+        };
+    };
+    DocumentsController_piao: {
+        parameters: {
+            query?: {
+                /** @description The document at this stream version of the cycle */
+                version?: number;
+                /** @description ISO 8601 instant: the document as it was then */
+                asOf?: unknown;
+            };
+            header?: never;
+            path: {
+                /** @description Cycle id (UUID) of a PIAO cycle */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PIAO document (PDF, tagged, Italian) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Malformed `asOf` or `version`: `fields` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such cycle in the tenant (`CYCLE_NOT_FOUND`), or not a PIAO cycle (`DOCUMENT_NOT_FOR_CYCLE_TYPE`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    DocumentsController_portalPack: {
+        parameters: {
+            query?: {
+                /** @description The pack at this stream version of the cycle */
+                version?: number;
+                /** @description ISO 8601 instant: the pack as it was then */
+                asOf?: unknown;
+            };
+            header?: never;
+            path: {
+                /** @description Cycle id (UUID) of an adopted PIAO cycle */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The portal pack (zip) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            /** @description Malformed `asOf` or `version`: `fields` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such cycle in the tenant (`CYCLE_NOT_FOUND`), or not a PIAO cycle (`DOCUMENT_NOT_FOR_CYCLE_TYPE`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The PIAO is not adopted yet (`PIAO_NOT_ADOPTED`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

@@ -3,23 +3,7 @@ import { REFUSALS } from '../../../libs/domain/src/cycle/errors';
 import { IDENTITY_REFUSALS } from '../../../libs/identity/src/errors';
 import { fieldProblemIt as problemIt } from '../../../libs/domain/src/cycle/problems-it';
 
-export const ROLE_LABELS: Record<string, string> = {
-  segretario_generale: 'Segretario Generale',
-  rpct: 'RPCT',
-  oiv: 'OIV',
-  dirigente: 'Dirigente',
-  po: 'Posizione organizzativa',
-  rilevatore: 'Rilevatore',
-  segreteria_organi: 'Segreteria organi',
-  struttura_tecnica: 'Struttura tecnica (STP)',
-  osservatore: 'Osservatore',
-  admin: 'Amministratore',
-  presidente: 'Presidente',
-  revisori: 'Collegio dei revisori',
-  system: 'Sistema',
-};
-
-export const roleLabel = (r: string): string => ROLE_LABELS[r] ?? r;
+export { ROLE_LABELS, roleLabel } from '../../../libs/domain/src/cycle/roles-it';
 
 /** Errors of the HTTP layer (not domain refusals), in Italian. */
 const HTTP_ERRORS: Record<string, string> = {

@@ -135,6 +135,16 @@ export const REFUSALS = {
     it: 'Il piano non è ancora adottato: si modifica la bozza, senza variazione',
     en: 'The plan is not adopted yet: edit the draft, no variation is needed',
   },
+  PIAO_NOT_ADOPTED: {
+    category: 'conflict',
+    it: 'Il PIAO non è ancora adottato: il pacchetto per il portale si prepara dopo la deliberazione',
+    en: 'The PIAO is not adopted yet: the portal pack is prepared after the deliberation',
+  },
+  DOCUMENT_NOT_FOR_CYCLE_TYPE: {
+    category: 'not_found',
+    it: 'Questo documento non esiste per questo tipo di ciclo (il PIAO si genera solo dai cicli PIAO)',
+    en: 'This document does not exist for this cycle type (the PIAO is generated from PIAO cycles only)',
+  },
   PLAN_VARIATION_OPEN: { category: 'conflict', it: 'È già aperta una variazione del piano', en: 'A plan variation is already open' },
   PLAN_NO_VARIATION: { category: 'conflict', it: 'Nessuna variazione del piano è aperta', en: 'No plan variation is open' },
   MEASUREMENT_ALREADY_RECORDED: {

@@ -9,3 +9,4 @@ export { resolveLink, linkedEventDate, followedEvents } from './links';
 export { eventCatalogue } from './catalogue';
 export { auditSummary, type SummaryCycle, type SummaryEvent } from './summary';
 export { fieldProblemIt, fieldProblemsIt } from './problems-it';
+export { ROLE_LABELS, roleLabel } from './roles-it';

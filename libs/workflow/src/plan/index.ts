@@ -5,5 +5,6 @@ export { CatalogueRepository, ExecuteCatalogueCommands, ExecuteCatalogueCommands
 export { PlanQueries, parsePlanRef, type PlanRef, type PlanResponse, type PlanViewQuery, type LinkedPlanResponse, type LinkedPlanDifference } from './plan-queries';
 export { PlanImporter, detectFormat, formatImportReport, type ImportReport, type ImportOptions, type ImportRefusal, type ImporterDeps, type ImportFormat } from './importer';
 export { readCsv, writeCsv, planSheet, sheetLayout, parseTarget, parseItalianNumber, parseItalianDate } from './spreadsheet';
+export { planWorkbook, valueCell, STATUS_LABEL } from './plan-workbook';
 export { readXlsx, writeXlsx, type Cell } from './xlsx';
 export { createPlanRuntime, type PlanRuntime } from './runtime';

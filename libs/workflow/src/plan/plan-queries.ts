@@ -16,10 +16,12 @@ import {
   type PlanTreeView,
   type PlanVariation,
 } from '@ciclo/domain';
+import type { PiaoInput } from '@ciclo/documents';
 import type { Actor } from '@ciclo/identity';
 import { DefinitionRegistry } from '../definition-registry';
 import { DEFINITIONS } from '../tokens';
 import { PlanRepository } from './plan-repository';
+import { planWorkbook } from './plan-workbook';
 import { planSheet } from './spreadsheet';
 import type { Cell } from './xlsx';
 
@@ -325,6 +327,41 @@ export class PlanQueries {
     const nodes = tree === 'adopted' ? plan.adoptedNodes : [...plan.nodes.values()];
     if (!nodes) throw new DomainRefusal('PLAN_NOT_ADOPTED', `stage "${cycle.stage}"`);
     return { rows: planSheet(nodes, planYears(cycle.year, def.period)), name: `${cycle.cycleType}-${cycle.periodLabel}` };
+  }
+
+  /**
+   * What the PIAO PDF prints (all but the chamber's registry data), from the cycle's events up to
+   * now, a stream version or an instant. The tree is the one in force then: as adopted (or as
+   * varied) once adopted, the draft before. The creation date is the time of the last event read.
+   */
+  async piaoContent(actor: Actor, cycleId: string, at: { asOf?: Date; version?: number } = {}): Promise<Omit<PiaoInput, 'chamber'>> {
+    const { cycle, plan } = await this.loadAt(actor, cycleId, at);
+    if (cycle.cycleType !== 'piao') throw new DomainRefusal('DOCUMENT_NOT_FOR_CYCLE_TYPE', `cycle ${cycleId} is a ${cycle.cycleType}, not a PIAO`);
+    const def = this.definitionOf(cycle);
+    const openVariation = plan.variations.some((v) => v.status === 'open');
+    // During an open variation the document stays the one in force (the adopted tree as last approved).
+    const nodes = plan.adopted && openVariation && plan.adoptedNodes ? plan.adoptedNodes : [...plan.nodes.values()];
+    const last = [cycle.lastChangeAt, plan.lastChangeAt].filter(Boolean).sort().at(-1) ?? cycle.openedAt;
+    return {
+      cycle: { title: cycle.title, period: cycle.periodLabel, years: planYears(cycle.year, def.period), version: cycle.version, stageTitle: def.stages.find((s) => s.id === cycle.stage)?.title ?? cycle.stage },
+      adoption: plan.adopted ? { organ: plan.adopted.deliberation.organ, number: plan.adopted.deliberation.number, date: plan.adopted.deliberation.date } : null,
+      variations: plan.variations
+        .filter((v) => v.status === 'approved')
+        .map((v) => ({ number: v.number, reason: v.reason, ...(v.deliberation ? { deliberation: { organ: v.deliberation.organ, number: v.deliberation.number, date: v.deliberation.date } } : {}) })),
+      nodes,
+      attachments: cycle.attachments.map((a) => ({ name: a.name, sha256: a.sha256, at: a.at })),
+      measurements: plan.measurements.length,
+      asOf: new Date(last),
+    };
+  }
+
+  /** The XLSX workbook: typed indicator sheet with measurements and achievement per year (plan-workbook.ts). */
+  async workbook(actor: Actor, cycleId: string, tree: 'current' | 'adopted' = 'current'): Promise<{ file: Buffer; name: string }> {
+    const { cycle, plan } = await this.loadAt(actor, cycleId);
+    const def = this.definitionOf(cycle);
+    const nodes = tree === 'adopted' ? plan.adoptedNodes : [...plan.nodes.values()];
+    if (!nodes) throw new DomainRefusal('PLAN_NOT_ADOPTED', `stage "${cycle.stage}"`);
+    return { file: await planWorkbook(nodes, planYears(cycle.year, def.period), plan), name: `${cycle.cycleType}-${cycle.periodLabel}` };
   }
 
   /**

@@ -15,7 +15,7 @@ import {
   type TargetOperator,
 } from '@ciclo/domain';
 import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
+import { peopleCsv, unguardFormula } from '@ciclo/documents';
 import type { Cell } from './xlsx';
 
 // ---------- CSV ----------
@@ -25,16 +25,14 @@ export function readCsv(text: string): Cell[][] {
   const firstLine = text.replace(/^\uFEFF/, '').split(/\r?\n|\r/, 1)[0] ?? '';
   const count = (ch: string) => firstLine.split(ch).length - 1;
   const delimiter = [';', '\t', ','].sort((a, b) => count(b) - count(a))[0];
-  return parse(text, { bom: true, delimiter, record_delimiter: ['\r\n', '\n', '\r'], relax_column_count: true, relax_quotes: true }) as string[][];
+  const rows = parse(text, { bom: true, delimiter, record_delimiter: ['\r\n', '\n', '\r'], relax_column_count: true, relax_quotes: true }) as string[][];
+  // The formula guard of our own exports ("'= 5") is taken off again.
+  return rows.map((r) => r.map(unguardFormula));
 }
 
-/** CSV for Italian spreadsheets: `;`, CRLF, a BOM so that Excel reads UTF-8. */
-export function writeCsv(rows: readonly (readonly Cell[])[]): string {
-  const cell = (v: Cell): string => (v === null ? '' : typeof v === 'boolean' ? (v ? 'si' : 'no') : String(v));
-  return stringify(
-    rows.map((r) => r.map(cell)),
-    { bom: true, delimiter: ';', record_delimiter: '\r\n', quoted_match: /[\r\n]/ },
-  );
+/** CSV for Italian spreadsheets, by the writer every export shares (`;`, CRLF, BOM, decimal comma, formula guard). */
+export function writeCsv(rows: readonly (readonly Cell[])[]): Buffer {
+  return peopleCsv(rows);
 }
 
 // ---------- Italian values ----------
@@ -227,6 +225,8 @@ export function sheetLayout(header: readonly Cell[]): SheetLayout {
       layout.targets.push({ year: Number(m[1]), index });
       return;
     }
+    // The achievement columns of the XLSX export are not plan data: read back without a warning.
+    if (/^(?:misurato|raggiungimento|esito) \d{4}$/.test(h)) return;
     m = /^operatore (\d{4})$/.exec(h);
     if (m) {
       operators.set(Number(m[1]), index);
@@ -267,8 +267,8 @@ export const SHEET_COLUMNS = {
   dataSource: 'Fonte dati',
 } as const;
 
-const UNIT_LABEL: Record<IndicatorUnit, string> = { n: 'n.', '%': '%', '€': '€', gg: 'gg', ore: 'ore', data: 'data', si_no: 'si/no' };
-const TYPE_LABEL: Record<IndicatorType, string> = {
+export const UNIT_LABEL: Record<IndicatorUnit, string> = { n: 'n.', '%': '%', '€': '€', gg: 'gg', ore: 'ore', data: 'data', si_no: 'si/no' };
+export const TYPE_LABEL: Record<IndicatorType, string> = {
   volume: 'Volume',
   efficacia: 'Efficacia',
   efficienza: 'Efficienza',
@@ -279,7 +279,7 @@ const TYPE_LABEL: Record<IndicatorType, string> = {
 };
 const itNumber = (n: number): string => String(n).replace('.', ',');
 const itValue = (v: IndicatorValue): string => (typeof v === 'boolean' ? (v ? 'si' : 'no') : typeof v === 'number' ? itNumber(v) : `${v.slice(8, 10)}/${v.slice(5, 7)}/${v.slice(0, 4)}`);
-const OPERATOR_LABEL: Record<TargetOperator, string> = { '>=': '>=', '<=': '<=', '=': '=', '>': '>', '<': '<', entro_il: 'entro il', si_no: '' };
+export const OPERATOR_LABEL: Record<TargetOperator, string> = { '>=': '>=', '<=': '<=', '=': '=', '>': '>', '<': '<', entro_il: 'entro il', si_no: '' };
 
 /** The indicator sheet of a plan: a header and one row per indicator, parents repeated on each row. */
 export function planSheet(nodes: readonly PlanNode[], years: readonly number[]): Cell[][] {

@@ -145,6 +145,21 @@ export default function CyclePage() {
         <h2 id="documenti" className="h4">
           Documenti
         </h2>
+        {view.type === 'piao' ? (
+          <p>
+            <a className="btn btn-outline-primary btn-sm" href={`/cycles/${encodeURIComponent(view.id)}/documents/piao.pdf${qs({ asOf, version })}`} download>
+              Scarica il PIAO in PDF{travelling ? ' (com’era in questa versione)' : ''}
+            </a>{' '}
+            {view.deliberations.length ? (
+              <>
+                <a className="btn btn-outline-primary btn-sm" href={`/cycles/${encodeURIComponent(view.id)}/documents/portal-pack.zip${qs({ asOf, version })}`} download>
+                  Pacchetto per il portale PIAO (ZIP)
+                </a>{' '}
+              </>
+            ) : null}
+            <span className="text-body-secondary small">Generato dagli eventi del ciclo per sezioni del DM 132/2022; «BOZZA» su ogni pagina finché non è adottato.</span>
+          </p>
+        ) : null}
         <Documents view={view} people={people} canAttach={!travelling && view.availableCommands.includes('attach')} onDone={done} />
       </section>
 

@@ -1,0 +1,105 @@
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { createHash } from 'node:crypto';
+import { deliberationIt, organIt, portalPack, renderPiaoPdf } from '@ciclo/documents';
+import { DomainRefusal } from '@ciclo/domain';
+import { AccessPolicy, type Actor } from '@ciclo/identity';
+import { DocumentStore, PlanQueries } from '@ciclo/workflow';
+import { CurrentActor } from './auth.guard';
+import { getCycleQuery, uuidParam } from './schemas';
+import { parseInput } from './validation';
+import { ApiFileAnswer } from './openapi/document';
+
+/**
+ * The documents the law asks for, generated from a cycle's events: the PIAO (DM 132/2022) as an
+ * accessible, deterministic PDF (docs/documents.md). Registered before the cycles controller, so
+ * that `documents/piao.pdf` is not taken for an attachment id.
+ */
+@ApiTags('documents')
+@ApiBearerAuth()
+@Controller('cycles')
+export class DocumentsController {
+  constructor(
+    @Inject(PlanQueries) private readonly plans: PlanQueries,
+    private readonly policy: AccessPolicy,
+    @Inject(DocumentStore) private readonly documents: DocumentStore,
+  ) {}
+
+  @Get(':id/documents/piao.pdf')
+  @ApiParam({ name: 'id', description: 'Cycle id (UUID) of a PIAO cycle' })
+  @ApiOperation({
+    summary: 'The PIAO as a PDF, by the sections of DM 132/2022',
+    description:
+      'Generated from the cycle\'s events: cover (chamber, period, version, the adopting deliberation once adopted), table of contents, 1 Scheda anagrafica, 2.1-2.3 with the whole performance tree and its indicators, 3 and 4, attachments. Tagged PDF in Italian with embedded fonts; "BOZZA" on every page before adoption. The same events give the same bytes: `X-Content-SHA256` can be recorded and verified later. `asOf` or `version`: the document as it was then.',
+  })
+  @ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 instant: the document as it was then' })
+  @ApiQuery({ name: 'version', required: false, type: Number, description: 'The document at this stream version of the cycle' })
+  @ApiProduces('application/pdf')
+  @ApiResponse({ status: 400, description: 'Malformed `asOf` or `version`: `fields` names it' })
+  @ApiResponse({ status: 404, description: 'No such cycle in the tenant (`CYCLE_NOT_FOUND`), or not a PIAO cycle (`DOCUMENT_NOT_FOR_CYCLE_TYPE`)' })
+  @ApiFileAnswer(200, 'application/pdf', 'The PIAO document (PDF, tagged, Italian)')
+  async piao(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() query: unknown, @Res() res: Response): Promise<void> {
+    const { pdf, content } = await this.piaoOf(actor, id, query);
+    res.setHeader('Content-Type', 'application/pdf');
+    res.setHeader('Content-Disposition', `attachment; filename="PIAO-${content.cycle.period}-v${content.cycle.version}.pdf"`);
+    res.setHeader('X-Content-SHA256', createHash('sha256').update(pdf).digest('hex'));
+    res.status(200).send(pdf);
+  }
+
+  @Get(':id/documents/portal-pack.zip')
+  @ApiParam({ name: 'id', description: 'Cycle id (UUID) of an adopted PIAO cycle' })
+  @ApiOperation({
+    summary: 'The PIAO portal pack (zip)',
+    description:
+      'What the Funzione Pubblica PIAO portal receives: the PIAO PDF, the documents attached to the cycle (`allegati/`), and `metadati.json` / `metadati.csv` (IPA code, name, plan years, version, approval date, act reference, approving organ, number of employees, link to the body\'s page, SHA-256 of every file). Only once the PIAO is adopted. Deterministic: the same events give the same zip (`X-Content-SHA256`).',
+  })
+  @ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 instant: the pack as it was then' })
+  @ApiQuery({ name: 'version', required: false, type: Number, description: 'The pack at this stream version of the cycle' })
+  @ApiProduces('application/zip')
+  @ApiResponse({ status: 400, description: 'Malformed `asOf` or `version`: `fields` names it' })
+  @ApiResponse({ status: 404, description: 'No such cycle in the tenant (`CYCLE_NOT_FOUND`), or not a PIAO cycle (`DOCUMENT_NOT_FOR_CYCLE_TYPE`)' })
+  @ApiResponse({ status: 409, description: 'The PIAO is not adopted yet (`PIAO_NOT_ADOPTED`)' })
+  @ApiFileAnswer(200, 'application/zip', 'The portal pack (zip)')
+  async portalPack(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() query: unknown, @Res() res: Response): Promise<void> {
+    const { pdf, content, tenant } = await this.piaoOf(actor, id, query);
+    const adoption = content.adoption;
+    if (!adoption) throw new DomainRefusal('PIAO_NOT_ADOPTED', `stage "${content.cycle.stageTitle}"`);
+    const files = await Promise.all(content.attachments.map(async (a) => ({ name: a.name, sha256: a.sha256, stored: await this.documents.get(a.sha256) })));
+    const pdfName = `PIAO-${content.cycle.period}.pdf`;
+    const zip = await portalPack({
+      pdf,
+      asOf: content.asOf,
+      attachments: files.flatMap((f) => (f.stored ? [{ name: f.name, bytes: f.stored.bytes }] : [])),
+      metadata: {
+        codiceIpa: tenant?.ipaCode ?? null,
+        denominazione: tenant?.name ?? actor.tenant,
+        anni: content.cycle.years,
+        periodo: content.cycle.period,
+        versione: content.cycle.version,
+        dataApprovazione: adoption.date,
+        estremiAtto: deliberationIt(adoption),
+        organoApprovazione: organIt(adoption.organ),
+        numeroDipendenti: null,
+        linkPagina: null,
+        documento: { nome: pdfName, sha256: createHash('sha256').update(pdf).digest('hex') },
+        allegati: files.filter((f) => f.stored).map((f) => ({ nome: f.name, sha256: f.sha256 })),
+      },
+    });
+    res.setHeader('Content-Type', 'application/zip');
+    res.setHeader('Content-Disposition', `attachment; filename="PIAO-${content.cycle.period}-portale-v${content.cycle.version}.zip"`);
+    res.setHeader('X-Content-SHA256', createHash('sha256').update(zip).digest('hex'));
+    res.status(200).send(zip);
+  }
+
+  private async piaoOf(actor: Actor, id: string, query: unknown) {
+    const cycleId = parseInput(uuidParam, id, 'path.id');
+    const q = parseInput(getCycleQuery, query ?? {}, 'query');
+    const [content, tenant] = await Promise.all([
+      this.plans.piaoContent(actor, cycleId, { asOf: q.asOf ? new Date(q.asOf) : undefined, version: q.version }),
+      this.policy.directory.tenant(actor.tenant),
+    ]);
+    const pdf = await renderPiaoPdf({ ...content, chamber: { name: tenant?.name ?? actor.tenant, ...(tenant?.ipaCode ? { ipaCode: tenant.ipaCode } : {}) } });
+    return { pdf, content, tenant };
+  }
+}

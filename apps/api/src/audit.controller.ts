@@ -449,7 +449,7 @@ export class AuditController {
     const check = checkAnchorSignature(published, this.anchorKeys);
     if (!check.ok) {
       throw new HttpException(
-        { code: check.code, message: check.message, messageIt: check.messageIt, fields: [{ field: 'query.anchor', problem: check.message, problemIt: check.messageIt }] },
+        { code: check.code, message: `query.anchor: ${check.message}`, messageIt: `Parametro anchor: ${check.messageIt}` },
         HttpStatus.UNPROCESSABLE_ENTITY,
       );
     }

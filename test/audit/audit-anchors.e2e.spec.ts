@@ -47,7 +47,7 @@ const pem = (k: KeyObject) => k.export({ type: 'pkcs8', format: 'pem' }).toStrin
 describe('anchors published outside the database, signed', () => {
   let api: TestApi;
   let store: PostgresEventStore;
-  let subs: Subscription[] = [];
+  const subs: Subscription[] = [];
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let webhooks: Webhooks;

@@ -8,6 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import IORedis from 'ioredis';
+import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import {
   encodeAnchorToken,
@@ -32,6 +33,7 @@ import {
   StaticTenantDirectory,
   verifyWebhookSignature,
   Webhooks,
+  type AnchorPublisherOptions,
   type AuditAnchorData,
 } from '@ciclo/notifications';
 import { auditTenants, AUDIT_VERIFICATION_STREAM, READ_MODELS } from '@ciclo/projections';
@@ -54,6 +56,7 @@ describe('anchors published outside the database, signed', () => {
   let email: EmailChannel;
   let redis: IORedis;
   let publisher: AnchorPublisher;
+  let publisherOptions: AnchorPublisherOptions;
   let signing: KeyObject;
   let other: KeyObject;
   let dir: string;
@@ -99,7 +102,7 @@ describe('anchors published outside the database, signed', () => {
     subs.push(startInboxProjector(store, { pollIntervalMs: 50 }));
     email = new EmailChannel(smtp.url, 'Ciclo <ciclo@example.org>', { pool: false });
     const people = new DirectoryService(store);
-    publisher = new AnchorPublisher({
+    publisherOptions = {
       store,
       recipients: new GrantedRecipients({ people: (t, at) => people.peopleAt(t, at) }, profiles),
       profiles,
@@ -108,7 +111,8 @@ describe('anchors published outside the database, signed', () => {
       deliveries: new DeliveryLog(store.pool),
       signingKey: loadAnchorSigningKey(join(dir, 'signing.pem')),
       publicUrl: 'https://ciclo.example.org',
-    });
+    };
+    publisher = new AnchorPublisher(publisherOptions);
   }, 60_000);
 
   afterAll(async () => {
@@ -261,5 +265,50 @@ describe('anchors published outside the database, signed', () => {
     const bad = await api.call<{ fields: { field: string }[] }>('GET', '/audit/anchors?limit=0', { token: rpct });
     expect(bad.status).toBe(400);
     expect(bad.body.fields[0].field).toBe('query.limit');
+  });
+
+  it('a job that failed on SMTP is retried: the same verification, the same anchor, one e-mail', async () => {
+    const broken = new EmailChannel('smtp://127.0.0.1:1', 'Ciclo <ciclo@example.org>', { pool: false });
+    const failing = new AnchorPublisher({ ...publisherOptions, email: broken });
+    const job = { id: 'repeat:nightly-chain-verification:3', timestamp: 1_800_172_800_000, data: { trigger: 'nightly' as const } };
+    const mailsBefore = smtp.mails.length;
+    try {
+      await expect(processVerifyChainJob(store, job, failing)).rejects.toThrow();
+    } finally {
+      broken.close();
+    }
+    // Recorded before the e-mail failed: the anchor is in the store (in-app and webhook follow it).
+    expect(await anchorsOf()).toHaveLength(2);
+    const retried = await processVerifyChainJob(store, job, publisher);
+    expect(retried.anchorsPublished).toBeGreaterThanOrEqual(1);
+    expect(await anchorsOf()).toHaveLength(2);
+    await waitFor('the retried e-mail', async () => smtp.mails.length > mailsBefore);
+    await processVerifyChainJob(store, job, publisher);
+    await sleep(300);
+    expect(smtp.mails.length).toBe(mailsBefore + 1);
+    const page = await api.call<{ items: { channels: { email: { status: string } } }[]; total: number }>('GET', '/audit/anchors', { token: rpct });
+    expect(page.body.total).toBe(2);
+    expect(page.body.items.map((i) => i.channels.email.status)).toEqual(['sent', 'sent']);
+  });
+
+  it('publishes nothing when the chain is broken: its head would anchor the damage', async () => {
+    const { rows } = await api.pool.query<{ position: string }>("SELECT position FROM es_events WHERE stream_id LIKE 'cciaa-po/cycle-%' ORDER BY position LIMIT 1");
+    const bad = Number(rows[0].position);
+    const admin = new Client({ connectionString: api.db.url });
+    await admin.connect();
+    try {
+      await admin.query('ALTER TABLE es_events DISABLE TRIGGER USER');
+      await admin.query(`UPDATE es_events SET data = jsonb_set(data, '{title}', '"ritoccato"') WHERE position = $1`, [bad]);
+      await admin.query('ALTER TABLE es_events ENABLE TRIGGER USER');
+    } finally {
+      await admin.end();
+    }
+    const mailsBefore = smtp.mails.length;
+    const before = (await anchorsOf()).length;
+    const r = await processVerifyChainJob(store, { id: 'repeat:nightly-chain-verification:2', timestamp: 1_800_086_400_000, data: { trigger: 'nightly' } }, publisher);
+    expect(r).toMatchObject({ intact: false, firstBadPosition: bad, anchorsPublished: 0 });
+    expect(await anchorsOf()).toHaveLength(before);
+    await sleep(300);
+    expect(smtp.mails.length).toBe(mailsBefore);
   });
 });

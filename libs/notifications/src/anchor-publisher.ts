@@ -59,9 +59,22 @@ export interface PublishedAnchorOutcome {
 export class AnchorPublisher {
   constructor(private readonly o: AnchorPublisherOptions) {}
 
+  /**
+   * Publishes to every tenant; a tenant whose publication fails (its e-mail refused by the SMTP
+   * server) does not hold back the others: the failures are thrown together at the end, so the job
+   * is retried, and the retry completes only what is missing.
+   */
   async publish(v: VerificationToAnchor): Promise<PublishedAnchorOutcome[]> {
     const out: PublishedAnchorOutcome[] = [];
-    for (const tenant of await this.o.tenants()) out.push(await this.publishTo(tenant, v));
+    const failures: string[] = [];
+    for (const tenant of await this.o.tenants()) {
+      try {
+        out.push(await this.publishTo(tenant, v));
+      } catch (err) {
+        failures.push(`${tenant}: ${(err as Error).message}`);
+      }
+    }
+    if (failures.length) throw new Error(`Anchor of verification ${v.eventId} not fully published: ${failures.join('; ')}`);
     return out;
   }
 

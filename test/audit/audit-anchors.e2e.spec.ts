@@ -152,6 +152,7 @@ describe('anchors published outside the database, signed', () => {
     expect(smtp.mails.filter((m) => /X-Ciclo-Anchor-Key/i.test(m.raw))).toHaveLength(1);
     expect(mail.to.sort()).toEqual(['oiv@example.org', 'rpct@example.org']);
     const text = decodedText(mail.raw).replace(/\r?\n[ \t]+/g, ' ');
+    expect(text).toContain(`Ancoraggio del registro di audit di ${demoTenant.name} (cciaa-po).`);
     expect(text).toContain(`Sigillo di testa: n. ${published.seq}`);
     expect(text).toContain(published.hash);
     expect(text).toContain(`Posizione globale verificata integra: ${published.position}`);

@@ -128,6 +128,7 @@ export class AnchorPublisher {
     return {
       data: {
         ...signed,
+        tenantName: this.o.profiles?.profile(tenant)?.name ?? tenant,
         verificationEventId: v.eventId,
         verificationPosition: v.position,
         token: anchorToken(signed),

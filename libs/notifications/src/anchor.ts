@@ -25,6 +25,8 @@ export interface AnchorRecipient {
 
 export interface AuditAnchorData extends SignedAnchor {
   [key: string]: unknown;
+  /** The body's name (its tenant file), for the e-mail. */
+  tenantName?: string;
   /** The `AuditChainVerified` event it reports, and its global position. */
   verificationEventId: string;
   verificationPosition: number;
@@ -69,7 +71,7 @@ export function renderAnchor(d: AuditAnchorData, publicUrl?: string): RenderedAn
   const when = romeTime(d.at);
   const api = `${(publicUrl ?? new URL(d.link).origin).replace(/\/$/, '')}/audit/verify?anchor=${d.token}`;
   const lines = [
-    `Ancoraggio del registro di audit dell'ente ${d.tenant}.`,
+    `Ancoraggio del registro di audit di ${d.tenantName && d.tenantName !== d.tenant ? `${d.tenantName} (${d.tenant})` : `${d.tenant}`}.`,
     'Conservate questo messaggio fuori da Ciclo: permette di accertare in seguito che il registro non è stato riscritto.',
     '',
     `Sigillo di testa: n. ${d.seq}`,

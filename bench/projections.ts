@@ -16,6 +16,10 @@
  *                          `--lag-seconds` (rate limited, each command on an idle cycle): for each
  *                          command, time from its response to the first poll (every 5 ms) of
  *                          `projection_checkpoints` that shows every projector past its event
+ *   calendar_ics_p99_ms    `GET /calendar.ics` of a tenant with `--cal-cycles` (1,000) cycles of every type
+ *                          (1 to 6 events each, appended with the log and rebuilt with it) at
+ *                          `--cal-clients` (10) concurrent clients, each a person of that tenant:
+ *                          the whole feed, every deadline with its alarms, from the cycles read model
  *   rss_mb                 the worker's peak resident memory (VmHWM; `rss_mb_at_end`: VmRSS)
  * Also reported, to locate bottlenecks: CPU per event of each rebuild (this process and the
  * database's backends), CPU per request of each query phase (API process, backends, load
@@ -266,6 +270,31 @@ export async function appendWorkload(store: PostgresEventStore, definitions: rea
 // ---------------------------------------------------------------------------------------------
 
 const TENANTS = ['cciaa-po', 'cciaa-fi', 'cciaa-mi', 'cciaa-na'];
+/** The tenant of the calendar feed phase: only its own cycles. */
+const CAL_TENANT = 'cciaa-cal';
+
+/** Exactly `n` cycles of `tenant`, each of 1 to 6 events, appended 8 at a time. */
+async function appendCycles(store: PostgresEventStore, definitions: readonly CycleDefinition[], tenant: string, n: number): Promise<number> {
+  const rnd = prng(7);
+  const seq = { n: 0 };
+  const start = new Date('2026-01-07T08:00:00Z');
+  const scripts = Array.from({ length: n }, () => {
+    const cycleId = randomUUID();
+    return { stream: `${tenant}/cycle-${cycleId}`, events: scriptCycle(definitions, rnd, { tenant, cycleId, events: 1 + Math.floor(rnd() * 6), start, deliberationSeq: seq }) };
+  });
+  let next = 0;
+  let events = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < scripts.length) {
+        const c = scripts[next++];
+        await store.append(c.stream, c.events, { expectedVersion: 'no_stream' });
+        events += c.events.length;
+      }
+    }),
+  );
+  return events;
+}
 /** Roles with an inbox in most definitions; each query client is one user with one of them. */
 const INBOX_ROLES: Role[] = ['po', 'segretario_generale', 'segreteria_organi', 'dirigente', 'rpct', 'oiv', 'struttura_tecnica'];
 /** Roles that read the whole audit trail of their tenant. */
@@ -414,6 +443,8 @@ async function main(): Promise<void> {
   const RATE = numberArg('rate', 500);
   const LAG_MS = numberArg('lag-seconds', 10) * 1000;
   const CHUNK_MAX = Math.round(numberArg('chunk', 12));
+  const CAL_CYCLES = Math.round(numberArg('cal-cycles', 1000));
+  const CAL_CLIENTS = Math.round(numberArg('cal-clients', 10));
   const root = resolve(__dirname, '../..');
   const notes: string[] = [];
   const db = await createBenchDatabase();
@@ -475,6 +506,9 @@ async function main(): Promise<void> {
     });
     const appendSeconds = (performance.now() - tA) / 1000;
     log(`${load.events} events of ${load.cycles} cycles in ${appendSeconds.toFixed(0)} s`);
+    // The calendar phase's tenant: rebuilt with the rest (its events are counted in the rebuild).
+    const calEvents = await appendCycles(store, registry.latestAll(), CAL_TENANT, CAL_CYCLES);
+    log(`${CAL_TENANT}: ${CAL_CYCLES} cycles (${calEvents} events) for the calendar feed`);
     // A log being rebuilt is normally old, long since vacuumed: do not time the hint-bit writes of a fresh one.
     await store.pool.query('VACUUM ANALYZE es_events');
 
@@ -505,7 +539,7 @@ async function main(): Promise<void> {
       rebuildSeconds += r.seconds;
       log(`rebuild ${p.name}: ${r.events} events in ${r.seconds.toFixed(1)} s (${Math.round(r.events / r.seconds)}/s), CPU per event: node ${rebuild[p.name].cpu_us_per_event.node} µs, postgres ${rebuild[p.name].cpu_us_per_event.postgres} µs`);
     }
-    const rebuildPerS = load.events / rebuildSeconds;
+    const rebuildPerS = (load.events + calEvents) / rebuildSeconds;
     const counts = (await store.pool.query<{ t: string; n: string }>(
       `SELECT 'rm_cycles' AS t, count(*) AS n FROM rm_cycles UNION ALL SELECT 'rm_inbox', count(*) FROM rm_inbox UNION ALL SELECT 'rm_audit', count(*) FROM rm_audit`,
     )).rows;
@@ -585,6 +619,14 @@ async function main(): Promise<void> {
     await sqlPool.end();
     const auditSql = { p50: percentile([...sqlLat], 50), p99: percentile([...sqlLat], 99), perS: sqlPhase.units / sqlPhase.seconds };
     log(`audit page through SQL: p50 ${auditSql.p50.toFixed(1)} ms, p99 ${auditSql.p99.toFixed(1)} ms, ${auditSql.perS.toFixed(0)}/s`);
+
+    // The calendar feed of a tenant with CAL_CYCLES cycles, CAL_CLIENTS clients at once.
+    const calTokens = await Promise.all(
+      Array.from({ length: CAL_CLIENTS }, (_, w) => signDevToken({ userId: `u-cal-${w}`, roles: [INBOX_ROLES[w % INBOX_ROLES.length]], tenant: CAL_TENANT }, secret)),
+    );
+    log(`GET /calendar.ics: ${CAL_CLIENTS} clients, ${CAL_CYCLES} cycles`);
+    const calendar = await httpQueryPhase(CAL_CLIENTS, url, calTokens, () => '/calendar.ics', WARMUP_MS, QUERY_MS);
+    log(`  p50 ${calendar.p50.toFixed(1)} ms, p99 ${calendar.p99.toFixed(1)} ms, ${calendar.perS.toFixed(0)}/s, ${Math.round(calendar.avgBytes)} bytes/answer`);
 
     // 4. Projection lag under a steady command rate, with a worker process projecting.
     worker = spawnApp('dist/apps/worker/src/main.js', { ...env, LOG_LEVEL: 'info' }, root, true);
@@ -749,6 +791,12 @@ async function main(): Promise<void> {
       query_inbox_bytes: round(inbox.avgBytes),
       query_1_client_p99_ms: { inbox: round(inboxSolo.p99, 1), ...(auditSolo ? { audit: round(auditSolo.p99, 1) } : {}) },
       query_cpu_us_per_request: { inbox: inboxCpu, ...(auditCpu ? { audit: auditCpu } : {}) },
+      calendar_cycles: CAL_CYCLES,
+      calendar_clients: CAL_CLIENTS,
+      calendar_ics_p50_ms: round(calendar.p50, 1),
+      calendar_ics_p99_ms: round(calendar.p99, 1),
+      calendar_ics_per_s: round(calendar.perS),
+      calendar_ics_bytes: round(calendar.avgBytes),
       lag_commands_per_s: round(achieved),
       command_p99_ms: round(percentile(commandLat, 99), 1),
       projection_lag_p50_ms: round(percentile([...overall], 50), 1),
@@ -758,13 +806,14 @@ async function main(): Promise<void> {
       lag_cpu_us_per_command: lagCpu,
       rss_mb: round(workerRss, 1),
       rss_mb_at_end: round(workerRssNow, 1),
-      errors: inbox.errors + (audit?.errors ?? 0) + commandErrors,
-      targets: { rebuild_events_per_s: 20000, query_inbox_p99_ms: 20, query_audit_p99_ms: 20, projection_lag_p99_ms: 200 },
+      errors: inbox.errors + (audit?.errors ?? 0) + calendar.errors + commandErrors,
+      targets: { rebuild_events_per_s: 20000, query_inbox_p99_ms: 20, query_audit_p99_ms: 20, projection_lag_p99_ms: 200, calendar_ics_p99_ms: 100 },
       pass: {
         rebuild_events_per_s: rebuildPerS > 20000,
         query_inbox_p99_ms: inbox.p99 < 20,
         query_audit_p99_ms: (audit ? audit.p99 : auditSql.p99) < 20,
         projection_lag_p99_ms: lagP99 < 200,
+        calendar_ics_p99_ms: calendar.p99 <= 100,
       },
       notes,
     };

@@ -10,47 +10,39 @@
  *   due time to the SMTP server's acceptance (the hand-off), through a real SMTP server in this
  *   process, reminder workers with concurrency 16.
  * - worker_rss_mb: peak resident memory of this process (scheduler, workers, SMTP server, harness).
- * Options: --reminders N (100000), --fire N (100), --concurrency N (16).
+ * - crash_lost, crash_doubled: CRASH reminders (200) fall due at the same instant and go through a
+ *   slow SMTP server (another process answering each message --slow-smtp-ms, 300, after receiving
+ *   it, and reporting the reminder key of each message it accepted); the worker is another process,
+ *   killed with SIGKILL --kills times (3) while it sends (after a quarter, half and three quarters
+ *   of the messages) and started again at once. Once every key arrived (or after the leases
+ *   expired and a grace time passed), lost = reminders with no message, doubled = messages beyond
+ *   the first per key. Targets: 0 and 0 (a kill between the SMTP server's acceptance and the mark
+ *   doubles one message: see docs/deadlines.md).
+ * Options: --reminders N (100000), --fire N (100), --concurrency N (16), --crash N (200),
+ * --slow-smtp-ms N (300), --kills N (3).
  */
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
-import IORedis from 'ioredis';
-import { spawn } from 'node:child_process';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import IORedis from 'ioredis';
 import { decide, initialCycleState, type CycleDefinition } from '@ciclo/domain';
 import { parseCheckpoint, PostgresEventStore } from '@ciclo/event-store';
 import { DeadlinesRuntime, OffsetClock, REMINDER_QUEUE, SCHEDULER_SUBSCRIPTION } from '@ciclo/deadlines';
-import { StaticTenantDirectory } from '@ciclo/notifications';
-import { DefinitionRegistry } from '@ciclo/workflow';
 import { migrateDatabase } from '../apps/cli/src/migrations';
+import { crashPhase } from './support/reminder-crash';
+import { definitions, directory, fireDef, fireDefinitions, rpct, startSmtpProcess, TENANT } from './support/reminder-fixtures';
 import { createBenchDatabase, log, numberArg, percentile, round, rssSampler, sleep, type BenchDatabase } from './support/harness';
 
 const REMINDERS = numberArg('reminders', 100_000);
 const FIRE = numberArg('fire', 100);
 const CONCURRENCY = numberArg('concurrency', 16);
-const TENANT = 'cciaa-bench';
+const CRASH = numberArg('crash', 200);
+const SLOW_SMTP_MS = numberArg('slow-smtp-ms', 300);
+const KILLS = numberArg('kills', 3);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const definitions = DefinitionRegistry.fromDirectory(resolve(__dirname, '../../seeds/cycles'));
-const rpct = definitions.latest('relazione_rpct') as CycleDefinition;
-
-const directory = new StaticTenantDirectory([
-  {
-    id: TENANT,
-    name: 'Camera di commercio Bench',
-    timeZone: 'Europe/Rome',
-    // Only 7, 1 and 0 days before in the fire phase: nothing is already due at the start.
-    reminders: { byCycleType: { relazione_rpct_fire: { offsetsDays: [7, 1, 0] } } },
-    users: [
-      { id: 'u-rpct', name: 'RPCT Bench', email: 'rpct@bench.example.org', roles: ['rpct'] },
-      { id: 'u-dir', name: 'Dirigente Bench', email: 'dirigente@bench.example.org', roles: ['dirigente'] },
-      { id: 'u-sg', name: 'SG Bench', email: 'sg@bench.example.org', roles: ['segretario_generale'] },
-    ],
-  },
-]);
 
 /** Writes `n` opened cycles straight into the store, 16 appends at a time. */
-async function openCycles(store: PostgresEventStore, n: number, def: CycleDefinition, now: Date): Promise<void> {
+export async function openCycles(store: PostgresEventStore, n: number, def: CycleDefinition, now: Date): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: 16 }, async () => {
@@ -94,19 +86,9 @@ async function main(): Promise<void> {
   const redis = new IORedis(REDIS_URL, { maxRetriesPerRequest: null });
   const dbs: BenchDatabase[] = [];
   // The SMTP server is another process, as a relay or a catcher would be.
-  const smtpProc = spawn(
-    process.execPath,
-    [
-      '-e',
-      `const { SMTPServer } = require('smtp-server');
-       const s = new SMTPServer({ authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], disableReverseLookup: true, logger: false,
-         onData(st, _x, cb) { st.on('data', () => {}); st.on('end', () => cb()); } });
-       s.listen(0, '127.0.0.1', () => console.log(s.server.address().port));`,
-    ],
-    { cwd: resolve(__dirname, '../..'), stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const smtpPort = await new Promise<number>((r) => smtpProc.stdout!.once('data', (b: Buffer) => r(Number(b.toString().trim()))));
-  const smtpUrl = `smtp://127.0.0.1:${smtpPort}`;
+  const smtp = await startSmtpProcess();
+  const smtpProc = smtp.proc;
+  const smtpUrl = smtp.url;
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
   try {
@@ -152,8 +134,7 @@ async function main(): Promise<void> {
     dbs.push(db2);
     await migrateDatabase(db2.url);
     const store2 = new PostgresEventStore({ connectionString: db2.url, poolSize: 24 });
-    const fireDef: CycleDefinition = { ...rpct, id: 'relazione_rpct_fire' };
-    const fireDefs = { get: (type: string, version: number) => (type === fireDef.id && version === fireDef.version ? fireDef : definitions.get(type, version)) };
+    const fireDefs = fireDefinitions;
     const lead = 8_000; // the reminders fall due this long after the scheduler starts
     const clock2 = new OffsetClock(new Date(Date.parse('2027-12-09T08:00:00Z') - lead));
     await openCycles(store2, FIRE, fireDef, clock2.now());
@@ -188,6 +169,12 @@ async function main(): Promise<void> {
     await rt2.stop();
     await store2.close();
 
+    // Phase 3: the worker killed while it sends through a slow SMTP server.
+    const db3 = await createBenchDatabase();
+    dbs.push(db3);
+    await migrateDatabase(db3.url);
+    const crash = await crashPhase({ dbUrl: db3.url, redisUrl: REDIS_URL, prefix: `${prefix}_crash`, reminders: CRASH, slowSmtpMs: SLOW_SMTP_MS, kills: KILLS, concurrency: CONCURRENCY, openCycles });
+
     const result = {
       benchmark: 'reminders',
       reminders: delayed,
@@ -198,6 +185,10 @@ async function main(): Promise<void> {
       fire_delay_p50_ms: round(percentile([...delays], 50), 1),
       fire_delay_p99_ms: round(percentile([...delays], 99), 1),
       worker_rss_mb: round(rss.peakMb(), 1),
+      crash_reminders: CRASH,
+      crash_kills: crash.kills,
+      crash_lost: crash.lost,
+      crash_doubled: crash.doubled,
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {

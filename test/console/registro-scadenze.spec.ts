@@ -1,12 +1,18 @@
 // The console's audit trail (RPCT), deadlines and notifications pages, in Chromium against the real
 // API with the demo chamber.
-import { readFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import ICAL from 'ical.js';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
+import type { DataSource } from 'typeorm';
 import { EVENT_STORE } from '@ciclo/platform';
-import type { PostgresEventStore } from '@ciclo/event-store';
-import { recordChainVerification } from '@ciclo/projections';
+import { loadAnchorSigningKey, startSealer, type PostgresEventStore } from '@ciclo/event-store';
+import { DirectoryService } from '@ciclo/identity';
+import { AnchorPublisher, DeliveryLog, EmailChannel, GrantedRecipients, StaticTenantDirectory } from '@ciclo/notifications';
+import { auditTenants, READ_MODELS, recordChainVerification } from '@ciclo/projections';
+import { startSmtp, waitFor } from '../deadlines/support';
 import { axeViolations, demoLogin, describeViolations, newContext, screenshot, SCREENSHOTS, startConsole, type ConsoleEnv } from '../support/browser';
 import { parseCsv, pdfLines } from '../audit/helpers';
 import { sendReminders } from '../notifications/inbox-support';
@@ -28,9 +34,40 @@ describe('console: audit trail, deadlines, notifications', () => {
   let verifiedUpTo: number;
 
   beforeAll(async () => {
-    env = await startConsole('console-registro');
+    // The key that signs the published anchors, held outside the database.
+    const keyFile = join(mkdtempSync(join(tmpdir(), 'ciclo-console-key-')), 'anchor.pem');
+    writeFileSync(keyFile, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    env = await startConsole('console-registro', { AUDIT_SIGNING_KEY: keyFile });
     store = env.api.app.get<PostgresEventStore>(EVENT_STORE);
-    verifiedUpTo = (await recordChainVerification(store, { trigger: 'nightly' })).verification.intactUpTo;
+    // The worker's sealer, until the demo chamber is sealed.
+    const sealer = startSealer(store, { pollIntervalMs: 50 });
+    const sealed = await env.api.head();
+    await waitFor('the sealer', async () => Number((await env.api.pool.query<{ p: string | null }>('SELECT max(position) AS p FROM es_seals')).rows[0].p ?? 0) >= sealed, 30_000);
+    await sealer.stop();
+    const nightly = await recordChainVerification(store, { trigger: 'nightly' });
+    verifiedUpTo = nightly.verification.intactUpTo;
+    // The nightly job publishes the head seal: e-mail (a real SMTP server), in-app, webhooks.
+    const smtp = await startSmtp();
+    const email = new EmailChannel(smtp.url, 'Ciclo <ciclo@example.org>', { pool: false });
+    const people = new DirectoryService(store);
+    const profiles = StaticTenantDirectory.fromDirectory(resolve(env.api.settings.SEEDS_DIR, 'tenants'));
+    try {
+      const headSeal = nightly.verification.headSeal;
+      if (!headSeal) throw new Error('no head seal');
+      await new AnchorPublisher({
+        store,
+        recipients: new GrantedRecipients({ people: (t, at) => people.peopleAt(t, at) }, profiles),
+        profiles,
+        tenants: () => auditTenants(env.api.app.get<DataSource>(READ_MODELS)),
+        email,
+        deliveries: new DeliveryLog(store.pool),
+        signingKey: loadAnchorSigningKey(keyFile),
+        publicUrl: env.api.url,
+      }).publish({ eventId: nightly.eventId, position: nightly.position, occurredAt: nightly.occurredAt, intactUpTo: verifiedUpTo, headSeal });
+    } finally {
+      email.close();
+      await smtp.close();
+    }
     const rpct = await env.api.token('u-demo-rpct', ['rpct']);
     // The audit projector has caught up with the demo chamber.
     const head = await env.api.head();
@@ -56,6 +93,19 @@ describe('console: audit trail, deadlines, notifications', () => {
     await screenshotTop(page, 'registro');
     await expectAccessible(page);
 
+    // The anchors the nightly verification published: date, position, seal, signature, channels.
+    const anchors = page.getByRole('table', { name: /Ultimi ancoraggi pubblicati, dal più recente \(1 di 1\)/ });
+    await anchors.waitFor();
+    const anchorRow = anchors.locator('tbody tr');
+    expect(await anchorRow.count()).toBe(1);
+    const anchorText = (await anchorRow.first().textContent()) ?? '';
+    expect(anchorText).toContain(String(verifiedUpTo));
+    expect(anchorText).toMatch(/n\. \d+, [0-9a-f]{12}…/);
+    expect(anchorText).toContain('Sì, firma verificata');
+    expect(anchorText).toMatch(/e-mail a \d+ \(inviata\); notifica in app a \d+; nessun webhook/);
+    await page.getByRole('heading', { name: 'Ultimi ancoraggi pubblicati' }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: resolve(SCREENSHOTS, 'registro-ancoraggi.png') });
+
     // Shown on request.
     await page.getByLabel('Mostra anche le consultazioni del registro (chi lo ha letto o esportato)').check({ force: true });
     await page.getByRole('button', { name: 'Applica i filtri' }).click();
@@ -68,7 +118,7 @@ describe('console: audit trail, deadlines, notifications', () => {
     await page.getByLabel('Tipo di evento').selectOption({ label: 'Apertura del ciclo' });
     await page.getByRole('button', { name: 'Applica i filtri' }).click();
     await page.waitForURL(/tipo=CycleOpened/);
-    const rows = page.locator('table tbody tr');
+    const rows = page.getByRole('table', { name: /^Eventi del registro/ }).locator('tbody tr');
     await page.getByText('Eventi del registro, dal più recente (1 mostrati)').waitFor();
     expect(await rows.count()).toBe(1);
     await expect(rows.first().textContent()).resolves.toContain('La Posizione organizzativa ha aperto il PIAO 2022-2024');

@@ -8,6 +8,7 @@ import { ProjectionsModule } from '@ciclo/projections';
 import { ReadModelsController } from './read-models.controller';
 import { AuditController } from './audit.controller';
 import { AuditFacetsController } from './audit-facets.controller';
+import { AuditAnchorsController } from './audit-anchors.controller';
 import { ProjectionHealth } from './projection-health';
 import { WorkerHealth } from './worker-health';
 import { AuthGuard } from './auth.guard';
@@ -30,7 +31,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [PlatformModule.forRoot({ app: 'api', settings }), DeadlinesApiModule.forRoot(settings), WorkflowModule.forRoot({ seedsDir: settings.SEEDS_DIR }), PlanModule, ProjectionsModule.forRoot(), IdentityModule],
-      controllers: [AuthController, OidcLoginController, HealthController, DefinitionsController, DocumentsController, CyclesController, ReadModelsController, TenantsController, AuditController, AuditFacetsController, PlanController, CatalogueController],
+      controllers: [AuthController, OidcLoginController, HealthController, DefinitionsController, DocumentsController, CyclesController, ReadModelsController, TenantsController, AuditController, AuditFacetsController, AuditAnchorsController, PlanController, CatalogueController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },

@@ -50,6 +50,7 @@ export const ENGINE_EVENT_LABELS: Readonly<Record<string, string>> = {
   CalendarFeedRevoked: 'Calendario personale revocato',
   AuditTrailRead: 'Consultazione del registro',
   AuditChainVerified: 'Verifica della catena di hash',
+  AuditAnchorPublished: 'Ancoraggio del registro pubblicato',
 };
 
 /** Event type → its Italian label: the engine's names, else the title of the transition that produces it (latest definition naming it). */

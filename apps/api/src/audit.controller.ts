@@ -5,9 +5,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { DomainRefusal, isIsoDate, roleLabel } from '@ciclo/domain';
-import { PostgresEventStore, type ChainAnchor, type ChainVerification, type EventStore } from '@ciclo/event-store';
+import { checkAnchorSignature, parseSignedAnchor, PostgresEventStore, trustedAnchorKeys, type ChainAnchor, type ChainVerification, type EventStore } from '@ciclo/event-store';
 import { AccessPolicy, type Actor, type Role } from '@ciclo/identity';
-import { EVENT_STORE } from '@ciclo/platform';
+import type { Settings } from '@ciclo/config';
+import { EVENT_STORE, SETTINGS } from '@ciclo/platform';
 import {
   AUDIT_FULL_ACCESS_ROLES,
   auditAccessOf,
@@ -123,9 +124,10 @@ const verifyQuery = z
   .object({
     anchor: z
       .string()
-      .regex(/^\d{1,15}:[0-9a-f]{64}$/, 'must be SEQ:HASH (a seal number and 64 hex digits)')
+      .max(4000)
+      .refine((v) => /^\d{1,15}:[0-9a-f]{64}$/.test(v) || parseSignedAnchor(v) !== null, 'must be SEQ:HASH (a seal number and 64 hex digits) or a published anchor (A1.…)')
       .optional()
-      .describe('A head seal saved outside the database (`ciclo audit anchor`): the chain must still have it'),
+      .describe('A head seal saved outside the database: `SEQ:HASH` (`ciclo audit anchor`) or a published anchor `A1.…` (its signature is checked): the chain must still have it'),
   })
   .strict();
 
@@ -242,6 +244,7 @@ const applyAll =
 export class AuditController {
   private readonly audit: AuditQueries;
   private inflight: Promise<ChainVerification> | null = null;
+  private readonly anchorKeys: ReturnType<typeof trustedAnchorKeys>;
 
   constructor(
     @Inject(READ_MODELS) ds: DataSource,
@@ -249,8 +252,10 @@ export class AuditController {
     private readonly runner: ProjectionRunner,
     private readonly policy: AccessPolicy,
     @Inject(DEFINITIONS) private readonly definitions: DefinitionRegistry,
+    @Inject(SETTINGS) settings: Settings,
   ) {
     this.audit = new AuditQueries(ds, store);
+    this.anchorKeys = trustedAnchorKeys(settings);
   }
 
   @Get()
@@ -394,8 +399,9 @@ export class AuditController {
     description:
       'Walks the whole log (seal chain, every event hash, every stream head) and compares it with every head seal earlier verifications recorded and with `anchor`: "intact up to position N", or the first bad position and what is wrong there (`anchor_mismatch`: rewritten after the last anchor that still matches). RPCT, OIV and administrators only.',
   })
-  @ApiQuery({ name: 'anchor', required: false, description: 'A head seal saved outside the database, `SEQ:HASH` (`ciclo audit anchor`): the chain must still have it' })
+  @ApiQuery({ name: 'anchor', required: false, description: 'A head seal saved outside the database: `SEQ:HASH` (`ciclo audit anchor`) or a published anchor `A1.…` (e-mail, webhook), whose signature is checked: the chain must still have it' })
   @ApiResponse({ status: 403, description: 'Not RPCT, OIV or administrator (`AUDIT_VERIFY_NOT_ALLOWED`)' })
+  @ApiResponse({ status: 422, description: 'A published anchor whose signature does not hold: altered or forged (`ANCHOR_SIGNATURE_INVALID`), signed with another key (`ANCHOR_KEY_UNKNOWN`), or no key configured to check it (`ANCHOR_KEY_NOT_CONFIGURED`)' })
   @ApiResponse({ status: 501, description: 'The configured event store keeps no hash chain (`CHAIN_VERIFICATION_UNAVAILABLE`)' })
   @ApiHeader({ name: 'X-Acting-Role', required: false, description: "Which of the caller's roles the request acts in (default: the roles that see the most)" })
   @ApiAnswer(200, 'VerifyAnswer')
@@ -409,8 +415,7 @@ export class AuditController {
         messageIt: "Solo l'RPCT, l'OIV e l'amministratore possono verificare la catena di hash",
       });
     }
-    const [seq, hash] = q.anchor ? q.anchor.split(':') : [];
-    const chain = await this.verifyShared(q.anchor ? [{ seq: Number(seq), hash, source: `the anchor ${seq}:${hash.slice(0, 12)}…` }] : []);
+    const chain = await this.verifyShared(q.anchor ? [this.anchorOf(q.anchor)] : []);
     if (!chain) {
       throw new HttpException(
         {
@@ -432,6 +437,23 @@ export class AuditController {
     );
     this.readHeaders(res, read);
     return answer;
+  }
+
+  /** The anchor of the query; a published one must carry a valid signature of a trusted key (422 otherwise). */
+  private anchorOf(value: string): ChainAnchor {
+    const published = parseSignedAnchor(value);
+    if (!published) {
+      const [seq, hash] = value.split(':');
+      return { seq: Number(seq), hash, source: `the anchor ${seq}:${hash.slice(0, 12)}…` };
+    }
+    const check = checkAnchorSignature(published, this.anchorKeys);
+    if (!check.ok) {
+      throw new HttpException(
+        { code: check.code, message: `query.anchor: ${check.message}`, messageIt: `Parametro anchor: ${check.messageIt}` },
+        HttpStatus.UNPROCESSABLE_ENTITY,
+      );
+    }
+    return { seq: published.seq, hash: published.hash, source: `the ${check.signed ? 'signed ' : ''}anchor published to ${published.tenant} at ${published.at}` };
   }
 
   private accessOf(actor: Actor, acting: Role | undefined): { viewer: AuditViewer; access: AuditAccess } {

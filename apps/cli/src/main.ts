@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Command, InvalidArgumentError } from 'commander';
 import { devAuthSecret, loadSettings, SettingsError } from '@ciclo/config';
-import { ensureDatabase, PostgresEventStore, type ChainAnchor } from '@ciclo/event-store';
+import { checkAnchorSignature, ensureDatabase, parseSignedAnchor, PostgresEventStore, trustedAnchorKeys, type ChainAnchor, type SignedAnchor } from '@ciclo/event-store';
 import { migrateDatabase } from './migrations';
 import { registerPlanCommands } from './commands';
 import { registerOpsCommands } from './commands/ops';
@@ -57,21 +57,45 @@ export function cicloVersion(from = __dirname): string {
   }
 }
 
-/** `SEQ:HASH`, or a file with `{seq, hash}` or `{headSeal: {seq, hash}}`. */
-function parseAnchor(v: string): ChainAnchor {
+/** An anchor given on the command line; a published one keeps its facts for the signature check. */
+type GivenAnchor = ChainAnchor & { published?: SignedAnchor };
+
+const fromPublished = (a: SignedAnchor, where: string): GivenAnchor => ({ seq: a.seq, hash: a.hash, source: `${where} (published to ${a.tenant} at ${a.at})`, published: a });
+
+/**
+ * `SEQ:HASH`, a published anchor `A1.…` (e-mail, webhook), or a file with `{seq, hash}`,
+ * `{headSeal: {seq, hash}}`, a published anchor's JSON or the body of an `audit.anchor` webhook.
+ */
+function parseAnchor(v: string): GivenAnchor {
   const m = /^(\d+):([0-9a-f]{64})$/.exec(v.trim());
   if (m) return { seq: Number(m[1]), hash: m[2], source: `the anchor ${m[1]}:${m[2].slice(0, 12)}…` };
-  if (!existsSync(v)) throw new InvalidArgumentError('must be SEQ:HASH (64 hex digits) or an existing file');
-  let j: { seq?: unknown; hash?: unknown; headSeal?: { seq?: unknown; hash?: unknown } };
+  const token = parseSignedAnchor(v.trim());
+  if (token) return fromPublished(token, 'the published anchor');
+  if (!existsSync(v)) throw new InvalidArgumentError('must be SEQ:HASH (64 hex digits), a published anchor (A1.…) or an existing file');
+  let j: { seq?: unknown; hash?: unknown; headSeal?: { seq?: unknown; hash?: unknown }; type?: unknown; data?: unknown };
   try {
     j = JSON.parse(readFileSync(v, 'utf8')) as typeof j;
   } catch {
     throw new InvalidArgumentError(`${v} is not JSON`);
   }
+  const published = parseSignedAnchor(j.type === 'audit.anchor' ? j.data : j);
+  if (published) return fromPublished(published, `the anchor file ${v}`);
   const a = j.headSeal ?? j;
   if (typeof a.seq !== 'number' || typeof a.hash !== 'string' || !/^[0-9a-f]{64}$/.test(a.hash))
     throw new InvalidArgumentError(`${v} holds no head seal ({"seq": N, "hash": "<64 hex>"})`);
   return { seq: a.seq, hash: a.hash, source: `the anchor file ${v}` };
+}
+
+/** The published anchors' signatures, checked with AUDIT_SIGNING_PUBLIC_KEY / AUDIT_SIGNING_KEY: the first refusal, or null. */
+function refusedAnchor(anchors: readonly GivenAnchor[]): string | null {
+  const signed = anchors.filter((a) => a.published);
+  if (signed.length === 0) return null;
+  const keys = trustedAnchorKeys(loadSettings());
+  for (const a of signed) {
+    const check = checkAnchorSignature(a.published as SignedAnchor, keys);
+    if (!check.ok) return `Anchor refused (${check.code}): ${check.message} — ${a.source}`;
+  }
+  return null;
 }
 
 export function buildCli(): Command {
@@ -117,8 +141,18 @@ export function buildCli(): Command {
     .description('Walk the hash chain of the whole event log; exit 1 when it is not intact')
     .option('--json', 'print the result as JSON')
     .option('--record', 'also record the result as an AuditChainVerified event in ciclo/audit-verification (as the nightly job does)')
-    .option('--anchor <seal|file>', 'also check the chain against a head seal saved outside the database: SEQ:HASH, or a file holding the JSON of `ciclo audit anchor` or `ciclo audit verify --json` (repeatable)', (v: string, all: ChainAnchor[] = []) => [...all, parseAnchor(v)])
-    .action(async (o: { json?: boolean; record?: boolean; anchor?: ChainAnchor[] }) => {
+    .option(
+      '--anchor <seal|file>',
+      'also check the chain against a head seal saved outside the database: SEQ:HASH, a published anchor (A1.…, from the e-mail or webhook; its signature is checked), or a file holding the JSON of `ciclo audit anchor`, `ciclo audit verify --json`, a published anchor or its webhook body (repeatable)',
+      (v: string, all: GivenAnchor[] = []) => [...all, parseAnchor(v)],
+    )
+    .action(async (o: { json?: boolean; record?: boolean; anchor?: GivenAnchor[] }) => {
+      const refused = refusedAnchor(o.anchor ?? []);
+      if (refused) {
+        out(refused);
+        process.exitCode = 2;
+        return;
+      }
       const { r, position } = await withStore(async (s) => {
         if (!o.record) return { r: await verifyAnchoredChain(s, o.anchor ?? []), position: null };
         const rec = await recordChainVerification(s, { trigger: 'cli', correlationId: `cli:${randomUUID()}`, anchors: o.anchor ?? [] });

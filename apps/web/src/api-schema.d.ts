@@ -815,6 +815,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/audit/anchors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The anchors published to the tenant
+         * @description Every `AuditAnchorPublished` of the tenant, newest first: the head seal of each intact nightly verification, whether it is signed (and the signature checked with the configured keys), the token to verify against it, and the channels it went to. RPCT, OIV and administrators only.
+         */
+        get: operations["AuditAnchorsController_anchors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cycles/{id}/plan": {
         parameters: {
             query?: never;
@@ -1176,6 +1196,16 @@ export interface components {
             weight?: number;
             /** @description Note */
             note?: string;
+        };
+        AnchorPageAnswer: {
+            /** @description Published anchors, newest first */
+            items: components["schemas"]["PublishedAnchorView"][];
+            /** @description Anchors published to the tenant */
+            total: number;
+            /** @description Page size used */
+            limit: number;
+            /** @description Anchors skipped */
+            offset: number;
         };
         ApiKeyView: {
             /** @description Key id (`<tenant>:k<hex>`) */
@@ -2928,6 +2958,44 @@ export interface components {
          * @enum {string}
          */
         ProgressKind: "cumulative" | "level";
+        PublishedAnchorView: {
+            /** @description Id of the `AuditAnchorPublished` event */
+            id: string;
+            /** @description Global position of the `AuditAnchorPublished` event */
+            eventPosition: number;
+            /** @description When it was published (ISO 8601) */
+            publishedAt: string;
+            /** @description When the verification it reports ran (ISO 8601): the signed time */
+            verifiedAt: string;
+            /** @description Global position up to which the chain was verified intact */
+            position: number;
+            /** @description Number of the head seal */
+            seq: number;
+            /** @description Hash of the head seal (64 hex digits) */
+            hash: string;
+            /** @description Whether the anchor carries a signature */
+            signed: boolean;
+            /** @description SHA-256 of the signing key's public key, when signed */
+            keyFingerprint: string | null;
+            /** @description The signature checked now with the configured public keys: true, false, or null when unsigned or no key is configured */
+            signatureValid: boolean | null;
+            /** @description The anchor as one word for `ciclo audit verify --anchor` and `GET /audit/verify?anchor=` */
+            token: string;
+            /** @description Where it was delivered */
+            channels: {
+                /** @description E-mail to the RPCT and OIV */
+                email: {
+                    /** @description Recipients with an address */
+                    recipients: number;
+                    /** @description `sent`, `sending`, `failed`, or `none` (nobody with an address) or `pending` (not claimed yet) */
+                    status: string;
+                };
+                /** @description In-app notifications (one per RPCT and OIV) */
+                inApp: number;
+                /** @description Webhook endpoints that receive `audit.anchor` */
+                webhooks: string[];
+            };
+        };
         ReadinessReport: {
             /**
              * @description `ready` or not
@@ -5890,7 +5958,7 @@ export interface operations {
     AuditController_verify: {
         parameters: {
             query?: {
-                /** @description A head seal saved outside the database, `SEQ:HASH` (`ciclo audit anchor`): the chain must still have it */
+                /** @description A head seal saved outside the database: `SEQ:HASH` (`ciclo audit anchor`) or a published anchor `A1.…` (e-mail, webhook), whose signature is checked: the chain must still have it */
                 anchor?: unknown;
             };
             header?: {
@@ -5913,6 +5981,15 @@ export interface operations {
             };
             /** @description Not RPCT, OIV or administrator (`AUDIT_VERIFY_NOT_ALLOWED`) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A published anchor whose signature does not hold: altered or forged (`ANCHOR_SIGNATURE_INVALID`), signed with another key (`ANCHOR_KEY_UNKNOWN`), or no key configured to check it (`ANCHOR_KEY_NOT_CONFIGURED`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5950,6 +6027,52 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditFacetsAnswer"];
+                };
+            };
+        };
+    };
+    AuditAnchorsController_anchors: {
+        parameters: {
+            query?: {
+                /** @description Anchors to skip, newest first */
+                offset?: number;
+                /** @description Anchors per page (1-100, default 20) */
+                limit?: number;
+            };
+            header?: {
+                /** @description Which of the caller's roles the request acts in (default: the roles that see the most) */
+                "X-Acting-Role"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnchorPageAnswer"];
+                };
+            };
+            /** @description Malformed parameter: `fields` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not RPCT, OIV or administrator (`AUDIT_ANCHORS_NOT_ALLOWED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

@@ -1,3 +1,7 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadSettings, oidcPostLogoutRedirectUri, oidcRedirectUri, SettingsError, trustProxy } from './settings';
 
 describe('settings', () => {
@@ -135,5 +139,22 @@ describe('console login (OpenID Connect client) settings', () => {
     expect(() => loadSettings({ ...client, PUBLIC_URL: 'ciclo.example.org' })).toThrow(/PUBLIC_URL: must be an http\(s\) URL/);
     expect(() => loadSettings({ ...client, PUBLIC_URL: 'https://ciclo.example.org/?a=1' })).toThrow(/PUBLIC_URL/);
     expect(loadSettings({ ...client, NODE_ENV: 'production', PUBLIC_URL: 'https://ciclo.example.org' }).NODE_ENV).toBe('production');
+  });
+
+  it('takes the anchor signing keys as Ed25519 PEM or a file path, and stops on anything else naming the variable', () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const priv = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const pub = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const file = join(mkdtempSync(join(tmpdir(), 'ciclo-key-')), 'anchor.pem');
+    writeFileSync(file, priv);
+    expect(loadSettings({ AUDIT_SIGNING_KEY: priv, AUDIT_SIGNING_PUBLIC_KEY: pub }).AUDIT_SIGNING_KEY).toBe(priv);
+    expect(loadSettings({ AUDIT_SIGNING_KEY: file }).AUDIT_SIGNING_KEY).toBe(file);
+    // A one-line PEM (as an environment file holds it), with \n for the line breaks.
+    expect(() => loadSettings({ AUDIT_SIGNING_KEY: priv.replace(/\n/g, '\\n') })).not.toThrow();
+    expect(() => loadSettings({ AUDIT_SIGNING_KEY: '/no/such/key.pem' })).toThrow(/AUDIT_SIGNING_KEY: must be an Ed25519 key in PEM or the path/);
+    expect(() => loadSettings({ AUDIT_SIGNING_KEY: pub })).toThrow(/AUDIT_SIGNING_KEY: is not a readable Ed25519 key/);
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    expect(() => loadSettings({ AUDIT_SIGNING_KEY: rsa })).toThrow(/AUDIT_SIGNING_KEY: must be an Ed25519 key, not rsa/);
+    expect(() => loadSettings({ AUDIT_SIGNING_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\nxyz\n-----END PUBLIC KEY-----' })).toThrow(/AUDIT_SIGNING_PUBLIC_KEY: is not a readable/);
   });
 });

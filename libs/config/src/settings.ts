@@ -1,4 +1,22 @@
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
+
+/** Why an Ed25519 key setting (PEM, or the path of a PEM file) cannot be used, or null. */
+function ed25519KeyProblem(value: string, kind: 'private' | 'any'): string | null {
+  const v = value.trim();
+  let pem: string;
+  if (v.startsWith('-----BEGIN')) pem = v.replace(/\\n/g, '\n');
+  else if (existsSync(v)) pem = readFileSync(v, 'utf8');
+  else return 'must be an Ed25519 key in PEM or the path of a file holding one';
+  try {
+    const key = kind === 'private' || /PRIVATE KEY/.test(pem) ? createPrivateKey(pem) : createPublicKey(pem);
+    if (kind === 'private' && key.type !== 'private') return 'must be a private key';
+    return key.asymmetricKeyType === 'ed25519' ? null : `must be an Ed25519 key, not ${key.asymmetricKeyType ?? 'unknown'}`;
+  } catch {
+    return 'is not a readable Ed25519 key in PEM';
+  }
+}
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -63,6 +81,8 @@ export const settingsSchema = z
       .default('ciclo'),
     EVENT_STORE: z.enum(['postgres', 'kurrentdb']).default('postgres'),
     KURRENTDB_URL: z.string().optional(),
+    AUDIT_SIGNING_KEY: z.string().optional(),
+    AUDIT_SIGNING_PUBLIC_KEY: z.string().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
     SEEDS_DIR: z.string().default('seeds'),
@@ -145,6 +165,10 @@ export const settingsSchema = z
       .default('false'),
   })
   .superRefine((s, ctx) => {
+    for (const [name, kind] of [['AUDIT_SIGNING_KEY', 'private'], ['AUDIT_SIGNING_PUBLIC_KEY', 'any']] as const) {
+      const problem = s[name] ? ed25519KeyProblem(s[name], kind) : null;
+      if (problem) ctx.addIssue({ code: 'custom', path: [name], message: problem });
+    }
     if (s.EVENT_STORE === 'kurrentdb' && !s.KURRENTDB_URL) {
       ctx.addIssue({
         code: 'custom',

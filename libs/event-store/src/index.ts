@@ -8,3 +8,17 @@ export { EVENT_STORE_MIGRATIONS, type SqlMigration } from './postgres/schema';
 export { parseCheckpoint, serializeCheckpoint, type PgCheckpoint } from './postgres/rows';
 export { startSealer, verifyChain, SEAL_SUBSCRIPTION, type ChainVerification, type ChainProblem, type ChainAnchor } from './postgres/chain';
 export * from './kurrentdb';
+export {
+  anchorMessage,
+  checkAnchorSignature,
+  encodeAnchorToken,
+  keyFingerprint,
+  loadAnchorPublicKey,
+  loadAnchorSigningKey,
+  parseSignedAnchor,
+  signAnchor,
+  trustedAnchorKeys,
+  type AnchorCheck,
+  type AnchorFacts,
+  type SignedAnchor,
+} from './anchor-signature';

@@ -27,7 +27,7 @@ export interface WebhookEndpoint {
   url: string;
   /** Name of the environment variable holding the HMAC secret (never the secret itself). */
   secretEnv: string;
-  /** Event kinds delivered: `reminder.sent`, `deadline.moved` (default both). */
+  /** Event kinds delivered: `reminder.sent`, `deadline.moved` (default both), `audit.anchor` (when listed). */
   events: string[];
   enabled: boolean;
 }

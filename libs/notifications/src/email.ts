@@ -1,4 +1,5 @@
 import { createTransport, type Transporter } from 'nodemailer';
+import { anchorDeliveryKey, renderAnchor, type AuditAnchorData } from './anchor';
 import { renderReminder, type ReminderSentData } from './reminder';
 
 export interface SentMail {
@@ -57,6 +58,27 @@ export class EmailChannel {
       accepted: (info.accepted as unknown[]).map(String),
       rejected: (info.rejected as unknown[]).map(String),
     };
+  }
+
+  /**
+   * Sends a published anchor to the tenant's RPCT and OIV (those with an address), with a
+   * Message-ID derived from the anchor, so a second copy can be recognised.
+   */
+  async sendAnchor(d: AuditAnchorData): Promise<SentMail | null> {
+    const to = d.recipients.filter((r) => r.email).map((r) => ({ name: r.name, address: r.email as string }));
+    if (to.length === 0) return null;
+    const m = renderAnchor(d);
+    const key = anchorDeliveryKey(d.tenant, d.verificationEventId);
+    const info = await this.transport.sendMail({
+      from: this.from,
+      to,
+      subject: m.subject,
+      text: m.text,
+      html: m.html,
+      messageId: `<${Buffer.from(key).toString('base64url')}@ciclo.anchors>`,
+      headers: { 'X-Ciclo-Anchor-Key': key, 'Auto-Submitted': 'auto-generated' },
+    });
+    return { messageId: String(info.messageId), accepted: (info.accepted as unknown[]).map(String), rejected: (info.rejected as unknown[]).map(String) };
   }
 
   async verify(): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { PostgresEventStore, RecordedEvent, SubscribeOptions, Subscription } from '@ciclo/event-store';
+import { AUDIT_ANCHOR_PUBLISHED, renderAnchor, type AuditAnchorData } from './anchor';
 import { renderReminder, REMINDER_SENT, uuidFromKey, type ReminderSentData } from './reminder';
 
 export const INBOX_SUBSCRIPTION = 'notifications-inbox';
@@ -17,10 +18,21 @@ export interface InboxItem {
   readAt: string | null;
 }
 
-/** Rows for one batch: one per recipient of every `ReminderSent`, written through the batch's client. */
+/**
+ * Rows for one batch: one per recipient of every `ReminderSent` and every `AuditAnchorPublished`
+ * (the RPCT and OIV), written through the batch's client.
+ */
 export async function applyInboxBatch(events: RecordedEvent[], client: PoolClient): Promise<void> {
   const rows: unknown[][] = [];
   for (const e of events) {
+    if (e.type === AUDIT_ANCHOR_PUBLISHED) {
+      const d = e.data as unknown as AuditAnchorData;
+      const m = renderAnchor(d);
+      for (const r of d.recipients ?? []) {
+        rows.push([uuidFromKey('ciclo-inbox', `${e.eventId}|${r.userId}`), e.metadata.tenant, r.userId, e.eventId, 'audit_anchor', m.title, m.body, d.link, null, null, false, e.metadata.occurredAt]);
+      }
+      continue;
+    }
     if (e.type !== REMINDER_SENT) continue;
     const d = e.data as unknown as ReminderSentData;
     const m = renderReminder(d);

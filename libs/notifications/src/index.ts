@@ -42,3 +42,16 @@ export {
   type WebhookPayload,
   type WebhookOptions,
 } from './webhooks';
+export {
+  AUDIT_ANCHOR_PUBLISHED,
+  ANCHOR_ROLES,
+  auditAnchorsStream,
+  anchorEventId,
+  anchorDeliveryKey,
+  anchorDocument,
+  renderAnchor,
+  type AnchorRecipient,
+  type AuditAnchorData,
+  type RenderedAnchor,
+} from './anchor';
+export { AnchorPublisher, type AnchorPublisherOptions, type PublishedAnchorOutcome, type VerificationToAnchor } from './anchor-publisher';

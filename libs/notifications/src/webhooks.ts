@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Pool, PoolClient } from 'pg';
 import type { PostgresEventStore, RecordedEvent, SubscribeOptions, Subscription } from '@ciclo/event-store';
 import type { TenantProfiles, WebhookEndpoint } from './directory';
+import { AUDIT_ANCHOR_PUBLISHED } from './anchor';
 import { REMINDER_SENT } from './reminder';
 
 export const WEBHOOK_QUEUE = 'webhooks';
@@ -12,7 +13,7 @@ export const SIGNATURE_HEADER = 'x-ciclo-signature';
 export const TIMESTAMP_HEADER = 'x-ciclo-timestamp';
 
 /** Event kinds delivered to webhooks, by event type. */
-const KINDS: Record<string, string> = { [REMINDER_SENT]: 'reminder.sent', DeadlineMoved: 'deadline.moved' };
+const KINDS: Record<string, string> = { [REMINDER_SENT]: 'reminder.sent', DeadlineMoved: 'deadline.moved', [AUDIT_ANCHOR_PUBLISHED]: 'audit.anchor' };
 
 export interface WebhookPayload {
   id: string;
@@ -66,7 +67,8 @@ export interface WebhookOptions {
 }
 
 /**
- * Signed webhooks: a durable subscription turns `ReminderSent` and `DeadlineMoved` events into one
+ * Signed webhooks: a durable subscription turns `ReminderSent`, `DeadlineMoved` and
+ * `AuditAnchorPublished` (`audit.anchor`, for endpoints that list it) events into one
  * BullMQ job per (endpoint, event) with a deterministic id; a worker POSTs them with an HMAC-SHA256
  * signature, retrying with exponential backoff; after the last attempt the delivery goes to the
  * dead-letter list (`ntf_webhook_dead_letters`, and the failed job stays in the queue for operators).

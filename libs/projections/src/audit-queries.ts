@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { verifyChain, type ChainAnchor, type ChainVerification, type EventStore, type JsonObject, type NewEvent, type PostgresEventStore } from '@ciclo/event-store';
+import { EventIdConflict, verifyChain, type ChainAnchor, type ChainVerification, type EventStore, type JsonObject, type NewEvent, type PostgresEventStore } from '@ciclo/event-store';
 
 /** Roles that read the whole trail of their tenant; everyone else sees the cycles they acted in. */
 export const AUDIT_FULL_ACCESS_ROLES: readonly string[] = ['rpct', 'oiv', 'admin'];
@@ -422,16 +422,79 @@ export async function verifyAnchoredChain(store: PostgresEventStore, anchors: re
   return verifyChain(store, 5000, [...(await recordedAnchors(store)), ...anchors]);
 }
 
+/** A recorded `AuditChainVerified`: the verification, its global position, event id and time. */
+export interface RecordedVerification {
+  verification: ChainVerification;
+  position: number;
+  eventId: string;
+  occurredAt: string;
+  /** True when the event was already recorded (a retried job): `verification` is the recorded one. */
+  replayed: boolean;
+}
+
 /**
  * Walks the whole hash chain (`verifyChain`) and records the result as `AuditChainVerified` in
- * `ciclo/audit-verification`: run by the nightly job and by `ciclo audit verify --record`.
+ * `ciclo/audit-verification`: run by the nightly job and by `ciclo audit verify --record`. With an
+ * `eventId` (the nightly job derives it from its job id) a repeated run records nothing more and
+ * answers the verification recorded the first time.
  */
 export async function recordChainVerification(
   store: PostgresEventStore,
-  o: { trigger: 'nightly' | 'cli' | string; correlationId?: string; anchors?: readonly ChainAnchor[] },
-): Promise<{ verification: ChainVerification; position: number }> {
+  o: { trigger: 'nightly' | 'cli' | string; correlationId?: string; anchors?: readonly ChainAnchor[]; eventId?: string },
+): Promise<RecordedVerification> {
+  if (o.eventId) {
+    const earlier = await recordedVerification(store, o.eventId);
+    if (earlier) return earlier;
+  }
   const verification = await verifyAnchoredChain(store, o.anchors);
   const event = chainVerifiedEvent(verification, o.trigger, o.correlationId ?? randomUUID());
-  const r = await store.append(AUDIT_VERIFICATION_STREAM, [event], { expectedVersion: 'any' });
-  return { verification, position: r.positions[0] };
+  if (o.eventId) event.eventId = o.eventId;
+  try {
+    const r = await store.append(AUDIT_VERIFICATION_STREAM, [event], { expectedVersion: 'any' });
+    if (r.replayed && o.eventId) return (await recordedVerification(store, o.eventId)) ?? { verification, position: r.positions[0], eventId: event.eventId, occurredAt: event.metadata.occurredAt, replayed: true };
+    return { verification, position: r.positions[0], eventId: event.eventId, occurredAt: event.metadata.occurredAt, replayed: false };
+  } catch (err) {
+    // Recorded meanwhile by another run of the same job.
+    const earlier = err instanceof EventIdConflict && o.eventId ? await recordedVerification(store, o.eventId) : null;
+    if (earlier) return earlier;
+    throw err;
+  }
+}
+
+async function recordedVerification(store: EventStore, eventId: string): Promise<RecordedVerification | null> {
+  const e = (await store.readStream(AUDIT_VERIFICATION_STREAM)).find((x) => x.eventId === eventId);
+  if (!e) return null;
+  const d = e.data as unknown as ChainVerification;
+  return {
+    verification: {
+      intact: d.intact,
+      intactUpTo: d.intactUpTo,
+      ...(d.firstBad ? { firstBad: d.firstBad } : {}),
+      headSeal: d.headSeal ?? null,
+      checkedEvents: d.checkedEvents,
+      sealedEvents: d.sealedEvents,
+    },
+    position: e.position,
+    eventId: e.eventId,
+    occurredAt: e.metadata.occurredAt,
+    replayed: true,
+  };
+}
+
+/**
+ * The tenants of the trail (every tenant with at least one projected event), but the engine's own
+ * (`ciclo`): those to which the nightly verification publishes an anchor. A skip scan of the
+ * (tenant, position) index: one probe per tenant.
+ */
+export async function auditTenants(ds: DataSource): Promise<string[]> {
+  const rows: { tenant: string }[] = await ds.query(
+    `WITH RECURSIVE t AS (
+       (SELECT tenant FROM rm_audit ORDER BY tenant LIMIT 1)
+       UNION ALL
+       SELECT (SELECT tenant FROM rm_audit WHERE tenant > t.tenant ORDER BY tenant LIMIT 1) FROM t WHERE t.tenant IS NOT NULL
+     )
+     SELECT tenant FROM t WHERE tenant IS NOT NULL AND tenant <> $1`,
+    [AUDIT_VERIFICATION_TENANT],
+  );
+  return rows.map((r) => r.tenant);
 }

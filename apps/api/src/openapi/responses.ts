@@ -11,6 +11,7 @@ import type { DeadLetter } from '@ciclo/notifications';
 import type { HealthReport, ReadinessReport } from '@ciclo/platform';
 import type { CommandResult, CycleHistory, CycleView, ImportReport, LinkedPlanResponse, PlanCommandsResult, PlanResponse } from '@ciclo/workflow';
 import type { AuditFacetsAnswer } from '../audit-facets.controller';
+import type { AnchorPageAnswer, PublishedAnchorView } from '../audit-anchors.controller';
 import type { AuditPageAnswer, VerifyAnswer } from '../audit.controller';
 import type { DemoTenant, SessionView } from '../auth.controller';
 import type { DefinitionSummary, DefinitionView } from '../definitions.controller';
@@ -20,7 +21,7 @@ import type { ApiKeyView, UserView } from '../tenants.controller';
 export type { AuditFacetsAnswer, AuditPageAnswer, VerifyAnswer, SessionView, DefinitionSummary, DefinitionView, ErrorBody };
 export type { CommandResult, CycleHistory, CycleView, ImportReport, LinkedPlanResponse, PlanCommandsResult, PlanResponse };
 export type { CycleSummary, DeadlineItem, InboxCounts, InboxItem, HealthReport, ReadinessReport, TenantRecord, IssuedApiKey };
-export type { ApiKeyView, UserView, DeadLetter, AuditEntry };
+export type { ApiKeyView, UserView, DeadLetter, AuditEntry, AnchorPageAnswer, PublishedAnchorView };
 
 export type CycleSummaryList = CycleSummary[];
 export type InboxItemList = InboxItem[];

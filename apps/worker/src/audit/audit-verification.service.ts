@@ -1,18 +1,29 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { Settings } from '@ciclo/config';
-import { PostgresEventStore, type EventStore } from '@ciclo/event-store';
+import { resolve } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { publicUrl, type Settings } from '@ciclo/config';
+import { loadAnchorSigningKey, PostgresEventStore, type EventStore } from '@ciclo/event-store';
+import { DirectoryService } from '@ciclo/identity';
+import { AnchorPublisher, DeliveryLog, EmailChannel, GrantedRecipients, notificationSettings, StaticTenantDirectory } from '@ciclo/notifications';
 import { EVENT_STORE, SETTINGS } from '@ciclo/platform';
+import { auditTenants, READ_MODELS } from '@ciclo/projections';
 import { AuditJobs, NIGHTLY_VERIFICATION_CRON, NIGHTLY_VERIFICATION_TZ } from './audit-verification';
 
-/** Schedules and runs the nightly verification of the audit hash chain. */
+/**
+ * Schedules and runs the nightly verification of the audit hash chain, and publishes each intact
+ * verification's head seal to every tenant's RPCT and OIV and webhooks (signed with
+ * `AUDIT_SIGNING_KEY` when set).
+ */
 @Injectable()
 export class AuditVerificationService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger('AuditVerification');
   private jobs: AuditJobs | null = null;
+  private email: EmailChannel | null = null;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(SETTINGS) private readonly settings: Settings,
+    @Inject(READ_MODELS) private readonly readModels: DataSource,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -20,13 +31,29 @@ export class AuditVerificationService implements OnApplicationBootstrap, OnAppli
       this.log.warn('The audit hash chain exists only with the PostgreSQL event store: nightly verification not scheduled');
       return;
     }
+    const n = notificationSettings();
+    const people = new DirectoryService(this.store);
+    const profiles = StaticTenantDirectory.fromDirectory(resolve(this.settings.SEEDS_DIR, 'tenants'));
+    this.email = new EmailChannel(n.SMTP_URL, n.MAIL_FROM, { maxConnections: 2 });
+    const publisher = new AnchorPublisher({
+      store: this.store,
+      recipients: new GrantedRecipients({ people: (tenant, at) => people.peopleAt(tenant, at) }, profiles),
+      profiles,
+      tenants: () => auditTenants(this.readModels),
+      email: this.email,
+      deliveries: new DeliveryLog(this.store.pool),
+      signingKey: this.settings.AUDIT_SIGNING_KEY ? loadAnchorSigningKey(this.settings.AUDIT_SIGNING_KEY) : null,
+      publicUrl: publicUrl(this.settings),
+      workerName: `worker-${process.pid}`,
+    });
     this.jobs = new AuditJobs({
       store: this.store,
+      publisher,
       redisUrl: this.settings.REDIS_URL,
       prefix: this.settings.REDIS_PREFIX,
       onCompleted: (r) =>
         r.intact
-          ? this.log.log(`Audit chain intact up to position ${r.intactUpTo} (${r.checkedEvents} events); recorded at position ${r.recordedAt}`)
+          ? this.log.log(`Audit chain intact up to position ${r.intactUpTo} (${r.checkedEvents} events); recorded at position ${r.recordedAt}; anchor published to ${r.anchorsPublished} tenant(s)`)
           : this.log.error(`Audit chain BROKEN at position ${r.firstBadPosition}; recorded at position ${r.recordedAt}`),
       onFailed: (err) => this.log.error(`Audit chain verification failed: ${err.message}`),
     });
@@ -36,5 +63,6 @@ export class AuditVerificationService implements OnApplicationBootstrap, OnAppli
 
   async onApplicationShutdown(): Promise<void> {
     await this.jobs?.stop();
+    this.email?.close();
   }
 }

@@ -1,6 +1,7 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import IORedis, { type Redis } from 'ioredis';
 import type { ChainVerification, PostgresEventStore } from '@ciclo/event-store';
+import { uuidFromKey, type AnchorPublisher } from '@ciclo/notifications';
 import { recordChainVerification } from '@ciclo/projections';
 
 /** BullMQ queue of the audit jobs. */
@@ -23,27 +24,43 @@ export interface VerifyChainJobResult {
   checkedEvents: number;
   /** Global position of the recorded `AuditChainVerified` event. */
   recordedAt: number;
+  /** Tenants the head seal was published to (`AuditAnchorPublished`); 0 when the chain is broken. */
+  anchorsPublished: number;
 }
 
 /**
  * The processor: walks the whole chain (`verifyChain`) and records `AuditChainVerified` in
  * `ciclo/audit-verification` (tenant `ciclo`, actor and role `system`). The result is recorded
- * whether the chain is intact or not: a broken chain is a finding, not a job failure.
+ * whether the chain is intact or not: a broken chain is a finding, not a job failure. When intact,
+ * the head seal is published to every tenant (`AnchorPublisher`); a broken chain's head is not
+ * published (it would anchor the damage). The verification's event id derives from the job, so a
+ * retried job (e.g. after an SMTP failure) publishes the same anchors and records nothing twice.
  */
-export async function processVerifyChainJob(store: PostgresEventStore, job: Pick<Job<VerifyChainJobData>, 'id' | 'data'>): Promise<VerifyChainJobResult> {
-  const { verification, position } = await recordChainVerification(store, {
+export async function processVerifyChainJob(
+  store: PostgresEventStore,
+  job: Pick<Job<VerifyChainJobData>, 'id' | 'data'> & { timestamp?: number },
+  publisher?: AnchorPublisher | null,
+): Promise<VerifyChainJobResult> {
+  const rec = await recordChainVerification(store, {
     trigger: job.data?.trigger ?? 'nightly',
     correlationId: `job:${AUDIT_QUEUE}:${job.id ?? 'unknown'}`,
+    ...(job.id ? { eventId: uuidFromKey('ciclo-audit-verification', `${AUDIT_QUEUE}|${job.id}|${job.timestamp ?? 0}`) } : {}),
   });
-  return resultOf(verification, position);
+  const v = rec.verification;
+  const published =
+    publisher && v.intact && v.headSeal
+      ? await publisher.publish({ eventId: rec.eventId, position: rec.position, occurredAt: rec.occurredAt, intactUpTo: v.intactUpTo, headSeal: v.headSeal })
+      : [];
+  return resultOf(v, rec.position, published.length);
 }
 
-const resultOf = (v: ChainVerification, position: number): VerifyChainJobResult => ({
+const resultOf = (v: ChainVerification, position: number, anchorsPublished: number): VerifyChainJobResult => ({
   intact: v.intact,
   intactUpTo: v.intactUpTo,
   firstBadPosition: v.firstBad?.position ?? null,
   checkedEvents: v.checkedEvents,
   recordedAt: position,
+  anchorsPublished,
 });
 
 export interface AuditJobsOptions {
@@ -53,6 +70,8 @@ export interface AuditJobsOptions {
   prefix: string;
   /** Run the worker that processes the jobs in this process (default true). */
   process?: boolean;
+  /** Publishes each intact verification's head seal to the tenants (e-mail, in-app, webhook). */
+  publisher?: AnchorPublisher | null;
   onCompleted?: (result: VerifyChainJobResult) => void;
   onFailed?: (err: Error) => void;
 }
@@ -85,7 +104,7 @@ export class AuditJobs {
       },
     );
     if (this.o.process === false) return;
-    this.worker = new Worker<VerifyChainJobData, VerifyChainJobResult>(AUDIT_QUEUE, (job) => processVerifyChainJob(this.o.store, job), {
+    this.worker = new Worker<VerifyChainJobData, VerifyChainJobResult>(AUDIT_QUEUE, (job) => processVerifyChainJob(this.o.store, job, this.o.publisher), {
       connection: this.connection('audit-worker'),
       prefix: this.prefix,
       concurrency: 1,

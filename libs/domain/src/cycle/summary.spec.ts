@@ -53,6 +53,12 @@ describe('auditSummary', () => {
     expect(
       auditSummary({ type: 'AuditChainVerified', data: { intact: false, intactUpTo: 40, firstBad: { position: 41, problem: 'event_modified' } }, actorRole: 'system' }, null),
     ).toBe('Il sistema ha verificato la catena di hash del registro: anomalia alla posizione 41 (event_modified)');
+    expect(auditSummary({ type: 'AuditAnchorPublished', data: { seq: 1200, position: 1203, signature: 'c2ln' }, actorRole: 'system' }, null)).toBe(
+      "Il sistema ha pubblicato l'ancoraggio del registro: sigillo n. 1200, integro fino alla posizione 1203, firmato",
+    );
+    expect(auditSummary({ type: 'AuditAnchorPublished', data: { seq: 7, position: 7 }, actorRole: 'system' }, null)).toBe(
+      "Il sistema ha pubblicato l'ancoraggio del registro: sigillo n. 7, integro fino alla posizione 7",
+    );
   });
 
   it('says in Italian what plan, catalogue and directory events did', () => {

@@ -226,6 +226,8 @@ export function auditSummary(event: SummaryEvent, cycle: SummaryCycle | null, de
       return `${who} ha registrato la relazione dei revisori ${with_('su')}`;
     case 'AuditTrailRead':
       return auditReadSentence(who, d);
+    case 'AuditAnchorPublished':
+      return `${who} ha pubblicato l'ancoraggio del registro: sigillo n. ${String(d.seq)}, integro fino alla posizione ${String(d.position)}${typeof d.signature === 'string' ? ', firmato' : ''}`;
     case 'AuditChainVerified':
       return d.intact === true
         ? `${who} ha verificato la catena di hash del registro: integra fino alla posizione ${String(d.intactUpTo)}`

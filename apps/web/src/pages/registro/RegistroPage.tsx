@@ -3,6 +3,7 @@ import { useSearchParams } from 'react-router';
 import { get, qs } from '../../api';
 import { ErrorAlert, Loading, PageTitle, useLoad } from '../../components';
 import { formatDateTime, roleLabel, ROLE_LABELS } from '../../labels';
+import { AnchorsPanel } from './AnchorsPanel';
 import { ChainPanel, type LastVerification } from './ChainPanel';
 import { download } from './audit-labels';
 
@@ -154,6 +155,7 @@ export function RegistroPage() {
         {page?.scope === 'own_cycles' ? ' Sono mostrati solo i cicli in cui hai svolto almeno un’azione.' : null}
       </p>
       <ChainPanel last={page?.lastVerification ?? null} />
+      {page?.scope === 'tenant' ? <AnchorsPanel /> : null}
 
       <form className="card card-body mb-4 shadow-sm" onSubmit={apply} aria-labelledby="filtri-registro">
         <h2 id="filtri-registro" className="h5">Filtri</h2>

@@ -31,6 +31,7 @@ export const ENGINE_EVENT_LABELS: Readonly<Record<string, string>> = {
   IndicatorTargetsSet: 'Piano: target degli indicatori',
   IndicatorWeightsSet: 'Piano: pesi degli indicatori',
   PlanScoringRulesSet: 'Piano: regole di misurazione',
+  NarrativeSectionWritten: 'Sezione descrittiva scritta',
   PlanVariationOpened: 'Variazione del piano avviata',
   PlanVariationApproved: 'Variazione del piano approvata',
   PlanVariationWithdrawn: 'Variazione del piano ritirata',

@@ -126,6 +126,8 @@ function otherSentence(who: string, type: string, d: Record<string, unknown>, of
       return `${who} ha fissato i pesi degli indicatori${of}`;
     case 'PlanScoringRulesSet':
       return `${who} ha fissato le regole di misurazione${of}`;
+    case 'NarrativeSectionWritten':
+      return `${who} ${typeof d.text === 'string' && d.text ? 'ha scritto' : 'ha svuotato'} la sezione ${quote(d.section)}${of}`;
     case 'PlanVariationOpened':
       return `${who} ha avviato una variazione del piano${of}${typeof (d.reason ?? f.reason) === 'string' ? `: ${quote(d.reason ?? f.reason)}` : ''}`;
     case 'PlanVariationApproved':

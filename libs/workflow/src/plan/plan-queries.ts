@@ -4,6 +4,8 @@ import {
   diffPlanNodes,
   editability,
   isoDateAt,
+  NARRATIVE_SECTIONS,
+  narrativeEditability,
   planSubmissionProblems,
   planTreeView,
   planYears,
@@ -105,6 +107,23 @@ export interface PlanResponse {
   };
   /** What would stop a submission now (every problem). */
   problems: PlanProblem[];
+  /** The narrative sections of this cycle type, in document order, with the text written so far (Markdown). */
+  narratives: {
+    /** Section id (`2.1`, `3.1`... for the PIAO; `sintesi`, `scostamenti` for the Relazione) */
+    section: string;
+    /** The section's title (Italian) */
+    title: string;
+    /** The text in Markdown; empty while not written */
+    text: string;
+    /** Who wrote it last */
+    by?: string;
+    /** When (ISO 8601) */
+    at?: string;
+    /** Stream version of the writing */
+    version?: number;
+  }[];
+  /** May the narrative sections be written now (editable stages), and if not why. */
+  narrativesEditable: boolean;
   /** The tree with achievement for the year */
   achievement: PlanTreeView;
 }
@@ -227,6 +246,7 @@ export class PlanQueries {
     } else nodes = [...plan.nodes.values()];
     const e = editability(plan, cycle, { definition: def });
     const timeTravel = !!(q.at?.asOf || q.at?.version);
+    const narrativeGate = narrativeEditability(plan, cycle, { definition: def });
     return {
       cycleId: cycle.cycleId,
       type: cycle.cycleType,
@@ -248,6 +268,11 @@ export class PlanQueries {
       scoring: plan.scoring,
       counts: counts(nodes, plan.measurements.length),
       problems: tree === 'current' ? planSubmissionProblems(plan, cycle, def) : [],
+      narratives: (NARRATIVE_SECTIONS[cycle.cycleType] ?? []).map((n) => {
+        const w = Object.hasOwn(plan.narratives, n.id) ? plan.narratives[n.id] : undefined;
+        return { section: n.id, title: n.title, text: w?.text ?? '', ...(w ? { by: w.by, at: w.at, version: w.version } : {}) };
+      }),
+      narrativesEditable: !timeTravel && narrativeGate.editable,
       achievement: planTreeView(nodes, plan.measurements, {
         year,
         rules: plan.scoring?.rules ?? {},
@@ -351,6 +376,7 @@ export class PlanQueries {
       nodes,
       attachments: cycle.attachments.map((a) => ({ name: a.name, sha256: a.sha256, at: a.at })),
       measurements: plan.measurements.length,
+      narratives: Object.fromEntries(Object.entries(plan.narratives).map(([k, v]) => [k, v.text])),
       asOf: new Date(last),
     };
   }

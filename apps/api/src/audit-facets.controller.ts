@@ -43,6 +43,7 @@ export const ENGINE_EVENT_LABELS: Readonly<Record<string, string>> = {
   TenantRegistered: 'Registrazione dell’ente',
   RoleGranted: 'Ruolo attribuito',
   RoleRevoked: 'Ruolo revocato',
+  TenantProfileUpdated: 'Dati anagrafici dell’ente aggiornati',
   UserProfileUpdated: 'Dati della persona aggiornati',
   ApiKeyIssued: 'Chiave API emessa',
   ApiKeyRevoked: 'Chiave API revocata',

@@ -15,7 +15,12 @@ type TenantRecord = Awaited<ReturnType<AccessPolicy['directory']['tenant']>>;
 
 /** The chamber's registry data as the documents print it (Scheda anagrafica). */
 function chamberOf(tenant: TenantRecord, actor: Actor): PiaoChamber {
-  return { name: tenant?.name ?? actor.tenant, ...(tenant?.ipaCode ? { ipaCode: tenant.ipaCode } : {}) };
+  const p = tenant?.profile;
+  return {
+    name: tenant?.name ?? actor.tenant,
+    ...(tenant?.ipaCode ? { ipaCode: tenant.ipaCode } : {}),
+    ...(p ? { address: p.address, legalRepresentative: p.legalRepresentative, employees: p.employees, website: p.website } : {}),
+  };
 }
 
 /**
@@ -50,11 +55,9 @@ export class DocumentsController {
   async relazione(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() query: unknown, @Res() res: Response): Promise<void> {
     const cycleId = parseInput(uuidParam, id, 'path.id');
     const q = parseInput(getCycleQuery, query ?? {}, 'query');
-    const [content, tenant] = await Promise.all([
-      this.documentQueries.relazioneContent(actor, cycleId, { asOf: q.asOf ? new Date(q.asOf) : undefined, version: q.version }),
-      this.policy.directory.tenant(actor.tenant),
-    ]);
-    const pdf = await renderRelazionePdf({ ...content, chamber: chamberOf(tenant, actor) });
+    const content = await this.documentQueries.relazioneContent(actor, cycleId, { asOf: q.asOf ? new Date(q.asOf) : undefined, version: q.version });
+    const { chamber, asOf } = await this.chamberAt(actor, q, content.asOf);
+    const pdf = await renderRelazionePdf({ ...content, chamber, asOf });
     res.setHeader('Content-Type', 'application/pdf');
     res.setHeader('Content-Disposition', `attachment; filename="Relazione-performance-${content.cycle.year}-v${content.cycle.version}.pdf"`);
     res.setHeader('X-Content-SHA256', createHash('sha256').update(pdf).digest('hex'));
@@ -115,8 +118,8 @@ export class DocumentsController {
         dataApprovazione: adoption.date,
         estremiAtto: deliberationIt(adoption),
         organoApprovazione: organIt(adoption.organ),
-        numeroDipendenti: null,
-        linkPagina: null,
+        numeroDipendenti: tenant?.profile?.employees ?? null,
+        linkPagina: tenant?.profile?.website ?? null,
         documento: { nome: pdfName, sha256: createHash('sha256').update(pdf).digest('hex') },
         allegati: files.filter((f) => f.stored).map((f) => ({ nome: f.name, sha256: f.sha256 })),
       },
@@ -130,11 +133,21 @@ export class DocumentsController {
   private async piaoOf(actor: Actor, id: string, query: unknown) {
     const cycleId = parseInput(uuidParam, id, 'path.id');
     const q = parseInput(getCycleQuery, query ?? {}, 'query');
-    const [content, tenant] = await Promise.all([
-      this.plans.piaoContent(actor, cycleId, { asOf: q.asOf ? new Date(q.asOf) : undefined, version: q.version }),
-      this.policy.directory.tenant(actor.tenant),
-    ]);
-    const pdf = await renderPiaoPdf({ ...content, chamber: chamberOf(tenant, actor) });
-    return { pdf, content, tenant };
+    const content = await this.plans.piaoContent(actor, cycleId, { asOf: q.asOf ? new Date(q.asOf) : undefined, version: q.version });
+    const { chamber, asOf, tenant } = await this.chamberAt(actor, q, content.asOf);
+    const pdf = await renderPiaoPdf({ ...content, chamber, asOf });
+    return { pdf, content: { ...content, asOf }, tenant };
+  }
+
+  /**
+   * The chamber's registry data a document prints: as recorded now for the current document, as
+   * recorded then for a document at an instant or a version (so that it regenerates byte for byte).
+   * The document's date is the later of its cycle's last event and the registry data's update.
+   */
+  private async chamberAt(actor: Actor, q: { asOf?: string; version?: number }, cycleAsOf: Date) {
+    const directory = this.policy.directory;
+    const tenant = q.asOf || q.version ? await directory.tenantAt(actor.tenant, q.asOf ? new Date(q.asOf) : cycleAsOf) : await directory.tenant(actor.tenant);
+    const updated = tenant?.profile ? new Date(tenant.profile.updatedAt) : null;
+    return { chamber: chamberOf(tenant, actor), tenant, asOf: updated && updated > cycleAsOf ? updated : cycleAsOf };
   }
 }

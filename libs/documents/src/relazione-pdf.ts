@@ -142,7 +142,7 @@ export function renderRelazionePdf(input: RelazioneInput): Promise<Buffer> {
   doc.moveDown(0.6);
   block(cover, 'P', 'ai sensi dell’art. 10, comma 1, lettera b) del d.lgs. 150/2009', 'I', 10, { align: 'center' }, '#444');
   doc.moveDown(0.4);
-  block(cover, 'P', input.piao ? `Risultati rispetto al ${input.piao.title} (periodo ${input.piao.period})` : 'Nessun PIAO collegato', 'R', 11, { align: 'center' });
+  block(cover, 'P', input.piao ? `Risultati del ${year} rispetto al PIAO ${input.piao.period}` : 'Nessun PIAO collegato', 'R', 11, { align: 'center' });
   doc.moveDown(3);
   block(cover, 'P', `Versione ${input.cycle.version} del ciclo, situazione al ${itDate(isoDateAt(input.asOf, 'Europe/Rome'))}`, 'R', 10.5, { align: 'center' });
   doc.moveDown(0.5);
@@ -167,8 +167,8 @@ export function renderRelazionePdf(input: RelazioneInput): Promise<Buffer> {
     para(
       s1,
       input.figures === 'approved'
-        ? `Dati del ${input.piao?.title ?? 'PIAO'} alla versione ${input.piao?.version ?? ''}, fissata dall'approvazione della Giunta.`
-        : `Dati del ${input.piao?.title ?? 'PIAO'} alla versione ${input.piao?.version ?? ''}, aggiornati fino all'approvazione della Giunta.`,
+        ? `Dati del PIAO ${input.piao?.period ?? ''} alla versione ${input.piao?.version ?? ''}, fissata dall'approvazione della Giunta.`
+        : `Dati del PIAO ${input.piao?.period ?? ''} alla versione ${input.piao?.version ?? ''}, aggiornati fino all'approvazione della Giunta.`,
       'R',
       8.5,
     );

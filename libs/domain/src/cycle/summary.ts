@@ -150,6 +150,8 @@ function otherSentence(who: string, type: string, d: Record<string, unknown>, of
       return `${who} ha attribuito il ruolo di ${roleName(d.role)} a ${String(d.userId)}`;
     case 'RoleRevoked':
       return `${who} ha revocato il ruolo di ${roleName(d.role)} a ${String(d.userId)}`;
+    case 'TenantProfileUpdated':
+      return `${who} ha aggiornato i dati anagrafici dell'ente`;
     case 'UserProfileUpdated':
       return `${who} ha aggiornato i dati di ${String(d.userId)}`;
     case 'ApiKeyIssued':

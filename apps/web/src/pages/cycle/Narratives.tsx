@@ -79,11 +79,11 @@ function NarrativeEditor({ cycleId, n, editable, people, onSaved }: { cycleId: s
             if (await cmd.run('write_narrative', { section: n.section, text })) onSaved(`Sezione «${n.title}» salvata`);
           }}
         >
-          <div className="form-group mb-2">
-            <label htmlFor={`${id}-testo`}>Testo della sezione «{n.title}»</label>
+          <div className="mb-2">
+            <label htmlFor={`${id}-testo`} className="form-label">Testo della sezione «{n.title}»</label>
             <textarea id={`${id}-testo`} className="form-control" rows={8} value={text} onChange={(e) => setText(e.target.value)} aria-describedby={`${id}-aiuto`} />
             <small id={`${id}-aiuto`} className="form-text">
-              Formattazione: una riga vuota separa i paragrafi; «## Titolo» per un titolo; «- voce» o «1. voce» per un elenco; un testo vuoto svuota la sezione.
+              Formattazione: una riga vuota separa i paragrafi; «# Titolo» per un titolo (## per un sottotitolo); «- voce» o «1. voce» per un elenco; un testo vuoto svuota la sezione.
             </small>
           </div>
           <Refusal error={cmd.error} />

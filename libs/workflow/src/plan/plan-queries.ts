@@ -393,8 +393,8 @@ export class PlanQueries {
   /**
    * The plan as a PIAO document (DM 132/2022, Schema tipo): 1 Scheda anagrafica; 2 Valore pubblico,
    * performance e anticorruzione (2.1 ambiti and strategic objectives, 2.2 operational objectives
-   * and indicators, 2.3 the objectives of the risk section); 3 Organizzazione e capitale umano (not
-   * held by Ciclo); 4 Monitoraggio (achievement per year, variations).
+   * and indicators, 2.3 the objectives of the risk section); 3 Organizzazione e capitale umano (the
+   * offices' text); 4 Monitoraggio (the offices' text, achievement per year, variations).
    */
   async piaoDocument(actor: Actor, cycleId: string, tree: 'current' | 'adopted' = 'current'): Promise<Record<string, unknown>> {
     const { cycle, plan } = await this.loadAt(actor, cycleId);
@@ -404,6 +404,8 @@ export class PlanQueries {
     if (!nodes) throw new DomainRefusal('PLAN_NOT_ADOPTED', `stage "${cycle.stage}"`);
     const views = years.map((year) => planTreeView(nodes, plan.measurements, { year, rules: plan.scoring?.rules ?? {} }));
     const current = views[0];
+    /** The offices' Markdown for a narrative section, or null while not written. */
+    const text = (id: string) => (Object.hasOwn(plan.narratives, id) ? plan.narratives[id].text : null);
     const strip = <T extends { achievement?: unknown }>(x: T): Omit<T, 'achievement'> => {
       const { achievement: _a, ...rest } = x;
       return rest;
@@ -440,6 +442,7 @@ export class PlanQueries {
             {
               numero: '2.1',
               titolo: 'Valore pubblico',
+              testo: text('2.1'),
               contenuto: current.ambiti.map((a) => ({ ...strip(a), strategicObjectives: a.strategicObjectives.map((so) => ({ ...strip(so), operationalObjectives: so.operationalObjectives.map((oo) => oo.code) })) })),
             },
             { numero: '2.2', titolo: 'Performance', contenuto: objectivesOf('performance') },
@@ -449,16 +452,16 @@ export class PlanQueries {
         {
           numero: '3',
           titolo: 'Organizzazione e capitale umano',
-          nota: 'Struttura organizzativa, lavoro agile e piano dei fabbisogni di personale non sono gestiti da Ciclo.',
           sottosezioni: [
-            { numero: '3.1', titolo: 'Struttura organizzativa', contenuto: null },
-            { numero: '3.2', titolo: 'Organizzazione del lavoro agile', contenuto: null },
-            { numero: '3.3', titolo: 'Piano triennale dei fabbisogni di personale', contenuto: null },
+            { numero: '3.1', titolo: 'Struttura organizzativa', testo: text('3.1') },
+            { numero: '3.2', titolo: 'Organizzazione del lavoro agile', testo: text('3.2') },
+            { numero: '3.3', titolo: 'Piano triennale dei fabbisogni di personale', testo: text('3.3') },
           ],
         },
         {
           numero: '4',
           titolo: 'Monitoraggio',
+          testo: text('4'),
           contenuto: {
             misurazioni: plan.measurements.length,
             anniChiusi: plan.closedYears,

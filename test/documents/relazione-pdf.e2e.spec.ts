@@ -179,6 +179,9 @@ describe('GET /cycles/{id}/documents/relazione.pdf and the narrative sections', 
     expect(text).not.toMatch(/non ancora validata/i);
     expect(text).toMatch(/Area anagrafe\s+1\s+1\s+40%/);
     expect(text.replace(/\s+/g, ' ')).toContain("fissata dall'approvazione della Giunta");
+    // The correction made after the approval is shown as such, not applied.
+    expect(text).toContain("Dati cambiati nel PIAO dopo l'approvazione");
+    expect(text).toMatch(/01_01_02_I1\s+Pratiche evase entro 5 giorni\s+40%\s+90%/);
     // At the version before the deliberation: not approved, not validated, live figures then.
     const then = poppler((await pdf(`/cycles/${relazione}/documents/relazione.pdf?version=${approvedAt}`)).bytes, 'relazione-at-submission');
     expect(then.text).toContain('non ancora validata');

@@ -28,6 +28,11 @@ export interface RelazioneInput {
   achievement: PlanTreeView | null;
   /** The SMVP bands of the plan (empty when the SMVP sets none). */
   bands: readonly ScoreBand[];
+  /**
+   * Once the figures are fixed by the approval: the indicators whose achievement for the year
+   * changed in the PIAO since (a measurement corrected later), shown, never applied silently.
+   */
+  laterChanges?: { code: string; name: string; approved: number | null; now: number | null }[];
   /** The offices' text by section (`sintesi`, `scostamenti`), Markdown. */
   narratives?: Partial<Record<string, string>>;
   /** Time of the last event the document reflects: the PDF's creation date. */
@@ -291,6 +296,17 @@ export function renderRelazionePdf(input: RelazioneInput): Promise<Buffer> {
         (row, cell) => (cell >= 2 ? bandFill(below[row].achievement) : undefined),
       );
     } else para(s5, 'Tutti gli indicatori hanno raggiunto il target.', 'I');
+  }
+  if (input.figures === 'approved' && input.laterChanges?.length) {
+    heading(s5, 2, "Dati cambiati nel PIAO dopo l'approvazione", false);
+    para(s5, "La Relazione riporta i dati fissati dall'approvazione della Giunta; questi indicatori hanno oggi un grado di raggiungimento diverso nel PIAO (ad esempio per una misurazione rettificata).", 'R', 8.5);
+    table(
+      s5,
+      ['Codice', 'Indicatore', 'Approvato', 'Oggi'],
+      input.laterChanges.map((c) => [c.code, c.name, scoreIt(c.approved), scoreIt(c.now)]),
+      [70, width - 230, 80, 80],
+      8,
+    );
   }
   s5.end();
 

@@ -1,11 +1,22 @@
 import { Inject } from '@nestjs/common';
-import { DomainRefusal, type CycleState } from '@ciclo/domain';
+import { DomainRefusal, type CycleState, type PlanTreeView } from '@ciclo/domain';
 import type { RelazioneInput } from '@ciclo/documents';
 import type { Actor } from '@ciclo/identity';
 import { DefinitionRegistry } from '../definition-registry';
 import { DEFINITIONS } from '../tokens';
 import { PlanQueries } from './plan-queries';
 import { PlanRepository } from './plan-repository';
+
+/** Indicators whose achievement differs between two views of the same plan for a year. */
+function changedIndicators(approved: PlanTreeView, now: PlanTreeView): NonNullable<RelazioneInput['laterChanges']> {
+  const scores = (v: PlanTreeView) =>
+    new Map(v.ambiti.flatMap((a) => a.strategicObjectives.flatMap((so) => so.operationalObjectives.flatMap((oo) => oo.indicators.map((i) => [i.code, { name: i.name, score: i.achievement.score }] as const)))));
+  const a = scores(approved);
+  const b = scores(now);
+  return [...new Set([...a.keys(), ...b.keys()])]
+    .filter((code) => a.get(code)?.score !== b.get(code)?.score)
+    .map((code) => ({ code, name: (b.get(code) ?? a.get(code))?.name ?? code, approved: a.get(code)?.score ?? null, now: b.get(code)?.score ?? null }));
+}
 
 /** Kinds of step after which an earlier approval no longer stands (the act went back to drafting). */
 const UNDOING = new Set(['refusal', 'request_changes', 'withdrawal']);
@@ -53,6 +64,7 @@ export class DocumentQueries {
     let achievement: RelazioneInput['achievement'] = null;
     let bands: RelazioneInput['bands'] = [];
     let last = ownLast;
+    let laterChanges: RelazioneInput['laterChanges'] = [];
     if (resolved) {
       // Live figures follow the PIAO up to the moment the Relazione is read at (now, an instant, or its version's last event).
       let piaoAt: { asOf?: Date; version?: number } = {};
@@ -65,6 +77,15 @@ export class DocumentQueries {
       achievement = view.achievement;
       bands = view.scoring?.rules.bands ?? [];
       if (target.cycle.lastChangeAt > last) last = target.cycle.lastChangeAt;
+      if (fixed) {
+        // The PIAO then (now, or at the instant asked) against the figures the approval fixed.
+        const then = await this.plans.view(actor, resolved.targetCycleId, { year: cycle.year, at: at.asOf ? { asOf: at.asOf } : at.version ? { asOf: new Date(ownLast) } : {} });
+        laterChanges = changedIndicators(view.achievement, then.achievement);
+        if (laterChanges.length) {
+          const live = await this.repo.load(actor.tenant, resolved.targetCycleId, { toVersion: then.version });
+          if (live.cycle.lastChangeAt > last) last = live.cycle.lastChangeAt;
+        }
+      }
     }
     return {
       cycle: { title: cycle.title, year: cycle.year, version: cycle.version, stageTitle: def.stages.find((s) => s.id === cycle.stage)?.title ?? cycle.stage },
@@ -74,6 +95,7 @@ export class DocumentQueries {
       validation: validationOf(cycle),
       achievement,
       bands,
+      laterChanges,
       narratives: Object.fromEntries(Object.entries(plan.narratives).map(([k, v]) => [k, v.text])),
       asOf: new Date(last),
     };

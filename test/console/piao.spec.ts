@@ -37,6 +37,14 @@ describe('console: a PIAO from draft to the PIAO portal', () => {
     cycleId = page.url().split('/').pop() as string;
     await cycleLoaded(page);
     await stageIs(page, 'Bozza');
+    // The PIAO's prose, one textarea per section of DM 132/2022, written in the draft.
+    const sections = page.getByRole('region', { name: 'Sezioni descrittive del PIAO' });
+    await sections.getByLabel('Testo della sezione «Valore pubblico»').waitFor();
+    await expect(sections.locator('textarea').count()).resolves.toBe(5);
+    await sections.getByLabel('Testo della sezione «Valore pubblico»').fill('Il valore pubblico per le imprese del territorio.');
+    await sections.getByRole('region', { name: '2.1 Valore pubblico', exact: true }).getByRole('button', { name: 'Salva la sezione' }).click();
+    await page.getByText('Sezione «Valore pubblico» salvata').waitFor();
+    await checkPage(page, 'ciclo-piao-sezioni');
     await act(page, 'Invia al Segretario Generale', async (p) => {
       await p.getByLabel(/Nota di accompagnamento/).fill('Prima stesura: sezione 2.3 redatta con il RPCT');
     });
@@ -181,16 +189,18 @@ describe('console: a PIAO from draft to the PIAO portal', () => {
     expect(await page.getByText(/^Rispettata il /).count()).toBe(2);
     await checkPage(page, 'ciclo-concluso');
 
-    // As it was at version 2 (the first submission); and what changed from 1 to 2.
-    await page.getByLabel('oppure versione').selectOption('2');
+    // As it was at version 3 (the first submission, after the Valore pubblico written at 2); and what changed from 2 to 3.
+    await page.getByLabel('oppure versione').selectOption('3');
     await page.getByRole('button', { name: "Mostra il ciclo com'era" }).click();
-    await page.getByText("Stai vedendo il ciclo com'era alla versione 2").waitFor();
+    await page.getByText("Stai vedendo il ciclo com'era alla versione 3").waitFor();
     await stageIs(page, 'In revisione del Segretario Generale');
-    await page.getByLabel('Dalla versione', { exact: true }).selectOption('1');
-    await page.getByLabel('Alla versione', { exact: true }).selectOption('2');
+    await page.getByLabel('Dalla versione', { exact: true }).selectOption('2');
+    await page.getByLabel('Alla versione', { exact: true }).selectOption('3');
     await page.getByRole('button', { name: 'Confronta' }).click();
-    await page.getByText('Differenze dalla versione 1 alla versione 2').waitFor();
+    await page.getByText('Differenze dalla versione 2 alla versione 3').waitFor();
     await page.locator('td', { hasText: /^stage$/ }).waitFor();
+    // The narrative section as it was then, read only.
+    await page.getByRole('region', { name: 'Sezioni descrittive del PIAO' }).getByText('Il valore pubblico per le imprese del territorio.').waitFor();
     await checkPage(page, 'ciclo-com-era');
     const view = await env.api.call<{ stage: string; status: string }>('GET', `/cycles/${cycleId}`, { token: await env.api.token('u-demo-po-1', ['po']) });
     expect(view.body).toMatchObject({ stage: 'trasmesso', status: 'closed' });

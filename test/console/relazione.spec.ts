@@ -87,7 +87,19 @@ describe('console: the OIV refuses and then validates a Relazione sulla performa
     await page.getByLabel('Nuovo commento').fill("Relazione rivista secondo i rilievi dell'OIV");
     await page.getByRole('button', { name: 'Aggiungi il commento' }).click();
     await page.getByText('Commento aggiunto').waitFor();
-    // Uploading and commenting closed the form (a new version): open it again and send.
+    // The explanation of the variances the OIV asked for, in the Relazione's own section: written, previewed, saved as an event.
+    const section = page.getByRole('region', { name: 'Analisi degli scostamenti', exact: true });
+    await section.getByLabel('Testo della sezione «Analisi degli scostamenti»').fill('# Indicatori 2.1 e 2.4\n\nIl calo è dovuto al **cambio** del gestionale.\n\n- migrazione dei dati\n- formazione');
+    await section.getByRole('button', { name: 'Anteprima' }).click();
+    await section.getByRole('heading', { name: 'Indicatori 2.1 e 2.4', level: 4 }).waitFor();
+    await expect(section.locator('li').allTextContents()).resolves.toEqual(['migrazione dei dati', 'formazione']);
+    await expect(section.locator('p', { hasText: 'Il calo' }).textContent()).resolves.toBe('Il calo è dovuto al cambio del gestionale.');
+    await section.getByRole('button', { name: 'Modifica' }).click();
+    await section.getByRole('button', { name: 'Salva la sezione' }).click();
+    await page.getByText('Sezione «Analisi degli scostamenti» salvata').waitFor();
+    await page.getByRole('region', { name: 'Analisi degli scostamenti', exact: true }).getByText(/^Scritta da Luca Prova il/).waitFor();
+    await checkPage(page, 'ciclo-relazione-scostamenti');
+    // Uploading, commenting and writing closed the form (a new version): open it again and send.
     await act(page, 'Trasmetti la Relazione alla Giunta', async (p) => {
       await p.getByLabel(/Nota di accompagnamento/).fill('Aggiunti gli scostamenti richiesti');
     });
@@ -108,6 +120,16 @@ describe('console: the OIV refuses and then validates a Relazione sulla performa
     const row = page.locator('tr', { hasText: 'Approvazione e validazione della Relazione entro il 30 giugno' });
     await expect(row.textContent()).resolves.toMatch(/Rispettata il \d{2}\/\d{2}\/\d{4}/);
     await checkPage(page, 'ciclo-relazione-validata');
+    // Past the drafting stage the sections are read only; the PDF names the validation.
+    await page.getByText(/^Le sezioni si scrivono solo nelle fasi: Redazione della Relazione/).waitFor();
+    expect(await page.getByLabel('Testo della sezione «Analisi degli scostamenti»').count()).toBe(0);
+    const href = await page.getByRole('link', { name: 'Scarica la Relazione sulla performance in PDF' }).getAttribute('href');
+    expect(href).toBe(`/cycles/${cycleId}/documents/relazione.pdf`);
+    const pdf = await page.evaluate(async (url) => {
+      const r = await fetch(url, { credentials: 'same-origin' });
+      return { status: r.status, type: r.headers.get('content-type'), head: new TextDecoder().decode((await r.arrayBuffer()).slice(0, 5)) };
+    }, href as string);
+    expect(pdf).toEqual({ status: 200, type: 'application/pdf', head: '%PDF-' });
     await closePage(page);
   });
 });

@@ -185,6 +185,7 @@ describe('fuzzing every write endpoint with malformed requests', () => {
     'POST /cycles': { type: 'piao', year: 2027 },
     'POST /tenants': { id: 'cciaa-fz', name: 'Camera di prova', ipaCode: 'cciaa_fz' },
     'PUT /tenants/{tenant}/users/{userId}': { name: 'Persona di prova' },
+    'PUT /tenants/{tenant}/profile': { address: 'Via Roma 1, 59100 Prato', legalRepresentative: 'Persona di prova', employees: 10, website: 'https://example.org' },
     'POST /tenants/{tenant}/users/{userId}/roles': { role: 'po' },
     'POST /tenants/{tenant}/api-keys': { label: 'Chiave di prova', roles: ['po'] },
   };

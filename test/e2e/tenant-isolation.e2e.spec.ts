@@ -167,6 +167,7 @@ describe('tenant isolation: A’s users on B’s ids get 404 and write nothing',
     approve_variation: { number: '1/2027', date: '2027-01-31', actHash: sha('x') },
     withdraw_variation: { reason: 'x' },
     set_scoring_rules: { rules: {} },
+    write_narrative: { section: '2.1', text: 'x' },
     batch: { commands: [{ command: 'open_variation', reason: 'x' }] },
   };
 

@@ -501,10 +501,10 @@ describe('DirectoryService on PostgreSQL', () => {
       await store2.migrate();
       const d2 = new DirectoryService(store2);
       const first = await loadDemoDirectory(d2, file);
-      expect(first).toMatchObject({ tenant: 'cciaa-po', tenantRegistered: true, grants: 9, profiles: 9 });
+      expect(first).toMatchObject({ tenant: 'cciaa-po', tenantRegistered: true, tenantProfile: true, grants: 9, profiles: 9 });
       const head = await store2.headPosition();
       const again = await loadDemoDirectory(d2, file);
-      expect(again).toMatchObject({ tenantRegistered: false, grants: 0, profiles: 0 });
+      expect(again).toMatchObject({ tenantRegistered: false, tenantProfile: false, grants: 0, profiles: 0 });
       expect(await store2.headPosition()).toBe(head);
       expect(await d2.rolesAt('cciaa-po', 'u-demo-sg')).toEqual(['segretario_generale']);
       expect(await d2.rolesAt('cciaa-po', 'u-demo-oiv')).toEqual(['oiv']);
@@ -514,6 +514,7 @@ describe('DirectoryService on PostgreSQL', () => {
         'rpct',
       ]);
       expect((await d2.tenant('cciaa-po'))?.ipaCode).toBe('cciaa_po');
+      expect((await d2.tenant('cciaa-po'))?.profile).toMatchObject({ address: expect.stringContaining('Prato'), employees: expect.any(Number), website: expect.stringMatching(/^https:\/\//) });
       // The demo's people respect the OIV's independence.
       expect(await d2.independenceConflicts('cciaa-po')).toEqual([]);
     } finally {

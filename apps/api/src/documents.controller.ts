@@ -2,14 +2,26 @@ import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { createHash } from 'node:crypto';
-import { deliberationIt, organIt, portalPack, renderPiaoPdf } from '@ciclo/documents';
+import { deliberationIt, organIt, portalPack, renderPiaoPdf, renderRelazionePdf, type PiaoChamber } from '@ciclo/documents';
 import { DomainRefusal } from '@ciclo/domain';
 import { AccessPolicy, type Actor } from '@ciclo/identity';
-import { DocumentStore, PlanQueries } from '@ciclo/workflow';
+import { DocumentQueries, DocumentStore, PlanQueries } from '@ciclo/workflow';
 import { CurrentActor } from './auth.guard';
 import { getCycleQuery, uuidParam } from './schemas';
 import { parseInput } from './validation';
 import { ApiFileAnswer } from './openapi/document';
+
+type TenantRecord = Awaited<ReturnType<AccessPolicy['directory']['tenant']>>;
+
+/** The chamber's registry data as the documents print it (Scheda anagrafica). */
+function chamberOf(tenant: TenantRecord, actor: Actor): PiaoChamber {
+  const p = tenant?.profile;
+  return {
+    name: tenant?.name ?? actor.tenant,
+    ...(tenant?.ipaCode ? { ipaCode: tenant.ipaCode } : {}),
+    ...(p ? { address: p.address, legalRepresentative: p.legalRepresentative, employees: p.employees, website: p.website } : {}),
+  };
+}
 
 /**
  * The documents the law asks for, generated from a cycle's events: the PIAO (DM 132/2022) as an
@@ -24,7 +36,33 @@ export class DocumentsController {
     @Inject(PlanQueries) private readonly plans: PlanQueries,
     private readonly policy: AccessPolicy,
     @Inject(DocumentStore) private readonly documents: DocumentStore,
+    @Inject(DocumentQueries) private readonly documentQueries: DocumentQueries,
   ) {}
+
+  @Get(':id/documents/relazione.pdf')
+  @ApiParam({ name: 'id', description: 'Cycle id (UUID) of a Relazione sulla performance cycle' })
+  @ApiOperation({
+    summary: 'The Relazione sulla performance as a PDF',
+    description:
+      "Generated from the cycle's events and those of the PIAO it reports on: achievement for the year of the whole chamber, each area, ambito, strategic and operational objective and indicator, with the SMVP bands as colours and bar charts (tagged figures with a text alternative, each followed by its table), the offices' summary and explanation of the variances, the OIV's validation (\"non ancora validata\" on every page before). Figures as fixed by the Giunta's approval once approved, live before. Tagged PDF in Italian with embedded fonts; the same events give the same bytes (`X-Content-SHA256`). `asOf` or `version`: the document as it was then.",
+  })
+  @ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 instant: the document as it was then' })
+  @ApiQuery({ name: 'version', required: false, type: Number, description: 'The document at this stream version of the cycle' })
+  @ApiProduces('application/pdf')
+  @ApiResponse({ status: 400, description: 'Malformed `asOf` or `version`: `fields` names it' })
+  @ApiResponse({ status: 404, description: 'No such cycle in the tenant (`CYCLE_NOT_FOUND`), or not a Relazione sulla performance (`DOCUMENT_NOT_FOR_CYCLE_TYPE`)' })
+  @ApiFileAnswer(200, 'application/pdf', 'The Relazione sulla performance (PDF, tagged, Italian)')
+  async relazione(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() query: unknown, @Res() res: Response): Promise<void> {
+    const cycleId = parseInput(uuidParam, id, 'path.id');
+    const q = parseInput(getCycleQuery, query ?? {}, 'query');
+    const content = await this.documentQueries.relazioneContent(actor, cycleId, { asOf: q.asOf ? new Date(q.asOf) : undefined, version: q.version });
+    const { chamber, asOf } = await this.chamberAt(actor, q, content.asOf);
+    const pdf = await renderRelazionePdf({ ...content, chamber, asOf });
+    res.setHeader('Content-Type', 'application/pdf');
+    res.setHeader('Content-Disposition', `attachment; filename="Relazione-performance-${content.cycle.year}-v${content.cycle.version}.pdf"`);
+    res.setHeader('X-Content-SHA256', createHash('sha256').update(pdf).digest('hex'));
+    res.status(200).send(pdf);
+  }
 
   @Get(':id/documents/piao.pdf')
   @ApiParam({ name: 'id', description: 'Cycle id (UUID) of a PIAO cycle' })
@@ -80,8 +118,8 @@ export class DocumentsController {
         dataApprovazione: adoption.date,
         estremiAtto: deliberationIt(adoption),
         organoApprovazione: organIt(adoption.organ),
-        numeroDipendenti: null,
-        linkPagina: null,
+        numeroDipendenti: tenant?.profile?.employees ?? null,
+        linkPagina: tenant?.profile?.website ?? null,
         documento: { nome: pdfName, sha256: createHash('sha256').update(pdf).digest('hex') },
         allegati: files.filter((f) => f.stored).map((f) => ({ nome: f.name, sha256: f.sha256 })),
       },
@@ -95,11 +133,21 @@ export class DocumentsController {
   private async piaoOf(actor: Actor, id: string, query: unknown) {
     const cycleId = parseInput(uuidParam, id, 'path.id');
     const q = parseInput(getCycleQuery, query ?? {}, 'query');
-    const [content, tenant] = await Promise.all([
-      this.plans.piaoContent(actor, cycleId, { asOf: q.asOf ? new Date(q.asOf) : undefined, version: q.version }),
-      this.policy.directory.tenant(actor.tenant),
-    ]);
-    const pdf = await renderPiaoPdf({ ...content, chamber: { name: tenant?.name ?? actor.tenant, ...(tenant?.ipaCode ? { ipaCode: tenant.ipaCode } : {}) } });
-    return { pdf, content, tenant };
+    const content = await this.plans.piaoContent(actor, cycleId, { asOf: q.asOf ? new Date(q.asOf) : undefined, version: q.version });
+    const { chamber, asOf, tenant } = await this.chamberAt(actor, q, content.asOf);
+    const pdf = await renderPiaoPdf({ ...content, chamber, asOf });
+    return { pdf, content: { ...content, asOf }, tenant };
+  }
+
+  /**
+   * The chamber's registry data a document prints: as recorded now for the current document, as
+   * recorded then for a document at an instant or a version (so that it regenerates byte for byte).
+   * The document's date is the later of its cycle's last event and the registry data's update.
+   */
+  private async chamberAt(actor: Actor, q: { asOf?: string; version?: number }, cycleAsOf: Date) {
+    const directory = this.policy.directory;
+    const tenant = q.asOf || q.version ? await directory.tenantAt(actor.tenant, q.asOf ? new Date(q.asOf) : cycleAsOf) : await directory.tenant(actor.tenant);
+    const updated = tenant?.profile ? new Date(tenant.profile.updatedAt) : null;
+    return { chamber: chamberOf(tenant, actor), tenant, asOf: updated && updated > cycleAsOf ? updated : cycleAsOf };
   }
 }

@@ -31,6 +31,10 @@ const BODIES: Record<PlanCommandName, z.ZodType> = {
   approve_variation: z.object({ number: any, date: any, actHash: any }).strict().describe('The Giunta deliberation approving the variation'),
   withdraw_variation: z.object({ reason: any }).strict(),
   set_scoring_rules: z.object({ rules: any, weightTolerance: opt, reason: opt }).strict().describe('SMVP rules of this plan (docs/achievement.md §5) and the weight tolerance of the submission checks'),
+  write_narrative: z
+    .object({ section: any, text: any })
+    .strict()
+    .describe('A narrative section in Markdown (PIAO: `2.1`, `3.1`, `3.2`, `3.3`, `4`; Relazione sulla performance: `sintesi`, `scostamenti`); an empty text clears it. Only in editable stages'),
 };
 
 const batchBody = z

@@ -116,6 +116,19 @@ export const profileBody = z
   })
   .strict();
 
+export const tenantProfileBody = z
+  .object({
+    address: z.string().trim().min(1).max(300).describe('Address of the seat (sede legale), e.g. "Via del Romito 71, 59100 Prato"'),
+    legalRepresentative: z.string().trim().min(1).max(200).describe('Legal representative, e.g. the President of the chamber'),
+    employees: z.number().int().min(0).max(1_000_000).describe('Number of employees'),
+    website: z
+      .string()
+      .max(500)
+      .regex(/^https?:\/\/\S+$/, 'must be a web address starting with https:// or http://')
+      .describe("The body's page the PIAO portal links to (e.g. its Amministrazione trasparente)"),
+  })
+  .strict();
+
 export const issueApiKeyBody = z
   .object({
     label: z.string().trim().min(1).max(200).describe('What the key is for, e.g. "Protocollo informatico"'),
@@ -336,6 +349,28 @@ export class TenantsController {
     if (!(await this.directory.tenantExists(tenant))) throw new IdentityRefusal('TENANT_NOT_FOUND', tenant);
     const now = new Date();
     return (await this.directory.listUsers(tenant)).slice(q.offset, q.offset + q.limit).map((u) => ({ userId: u.userId, name: u.name ?? null, roles: rolesAt(u.grants, now) }));
+  }
+
+  @Put(':tenant/profile')
+  @ApiOperation({
+    summary: "Set the tenant's registry data (Scheda anagrafica)",
+    description:
+      'Administrators of the tenant. Address, legal representative, number of employees and website page, as the PIAO prints them in section 1 and the portal pack carries them in its metadata; replaces the previous values (event `TenantProfileUpdated`).',
+  })
+  @ApiParam({ name: 'tenant', description: 'Tenant id' })
+  @ApiBody({ schema: toOpenApi(tenantProfileBody) })
+  @applyAll(ERRORS)
+  @ApiAnswer(200, 'TenantRecord')
+  async tenantProfile(
+    @CurrentActor() actor: Actor,
+    @Param('tenant') tenantId: string,
+    @Body() body: unknown,
+    @Req() req: Request & { id?: string },
+  ): Promise<TenantRecord> {
+    const tenant = parseInput(tenantParam, tenantId, 'path.tenant');
+    this.policy.assertAdministers(actor, tenant);
+    const input = parseInput(tenantProfileBody, body, 'body');
+    return this.directory.setTenantProfile(tenant, input, TenantsController.author(actor), TenantsController.meta(req));
   }
 
   @Put(':tenant/users/:userId')

@@ -207,6 +207,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cycles/{id}/documents/relazione.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The Relazione sulla performance as a PDF
+         * @description Generated from the cycle's events and those of the PIAO it reports on: achievement for the year of the whole chamber, each area, ambito, strategic and operational objective and indicator, with the SMVP bands as colours and bar charts (tagged figures with a text alternative, each followed by its table), the offices' summary and explanation of the variances, the OIV's validation ("non ancora validata" on every page before). Figures as fixed by the Giunta's approval once approved, live before. Tagged PDF in Italian with embedded fonts; the same events give the same bytes (`X-Content-SHA256`). `asOf` or `version`: the document as it was then.
+         */
+        get: operations["DocumentsController_relazione"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cycles/{id}/documents/piao.pdf": {
         parameters: {
             query?: never;
@@ -617,6 +637,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/tenants/{tenant}/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set the tenant's registry data (Scheda anagrafica)
+         * @description Administrators of the tenant. Address, legal representative, number of employees and website page, as the PIAO prints them in section 1 and the portal pack carries them in its metadata; replaces the previous values (event `TenantProfileUpdated`).
+         */
+        put: operations["TenantsController_tenantProfile"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/tenants/{tenant}/users/{userId}": {
         parameters: {
             query?: never;
@@ -926,7 +966,7 @@ export interface paths {
         put?: never;
         /**
          * Run a plan command
-         * @description Commands: `add_node`, `update_node`, `move_node`, `remove_node`, `set_targets`, `set_weights`, `record_measurement`, `correct_measurement`, `close_measurement_year`, `open_variation`, `approve_variation`, `withdraw_variation`, `set_scoring_rules`, and `batch` ({commands: [{command, ...body}], atomic}). Tree edits are allowed only in the editable stages of the definition, and after adoption only inside an open variation (docs/plan.md).
+         * @description Commands: `add_node`, `update_node`, `move_node`, `remove_node`, `set_targets`, `set_weights`, `record_measurement`, `correct_measurement`, `close_measurement_year`, `open_variation`, `approve_variation`, `withdraw_variation`, `set_scoring_rules`, `write_narrative`, and `batch` ({commands: [{command, ...body}], atomic}). Tree edits are allowed only in the editable stages of the definition, and after adoption only inside an open variation (docs/plan.md).
          */
         post: operations["PlanController_command"];
         delete?: never;
@@ -2637,7 +2677,7 @@ export interface components {
             /** @description Position of the command in the request */
             index: number;
             /** @description Command type */
-            command: "add_node" | "update_node" | "move_node" | "remove_node" | "set_targets" | "set_weights" | Record<string, never> | Record<string, never> | "close_measurement_year" | "open_variation" | "approve_variation" | "withdraw_variation" | "set_scoring_rules";
+            command: "add_node" | "update_node" | "move_node" | "remove_node" | "set_targets" | "set_weights" | Record<string, never> | Record<string, never> | "close_measurement_year" | "open_variation" | "approve_variation" | "withdraw_variation" | "set_scoring_rules" | "write_narrative";
             /**
              * @description `applied`, `unchanged` or `refused`
              * @enum {string}
@@ -2826,6 +2866,23 @@ export interface components {
             };
             /** @description What would stop a submission now (every problem). */
             problems: components["schemas"]["PlanProblem"][];
+            /** @description The narrative sections of this cycle type, in document order, with the text written so far (Markdown). */
+            narratives: {
+                /** @description Section id (`2.1`, `3.1`... for the PIAO; `sintesi`, `scostamenti` for the Relazione) */
+                section: string;
+                /** @description The section's title (Italian) */
+                title: string;
+                /** @description The text in Markdown; empty while not written */
+                text: string;
+                /** @description Who wrote it last */
+                by?: string;
+                /** @description When (ISO 8601) */
+                at?: string;
+                /** @description Stream version of the writing */
+                version?: number;
+            }[];
+            /** @description May the narrative sections be written now (editable stages), and if not why. */
+            narrativesEditable: boolean;
             /** @description The tree with achievement for the year */
             achievement: components["schemas"]["PlanTreeView"];
         };
@@ -3216,6 +3273,20 @@ export interface components {
         };
         /** @enum {string} */
         TargetOperator: ">=" | "<=" | "=" | ">" | "<" | "entro_il" | "si_no";
+        TenantProfile: {
+            /** @description Address of the seat (sede legale) */
+            address: string;
+            /** @description Legal representative (e.g. the President) */
+            legalRepresentative: string;
+            /** @description Number of employees */
+            employees: number;
+            /** @description The body's page (https URL), e.g. its Amministrazione trasparente */
+            website: string;
+            /** @description When last updated (ISO 8601) */
+            updatedAt: string;
+            /** @description Who last updated it */
+            updatedBy: string;
+        };
         TenantRecord: {
             /** @description Tenant id */
             id: string;
@@ -3233,6 +3304,10 @@ export interface components {
             registeredAt: string;
             /** @description Who registered it */
             registeredBy: string;
+            /** @description The registry data of the Scheda anagrafica, once recorded (`PUT /tenants/{tenant}/profile`). */
+            profile?: components["schemas"]["TenantProfile"];
+            /** @description Version of the tenant stream folded. */
+            version: number;
         };
         /** @description Span of years over which an objective runs, inclusive (`2022/2024 (triennale)`). */
         TimeSpan: {
@@ -3703,6 +3778,52 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DefinitionView"];
+                };
+            };
+        };
+    };
+    DocumentsController_relazione: {
+        parameters: {
+            query?: {
+                /** @description The document at this stream version of the cycle */
+                version?: number;
+                /** @description ISO 8601 instant: the document as it was then */
+                asOf?: unknown;
+            };
+            header?: never;
+            path: {
+                /** @description Cycle id (UUID) of a Relazione sulla performance cycle */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The Relazione sulla performance (PDF, tagged, Italian) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Malformed `asOf` or `version`: `fields` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such cycle in the tenant (`CYCLE_NOT_FOUND`), or not a Relazione sulla performance (`DOCUMENT_NOT_FOR_CYCLE_TYPE`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -5320,6 +5441,87 @@ export interface operations {
             };
         };
     };
+    TenantsController_tenantProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Tenant id */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Address of the seat (sede legale), e.g. "Via del Romito 71, 59100 Prato" */
+                    address: string;
+                    /** @description Legal representative, e.g. the President of the chamber */
+                    legalRepresentative: string;
+                    /** @description Number of employees */
+                    employees: number;
+                    /** @description The body's page the PIAO portal links to (e.g. its Amministrazione trasparente) */
+                    website: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantRecord"];
+                };
+            };
+            /** @description Malformed input: `fields` names each offending field; nothing written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an administrator of the tenant (`ROLE_NOT_ALLOWED`), or a change to one's own roles (`SELF_GRANT`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such tenant, user, role grant or key visible to the caller (another tenant is "not found") */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Already exists / already granted / already revoked */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     TenantsController_profile: {
         parameters: {
             query?: never;
@@ -6385,7 +6587,7 @@ export interface operations {
                 /** @description Cycle id (UUID) */
                 id: string;
                 /** @description A plan command (docs/plan.md), or `batch` for several in one request */
-                command: "add_node" | "update_node" | "move_node" | "remove_node" | "set_targets" | "set_weights" | "record_measurement" | "correct_measurement" | "close_measurement_year" | "open_variation" | "approve_variation" | "withdraw_variation" | "set_scoring_rules" | "batch";
+                command: "add_node" | "update_node" | "move_node" | "remove_node" | "set_targets" | "set_weights" | "record_measurement" | "correct_measurement" | "close_measurement_year" | "open_variation" | "approve_variation" | "withdraw_variation" | "set_scoring_rules" | "write_narrative" | "batch";
             };
             cookie?: never;
         };

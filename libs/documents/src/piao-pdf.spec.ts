@@ -108,4 +108,18 @@ describe('renderPiaoPdf', () => {
     expect(text).toContain('Adottato con deliberazione della Giunta n. 12 del 31/01/2022');
     expect(text).not.toContain('BOZZA');
   });
+
+  it('prints the narrative sections from Markdown as tagged headings, paragraphs and lists', async () => {
+    const pdf = await renderPiaoPdf(input({ narratives: { '2.1': '# Il valore per le imprese\n\nUn **territorio** più competitivo.\n\n- meno tempi\n- più servizi', '3.2': 'Lavoro agile per il 40% del personale.' } }));
+    const { text } = poppler(pdf);
+    expect(text).toContain('Il valore per le imprese');
+    expect(text).toContain('Un territorio più competitivo.');
+    expect(text).toMatch(/•\s+meno tempi/);
+    expect(text).toContain('Lavoro agile per il 40% del personale.');
+    expect(text).not.toContain('**');
+    const raw = pdf.toString('latin1');
+    const count = (tag: string) => (raw.match(new RegExp(`/S /${tag}\\b`, 'g')) ?? []).length;
+    expect(count('H3')).toBe(2); // the Markdown heading under 2.1, and the ambito of 2.2
+    expect([count('L'), count('LI'), count('Lbl'), count('LBody')]).toEqual([1, 2, 2, 2]);
+  });
 });

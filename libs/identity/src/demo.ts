@@ -11,19 +11,24 @@ export interface DemoDirectoryFile {
   timeZone?: string;
   patronDays?: PatronDay[];
   extraClosures?: string[];
+  /** The registry data of the Scheda anagrafica (`TenantProfileUpdated`). */
+  profile?: { address: string; legalRepresentative: string; employees: number; website: string };
   users: { id: string; name?: string; email?: string; roles: string[] }[];
 }
 
 export interface DemoLoadResult {
   tenant: string;
   tenantRegistered: boolean;
+  /** Whether the registry data was recorded (missing or different). */
+  tenantProfile: boolean;
   grants: number;
   profiles: number;
 }
 
 /**
  * Loads a tenant and its users from a seed file (`seeds/tenants/demo.json`) through the directory
- * service, as an administrator would: the tenant is registered when missing, each user gets their
+ * service, as an administrator would: the tenant is registered when missing, its registry data
+ * recorded when missing or different, each user gets their
  * profile and every listed role not already held. Running it again writes nothing.
  */
 export async function loadDemoDirectory(
@@ -50,6 +55,15 @@ export async function loadDemoDirectory(
     );
     tenantRegistered = true;
   }
+  let tenantProfile = false;
+  if (seed.profile) {
+    const current = (await directory.tenant(seed.id))?.profile;
+    const p = seed.profile;
+    if (!current || current.address !== p.address || current.legalRepresentative !== p.legalRepresentative || current.employees !== p.employees || current.website !== p.website) {
+      await directory.setTenantProfile(seed.id, p, by, meta);
+      tenantProfile = true;
+    }
+  }
   let grants = 0;
   let profiles = 0;
   const now = new Date();
@@ -72,5 +86,5 @@ export async function loadDemoDirectory(
       grants++;
     }
   }
-  return { tenant: seed.id, tenantRegistered, grants, profiles };
+  return { tenant: seed.id, tenantRegistered, tenantProfile, grants, profiles };
 }

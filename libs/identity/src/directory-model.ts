@@ -4,7 +4,9 @@ import { isRole, type Role } from './actor';
 
 /**
  * The directory as events. Each tenant has:
- * - `<tenant>/tenant`: `TenantRegistered` (the body: IPA code, name, time zone, closure days);
+ * - `<tenant>/tenant`: `TenantRegistered` (the body: IPA code, name, time zone, closure days), then
+ *   `TenantProfileUpdated` (the registry data the documents print: address, legal representative,
+ *   number of employees, website page);
  * - `<tenant>/user-<userId>`: `RoleGranted`, `RoleRevoked`, `UserProfileUpdated` of one person;
  * - `<tenant>/api-keys`: `ApiKeyIssued`, `ApiKeyRevoked` of the tenant's integrations;
  * - `<tenant>/calendar-feeds`: `CalendarFeedCreated`, `CalendarFeedRevoked` (personal calendar feeds).
@@ -16,6 +18,7 @@ export const apiKeysStream = (tenant: string) => `${tenant}/api-keys`;
 
 export const DIRECTORY_EVENT_TYPES = [
   'TenantRegistered',
+  'TenantProfileUpdated',
   'RoleGranted',
   'RoleRevoked',
   'UserProfileUpdated',
@@ -42,6 +45,25 @@ export interface TenantRecord {
   registeredAt: string;
   /** Who registered it */
   registeredBy: string;
+  /** The registry data of the Scheda anagrafica, once recorded (`PUT /tenants/{tenant}/profile`). */
+  profile?: TenantProfile;
+  /** Version of the tenant stream folded. */
+  version: number;
+}
+
+export interface TenantProfile {
+  /** Address of the seat (sede legale) */
+  address: string;
+  /** Legal representative (e.g. the President) */
+  legalRepresentative: string;
+  /** Number of employees */
+  employees: number;
+  /** The body's page (https URL), e.g. its Amministrazione trasparente */
+  website: string;
+  /** When last updated (ISO 8601) */
+  updatedAt: string;
+  /** Who last updated it */
+  updatedBy: string;
 }
 
 export interface RoleGrant {
@@ -118,21 +140,34 @@ export function liveGrants(grants: readonly RoleGrant[], at: Date, role?: Role):
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
-export function foldTenant(events: readonly RecordedEvent[], tenant: string): TenantRecord | null {
-  let rec: TenantRecord | null = null;
+/** The tenant record after `events` of its stream, starting from `from` (not changed). */
+export function foldTenant(events: readonly RecordedEvent[], tenant: string, from: TenantRecord | null = null): TenantRecord | null {
+  let rec: TenantRecord | null = from ? { ...from } : null;
   for (const e of events) {
-    if (e.type !== 'TenantRegistered') continue;
     const d = e.data as Record<string, unknown>;
-    rec = {
-      id: tenant,
-      name: String(d.name),
-      ipaCode: String(d.ipaCode),
-      timeZone: String(d.timeZone),
-      patronDays: Array.isArray(d.patronDays) ? (d.patronDays as unknown as PatronDay[]) : [],
-      extraClosures: Array.isArray(d.extraClosures) ? (d.extraClosures as string[]) : [],
-      registeredAt: e.metadata.occurredAt,
-      registeredBy: e.metadata.actorId,
-    };
+    if (e.type === 'TenantRegistered') {
+      rec = {
+        id: tenant,
+        name: String(d.name),
+        ipaCode: String(d.ipaCode),
+        timeZone: String(d.timeZone),
+        patronDays: Array.isArray(d.patronDays) ? (d.patronDays as unknown as PatronDay[]) : [],
+        extraClosures: Array.isArray(d.extraClosures) ? (d.extraClosures as string[]) : [],
+        registeredAt: e.metadata.occurredAt,
+        registeredBy: e.metadata.actorId,
+        version: e.version,
+      };
+    } else if (rec && e.type === 'TenantProfileUpdated') {
+      rec.profile = {
+        address: String(d.address),
+        legalRepresentative: String(d.legalRepresentative),
+        employees: Number(d.employees),
+        website: String(d.website),
+        updatedAt: e.metadata.occurredAt,
+        updatedBy: e.metadata.actorId,
+      };
+    }
+    if (rec) rec.version = e.version;
   }
   return rec;
 }

@@ -29,6 +29,7 @@ import {
   userStream,
   type ApiKeyRecord,
   type RoleGrant,
+  type TenantProfile,
   type TenantRecord,
   type UserRecord,
 } from './directory-model';
@@ -91,6 +92,16 @@ const EMAIL_RE =
   /^[^\s@<>()[\]\\,;:"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 const DEFAULT_TZ = 'Europe/Rome';
 
+/** An absolute http(s) address with a host. */
+function isWebPage(v: string): boolean {
+  try {
+    const u = new URL(v.trim());
+    return (u.protocol === 'https:' || u.protocol === 'http:') && !!u.hostname && !/\s/.test(v.trim());
+  } catch {
+    return false;
+  }
+}
+
 interface Cached<S> {
   version: number;
   state: S;
@@ -127,14 +138,24 @@ export class DirectoryService {
 
   // ---------------------------------------------------------------- reads
 
-  /** The tenant as registered, or null. A registration never changes, so it is cached once found. */
+  /**
+   * The tenant as registered, with its registry data, or null. Cached once found; every read asks
+   * the store only for the events after the cached version (a profile update counts at once).
+   */
   async tenant(id: string): Promise<TenantRecord | null> {
     if (!isTenantId(id) || id === PLATFORM_TENANT) return null;
-    const cached = this.tenants.get(id);
-    if (cached) return cached;
-    const rec = foldTenant(await this.store.readStream(tenantStream(id)), id);
+    const cached = this.tenants.get(id) ?? null;
+    const events = await this.store.readStream(tenantStream(id), { fromVersion: (cached?.version ?? 0) + 1 });
+    if (cached && events.length === 0) return cached;
+    const rec = foldTenant(events, id, cached);
     if (rec) this.remember(this.tenants, id, rec);
     return rec;
+  }
+
+  /** The tenant as it was recorded at an instant (its registry data then), or null; not cached. */
+  async tenantAt(id: string, at: Date): Promise<TenantRecord | null> {
+    if (!isTenantId(id) || id === PLATFORM_TENANT) return null;
+    return foldTenant(await this.store.readStream(tenantStream(id), { until: at }), id);
   }
 
   /** Whether `tenant` can hold users: a registered tenant, or the platform tenant. */
@@ -515,6 +536,43 @@ export class DirectoryService {
         meta,
       );
       return { userId, role: role as Role, revokedAt: effectiveAt };
+    });
+  }
+
+  /**
+   * Records the tenant's registry data (Scheda anagrafica of the PIAO, portal metadata): address,
+   * legal representative, number of employees, website page. Replaces the previous values.
+   */
+  async setTenantProfile(
+    tenant: string,
+    input: { address: string; legalRepresentative: string; employees: number; website: string },
+    by: ChangeAuthor,
+    meta: ChangeMeta,
+  ): Promise<TenantRecord> {
+    if (!isTenantId(tenant) || tenant === PLATFORM_TENANT) throw invalidInput([{ field: 'tenant', problem: 'must be a tenant id such as cciaa-po' }]);
+    const problems: IdentityFieldProblem[] = [];
+    const text = (field: 'address' | 'legalRepresentative', max: number) => {
+      const v = input[field];
+      if (typeof v !== 'string' || !v.trim() || v.length > max) problems.push({ field, problem: `must be 1-${max} characters` });
+    };
+    text('address', 300);
+    text('legalRepresentative', 200);
+    if (typeof input.employees !== 'number' || !Number.isInteger(input.employees) || input.employees < 0 || input.employees > 1_000_000)
+      problems.push({ field: 'employees', problem: 'must be a whole number from 0 to 1000000' });
+    if (typeof input.website !== 'string' || input.website.length > 500 || !isWebPage(input.website))
+      problems.push({ field: 'website', problem: 'must be a web address starting with https:// or http://' });
+    if (problems.length) throw invalidInput(problems);
+    return this.retrying(async () => {
+      const rec = await this.tenant(tenant);
+      if (!rec) throw new IdentityRefusal('TENANT_NOT_FOUND', tenant);
+      const data: Omit<TenantProfile, 'updatedAt' | 'updatedBy'> = {
+        address: input.address.trim(),
+        legalRepresentative: input.legalRepresentative.trim(),
+        employees: input.employees,
+        website: input.website.trim(),
+      };
+      await this.append(tenantStream(tenant), tenant, 'TenantProfileUpdated', { tenantId: tenant, ...data }, rec.version, by, meta);
+      return (await this.tenant(tenant)) as TenantRecord;
     });
   }
 

@@ -22,6 +22,7 @@ export {
   rolesAt,
   grantAppliesAt,
   grantEnd,
+  type TenantProfile,
   type TenantRecord,
   type UserRecord,
   type RoleGrant,

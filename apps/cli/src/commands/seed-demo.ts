@@ -53,8 +53,8 @@ export async function seedDemo(store: EventStore, seedsDir: string): Promise<See
   let written = 0;
 
   const directory = await loadDemoDirectory(new DirectoryService(store), tenantFile, { correlationId: 'seed-demo' });
-  written += (directory.tenantRegistered ? 1 : 0) + directory.grants + directory.profiles;
-  lines.push(directory.tenantRegistered || directory.grants || directory.profiles ? `Directory: ${tenantSeed.name} (${tenant}), ${directory.grants} roles granted, ${directory.profiles} profiles` : `Directory: ${tenant} already loaded`);
+  written += (directory.tenantRegistered ? 1 : 0) + (directory.tenantProfile ? 1 : 0) + directory.grants + directory.profiles;
+  lines.push(directory.tenantRegistered || directory.tenantProfile || directory.grants || directory.profiles ? `Directory: ${tenantSeed.name} (${tenant}), ${directory.grants} roles granted, ${directory.profiles} profiles` : `Directory: ${tenant} already loaded`);
 
   const userWith = (role: string): string => tenantSeed.users.find((u) => u.roles.includes(role))?.id ?? `u-demo-${role}`;
   const as = (role: string): Actor => ({ userId: userWith(role), tenant, roles: [role as Actor['roles'][number]], via: 'system' });

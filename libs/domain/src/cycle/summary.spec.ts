@@ -21,6 +21,16 @@ describe('auditSummary', () => {
     expect(auditSummary({ type: 'CommentAdded', data: {}, actorRole: 'rpct' }, smvp)).toBe("L'RPCT ha commentato l'aggiornamento del SMVP 2027");
   });
 
+  it('words the narrative sections and the registry data of the body', () => {
+    expect(auditSummary({ type: 'NarrativeSectionWritten', data: { section: '2.1', text: 'Valore pubblico...' }, actorRole: 'po' }, piao)).toBe(
+      'La Posizione organizzativa ha scritto la sezione «2.1» del PIAO 2027-2029',
+    );
+    expect(auditSummary({ type: 'NarrativeSectionWritten', data: { section: 'scostamenti', text: '' }, actorRole: 'struttura_tecnica' }, relazione)).toBe(
+      'La Struttura tecnica permanente ha svuotato la sezione «scostamenti» della Relazione sulla performance 2026',
+    );
+    expect(auditSummary({ type: 'TenantProfileUpdated', data: { address: 'Via Roma 1' }, actorRole: 'admin' }, null)).toBe("L'amministratore ha aggiornato i dati anagrafici dell'ente");
+  });
+
   it('names deliberations with organ, number and Italian date', () => {
     expect(
       auditSummary(

@@ -126,6 +126,8 @@ function otherSentence(who: string, type: string, d: Record<string, unknown>, of
       return `${who} ha fissato i pesi degli indicatori${of}`;
     case 'PlanScoringRulesSet':
       return `${who} ha fissato le regole di misurazione${of}`;
+    case 'NarrativeSectionWritten':
+      return `${who} ${typeof d.text === 'string' && d.text ? 'ha scritto' : 'ha svuotato'} la sezione ${quote(d.section)}${of}`;
     case 'PlanVariationOpened':
       return `${who} ha avviato una variazione del piano${of}${typeof (d.reason ?? f.reason) === 'string' ? `: ${quote(d.reason ?? f.reason)}` : ''}`;
     case 'PlanVariationApproved':
@@ -148,6 +150,8 @@ function otherSentence(who: string, type: string, d: Record<string, unknown>, of
       return `${who} ha attribuito il ruolo di ${roleName(d.role)} a ${String(d.userId)}`;
     case 'RoleRevoked':
       return `${who} ha revocato il ruolo di ${roleName(d.role)} a ${String(d.userId)}`;
+    case 'TenantProfileUpdated':
+      return `${who} ha aggiornato i dati anagrafici dell'ente`;
     case 'UserProfileUpdated':
       return `${who} ha aggiornato i dati di ${String(d.userId)}`;
     case 'ApiKeyIssued':

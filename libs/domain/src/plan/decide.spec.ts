@@ -293,3 +293,37 @@ describe('plan decider: adoption and variations', () => {
     expect(planYears(2024, 'mandate')).toEqual([2024, 2025, 2026, 2027, 2028]);
   });
 });
+
+describe('plan decider: narrative sections', () => {
+  const write = (section: unknown, text: unknown) => ({ type: 'write_narrative', section, text }) as PlanCommand;
+
+  it('given a PIAO in bozza, when a PO writes a section, then NarrativeSectionWritten carries the Markdown; the same text again writes nothing; empty clears', () => {
+    const s = draft();
+    expect(s.plan$(write('2.1', '  # Valore\r\n\r\ntesto  '), po)).toEqual([expect.objectContaining({ type: 'NarrativeSectionWritten', data: { section: '2.1', text: '# Valore\n\ntesto' } })]);
+    expect(s.plan.narratives['2.1']).toMatchObject({ text: '# Valore\n\ntesto', by: po.userId, version: s.events.length });
+    expect(s.plan$(write('2.1', '# Valore\n\ntesto'), po)).toEqual([]);
+    expect(s.plan$(write('2.1', ''), po).map((e) => e.type)).toEqual(['NarrativeSectionWritten']);
+    expect(s.plan.narratives).toEqual({});
+  });
+
+  it.each(['revisione_sg', 'in_giunta'])('refuses writing in %s, which is not an editable stage, writing nothing', (stage) => {
+    const s = draft(stage);
+    expect(s.refusal(() => s.plan$(write('3.1', 'testo'), po)).code).toBe('PLAN_NOT_EDITABLE');
+  });
+
+  it('refuses an unknown section, a text that is not text or too long, and a role that does not write the plan', () => {
+    const s = draft();
+    expect(s.refusal(() => s.plan$(write('2.2', 'x'), po)).fields.map((f) => f.field)).toEqual(['section']);
+    expect(s.refusal(() => s.plan$(write('4', 12), po)).fields.map((f) => f.field)).toEqual(['text']);
+    expect(s.refusal(() => s.plan$(write('4', 'x'.repeat(20001)), po)).fields.map((f) => f.field)).toEqual(['text']);
+    expect(s.refusal(() => s.plan$(write('4', 'x'), rilevatore)).code).toBe('ROLE_NOT_ALLOWED');
+    expect(s.refusal(() => s.plan$(write('4', 'x'), rpct)).code).toBe('ROLE_NOT_ALLOWED');
+  });
+
+  it('after adoption only inside an open variation', () => {
+    const s = adopted();
+    expect(s.refusal(() => s.plan$(write('4', 'x'), po)).code).toBe('PLAN_NOT_EDITABLE');
+    s.plan$({ type: 'open_variation', variationId: 'v1', reason: 'Monitoraggio' }, po);
+    expect(s.plan$(write('4', 'Monitoraggio semestrale'), po).map((e) => e.type)).toEqual(['NarrativeSectionWritten']);
+  });
+});

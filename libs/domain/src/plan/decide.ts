@@ -21,6 +21,8 @@ import { FieldReader, isObject, nodeFields, validateNode, validateTargets } from
 import { nodeJson } from './evolve';
 import {
   CONTENT_COMMANDS,
+  NARRATIVE_MAX_LENGTH,
+  NARRATIVE_SECTIONS,
   openVariation,
   PARENT_FIELD,
   PARENT_KIND,
@@ -40,6 +42,7 @@ export const PLAN_ROLES = {
   openVariation: ['po', 'dirigente', 'struttura_tecnica', 'segretario_generale'],
   approveVariation: ['segreteria_organi'],
   scoring: ['struttura_tecnica', 'segretario_generale'],
+  narrative: ['po', 'dirigente', 'struttura_tecnica'],
 } as const satisfies Record<string, readonly Role[]>;
 
 function event(ctx: DecisionContext, role: Role, type: string, data: JsonRecord): DomainEvent {
@@ -81,6 +84,20 @@ export function editability(plan: PlanState, cycle: CycleState, ctx: Pick<Decisi
   const stages = ctx.definition.editableStages;
   if (!stages.includes(cycle.stage)) {
     return { editable: false, refusal: new DomainRefusal('PLAN_NOT_EDITABLE', `stage "${cycle.stage}" (editable in: ${stages.join(', ') || 'no stage'})`) };
+  }
+  return { editable: true };
+}
+
+/**
+ * Whether the narrative sections may be written now: in the stages the definition marks
+ * `editableStages` (the gate of the tree), or while a variation of the adopted plan is open.
+ */
+export function narrativeEditability(plan: PlanState, cycle: CycleState, ctx: Pick<DecisionContext, 'definition'>): { editable: true } | { editable: false; refusal: DomainRefusal } {
+  if (cycle.status === 'cancelled') return { editable: false, refusal: new DomainRefusal('CYCLE_CLOSED', 'cancelled') };
+  if (plan.adopted && openVariation(plan)) return { editable: true };
+  const stages = ctx.definition.editableStages;
+  if (!stages.includes(cycle.stage)) {
+    return { editable: false, refusal: new DomainRefusal('PLAN_NOT_EDITABLE', `stage "${cycle.stage}" (the narrative sections are written in: ${stages.join(', ') || 'no stage'})`) };
   }
   return { editable: true };
 }
@@ -361,6 +378,21 @@ export function decidePlan(command: PlanCommand, plan: PlanState, cycle: CycleSt
       const reason = r.string('reason', { required: true, max: 4000 });
       if (r.problems.length) invalid(r.problems);
       return [event(ctx, role, 'PlanVariationWithdrawn', { variationId: open.variationId, number: open.number, reason: reason as string })];
+    }
+    case 'write_narrative': {
+      const role = actingRole(ctx, PLAN_ROLES.narrative);
+      const sections = NARRATIVE_SECTIONS[cycle.cycleType] ?? [];
+      const r = new FieldReader(command as unknown as Record<string, unknown>);
+      const section = r.string('section', { required: true, max: 40 });
+      if (section && !sections.some((x) => x.id === section)) r.problem('section', `must be one of: ${sections.map((x) => x.id).join(', ') || '(this cycle type has no narrative sections)'}`);
+      if (typeof command.text !== 'string') r.problem('text', 'is required (an empty text clears the section)');
+      else if (command.text.length > NARRATIVE_MAX_LENGTH) r.problem('text', `must be at most ${NARRATIVE_MAX_LENGTH} characters`);
+      if (r.problems.length) invalid(r.problems);
+      const e = narrativeEditability(plan, cycle, ctx);
+      if (!e.editable) throw e.refusal;
+      const text = (command.text as string).replace(/\r\n?/g, '\n').trim();
+      if ((plan.narratives[section as string]?.text ?? '') === text) return [];
+      return [event(ctx, role, 'NarrativeSectionWritten', { section: section as string, text })];
     }
     case 'set_scoring_rules': {
       const role = actingRole(ctx, PLAN_ROLES.scoring);

@@ -149,6 +149,16 @@ export function applyPlanEvent(s: PlanState, e: FoldableEvent): void {
       };
       planEvent();
       return;
+    case 'NarrativeSectionWritten': {
+      const section = str(d.section);
+      const text = str(d.text);
+      const next = { ...s.narratives };
+      if (text) next[section] = { text, version: e.version, by: e.actorId, at: e.occurredAt };
+      else delete next[section];
+      s.narratives = next;
+      planEvent();
+      return;
+    }
     default:
       break;
   }

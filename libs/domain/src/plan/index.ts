@@ -3,7 +3,7 @@ export * from './model';
 export { FieldReader, validateNode, validateTargets, isIndicatorValue, CODE_RE } from './fields';
 export { applyPlanEvent, foldPlan, evolvePlan, nodeJson } from './evolve';
 export { planYears, toPlanTree, planSubmissionProblems, descendantsOf, type SubmissionCheckOptions } from './tree';
-export { decidePlan, editability, planIncomplete, PLAN_ROLES } from './decide';
+export { decidePlan, editability, narrativeEditability, planIncomplete, PLAN_ROLES } from './decide';
 export { diffPlanNodes, type PlanDiff, type PlanNodeChange, type PlanFieldChange } from './diff';
 export * from './view';
 export * from './catalogue';

@@ -273,6 +273,39 @@ export interface PlanScoring {
   version: number;
 }
 
+/** A narrative section as last written. */
+export interface PlanNarrative {
+  /** The text, in Markdown (headings, paragraphs, lists) */
+  text: string;
+  /** Stream version of the event that wrote it */
+  version: number;
+  /** Who wrote it */
+  by: string;
+  /** When (ISO 8601) */
+  at: string;
+}
+
+/**
+ * The narrative sections a cycle type holds, in document order: the parts of the PIAO (DM
+ * 132/2022) that are prose, and the Relazione's explanation of the variances.
+ */
+export const NARRATIVE_SECTIONS: Readonly<Record<string, readonly { id: string; title: string }[]>> = {
+  piao: [
+    { id: '2.1', title: 'Valore pubblico' },
+    { id: '3.1', title: 'Struttura organizzativa' },
+    { id: '3.2', title: 'Organizzazione del lavoro agile' },
+    { id: '3.3', title: 'Piano triennale dei fabbisogni di personale' },
+    { id: '4', title: 'Monitoraggio' },
+  ],
+  relazione_performance: [
+    { id: 'sintesi', title: 'Sintesi dei risultati' },
+    { id: 'scostamenti', title: 'Analisi degli scostamenti' },
+  ],
+};
+
+/** Longest narrative text accepted (characters). */
+export const NARRATIVE_MAX_LENGTH = 20000;
+
 export interface PlanState {
   /** Stream version folded so far (plan and cycle events alike). */
   version: number;
@@ -289,6 +322,8 @@ export interface PlanState {
   /** Years whose measurements are closed (no more records or corrections). */
   closedYears: number[];
   scoring: PlanScoring | null;
+  /** Narrative sections the offices wrote (Markdown), by section id; an empty text is not kept. */
+  narratives: Record<string, PlanNarrative>;
   /** Plan events folded (excluding the cycle's own events). */
   planEvents: number;
   lastChangeAt: string;
@@ -304,6 +339,7 @@ export const initialPlanState = (): PlanState => ({
   variationBase: null,
   closedYears: [],
   scoring: null,
+  narratives: {},
   planEvents: 0,
   lastChangeAt: '',
 });
@@ -316,6 +352,7 @@ export function clonePlanState(state: PlanState): PlanState {
     measurements: [...state.measurements],
     variations: state.variations.map((v) => ({ ...v })),
     closedYears: [...state.closedYears],
+    narratives: { ...state.narratives },
   };
 }
 
@@ -338,6 +375,7 @@ export const PLAN_COMMANDS = [
   'approve_variation',
   'withdraw_variation',
   'set_scoring_rules',
+  'write_narrative',
 ] as const;
 export type PlanCommandName = (typeof PLAN_COMMANDS)[number];
 
@@ -371,7 +409,8 @@ export type PlanCommand =
   | { type: 'open_variation'; variationId: string; reason: unknown }
   | { type: 'approve_variation'; number: unknown; date: unknown; actHash: unknown }
   | { type: 'withdraw_variation'; reason: unknown }
-  | { type: 'set_scoring_rules'; rules: unknown; weightTolerance?: unknown; reason?: unknown };
+  | { type: 'set_scoring_rules'; rules: unknown; weightTolerance?: unknown; reason?: unknown }
+  | { type: 'write_narrative'; section: unknown; text: unknown };
 
 /** Plan event types (all in the cycle's stream). */
 export const PLAN_EVENT_TYPES = [
@@ -388,6 +427,7 @@ export const PLAN_EVENT_TYPES = [
   'PlanVariationApproved',
   'PlanVariationWithdrawn',
   'PlanScoringRulesSet',
+  'NarrativeSectionWritten',
 ] as const;
 export type PlanEventType = (typeof PLAN_EVENT_TYPES)[number];
 

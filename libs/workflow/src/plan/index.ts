@@ -8,3 +8,4 @@ export { readCsv, writeCsv, planSheet, sheetLayout, parseTarget, parseItalianNum
 export { planWorkbook, valueCell, STATUS_LABEL } from './plan-workbook';
 export { readXlsx, writeXlsx, type Cell } from './xlsx';
 export { createPlanRuntime, type PlanRuntime } from './runtime';
+export { DocumentQueries } from './document-queries';

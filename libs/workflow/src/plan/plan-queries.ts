@@ -4,6 +4,8 @@ import {
   diffPlanNodes,
   editability,
   isoDateAt,
+  NARRATIVE_SECTIONS,
+  narrativeEditability,
   planSubmissionProblems,
   planTreeView,
   planYears,
@@ -105,6 +107,23 @@ export interface PlanResponse {
   };
   /** What would stop a submission now (every problem). */
   problems: PlanProblem[];
+  /** The narrative sections of this cycle type, in document order, with the text written so far (Markdown). */
+  narratives: {
+    /** Section id (`2.1`, `3.1`... for the PIAO; `sintesi`, `scostamenti` for the Relazione) */
+    section: string;
+    /** The section's title (Italian) */
+    title: string;
+    /** The text in Markdown; empty while not written */
+    text: string;
+    /** Who wrote it last */
+    by?: string;
+    /** When (ISO 8601) */
+    at?: string;
+    /** Stream version of the writing */
+    version?: number;
+  }[];
+  /** May the narrative sections be written now (editable stages), and if not why. */
+  narrativesEditable: boolean;
   /** The tree with achievement for the year */
   achievement: PlanTreeView;
 }
@@ -227,6 +246,7 @@ export class PlanQueries {
     } else nodes = [...plan.nodes.values()];
     const e = editability(plan, cycle, { definition: def });
     const timeTravel = !!(q.at?.asOf || q.at?.version);
+    const narrativeGate = narrativeEditability(plan, cycle, { definition: def });
     return {
       cycleId: cycle.cycleId,
       type: cycle.cycleType,
@@ -248,6 +268,11 @@ export class PlanQueries {
       scoring: plan.scoring,
       counts: counts(nodes, plan.measurements.length),
       problems: tree === 'current' ? planSubmissionProblems(plan, cycle, def) : [],
+      narratives: (NARRATIVE_SECTIONS[cycle.cycleType] ?? []).map((n) => {
+        const w = Object.hasOwn(plan.narratives, n.id) ? plan.narratives[n.id] : undefined;
+        return { section: n.id, title: n.title, text: w?.text ?? '', ...(w ? { by: w.by, at: w.at, version: w.version } : {}) };
+      }),
+      narrativesEditable: !timeTravel && narrativeGate.editable,
       achievement: planTreeView(nodes, plan.measurements, {
         year,
         rules: plan.scoring?.rules ?? {},
@@ -351,6 +376,7 @@ export class PlanQueries {
       nodes,
       attachments: cycle.attachments.map((a) => ({ name: a.name, sha256: a.sha256, at: a.at })),
       measurements: plan.measurements.length,
+      narratives: Object.fromEntries(Object.entries(plan.narratives).map(([k, v]) => [k, v.text])),
       asOf: new Date(last),
     };
   }
@@ -367,8 +393,8 @@ export class PlanQueries {
   /**
    * The plan as a PIAO document (DM 132/2022, Schema tipo): 1 Scheda anagrafica; 2 Valore pubblico,
    * performance e anticorruzione (2.1 ambiti and strategic objectives, 2.2 operational objectives
-   * and indicators, 2.3 the objectives of the risk section); 3 Organizzazione e capitale umano (not
-   * held by Ciclo); 4 Monitoraggio (achievement per year, variations).
+   * and indicators, 2.3 the objectives of the risk section); 3 Organizzazione e capitale umano (the
+   * offices' text); 4 Monitoraggio (the offices' text, achievement per year, variations).
    */
   async piaoDocument(actor: Actor, cycleId: string, tree: 'current' | 'adopted' = 'current'): Promise<Record<string, unknown>> {
     const { cycle, plan } = await this.loadAt(actor, cycleId);
@@ -378,6 +404,8 @@ export class PlanQueries {
     if (!nodes) throw new DomainRefusal('PLAN_NOT_ADOPTED', `stage "${cycle.stage}"`);
     const views = years.map((year) => planTreeView(nodes, plan.measurements, { year, rules: plan.scoring?.rules ?? {} }));
     const current = views[0];
+    /** The offices' Markdown for a narrative section, or null while not written. */
+    const text = (id: string) => (Object.hasOwn(plan.narratives, id) ? plan.narratives[id].text : null);
     const strip = <T extends { achievement?: unknown }>(x: T): Omit<T, 'achievement'> => {
       const { achievement: _a, ...rest } = x;
       return rest;
@@ -414,6 +442,7 @@ export class PlanQueries {
             {
               numero: '2.1',
               titolo: 'Valore pubblico',
+              testo: text('2.1'),
               contenuto: current.ambiti.map((a) => ({ ...strip(a), strategicObjectives: a.strategicObjectives.map((so) => ({ ...strip(so), operationalObjectives: so.operationalObjectives.map((oo) => oo.code) })) })),
             },
             { numero: '2.2', titolo: 'Performance', contenuto: objectivesOf('performance') },
@@ -423,16 +452,16 @@ export class PlanQueries {
         {
           numero: '3',
           titolo: 'Organizzazione e capitale umano',
-          nota: 'Struttura organizzativa, lavoro agile e piano dei fabbisogni di personale non sono gestiti da Ciclo.',
           sottosezioni: [
-            { numero: '3.1', titolo: 'Struttura organizzativa', contenuto: null },
-            { numero: '3.2', titolo: 'Organizzazione del lavoro agile', contenuto: null },
-            { numero: '3.3', titolo: 'Piano triennale dei fabbisogni di personale', contenuto: null },
+            { numero: '3.1', titolo: 'Struttura organizzativa', testo: text('3.1') },
+            { numero: '3.2', titolo: 'Organizzazione del lavoro agile', testo: text('3.2') },
+            { numero: '3.3', titolo: 'Piano triennale dei fabbisogni di personale', testo: text('3.3') },
           ],
         },
         {
           numero: '4',
           titolo: 'Monitoraggio',
+          testo: text('4'),
           contenuto: {
             misurazioni: plan.measurements.length,
             anniChiusi: plan.closedYears,

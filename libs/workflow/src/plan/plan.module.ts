@@ -6,6 +6,7 @@ import { ExecuteCycleCommandHandler } from '../execute-cycle-command.handler';
 import { CatalogueRepository, ExecuteCatalogueCommandsHandler } from './catalogue';
 import { ExecutePlanCommandsHandler } from './execute-plan-commands.handler';
 import { PlanImporter } from './importer';
+import { DocumentQueries } from './document-queries';
 import { PlanQueries } from './plan-queries';
 import { PlanRepository } from './plan-repository';
 
@@ -23,12 +24,13 @@ import { PlanRepository } from './plan-repository';
     ExecutePlanCommandsHandler,
     ExecuteCatalogueCommandsHandler,
     PlanQueries,
+    DocumentQueries,
     {
       provide: PlanImporter,
       useFactory: (plans: ExecutePlanCommandsHandler, cycles: ExecuteCycleCommandHandler, catalogue: ExecuteCatalogueCommandsHandler, repo: PlanRepository) => new PlanImporter({ plans, cycles, catalogue, repo }),
       inject: [ExecutePlanCommandsHandler, ExecuteCycleCommandHandler, ExecuteCatalogueCommandsHandler, PlanRepository],
     },
   ],
-  exports: [PlanRepository, CatalogueRepository, PlanQueries, PlanImporter],
+  exports: [PlanRepository, CatalogueRepository, PlanQueries, DocumentQueries, PlanImporter],
 })
 export class PlanModule {}

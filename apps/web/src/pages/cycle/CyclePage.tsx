@@ -9,6 +9,7 @@ import { CYCLE_STATUS } from '../cycle-labels';
 import { Actions } from './Actions';
 import { Deadlines } from './Deadlines';
 import { Links } from './Links';
+import { Narratives } from './Narratives';
 import { Comments, Documents } from './Documents';
 import { StageSteps } from './StageSteps';
 import { Timeline } from './Timeline';
@@ -134,6 +135,15 @@ export default function CyclePage() {
         </section>
       ) : null}
 
+      {view.type === 'piao' || view.type === 'relazione_performance' ? (
+        <section aria-labelledby="sezioni-descrittive" className="mb-4">
+          <h2 id="sezioni-descrittive" className="h4">
+            {view.type === 'piao' ? 'Sezioni descrittive del PIAO' : 'Sintesi e analisi degli scostamenti'}
+          </h2>
+          <Narratives cycleId={view.id} asOf={asOf} version={version} people={people} onDone={done} />
+        </section>
+      ) : null}
+
       <section aria-labelledby="scadenze" className="mb-4">
         <h2 id="scadenze" className="h4">
           Scadenze
@@ -158,6 +168,14 @@ export default function CyclePage() {
               </>
             ) : null}
             <span className="text-body-secondary small">Generato dagli eventi del ciclo per sezioni del DM 132/2022; «BOZZA» su ogni pagina finché non è adottato.</span>
+          </p>
+        ) : null}
+        {view.type === 'relazione_performance' ? (
+          <p>
+            <a className="btn btn-outline-primary btn-sm" href={`/cycles/${encodeURIComponent(view.id)}/documents/relazione.pdf${qs({ asOf, version })}`} download>
+              Scarica la Relazione sulla performance in PDF{travelling ? ' (com’era in questa versione)' : ''}
+            </a>{' '}
+            <span className="text-body-secondary small">Risultati del PIAO collegato con grafici e fasce SMVP; «non ancora validata» su ogni pagina finché l’OIV non la valida.</span>
           </p>
         ) : null}
         <Documents view={view} people={people} canAttach={!travelling && view.availableCommands.includes('attach')} onDone={done} />

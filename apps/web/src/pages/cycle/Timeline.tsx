@@ -20,6 +20,9 @@ function Details({ e, def, attachments }: { e: HistoryEntry; def: DefinitionView
   } else if (e.type === 'DeadlineMoved') {
     rows.push(['Scadenza', `${String(d.deadlineId)}: dal ${formatDate(d.fromDate as string)} al ${formatDate(d.toDate as string)}`]);
     rows.push(['Motivazione', `${String(d.reason)} (${String(d.reference)})`]);
+  } else if (e.type === 'NarrativeSectionWritten') {
+    rows.push(['Sezione', String(d.section)]);
+    rows.push(['Testo', str(d.text) ? `${String(d.text).slice(0, 300)}${String(d.text).length > 300 ? '…' : ''}` : '(sezione svuotata)']);
   } else if (e.type === 'CycleOpened') {
     rows.push(['Periodo', String(d.periodLabel)]);
   } else if (typeof d.command === 'string') {

@@ -158,6 +158,8 @@ export function planFieldProblemIt(field: string, problem: string): string {
 }
 
 const FIELD_LABEL: Record<string, string> = {
+  section: 'Sezione',
+  text: 'Testo',
   code: 'Codice',
   title: 'Titolo',
   name: 'Nome',

@@ -61,12 +61,14 @@ export const earliestActDate = (year: number): IsoDate => `${String(year - 1).pa
 /** Title of a command in the definition (for Italian messages); `open` is the opening of the cycle. */
 function stepTitle(def: CycleDefinition, command: string): string {
   if (command === 'open') return 'apertura del ciclo';
+  if (command === 'edit_content') return 'compilazione della griglia di rilevazione';
   return def.transitions.find((t) => t.command === command)?.title ?? command;
 }
 
 /** The earlier step of this cycle, named by an `independent_of` rule, that `userId` performed. */
 function dependentStep(rule: Extract<TransitionRule, { type: 'independent_of' }>, state: CycleState, userId: string): string | undefined {
   if (rule.commands.includes('open') && state.openedBy === userId) return 'open';
+  if (rule.commands.includes('open') && state.contentEditors?.includes(userId)) return 'edit_content';
   return state.history.find(
     (h) => h.actorId === userId && (rule.kinds.includes(h.kind as TransitionKind) || rule.commands.includes(h.command)),
   )?.command;

@@ -126,6 +126,9 @@ export function evolve(state: CycleState, event: FoldableEvent): CycleState {
         ],
       };
     }
+    case 'AttestationGridRowSet':
+    case 'AttestationGridRowRemoved':
+      return (state.contentEditors ?? []).includes(event.actorId) ? base : { ...base, contentEditors: [...(state.contentEditors ?? []), event.actorId] };
     case 'CycleUnlinkedFrom':
       return { ...base, linkedFrom: state.linkedFrom.filter((l) => !(l.sourceCycleId === str(d.sourceCycleId) && l.linkId === str(d.linkId))) };
     case 'LinkedEventRecorded': {

@@ -144,6 +144,11 @@ export interface CycleState {
   status: 'open' | 'cancelled';
   openedAt: string;
   openedBy: string;
+  /**
+   * Who drafted the cycle's content beside its transitions (the rows of an attestation's survey
+   * grid): for independence, drafting counts as the opening (`independent_of` with `open`).
+   */
+  contentEditors?: string[];
   /** Stream version folded so far. */
   version: number;
   lastChangeAt: string;

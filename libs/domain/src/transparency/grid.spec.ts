@@ -79,7 +79,7 @@ describe('transparency grid: commands', () => {
     expect(refusal({ type: 'assign_offices', obligationId: 'assenze', producerOffice: 'Risorse umane e patrimonio', publisherOffice: 'Affari generali' }, base, rpct).code).toBe('TRANSPARENCY_OFFICES_UNCHANGED');
     expect(refusal({ type: 'add_obligation', obligation: obligation('altro', 'annuale') }, base, po).code).toBe('ROLE_NOT_ALLOWED');
     expect(refusal({ type: 'record_publication', obligationId: 'assenze', date: '2027-01-10', url: 'https://example.org' }, base, actor('oiv')).code).toBe('ROLE_NOT_ALLOWED');
-    const bad = refusal({ type: 'add_obligation', obligation: { ...obligation('Con Spazi', 'mensile'), extra: 1 } }, base, rpct);
+    const bad = refusal({ type: 'add_obligation', obligation: { ...obligation('Con Spazi', 'annuale'), frequency: 'mensile', extra: 1 } }, base, rpct);
     expect(bad.fields.map((f) => f.field).sort()).toEqual(['obligation.extra', 'obligation.frequency', 'obligation.id']);
   });
 });

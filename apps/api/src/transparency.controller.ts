@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { isoDateAt, TRANSPARENCY_STATUSES, transparencyGrid, type TransparencyCommand, type TransparencyGridRow, type TransparencyStatus, type Role } from '@ciclo/domain';
+import { isoDateAt, TRANSPARENCY_STATUSES, transparencyGrid, type TransparencyCommand, type TransparencyGridRow, type TransparencyStatusCounts, type Role } from '@ciclo/domain';
 import { AccessPolicy, type Actor } from '@ciclo/identity';
 import { AttestationGridService, ExecuteTransparencyCommands, TransparencyRepository, type AttestationGridView, type TransparencyCommandsResult } from '@ciclo/workflow';
 import { ActingRole, CurrentActor } from './auth.guard';
@@ -72,7 +72,7 @@ export interface TransparencyGridAnswer {
   /** Obligations in the grid */
   total: number;
   /** Rows per status over the whole grid */
-  counts: Record<TransparencyStatus, number>;
+  counts: TransparencyStatusCounts;
   /** Offices that produce or publish some item, for the filter */
   offices: string[];
   /** Sections in grid order, for the filter */

@@ -41,6 +41,18 @@ export function addMonths(date: IsoDate, months: number): IsoDate {
   return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
+/** Rows per status. */
+export interface TransparencyStatusCounts {
+  /** Up to date */
+  aggiornato: number;
+  /** Due within 15 days */
+  in_scadenza: number;
+  /** Overdue */
+  scaduto: number;
+  /** Never published */
+  mai_pubblicato: number;
+}
+
 export interface TransparencyItemStatus {
   /** Status */
   status: TransparencyStatus;
@@ -135,8 +147,8 @@ export function transparencyGrid(
   today: IsoDate,
   cal: TenantCalendar = NO_TENANT_CALENDAR,
   filter: TransparencyGridFilter = {},
-): { rows: TransparencyGridRow[]; counts: Record<TransparencyStatus, number>; offices: string[]; sections: string[]; total: number } {
-  const counts: Record<TransparencyStatus, number> = { aggiornato: 0, in_scadenza: 0, scaduto: 0, mai_pubblicato: 0 };
+): { rows: TransparencyGridRow[]; counts: TransparencyStatusCounts; offices: string[]; sections: string[]; total: number } {
+  const counts: TransparencyStatusCounts = { aggiornato: 0, in_scadenza: 0, scaduto: 0, mai_pubblicato: 0 };
   const offices = new Set<string>();
   const sections: string[] = [];
   const rows: TransparencyGridRow[] = [];

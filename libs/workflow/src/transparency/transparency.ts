@@ -59,13 +59,26 @@ export class ExecuteTransparencyCommands {
   ) {}
 }
 
+export interface TransparencyCommandOutcome {
+  /** Position of the command in the request */
+  index: number;
+  /** `applied` or `refused` */
+  status: 'applied' | 'refused';
+  /** Refusal code */
+  code?: string;
+  /** Refusal message */
+  message?: string;
+  /** Offending fields */
+  fields?: FieldProblem[];
+}
+
 export interface TransparencyCommandsResult {
   /** Stream version after the write */
   version: number;
   /** Events written */
   written: number;
   /** Per command: applied or refused */
-  outcomes: { index: number; status: 'applied' | 'refused'; code?: string; message?: string; fields?: FieldProblem[] }[];
+  outcomes: TransparencyCommandOutcome[];
   /** True when the idempotency key was already used: nothing written */
   replayed: boolean;
 }

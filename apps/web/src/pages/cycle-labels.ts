@@ -67,6 +67,8 @@ export const EVENT_LABELS: Record<string, string> = {
   CycleUnlinkedFrom: 'Collegamento da un altro ciclo rimosso',
   LinkedEventRecorded: 'Atto del ciclo collegato registrato',
   DeadlineRuleSwitched: 'Differimento della scadenza per legge',
+  AttestationGridRowSet: 'Griglia di rilevazione: riga compilata',
+  AttestationGridRowRemoved: 'Griglia di rilevazione: riga tolta',
 };
 
 export const CYCLE_STATUS: Record<string, { label: string; tone: 'success' | 'secondary' | 'primary' }> = {

@@ -3,7 +3,7 @@
  * status and office, and a publication recorded by an office (a refused address shown beside its field).
  */
 import { startConsole, type ConsoleEnv } from '../support/browser';
-import { as, checkPage, closePage } from './pages';
+import { as, checkPage, closePage, cycleLoaded } from './pages';
 
 describe('console: Amministrazione trasparente', () => {
   let env: ConsoleEnv;
@@ -39,5 +39,38 @@ describe('console: Amministrazione trasparente', () => {
     await page.getByText('1 obbligo su 61').waitFor();
     await checkPage(page, 'trasparenza');
     await closePage(page);
+  });
+
+  it("the attestation cycle's page shows its survey grid: the RPCT fills a row, the OIV reads it", async () => {
+    const rpct = await env.api.token('u-demo-rpct', ['rpct'], env.demo.tenant);
+    const year = Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date()).slice(0, 4));
+    const opened = await env.api.call<{ cycleId: string }>('POST', '/cycles', { token: rpct, body: { type: 'attestazione_oiv', year } });
+    expect(opened.status).toBe(201);
+    const id = opened.body.cycleId;
+    const page = await as(env, 'Marco Finzione', `/cicli/${id}`);
+    await cycleLoaded(page);
+    const section = page.getByRole('region', { name: 'Griglia di rilevazione' });
+    await section.getByText('Nessuna riga nella griglia.').waitFor();
+    expect(await page.getByRole('link', { name: /Apri il piano/ }).count()).toBe(0);
+    await section.getByLabel('Obbligo').selectOption('bandi-concorso');
+    await section.getByLabel('Completezza').selectOption('2');
+    await section.getByLabel('Nota (facoltativa)').fill('Mancano le tracce delle prove');
+    await section.getByRole('button', { name: 'Salva la riga' }).click();
+    await page.getByText('Riga della griglia salvata').waitFor();
+    const row = section.getByRole('row', { name: /Bandi di concorso/ });
+    await row.getByText('Mancano le tracce delle prove').waitFor();
+    expect(await row.getByRole('cell').allTextContents()).toEqual(expect.arrayContaining(['2', '3', 'Mancano le tracce delle prove']));
+    await checkPage(page, 'attestazione-griglia');
+    await closePage(page);
+
+    expect((await env.api.call('POST', `/cycles/${id}/commands/submit_to_oiv`, { token: rpct, body: {} })).status).toBe(200);
+    const oiv = await as(env, 'Paola Immaginaria', `/cicli/${id}`);
+    await cycleLoaded(oiv);
+    const readOnly = oiv.getByRole('region', { name: 'Griglia di rilevazione' });
+    await readOnly.getByText('La griglia non è più modificabile.').waitFor();
+    await readOnly.getByRole('row', { name: /Bandi di concorso/ }).getByText('Marco Finzione', { exact: false }).waitFor();
+    expect(await readOnly.getByRole('button', { name: 'Salva la riga' }).count()).toBe(0);
+    await checkPage(oiv, 'attestazione-griglia-oiv');
+    await closePage(oiv);
   });
 });

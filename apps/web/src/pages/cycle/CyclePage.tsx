@@ -11,6 +11,7 @@ import { Deadlines } from './Deadlines';
 import { Links } from './Links';
 import { Comments, Documents } from './Documents';
 import { StageSteps } from './StageSteps';
+import { SurveyGrid } from './SurveyGrid';
 import { Timeline } from './Timeline';
 import { TimeTravel } from './TimeTravel';
 
@@ -82,7 +83,7 @@ export default function CyclePage() {
         {view.nextActors.length ? ` · ora tocca a: ${view.nextActors.map(roleLabel).join(', ')}` : ''}
       </p>
       {view.cancelledReason ? <div className="alert alert-secondary">Ciclo annullato: {view.cancelledReason}</div> : null}
-      {def.editableStages.length > 0 ? (
+      {def.editableStages.length > 0 && view.type !== 'attestazione_oiv' ? (
         <p>
           <Link to={`/cicli/${view.id}/piano`}>Apri il piano (obiettivi e indicatori)</Link>
         </p>
@@ -131,6 +132,15 @@ export default function CyclePage() {
             Cicli collegati
           </h2>
           <Links view={view} people={people} />
+        </section>
+      ) : null}
+
+      {view.type === 'attestazione_oiv' && !travelling ? (
+        <section aria-labelledby="griglia" className="mb-4">
+          <h2 id="griglia" className="h4">
+            Griglia di rilevazione
+          </h2>
+          <SurveyGrid cycleId={view.id} version={view.version} people={people} onDone={done} />
         </section>
       ) : null}
 

@@ -23,34 +23,34 @@ const gridQuery = z
 
 const publicationBody = z
   .object({
-    date: z.unknown().describe('Day of publication or update (YYYY-MM-DD), not after today in the tenant time zone'),
-    url: z.unknown().describe('Address of the published item (https)'),
-    note: z.unknown().optional().describe('Note of the office'),
+    date: z.string().describe('Day of publication or update (YYYY-MM-DD), not after today in the tenant time zone'),
+    url: z.string().describe('Address of the published item (https)'),
+    note: z.string().optional().describe('Note of the office'),
   })
   .strict();
 
 const changeBody = z
   .object({
-    date: z.unknown().describe('Day of the fact that requires an update (YYYY-MM-DD), not after today'),
-    note: z.unknown().describe('What changed'),
+    date: z.string().describe('Day of the fact that requires an update (YYYY-MM-DD), not after today'),
+    note: z.string().describe('What changed'),
   })
   .strict();
 
 const officesBody = z
   .object({
-    producerOffice: z.unknown().describe('Office that produces the data'),
-    publisherOffice: z.unknown().describe('Office that publishes it'),
+    producerOffice: z.string().describe('Office that produces the data'),
+    publisherOffice: z.string().describe('Office that publishes it'),
   })
   .strict();
 
 const rowBody = z
   .object({
-    obligationId: z.unknown().describe("An obligation of the tenant's transparency grid"),
-    pubblicazione: z.unknown().describe('Pubblicazione: 0 or 2'),
-    completezza: z.unknown().describe('Completezza del contenuto: 0 to 3'),
-    aggiornamento: z.unknown().describe('Aggiornamento: 0 to 3'),
-    formatoAperto: z.unknown().describe('Apertura del formato: 0 to 3'),
-    note: z.unknown().optional().describe('Note'),
+    obligationId: z.string().describe("An obligation of the tenant's transparency grid"),
+    pubblicazione: z.number().describe('Pubblicazione: 0 or 2'),
+    completezza: z.number().describe('Completezza del contenuto: 0 to 3'),
+    aggiornamento: z.number().describe('Aggiornamento: 0 to 3'),
+    formatoAperto: z.number().describe('Apertura del formato: 0 to 3'),
+    note: z.string().optional().describe('Note'),
   })
   .strict();
 

@@ -100,6 +100,9 @@ describe('transparency grid and OIV attestation through HTTP', () => {
     const row = (token: string, body: Record<string, unknown>) => api.call<{ rows: { obligationId: string; completezza: number; by: string }[]; editable: boolean } & ErrorAnswer>('POST', `/cycles/${id}/attestation-grid/rows`, { token, body });
     const values = { pubblicazione: 2, completezza: 3, aggiornamento: 3, formatoAperto: 3 };
 
+    const empty = await cmd('submit_to_oiv', st);
+    expect(empty.status).toBe(422);
+    expect(empty.body.code).toBe('ATTESTATION_GRID_EMPTY');
     expect((await row(st, { obligationId: 'performance-premi-ammontare', ...values })).status).toBe(201);
     // One person holding struttura tecnica and OIV drafts a row: they become a drafter of the cycle.
     const drafted = await row(stAlsoOiv, { obligationId: 'bandi-concorso', ...values, completezza: 2, note: 'Mancano le tracce delle prove' });
@@ -150,5 +153,14 @@ describe('transparency grid and OIV attestation through HTTP', () => {
       expect.objectContaining({ obligationId: 'bandi-concorso', completezza: 3, by: 'u-rpct' }),
     ]);
     expect((await api.call('GET', `/cycles/${id}/attestation-grid`, { token: await api.token('u-x', ['po'], 'cciaa-altra') })).status).toBe(404);
+    // A PIAO has a plan, not a survey grid; the attestation has no plan to edit.
+    const piao = await api.call<{ cycleId: string }>('POST', '/cycles', { token: await api.token('u-po2', ['po']), body: { type: 'piao', year } });
+    const onPiao = await api.call<ErrorAnswer>('POST', `/cycles/${piao.body.cycleId}/attestation-grid/rows`, { token: rpct, body: { obligationId: 'bandi-concorso', ...values } });
+    expect(onPiao.status).toBe(404);
+    expect(onPiao.body.code).toBe('NO_SURVEY_GRID');
+    const attestation2 = await api.call<{ cycleId: string }>('POST', '/cycles', { token: st, body: { type: 'attestazione_oiv', year: year + 1 } });
+    const planEdit = await api.call<ErrorAnswer>('POST', `/cycles/${attestation2.body.cycleId}/plan/commands/add_node`, { token: st, body: { kind: 'ambito', code: '01', title: 'Ambito' } });
+    expect(planEdit.status).toBe(409);
+    expect(planEdit.body.code).toBe('PLAN_NOT_EDITABLE');
   });
 });

@@ -1621,6 +1621,8 @@ export interface components {
             /** @description The secret address to subscribe to: shown once */
             url: string;
         };
+        /** @enum {string} */
+        CycleContent: "plan" | "survey_grid";
         CycleDeadline: {
             /** @description Deadline id within the definition */
             id: string;
@@ -2077,8 +2079,10 @@ export interface components {
             commentRoles: components["schemas"]["Role"][];
             /** @description Roles that may attach documents */
             attachRoles: components["schemas"]["Role"][];
-            /** @description Stages in which the plan content (performance tree) may be edited. */
+            /** @description Stages in which the cycle's content (see `content`) may be edited. */
             editableStages: string[];
+            /** @description What the editable stages edit: `plan` (the performance tree, default) or `survey_grid` (docs/transparency.md). */
+            content: components["schemas"]["CycleContent"];
             /** @description Stage a new cycle starts in */
             initialStage: string;
             /** @description The stages */

@@ -241,6 +241,9 @@ export function decide(command: CycleCommand, state: CycleState, ctx: DecisionCo
       const { values, problems } = validateFields(commandFields(t), command.fields ?? {});
       if (problems.length) invalid(problems);
       checkTransitionRules(t, values, state, ctx);
+      if (t.kind === 'submission' && ctx.checkSurveyGrid && def.content === 'survey_grid' && def.editableStages.includes(state.stage) && !state.gridRows?.length) {
+        throw new DomainRefusal('ATTESTATION_GRID_EMPTY', 'no rows', [], 'nessun obbligo nella griglia di rilevazione');
+      }
       if (t.kind === 'submission' && ctx.planProblems?.length && def.editableStages.includes(state.stage)) {
         const problems = ctx.planProblems;
         throw new DomainRefusal(

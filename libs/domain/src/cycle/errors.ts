@@ -174,6 +174,12 @@ export const REFUSALS = {
     it: 'La griglia di rilevazione non è modificabile nella fase attuale',
     en: 'The survey grid cannot be edited in the current stage',
   },
+  NO_SURVEY_GRID: { category: 'not_found', it: 'Questo tipo di ciclo non ha una griglia di rilevazione', en: 'This cycle type has no survey grid' },
+  ATTESTATION_GRID_EMPTY: {
+    category: 'unprocessable',
+    it: "La griglia di rilevazione è vuota: va compilata prima dell'invio",
+    en: 'The survey grid is empty: fill it in before sending it on',
+  },
   ATTESTATION_GRID_ROW_NOT_FOUND: { category: 'not_found', it: 'Riga della griglia di rilevazione inesistente', en: 'No such row in the survey grid' },
 } as const satisfies Record<string, { category: RefusalCategory; it: string; en: string }>;
 

@@ -67,6 +67,22 @@ describe('attestation survey grid', () => {
     expect(gridRefusal(opened, { type: 'set_row', obligationId: 'bandi-concorso', ...values }, actor('struttura_tecnica', { tenant: 'cciaa-altra' })).code).toBe('CYCLE_NOT_FOUND');
   });
 
+  it('only definitions whose content is a survey grid have one; an empty grid is not sent to the OIV', () => {
+    const piao = parseCycleDefinition(readFileSync(join(__dirname, '../../../../seeds/cycles/piao.v1.yaml'), 'utf8'), 'piao.v1.yaml');
+    const piaoDraft = pathTo(piao, 'bozza').events as FoldableEvent[];
+    const g = given(piao, ...piaoDraft);
+    expect(() => decideAttestationGrid({ type: 'set_row', obligationId: 'bandi-concorso', ...values }, g.state, { rows: [] }, { actor: actor('rpct'), now: NOW, definition: piao, obligations })).toThrow(
+      expect.objectContaining({ code: 'NO_SURVEY_GRID' }),
+    );
+    const submit = commands.transition('submit_to_oiv', {});
+    const empty = given(def, ...opened).when(submit, st, { now: NOW, checkSurveyGrid: true });
+    expect(empty.refusal?.code).toBe('ATTESTATION_GRID_EMPTY');
+    const removed = gridStep(gridStep(opened, { type: 'set_row', obligationId: 'bandi-concorso', ...values }, st), { type: 'remove_row', obligationId: 'bandi-concorso' }, st);
+    expect(given(def, ...removed).when(submit, st, { now: NOW, checkSurveyGrid: true }).refusal?.code).toBe('ATTESTATION_GRID_EMPTY');
+    const filled = gridStep(opened, { type: 'set_row', obligationId: 'bandi-concorso', ...values }, st);
+    given(def, ...filled).when(submit, st, { now: NOW, checkSurveyGrid: true }).then(['SurveyGridSubmittedToOiv']);
+  });
+
   it('who edited the grid cannot attest or send it back, even holding the OIV role; another OIV member may', () => {
     const both = actor(['struttura_tecnica', 'oiv'], { userId: 'u-st-oiv' });
     const edited = gridStep(opened, { type: 'set_row', obligationId: 'bandi-concorso', ...values }, both);

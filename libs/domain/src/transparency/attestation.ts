@@ -69,6 +69,7 @@ function invalid(problems: FieldProblem[]): never {
 /** Decides a grid command for the cycle; refused outside the definition's editable stages. Pure. */
 export function decideAttestationGrid(command: AttestationGridCommand, cycle: CycleState, grid: AttestationGridState, ctx: AttestationGridContext): DomainEvent[] {
   if (!cycle.exists || cycle.tenant !== ctx.actor.tenant) throw new DomainRefusal('CYCLE_NOT_FOUND');
+  if (ctx.definition.content !== 'survey_grid') throw new DomainRefusal('NO_SURVEY_GRID', ctx.definition.id);
   const role = actingRole(ctx as DecisionContext, ATTESTATION_GRID_ROLES);
   if (cycle.status === 'cancelled') throw new DomainRefusal('CYCLE_CLOSED', 'cancelled');
   if (!ctx.definition.editableStages.includes(cycle.stage)) throw new DomainRefusal('ATTESTATION_GRID_NOT_EDITABLE', `stage ${cycle.stage}`);

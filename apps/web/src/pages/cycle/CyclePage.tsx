@@ -83,7 +83,7 @@ export default function CyclePage() {
         {view.nextActors.length ? ` · ora tocca a: ${view.nextActors.map(roleLabel).join(', ')}` : ''}
       </p>
       {view.cancelledReason ? <div className="alert alert-secondary">Ciclo annullato: {view.cancelledReason}</div> : null}
-      {def.editableStages.length > 0 && view.type !== 'attestazione_oiv' ? (
+      {def.editableStages.length > 0 && def.content === 'plan' ? (
         <p>
           <Link to={`/cicli/${view.id}/piano`}>Apri il piano (obiettivi e indicatori)</Link>
         </p>
@@ -135,7 +135,7 @@ export default function CyclePage() {
         </section>
       ) : null}
 
-      {view.type === 'attestazione_oiv' && !travelling ? (
+      {def.content === 'survey_grid' && !travelling ? (
         <section aria-labelledby="griglia" className="mb-4">
           <h2 id="griglia" className="h4">
             Griglia di rilevazione

@@ -51,6 +51,7 @@ describe('console: Amministrazione trasparente', () => {
     await cycleLoaded(page);
     const section = page.getByRole('region', { name: 'Griglia di rilevazione' });
     await section.getByText('Nessuna riga nella griglia.').waitFor();
+    await page.getByText(/non è ancora possibile: La griglia di rilevazione è vuota/).waitFor();
     expect(await page.getByRole('link', { name: /Apri il piano/ }).count()).toBe(0);
     await section.getByLabel('Obbligo').selectOption('bandi-concorso');
     await section.getByLabel('Completezza').selectOption('2');
@@ -59,6 +60,7 @@ describe('console: Amministrazione trasparente', () => {
     await page.getByText('Riga della griglia salvata').waitFor();
     const row = section.getByRole('row', { name: /Bandi di concorso/ });
     await row.getByText('Mancano le tracce delle prove').waitFor();
+    expect(await page.getByRole('button', { name: "Invia la griglia di rilevazione all'OIV" }).isEnabled()).toBe(true);
     expect(await row.getByRole('cell').allTextContents()).toEqual(expect.arrayContaining(['2', '3', 'Mancano le tracce delle prove']));
     await checkPage(page, 'attestazione-griglia');
     await closePage(page);

@@ -100,6 +100,9 @@ describe('transparency grid and OIV attestation through HTTP', () => {
     const row = (token: string, body: Record<string, unknown>) => api.call<{ rows: { obligationId: string; completezza: number; by: string }[]; editable: boolean } & ErrorAnswer>('POST', `/cycles/${id}/attestation-grid/rows`, { token, body });
     const values = { pubblicazione: 2, completezza: 3, aggiornamento: 3, formatoAperto: 3 };
 
+    const before = await api.call<{ availableCommands: string[]; blockedCommands: { command: string; code: string; messageIt: string }[] }>('GET', `/cycles/${id}`, { token: st });
+    expect(before.body.availableCommands).not.toContain('submit_to_oiv');
+    expect(before.body.blockedCommands).toEqual([expect.objectContaining({ command: 'submit_to_oiv', code: 'ATTESTATION_GRID_EMPTY', messageIt: expect.stringMatching(/griglia di rilevazione è vuota/) })]);
     const empty = await cmd('submit_to_oiv', st);
     expect(empty.status).toBe(422);
     expect(empty.body.code).toBe('ATTESTATION_GRID_EMPTY');

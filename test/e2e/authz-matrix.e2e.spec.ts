@@ -10,7 +10,9 @@ import {
   type TransitionDefinition,
 } from '@ciclo/domain';
 import { INTERNAL_ROLES, ROLES, type Role } from '@ciclo/identity';
-import { DefinitionRegistry } from '@ciclo/workflow';
+import type { EventStore } from '@ciclo/event-store';
+import { EVENT_STORE } from '@ciclo/platform';
+import { DefinitionRegistry, loadTransparencySeed } from '@ciclo/workflow';
 import { startTestApi, type HttpResult, type TestApi } from '../support/api';
 
 /**
@@ -97,6 +99,8 @@ describe('authorization matrix: every role × every command of every definition'
 
   beforeAll(async () => {
     api = await startTestApi('authz');
+    // The transparency grid the attestation's survey grid chooses its rows from.
+    await loadTransparencySeed(api.app.get<EventStore>(EVENT_STORE), resolve(__dirname, '../../seeds'), { userId: 'u-setup-rpct', tenant: 'cciaa-po', roles: ['rpct'], via: 'system' }, { correlationId: 'authz' });
   });
   afterAll(async () => {
     await api.close();
@@ -131,6 +135,15 @@ describe('authorization matrix: every role × every command of every definition'
     testerId: string,
   ): Promise<string> {
     const id = await open(def);
+    // A survey grid is sent on only with a row (ATTESTATION_GRID_EMPTY otherwise): one, by a setup person.
+    if (def.content === 'survey_grid')
+      expectOk(
+        await api.call('POST', `/cycles/${id}/attestation-grid/rows`, {
+          token: await everyRole('u-setup-grid'),
+          body: { obligationId: 'bandi-concorso', pubblicazione: 2, completezza: 3, aggiornamento: 3, formatoAperto: 3 },
+        }),
+        `${def.id} setup grid row`,
+      );
     const lastActor: Record<string, string> = {};
     const sameAs = target.rules
       .filter((r) => r.type === 'only_same_actor_as')

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { commandFields, isoDateAt, type TransitionDefinition } from '@ciclo/domain';
 import { ROLES } from '@ciclo/identity';
-import { DefinitionRegistry } from '@ciclo/workflow';
+import type { EventStore } from '@ciclo/event-store';
+import { EVENT_STORE } from '@ciclo/platform';
+import { DefinitionRegistry, loadTransparencySeed } from '@ciclo/workflow';
 import { startTestApi, type HttpResult, type TestApi } from '../support/api';
 
 /**
@@ -92,6 +94,9 @@ describe('tenant isolation: A’s users on B’s ids get 404 and write nothing',
     const feed = await api.call<{ id: string }>('POST', '/calendar/feeds', { token: bPo, body: { scope: 'all' } });
     expect(feed.status).toBe(201);
     b.feedId = feed.body.id;
+    // B's transparency grid (A has none: B's obligation ids name nothing in A).
+    const seeded = await loadTransparencySeed(api.app.get<EventStore>(EVENT_STORE), resolve(__dirname, '../../seeds'), { userId: 'u-fi-rpct', tenant: B, roles: ['rpct'], via: 'system' }, { correlationId: 'isolation' });
+    expect(seeded.obligations).toBeGreaterThan(0);
 
     // Tenant A: a user holding every role (development token), and an API key with every role a key can hold.
     aAll = await api.token('u-po-all', [...ROLES], A);
@@ -180,6 +185,7 @@ describe('tenant isolation: A’s users on B’s ids get 404 and write nothing',
     keyId: () => b.keyId,
     feedId: () => b.feedId,
     linkId: () => 'preventivo', // a link of B's PIAO
+    obligationId: () => 'bandi-concorso', // in B's transparency grid
     // A's own feed token pointed at B's tenant: opens nothing.
     token: () => aFeedToken,
   };
@@ -232,6 +238,10 @@ describe('tenant isolation: A’s users on B’s ids get 404 and write nothing',
         date: today(),
       },
       'PUT /tenants/{tenant}/users/{userId}': { name: 'Intruso' },
+      'POST /transparency/obligations/{obligationId}/publications': { date: today(), url: 'https://example.org/intruso' },
+      'POST /transparency/obligations/{obligationId}/changes': { date: today(), note: 'Intruso' },
+      'POST /transparency/obligations/{obligationId}/offices': { producerOffice: 'Intruso', publisherOffice: 'Intruso' },
+      'POST /cycles/{id}/attestation-grid/rows': { obligationId: 'bandi-concorso', pubblicazione: 2, completezza: 3, aggiornamento: 3, formatoAperto: 3 },
       'POST /tenants/{tenant}/users/{userId}/roles': { role: 'po' },
       'POST /tenants/{tenant}/api-keys': { label: 'Intruso', roles: ['po'] },
     };

@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import type { Settings } from '@ciclo/config';
 import { PlatformModule } from '@ciclo/platform';
-import { PlanModule, WorkflowModule } from '@ciclo/workflow';
+import { PlanModule, TransparencyModule, WorkflowModule } from '@ciclo/workflow';
 import { IdentityModule } from '@ciclo/identity';
 import { ProjectionsModule } from '@ciclo/projections';
 import { ReadModelsController } from './read-models.controller';
@@ -21,6 +21,7 @@ import { HttpErrorFilter } from './http-errors';
 import { StorableTextInterceptor } from './validation';
 import { PlanController } from './plan.controller';
 import { CatalogueController } from './catalogue.controller';
+import { TransparencyController } from './transparency.controller';
 import { DeadlinesApiModule } from './calendar.controller';
 import { AuthController } from './auth.controller';
 import { OidcLoginController } from './oidc-login.controller';
@@ -30,8 +31,8 @@ export class ApiModule {
   static forRoot(settings: Settings): DynamicModule {
     return {
       module: ApiModule,
-      imports: [PlatformModule.forRoot({ app: 'api', settings }), DeadlinesApiModule.forRoot(settings), WorkflowModule.forRoot({ seedsDir: settings.SEEDS_DIR }), PlanModule, ProjectionsModule.forRoot(), IdentityModule],
-      controllers: [AuthController, OidcLoginController, HealthController, DefinitionsController, DocumentsController, CyclesController, ReadModelsController, TenantsController, AuditController, AuditFacetsController, AuditAnchorsController, PlanController, CatalogueController],
+      imports: [PlatformModule.forRoot({ app: 'api', settings }), DeadlinesApiModule.forRoot(settings), WorkflowModule.forRoot({ seedsDir: settings.SEEDS_DIR }), PlanModule, TransparencyModule, ProjectionsModule.forRoot(), IdentityModule],
+      controllers: [AuthController, OidcLoginController, HealthController, DefinitionsController, DocumentsController, CyclesController, ReadModelsController, TenantsController, AuditController, AuditFacetsController, AuditAnchorsController, PlanController, CatalogueController, TransparencyController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },

@@ -16,6 +16,7 @@ export const NAV: NavEntry[] = [
   { to: '/da-fare', label: 'Da fare' },
   { to: '/cicli', label: 'Cicli' },
   { to: '/scadenze', label: 'Scadenze' },
+  { to: '/trasparenza', label: 'Trasparenza' },
   { to: '/registro', label: 'Registro delle attività', roles: ['rpct', 'oiv', 'admin'] },
   { to: '/amministrazione', label: 'Amministrazione', roles: ['admin'] },
 ];

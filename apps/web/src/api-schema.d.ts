@@ -343,6 +343,13 @@ export interface paths {
          *
          *     Transition commands by cycle type (latest versions):
          *
+         *     **attestazione_oiv** — Attestazione dell'OIV sugli obblighi di pubblicazione
+         *     - `submit_to_oiv` (rilevazione → verifica_oiv; roles: struttura_tecnica, rpct) — `note`?: text
+         *     - `send_back` (verifica_oiv → rilevazione; roles: oiv) — `reason`: text, `reportReference`: string
+         *     - `attest` (verifica_oiv → attestata; roles: oiv) — `reportReference`: string, `date`: date
+         *     - `publish` (attestata → pubblicata; roles: po, segreteria_organi) — `channel`: amministrazione_trasparente, `url`: url, `date`: date
+         *     - `transmit_anac` (pubblicata → trasmessa; roles: rpct) — `recipient`: anac, `protocol`: string, `date`: date
+         *
          *     **bilancio_esercizio** — Bilancio d'esercizio
          *     - `submit` (predisposizione → in_giunta; roles: po, dirigente)
          *     - `withdraw` (in_giunta → predisposizione; roles: po, dirigente)
@@ -1035,6 +1042,146 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/transparency/obligations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The transparency grid with the status of each obligation
+         * @description Every obligation of Amministrazione trasparente loaded for the tenant (section, sub-section, legal reference, content, update frequency, producing and publishing office), with its publications and its status on the tenant's day: `aggiornato`, `in_scadenza` (15 days or less to the due date), `scaduto`, `mai_pubblicato` (docs/transparency.md).
+         */
+        get: operations["TransparencyController_grid"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/transparency/obligations/{obligationId}/publications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record that an item was published or updated
+         * @description Date (not in the future, in the tenant time zone) and https address. Offices (PO, dirigenti, segreteria organi, struttura tecnica) and the RPCT.
+         */
+        post: operations["TransparencyController_publish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/transparency/obligations/{obligationId}/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report a change a tempestivo item must publish
+         * @description The item is due 30 days after the change, until a publication dated after the change is recorded.
+         */
+        post: operations["TransparencyController_change"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/transparency/obligations/{obligationId}/offices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assign the offices that produce and publish an obligation
+         * @description RPCT, Segretario Generale, administrators.
+         */
+        post: operations["TransparencyController_offices"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cycles/{id}/attestation-grid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The survey grid of an OIV attestation cycle
+         * @description Rows chosen from the transparency grid with the values of ANAC's grid; `editable` in the definition's editable stages.
+         */
+        get: operations["TransparencyController_attestationGrid"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cycles/{id}/attestation-grid/rows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a row of the survey grid
+         * @description Struttura tecnica or RPCT, in the drafting stage. Adds the obligation or replaces its values.
+         */
+        post: operations["TransparencyController_setRow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cycles/{id}/attestation-grid/rows/{obligationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a row of the survey grid
+         * @description Struttura tecnica or RPCT, in the drafting stage.
+         */
+        delete: operations["TransparencyController_removeRow"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/calendar.ics": {
         parameters: {
             query?: never;
@@ -1318,6 +1465,50 @@ export interface components {
             /** @description When (ISO 8601) */
             at: string;
         };
+        AttestationGridRow: {
+            /**
+             * @description Pubblicazione: 0 not published, 2 published
+             * @enum {number}
+             */
+            pubblicazione: 0 | 2;
+            /** @description Completezza del contenuto, 0-3 */
+            completezza: number;
+            /** @description Aggiornamento, 0-3 */
+            aggiornamento: number;
+            /** @description Apertura del formato, 0-3 */
+            formatoAperto: number;
+            /** @description Obligation of the tenant's grid */
+            obligationId: string;
+            /** @description Section of Amministrazione trasparente */
+            section: string;
+            /** @description Sub-section */
+            subsection: string;
+            /** @description The obligation */
+            title: string;
+            /** @description Legal reference */
+            legalReference: string;
+            /** @description Note (e.g. what was checked) */
+            note?: string;
+            /** @description Who set the row last */
+            by: string;
+            /** @description When */
+            at: string;
+        };
+        /** @description The survey grid of an attestation cycle, read from the cycle's stream. */
+        AttestationGridView: {
+            /** @description Cycle id */
+            cycleId: string;
+            /** @description Cycle type */
+            cycleType: string;
+            /** @description Current stage */
+            stage: string;
+            /** @description Whether the grid may be edited now (the definition's editable stages) */
+            editable: boolean;
+            /** @description Stream version */
+            version: number;
+            /** @description Rows in the order first added */
+            rows: components["schemas"]["AttestationGridRow"][];
+        };
         /** @description One row of the trail. */
         AuditEntry: {
             /** @description Global position of the event */
@@ -1500,6 +1691,8 @@ export interface components {
             /** @description The secret address to subscribe to: shown once */
             url: string;
         };
+        /** @enum {string} */
+        CycleContent: "plan" | "survey_grid";
         CycleDeadline: {
             /** @description Deadline id within the definition */
             id: string;
@@ -1956,8 +2149,10 @@ export interface components {
             commentRoles: components["schemas"]["Role"][];
             /** @description Roles that may attach documents */
             attachRoles: components["schemas"]["Role"][];
-            /** @description Stages in which the plan content (performance tree) may be edited. */
+            /** @description Stages in which the cycle's content (see `content`) may be edited. */
             editableStages: string[];
+            /** @description What the editable stages edit: `plan` (the performance tree, default) or `survey_grid` (docs/transparency.md). */
+            content: components["schemas"]["CycleContent"];
             /** @description Stage a new cycle starts in */
             initialStage: string;
             /** @description The stages */
@@ -3374,11 +3569,130 @@ export interface components {
             /** @description Commands */
             commands: string[];
         };
+        TransparencyChange: {
+            /** @description Day of the fact that requires an update (a new act, a changed datum) */
+            date: components["schemas"]["IsoDate"];
+            /** @description What changed */
+            note: string;
+            /** @description Who reported it */
+            by: string;
+            /** @description When it was reported */
+            at: string;
+        };
+        TransparencyCommandOutcome: {
+            /** @description Position of the command in the request */
+            index: number;
+            /**
+             * @description `applied` or `refused`
+             * @enum {string}
+             */
+            status: "applied" | "refused";
+            /** @description Refusal code */
+            code?: string;
+            /** @description Refusal message */
+            message?: string;
+            /** @description Offending fields */
+            fields?: components["schemas"]["FieldProblem"][];
+        };
+        TransparencyCommandsResult: {
+            /** @description Stream version after the write */
+            version: number;
+            /** @description Events written */
+            written: number;
+            /** @description Per command: applied or refused */
+            outcomes: components["schemas"]["TransparencyCommandOutcome"][];
+            /** @description True when the idempotency key was already used: nothing written */
+            replayed: boolean;
+        };
+        /** @description The transparency grid with the status of every obligation. */
+        TransparencyGridAnswer: {
+            /** @description The tenant's day the status is computed for (its time zone) */
+            today: string;
+            /** @description Obligations in the grid */
+            total: number;
+            /** @description Rows per status over the whole grid */
+            counts: components["schemas"]["TransparencyStatusCounts"];
+            /** @description Offices that produce or publish some item, for the filter */
+            offices: string[];
+            /** @description Sections in grid order, for the filter */
+            sections: string[];
+            /** @description The rows matching the filters */
+            rows: components["schemas"]["TransparencyGridRow"][];
+        };
+        TransparencyGridRow: {
+            /** @description Status */
+            status: components["schemas"]["TransparencyStatus"];
+            /** @description Status in Italian */
+            statusIt: string;
+            /** @description The last publication's date, null when never published */
+            lastPublishedOn: components["schemas"]["IsoDate"] | null;
+            /** @description Address of the last publication */
+            lastUrl: string | null;
+            /** @description The date the next update is due by the rule (null: none due) */
+            dueDate: components["schemas"]["IsoDate"] | null;
+            /** @description The due date rolled forward past Sundays and legal holidays (null: none due) */
+            effectiveDueDate: components["schemas"]["IsoDate"] | null;
+            /** @description Days from today to the effective due date: negative when overdue (null: none due) */
+            daysLeft: number | null;
+            /** @description Why the item is due, in Italian */
+            reasonIt: string;
+            /** @description Obligation id */
+            id: string;
+            /** @description Section of Amministrazione trasparente */
+            section: string;
+            /** @description Sub-section */
+            subsection: string;
+            /** @description The obligation */
+            title: string;
+            /** @description Legal reference */
+            legalReference: string;
+            /** @description What is published */
+            content: string;
+            /** @description Update frequency */
+            frequency: components["schemas"]["UpdateFrequency"];
+            /** @description Office that produces the data */
+            producerOffice: string | null;
+            /** @description Office that publishes it */
+            publisherOffice: string | null;
+            /** @description Publications recorded, newest first */
+            publications: components["schemas"]["TransparencyPublication"][];
+            /** @description Changes reported (tempestivo), newest first */
+            changes: components["schemas"]["TransparencyChange"][];
+        };
+        TransparencyPublication: {
+            /** @description Day of publication or update (tenant's calendar) */
+            date: components["schemas"]["IsoDate"];
+            /** @description Address of the published item (https) */
+            url: string;
+            /** @description Note of the office */
+            note?: string;
+            /** @description Who recorded it */
+            by: string;
+            /** @description Role it was recorded in */
+            role: string;
+            /** @description When it was recorded */
+            at: string;
+        };
+        /** @enum {string} */
+        TransparencyStatus: "aggiornato" | "in_scadenza" | "scaduto" | "mai_pubblicato";
+        /** @description Rows per status. */
+        TransparencyStatusCounts: {
+            /** @description Up to date */
+            aggiornato: number;
+            /** @description Due within 15 days */
+            in_scadenza: number;
+            /** @description Overdue */
+            scaduto: number;
+            /** @description Never published */
+            mai_pubblicato: number;
+        };
         /** @description The caller's unread in-app notifications. */
         UnreadCount: {
             /** @description Notifications not yet read */
             unread: number;
         };
+        /** @enum {string} */
+        UpdateFrequency: "tempestivo" | "trimestrale" | "semestrale" | "annuale";
         UserView: {
             /** @description User id */
             userId: string;
@@ -4287,6 +4601,51 @@ export interface operations {
                     reason: string;
                     /** @description The act postponing the term, e.g. "DL 202/2026 art. 3" */
                     reference: string;
+                } | {
+                    /** @description Nota di accompagnamento */
+                    note?: string;
+                } | {
+                    /** @description Reasons (motivazione), shown to the people who act next */
+                    reason: string;
+                    /** @description Reference of the refusal report */
+                    reportReference: string;
+                } | {
+                    /** @description Reference of the report or opinion */
+                    reportReference: string;
+                    /**
+                     * Format: date
+                     * @description Date of the report or opinion
+                     */
+                    date: string;
+                } | {
+                    /**
+                     * @description Where
+                     * @enum {string}
+                     */
+                    channel: "amministrazione_trasparente";
+                    /**
+                     * Format: uri
+                     * @description Address of the published document
+                     */
+                    url: string;
+                    /**
+                     * Format: date
+                     * @description Publication date
+                     */
+                    date: string;
+                } | {
+                    /**
+                     * @description To whom
+                     * @enum {string}
+                     */
+                    recipient: "anac";
+                    /** @description Protocol or receipt number */
+                    protocol: string;
+                    /**
+                     * Format: date
+                     * @description Transmission date
+                     */
+                    date: string;
                 } | Record<string, never> | Record<string, never> | {
                     /** @description Reasons (motivazione), shown to the people who act next */
                     reason: string;
@@ -6852,6 +7211,407 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CatalogueAnswer"];
+                };
+            };
+        };
+    };
+    TransparencyController_grid: {
+        parameters: {
+            query?: {
+                /** @description Only the rows of this section */
+                section?: unknown;
+                /** @description Only the rows this office produces or publishes */
+                office?: unknown;
+                /** @description Only the rows with this status */
+                status?: "aggiornato" | "in_scadenza" | "scaduto" | "mai_pubblicato";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransparencyGridAnswer"];
+                };
+            };
+        };
+    };
+    TransparencyController_publish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Obligation id */
+                obligationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransparencyCommandsResult"];
+                };
+            };
+            /** @description Malformed input (`INVALID_FIELDS`, `INVALID_REQUEST`): `fields` names each offending field; nothing written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Role not allowed (`ROLE_NOT_ALLOWED`, `ROLE_NOT_HELD`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `TRANSPARENCY_OBLIGATION_NOT_FOUND`, `CYCLE_NOT_FOUND`, `ATTESTATION_GRID_ROW_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `TRANSPARENCY_OFFICES_UNCHANGED`, `ATTESTATION_GRID_NOT_EDITABLE` (stage), `CYCLE_CLOSED` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `DATE_IN_FUTURE` (field `date`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    TransparencyController_change: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Obligation id */
+                obligationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransparencyCommandsResult"];
+                };
+            };
+            /** @description Malformed input (`INVALID_FIELDS`, `INVALID_REQUEST`): `fields` names each offending field; nothing written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Role not allowed (`ROLE_NOT_ALLOWED`, `ROLE_NOT_HELD`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `TRANSPARENCY_OBLIGATION_NOT_FOUND`, `CYCLE_NOT_FOUND`, `ATTESTATION_GRID_ROW_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `TRANSPARENCY_OFFICES_UNCHANGED`, `ATTESTATION_GRID_NOT_EDITABLE` (stage), `CYCLE_CLOSED` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `DATE_IN_FUTURE` (field `date`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    TransparencyController_offices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Obligation id */
+                obligationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransparencyCommandsResult"];
+                };
+            };
+            /** @description Malformed input (`INVALID_FIELDS`, `INVALID_REQUEST`): `fields` names each offending field; nothing written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Role not allowed (`ROLE_NOT_ALLOWED`, `ROLE_NOT_HELD`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `TRANSPARENCY_OBLIGATION_NOT_FOUND`, `CYCLE_NOT_FOUND`, `ATTESTATION_GRID_ROW_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `TRANSPARENCY_OFFICES_UNCHANGED`, `ATTESTATION_GRID_NOT_EDITABLE` (stage), `CYCLE_CLOSED` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `DATE_IN_FUTURE` (field `date`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    TransparencyController_attestationGrid: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Cycle id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttestationGridView"];
+                };
+            };
+            /** @description `CYCLE_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    TransparencyController_setRow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Cycle id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttestationGridView"];
+                };
+            };
+            /** @description Malformed input (`INVALID_FIELDS`, `INVALID_REQUEST`): `fields` names each offending field; nothing written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Role not allowed (`ROLE_NOT_ALLOWED`, `ROLE_NOT_HELD`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `TRANSPARENCY_OBLIGATION_NOT_FOUND`, `CYCLE_NOT_FOUND`, `ATTESTATION_GRID_ROW_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `TRANSPARENCY_OFFICES_UNCHANGED`, `ATTESTATION_GRID_NOT_EDITABLE` (stage), `CYCLE_CLOSED` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `DATE_IN_FUTURE` (field `date`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    TransparencyController_removeRow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Cycle id */
+                id: string;
+                /** @description Obligation id of the row */
+                obligationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttestationGridView"];
+                };
+            };
+            /** @description Malformed input (`INVALID_FIELDS`, `INVALID_REQUEST`): `fields` names each offending field; nothing written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Role not allowed (`ROLE_NOT_ALLOWED`, `ROLE_NOT_HELD`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `TRANSPARENCY_OBLIGATION_NOT_FOUND`, `CYCLE_NOT_FOUND`, `ATTESTATION_GRID_ROW_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `TRANSPARENCY_OFFICES_UNCHANGED`, `ATTESTATION_GRID_NOT_EDITABLE` (stage), `CYCLE_CLOSED` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `DATE_IN_FUTURE` (field `date`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

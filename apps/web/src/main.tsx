@@ -27,6 +27,7 @@ const router = createBrowserRouter([
       { path: '/cicli/:id/piano', lazy: async () => ({ Component: (await import('./pages/plan/PlanPage')).default }) },
       { path: '/scadenze', lazy: async () => ({ Component: (await import('./pages/scadenze/ScadenzePage')).ScadenzePage }) },
       { path: '/notifiche', lazy: async () => ({ Component: (await import('./pages/notifiche/NotifichePage')).NotifichePage }) },
+      { path: '/trasparenza', lazy: async () => ({ Component: (await import('./pages/trasparenza/TrasparenzaPage')).TrasparenzaPage }) },
       { path: '/registro', lazy: async () => ({ Component: (await import('./pages/registro/RegistroPage')).RegistroPage }) },
       { path: '/amministrazione/*', lazy: async () => ({ Component: (await import('./pages/amministrazione/AmministrazionePage')).AmministrazionePage }) },
       { path: '*', element: <NotYet title="Pagina non trovata" /> },

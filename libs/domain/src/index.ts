@@ -6,3 +6,4 @@ export * from './performance';
 export * from './plan';
 export * from './reminders';
 export * from './diff';
+export * from './transparency';

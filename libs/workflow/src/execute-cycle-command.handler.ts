@@ -198,6 +198,7 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleC
         targetDefinition: command.type === 'migrate' ? this.definitions.get(definition.id, command.toVersion) : undefined,
         knownDeliberations: undefined,
         planProblems: state.exists ? await this.planProblems(command, state, definition) : undefined,
+        checkSurveyGrid: definition.content === 'survey_grid',
         linkCandidates: await this.linkCandidates(command, actor.tenant, definition),
         linkedVersions: state.exists ? await this.linkedVersions(command, state, definition) : undefined,
       };

@@ -13,3 +13,4 @@ export { GetCycleHistoryQuery, type CycleHistory, type HistoryEntry } from './hi
 export { ExecuteCycleCommandHandler } from './execute-cycle-command.handler';
 export * from './plan';
 export { bodyHash, requestScope, type IdempotentRequest } from './idempotency';
+export * from './transparency';

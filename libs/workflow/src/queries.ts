@@ -190,8 +190,8 @@ export function cycleView(state: CycleState, actor: Actor, definitions: Definiti
     openedBy: state.openedBy,
     lastChangeAt: state.lastChangeAt,
     nextActors: state.status === 'cancelled' ? [] : [...(stage?.actors ?? [])],
-    availableCommands: availableCommands(state, { actor: { userId: actor.userId, tenant: actor.tenant, roles: actor.roles }, now, definition: def }),
-    blockedCommands: blockedCommands(state, { actor: { userId: actor.userId, tenant: actor.tenant, roles: actor.roles }, now, definition: def }).map((b) => ({
+    availableCommands: availableCommands(state, { actor: { userId: actor.userId, tenant: actor.tenant, roles: actor.roles }, now, definition: def, checkSurveyGrid: def.content === 'survey_grid' }),
+    blockedCommands: blockedCommands(state, { actor: { userId: actor.userId, tenant: actor.tenant, roles: actor.roles }, now, definition: def, checkSurveyGrid: def.content === 'survey_grid' }).map((b) => ({
       ...b,
       messageIt: REFUSALS[b.code].it,
     })),

@@ -9,7 +9,8 @@ import type { CatalogueNode, PlanDiff } from '@ciclo/domain';
 import type { IssuedApiKey, RoleGrant, Role, TenantRecord } from '@ciclo/identity';
 import type { DeadLetter } from '@ciclo/notifications';
 import type { HealthReport, ReadinessReport } from '@ciclo/platform';
-import type { CommandResult, CycleHistory, CycleView, ImportReport, LinkedPlanResponse, PlanCommandsResult, PlanResponse } from '@ciclo/workflow';
+import type { AttestationGridView, CommandResult, CycleHistory, CycleView, ImportReport, LinkedPlanResponse, PlanCommandsResult, PlanResponse, TransparencyCommandsResult } from '@ciclo/workflow';
+import type { TransparencyGridAnswer } from '../transparency.controller';
 import type { AuditFacetsAnswer } from '../audit-facets.controller';
 import type { AnchorPageAnswer, PublishedAnchorView } from '../audit-anchors.controller';
 import type { AuditPageAnswer, VerifyAnswer } from '../audit.controller';
@@ -22,6 +23,7 @@ export type { AuditFacetsAnswer, AuditPageAnswer, VerifyAnswer, SessionView, Def
 export type { CommandResult, CycleHistory, CycleView, ImportReport, LinkedPlanResponse, PlanCommandsResult, PlanResponse };
 export type { CycleSummary, DeadlineItem, InboxCounts, InboxItem, HealthReport, ReadinessReport, TenantRecord, IssuedApiKey };
 export type { ApiKeyView, UserView, DeadLetter, AuditEntry, AnchorPageAnswer, PublishedAnchorView };
+export type { AttestationGridView, TransparencyCommandsResult, TransparencyGridAnswer };
 
 export type CycleSummaryList = CycleSummary[];
 export type InboxItemList = InboxItem[];

@@ -1,6 +1,7 @@
 /**
  * `ciclo seed demo`: the demo chamber of seeds/tenants/demo.json (Camera di commercio di
- * Pistoia-Prato): its users, the process catalogue (seeds 000 and 001) and a PIAO 2022-2024 in
+ * Pistoia-Prato): its users, the process catalogue (seeds 000 and 001), the transparency grid with
+ * the demo's responsible offices (seeds/trasparenza) and a PIAO 2022-2024 in
  * progress (draft) with the performance tree of seed 003 and a few measurements. Every write has
  * a deterministic id or idempotency key: a second run writes nothing and says so.
  */
@@ -9,7 +10,7 @@ import { resolve } from 'node:path';
 import { standardBands, type PlanCommand } from '@ciclo/domain';
 import type { EventStore } from '@ciclo/event-store';
 import { DirectoryService, loadDemoDirectory, type Actor } from '@ciclo/identity';
-import { createPlanRuntime, eventIdsFor, ExecuteCycleCommand, ExecutePlanCommands, type ImportReport } from '@ciclo/workflow';
+import { createPlanRuntime, eventIdsFor, ExecuteCycleCommand, ExecutePlanCommands, loadTransparencySeed, type ImportReport } from '@ciclo/workflow';
 
 export interface SeedDemoResult {
   tenant: string;
@@ -83,6 +84,14 @@ export async function seedDemo(store: EventStore, seedsDir: string): Promise<See
     const created = Object.entries(r.created).map(([k, n]) => `${n} ${k}`).join(', ');
     lines.push(`${file}: ${r.events ? `created ${created}` : 'already loaded'}${r.refused.length ? `; ${r.refused.length} refused` : ''}`);
   }
+
+  const transparency = await loadTransparencySeed(store, seedsDir, as('rpct'), { offices: true, correlationId: 'seed-demo' });
+  written += transparency.obligations + transparency.assignments;
+  lines.push(
+    transparency.obligations || transparency.assignments
+      ? `trasparenza: ${transparency.obligations} obligations, ${transparency.assignments} office assignments${transparency.refused.length ? `; ${transparency.refused.length} refused` : ''}`
+      : 'trasparenza: already loaded',
+  );
 
   const m = await runtime.plans.execute(
     new ExecutePlanCommands(as('rilevatore'), cycleId, DEMO_MEASUREMENTS, { correlationId: 'seed-demo', idempotencyKey: 'demo:measurements:v1', atomic: true }),

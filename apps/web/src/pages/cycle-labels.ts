@@ -68,6 +68,8 @@ export const EVENT_LABELS: Record<string, string> = {
   LinkedEventRecorded: 'Atto del ciclo collegato registrato',
   DeadlineRuleSwitched: 'Differimento della scadenza per legge',
   NarrativeSectionWritten: 'Sezione descrittiva scritta',
+  AttestationGridRowSet: 'Griglia di rilevazione: riga compilata',
+  AttestationGridRowRemoved: 'Griglia di rilevazione: riga tolta',
 };
 
 export const CYCLE_STATUS: Record<string, { label: string; tone: 'success' | 'secondary' | 'primary' }> = {

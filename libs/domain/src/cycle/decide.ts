@@ -61,12 +61,14 @@ export const earliestActDate = (year: number): IsoDate => `${String(year - 1).pa
 /** Title of a command in the definition (for Italian messages); `open` is the opening of the cycle. */
 function stepTitle(def: CycleDefinition, command: string): string {
   if (command === 'open') return 'apertura del ciclo';
+  if (command === 'edit_content') return 'compilazione della griglia di rilevazione';
   return def.transitions.find((t) => t.command === command)?.title ?? command;
 }
 
 /** The earlier step of this cycle, named by an `independent_of` rule, that `userId` performed. */
 function dependentStep(rule: Extract<TransitionRule, { type: 'independent_of' }>, state: CycleState, userId: string): string | undefined {
   if (rule.commands.includes('open') && state.openedBy === userId) return 'open';
+  if (rule.commands.includes('open') && state.contentEditors?.includes(userId)) return 'edit_content';
   return state.history.find(
     (h) => h.actorId === userId && (rule.kinds.includes(h.kind as TransitionKind) || rule.commands.includes(h.command)),
   )?.command;
@@ -139,6 +141,11 @@ function checkActDate(t: TransitionDefinition, date: IsoDate, state: CycleState,
       `campo date: il ${itDate(date)} è anteriore al passaggio precedente (${state.history.length ? stepTitle(ctx.definition, state.history[state.history.length - 1].command) : 'apertura del ciclo'}) del ${itDate(previous.date)}`,
     );
   }
+}
+
+/** A submission leaving the editable stage of a survey-grid cycle whose grid has no rows. */
+function surveyGridEmpty(t: TransitionDefinition, state: CycleState, def: CycleDefinition): boolean {
+  return t.kind === 'submission' && def.content === 'survey_grid' && def.editableStages.includes(state.stage) && !state.gridRows?.length;
 }
 
 /** Rules of a transition beyond roles: persons (separation of duties, independence), attachments, dates, deliberation numbers. */
@@ -239,6 +246,9 @@ export function decide(command: CycleCommand, state: CycleState, ctx: DecisionCo
       const { values, problems } = validateFields(commandFields(t), command.fields ?? {});
       if (problems.length) invalid(problems);
       checkTransitionRules(t, values, state, ctx);
+      if (ctx.checkSurveyGrid && surveyGridEmpty(t, state, def)) {
+        throw new DomainRefusal('ATTESTATION_GRID_EMPTY', 'no rows', [], 'nessun obbligo nella griglia di rilevazione');
+      }
       if (t.kind === 'submission' && ctx.planProblems?.length && def.editableStages.includes(state.stage)) {
         const problems = ctx.planProblems;
         throw new DomainRefusal(
@@ -349,15 +359,16 @@ export function decide(command: CycleCommand, state: CycleState, ctx: DecisionCo
 /** A transition the actor's roles allow from the current stage, held back by one of its rules now. */
 export interface BlockedCommand {
   command: string;
-  code: 'SEPARATION_OF_DUTIES' | 'ONLY_ORIGINAL_ACTOR' | 'ATTACHMENT_REQUIRED' | 'INDEPENDENCE_REQUIRED';
+  code: 'SEPARATION_OF_DUTIES' | 'ONLY_ORIGINAL_ACTOR' | 'ATTACHMENT_REQUIRED' | 'INDEPENDENCE_REQUIRED' | 'ATTESTATION_GRID_EMPTY';
 }
 
 /** Why a transition the actor may take in principle is not possible now (the first failing rule), or null. */
-function blockingRule(t: TransitionDefinition, state: CycleState, def: CycleDefinition, userId: string): BlockedCommand['code'] | null {
+function blockingRule(t: TransitionDefinition, state: CycleState, def: CycleDefinition, userId: string, checkSurveyGrid = false): BlockedCommand['code'] | null {
   for (const r of transitionRules(t)) {
     const refusal = ruleRefusal(r, t, state, def, userId);
     if (refusal) return refusal.code as BlockedCommand['code'];
   }
+  if (checkSurveyGrid && surveyGridEmpty(t, state, def)) return 'ATTESTATION_GRID_EMPTY';
   return null;
 }
 
@@ -372,7 +383,7 @@ export function blockedCommands(state: CycleState, ctx: Omit<DecisionContext, 'a
   const out: BlockedCommand[] = [];
   for (const t of outgoingTransitions(def, state.stage)) {
     if (!ctx.actor.roles.some((r) => t.roles.includes(r))) continue;
-    const code = blockingRule(t, state, def, ctx.actor.userId);
+    const code = blockingRule(t, state, def, ctx.actor.userId, ctx.checkSurveyGrid);
     if (code) out.push({ command: t.command, code });
   }
   return out;
@@ -386,7 +397,7 @@ export function availableCommands(state: CycleState, ctx: Omit<DecisionContext, 
   const out: string[] = [];
   for (const t of outgoingTransitions(def, state.stage)) {
     if (!holds(t.roles)) continue;
-    if (!blockingRule(t, state, def, ctx.actor.userId)) out.push(t.command);
+    if (!blockingRule(t, state, def, ctx.actor.userId, ctx.checkSurveyGrid)) out.push(t.command);
   }
   if (holds(def.attachRoles)) out.push('attach');
   if (holds(def.commentRoles)) out.push('comment');

@@ -165,6 +165,22 @@ export const REFUSALS = {
     it: 'La voce superiore del catalogo non esiste',
     en: 'The parent catalogue entry does not exist',
   },
+  // Transparency obligations and the OIV's attestation grid (libs/domain/src/transparency, docs/transparency.md).
+  TRANSPARENCY_OBLIGATION_EXISTS: { category: 'conflict', it: "Obbligo di pubblicazione già presente nella griglia", en: 'The transparency obligation is already in the grid' },
+  TRANSPARENCY_OBLIGATION_NOT_FOUND: { category: 'not_found', it: 'Obbligo di pubblicazione inesistente nella griglia della Camera', en: "No such transparency obligation in the tenant's grid" },
+  TRANSPARENCY_OFFICES_UNCHANGED: { category: 'conflict', it: "Gli uffici indicati sono già quelli responsabili dell'obbligo", en: 'The obligation already has these offices' },
+  ATTESTATION_GRID_NOT_EDITABLE: {
+    category: 'conflict',
+    it: 'La griglia di rilevazione non è modificabile nella fase attuale',
+    en: 'The survey grid cannot be edited in the current stage',
+  },
+  NO_SURVEY_GRID: { category: 'not_found', it: 'Questo tipo di ciclo non ha una griglia di rilevazione', en: 'This cycle type has no survey grid' },
+  ATTESTATION_GRID_EMPTY: {
+    category: 'unprocessable',
+    it: "La griglia di rilevazione è vuota: va compilata prima dell'invio",
+    en: 'The survey grid is empty: fill it in before sending it on',
+  },
+  ATTESTATION_GRID_ROW_NOT_FOUND: { category: 'not_found', it: 'Riga della griglia di rilevazione inesistente', en: 'No such row in the survey grid' },
 } as const satisfies Record<string, { category: RefusalCategory; it: string; en: string }>;
 
 export type RefusalCode = keyof typeof REFUSALS;

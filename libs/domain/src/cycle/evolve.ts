@@ -126,6 +126,13 @@ export function evolve(state: CycleState, event: FoldableEvent): CycleState {
         ],
       };
     }
+    case 'AttestationGridRowSet':
+    case 'AttestationGridRowRemoved': {
+      const rows = (state.gridRows ?? []).filter((id) => id !== str(d.obligationId));
+      if (event.type === 'AttestationGridRowSet') rows.push(str(d.obligationId));
+      const editors = state.contentEditors ?? [];
+      return { ...base, gridRows: rows, contentEditors: editors.includes(event.actorId) ? editors : [...editors, event.actorId] };
+    }
     case 'CycleUnlinkedFrom':
       return { ...base, linkedFrom: state.linkedFrom.filter((l) => !(l.sourceCycleId === str(d.sourceCycleId) && l.linkId === str(d.linkId))) };
     case 'LinkedEventRecorded': {

@@ -58,6 +58,11 @@ export interface DecisionContext {
    * organ approved stays fixed (docs/links.md).
    */
   linkedVersions?: Readonly<Record<string, number>>;
+  /**
+   * Set by the command handler for cycles whose content is a survey grid: a submission leaving an
+   * editable stage with an empty grid is refused (`ATTESTATION_GRID_EMPTY`). Absent: no check.
+   */
+  checkSurveyGrid?: boolean;
   /** For `link` and `resolve_links`: the tenant's cycles of the linked types. */
   linkCandidates?: readonly LinkCandidate[];
 }
@@ -144,6 +149,13 @@ export interface CycleState {
   status: 'open' | 'cancelled';
   openedAt: string;
   openedBy: string;
+  /**
+   * Who drafted the cycle's content beside its transitions (the rows of an attestation's survey
+   * grid): for independence, drafting counts as the opening (`independent_of` with `open`).
+   */
+  contentEditors?: string[];
+  /** Obligations in the survey grid now (absent until the first grid event). */
+  gridRows?: string[];
   /** Stream version folded so far. */
   version: number;
   lastChangeAt: string;

@@ -30,6 +30,12 @@ const PATTERNS: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^must be a media type/, () => 'deve essere un tipo di contenuto (ad esempio application/pdf)'],
   [/^must be an integer between (\d+) and (\d+)$/, (m) => `deve essere un numero intero tra ${m[1]} e ${m[2]}`],
   [/^must not contain NUL characters or unpaired UTF-16 surrogates$/, () => 'contiene caratteri non ammessi (il carattere NUL o un surrogato UTF-16 isolato)'],
+  [/^must be an https URL$/, () => 'deve essere un indirizzo web https'],
+  [/^must not be after (\d{4})-(\d{2})-(\d{2})$/, (m) => `non può essere successiva al ${m[3]}/${m[2]}/${m[1]}`],
+  [/^is not an obligation of the grid$/, () => 'non è un obbligo della griglia della Camera'],
+  [/^must be 0 or 2$/, () => 'deve essere 0 o 2'],
+  [/^is not a row of the grid$/, () => 'non è una riga della griglia di rilevazione'],
+  [/^must be 1 to 80 lower-case letters, digits and dashes$/, () => 'deve contenere da 1 a 80 lettere minuscole, cifre e trattini'],
   [/^is not a known version of this cycle type$/, () => 'non è una versione nota di questo tipo di ciclo'],
 ];
 

@@ -88,6 +88,19 @@ describe('auditSummary', () => {
     );
   });
 
+  it('says in Italian what the transparency grid and the survey grid events did', () => {
+    expect(auditSummary({ type: 'TransparencyPublicationRecorded', data: { obligationId: 'bandi-concorso', date: '2027-01-10', url: 'https://example.org/b' }, actorRole: 'po' }, null)).toBe(
+      "La Posizione organizzativa ha registrato la pubblicazione dell'obbligo «bandi-concorso» in Amministrazione trasparente il 10/01/2027 (https://example.org/b)",
+    );
+    expect(auditSummary({ type: 'TransparencyChangeReported', data: { obligationId: 'x', date: '2027-01-02', note: 'Nuovo bando' }, actorRole: 'rpct' }, null)).toBe(
+      "L'RPCT ha segnalato una variazione da pubblicare per l'obbligo «x» del 02/01/2027: «Nuovo bando»",
+    );
+    const att = { cycleType: 'attestazione_oiv', period: '2027', title: 'Attestazione OIV 2027' };
+    expect(auditSummary({ type: 'AttestationGridRowSet', data: { title: 'Bandi di concorso', pubblicazione: 2, completezza: 3, aggiornamento: 2, formatoAperto: 3 }, actorRole: 'rpct' }, att)).toMatch(
+      /^L'RPCT ha compilato nella griglia di rilevazione .*la riga «Bandi di concorso» \(pubblicazione 2, completezza 3, aggiornamento 2, formato 3\)$/,
+    );
+  });
+
   it('falls back to the event type for unknown events and roles', () => {
     expect(auditSummary({ type: 'SomethingElse', data: {}, actorRole: 'ospite' }, null)).toBe("Chi ha il ruolo ospite ha registrato l'evento SomethingElse");
   });

@@ -140,6 +140,18 @@ function otherSentence(who: string, type: string, d: Record<string, unknown>, of
       return `${who} ha corretto la misurazione dell'indicatore${measure()} (era ${String(d.previousValue)})${typeof d.reason === 'string' ? `: ${quote(d.reason)}` : ''}`;
     case 'MeasurementYearClosed':
       return `${who} ha chiuso le misurazioni dell'anno${of}`;
+    case 'TransparencyObligationAdded':
+      return `${who} ha aggiunto alla griglia della trasparenza l'obbligo${codeOf((d.obligation as Record<string, unknown> | undefined)?.title)}`;
+    case 'TransparencyOfficesAssigned':
+      return `${who} ha indicato gli uffici dell'obbligo${codeOf(d.obligationId)}: produce ${quote(d.producerOffice)}, pubblica ${quote(d.publisherOffice)}`;
+    case 'TransparencyPublicationRecorded':
+      return `${who} ha registrato la pubblicazione dell'obbligo${codeOf(d.obligationId)} in Amministrazione trasparente il ${itDate(d.date)} (${String(d.url)})`;
+    case 'TransparencyChangeReported':
+      return `${who} ha segnalato una variazione da pubblicare per l'obbligo${codeOf(d.obligationId)} del ${itDate(d.date)}: ${quote(d.note)}`;
+    case 'AttestationGridRowSet':
+      return `${who} ha compilato nella griglia di rilevazione${of} la riga${codeOf(d.title)} (pubblicazione ${String(d.pubblicazione)}, completezza ${String(d.completezza)}, aggiornamento ${String(d.aggiornamento)}, formato ${String(d.formatoAperto)})`;
+    case 'AttestationGridRowRemoved':
+      return `${who} ha tolto dalla griglia di rilevazione${of} la riga${codeOf(d.obligationId)}`;
     case 'CatalogueProcessAdded':
       return `${who} ha aggiunto al catalogo dei processi${codeOf((d.entry as Record<string, unknown> | undefined)?.code)}`;
     case 'CatalogueProcessCardAttached':

@@ -147,6 +147,8 @@ export interface WhenOptions {
   definition?: CycleDefinition;
   linkCandidates?: readonly LinkCandidate[];
   linkedVersions?: Readonly<Record<string, number>>;
+  /** As the command handler sets it for survey-grid cycles. */
+  checkSurveyGrid?: boolean;
 }
 
 /** What a command produced: events, or the refusal. */
@@ -195,6 +197,7 @@ export function given(def: CycleDefinition, ...events: (DomainEvent | FoldableEv
         ...(options.targetDefinition ? { targetDefinition: options.targetDefinition } : {}),
         ...(options.linkCandidates ? { linkCandidates: options.linkCandidates } : {}),
         ...(options.linkedVersions ? { linkedVersions: options.linkedVersions } : {}),
+        ...(options.checkSurveyGrid ? { checkSurveyGrid: true } : {}),
       };
       let produced: DomainEvent[] = [];
       let refusal: DomainRefusal | undefined;

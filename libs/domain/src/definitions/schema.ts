@@ -10,6 +10,7 @@ import {
   LINK_YEARS,
   ORGANS,
   PERIODS,
+  CYCLE_CONTENTS,
   Role,
   TRANSITION_KINDS,
 } from './types';
@@ -133,6 +134,7 @@ export const cycleDefinitionShape = z.strictObject({
   commentRoles: roleList,
   attachRoles: roleList,
   editableStages: z.array(snakeId),
+  content: z.enum(CYCLE_CONTENTS).default('plan'),
   initialStage: snakeId,
   stages: z.array(stageSchema).min(1),
   transitions: z.array(transitionSchema).min(1),

@@ -33,9 +33,10 @@ function reach(def: CycleDefinition, start: string): Set<string> {
 }
 
 describe('shipped cycle definitions', () => {
-  it('ship one file per cycle type of DOMAIN.md', () => {
+  it('ship one file per cycle type of DOMAIN.md, and the OIV attestation (docs/transparency.md)', () => {
     expect(files).toEqual(
       [
+        'attestazione_oiv',
         'bilancio_esercizio',
         'budget_direzionale',
         'monitoraggio_intermedio',

@@ -182,6 +182,9 @@ export type LinkRelation = (typeof LINK_RELATIONS)[number];
  * covers 2028).
  */
 export const LINK_YEARS = ['same', 'covering'] as const;
+/** What the editable stages edit: the performance tree (`plan`) or an attestation's survey grid. */
+export const CYCLE_CONTENTS = ['plan', 'survey_grid'] as const;
+export type CycleContent = (typeof CYCLE_CONTENTS)[number];
 export type LinkYear = (typeof LINK_YEARS)[number];
 
 export interface LinkDefinition {
@@ -292,8 +295,10 @@ export interface CycleDefinition {
   readonly commentRoles: readonly Role[];
   /** Roles that may attach documents */
   readonly attachRoles: readonly Role[];
-  /** Stages in which the plan content (performance tree) may be edited. */
+  /** Stages in which the cycle's content (see `content`) may be edited. */
   readonly editableStages: readonly string[];
+  /** What the editable stages edit: `plan` (the performance tree, default) or `survey_grid` (docs/transparency.md). */
+  readonly content: CycleContent;
   /** Stage a new cycle starts in */
   readonly initialStage: string;
   /** The stages */

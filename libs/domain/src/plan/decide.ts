@@ -82,6 +82,9 @@ export function editability(plan: PlanState, cycle: CycleState, ctx: Pick<Decisi
     };
   }
   const stages = ctx.definition.editableStages;
+  if (ctx.definition.content === 'survey_grid') {
+    return { editable: false, refusal: new DomainRefusal('PLAN_NOT_EDITABLE', `${ctx.definition.id} edits a survey grid, not a plan`) };
+  }
   if (!stages.includes(cycle.stage)) {
     return { editable: false, refusal: new DomainRefusal('PLAN_NOT_EDITABLE', `stage "${cycle.stage}" (editable in: ${stages.join(', ') || 'no stage'})`) };
   }

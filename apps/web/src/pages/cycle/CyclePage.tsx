@@ -12,6 +12,7 @@ import { Links } from './Links';
 import { Narratives } from './Narratives';
 import { Comments, Documents } from './Documents';
 import { StageSteps } from './StageSteps';
+import { SurveyGrid } from './SurveyGrid';
 import { Timeline } from './Timeline';
 import { TimeTravel } from './TimeTravel';
 
@@ -83,7 +84,7 @@ export default function CyclePage() {
         {view.nextActors.length ? ` · ora tocca a: ${view.nextActors.map(roleLabel).join(', ')}` : ''}
       </p>
       {view.cancelledReason ? <div className="alert alert-secondary">Ciclo annullato: {view.cancelledReason}</div> : null}
-      {def.editableStages.length > 0 ? (
+      {def.editableStages.length > 0 && def.content === 'plan' ? (
         <p>
           <Link to={`/cicli/${view.id}/piano`}>Apri il piano (obiettivi e indicatori)</Link>
         </p>
@@ -141,6 +142,15 @@ export default function CyclePage() {
             {view.type === 'piao' ? 'Sezioni descrittive del PIAO' : 'Sintesi e analisi degli scostamenti'}
           </h2>
           <Narratives cycleId={view.id} asOf={asOf} version={version} people={people} onDone={done} />
+        </section>
+      ) : null}
+
+      {def.content === 'survey_grid' && !travelling ? (
+        <section aria-labelledby="griglia" className="mb-4">
+          <h2 id="griglia" className="h4">
+            Griglia di rilevazione
+          </h2>
+          <SurveyGrid cycleId={view.id} version={view.version} people={people} onDone={done} />
         </section>
       ) : null}
 

@@ -5,6 +5,16 @@
  * (`planSubmissionProblems`) list what is still wrong. See docs/plan.md.
  */
 import type { SmvpRules } from '../performance/smvp-rules';
+import {
+  cloneRegisterState,
+  initialRegisterState,
+  REGISTER_COMMANDS,
+  REGISTER_CONTENT_COMMANDS,
+  REGISTER_EVENT_TYPES,
+  type RegisterCommand,
+  type RegisterContent,
+  type RegisterState,
+} from './register/model';
 import type {
   Aggregation,
   IndicatorType,
@@ -289,6 +299,12 @@ export interface PlanState {
   /** Years whose measurements are closed (no more records or corrections). */
   closedYears: number[];
   scoring: PlanScoring | null;
+  /** The anticorruption risk register (PTPCT, PIAO section 2.3): docs/anticorruption.md. */
+  register: RegisterState;
+  /** The register as adopted (snapshot at the adoption). */
+  adoptedRegister: RegisterContent | null;
+  /** The register when the open variation started (restored if it is withdrawn). */
+  registerBase: RegisterContent | null;
   /** Plan events folded (excluding the cycle's own events). */
   planEvents: number;
   lastChangeAt: string;
@@ -304,6 +320,9 @@ export const initialPlanState = (): PlanState => ({
   variationBase: null,
   closedYears: [],
   scoring: null,
+  register: initialRegisterState(),
+  adoptedRegister: null,
+  registerBase: null,
   planEvents: 0,
   lastChangeAt: '',
 });
@@ -316,6 +335,7 @@ export function clonePlanState(state: PlanState): PlanState {
     measurements: [...state.measurements],
     variations: state.variations.map((v) => ({ ...v })),
     closedYears: [...state.closedYears],
+    register: cloneRegisterState(state.register),
   };
 }
 
@@ -338,11 +358,12 @@ export const PLAN_COMMANDS = [
   'approve_variation',
   'withdraw_variation',
   'set_scoring_rules',
+  ...REGISTER_COMMANDS,
 ] as const;
 export type PlanCommandName = (typeof PLAN_COMMANDS)[number];
 
 /** Commands that change the tree itself: allowed only in editable stages, or in an open variation after adoption. */
-export const CONTENT_COMMANDS: readonly PlanCommandName[] = ['add_node', 'update_node', 'move_node', 'remove_node', 'set_targets', 'set_weights'];
+export const CONTENT_COMMANDS: readonly PlanCommandName[] = ['add_node', 'update_node', 'move_node', 'remove_node', 'set_targets', 'set_weights', ...REGISTER_CONTENT_COMMANDS];
 
 export interface MeasurementInput {
   indicatorCode: unknown;
@@ -371,7 +392,8 @@ export type PlanCommand =
   | { type: 'open_variation'; variationId: string; reason: unknown }
   | { type: 'approve_variation'; number: unknown; date: unknown; actHash: unknown }
   | { type: 'withdraw_variation'; reason: unknown }
-  | { type: 'set_scoring_rules'; rules: unknown; weightTolerance?: unknown; reason?: unknown };
+  | { type: 'set_scoring_rules'; rules: unknown; weightTolerance?: unknown; reason?: unknown }
+  | RegisterCommand;
 
 /** Plan event types (all in the cycle's stream). */
 export const PLAN_EVENT_TYPES = [
@@ -388,6 +410,7 @@ export const PLAN_EVENT_TYPES = [
   'PlanVariationApproved',
   'PlanVariationWithdrawn',
   'PlanScoringRulesSet',
+  ...REGISTER_EVENT_TYPES,
 ] as const;
 export type PlanEventType = (typeof PLAN_EVENT_TYPES)[number];
 

@@ -1,0 +1,7 @@
+// The anticorruption risk register (PTPCT, PIAO section 2.3), part of a cycle's plan content.
+export * from './model';
+export { validateItem, validateMethod, suggestedRating, itemFields } from './fields';
+export { decideRegister, dependentsOf, REGISTER_ROLES } from './decide';
+export { applyRegisterEvent } from './evolve';
+export { registerSubmissionProblems } from './checks';
+export * from './view';

@@ -19,6 +19,7 @@ import { HealthController } from './health.controller';
 import { HttpErrorFilter } from './http-errors';
 import { StorableTextInterceptor } from './validation';
 import { PlanController } from './plan.controller';
+import { RegisterController } from './register.controller';
 import { CatalogueController } from './catalogue.controller';
 import { DeadlinesApiModule } from './calendar.controller';
 import { AuthController } from './auth.controller';
@@ -30,7 +31,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [PlatformModule.forRoot({ app: 'api', settings }), DeadlinesApiModule.forRoot(settings), WorkflowModule.forRoot({ seedsDir: settings.SEEDS_DIR }), PlanModule, ProjectionsModule.forRoot(), IdentityModule],
-      controllers: [AuthController, OidcLoginController, HealthController, DefinitionsController, DocumentsController, CyclesController, ReadModelsController, TenantsController, AuditController, AuditFacetsController, PlanController, CatalogueController],
+      controllers: [AuthController, OidcLoginController, HealthController, DefinitionsController, DocumentsController, CyclesController, ReadModelsController, TenantsController, AuditController, AuditFacetsController, PlanController, RegisterController, CatalogueController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },

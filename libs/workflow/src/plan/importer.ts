@@ -19,7 +19,7 @@ import type { PlanRepository } from './plan-repository';
 import { codeAndTitle, parseBaseline, parseItalianNumber, parseTarget, parseType, parseUnit, parseYesNo, readCsv, sheetLayout } from './spreadsheet';
 import { readXlsx, type Cell } from './xlsx';
 
-export type ImportFormat = 'piano-performance' | 'schede-obiettivo' | 'catalogo-processi' | 'schede-processo' | 'foglio-indicatori';
+export type ImportFormat = 'piano-performance' | 'schede-obiettivo' | 'catalogo-processi' | 'schede-processo' | 'foglio-indicatori' | 'registro-rischi';
 
 export interface ImportRefusal {
   /** Where in the file: a code, "riga 12"... */
@@ -400,7 +400,7 @@ function fromSheet(rows: Cell[][], existing: ReadonlyMap<string, PlanNode>): Pla
 
 // ---------- the importer ----------
 
-const emptyReport = (file: string, tenant: string): ImportReport => ({
+export const emptyReport = (file: string, tenant: string): ImportReport => ({
   file,
   format: null,
   tenant,

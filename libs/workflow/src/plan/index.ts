@@ -8,3 +8,5 @@ export { readCsv, writeCsv, planSheet, sheetLayout, parseTarget, parseItalianNum
 export { planWorkbook, valueCell, STATUS_LABEL } from './plan-workbook';
 export { readXlsx, writeXlsx, type Cell } from './xlsx';
 export { createPlanRuntime, type PlanRuntime } from './runtime';
+export { RegisterQueries, type RegisterResponse, type RegisterDiffResponse, type RegisterViewQuery } from './register-queries';
+export { RegisterImporter, registerSheetCommands, REGISTER_COLUMNS, type RegisterImportOptions } from './register-import';

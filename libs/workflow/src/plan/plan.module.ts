@@ -8,6 +8,8 @@ import { ExecutePlanCommandsHandler } from './execute-plan-commands.handler';
 import { PlanImporter } from './importer';
 import { PlanQueries } from './plan-queries';
 import { PlanRepository } from './plan-repository';
+import { RegisterImporter } from './register-import';
+import { RegisterQueries } from './register-queries';
 
 /**
  * The plan content of cycles and the process catalogue: command handlers (on the CQRS bus of
@@ -23,12 +25,18 @@ import { PlanRepository } from './plan-repository';
     ExecutePlanCommandsHandler,
     ExecuteCatalogueCommandsHandler,
     PlanQueries,
+    RegisterQueries,
+    {
+      provide: RegisterImporter,
+      useFactory: (plans: ExecutePlanCommandsHandler, repo: PlanRepository) => new RegisterImporter({ plans, repo }),
+      inject: [ExecutePlanCommandsHandler, PlanRepository],
+    },
     {
       provide: PlanImporter,
       useFactory: (plans: ExecutePlanCommandsHandler, cycles: ExecuteCycleCommandHandler, catalogue: ExecuteCatalogueCommandsHandler, repo: PlanRepository) => new PlanImporter({ plans, cycles, catalogue, repo }),
       inject: [ExecutePlanCommandsHandler, ExecuteCycleCommandHandler, ExecuteCatalogueCommandsHandler, PlanRepository],
     },
   ],
-  exports: [PlanRepository, CatalogueRepository, PlanQueries, PlanImporter],
+  exports: [PlanRepository, CatalogueRepository, PlanQueries, PlanImporter, RegisterQueries, RegisterImporter],
 })
 export class PlanModule {}

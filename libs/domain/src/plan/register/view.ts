@@ -76,13 +76,32 @@ export interface RegisterSummary {
   /** Measures */
   measures: number;
   /** Processes per rating level, highest first, then `non_valutato` */
-  byRating: { level: string; processes: number }[];
+  byRating: {
+    /** A level of the method, or `non_valutato` */
+    level: string;
+    /** Processes with that rating */
+    processes: number;
+  }[];
   /** Measures per status (`non_rendicontata`: no report yet) */
-  measuresByStatus: Record<MeasureStatus | 'non_rendicontata', number>;
+  measuresByStatus: {
+    /** Measures attuate */
+    attuata: number;
+    /** Measures parzialmente attuate */
+    parzialmente_attuata: number;
+    /** Measures non attuate */
+    non_attuata: number;
+    /** Measures never reported */
+    non_rendicontata: number;
+  };
   /** Measures late (a phase past its deadline, or a monitoring date without report) */
   overdue: number;
   /** General and specific measures */
-  byKind: { generale: number; specifica: number };
+  byKind: {
+    /** General measures */
+    generale: number;
+    /** Specific measures */
+    specifica: number;
+  };
 }
 
 export interface RegisterView {
@@ -195,7 +214,14 @@ export interface RegisterChange {
   /** `added`, `removed` or `changed` */
   change: 'added' | 'removed' | 'changed';
   /** For `changed`: each field with before and after */
-  fields?: { field: string; before?: unknown; after?: unknown }[];
+  fields?: {
+    /** Field path, e.g. `owner.office`, `riskCodes[1]` */
+    field: string;
+    /** Value before */
+    before?: unknown;
+    /** Value after */
+    after?: unknown;
+  }[];
 }
 
 /** Differences between two versions of the register's content. */

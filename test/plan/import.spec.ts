@@ -137,6 +137,7 @@ describe('ciclo import (through the plan commands)', () => {
     expect(byFile['processi.json'].refused).toEqual([]);
     expect(byFile['schede-processo.json'].created).toEqual({ processCards: 27 });
     expect(byFile['strutture.json'].skipped).toMatch(/not imported/);
+    expect(byFile['processi-anticorruzione.json'].skipped).toMatch(/risk register, not a plan/);
     const { state } = await rt.catalogueRepo.load(TENANT);
     const found = catalogueTree(state, { q: 'piano della performance' });
     expect(found.matches).toContain('A1.1.1.3');

@@ -178,6 +178,17 @@ describe('register decider: items', () => {
     expect(s.plan.register.measures.get('MS1')?.riskCodes).toEqual([]);
   });
 
+  it('lives in the PIAO too (section 2.3): the RPCT drafts it in bozza, the submission checks it', () => {
+    const piao = load('piao');
+    const s = new Stream(piao, pathTo(piao, 'bozza', { year: 2027 }).events);
+    s.do({ type: 'add_register_item', item: process }, rpct);
+    const r = s.refusal(() => s.cycle$(commands.transition('submit', {}), po));
+    expect([r.code, r.fields]).toEqual(['PLAN_INCOMPLETE', [{ field: 'C2.7.5', problem: 'PROCESS_NOT_ASSESSED: the process has no risk assessment' }]]);
+    s.do({ type: 'assess_risk', processCode: 'C2.7.5', indicators: allIndicators('basso'), rating: 'basso', motivation: 'm' }, rpct);
+    expect(s.cycle$(commands.transition('submit', {}), po).map((e) => e.type)).toEqual(['SubmittedForReview']);
+    expect(s.refusal(() => s.do({ type: 'add_register_item', item: { ...process, code: 'X1' } }, rpct)).code).toBe('PLAN_NOT_EDITABLE');
+  });
+
   it('refuses a cycle type without a register', () => {
     const smvp = load('smvp');
     const s = new Stream(smvp, pathTo(smvp, smvp.initialStage, { year: 2027 }).events);

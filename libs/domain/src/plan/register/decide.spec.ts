@@ -16,6 +16,7 @@ import { foldPlan } from '../evolve';
 import type { PlanCommand } from '../model';
 import { planSubmissionProblems } from '../tree';
 import { registerContent } from './model';
+import { measureDeadlines } from './deadlines';
 import { diffRegister, registerView } from './view';
 
 const load = (id: string): CycleDefinition => parseCycleDefinition(readFileSync(join(__dirname, '../../../../../seeds/cycles', `${id}.v1.yaml`), 'utf8'), `${id}.v1.yaml`);
@@ -311,6 +312,27 @@ describe('register decider: monitoring', () => {
       { level: 'non_valutato', processes: 0 },
     ]);
     expect(v.processes[0]).toMatchObject({ code: 'C2.7.5', rating: 'medio', measureCodes: ['MS1'], risks: [{ code: 'C2.7.5-R1', measureCodes: ['MS1'] }] });
+  });
+
+  it('gives the reminder machinery the dates still to meet once adopted: phases of measures not attuate, monitoring dates without report', () => {
+    expect(measureDeadlines(filled().plan.register, false)).toEqual([]);
+    const s = adopted();
+    const ids = (r = s.plan.register) => measureDeadlines(r, true).map((d) => `${d.id}@${d.legalDate}`);
+    expect(ids()).toEqual([
+      'misura.MS1.fase1@2027-03-31',
+      'misura.MS1.fase2@2027-06-30',
+      'misura.MS1.monitoraggio@2027-06-30',
+      'misura.MS1.monitoraggio@2027-12-15',
+      'misura.MG-FORM.fase1@2027-03-31',
+      'misura.MG-FORM.fase2@2027-06-30',
+      'misura.MG-FORM.monitoraggio@2027-06-30',
+      'misura.MG-FORM.monitoraggio@2027-12-15',
+    ]);
+    s.do(report({ status: 'attuata' }), dirigente, JULY);
+    expect(ids().filter((x) => x.startsWith('misura.MS1'))).toEqual(['misura.MS1.monitoraggio@2027-12-15']);
+    s.do({ type: 'check_measure_report', measureCode: 'MS1', monitoringDate: '2027-06-30', outcome: 'rettificato', status: 'parzialmente_attuata', note: 'non applicata a tutte le pratiche' }, rpct, JULY);
+    expect(ids().filter((x) => x.startsWith('misura.MS1'))).toEqual(['misura.MS1.fase1@2027-03-31', 'misura.MS1.fase2@2027-06-30', 'misura.MS1.monitoraggio@2027-12-15']);
+    expect(measureDeadlines(s.plan.register, true)[0].title).toBe('Misura «MS1»: Definizione della check list');
   });
 
   it('lists processes highest rating first, the unassessed last', () => {

@@ -3,7 +3,8 @@
 // written), adoption, monitoring and the RPCT's check, a variation with its diff, and time travel.
 import { createHash } from 'node:crypto';
 import { isoDateAt } from '@ciclo/domain';
-import { writeXlsx } from '@ciclo/workflow';
+import { readXlsx, writeXlsx } from '@ciclo/workflow';
+import { parseCsv } from '../audit/helpers';
 import { startTestApi, type TestApi } from '../support/api';
 
 type Body = Record<string, unknown> & { code?: string; messageIt?: string; fields?: { field: string; problem: string }[] };
@@ -148,5 +149,56 @@ describe('risk register over HTTP', () => {
     const asAdopted = await register('?tree=adopted');
     expect(asAdopted.processes.find((p) => p.code === 'B1.1.1')?.office).toBe('Personale');
     expect((await register()).processes.find((p) => p.code === 'B1.1.1')?.office).toBe('Ufficio personale');
+  });
+
+  it("pre-fills the RPCT's annual report from the register and the monitoring, with the figures the RPCT enters", async () => {
+    const wrongRole = await cmd('set_rpct_report_figures', { year, whistleblowingReports: 2 }, dirigente);
+    expect([wrongRole.status, wrongRole.body.code]).toEqual([403, 'ROLE_NOT_ALLOWED']);
+    const bad = await cmd('set_rpct_report_figures', { year, whistleblowingReports: -1 });
+    expect([bad.status, bad.body.fields?.map((f) => f.field)]).toEqual([400, ['whistleblowingReports']]);
+    expect((await cmd('set_rpct_report_figures', { year, whistleblowingReports: 2, training: 'Corso anticorruzione: 25 dipendenti, 4 ore' })).status).toBe(200);
+
+    const res = await fetch(`${api.url}/cycles/${id}/register/relazione-rpct`, { headers: { authorization: `Bearer ${rpct}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+    const rows = parseCsv((await res.text()).replace(/^\uFEFF/, ''));
+    expect(rows[0]).toEqual(['Sezione', 'Voce', 'Valore', 'Fonte']);
+    const value = (item: string) => rows.find((r) => r[1] === item)?.[2];
+    const late = monitoring < today() ? '2' : '0'; // MG-TRASP and MS2 have no report for the first monitoring date
+    expect(
+      ['Processi mappati', 'Eventi rischiosi individuati', 'Processi con livello di rischio alto', 'Processi con livello di rischio medio', 'Processi con livello di rischio basso', 'Misure programmate', 'Misure generali programmate', 'Misure specifiche programmate', 'Misure attuate', 'Misure parzialmente attuate', 'Misure non rendicontate', 'Misure in ritardo', 'Misure di trasparenza programmate', 'Misure di trasparenza attuate', 'Segnalazioni pervenute', 'Formazione erogata', 'Rendicontazioni dei dirigenti', 'Rendicontazioni verificate dal RPCT', 'Rendicontazioni rettificate dal RPCT'].map(
+        (i) => [i, value(i)],
+      ),
+    ).toEqual(
+      [
+        ['Processi mappati', '2'],
+        ['Eventi rischiosi individuati', '3'],
+        ['Processi con livello di rischio alto', '1'],
+        ['Processi con livello di rischio medio', '1'],
+        ['Processi con livello di rischio basso', '0'],
+        ['Misure programmate', '3'],
+        ['Misure generali programmate', '1'],
+        ['Misure specifiche programmate', '2'],
+        ['Misure attuate', '0'],
+        ['Misure parzialmente attuate', '1'],
+        ['Misure non rendicontate', '2'],
+        ['Misure in ritardo', late],
+        ['Misure di trasparenza programmate', '2'],
+        ['Misure di trasparenza attuate', '0'],
+        ['Segnalazioni pervenute', '2'],
+        ['Formazione erogata', 'Corso anticorruzione: 25 dipendenti, 4 ore'],
+        ['Rendicontazioni dei dirigenti', '1'],
+        ['Rendicontazioni verificate dal RPCT', '1'],
+        ['Rendicontazioni rettificate dal RPCT', '1'],
+      ],
+    );
+    expect(rows.find((r) => r[1] === 'Segnalazioni pervenute')?.[0]).toBe('8. Whistleblowing');
+
+    const xlsx = await fetch(`${api.url}/cycles/${id}/register/relazione-rpct?format=xlsx`, { headers: { authorization: `Bearer ${rpct}` } });
+    const sheet = await readXlsx(Buffer.from(await xlsx.arrayBuffer()));
+    expect(sheet[0]).toEqual(['Sezione', 'Voce', 'Valore', 'Fonte']);
+    expect(sheet.find((r) => r[1] === 'Misure programmate')?.[2]).toBe(3);
+    const out = await api.call<Body>('GET', `/cycles/${id}/register/relazione-rpct?year=${year + 5}`, { token: rpct });
+    expect([out.status, out.body.fields?.map((f) => f.field)]).toEqual([400, ['query.year']]);
   });
 });

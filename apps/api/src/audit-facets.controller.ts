@@ -39,6 +39,7 @@ export const ENGINE_EVENT_LABELS: Readonly<Record<string, string>> = {
   MeasureMonitoringDatesSet: 'Registro dei rischi: date di monitoraggio',
   MeasureReported: 'Misura di prevenzione rendicontata',
   MeasureReportChecked: 'Rendicontazione di una misura verificata dal RPCT',
+  RpctReportFiguresSet: 'Dati della relazione annuale del RPCT',
   PlanVariationOpened: 'Variazione del piano avviata',
   PlanVariationApproved: 'Variazione del piano approvata',
   PlanVariationWithdrawn: 'Variazione del piano ritirata',

@@ -50,6 +50,10 @@ const BODIES: Record<PlanCommandName, z.ZodType> = {
     .object({ measureCode: any, monitoringDate: any, outcome: any, status: opt, note: opt })
     .strict()
     .describe('The RPCT\'s outcome: `confermato`, or `rettificato` with the status found and a note'),
+  set_rpct_report_figures: z
+    .object({ year: any, whistleblowingReports: any, training: opt, note: opt })
+    .strict()
+    .describe('Figures of the RPCT\'s annual report the register does not hold: whistleblowing reports received in `year`, the training given'),
 };
 
 const batchBody = z

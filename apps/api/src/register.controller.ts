@@ -1,6 +1,6 @@
-import { Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { DomainRefusal, isIsoDate, type Role } from '@ciclo/domain';
@@ -10,7 +10,8 @@ import { ActingRole, CurrentActor } from './auth.guard';
 import { RequestValidationError } from './http-errors';
 import { uuidParam } from './schemas';
 import { parseInput } from './validation';
-import { ApiAnswer } from './openapi/document';
+import { ApiAnswer, ApiFileAnswer } from './openapi/document';
+import { peopleCsv, typedWorkbook } from '@ciclo/documents';
 
 const viewQuery = z
   .object({
@@ -20,6 +21,7 @@ const viewQuery = z
     date: z.string().refine((v) => isIsoDate(v), 'must be a date YYYY-MM-DD').optional(),
   })
   .strict();
+const reportQuery = z.object({ format: z.enum(['csv', 'xlsx']).default('csv'), year: z.coerce.number().int().min(2000).max(2100).optional() }).strict();
 const diffQuery = z.object({ from: z.string().max(40).optional(), to: z.string().max(40).optional() }).strict();
 
 const ERRORS: MethodDecorator[] = [
@@ -91,6 +93,43 @@ export class RegisterController {
     if (!to) problems.push({ field: 'query.to', problem: 'must be adopted, current, v<version> or an ISO 8601 instant' });
     if (problems.length || !from || !to) throw new RequestValidationError(problems);
     return this.queries.diff(actor, cycleId, from, to);
+  }
+
+  @Get(':id/register/relazione-rpct')
+  @ApiOperation({
+    summary: "The RPCT's annual report pre-filled from the register",
+    description:
+      "Rows by the sections of ANAC's form (risk management, measures planned, carried out and late, transparency, training, rotation, conflict of interest, whistleblowing, monitoring): section, item, value, where it comes from. The figures the register does not hold (whistleblowing reports, training given) come from `set_rpct_report_figures`. Status as of 31 December of `year`, or today while the year runs.",
+  })
+  @ApiParam({ name: 'id', description: 'Cycle id (UUID) of a PTPCT or PIAO' })
+  @ApiQuery({ name: 'format', required: false, enum: ['csv', 'xlsx'], description: '`csv` (default: `;`, UTF-8 with BOM) or `xlsx`' })
+  @ApiQuery({ name: 'year', required: false, type: Number, description: 'Year reported on (a year of the plan; default this year, or the first year of the plan)' })
+  @applyAll(ERRORS)
+  @ApiFileAnswer(200, 'text/csv', 'Sezione, Voce, Valore, Fonte; with `format=xlsx` the same as a workbook')
+  async rpctReport(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() query: unknown, @Res() res: Response): Promise<void> {
+    const cycleId = parseInput(uuidParam, id, 'path.id');
+    const q = parseInput(reportQuery, query ?? {}, 'query');
+    const { rows, name } = await this.queries.rpctReport(actor, cycleId, q.year);
+    const header = ['Sezione', 'Voce', 'Valore', 'Fonte'];
+    if (q.format === 'csv') {
+      res.setHeader('Content-Disposition', `attachment; filename="${name}.csv"`);
+      res.type('text/csv; charset=utf-8').send(peopleCsv([header, ...rows.map((r) => [r.section, r.item, r.value, r.note])]));
+      return;
+    }
+    const file = await typedWorkbook([
+      {
+        name: 'Relazione RPCT',
+        columns: [
+          { header: 'Sezione', width: 30 },
+          { header: 'Voce', width: 50 },
+          { header: 'Valore', width: 20 },
+          { header: 'Fonte', width: 40 },
+        ],
+        rows: rows.map((r) => [r.section, r.item, typeof r.value === 'number' ? { number: r.value, format: 'integer' as const } : r.value, r.note]),
+      },
+    ]);
+    res.setHeader('Content-Disposition', `attachment; filename="${name}.xlsx"`);
+    res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(file);
   }
 
   @Post(':id/register/import')

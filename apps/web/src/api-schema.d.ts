@@ -906,7 +906,7 @@ export interface paths {
         put?: never;
         /**
          * Run a plan command
-         * @description Commands: `add_node`, `update_node`, `move_node`, `remove_node`, `set_targets`, `set_weights`, `record_measurement`, `correct_measurement`, `close_measurement_year`, `open_variation`, `approve_variation`, `withdraw_variation`, `set_scoring_rules`, `add_register_item`, `update_register_item`, `remove_register_item`, `assess_risk`, `set_rating_method`, `set_monitoring_dates`, `report_measure`, `check_measure_report`, and `batch` ({commands: [{command, ...body}], atomic}). Tree edits are allowed only in the editable stages of the definition, and after adoption only inside an open variation (docs/plan.md).
+         * @description Commands: `add_node`, `update_node`, `move_node`, `remove_node`, `set_targets`, `set_weights`, `record_measurement`, `correct_measurement`, `close_measurement_year`, `open_variation`, `approve_variation`, `withdraw_variation`, `set_scoring_rules`, `add_register_item`, `update_register_item`, `remove_register_item`, `assess_risk`, `set_rating_method`, `set_monitoring_dates`, `report_measure`, `check_measure_report`, `set_rpct_report_figures`, and `batch` ({commands: [{command, ...body}], atomic}). Tree edits are allowed only in the editable stages of the definition, and after adoption only inside an open variation (docs/plan.md).
          */
         post: operations["PlanController_command"];
         delete?: never;
@@ -987,6 +987,26 @@ export interface paths {
          * @description `from` and `to`: `adopted` (default from), `current` (default to), `v<version>` or an ISO 8601 instant. Processes, risks, measures, assessments and settings added, removed and changed field by field.
          */
         get: operations["RegisterController_diff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cycles/{id}/register/relazione-rpct": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The RPCT's annual report pre-filled from the register
+         * @description Rows by the sections of ANAC's form (risk management, measures planned, carried out and late, transparency, training, rotation, conflict of interest, whistleblowing, monitoring): section, item, value, where it comes from. The figures the register does not hold (whistleblowing reports, training given) come from `set_rpct_report_figures`. Status as of 31 December of `year`, or today while the year runs.
+         */
+        get: operations["RegisterController_rpctReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2796,7 +2816,7 @@ export interface components {
             /** @description Position of the command in the request */
             index: number;
             /** @description Command type */
-            command: "add_node" | "update_node" | "move_node" | "remove_node" | "set_targets" | "set_weights" | Record<string, never> | Record<string, never> | "close_measurement_year" | "open_variation" | "approve_variation" | "withdraw_variation" | "set_scoring_rules" | "add_register_item" | "update_register_item" | "remove_register_item" | "assess_risk" | "set_rating_method" | "set_monitoring_dates" | "report_measure" | "check_measure_report";
+            command: "add_node" | "update_node" | "move_node" | "remove_node" | "set_targets" | "set_weights" | Record<string, never> | Record<string, never> | "close_measurement_year" | "open_variation" | "approve_variation" | "withdraw_variation" | "set_scoring_rules" | "add_register_item" | "update_register_item" | "remove_register_item" | "assess_risk" | "set_rating_method" | "set_monitoring_dates" | "report_measure" | "check_measure_report" | "set_rpct_report_figures";
             /**
              * @description `applied`, `unchanged` or `refused`
              * @enum {string}
@@ -6651,7 +6671,7 @@ export interface operations {
                 /** @description Cycle id (UUID) */
                 id: string;
                 /** @description A plan command (docs/plan.md), or `batch` for several in one request */
-                command: "add_node" | "update_node" | "move_node" | "remove_node" | "set_targets" | "set_weights" | "record_measurement" | "correct_measurement" | "close_measurement_year" | "open_variation" | "approve_variation" | "withdraw_variation" | "set_scoring_rules" | "add_register_item" | "update_register_item" | "remove_register_item" | "assess_risk" | "set_rating_method" | "set_monitoring_dates" | "report_measure" | "check_measure_report" | "batch";
+                command: "add_node" | "update_node" | "move_node" | "remove_node" | "set_targets" | "set_weights" | "record_measurement" | "correct_measurement" | "close_measurement_year" | "open_variation" | "approve_variation" | "withdraw_variation" | "set_scoring_rules" | "add_register_item" | "update_register_item" | "remove_register_item" | "assess_risk" | "set_rating_method" | "set_monitoring_dates" | "report_measure" | "check_measure_report" | "set_rpct_report_figures" | "batch";
             };
             cookie?: never;
         };
@@ -6996,6 +7016,79 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RegisterDiffResponse"];
+                };
+            };
+            /** @description Malformed input (`INVALID_REQUEST`): `fields` names each offending field; nothing written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Role not allowed (`ROLE_NOT_ALLOWED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `CYCLE_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `PLAN_NOT_ADOPTED` (the adopted register of a register not adopted yet) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `REGISTER_NOT_IN_CYCLE`: the cycle is neither a PTPCT nor a PIAO */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    RegisterController_rpctReport: {
+        parameters: {
+            query?: {
+                /** @description Year reported on (a year of the plan; default this year, or the first year of the plan) */
+                year?: number;
+                /** @description `csv` (default: `;`, UTF-8 with BOM) or `xlsx` */
+                format?: "csv" | "xlsx";
+            };
+            header?: never;
+            path: {
+                /** @description Cycle id (UUID) of a PTPCT or PIAO */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sezione, Voce, Valore, Fonte; with `format=xlsx` the same as a workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
                 };
             };
             /** @description Malformed input (`INVALID_REQUEST`): `fields` names each offending field; nothing written */

@@ -112,4 +112,16 @@ export const REGISTER_CATALOGUE: readonly RegisterCatalogueEvent[] = [
       { name: 'note', type: 'text', required: false, meaning: "the RPCT's note (required when rettificato)" },
     ],
   },
+  {
+    type: 'RpctReportFiguresSet',
+    command: 'set_rpct_report_figures',
+    roles: 'rpct',
+    summary: "Figures of the RPCT's annual report that the register does not hold; the latest of a year counts.",
+    data: [
+      { name: 'year', type: 'integer', required: true, meaning: 'the year reported on' },
+      { name: 'whistleblowingReports', type: 'integer', required: true, meaning: 'whistleblowing reports received in the year' },
+      { name: 'training', type: 'text', required: false, meaning: 'the training given (what, to whom, hours)' },
+      { name: 'note', type: 'text', required: false, meaning: 'note' },
+    ],
+  },
 ];

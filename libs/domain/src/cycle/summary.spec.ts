@@ -102,6 +102,7 @@ describe('auditSummary', () => {
       MeasureMonitoringDatesSet: { dates: ['2027-06-30'] },
       MeasureReported: { measureCode: 'MS1', monitoringDate: '2027-06-30', status: 'parzialmente_attuata' },
       MeasureReportChecked: { measureCode: 'MS1', monitoringDate: '2027-06-30', outcome: 'rettificato', status: 'non_attuata' },
+      RpctReportFiguresSet: { year: 2027, whistleblowingReports: 2 },
     };
     const said = REGISTER_EVENT_TYPES.map((type) => auditSummary({ type, data: data[type], actorRole: type === 'MeasureReported' ? 'dirigente' : 'rpct' }, ptpct));
     expect(said).toEqual([
@@ -113,6 +114,7 @@ describe('auditSummary', () => {
       "L'RPCT ha fissato le date di monitoraggio delle misure del PTPCT 2027-2029",
       'Il dirigente ha rendicontato la misura «MS1» al 30/06/2027: parzialmente attuata',
       "L'RPCT ha rettificato la rendicontazione della misura «MS1» al 30/06/2027: non attuata",
+      "L'RPCT ha indicato i dati della relazione annuale 2027 del PTPCT 2027-2029: 2 segnalazioni di whistleblowing",
     ]);
   });
 });

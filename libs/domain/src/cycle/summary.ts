@@ -159,6 +159,8 @@ function otherSentence(who: string, type: string, d: Record<string, unknown>, of
       return `${who} ha rendicontato la misura${codeOf(d.measureCode)} al ${itDate(d.monitoringDate)}: ${String(d.status ?? '').replace(/_/g, ' ')}`;
     case 'MeasureReportChecked':
       return `${who} ha ${d.outcome === 'rettificato' ? 'rettificato' : 'confermato'} la rendicontazione della misura${codeOf(d.measureCode)} al ${itDate(d.monitoringDate)}: ${String(d.status ?? '').replace(/_/g, ' ')}`;
+    case 'RpctReportFiguresSet':
+      return `${who} ha indicato i dati della relazione annuale ${String(d.year)}${of}: ${String(d.whistleblowingReports)} segnalazioni di whistleblowing`;
     case 'CatalogueProcessAdded':
       return `${who} ha aggiunto al catalogo dei processi${codeOf((d.entry as Record<string, unknown> | undefined)?.code)}`;
     case 'CatalogueProcessCardAttached':

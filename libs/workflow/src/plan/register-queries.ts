@@ -10,6 +10,9 @@ import {
   registerSubmissionProblems,
   registerView,
   restoreRegisterContent,
+  rpctAnnualReport,
+  planYears,
+  type RpctReportRow,
   type CycleState,
   type PlanProblem,
   type PlanState,
@@ -164,5 +167,23 @@ export class RegisterQueries {
     const a = await this.contentAt(actor, cycleId, from);
     const b = await this.contentAt(actor, cycleId, to);
     return { from: { ref: a.label, version: a.version }, to: { ref: b.label, version: b.version }, ...diffRegister(a.content, b.content) };
+  }
+
+  /**
+   * The RPCT's annual report on `year` (default: this year when the plan covers it, else its first
+   * year), pre-filled from the register and the monitoring as of 31 December (or today, when the
+   * year is not over).
+   */
+  async rpctReport(actor: Actor, cycleId: string, year?: number): Promise<{ rows: RpctReportRow[]; year: number; date: string; name: string }> {
+    const { cycle, plan } = await this.loadAt(actor, cycleId);
+    const def = this.definitions.get(cycle.cycleType, cycle.definitionVersion);
+    const years = def ? planYears(cycle.year, def.period) : [cycle.year];
+    const today = isoDateAt(new Date(), 'Europe/Rome');
+    const thisYear = Number(today.slice(0, 4));
+    const y = year ?? (years.includes(thisYear) ? thisYear : years[0]);
+    if (!years.includes(y)) throw new DomainRefusal('PLAN_INVALID_FIELDS', `year ${y} is not a year of the plan (${years.join(', ')})`, [{ field: 'query.year', problem: `must be a year of the plan (${years.join(', ')})` }], `anno ${y} fuori dal piano (${years.join(', ')})`);
+    const end = `${y}-12-31`;
+    const date = today < end ? today : end;
+    return { rows: rpctAnnualReport(plan.register, y, date), year: y, date, name: `relazione-rpct-${y}` };
   }
 }

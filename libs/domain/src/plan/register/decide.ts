@@ -30,6 +30,7 @@ export const REGISTER_ROLES = {
   method: ['rpct'],
   report: ['dirigente', 'po'],
   check: ['rpct'],
+  figures: ['rpct'],
 } as const satisfies Record<string, readonly Role[]>;
 
 function event(ctx: DecisionContext, role: Role, type: string, data: JsonRecord): DomainEvent {
@@ -255,6 +256,18 @@ export function decideRegister(command: RegisterCommand, plan: PlanState, cycle:
           ...(note ? { note } : {}),
         }),
       ];
+    }
+    case 'set_rpct_report_figures': {
+      const role = actingRole(ctx, REGISTER_ROLES.figures);
+      const r = new FieldReader(command as unknown as Record<string, unknown>);
+      const year = r.number('year', { integer: true, required: true, min: 2000, max: 2100 });
+      const count = r.number('whistleblowingReports', { integer: true, required: true, min: 0, max: 100000 });
+      const training = r.string('training', { max: 4000 });
+      const note = r.string('note', { max: 4000 });
+      if (r.problems.length) invalid(r.problems);
+      const previous = reg.reportFigures.get(year as number);
+      if (previous && previous.whistleblowingReports === count && previous.training === training && previous.note === note) return [];
+      return [event(ctx, role, 'RpctReportFiguresSet', { year: year as number, whistleblowingReports: count as number, ...(training ? { training } : {}), ...(note ? { note } : {}) })];
     }
   }
 }

@@ -92,6 +92,16 @@ export function applyRegisterEvent(r: RegisterState, e: FoldableEvent): boolean 
         at: e.occurredAt,
       });
       return true;
+    case 'RpctReportFiguresSet':
+      if (typeof d.year === 'number')
+        r.reportFigures.set(d.year, {
+          year: d.year,
+          whistleblowingReports: typeof d.whistleblowingReports === 'number' ? d.whistleblowingReports : 0,
+          ...(typeof d.training === 'string' ? { training: d.training } : {}),
+          ...(typeof d.note === 'string' ? { note: d.note } : {}),
+          version: e.version,
+        });
+      return true;
     default:
       return false;
   }

@@ -6,3 +6,4 @@ export { applyRegisterEvent } from './evolve';
 export { registerSubmissionProblems } from './checks';
 export * from './view';
 export { measureDeadlines, isMeasureDeadlineId, MEASURE_DEADLINE_PREFIX, type MeasureDeadline } from './deadlines';
+export { rpctAnnualReport, type RpctReportRow } from './rpct-report';

@@ -218,6 +218,20 @@ export interface MeasureCheck {
   at: string;
 }
 
+/** Figures of the RPCT's annual report that the register does not hold, entered by the RPCT. */
+export interface RpctReportFigures {
+  /** Year reported on */
+  year: number;
+  /** Whistleblowing reports received in the year */
+  whistleblowingReports: number;
+  /** Training given in the year (what, how many people, hours) */
+  training?: string;
+  /** Note */
+  note?: string;
+  /** Stream version */
+  version: number;
+}
+
 export interface RegisterState {
   processes: Map<string, RegisterProcess>;
   risks: Map<string, RegisterRisk>;
@@ -231,6 +245,8 @@ export interface RegisterState {
   /** Every report (a later one for the same measure and date supersedes an earlier unchecked one). */
   reports: MeasureReport[];
   checks: MeasureCheck[];
+  /** The RPCT's own figures per year (the latest entry of each year). */
+  reportFigures: Map<number, RpctReportFigures>;
 }
 
 /** What the register holds that the adoption freezes and a withdrawn variation restores. */
@@ -252,6 +268,7 @@ export const initialRegisterState = (): RegisterState => ({
   monitoringDates: [],
   reports: [],
   checks: [],
+  reportFigures: new Map(),
 });
 
 export function cloneRegisterState(r: RegisterState): RegisterState {
@@ -264,6 +281,7 @@ export function cloneRegisterState(r: RegisterState): RegisterState {
     monitoringDates: [...r.monitoringDates],
     reports: [...r.reports],
     checks: [...r.checks],
+    reportFigures: new Map(r.reportFigures),
   };
 }
 
@@ -304,6 +322,7 @@ export const REGISTER_COMMANDS = [
   'set_monitoring_dates',
   'report_measure',
   'check_measure_report',
+  'set_rpct_report_figures',
 ] as const;
 export type RegisterCommandName = (typeof REGISTER_COMMANDS)[number];
 
@@ -325,7 +344,8 @@ export type RegisterCommand =
   | { type: 'set_rating_method'; method: unknown; reason?: unknown }
   | { type: 'set_monitoring_dates'; dates: unknown }
   | { type: 'report_measure'; measureCode: unknown; monitoringDate: unknown; status: unknown; evidence: unknown; date: unknown; note?: unknown }
-  | { type: 'check_measure_report'; measureCode: unknown; monitoringDate: unknown; outcome: unknown; status?: unknown; note?: unknown };
+  | { type: 'check_measure_report'; measureCode: unknown; monitoringDate: unknown; outcome: unknown; status?: unknown; note?: unknown }
+  | { type: 'set_rpct_report_figures'; year: unknown; whistleblowingReports: unknown; training?: unknown; note?: unknown };
 
 export const REGISTER_EVENT_TYPES = [
   'RegisterItemAdded',
@@ -336,5 +356,6 @@ export const REGISTER_EVENT_TYPES = [
   'MeasureMonitoringDatesSet',
   'MeasureReported',
   'MeasureReportChecked',
+  'RpctReportFiguresSet',
 ] as const;
 export type RegisterEventType = (typeof REGISTER_EVENT_TYPES)[number];

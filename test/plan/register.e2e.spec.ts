@@ -1,7 +1,11 @@
 // The risk register over HTTP, on a PTPCT: commands through the plan's endpoint, the register view
 // by rating with measure status, the import of a register sheet, refusals naming fields (nothing
 // written), adoption, monitoring and the RPCT's check, a variation with its diff, and time travel.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { isoDateAt } from '@ciclo/domain';
 import { readXlsx, writeXlsx } from '@ciclo/workflow';
 import { parseCsv } from '../audit/helpers';
@@ -200,5 +204,20 @@ describe('risk register over HTTP', () => {
     expect(sheet.find((r) => r[1] === 'Misure programmate')?.[2]).toBe(3);
     const out = await api.call<Body>('GET', `/cycles/${id}/register/relazione-rpct?year=${year + 5}`, { token: rpct });
     expect([out.status, out.body.fields?.map((f) => f.field)]).toEqual([400, ['query.year']]);
+  });
+
+  it("prints a PIAO's register in section 2.3 of its PDF", async () => {
+    const po = await api.token('u-po', ['po']);
+    const piao = (await api.call<{ cycleId: string }>('POST', '/cycles', { token: po, body: { type: 'piao', year } })).body.cycleId;
+    const add = await api.call<Body>('POST', `/cycles/${piao}/plan/commands/add_register_item`, { token: rpct, body: { kind: 'process', code: 'C2.2.3', title: 'Manifestazioni a premio', area: 'Sviluppo economico' } });
+    expect(add.status).toBe(200);
+    const res = await fetch(`${api.url}/cycles/${piao}/documents/piao.pdf`, { headers: { authorization: `Bearer ${po}` } });
+    expect(res.status).toBe(200);
+    const file = join(mkdtempSync(join(tmpdir(), 'registro-')), 'piao.pdf');
+    writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-']).toString('utf8').replace(/\s+/g, ' ');
+    expect(text).toContain('Mappatura dei processi e valutazione del rischio');
+    expect(text).toContain('C2.2.3 - Manifestazioni a premio');
+    expect(text).toContain('non valutato');
   });
 });

@@ -1,4 +1,4 @@
 export { peopleCsv, csvText, guardFormula, unguardFormula, italianNumber, type CsvCell } from './csv';
 export { typedWorkbook, percentCell, numberCell, euroCell, dateCell, type XlsxCell, type XlsxSheet } from './xlsx';
-export { renderPiaoPdf, deliberationIt, type PiaoInput, type PiaoChamber, type PiaoDeliberation } from './piao-pdf';
+export { renderPiaoPdf, deliberationIt, type PiaoInput, type PiaoRiskRegister, type PiaoChamber, type PiaoDeliberation } from './piao-pdf';
 export { portalPack, portalMetadataCsv, organIt, type PortalMetadata, type PortalPackInput } from './portal-pack';

@@ -3,9 +3,9 @@
 // written), adoption, monitoring and the RPCT's check, a variation with its diff, and time travel.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { isoDateAt } from '@ciclo/domain';
 import { readXlsx, writeXlsx } from '@ciclo/workflow';
 import { parseCsv } from '../audit/helpers';
@@ -219,5 +219,22 @@ describe('risk register over HTTP', () => {
     expect(text).toContain('Mappatura dei processi e valutazione del rischio');
     expect(text).toContain('C2.2.3 - Manifestazioni a premio');
     expect(text).toContain('non valutato');
+  });
+
+  it('loads the processes of the curated mapping (seed 002) by their catalogue 000 codes, with area and office', async () => {
+    const other = (await api.call<{ cycleId: string }>('POST', '/cycles', { token: rpct, body: { type: 'ptpct', year: year + 1 } })).body.cycleId;
+    const raw = readFileSync(resolve(__dirname, '../../seeds/catalogue/processi-anticorruzione.json'));
+    const r = await api.call<Body & { created: Record<string, number>; refused: { ref: string; code: string }[] }>('POST', `/cycles/${other}/register/import`, {
+      token: rpct,
+      raw,
+      headers: { 'content-type': 'application/json', 'x-file-name': 'processi-anticorruzione.json' },
+    });
+    expect(r.status).toBe(200);
+    expect(r.body.created).toEqual({ processes: 52 });
+    expect(r.body.refused).toEqual([expect.objectContaining({ ref: 'mappatura[57] D1.2.1', code: 'REGISTER_REFERENCE_NOT_FOUND' })]);
+    const reg = (await api.call<Register>('GET', `/cycles/${other}/register`, { token: rpct })).body;
+    expect(reg.summary.processes).toBe(52);
+    expect(reg.processes.find((p) => p.code === 'C2.2.3')).toMatchObject({ area: 'Sviluppo economico', office: 'Armonizzaz. e tutela del mercato', rating: null });
+    expect(reg.problems.filter((p) => p.code === 'PROCESS_NOT_ASSESSED')).toHaveLength(52);
   });
 });

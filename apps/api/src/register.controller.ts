@@ -138,10 +138,10 @@ export class RegisterController {
   @ApiOperation({
     summary: 'Import a risk register sheet (CSV or XLSX)',
     description:
-      'The body is the file itself, its name in `X-File-Name` (`.csv` or `.xlsx`). One row per process, risk event and measure with Italian headers (docs/anticorruption.md); items already in the register are updated, the others added, through the register commands with the caller\'s role (not atomic: refused rows are listed). The same file again writes nothing.',
+      'The body is the file itself, its name in `X-File-Name` (`.csv`, `.xlsx`, or `.json` for a curated process mapping such as seeds/catalogue/processi-anticorruzione.json: one process per catalogue code with its area and office). One row per process, risk event and measure with Italian headers (docs/anticorruption.md); items already in the register are updated, the others added, through the register commands with the caller\'s role (not atomic: refused rows are listed). The same file again writes nothing.',
   })
   @ApiParam({ name: 'id', description: 'Cycle id (UUID)' })
-  @ApiHeader({ name: 'X-File-Name', required: true, description: 'The file name, URL-encoded, ending in .csv or .xlsx' })
+  @ApiHeader({ name: 'X-File-Name', required: true, description: 'The file name, URL-encoded, ending in .csv, .xlsx or .json' })
   @ApiHeader({ name: 'X-Acting-Role', required: false, description: 'Role to act in, when the caller holds several' })
   @ApiBody({ description: 'The file bytes', schema: { type: 'string', format: 'binary' } })
   @applyAll(ERRORS)
@@ -163,14 +163,14 @@ export class RegisterController {
     } catch {
       name = null;
     }
-    if (!name || name.length > 255 || !/\.(csv|xlsx)$/i.test(name)) problems.push({ field: 'header.X-File-Name', problem: 'is required: a file name ending in .csv or .xlsx (1-255 characters, URL-encoded)' });
+    if (!name || name.length > 255 || !/\.(csv|xlsx|json)$/i.test(name)) problems.push({ field: 'header.X-File-Name', problem: 'is required: a file name ending in .csv, .xlsx or .json (1-255 characters, URL-encoded)' });
     if (problems.length) throw new RequestValidationError(problems);
     await this.queries.view(actor, cycleId); // CYCLE_NOT_FOUND, REGISTER_NOT_IN_CYCLE before reading the file
     try {
       return await this.importer.importFile(name as string, bytes as Buffer, { tenant: actor.tenant, actor, cycleId, ...(role ? { actingRole: role } : {}), correlationId: String(req.id ?? randomUUID()) });
     } catch (err) {
       if (err instanceof DomainRefusal) throw err;
-      throw new RequestValidationError([{ field: 'body', problem: `is not a readable ${/\.xlsx$/i.test(name as string) ? 'XLSX workbook' : 'CSV file'}: ${(err as Error).message}` }]);
+      throw new RequestValidationError([{ field: 'body', problem: `is not a readable ${/\.xlsx$/i.test(name as string) ? 'XLSX workbook' : /\.json$/i.test(name as string) ? 'JSON mapping' : 'CSV file'}: ${(err as Error).message}` }]);
     }
   }
 }

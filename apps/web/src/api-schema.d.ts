@@ -1026,7 +1026,7 @@ export interface paths {
         put?: never;
         /**
          * Import a risk register sheet (CSV or XLSX)
-         * @description The body is the file itself, its name in `X-File-Name` (`.csv` or `.xlsx`). One row per process, risk event and measure with Italian headers (docs/anticorruption.md); items already in the register are updated, the others added, through the register commands with the caller's role (not atomic: refused rows are listed). The same file again writes nothing.
+         * @description The body is the file itself, its name in `X-File-Name` (`.csv`, `.xlsx`, or `.json` for a curated process mapping such as seeds/catalogue/processi-anticorruzione.json: one process per catalogue code with its area and office). One row per process, risk event and measure with Italian headers (docs/anticorruption.md); items already in the register are updated, the others added, through the register commands with the caller's role (not atomic: refused rows are listed). The same file again writes nothing.
          */
         post: operations["RegisterController_importSheet"];
         delete?: never;
@@ -7144,7 +7144,7 @@ export interface operations {
             header: {
                 /** @description Role to act in, when the caller holds several */
                 "X-Acting-Role"?: string;
-                /** @description The file name, URL-encoded, ending in .csv or .xlsx */
+                /** @description The file name, URL-encoded, ending in .csv, .xlsx or .json */
                 "X-File-Name": string;
             };
             path: {

@@ -9,4 +9,4 @@ export { planWorkbook, valueCell, STATUS_LABEL } from './plan-workbook';
 export { readXlsx, writeXlsx, type Cell } from './xlsx';
 export { createPlanRuntime, type PlanRuntime } from './runtime';
 export { RegisterQueries, type RegisterResponse, type RegisterDiffResponse, type RegisterViewQuery } from './register-queries';
-export { RegisterImporter, registerSheetCommands, REGISTER_COLUMNS, type RegisterImportOptions } from './register-import';
+export { RegisterImporter, registerSheetCommands, registerMappingCommands, REGISTER_COLUMNS, type RegisterImportOptions } from './register-import';

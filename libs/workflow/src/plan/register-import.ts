@@ -162,6 +162,48 @@ export function registerSheetCommands(rows: readonly Cell[][], register: Registe
   return { items, refused, rows: count };
 }
 
+/**
+ * The processes of a curated mapping (seeds/catalogue/processi-anticorruzione.json): one register
+ * process per catalogue code, with the area and office of the first mapped process that names them.
+ * Processes without a catalogue code are left out and reported.
+ */
+export function registerMappingCommands(doc: unknown, register: RegisterState): { items: Item[]; refused: ImportReport['refused']; rows: number } {
+  const list = typeof doc === 'object' && doc !== null && Array.isArray((doc as { mappatura?: unknown }).mappatura) ? ((doc as { mappatura: Record<string, unknown>[] }).mappatura) : [];
+  const refused: ImportReport['refused'] = [];
+  const byCode = new Map<string, Record<string, unknown>>();
+  list.forEach((p, i) => {
+    const code = typeof p.catalogueCode === 'string' ? p.catalogueCode : null;
+    if (!code) {
+      refused.push({ ref: `mappatura[${i}] ${String(p.code)}`, command: 'import', code: 'REGISTER_REFERENCE_NOT_FOUND', reason: 'nessuna voce del catalogo dei processi corrispondente: processo non importato' });
+      return;
+    }
+    const current = byCode.get(code);
+    if (!current) {
+      byCode.set(code, {
+        kind: 'process',
+        code,
+        title: typeof p.catalogueTitle === 'string' && p.catalogueTitle ? p.catalogueTitle : p.title,
+        ...(typeof p.area === 'string' ? { area: p.area } : {}),
+        ...(typeof p.office === 'string' ? { office: p.office } : {}),
+        note: `Mappatura ${String(p.code)} ${String(p.title)}`,
+      });
+    } else {
+      if (current.area === undefined && typeof p.area === 'string') current.area = p.area;
+      if (current.office === undefined && typeof p.office === 'string') current.office = p.office;
+      current.note = `${String(current.note)}; ${String(p.code)} ${String(p.title)}`;
+    }
+  });
+  const items: Item[] = [];
+  for (const item of byCode.values()) {
+    if (!register.processes.has(String(item.code))) items.push({ ref: String(item.code), command: { type: 'add_register_item', item } });
+    else {
+      const { kind, code, ...changes } = item;
+      items.push({ ref: String(code), command: { type: 'update_register_item', kind, code, changes } });
+    }
+  }
+  return { items, refused, rows: list.length };
+}
+
 const CREATED_LABEL: Record<string, string> = { process: 'processes', risk: 'risks', measure: 'measures' };
 
 export interface RegisterImportOptions {
@@ -182,13 +224,15 @@ export class RegisterImporter {
     const started = performance.now();
     const report = { ...emptyReport(file, options.tenant), format: 'registro-rischi' as const, cycleId: options.cycleId, rows: 0 };
     const ext = extname(file).toLowerCase();
-    const rows = ext === '.xlsx' ? await readXlsx(content) : readCsv(content.toString('utf8'));
     const { plan, cycle } = await this.deps.repo.load(options.tenant, options.cycleId);
     if (!cycle.exists || cycle.tenant !== options.tenant) {
       report.refused.push({ ref: file, command: 'import', code: 'CYCLE_NOT_FOUND', reason: `no cycle ${options.cycleId} in tenant ${options.tenant}` });
       return report;
     }
-    const parsed = registerSheetCommands(rows, plan.register);
+    const parsed =
+      ext === '.json'
+        ? registerMappingCommands(JSON.parse(content.toString('utf8')) as unknown, plan.register)
+        : registerSheetCommands(ext === '.xlsx' ? await readXlsx(content) : readCsv(content.toString('utf8')), plan.register);
     report.rows = parsed.rows;
     report.refused.push(...parsed.refused);
     const hash = createHash('sha256').update(content).digest('hex').slice(0, 24);

@@ -15,7 +15,13 @@
  * Progress goes to stderr; the last stdout line is the JSON result.
  */
 import { cpus, loadavg } from 'node:os';
-import { applyRegisterEvent, DEFAULT_RATING_METHOD, initialRegisterState, registerView, type RegisterState } from '@ciclo/domain';
+import {
+  applyRegisterEvent,
+  DEFAULT_RATING_METHOD,
+  initialRegisterState,
+  registerView,
+  type RegisterState,
+} from '@ciclo/domain';
 
 function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
@@ -24,7 +30,12 @@ function log(message: string): void {
 function numberArg(name: string, fallback: number, argv = process.argv.slice(2)): number {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
-    const raw = arg === `--${name}` ? argv[i + 1] : arg.startsWith(`--${name}=`) ? arg.slice(name.length + 3) : undefined;
+    const raw =
+      arg === `--${name}`
+        ? argv[i + 1]
+        : arg.startsWith(`--${name}=`)
+          ? arg.slice(name.length + 3)
+          : undefined;
     if (raw === undefined) continue;
     const n = Number(raw);
     if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got "${raw}"`);
@@ -45,25 +56,84 @@ function register(processes: number, risks: number, measures: number): RegisterS
   const r = initialRegisterState();
   let version = 0;
   const apply = (type: string, data: Record<string, unknown>) =>
-    applyRegisterEvent(r, { type, data: data as never, version: ++version, tenant: 'bench', actorId: 'u-bench', actorRole: 'rpct', occurredAt: '2027-01-10T09:00:00Z' } as never);
+    applyRegisterEvent(r, {
+      type,
+      data: data as never,
+      version: ++version,
+      tenant: 'bench',
+      actorId: 'u-bench',
+      actorRole: 'rpct',
+      occurredAt: '2027-01-10T09:00:00Z',
+    } as never);
   apply('MeasureMonitoringDatesSet', { dates: ['2027-06-30', '2027-12-15'] });
   for (let p = 0; p < processes; p++) {
     const pc = `P${p}`;
-    apply('RegisterItemAdded', { item: { kind: 'process', code: pc, title: `Processo ${p}`, area: `Area ${p % 4}`, office: `Ufficio ${p % 17}` } });
+    apply('RegisterItemAdded', {
+      item: {
+        kind: 'process',
+        code: pc,
+        title: `Processo ${p}`,
+        area: `Area ${p % 4}`,
+        office: `Ufficio ${p % 17}`,
+      },
+    });
     const level = LEVELS[p % LEVELS.length];
-    const indicators = Object.fromEntries(DEFAULT_RATING_METHOD.indicators.map((i) => [i.key, { level, reason: 'motivo' }]));
-    apply('RiskAssessed', { processCode: pc, indicators, rating: level, motivation: 'giudizio', suggestedRating: level });
+    const indicators = Object.fromEntries(
+      DEFAULT_RATING_METHOD.indicators.map((i) => [i.key, { level, reason: 'motivo' }]),
+    );
+    apply('RiskAssessed', {
+      processCode: pc,
+      indicators,
+      rating: level,
+      motivation: 'giudizio',
+      suggestedRating: level,
+    });
     for (let k = 0; k < risks; k++) {
       const rc = `${pc}-R${k}`;
-      apply('RegisterItemAdded', { item: { kind: 'risk', code: rc, processCode: pc, description: `Evento ${k}`, factors: ['discrezionalità'] } });
+      apply('RegisterItemAdded', {
+        item: {
+          kind: 'risk',
+          code: rc,
+          processCode: pc,
+          description: `Evento ${k}`,
+          factors: ['discrezionalità'],
+        },
+      });
       for (let m = 0; m < measures; m++) {
         const mc = `${rc}-M${m}`;
         apply('RegisterItemAdded', {
-          item: { kind: 'measure', code: mc, measureKind: 'specifica', category: 'controllo', title: `Misura ${m}`, riskCodes: [rc], owner: { office: 'Ufficio', dirigente: 'Dirigente' }, phases: [{ title: 'Fase 1', deadline: '2027-03-31' }, { title: 'Fase 2', deadline: '2027-09-30' }], indicator: 'Pratiche controllate', target: '100%' },
+          item: {
+            kind: 'measure',
+            code: mc,
+            measureKind: 'specifica',
+            category: 'controllo',
+            title: `Misura ${m}`,
+            riskCodes: [rc],
+            owner: { office: 'Ufficio', dirigente: 'Dirigente' },
+            phases: [
+              { title: 'Fase 1', deadline: '2027-03-31' },
+              { title: 'Fase 2', deadline: '2027-09-30' },
+            ],
+            indicator: 'Pratiche controllate',
+            target: '100%',
+          },
         });
         const n = p * risks * measures + k * measures + m;
-        if (n % 2 === 0) apply('MeasureReported', { measureCode: mc, monitoringDate: '2027-06-30', status: n % 3 === 0 ? 'attuata' : 'parzialmente_attuata', evidence: 'atti', date: '2027-07-02' });
-        if (n % 6 === 0) apply('MeasureReportChecked', { measureCode: mc, monitoringDate: '2027-06-30', outcome: 'confermato', status: 'attuata' });
+        if (n % 2 === 0)
+          apply('MeasureReported', {
+            measureCode: mc,
+            monitoringDate: '2027-06-30',
+            status: n % 3 === 0 ? 'attuata' : 'parzialmente_attuata',
+            evidence: 'atti',
+            date: '2027-07-02',
+          });
+        if (n % 6 === 0)
+          apply('MeasureReportChecked', {
+            measureCode: mc,
+            monitoringDate: '2027-06-30',
+            outcome: 'confermato',
+            status: 'attuata',
+          });
       }
     }
   }
@@ -78,11 +148,18 @@ function sheet(processes: number, risks: number, measures: number): Buffer {
   for (let p = 0; p < processes; p++)
     for (let k = 0; k < risks; k++)
       for (let m = 0; m < measures; m++)
-        lines.push(`P${p};Processo ${p};Area ${p % 4};Ufficio ${p % 17};P${p}-R${k};Evento ${k};discrezionalità|controlli;P${p}-R${k}-M${m};Misura ${m};specifica;controllo;Ufficio;Dirigente;Fase 1 entro 31/03/2027|Fase 2 entro 30/09/2027;Pratiche controllate;100%`);
+        lines.push(
+          `P${p};Processo ${p};Area ${p % 4};Ufficio ${p % 17};P${p}-R${k};Evento ${k};discrezionalità|controlli;P${p}-R${k}-M${m};Misura ${m};specifica;controllo;Ufficio;Dirigente;Fase 1 entro 31/03/2027|Fase 2 entro 30/09/2027;Pratiche controllate;100%`,
+        );
   return Buffer.from(lines.join('\r\n'), 'utf8');
 }
 
-async function importRate(processes: number, risks: number, measures: number, runs: number): Promise<{ median: number; rows: number }> {
+async function importRate(
+  processes: number,
+  risks: number,
+  measures: number,
+  runs: number,
+): Promise<{ median: number; rows: number }> {
   const { createBenchDatabase } = await import('./support/harness');
   const { PostgresEventStore } = await import('@ciclo/event-store');
   const { createPlanRuntime, ExecuteCycleCommand } = await import('@ciclo/workflow');
@@ -101,13 +178,29 @@ async function importRate(processes: number, risks: number, measures: number, ru
       const tenant = `cciaa-bench-${run}`;
       const actor = { userId: 'u-rpct', tenant, roles: ['rpct' as const] };
       const cycleId = randomUUID();
-      await runtime.cycles.execute(new ExecuteCycleCommand(actor, cycleId, { type: 'open', cycleId, year: 2027 }, { cycleType: 'ptpct', correlationId: `bench-${run}` }));
+      await runtime.cycles.execute(
+        new ExecuteCycleCommand(
+          actor,
+          cycleId,
+          { type: 'open', cycleId, year: 2027 },
+          { cycleType: 'ptpct', correlationId: `bench-${run}` },
+        ),
+      );
       const start = process.hrtime.bigint();
-      const report = await runtime.registerImporter.importFile(`registro-${run}.csv`, content, { tenant, actor, cycleId });
+      const report = await runtime.registerImporter.importFile(`registro-${run}.csv`, content, {
+        tenant,
+        actor,
+        cycleId,
+      });
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      if ((report.created.measures ?? 0) !== rows || report.refused.length) throw new Error(`import created ${report.created.measures} of ${rows} measures, refused ${report.refused.length}: ${report.refused[0]?.reason}`);
+      if ((report.created.measures ?? 0) !== rows || report.refused.length)
+        throw new Error(
+          `import created ${report.created.measures} of ${rows} measures, refused ${report.refused.length}: ${report.refused[0]?.reason}`,
+        );
       if (run > 0) samples.push(rows / seconds);
-      log(`import run ${run}${run === 0 ? ' (warm-up)' : ''}: ${rows} rows in ${round(seconds * 1000)} ms (${report.events} events)`);
+      log(
+        `import run ${run}${run === 0 ? ' (warm-up)' : ''}: ${rows} rows in ${round(seconds * 1000)} ms (${report.events} events)`,
+      );
     }
     return { median: percentile(samples, 50), rows };
   } finally {
@@ -156,7 +249,8 @@ async function main(): Promise<void> {
     loadavg_1m: round(loadavg()[0] ?? 0),
     pass: rollup <= 20 && imported.median >= 2000,
     overdue_measures: check / (warmup + runs),
-    notes: 'rss_mb is measured before the import phase (which loads pg and the workflow). The machine may be shared: read loadavg_1m with the figures.',
+    notes:
+      'rss_mb is measured before the import phase (which loads pg and the workflow). The machine may be shared: read loadavg_1m with the figures.',
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

@@ -27,8 +27,14 @@ interface Processo {
 }
 
 const processi = loadSeed<{ mappatura: Processo[] }>('catalogue/processi-anticorruzione.json').mappatura;
-const catalogue = new Map(loadSeed<{ processi: { code: string; title: string | null }[] }>('catalogue/processi.json').processi.map((c) => [c.code, c]));
-const actions = loadSeed<{ strutture: { processCode: string; area: string | null }[] }>('catalogue/strutture.json').strutture;
+const catalogue = new Map(
+  loadSeed<{ processi: { code: string; title: string | null }[] }>('catalogue/processi.json').processi.map(
+    (c) => [c.code, c],
+  ),
+);
+const actions = loadSeed<{ strutture: { processCode: string; area: string | null }[] }>(
+  'catalogue/strutture.json',
+).strutture;
 const FILE = '002_7e7eac84144ac705.txt';
 
 describe('curated seeds: processes of the anticorruption mapping (seed 002)', () => {
@@ -43,18 +49,30 @@ describe('curated seeds: processes of the anticorruption mapping (seed 002)', ()
       null: 7,
     });
     // B3.2.1 is printed twice (contabilità, liquidità): two records, told apart by title.
-    expect(processi.filter((p) => p.code === 'B3.2.1').map((p) => p.title)).toEqual(['Gestione contabilità', 'Gestione liquidità']);
+    expect(processi.filter((p) => p.code === 'B3.2.1').map((p) => p.title)).toEqual([
+      'Gestione contabilità',
+      'Gestione liquidità',
+    ]);
   });
 
   it('prints the process code on its source line, and every structure on the lines of its actions', () => {
     for (const p of processi) {
       const line = rawLine(FILE, p.source.line);
-      expect([p.code, line.includes(p.source.ref), line.includes(p.title.slice(0, 12))]).toEqual([p.code, true, true]);
+      expect([p.code, line.includes(p.source.ref), line.includes(p.title.slice(0, 12))]).toEqual([
+        p.code,
+        true,
+        true,
+      ]);
       expect(p.source.ref.replace(/\.$/, '')).toBe(p.code);
       for (const s of p.structures)
         for (const l of s.lines) {
           const raw = rawLine(FILE, l);
-          expect([p.code, l, raw.includes(s.area), s.office === null || raw.includes(s.office)]).toEqual([p.code, l, true, true]);
+          expect([p.code, l, raw.includes(s.area), s.office === null || raw.includes(s.office)]).toEqual([
+            p.code,
+            l,
+            true,
+            true,
+          ]);
         }
       // Area and office are the structure of most actions.
       const top = p.structures[0];
@@ -77,18 +95,28 @@ describe('curated seeds: processes of the anticorruption mapping (seed 002)', ()
   });
 
   it('reads sample rows field by field', () => {
-    const byKey = (code: string, title?: string) => processi.find((p) => p.code === code && (!title || p.title === title));
+    const byKey = (code: string, title?: string) =>
+      processi.find((p) => p.code === code && (!title || p.title === title));
     expect(byKey('C2.7.5')).toEqual({
       code: 'C2.7.5',
       title: 'Manifestazioni a premio',
       catalogueCode: 'C2.2.3',
-      catalogueTitle: expect.stringMatching(/^Servizi a garanzia della regolarità di concorsi e operazioni a premio/),
+      catalogueTitle: expect.stringMatching(
+        /^Servizi a garanzia della regolarità di concorsi e operazioni a premio/,
+      ),
       catalogueMatch: 'titolo',
       area: 'Sviluppo economico',
       office: 'Armonizzaz. e tutela del mercato',
       actions: 2,
       actionsWithoutStructure: 0,
-      structures: [{ area: 'Sviluppo economico', office: 'Armonizzaz. e tutela del mercato', actions: 2, lines: [225, 226] }],
+      structures: [
+        {
+          area: 'Sviluppo economico',
+          office: 'Armonizzaz. e tutela del mercato',
+          actions: 2,
+          lines: [225, 226],
+        },
+      ],
       source: { file: FILE, ref: 'C2.7.5', line: 225 },
     });
     expect(byKey('B1.1.1')).toMatchObject({
@@ -98,14 +126,29 @@ describe('curated seeds: processes of the anticorruption mapping (seed 002)', ()
       actions: 5,
       structures: [
         { area: 'Servizi amministrativi', office: 'Risorse umane e patrimonio', actions: 2, lines: [65, 67] },
-        { area: 'Segretario generale/Servizi amministrativi', office: 'Affari generali/Risorse umane e patrimonio', actions: 1, lines: [63] },
+        {
+          area: 'Segretario generale/Servizi amministrativi',
+          office: 'Affari generali/Risorse umane e patrimonio',
+          actions: 1,
+          lines: [63],
+        },
         { area: 'Segretario generale', office: 'Affari generali', actions: 1, lines: [64] },
         { area: 'Segretario generale', office: null, actions: 1, lines: [66] },
       ],
       source: { ref: 'B1.1.1', line: 63 },
     });
-    expect(byKey('A3.1.3')).toMatchObject({ printedCode: 'A3.1.3.', source: { ref: 'A3.1.3.', line: 56 }, area: 'Segretario generale', office: 'Affari generali' });
-    expect(byKey('B3.2.1', 'Gestione liquidità')).toMatchObject({ catalogueCode: 'B3.2.2', catalogueMatch: 'contenuto', source: { line: 126 }, note: expect.stringContaining('due volte') });
+    expect(byKey('A3.1.3')).toMatchObject({
+      printedCode: 'A3.1.3.',
+      source: { ref: 'A3.1.3.', line: 56 },
+      area: 'Segretario generale',
+      office: 'Affari generali',
+    });
+    expect(byKey('B3.2.1', 'Gestione liquidità')).toMatchObject({
+      catalogueCode: 'B3.2.2',
+      catalogueMatch: 'contenuto',
+      source: { line: 126 },
+      note: expect.stringContaining('due volte'),
+    });
     expect(byKey('A1.1')).toMatchObject({ area: null, office: null, actionsWithoutStructure: 7 });
   });
 });

@@ -17,15 +17,30 @@ export interface RegisterCatalogueEvent {
   data: CatalogueDataField[];
 }
 
-const variation: CatalogueDataField = { name: 'variationId', type: 'string', required: false, meaning: 'the open variation the change belongs to (after adoption)' };
+const variation: CatalogueDataField = {
+  name: 'variationId',
+  type: 'string',
+  required: false,
+  meaning: 'the open variation the change belongs to (after adoption)',
+};
 
 export const REGISTER_CATALOGUE: readonly RegisterCatalogueEvent[] = [
   {
     type: 'RegisterItemAdded',
     command: 'add_register_item',
     roles: 'rpct, dirigente',
-    summary: 'A process (with its area and office), a risk event (with its factors) or a measure (with owner, phases, indicator and target) was added to the register.',
-    data: [{ name: 'item', type: 'object', required: true, meaning: 'the item: `kind` (`process`, `risk`, `measure`), `code` and the fields of its kind (docs/anticorruption.md)' }, variation],
+    summary:
+      'A process (with its area and office), a risk event (with its factors) or a measure (with owner, phases, indicator and target) was added to the register.',
+    data: [
+      {
+        name: 'item',
+        type: 'object',
+        required: true,
+        meaning:
+          'the item: `kind` (`process`, `risk`, `measure`), `code` and the fields of its kind (docs/anticorruption.md)',
+      },
+      variation,
+    ],
   },
   {
     type: 'RegisterItemUpdated',
@@ -44,11 +59,17 @@ export const REGISTER_CATALOGUE: readonly RegisterCatalogueEvent[] = [
     type: 'RegisterItemRemoved',
     command: 'remove_register_item',
     roles: 'rpct, dirigente',
-    summary: 'A register item was removed; a process takes its risks and assessment with it, a risk is unlinked from the measures treating it.',
+    summary:
+      'A register item was removed; a process takes its risks and assessment with it, a risk is unlinked from the measures treating it.',
     data: [
       { name: 'kind', type: 'string', required: true, meaning: '`process`, `risk` or `measure`' },
       { name: 'code', type: 'string', required: true, meaning: 'the item code' },
-      { name: 'removed', type: 'object[]', required: true, meaning: '`{kind, code}` of the risks removed with a process' },
+      {
+        name: 'removed',
+        type: 'object[]',
+        required: true,
+        meaning: '`{kind, code}` of the risks removed with a process',
+      },
       variation,
     ],
   },
@@ -59,10 +80,25 @@ export const REGISTER_CATALOGUE: readonly RegisterCatalogueEvent[] = [
     summary: "A process's exposure was assessed by the qualitative method (PNA 2019, Allegato 1).",
     data: [
       { name: 'processCode', type: 'string', required: true, meaning: 'the process' },
-      { name: 'indicators', type: 'object', required: true, meaning: 'key risk indicator → `{level, reason}`, every indicator of the method' },
-      { name: 'rating', type: 'string', required: true, meaning: 'the overall rating, a level of the method' },
+      {
+        name: 'indicators',
+        type: 'object',
+        required: true,
+        meaning: 'key risk indicator → `{level, reason}`, every indicator of the method',
+      },
+      {
+        name: 'rating',
+        type: 'string',
+        required: true,
+        meaning: 'the overall rating, a level of the method',
+      },
       { name: 'motivation', type: 'text', required: true, meaning: 'why the overall rating' },
-      { name: 'suggestedRating', type: 'string', required: true, meaning: 'the level most indicators have (ties: the higher), for reference' },
+      {
+        name: 'suggestedRating',
+        type: 'string',
+        required: true,
+        meaning: 'the level most indicators have (ties: the higher), for reference',
+      },
       variation,
     ],
   },
@@ -72,7 +108,12 @@ export const REGISTER_CATALOGUE: readonly RegisterCatalogueEvent[] = [
     roles: 'rpct',
     summary: "The chamber's own rating method: its key indicators and levels.",
     data: [
-      { name: 'method', type: 'object', required: true, meaning: '`indicators` (`[{key, title}]`) and `levels` (lowest first)' },
+      {
+        name: 'method',
+        type: 'object',
+        required: true,
+        meaning: '`indicators` (`[{key, title}]`) and `levels` (lowest first)',
+      },
       { name: 'reason', type: 'text', required: false, meaning: 'why' },
       variation,
     ],
@@ -82,17 +123,26 @@ export const REGISTER_CATALOGUE: readonly RegisterCatalogueEvent[] = [
     command: 'set_monitoring_dates',
     roles: 'rpct',
     summary: 'The dates at which the dirigenti report on the measures.',
-    data: [{ name: 'dates', type: 'date[]', required: true, meaning: 'sorted, without repetitions' }, variation],
+    data: [
+      { name: 'dates', type: 'date[]', required: true, meaning: 'sorted, without repetitions' },
+      variation,
+    ],
   },
   {
     type: 'MeasureReported',
     command: 'report_measure',
     roles: 'dirigente, po',
-    summary: 'A dirigente reported on a measure at a monitoring date (after adoption); a later report replaces an unchecked one.',
+    summary:
+      'A dirigente reported on a measure at a monitoring date (after adoption); a later report replaces an unchecked one.',
     data: [
       { name: 'measureCode', type: 'string', required: true, meaning: 'the measure' },
       { name: 'monitoringDate', type: 'date', required: true, meaning: 'a monitoring date of the plan' },
-      { name: 'status', type: 'string', required: true, meaning: '`attuata`, `parzialmente_attuata` or `non_attuata`' },
+      {
+        name: 'status',
+        type: 'string',
+        required: true,
+        meaning: '`attuata`, `parzialmente_attuata` or `non_attuata`',
+      },
       { name: 'evidence', type: 'text', required: true, meaning: 'acts, publications, figures' },
       { name: 'date', type: 'date', required: true, meaning: 'day of the report (not in the future)' },
       { name: 'note', type: 'text', required: false, meaning: 'note' },
@@ -102,13 +152,19 @@ export const REGISTER_CATALOGUE: readonly RegisterCatalogueEvent[] = [
     type: 'MeasureReportChecked',
     command: 'check_measure_report',
     roles: 'rpct',
-    summary: "The RPCT checked a report: confirmed it or corrected the status. The report is closed from then on.",
+    summary:
+      'The RPCT checked a report: confirmed it or corrected the status. The report is closed from then on.',
     data: [
       { name: 'measureCode', type: 'string', required: true, meaning: 'the measure' },
       { name: 'monitoringDate', type: 'date', required: true, meaning: 'the monitoring date' },
       { name: 'outcome', type: 'string', required: true, meaning: '`confermato` or `rettificato`' },
       { name: 'status', type: 'string', required: true, meaning: 'the status after the check' },
-      { name: 'reportedStatus', type: 'string', required: true, meaning: 'the status the dirigente reported' },
+      {
+        name: 'reportedStatus',
+        type: 'string',
+        required: true,
+        meaning: 'the status the dirigente reported',
+      },
       { name: 'note', type: 'text', required: false, meaning: "the RPCT's note (required when rettificato)" },
     ],
   },
@@ -116,11 +172,22 @@ export const REGISTER_CATALOGUE: readonly RegisterCatalogueEvent[] = [
     type: 'RpctReportFiguresSet',
     command: 'set_rpct_report_figures',
     roles: 'rpct',
-    summary: "Figures of the RPCT's annual report that the register does not hold; the latest of a year counts.",
+    summary:
+      "Figures of the RPCT's annual report that the register does not hold; the latest of a year counts.",
     data: [
       { name: 'year', type: 'integer', required: true, meaning: 'the year reported on' },
-      { name: 'whistleblowingReports', type: 'integer', required: true, meaning: 'whistleblowing reports received in the year' },
-      { name: 'training', type: 'text', required: false, meaning: 'the training given (what, to whom, hours)' },
+      {
+        name: 'whistleblowingReports',
+        type: 'integer',
+        required: true,
+        meaning: 'whistleblowing reports received in the year',
+      },
+      {
+        name: 'training',
+        type: 'text',
+        required: false,
+        meaning: 'the training given (what, to whom, hours)',
+      },
       { name: 'note', type: 'text', required: false, meaning: 'note' },
     ],
   },

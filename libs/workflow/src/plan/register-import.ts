@@ -21,7 +21,8 @@ const fold = (s: string): string =>
     .replace(/[:*]+$/g, '')
     .replace(/\s+/g, ' ')
     .trim();
-const str = (v: Cell | undefined): string => (v === null || v === undefined ? '' : typeof v === 'string' ? v.trim() : String(v));
+const str = (v: Cell | undefined): string =>
+  v === null || v === undefined ? '' : typeof v === 'string' ? v.trim() : String(v);
 
 /** The columns of the register sheet (the export writes the same). */
 export const REGISTER_COLUMNS = {
@@ -58,7 +59,9 @@ function phases(v: Cell | undefined): { phases: { title: string; deadline: strin
   const out: { title: string; deadline: string }[] = [];
   const bad: string[] = [];
   for (const part of list(v)) {
-    const m = /^(.*?)\s*(?:entro(?: il)?|:|-)\s*(\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{2}-\d{2})$/i.exec(part);
+    const m = /^(.*?)\s*(?:entro(?: il)?|:|-)\s*(\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{2}-\d{2})$/i.exec(
+      part,
+    );
     const deadline = m ? parseItalianDate(m[2]) : undefined;
     if (m && deadline && m[1].trim()) out.push({ title: m[1].trim(), deadline });
     else bad.push(part);
@@ -78,19 +81,47 @@ interface Item {
 }
 
 /** The register commands a sheet asks for, given what the register already holds. */
-export function registerSheetCommands(rows: readonly Cell[][], register: RegisterState): { items: Item[]; refused: ImportReport['refused']; rows: number } {
+export function registerSheetCommands(
+  rows: readonly Cell[][],
+  register: RegisterState,
+): { items: Item[]; refused: ImportReport['refused']; rows: number } {
   const headerIndex = rows.findIndex((r) => r.some((c) => str(c) !== ''));
   const refused: ImportReport['refused'] = [];
-  if (headerIndex < 0) return { items: [], refused: [{ ref: 'riga 1', command: 'import', code: 'PLAN_INVALID_FIELDS', reason: 'the sheet is empty' }], rows: 0 };
+  if (headerIndex < 0)
+    return {
+      items: [],
+      refused: [
+        { ref: 'riga 1', command: 'import', code: 'PLAN_INVALID_FIELDS', reason: 'the sheet is empty' },
+      ],
+      rows: 0,
+    };
   const header = rows[headerIndex].map((c) => fold(str(c)));
   const col = {} as Record<Column, number>;
   for (const [k, title] of Object.entries(REGISTER_COLUMNS)) col[k as Column] = header.indexOf(fold(title));
   const method = register.method ?? DEFAULT_RATING_METHOD;
-  const indicatorCols = method.indicators.map((i) => ({ key: i.key, index: header.findIndex((h) => h === i.key || h === fold(i.title)) }));
-  if (col.processCode < 0) return { items: [], refused: [{ ref: `riga ${headerIndex + 1}`, command: 'import', code: 'PLAN_INVALID_FIELDS', reason: `column "${REGISTER_COLUMNS.processCode}" is missing` }], rows: 0 };
+  const indicatorCols = method.indicators.map((i) => ({
+    key: i.key,
+    index: header.findIndex((h) => h === i.key || h === fold(i.title)),
+  }));
+  if (col.processCode < 0)
+    return {
+      items: [],
+      refused: [
+        {
+          ref: `riga ${headerIndex + 1}`,
+          command: 'import',
+          code: 'PLAN_INVALID_FIELDS',
+          reason: `column "${REGISTER_COLUMNS.processCode}" is missing`,
+        },
+      ],
+      rows: 0,
+    };
 
   const at = (row: readonly Cell[], c: Column): string => (col[c] >= 0 ? str(row[col[c]]) : '');
-  const processes = new Map<string, { ref: string; item: Record<string, unknown>; assessment?: Record<string, unknown> }>();
+  const processes = new Map<
+    string,
+    { ref: string; item: Record<string, unknown>; assessment?: Record<string, unknown> }
+  >();
   const risks = new Map<string, { ref: string; item: Record<string, unknown> }>();
   const measures = new Map<string, { ref: string; item: Record<string, unknown>; riskCodes: string[] }>();
   let count = 0;
@@ -101,23 +132,53 @@ export function registerSheetCommands(rows: readonly Cell[][], register: Registe
     const ref = `riga ${i + 1}`;
     const processCode = at(row, 'processCode');
     if (!processCode) {
-      refused.push({ ref, command: 'import', code: 'PLAN_INVALID_FIELDS', reason: `${REGISTER_COLUMNS.processCode} is required`, fields: [{ field: REGISTER_COLUMNS.processCode, problem: 'is required' }] });
+      refused.push({
+        ref,
+        command: 'import',
+        code: 'PLAN_INVALID_FIELDS',
+        reason: `${REGISTER_COLUMNS.processCode} is required`,
+        fields: [{ field: REGISTER_COLUMNS.processCode, problem: 'is required' }],
+      });
       continue;
     }
     if (!processes.has(processCode)) {
-      const item: Record<string, unknown> = { kind: 'process', code: processCode, title: at(row, 'processTitle') || null };
+      const item: Record<string, unknown> = {
+        kind: 'process',
+        code: processCode,
+        title: at(row, 'processTitle') || null,
+      };
       if (at(row, 'area')) item.area = at(row, 'area');
       if (at(row, 'office')) item.office = at(row, 'office');
-      const entry: { ref: string; item: Record<string, unknown>; assessment?: Record<string, unknown> } = { ref, item };
+      const entry: { ref: string; item: Record<string, unknown>; assessment?: Record<string, unknown> } = {
+        ref,
+        item,
+      };
       if (at(row, 'rating')) {
         const indicators: Record<string, unknown> = {};
-        for (const c of indicatorCols) if (c.index >= 0 && str(row[c.index])) indicators[c.key] = rated(row[c.index]) ?? { level: str(row[c.index]) };
-        entry.assessment = { processCode, indicators, rating: fold(at(row, 'rating')).replace(/ /g, '_'), motivation: at(row, 'motivation') || null };
+        for (const c of indicatorCols)
+          if (c.index >= 0 && str(row[c.index]))
+            indicators[c.key] = rated(row[c.index]) ?? { level: str(row[c.index]) };
+        entry.assessment = {
+          processCode,
+          indicators,
+          rating: fold(at(row, 'rating')).replace(/ /g, '_'),
+          motivation: at(row, 'motivation') || null,
+        };
       }
       processes.set(processCode, entry);
     }
     const riskCode = at(row, 'riskCode');
-    if (riskCode && !risks.has(riskCode)) risks.set(riskCode, { ref, item: { kind: 'risk', code: riskCode, processCode, description: at(row, 'risk') || null, factors: list(col.factors >= 0 ? row[col.factors] : null) } });
+    if (riskCode && !risks.has(riskCode))
+      risks.set(riskCode, {
+        ref,
+        item: {
+          kind: 'risk',
+          code: riskCode,
+          processCode,
+          description: at(row, 'risk') || null,
+          factors: list(col.factors >= 0 ? row[col.factors] : null),
+        },
+      });
     const measureCode = at(row, 'measureCode');
     if (!measureCode) continue;
     const existing = measures.get(measureCode);
@@ -126,7 +187,13 @@ export function registerSheetCommands(rows: readonly Cell[][], register: Registe
       continue;
     }
     const p = phases(col.phases >= 0 ? row[col.phases] : null);
-    if (p.bad.length) refused.push({ ref, command: 'import', code: 'PLAN_INVALID_FIELDS', reason: `${REGISTER_COLUMNS.phases}: "${p.bad.join('; ')}" is not "<phase> entro <dd/mm/yyyy>"` });
+    if (p.bad.length)
+      refused.push({
+        ref,
+        command: 'import',
+        code: 'PLAN_INVALID_FIELDS',
+        reason: `${REGISTER_COLUMNS.phases}: "${p.bad.join('; ')}" is not "<phase> entro <dd/mm/yyyy>"`,
+      });
     const kind = fold(at(row, 'measureKind'));
     measures.set(measureCode, {
       ref,
@@ -134,7 +201,11 @@ export function registerSheetCommands(rows: readonly Cell[][], register: Registe
       item: {
         kind: 'measure',
         code: measureCode,
-        measureKind: kind.startsWith('gen') ? 'generale' : kind.startsWith('spec') ? 'specifica' : kind || null,
+        measureKind: kind.startsWith('gen')
+          ? 'generale'
+          : kind.startsWith('spec')
+            ? 'specifica'
+            : kind || null,
         category: fold(at(row, 'category')).replace(/[ ']/g, '_') || 'altro',
         title: at(row, 'measure') || null,
         owner: { office: at(row, 'ownerOffice') || null, dirigente: at(row, 'dirigente') || null },
@@ -157,8 +228,22 @@ export function registerSheetCommands(rows: readonly Cell[][], register: Registe
   };
   for (const p of processes.values()) upsert(p.ref, p.item, register.processes.get(String(p.item.code)));
   for (const r of risks.values()) upsert(r.ref, r.item, register.risks.get(String(r.item.code)));
-  for (const m of measures.values()) upsert(m.ref, { ...m.item, riskCodes: m.riskCodes }, register.measures.get(String(m.item.code)));
-  for (const p of processes.values()) if (p.assessment) items.push({ ref: p.ref, command: { type: 'assess_risk', ...(p.assessment as { processCode: unknown; indicators: unknown; rating: unknown; motivation: unknown }) } });
+  for (const m of measures.values())
+    upsert(m.ref, { ...m.item, riskCodes: m.riskCodes }, register.measures.get(String(m.item.code)));
+  for (const p of processes.values())
+    if (p.assessment)
+      items.push({
+        ref: p.ref,
+        command: {
+          type: 'assess_risk',
+          ...(p.assessment as {
+            processCode: unknown;
+            indicators: unknown;
+            rating: unknown;
+            motivation: unknown;
+          }),
+        },
+      });
   return { items, refused, rows: count };
 }
 
@@ -167,14 +252,25 @@ export function registerSheetCommands(rows: readonly Cell[][], register: Registe
  * process per catalogue code, with the area and office of the first mapped process that names them.
  * Processes without a catalogue code are left out and reported.
  */
-export function registerMappingCommands(doc: unknown, register: RegisterState): { items: Item[]; refused: ImportReport['refused']; rows: number } {
-  const list = typeof doc === 'object' && doc !== null && Array.isArray((doc as { mappatura?: unknown }).mappatura) ? ((doc as { mappatura: Record<string, unknown>[] }).mappatura) : [];
+export function registerMappingCommands(
+  doc: unknown,
+  register: RegisterState,
+): { items: Item[]; refused: ImportReport['refused']; rows: number } {
+  const list =
+    typeof doc === 'object' && doc !== null && Array.isArray((doc as { mappatura?: unknown }).mappatura)
+      ? (doc as { mappatura: Record<string, unknown>[] }).mappatura
+      : [];
   const refused: ImportReport['refused'] = [];
   const byCode = new Map<string, Record<string, unknown>>();
   list.forEach((p, i) => {
     const code = typeof p.catalogueCode === 'string' ? p.catalogueCode : null;
     if (!code) {
-      refused.push({ ref: `mappatura[${i}] ${String(p.code)}`, command: 'import', code: 'REGISTER_REFERENCE_NOT_FOUND', reason: 'nessuna voce del catalogo dei processi corrispondente: processo non importato' });
+      refused.push({
+        ref: `mappatura[${i}] ${String(p.code)}`,
+        command: 'import',
+        code: 'REGISTER_REFERENCE_NOT_FOUND',
+        reason: 'nessuna voce del catalogo dei processi corrispondente: processo non importato',
+      });
       return;
     }
     const current = byCode.get(code);
@@ -195,7 +291,8 @@ export function registerMappingCommands(doc: unknown, register: RegisterState): 
   });
   const items: Item[] = [];
   for (const item of byCode.values()) {
-    if (!register.processes.has(String(item.code))) items.push({ ref: String(item.code), command: { type: 'add_register_item', item } });
+    if (!register.processes.has(String(item.code)))
+      items.push({ ref: String(item.code), command: { type: 'add_register_item', item } });
     else {
       const { kind, code, ...changes } = item;
       items.push({ ref: String(code), command: { type: 'update_register_item', kind, code, changes } });
@@ -220,19 +317,36 @@ export interface RegisterImportOptions {
 export class RegisterImporter {
   constructor(private readonly deps: { plans: ExecutePlanCommandsHandler; repo: PlanRepository }) {}
 
-  async importFile(file: string, content: Buffer, options: RegisterImportOptions): Promise<ImportReport & { rows: number }> {
+  async importFile(
+    file: string,
+    content: Buffer,
+    options: RegisterImportOptions,
+  ): Promise<ImportReport & { rows: number }> {
     const started = performance.now();
-    const report = { ...emptyReport(file, options.tenant), format: 'registro-rischi' as const, cycleId: options.cycleId, rows: 0 };
+    const report = {
+      ...emptyReport(file, options.tenant),
+      format: 'registro-rischi' as const,
+      cycleId: options.cycleId,
+      rows: 0,
+    };
     const ext = extname(file).toLowerCase();
     const { plan, cycle } = await this.deps.repo.load(options.tenant, options.cycleId);
     if (!cycle.exists || cycle.tenant !== options.tenant) {
-      report.refused.push({ ref: file, command: 'import', code: 'CYCLE_NOT_FOUND', reason: `no cycle ${options.cycleId} in tenant ${options.tenant}` });
+      report.refused.push({
+        ref: file,
+        command: 'import',
+        code: 'CYCLE_NOT_FOUND',
+        reason: `no cycle ${options.cycleId} in tenant ${options.tenant}`,
+      });
       return report;
     }
     const parsed =
       ext === '.json'
         ? registerMappingCommands(JSON.parse(content.toString('utf8')) as unknown, plan.register)
-        : registerSheetCommands(ext === '.xlsx' ? await readXlsx(content) : readCsv(content.toString('utf8')), plan.register);
+        : registerSheetCommands(
+            ext === '.xlsx' ? await readXlsx(content) : readCsv(content.toString('utf8')),
+            plan.register,
+          );
     report.rows = parsed.rows;
     report.refused.push(...parsed.refused);
     const hash = createHash('sha256').update(content).digest('hex').slice(0, 24);
@@ -240,23 +354,36 @@ export class RegisterImporter {
     for (let start = 0; start < parsed.items.length; start += size) {
       const chunk = parsed.items.slice(start, start + size);
       const result = await this.deps.plans.execute(
-        new ExecutePlanCommands(options.actor, options.cycleId, chunk.map((i) => i.command), {
-          ...(options.actingRole ? { actingRole: options.actingRole } : {}),
-          correlationId: options.correlationId ?? `import-${hash}`,
-          idempotencyKey: `register-import:${hash}:${start / size}`,
-          atomic: false,
-        }),
+        new ExecutePlanCommands(
+          options.actor,
+          options.cycleId,
+          chunk.map((i) => i.command),
+          {
+            ...(options.actingRole ? { actingRole: options.actingRole } : {}),
+            correlationId: options.correlationId ?? `import-${hash}`,
+            idempotencyKey: `register-import:${hash}:${start / size}`,
+            atomic: false,
+          },
+        ),
       );
       if (result.replayed) report.replayed += chunk.length;
       else report.events += result.events.length;
       for (const o of result.outcomes) {
         const item = chunk[o.index];
-        if (o.status === 'refused') report.refused.push({ ref: item.ref, command: o.command, code: o.code as string, reason: o.messageIt ?? (o.message as string), ...(o.fields ? { fields: o.fields } : {}) });
+        if (o.status === 'refused')
+          report.refused.push({
+            ref: item.ref,
+            command: o.command,
+            code: o.code as string,
+            reason: o.messageIt ?? (o.message as string),
+            ...(o.fields ? { fields: o.fields } : {}),
+          });
         else if (o.status === 'unchanged') report.unchanged += 1;
         else if (item.command.type === 'add_register_item') {
           const label = CREATED_LABEL[String(item.command.item.kind)] ?? 'items';
           report.created[label] = (report.created[label] ?? 0) + 1;
-        } else if (item.command.type === 'assess_risk') report.created.assessments = (report.created.assessments ?? 0) + 1;
+        } else if (item.command.type === 'assess_risk')
+          report.created.assessments = (report.created.assessments ?? 0) + 1;
         else report.updated += 1;
       }
     }

@@ -114,17 +114,29 @@ export class RegisterQueries {
     @Inject(DEFINITIONS) private readonly definitions: DefinitionRegistry,
   ) {}
 
-  private async loadAt(actor: Actor, cycleId: string, at: { asOf?: Date; version?: number } = {}): Promise<{ cycle: CycleState; plan: PlanState }> {
-    const { cycle, plan } = await this.repo.load(actor.tenant, cycleId, { until: at.asOf, toVersion: at.version });
+  private async loadAt(
+    actor: Actor,
+    cycleId: string,
+    at: { asOf?: Date; version?: number } = {},
+  ): Promise<{ cycle: CycleState; plan: PlanState }> {
+    const { cycle, plan } = await this.repo.load(actor.tenant, cycleId, {
+      until: at.asOf,
+      toVersion: at.version,
+    });
     if (!cycle.exists || cycle.tenant !== actor.tenant) throw new DomainRefusal('CYCLE_NOT_FOUND');
-    if (!REGISTER_CYCLE_TYPES.includes(cycle.cycleType)) throw new DomainRefusal('REGISTER_NOT_IN_CYCLE', cycle.cycleType);
+    if (!REGISTER_CYCLE_TYPES.includes(cycle.cycleType))
+      throw new DomainRefusal('REGISTER_NOT_IN_CYCLE', cycle.cycleType);
     return { cycle, plan };
   }
 
   async view(actor: Actor, cycleId: string, q: RegisterViewQuery = {}): Promise<RegisterResponse> {
     const { cycle, plan } = await this.loadAt(actor, cycleId, q.at);
     const def = this.definitions.get(cycle.cycleType, cycle.definitionVersion);
-    if (!def) throw new DomainRefusal('CYCLE_NOT_FOUND', `definition ${cycle.cycleType} v${cycle.definitionVersion} is not loaded`);
+    if (!def)
+      throw new DomainRefusal(
+        'CYCLE_NOT_FOUND',
+        `definition ${cycle.cycleType} v${cycle.definitionVersion} is not loaded`,
+      );
     const tree = q.tree ?? 'current';
     let register = plan.register;
     if (tree === 'adopted') {
@@ -152,21 +164,39 @@ export class RegisterQueries {
     };
   }
 
-  private async contentAt(actor: Actor, cycleId: string, ref: PlanRef): Promise<{ content: RegisterContent; version: number; label: string }> {
+  private async contentAt(
+    actor: Actor,
+    cycleId: string,
+    ref: PlanRef,
+  ): Promise<{ content: RegisterContent; version: number; label: string }> {
     if (ref === 'current' || ref === 'adopted') {
       const { plan, cycle } = await this.loadAt(actor, cycleId);
-      if (ref === 'current') return { content: registerContent(plan.register), version: cycle.version, label: 'current' };
-      if (!plan.adoptedRegister || !plan.adopted) throw new DomainRefusal('PLAN_NOT_ADOPTED', `stage "${cycle.stage}"`);
+      if (ref === 'current')
+        return { content: registerContent(plan.register), version: cycle.version, label: 'current' };
+      if (!plan.adoptedRegister || !plan.adopted)
+        throw new DomainRefusal('PLAN_NOT_ADOPTED', `stage "${cycle.stage}"`);
       return { content: plan.adoptedRegister, version: plan.adopted.version, label: 'adopted' };
     }
-    const { plan, cycle } = await this.loadAt(actor, cycleId, 'version' in ref ? { version: ref.version } : { asOf: ref.at });
-    return { content: registerContent(plan.register), version: cycle.version, label: 'version' in ref ? `v${ref.version}` : ref.at.toISOString() };
+    const { plan, cycle } = await this.loadAt(
+      actor,
+      cycleId,
+      'version' in ref ? { version: ref.version } : { asOf: ref.at },
+    );
+    return {
+      content: registerContent(plan.register),
+      version: cycle.version,
+      label: 'version' in ref ? `v${ref.version}` : ref.at.toISOString(),
+    };
   }
 
   async diff(actor: Actor, cycleId: string, from: PlanRef, to: PlanRef): Promise<RegisterDiffResponse> {
     const a = await this.contentAt(actor, cycleId, from);
     const b = await this.contentAt(actor, cycleId, to);
-    return { from: { ref: a.label, version: a.version }, to: { ref: b.label, version: b.version }, ...diffRegister(a.content, b.content) };
+    return {
+      from: { ref: a.label, version: a.version },
+      to: { ref: b.label, version: b.version },
+      ...diffRegister(a.content, b.content),
+    };
   }
 
   /**
@@ -174,14 +204,24 @@ export class RegisterQueries {
    * year), pre-filled from the register and the monitoring as of 31 December (or today, when the
    * year is not over).
    */
-  async rpctReport(actor: Actor, cycleId: string, year?: number): Promise<{ rows: RpctReportRow[]; year: number; date: string; name: string }> {
+  async rpctReport(
+    actor: Actor,
+    cycleId: string,
+    year?: number,
+  ): Promise<{ rows: RpctReportRow[]; year: number; date: string; name: string }> {
     const { cycle, plan } = await this.loadAt(actor, cycleId);
     const def = this.definitions.get(cycle.cycleType, cycle.definitionVersion);
     const years = def ? planYears(cycle.year, def.period) : [cycle.year];
     const today = isoDateAt(new Date(), 'Europe/Rome');
     const thisYear = Number(today.slice(0, 4));
     const y = year ?? (years.includes(thisYear) ? thisYear : years[0]);
-    if (!years.includes(y)) throw new DomainRefusal('PLAN_INVALID_FIELDS', `year ${y} is not a year of the plan (${years.join(', ')})`, [{ field: 'query.year', problem: `must be a year of the plan (${years.join(', ')})` }], `anno ${y} fuori dal piano (${years.join(', ')})`);
+    if (!years.includes(y))
+      throw new DomainRefusal(
+        'PLAN_INVALID_FIELDS',
+        `year ${y} is not a year of the plan (${years.join(', ')})`,
+        [{ field: 'query.year', problem: `must be a year of the plan (${years.join(', ')})` }],
+        `anno ${y} fuori dal piano (${years.join(', ')})`,
+      );
     const end = `${y}-12-31`;
     const date = today < end ? today : end;
     return { rows: rpctAnnualReport(plan.register, y, date), year: y, date, name: `relazione-rpct-${y}` };

@@ -10,8 +10,14 @@ type Register = components['schemas']['RegisterResponse'];
 type Measure = Register['measures'][number];
 
 /** Italian words for the levels of the default method; a chamber's own levels are shown as written. */
-const LEVEL_LABEL: Record<string, string> = { basso: 'Basso', medio: 'Medio', alto: 'Alto', non_valutato: 'Non valutato' };
-const levelLabel = (l: string | null | undefined) => (l ? (LEVEL_LABEL[l] ?? l.replace(/_/g, ' ')) : 'Non valutato');
+const LEVEL_LABEL: Record<string, string> = {
+  basso: 'Basso',
+  medio: 'Medio',
+  alto: 'Alto',
+  non_valutato: 'Non valutato',
+};
+const levelLabel = (l: string | null | undefined) =>
+  l ? (LEVEL_LABEL[l] ?? l.replace(/_/g, ' ')) : 'Non valutato';
 
 const STATUS_LABEL: Record<string, string> = {
   attuata: 'Attuata',
@@ -19,13 +25,21 @@ const STATUS_LABEL: Record<string, string> = {
   non_attuata: 'Non attuata',
   non_rendicontata: 'Non rendicontata',
 };
-const STATUS_TONE: Record<string, 'success' | 'warning' | 'danger' | 'secondary'> = { attuata: 'success', parzialmente_attuata: 'warning', non_attuata: 'danger', non_rendicontata: 'secondary' };
+const STATUS_TONE: Record<string, 'success' | 'warning' | 'danger' | 'secondary'> = {
+  attuata: 'success',
+  parzialmente_attuata: 'warning',
+  non_attuata: 'danger',
+  non_rendicontata: 'secondary',
+};
 const KIND_LABEL: Record<string, string> = { generale: 'Generale', specifica: 'Specifica' };
 /** "1 misura generale", "2 misure generali". */
 const n = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
 
 /** The rating's tone by its rank in the method's levels (the top third danger, the middle warning). */
-function levelTone(levels: readonly string[], level: string | null): 'danger' | 'warning' | 'success' | 'secondary' {
+function levelTone(
+  levels: readonly string[],
+  level: string | null,
+): 'danger' | 'warning' | 'success' | 'secondary' {
   if (!level) return 'secondary';
   const i = levels.indexOf(level);
   if (i < 0) return 'secondary';
@@ -38,14 +52,22 @@ function MeasureStatus({ m }: { m: Measure }) {
   return (
     <>
       <StatusBadge tone={STATUS_TONE[s]}>{STATUS_LABEL[s]}</StatusBadge>
-      {m.status ? <span className="d-block small">{m.checked ? 'verificata dal RPCT' : 'dichiarata dal dirigente'}</span> : null}
+      {m.status ? (
+        <span className="d-block small">
+          {m.checked ? 'verificata dal RPCT' : 'dichiarata dal dirigente'}
+        </span>
+      ) : null}
     </>
   );
 }
 
 export default function RischiPage() {
   const { id = '' } = useParams();
-  const { data: reg, error, loading } = useLoad((signal) => get<Register>(`/cycles/${id}/register`, { signal }), [id]);
+  const {
+    data: reg,
+    error,
+    loading,
+  } = useLoad((signal) => get<Register>(`/cycles/${id}/register`, { signal }), [id]);
   const [rating, setRating] = useState('');
   const [onlyLate, setOnlyLate] = useState(false);
 
@@ -71,8 +93,14 @@ export default function RischiPage() {
         {reg.adopted ? ` · adottato il ${formatDate(reg.adopted.at)}` : ''}
       </p>
       <p className="small text-muted">
-        {reg.editable ? 'Il registro è modificabile in questa fase.' : `Il registro non è modificabile ora${reg.notEditableBecause ? `: ${reg.notEditableBecause.message}` : ''}.`} Situazione al {formatDate(reg.date)}
-        {reg.monitoringDates.length ? `; date di monitoraggio: ${reg.monitoringDates.map(formatDate).join(', ')}` : ''}.
+        {reg.editable
+          ? 'Il registro è modificabile in questa fase.'
+          : `Il registro non è modificabile ora${reg.notEditableBecause ? `: ${reg.notEditableBecause.message}` : ''}.`}{' '}
+        Situazione al {formatDate(reg.date)}
+        {reg.monitoringDates.length
+          ? `; date di monitoraggio: ${reg.monitoringDates.map(formatDate).join(', ')}`
+          : ''}
+        .
       </p>
 
       <section aria-labelledby="sintesi" className="mb-4">
@@ -83,7 +111,8 @@ export default function RischiPage() {
           <div className="col-md-6">
             <table className="table table-sm">
               <caption>
-                Processi per livello di rischio ({n(reg.summary.processes, 'processo', 'processi')}, {n(reg.summary.risks, 'evento rischioso', 'eventi rischiosi')})
+                Processi per livello di rischio ({n(reg.summary.processes, 'processo', 'processi')},{' '}
+                {n(reg.summary.risks, 'evento rischioso', 'eventi rischiosi')})
               </caption>
               <thead>
                 <tr>
@@ -97,7 +126,9 @@ export default function RischiPage() {
                 {reg.summary.byRating.map((r) => (
                   <tr key={r.level}>
                     <th scope="row">
-                      <StatusBadge tone={levelTone(levels, r.level === 'non_valutato' ? null : r.level)}>{levelLabel(r.level)}</StatusBadge>
+                      <StatusBadge tone={levelTone(levels, r.level === 'non_valutato' ? null : r.level)}>
+                        {levelLabel(r.level)}
+                      </StatusBadge>
                     </th>
                     <td className="text-end">{r.processes}</td>
                   </tr>
@@ -108,7 +139,9 @@ export default function RischiPage() {
           <div className="col-md-6">
             <table className="table table-sm">
               <caption>
-                Stato delle misure ({n(reg.summary.measures, 'misura', 'misure')}: {n(reg.summary.byKind.generale, 'generale', 'generali')}, {n(reg.summary.byKind.specifica, 'specifica', 'specifiche')})
+                Stato delle misure ({n(reg.summary.measures, 'misura', 'misure')}:{' '}
+                {n(reg.summary.byKind.generale, 'generale', 'generali')},{' '}
+                {n(reg.summary.byKind.specifica, 'specifica', 'specifiche')})
               </caption>
               <thead>
                 <tr>
@@ -119,12 +152,14 @@ export default function RischiPage() {
                 </tr>
               </thead>
               <tbody>
-                {(['attuata', 'parzialmente_attuata', 'non_attuata', 'non_rendicontata'] as const).map((s) => (
-                  <tr key={s}>
-                    <th scope="row">{STATUS_LABEL[s]}</th>
-                    <td className="text-end">{reg.summary.measuresByStatus[s]}</td>
-                  </tr>
-                ))}
+                {(['attuata', 'parzialmente_attuata', 'non_attuata', 'non_rendicontata'] as const).map(
+                  (s) => (
+                    <tr key={s}>
+                      <th scope="row">{STATUS_LABEL[s]}</th>
+                      <td className="text-end">{reg.summary.measuresByStatus[s]}</td>
+                    </tr>
+                  ),
+                )}
                 <tr>
                   <th scope="row">In ritardo</th>
                   <td className="text-end">{reg.summary.overdue}</td>
@@ -155,7 +190,12 @@ export default function RischiPage() {
           <label htmlFor="filtro-livello" className="form-label">
             Livello di rischio
           </label>
-          <select id="filtro-livello" className="form-select" value={rating} onChange={(e) => setRating(e.target.value)}>
+          <select
+            id="filtro-livello"
+            className="form-select"
+            value={rating}
+            onChange={(e) => setRating(e.target.value)}
+          >
             <option value="">Tutti i livelli</option>
             {[...levels].reverse().map((l) => (
               <option key={l} value={l}>
@@ -166,7 +206,11 @@ export default function RischiPage() {
           </select>
         </div>
         <table className="table table-sm align-middle">
-          <caption>{processes.length === reg.processes.length ? `${n(processes.length, 'processo', 'processi')}, dal livello più alto` : `${processes.length} di ${n(reg.processes.length, 'processo', 'processi')}`}</caption>
+          <caption>
+            {processes.length === reg.processes.length
+              ? `${n(processes.length, 'processo', 'processi')}, dal livello più alto`
+              : `${processes.length} di ${n(reg.processes.length, 'processo', 'processi')}`}
+          </caption>
           <thead>
             <tr>
               <th scope="col">Processo</th>
@@ -188,7 +232,9 @@ export default function RischiPage() {
                 </td>
                 <td>
                   <StatusBadge tone={levelTone(levels, p.rating)}>{levelLabel(p.rating)}</StatusBadge>
-                  {p.needsReassessment ? <span className="d-block small">da rivalutare con il metodo in vigore</span> : null}
+                  {p.needsReassessment ? (
+                    <span className="d-block small">da rivalutare con il metodo in vigore</span>
+                  ) : null}
                   {p.motivation ? <span className="d-block small">{p.motivation}</span> : null}
                 </td>
                 <td>
@@ -197,7 +243,11 @@ export default function RischiPage() {
                       {p.risks.map((r) => (
                         <li key={r.code}>
                           {r.description}
-                          <span className="d-block small">{r.measureCodes.length ? `Misure: ${r.measureCodes.map((c) => `${c} (${measureTitle.get(c) ?? ''})`).join('; ')}` : 'Nessuna misura'}</span>
+                          <span className="d-block small">
+                            {r.measureCodes.length
+                              ? `Misure: ${r.measureCodes.map((c) => `${c} (${measureTitle.get(c) ?? ''})`).join('; ')}`
+                              : 'Nessuna misura'}
+                          </span>
                         </li>
                       ))}
                     </ul>
@@ -216,7 +266,13 @@ export default function RischiPage() {
           Quadro delle misure
         </h2>
         <div className="form-check mb-2">
-          <input id="solo-ritardo" className="form-check-input" type="checkbox" checked={onlyLate} onChange={(e) => setOnlyLate(e.target.checked)} />
+          <input
+            id="solo-ritardo"
+            className="form-check-input"
+            type="checkbox"
+            checked={onlyLate}
+            onChange={(e) => setOnlyLate(e.target.checked)}
+          />
           <label htmlFor="solo-ritardo" className="form-check-label">
             Solo le misure in ritardo
           </label>
@@ -251,7 +307,9 @@ export default function RischiPage() {
                     {m.phases.map((f, i) => (
                       <li key={i}>
                         {f.title}: entro il {formatDate(f.deadline)}
-                        {m.latePhases.some((l) => l.deadline === f.deadline && l.title === f.title) ? <strong> (scaduta)</strong> : null}
+                        {m.latePhases.some((l) => l.deadline === f.deadline && l.title === f.title) ? (
+                          <strong> (scaduta)</strong>
+                        ) : null}
                       </li>
                     ))}
                   </ul>
@@ -267,7 +325,15 @@ export default function RischiPage() {
                       <StatusBadge tone="danger">In ritardo</StatusBadge>
                     </span>
                   ) : null}
-                  {m.monitoring.some((x) => x.missing) ? <span className="d-block small">Rendicontazione mancante al {m.monitoring.filter((x) => x.missing).map((x) => formatDate(x.date)).join(', ')}</span> : null}
+                  {m.monitoring.some((x) => x.missing) ? (
+                    <span className="d-block small">
+                      Rendicontazione mancante al{' '}
+                      {m.monitoring
+                        .filter((x) => x.missing)
+                        .map((x) => formatDate(x.date))
+                        .join(', ')}
+                    </span>
+                  ) : null}
                 </td>
               </tr>
             ))}

@@ -28,19 +28,34 @@ export function measureDeadlines(r: RegisterState, adopted: boolean): MeasureDea
   for (const x of r.reports) {
     reported.add(`${x.measureCode}\u0000${x.monitoringDate}`);
     const s = status.get(x.measureCode);
-    if (!s || s.date <= x.monitoringDate) status.set(x.measureCode, { date: x.monitoringDate, status: x.status });
+    if (!s || s.date <= x.monitoringDate)
+      status.set(x.measureCode, { date: x.monitoringDate, status: x.status });
   }
   for (const c of r.checks) {
     const s = status.get(c.measureCode);
-    if (!s || s.date <= c.monitoringDate) status.set(c.measureCode, { date: c.monitoringDate, status: c.status });
+    if (!s || s.date <= c.monitoringDate)
+      status.set(c.measureCode, { date: c.monitoringDate, status: c.status });
   }
   const out: MeasureDeadline[] = [];
   for (const m of r.measures.values()) {
     if (status.get(m.code)?.status !== 'attuata') {
-      m.phases.forEach((p, i) => out.push({ id: `${MEASURE_DEADLINE_PREFIX}${m.code}.fase${i + 1}`, title: `Misura «${m.code}»: ${p.title}`, legalDate: p.deadline as IsoDate, measureCode: m.code }));
+      m.phases.forEach((p, i) =>
+        out.push({
+          id: `${MEASURE_DEADLINE_PREFIX}${m.code}.fase${i + 1}`,
+          title: `Misura «${m.code}»: ${p.title}`,
+          legalDate: p.deadline as IsoDate,
+          measureCode: m.code,
+        }),
+      );
     }
     for (const date of r.monitoringDates) {
-      if (!reported.has(`${m.code}\u0000${date}`)) out.push({ id: `${MEASURE_DEADLINE_PREFIX}${m.code}.monitoraggio`, title: `Misura «${m.code}»: rendicontazione al monitoraggio`, legalDate: date as IsoDate, measureCode: m.code });
+      if (!reported.has(`${m.code}\u0000${date}`))
+        out.push({
+          id: `${MEASURE_DEADLINE_PREFIX}${m.code}.monitoraggio`,
+          title: `Misura «${m.code}»: rendicontazione al monitoraggio`,
+          legalDate: date as IsoDate,
+          measureCode: m.code,
+        });
     }
   }
   return out;

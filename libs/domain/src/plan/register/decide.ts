@@ -38,7 +38,11 @@ function event(ctx: DecisionContext, role: Role, type: string, data: JsonRecord)
 }
 
 function invalid(problems: FieldProblem[]): never {
-  throw new DomainRefusal('PLAN_INVALID_FIELDS', problems.map((p) => `${p.field} ${p.problem}`).join('; '), problems);
+  throw new DomainRefusal(
+    'PLAN_INVALID_FIELDS',
+    problems.map((p) => `${p.field} ${p.problem}`).join('; '),
+    problems,
+  );
 }
 
 const json = (v: unknown): JsonRecord => JSON.parse(JSON.stringify(v)) as JsonRecord;
@@ -57,7 +61,10 @@ function canonical(v: unknown): string {
 }
 
 function mapOf(r: RegisterState, kind: RegisterItemKind): Map<string, RegisterItem> {
-  return (kind === 'process' ? r.processes : kind === 'risk' ? r.risks : r.measures) as Map<string, RegisterItem>;
+  return (kind === 'process' ? r.processes : kind === 'risk' ? r.risks : r.measures) as Map<
+    string,
+    RegisterItem
+  >;
 }
 
 function itemOf(r: RegisterState, kindIn: unknown, codeIn: unknown): RegisterItem {
@@ -66,14 +73,22 @@ function itemOf(r: RegisterState, kindIn: unknown, codeIn: unknown): RegisterIte
   const code = fr.code('code');
   if (fr.problems.length) invalid(fr.problems);
   const item = mapOf(r, kind as RegisterItemKind).get(code as string);
-  if (!item) throw new DomainRefusal('REGISTER_ITEM_NOT_FOUND', `${kind} ${code}`, [], `${kind === 'process' ? 'processo' : kind === 'risk' ? 'rischio' : 'misura'} ${code}`);
+  if (!item)
+    throw new DomainRefusal(
+      'REGISTER_ITEM_NOT_FOUND',
+      `${kind} ${code}`,
+      [],
+      `${kind === 'process' ? 'processo' : kind === 'risk' ? 'rischio' : 'misura'} ${code}`,
+    );
   return item;
 }
 
 /** A risk's process and a measure's risks must be in the register. */
 function checkReferences(r: RegisterState, item: RegisterItem): void {
   if (item.kind === 'risk' && !r.processes.has(item.processCode)) {
-    throw new DomainRefusal('REGISTER_REFERENCE_NOT_FOUND', `processCode ${item.processCode}`, [{ field: 'processCode', problem: `no process ${item.processCode} in the register` }]);
+    throw new DomainRefusal('REGISTER_REFERENCE_NOT_FOUND', `processCode ${item.processCode}`, [
+      { field: 'processCode', problem: `no process ${item.processCode} in the register` },
+    ]);
   }
   if (item.kind === 'measure') {
     const missing = item.riskCodes.filter((c) => !r.risks.has(c));
@@ -98,27 +113,47 @@ export function dependentsOf(r: RegisterState, item: RegisterItem): RegisterItem
   return [];
 }
 
-export function decideRegister(command: RegisterCommand, plan: PlanState, cycle: CycleState, ctx: DecisionContext, variationId?: string): DomainEvent[] {
-  if (!REGISTER_CYCLE_TYPES.includes(cycle.cycleType)) throw new DomainRefusal('REGISTER_NOT_IN_CYCLE', cycle.cycleType);
+export function decideRegister(
+  command: RegisterCommand,
+  plan: PlanState,
+  cycle: CycleState,
+  ctx: DecisionContext,
+  variationId?: string,
+): DomainEvent[] {
+  if (!REGISTER_CYCLE_TYPES.includes(cycle.cycleType))
+    throw new DomainRefusal('REGISTER_NOT_IN_CYCLE', cycle.cycleType);
   const reg = plan.register;
   const inVariation = (data: JsonRecord): JsonRecord => (variationId ? { ...data, variationId } : data);
   switch (command.type) {
     case 'add_register_item': {
       const role = actingRole(ctx, REGISTER_ROLES.edit);
       const { item, problems } = validateItem(command.item);
-      if (!item) invalid(problems.map((p) => ({ field: `item.${p.field}`.replace(/^item\.item$/, 'item'), problem: p.problem })));
-      if (mapOf(reg, item.kind).has(item.code)) throw new DomainRefusal('REGISTER_ITEM_EXISTS', `${item.kind} ${item.code}`);
+      if (!item)
+        invalid(
+          problems.map((p) => ({
+            field: `item.${p.field}`.replace(/^item\.item$/, 'item'),
+            problem: p.problem,
+          })),
+        );
+      if (mapOf(reg, item.kind).has(item.code))
+        throw new DomainRefusal('REGISTER_ITEM_EXISTS', `${item.kind} ${item.code}`);
       checkReferences(reg, item);
       return [event(ctx, role, 'RegisterItemAdded', inVariation({ item: json(item) }))];
     }
     case 'update_register_item': {
       const role = actingRole(ctx, REGISTER_ROLES.edit);
       const current = itemOf(reg, command.kind, command.code);
-      if (!isObject(command.changes) || Object.keys(command.changes).length === 0) invalid([{ field: 'changes', problem: 'must name at least one field to change' }]);
+      if (!isObject(command.changes) || Object.keys(command.changes).length === 0)
+        invalid([{ field: 'changes', problem: 'must name at least one field to change' }]);
       const problems: FieldProblem[] = [];
       for (const k of Object.keys(command.changes)) {
-        if (k === 'kind' || k === 'code') problems.push({ field: `changes.${k}`, problem: 'cannot be changed (remove the item and add another)' });
-        else if (!itemFields(current.kind).includes(k)) problems.push({ field: `changes.${k}`, problem: `is not a field of a register ${current.kind}` });
+        if (k === 'kind' || k === 'code')
+          problems.push({
+            field: `changes.${k}`,
+            problem: 'cannot be changed (remove the item and add another)',
+          });
+        else if (!itemFields(current.kind).includes(k))
+          problems.push({ field: `changes.${k}`, problem: `is not a field of a register ${current.kind}` });
       }
       if (problems.length) invalid(problems);
       const merged: Record<string, unknown> = { ...current };
@@ -138,18 +173,35 @@ export function decideRegister(command: RegisterCommand, plan: PlanState, cycle:
         else if (canonical(before[k]) !== canonical(after[k])) set[k] = json({ v: after[k] }).v as JsonRecord;
       }
       if (Object.keys(set).length === 0 && unset.length === 0) return [];
-      return [event(ctx, role, 'RegisterItemUpdated', inVariation({ kind: current.kind, code: current.code, set, unset }))];
+      return [
+        event(
+          ctx,
+          role,
+          'RegisterItemUpdated',
+          inVariation({ kind: current.kind, code: current.code, set, unset }),
+        ),
+      ];
     }
     case 'remove_register_item': {
       const role = actingRole(ctx, REGISTER_ROLES.edit);
       const current = itemOf(reg, command.kind, command.code);
       const deps = dependentsOf(reg, current);
       if (deps.length && command.cascade !== true) {
-        throw new DomainRefusal('REGISTER_ITEM_IN_USE', `${deps.length} item(s) refer to ${current.kind} ${current.code}: ${deps.map((d) => d.code).join(', ')}`);
+        throw new DomainRefusal(
+          'REGISTER_ITEM_IN_USE',
+          `${deps.length} item(s) refer to ${current.kind} ${current.code}: ${deps.map((d) => d.code).join(', ')}`,
+        );
       }
       // A process takes its risks with it; a risk is unlinked from the measures treating it.
       const removed = current.kind === 'process' ? deps.map((d) => ({ kind: d.kind, code: d.code })) : [];
-      return [event(ctx, role, 'RegisterItemRemoved', inVariation({ kind: current.kind, code: current.code, removed }))];
+      return [
+        event(
+          ctx,
+          role,
+          'RegisterItemRemoved',
+          inVariation({ kind: current.kind, code: current.code, removed }),
+        ),
+      ];
     }
     case 'assess_risk': {
       const role = actingRole(ctx, REGISTER_ROLES.assess);
@@ -159,9 +211,15 @@ export function decideRegister(command: RegisterCommand, plan: PlanState, cycle:
       const rating = r.oneOf('rating', method.levels, { required: true });
       const motivation = r.string('motivation', { required: true, max: 4000 });
       const indicators: Record<string, IndicatorRating> = {};
-      if (!isObject(command.indicators)) r.problem('indicators', `must rate every indicator of the method: ${method.indicators.map((i) => i.key).join(', ')}`);
+      if (!isObject(command.indicators))
+        r.problem(
+          'indicators',
+          `must rate every indicator of the method: ${method.indicators.map((i) => i.key).join(', ')}`,
+        );
       else {
-        for (const k of Object.keys(command.indicators)) if (!method.indicators.some((i) => i.key === k)) r.problem(`indicators.${k}`, 'is not an indicator of the rating method');
+        for (const k of Object.keys(command.indicators))
+          if (!method.indicators.some((i) => i.key === k))
+            r.problem(`indicators.${k}`, 'is not an indicator of the rating method');
         for (const ind of method.indicators) {
           const v = command.indicators[ind.key];
           if (!isObject(v)) {
@@ -176,12 +234,38 @@ export function decideRegister(command: RegisterCommand, plan: PlanState, cycle:
         }
       }
       if (r.problems.length) invalid(r.problems);
-      if (!reg.processes.has(processCode as string)) throw new DomainRefusal('REGISTER_ITEM_NOT_FOUND', `process ${processCode}`, [], `processo ${processCode}`);
+      if (!reg.processes.has(processCode as string))
+        throw new DomainRefusal(
+          'REGISTER_ITEM_NOT_FOUND',
+          `process ${processCode}`,
+          [],
+          `processo ${processCode}`,
+        );
       const previous = reg.assessments.get(processCode as string);
-      if (previous && previous.rating === rating && previous.motivation === motivation && canonical(previous.indicators) === canonical(indicators)) return [];
-      const suggested = suggestedRating(method.levels, Object.values(indicators).map((i) => i.level));
+      if (
+        previous &&
+        previous.rating === rating &&
+        previous.motivation === motivation &&
+        canonical(previous.indicators) === canonical(indicators)
+      )
+        return [];
+      const suggested = suggestedRating(
+        method.levels,
+        Object.values(indicators).map((i) => i.level),
+      );
       return [
-        event(ctx, role, 'RiskAssessed', inVariation({ processCode: processCode as string, indicators: json(indicators), rating: rating as string, motivation: motivation as string, suggestedRating: suggested })),
+        event(
+          ctx,
+          role,
+          'RiskAssessed',
+          inVariation({
+            processCode: processCode as string,
+            indicators: json(indicators),
+            rating: rating as string,
+            motivation: motivation as string,
+            suggestedRating: suggested,
+          }),
+        ),
       ];
     }
     case 'set_rating_method': {
@@ -190,18 +274,31 @@ export function decideRegister(command: RegisterCommand, plan: PlanState, cycle:
       const reason = r.string('reason', { max: 4000 });
       const { method, problems } = validateMethod(command.method);
       if (!method || r.problems.length) invalid([...problems, ...r.problems]);
-      if (canonical(method) === canonical({ indicators: methodOf(reg).indicators, levels: methodOf(reg).levels })) return [];
-      return [event(ctx, role, 'RiskRatingMethodSet', inVariation({ method: json(method), ...(reason ? { reason } : {}) }))];
+      if (
+        canonical(method) ===
+        canonical({ indicators: methodOf(reg).indicators, levels: methodOf(reg).levels })
+      )
+        return [];
+      return [
+        event(
+          ctx,
+          role,
+          'RiskRatingMethodSet',
+          inVariation({ method: json(method), ...(reason ? { reason } : {}) }),
+        ),
+      ];
     }
     case 'set_monitoring_dates': {
       const role = actingRole(ctx, REGISTER_ROLES.method);
       const v = command.dates;
       const problems: FieldProblem[] = [];
-      if (!Array.isArray(v) || v.length === 0 || v.length > 24) problems.push({ field: 'dates', problem: 'must list 1 to 24 dates YYYY-MM-DD' });
-      else v.forEach((d, i) => {
-        const fr = new FieldReader({ d });
-        if (!fr.isoDate('d')) problems.push({ field: `dates[${i}]`, problem: 'must be a date YYYY-MM-DD' });
-      });
+      if (!Array.isArray(v) || v.length === 0 || v.length > 24)
+        problems.push({ field: 'dates', problem: 'must list 1 to 24 dates YYYY-MM-DD' });
+      else
+        v.forEach((d, i) => {
+          const fr = new FieldReader({ d });
+          if (!fr.isoDate('d')) problems.push({ field: `dates[${i}]`, problem: 'must be a date YYYY-MM-DD' });
+        });
       if (problems.length) invalid(problems);
       const dates = [...new Set(v as string[])].sort();
       if (canonical(dates) === canonical(reg.monitoringDates)) return [];
@@ -216,12 +313,30 @@ export function decideRegister(command: RegisterCommand, plan: PlanState, cycle:
       const evidence = r.string('evidence', { required: true, max: 4000 });
       const date = r.isoDate('date');
       const note = r.string('note', { max: 4000 });
-      if (monitoringDate && !reg.monitoringDates.includes(monitoringDate)) r.problem('monitoringDate', `must be a monitoring date of the plan (${reg.monitoringDates.join(', ') || 'none set'})`);
+      if (monitoringDate && !reg.monitoringDates.includes(monitoringDate))
+        r.problem(
+          'monitoringDate',
+          `must be a monitoring date of the plan (${reg.monitoringDates.join(', ') || 'none set'})`,
+        );
       if (r.problems.length) invalid(r.problems);
-      if (!plan.adopted) throw new DomainRefusal('PLAN_NOT_ADOPTED', 'measures are monitored once the plan is adopted', [], 'le misure si monitorano dopo l’adozione del piano');
-      if ((date as string) > today(ctx)) throw new DomainRefusal('DATE_IN_FUTURE', `${date} is after ${today(ctx)}`);
-      if (!reg.measures.has(measureCode as string)) throw new DomainRefusal('REGISTER_ITEM_NOT_FOUND', `measure ${measureCode}`, [], `misura ${measureCode}`);
-      if (reg.checks.some((c) => c.measureCode === measureCode && c.monitoringDate === monitoringDate)) throw new DomainRefusal('MEASURE_REPORT_CHECKED', `${measureCode} at ${monitoringDate}`);
+      if (!plan.adopted)
+        throw new DomainRefusal(
+          'PLAN_NOT_ADOPTED',
+          'measures are monitored once the plan is adopted',
+          [],
+          'le misure si monitorano dopo l’adozione del piano',
+        );
+      if ((date as string) > today(ctx))
+        throw new DomainRefusal('DATE_IN_FUTURE', `${date} is after ${today(ctx)}`);
+      if (!reg.measures.has(measureCode as string))
+        throw new DomainRefusal(
+          'REGISTER_ITEM_NOT_FOUND',
+          `measure ${measureCode}`,
+          [],
+          `misura ${measureCode}`,
+        );
+      if (reg.checks.some((c) => c.measureCode === measureCode && c.monitoringDate === monitoringDate))
+        throw new DomainRefusal('MEASURE_REPORT_CHECKED', `${measureCode} at ${monitoringDate}`);
       return [
         event(ctx, role, 'MeasureReported', {
           measureCode: measureCode as string,
@@ -241,11 +356,15 @@ export function decideRegister(command: RegisterCommand, plan: PlanState, cycle:
       const outcome = r.oneOf('outcome', ['confermato', 'rettificato'] as const, { required: true });
       const status = r.oneOf('status', MEASURE_STATUSES, { required: outcome === 'rettificato' });
       const note = r.string('note', { required: outcome === 'rettificato', max: 4000 });
-      if (outcome === 'confermato' && command.status !== undefined && command.status !== null) r.problem('status', 'is given only when the outcome is rettificato');
+      if (outcome === 'confermato' && command.status !== undefined && command.status !== null)
+        r.problem('status', 'is given only when the outcome is rettificato');
       if (r.problems.length) invalid(r.problems);
-      const report = [...reg.reports].reverse().find((x) => x.measureCode === measureCode && x.monitoringDate === monitoringDate);
+      const report = [...reg.reports]
+        .reverse()
+        .find((x) => x.measureCode === measureCode && x.monitoringDate === monitoringDate);
       if (!report) throw new DomainRefusal('MEASURE_REPORT_NOT_FOUND', `${measureCode} at ${monitoringDate}`);
-      if (reg.checks.some((c) => c.measureCode === measureCode && c.monitoringDate === monitoringDate)) throw new DomainRefusal('MEASURE_REPORT_CHECKED', `${measureCode} at ${monitoringDate}`);
+      if (reg.checks.some((c) => c.measureCode === measureCode && c.monitoringDate === monitoringDate))
+        throw new DomainRefusal('MEASURE_REPORT_CHECKED', `${measureCode} at ${monitoringDate}`);
       return [
         event(ctx, role, 'MeasureReportChecked', {
           measureCode: measureCode as string,
@@ -266,8 +385,21 @@ export function decideRegister(command: RegisterCommand, plan: PlanState, cycle:
       const note = r.string('note', { max: 4000 });
       if (r.problems.length) invalid(r.problems);
       const previous = reg.reportFigures.get(year as number);
-      if (previous && previous.whistleblowingReports === count && previous.training === training && previous.note === note) return [];
-      return [event(ctx, role, 'RpctReportFiguresSet', { year: year as number, whistleblowingReports: count as number, ...(training ? { training } : {}), ...(note ? { note } : {}) })];
+      if (
+        previous &&
+        previous.whistleblowingReports === count &&
+        previous.training === training &&
+        previous.note === note
+      )
+        return [];
+      return [
+        event(ctx, role, 'RpctReportFiguresSet', {
+          year: year as number,
+          whistleblowingReports: count as number,
+          ...(training ? { training } : {}),
+          ...(note ? { note } : {}),
+        }),
+      ];
     }
   }
 }

@@ -13,7 +13,13 @@ function put(r: RegisterState, item: RegisterItem): void {
 }
 
 function get(r: RegisterState, kind: string, code: string): RegisterItem | undefined {
-  return kind === 'process' ? r.processes.get(code) : kind === 'risk' ? r.risks.get(code) : kind === 'measure' ? r.measures.get(code) : undefined;
+  return kind === 'process'
+    ? r.processes.get(code)
+    : kind === 'risk'
+      ? r.risks.get(code)
+      : kind === 'measure'
+        ? r.measures.get(code)
+        : undefined;
 }
 
 function remove(r: RegisterState, kind: string, code: string): void {
@@ -22,7 +28,9 @@ function remove(r: RegisterState, kind: string, code: string): void {
     r.assessments.delete(code);
   } else if (kind === 'risk') {
     r.risks.delete(code);
-    for (const m of r.measures.values()) if (m.riskCodes.includes(code)) r.measures.set(m.code, { ...m, riskCodes: m.riskCodes.filter((c) => c !== code) });
+    for (const m of r.measures.values())
+      if (m.riskCodes.includes(code))
+        r.measures.set(m.code, { ...m, riskCodes: m.riskCodes.filter((c) => c !== code) });
   } else if (kind === 'measure') r.measures.delete(code);
 }
 
@@ -43,13 +51,17 @@ export function applyRegisterEvent(r: RegisterState, e: FoldableEvent): boolean 
       return true;
     }
     case 'RegisterItemRemoved':
-      if (Array.isArray(d.removed)) for (const x of d.removed) if (isRecord(x)) remove(r, str(x.kind), str(x.code));
+      if (Array.isArray(d.removed))
+        for (const x of d.removed) if (isRecord(x)) remove(r, str(x.kind), str(x.code));
       remove(r, str(d.kind), str(d.code));
       return true;
     case 'RiskAssessed':
       r.assessments.set(str(d.processCode), {
         processCode: str(d.processCode),
-        indicators: (isRecord(d.indicators) ? d.indicators : {}) as unknown as Record<string, IndicatorRating>,
+        indicators: (isRecord(d.indicators) ? d.indicators : {}) as unknown as Record<
+          string,
+          IndicatorRating
+        >,
         rating: str(d.rating),
         motivation: str(d.motivation),
         suggestedRating: str(d.suggestedRating),
@@ -60,11 +72,18 @@ export function applyRegisterEvent(r: RegisterState, e: FoldableEvent): boolean 
       return true;
     case 'RiskRatingMethodSet': {
       const m = (isRecord(d.method) ? d.method : {}) as unknown as RatingMethod;
-      r.method = { indicators: m.indicators ?? [], levels: m.levels ?? [], ...(typeof d.reason === 'string' ? { reason: d.reason } : {}), version: e.version };
+      r.method = {
+        indicators: m.indicators ?? [],
+        levels: m.levels ?? [],
+        ...(typeof d.reason === 'string' ? { reason: d.reason } : {}),
+        version: e.version,
+      };
       return true;
     }
     case 'MeasureMonitoringDatesSet':
-      r.monitoringDates = Array.isArray(d.dates) ? (d.dates.filter((x) => typeof x === 'string') as string[]) : [];
+      r.monitoringDates = Array.isArray(d.dates)
+        ? (d.dates.filter((x) => typeof x === 'string') as string[])
+        : [];
       return true;
     case 'MeasureReported':
       r.reports.push({

@@ -15,7 +15,20 @@ import {
 const ITEM_FIELDS: Record<RegisterItemKind, readonly string[]> = {
   process: ['kind', 'code', 'title', 'area', 'office', 'note'],
   risk: ['kind', 'code', 'processCode', 'description', 'factors', 'note'],
-  measure: ['kind', 'code', 'measureKind', 'category', 'title', 'description', 'riskCodes', 'owner', 'phases', 'indicator', 'target', 'note'],
+  measure: [
+    'kind',
+    'code',
+    'measureKind',
+    'category',
+    'title',
+    'description',
+    'riskCodes',
+    'owner',
+    'phases',
+    'indicator',
+    'target',
+    'note',
+  ],
 };
 export const itemFields = (kind: RegisterItemKind): readonly string[] => ITEM_FIELDS[kind];
 
@@ -58,7 +71,8 @@ export function validateItem(input: unknown): { item?: RegisterItem; problems: F
   const r = new FieldReader(input);
   const kind = r.oneOf('kind', REGISTER_ITEM_KINDS, { required: true });
   if (!kind) return { problems: r.problems };
-  for (const k of Object.keys(input)) if (!ITEM_FIELDS[kind].includes(k)) r.problem(k, `is not a field of a register ${kind}`);
+  for (const k of Object.keys(input))
+    if (!ITEM_FIELDS[kind].includes(k)) r.problem(k, `is not a field of a register ${kind}`);
   const code = r.code('code');
   const note = r.string('note', { max: 4000 });
   let item: RegisterItem | undefined;
@@ -67,14 +81,23 @@ export function validateItem(input: unknown): { item?: RegisterItem; problems: F
       const title = r.string('title', { required: true, max: 500 });
       const area = r.string('area', { max: 200 });
       const office = r.string('office', { max: 200 });
-      if (code && title) item = { kind, code, title, ...(area ? { area } : {}), ...(office ? { office } : {}), ...(note ? { note } : {}) };
+      if (code && title)
+        item = {
+          kind,
+          code,
+          title,
+          ...(area ? { area } : {}),
+          ...(office ? { office } : {}),
+          ...(note ? { note } : {}),
+        };
       break;
     }
     case 'risk': {
       const processCode = r.code('processCode');
       const description = r.string('description', { required: true, max: 2000 });
       const factors = texts(r, input, 'factors', 500);
-      if (code && processCode && description) item = { kind, code, processCode, description, factors, ...(note ? { note } : {}) };
+      if (code && processCode && description)
+        item = { kind, code, processCode, description, factors, ...(note ? { note } : {}) };
       break;
     }
     case 'measure': {
@@ -83,7 +106,12 @@ export function validateItem(input: unknown): { item?: RegisterItem; problems: F
       const title = r.string('title', { required: true, max: 500 });
       const description = r.string('description', { max: 4000 });
       const riskCodes = texts(r, input, 'riskCodes', 40);
-      if (measureKind === 'specifica' && riskCodes.length === 0 && !r.problems.some((p) => p.field === 'riskCodes')) r.problem('riskCodes', 'a specific measure treats at least one risk');
+      if (
+        measureKind === 'specifica' &&
+        riskCodes.length === 0 &&
+        !r.problems.some((p) => p.field === 'riskCodes')
+      )
+        r.problem('riskCodes', 'a specific measure treats at least one risk');
       if (new Set(riskCodes).size !== riskCodes.length) r.problem('riskCodes', 'lists a risk twice');
       let owner: RegisterMeasure['owner'] | undefined;
       if (!isObject(input.owner)) r.problem('owner', 'is required: {office, dirigente}');
@@ -97,8 +125,30 @@ export function validateItem(input: unknown): { item?: RegisterItem; problems: F
       const phases = phasesOf(r, input.phases);
       const indicator = r.string('indicator', { required: true, max: 1000 });
       const target = r.string('target', { required: true, max: 500 });
-      if (code && measureKind && category && title && owner && indicator && target && r.problems.length === 0) {
-        item = { kind, code, measureKind, category, title, ...(description ? { description } : {}), riskCodes, owner, phases, indicator, target, ...(note ? { note } : {}) };
+      if (
+        code &&
+        measureKind &&
+        category &&
+        title &&
+        owner &&
+        indicator &&
+        target &&
+        r.problems.length === 0
+      ) {
+        item = {
+          kind,
+          code,
+          measureKind,
+          category,
+          title,
+          ...(description ? { description } : {}),
+          riskCodes,
+          owner,
+          phases,
+          indicator,
+          target,
+          ...(note ? { note } : {}),
+        };
       }
       break;
     }
@@ -109,26 +159,49 @@ export function validateItem(input: unknown): { item?: RegisterItem; problems: F
 
 /** A rating method from untrusted input: 1-12 indicators with unique keys, 2-7 unique levels. */
 export function validateMethod(input: unknown): { method?: RatingMethod; problems: FieldProblem[] } {
-  if (!isObject(input)) return { problems: [{ field: 'method', problem: 'must be {indicators: [{key, title}], levels: [...]}' }] };
+  if (!isObject(input))
+    return {
+      problems: [{ field: 'method', problem: 'must be {indicators: [{key, title}], levels: [...]}' }],
+    };
   const problems: FieldProblem[] = [];
   const indicators: RatingMethod['indicators'] = [];
-  if (!Array.isArray(input.indicators) || input.indicators.length < 1 || input.indicators.length > 12) problems.push({ field: 'method.indicators', problem: 'must list 1 to 12 indicators {key, title}' });
+  if (!Array.isArray(input.indicators) || input.indicators.length < 1 || input.indicators.length > 12)
+    problems.push({ field: 'method.indicators', problem: 'must list 1 to 12 indicators {key, title}' });
   else
     input.indicators.forEach((x, i) => {
-      if (!isObject(x) || typeof x.key !== 'string' || !KEY_RE.test(x.key) || typeof x.title !== 'string' || !x.title.trim() || x.title.length > 300)
-        problems.push({ field: `method.indicators[${i}]`, problem: 'must be {key: lower-case letters, digits, _; title: text}' });
-      else if (indicators.some((y) => y.key === x.key)) problems.push({ field: `method.indicators[${i}].key`, problem: `${x.key} is listed twice` });
+      if (
+        !isObject(x) ||
+        typeof x.key !== 'string' ||
+        !KEY_RE.test(x.key) ||
+        typeof x.title !== 'string' ||
+        !x.title.trim() ||
+        x.title.length > 300
+      )
+        problems.push({
+          field: `method.indicators[${i}]`,
+          problem: 'must be {key: lower-case letters, digits, _; title: text}',
+        });
+      else if (indicators.some((y) => y.key === x.key))
+        problems.push({ field: `method.indicators[${i}].key`, problem: `${x.key} is listed twice` });
       else indicators.push({ key: x.key, title: x.title.trim() });
     });
   const levels: string[] = [];
-  if (!Array.isArray(input.levels) || input.levels.length < 2 || input.levels.length > 7) problems.push({ field: 'method.levels', problem: 'must list 2 to 7 levels, lowest first' });
+  if (!Array.isArray(input.levels) || input.levels.length < 2 || input.levels.length > 7)
+    problems.push({ field: 'method.levels', problem: 'must list 2 to 7 levels, lowest first' });
   else
     input.levels.forEach((x, i) => {
-      if (typeof x !== 'string' || !KEY_RE.test(x)) problems.push({ field: `method.levels[${i}]`, problem: 'must be lower-case letters, digits, _ (e.g. medio)' });
-      else if (levels.includes(x)) problems.push({ field: `method.levels[${i}]`, problem: `${x} is listed twice` });
+      if (typeof x !== 'string' || !KEY_RE.test(x))
+        problems.push({
+          field: `method.levels[${i}]`,
+          problem: 'must be lower-case letters, digits, _ (e.g. medio)',
+        });
+      else if (levels.includes(x))
+        problems.push({ field: `method.levels[${i}]`, problem: `${x} is listed twice` });
       else levels.push(x);
     });
-  for (const k of Object.keys(input)) if (k !== 'indicators' && k !== 'levels') problems.push({ field: `method.${k}`, problem: 'is not a field of the method' });
+  for (const k of Object.keys(input))
+    if (k !== 'indicators' && k !== 'levels')
+      problems.push({ field: `method.${k}`, problem: 'is not a field of the method' });
   return problems.length ? { problems } : { method: { indicators, levels }, problems };
 }
 

@@ -5,5 +5,10 @@ export { decideRegister, dependentsOf, REGISTER_ROLES } from './decide';
 export { applyRegisterEvent } from './evolve';
 export { registerSubmissionProblems } from './checks';
 export * from './view';
-export { measureDeadlines, isMeasureDeadlineId, MEASURE_DEADLINE_PREFIX, type MeasureDeadline } from './deadlines';
+export {
+  measureDeadlines,
+  isMeasureDeadlineId,
+  MEASURE_DEADLINE_PREFIX,
+  type MeasureDeadline,
+} from './deadlines';
 export { rpctAnnualReport, type RpctReportRow } from './rpct-report';

@@ -305,7 +305,8 @@ export function restoreRegisterContent(r: RegisterState, c: RegisterContent): vo
   r.monitoringDates = [...c.monitoringDates];
 }
 
-export const isRegisterEmpty = (r: RegisterState): boolean => r.processes.size === 0 && r.risks.size === 0 && r.measures.size === 0;
+export const isRegisterEmpty = (r: RegisterState): boolean =>
+  r.processes.size === 0 && r.risks.size === 0 && r.measures.size === 0;
 
 export const methodOf = (r: RegisterState): RatingMethod => r.method ?? DEFAULT_RATING_METHOD;
 
@@ -343,9 +344,30 @@ export type RegisterCommand =
   | { type: 'assess_risk'; processCode: unknown; indicators: unknown; rating: unknown; motivation: unknown }
   | { type: 'set_rating_method'; method: unknown; reason?: unknown }
   | { type: 'set_monitoring_dates'; dates: unknown }
-  | { type: 'report_measure'; measureCode: unknown; monitoringDate: unknown; status: unknown; evidence: unknown; date: unknown; note?: unknown }
-  | { type: 'check_measure_report'; measureCode: unknown; monitoringDate: unknown; outcome: unknown; status?: unknown; note?: unknown }
-  | { type: 'set_rpct_report_figures'; year: unknown; whistleblowingReports: unknown; training?: unknown; note?: unknown };
+  | {
+      type: 'report_measure';
+      measureCode: unknown;
+      monitoringDate: unknown;
+      status: unknown;
+      evidence: unknown;
+      date: unknown;
+      note?: unknown;
+    }
+  | {
+      type: 'check_measure_report';
+      measureCode: unknown;
+      monitoringDate: unknown;
+      outcome: unknown;
+      status?: unknown;
+      note?: unknown;
+    }
+  | {
+      type: 'set_rpct_report_figures';
+      year: unknown;
+      whistleblowingReports: unknown;
+      training?: unknown;
+      note?: unknown;
+    };
 
 export const REGISTER_EVENT_TYPES = [
   'RegisterItemAdded',

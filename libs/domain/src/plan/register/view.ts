@@ -128,7 +128,12 @@ export function registerView(r: RegisterState, today: string): RegisterView {
   const checks = new Map<string, MeasureCheck>();
   for (const x of r.checks) checks.set(key(x.measureCode, x.monitoringDate), x);
 
-  const statusCount: RegisterSummary['measuresByStatus'] = { attuata: 0, parzialmente_attuata: 0, non_attuata: 0, non_rendicontata: 0 };
+  const statusCount: RegisterSummary['measuresByStatus'] = {
+    attuata: 0,
+    parzialmente_attuata: 0,
+    non_attuata: 0,
+    non_rendicontata: 0,
+  };
   const byKind = { generale: 0, specifica: 0 };
   let overdue = 0;
   const measuresByRisk = new Map<string, string[]>();
@@ -178,7 +183,10 @@ export function registerView(r: RegisterState, today: string): RegisterView {
     const a = r.assessments.get(p.code);
     const risks = risksByProcess.get(p.code) ?? [];
     const measureCodes = [...new Set(risks.flatMap((x) => x.measureCodes))];
-    const needsReassessment = !!a && (!rank.has(a.rating) || method.indicators.some((i) => !a.indicators[i.key] || !rank.has(a.indicators[i.key].level)));
+    const needsReassessment =
+      !!a &&
+      (!rank.has(a.rating) ||
+        method.indicators.some((i) => !a.indicators[i.key] || !rank.has(a.indicators[i.key].level)));
     const rating = a && rank.has(a.rating) ? a.rating : null;
     ratingCount.set(rating ?? 'non_valutato', (ratingCount.get(rating ?? 'non_valutato') ?? 0) + 1);
     processes.push({
@@ -193,13 +201,25 @@ export function registerView(r: RegisterState, today: string): RegisterView {
     });
   }
   const order = (rating: string | null): number => (rating === null ? -1 : (rank.get(rating) ?? -1));
-  processes.sort((a, b) => order(b.rating) - order(a.rating) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
-  const byRating = [...method.levels].reverse().map((level) => ({ level, processes: ratingCount.get(level) ?? 0 }));
+  processes.sort(
+    (a, b) => order(b.rating) - order(a.rating) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
+  );
+  const byRating = [...method.levels]
+    .reverse()
+    .map((level) => ({ level, processes: ratingCount.get(level) ?? 0 }));
   byRating.push({ level: 'non_valutato', processes: ratingCount.get('non_valutato') ?? 0 });
   return {
     method,
     monitoringDates: [...r.monitoringDates],
-    summary: { processes: r.processes.size, risks: r.risks.size, measures: r.measures.size, byRating, measuresByStatus: statusCount, overdue, byKind },
+    summary: {
+      processes: r.processes.size,
+      risks: r.risks.size,
+      measures: r.measures.size,
+      byRating,
+      measuresByStatus: statusCount,
+      overdue,
+      byKind,
+    },
     processes,
     measures,
   };
@@ -225,9 +245,18 @@ export interface RegisterChange {
 }
 
 /** Differences between two versions of the register's content. */
-export function diffRegister(before: RegisterContent, after: RegisterContent): { changes: RegisterChange[]; summary: { added: number; removed: number; changed: number } } {
+export function diffRegister(
+  before: RegisterContent,
+  after: RegisterContent,
+): { changes: RegisterChange[]; summary: { added: number; removed: number; changed: number } } {
   const changes: RegisterChange[] = [];
-  const compare = <T>(kind: RegisterChange['kind'], a: readonly T[], b: readonly T[], code: (x: T) => string, strip: (x: T) => unknown = (x) => x): void => {
+  const compare = <T>(
+    kind: RegisterChange['kind'],
+    a: readonly T[],
+    b: readonly T[],
+    code: (x: T) => string,
+    strip: (x: T) => unknown = (x) => x,
+  ): void => {
     const after = new Map(b.map((x) => [code(x), x]));
     const seen = new Set<string>();
     for (const x of a) {
@@ -236,7 +265,11 @@ export function diffRegister(before: RegisterContent, after: RegisterContent): {
       const y = after.get(c);
       if (!y) changes.push({ kind, code: c, change: 'removed' });
       else {
-        const fields = jsonDiff(strip(x), strip(y)).map((f) => ({ field: f.path, ...('before' in f ? { before: f.before } : {}), ...('after' in f ? { after: f.after } : {}) }));
+        const fields = jsonDiff(strip(x), strip(y)).map((f) => ({
+          field: f.path,
+          ...('before' in f ? { before: f.before } : {}),
+          ...('after' in f ? { after: f.after } : {}),
+        }));
         if (fields.length) changes.push({ kind, code: c, change: 'changed', fields });
       }
     }
@@ -245,12 +278,27 @@ export function diffRegister(before: RegisterContent, after: RegisterContent): {
   compare('process', before.processes, after.processes, (x) => x.code);
   compare('risk', before.risks, after.risks, (x) => x.code);
   compare('measure', before.measures, after.measures, (x) => x.code);
-  compare('assessment', before.assessments, after.assessments, (x) => x.processCode, (x) => ({ indicators: x.indicators, rating: x.rating, motivation: x.motivation }));
+  compare(
+    'assessment',
+    before.assessments,
+    after.assessments,
+    (x) => x.processCode,
+    (x) => ({ indicators: x.indicators, rating: x.rating, motivation: x.motivation }),
+  );
   const settings = (c: RegisterContent) => [
     { code: 'method', value: c.method ? { indicators: c.method.indicators, levels: c.method.levels } : null },
     { code: 'monitoringDates', value: c.monitoringDates },
   ];
-  compare('settings', settings(before), settings(after), (x) => x.code, (x) => x.value);
+  compare(
+    'settings',
+    settings(before),
+    settings(after),
+    (x) => x.code,
+    (x) => x.value,
+  );
   const count = (c: RegisterChange['change']) => changes.filter((x) => x.change === c).length;
-  return { changes, summary: { added: count('added'), removed: count('removed'), changed: count('changed') } };
+  return {
+    changes,
+    summary: { added: count('added'), removed: count('removed'), changed: count('changed') },
+  };
 }

@@ -482,6 +482,62 @@ describe('register decider: assessment by the qualitative method', () => {
   });
 });
 
+describe('register decider: monitoring dates and the figures of the annual report', () => {
+  it('sets monitoring dates sorted and unique, names each bad date, and writes nothing when unchanged', () => {
+    const s = filled();
+    expect(
+      s.do({ type: 'set_monitoring_dates', dates: ['2027-12-15', '2027-06-30', '2027-06-30'] }, rpct),
+    ).toEqual([]);
+    const bad = s.refusal(() =>
+      s.do({ type: 'set_monitoring_dates', dates: ['2027-02-30', 'giugno'] }, rpct),
+    );
+    expect(bad.fields.map((f) => f.field)).toEqual(['dates[0]', 'dates[1]']);
+    expect(s.refusal(() => s.do({ type: 'set_monitoring_dates', dates: [] }, rpct)).fields).toEqual([
+      { field: 'dates', problem: 'must list 1 to 24 dates YYYY-MM-DD' },
+    ]);
+    expect(
+      s.refusal(() => s.do({ type: 'set_monitoring_dates', dates: ['2027-09-30'] }, dirigente)).code,
+    ).toBe('ROLE_NOT_ALLOWED');
+  });
+
+  it('records the RPCT figures of a year at any stage, the latest counting; refuses bad figures and other roles', () => {
+    const s = adopted();
+    const [e] = s.do(
+      {
+        type: 'set_rpct_report_figures',
+        year: 2027,
+        whistleblowingReports: 3,
+        training: 'Corso base: 40 dipendenti',
+      },
+      rpct,
+    );
+    expect(e.data).toEqual({ year: 2027, whistleblowingReports: 3, training: 'Corso base: 40 dipendenti' });
+    expect(
+      s.do(
+        {
+          type: 'set_rpct_report_figures',
+          year: 2027,
+          whistleblowingReports: 3,
+          training: 'Corso base: 40 dipendenti',
+        },
+        rpct,
+      ),
+    ).toEqual([]);
+    s.do({ type: 'set_rpct_report_figures', year: 2027, whistleblowingReports: 4 }, rpct);
+    expect(s.plan.register.reportFigures.get(2027)).toMatchObject({ whistleblowingReports: 4 });
+    expect(s.plan.register.reportFigures.get(2027)?.training).toBeUndefined();
+    const bad = s.refusal(() =>
+      s.do({ type: 'set_rpct_report_figures', year: 27, whistleblowingReports: 1.5 }, rpct),
+    );
+    expect(bad.fields.map((f) => f.field)).toEqual(['year', 'whistleblowingReports']);
+    expect(
+      s.refusal(() =>
+        s.do({ type: 'set_rpct_report_figures', year: 2027, whistleblowingReports: 1 }, dirigente),
+      ).code,
+    ).toBe('ROLE_NOT_ALLOWED');
+  });
+});
+
 describe('register decider: the cycle rules', () => {
   it('refuses the submission while a process is not assessed or a risk is untreated, listing each', () => {
     const s = filled();

@@ -77,7 +77,9 @@ describe('console: the risk register (RPCT)', () => {
       'Non rendicontata\t2',
       'In ritardo\t1',
     ]);
-    await page.getByText('D6.1.4: processo non ancora valutato').waitFor();
+    await page
+      .getByText('D6.1.4: Processo non ancora valutato (o valutato con livelli che il metodo non prevede)')
+      .waitFor();
 
     // Highest rating first, the unassessed last.
     const rows = page.locator('section[aria-labelledby="processi"] tbody tr');

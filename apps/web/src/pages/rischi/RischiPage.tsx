@@ -5,6 +5,7 @@ import { get } from '../../api';
 import type { components } from '../../api-schema';
 import { ErrorAlert, Loading, PageTitle, StatusBadge, useLoad } from '../../components';
 import { formatDate } from '../../labels';
+import { problemIt } from '../plan/labels';
 
 type Register = components['schemas']['RegisterResponse'];
 type Measure = Register['measures'][number];
@@ -174,7 +175,7 @@ export default function RischiPage() {
             <ol className="mb-0">
               {reg.problems.map((p, i) => (
                 <li key={i}>
-                  {p.nodeCode}: {PROBLEM_LABEL[p.code] ?? p.code}
+                  {p.nodeCode}: {problemIt(p)}
                 </li>
               ))}
             </ol>
@@ -343,10 +344,3 @@ export default function RischiPage() {
     </>
   );
 }
-
-const PROBLEM_LABEL: Record<string, string> = {
-  PROCESS_NOT_ASSESSED: 'processo non ancora valutato',
-  RISK_WITHOUT_MEASURE: 'nessuna misura tratta questo evento rischioso',
-  MEASURE_WITHOUT_RISK: 'la misura specifica non tratta alcun rischio',
-  MEASURE_WITHOUT_PHASES: 'la misura non ha fasi con scadenza',
-};

@@ -2,7 +2,7 @@
 // With UPDATE_DOCS=1 it rewrites the file instead of failing: `UPDATE_DOCS=1 npx jest test/docs`.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { eventCatalogue, parseCycleDefinition, RESERVED_EVENTS } from '@ciclo/domain';
+import { eventCatalogue, parseCycleDefinition, REGISTER_EVENT_TYPES, RESERVED_EVENTS } from '@ciclo/domain';
 
 const ROOT = resolve(__dirname, '..', '..');
 const DEFINITIONS = join(ROOT, 'seeds', 'cycles');
@@ -40,5 +40,9 @@ describe('docs/events.md', () => {
         expect(section).toMatch(new RegExp(`\\| \`${def.id}\` v${def.version} +\\| \`${t.command}\` +\\|`));
       }
     }
+  });
+
+  it('documents every event of the risk register', () => {
+    for (const type of REGISTER_EVENT_TYPES) expect(rendered).toContain(`### \`${type}\``);
   });
 });

@@ -8,6 +8,7 @@ import type { Actor } from '@ciclo/identity';
 import { createPlanRuntime, ExecuteCycleCommand, planSheet, writeXlsx, type PlanRuntime } from '@ciclo/workflow';
 import { randomUUID } from 'node:crypto';
 import * as ExcelJS from 'exceljs';
+import { runImport } from '../../apps/cli/src/commands/import';
 import { migrateDatabase } from '../../apps/cli/src/migrations';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
@@ -137,12 +138,39 @@ describe('ciclo import (through the plan commands)', () => {
     expect(byFile['processi.json'].refused).toEqual([]);
     expect(byFile['schede-processo.json'].created).toEqual({ processCards: 27 });
     expect(byFile['strutture.json'].skipped).toMatch(/not imported/);
+    expect(byFile['processi-anticorruzione.json'].skipped).toMatch(/risk register, not a plan/);
     const { state } = await rt.catalogueRepo.load(TENANT);
     const found = catalogueTree(state, { q: 'piano della performance' });
     expect(found.matches).toContain('A1.1.1.3');
     expect(catalogueTree(state, { code: 'C1.2.2.2' }).matches).toEqual(['C1.2.2.2', 'C1.2.2.2.1']);
   });
+
+  it('`ciclo import --register` loads the curated mapping into a PTPCT as the RPCT, and refuses without --cycle', async () => {
+    const cycleId = randomUUID();
+    await rt.cycles.execute(new ExecuteCycleCommand({ userId: 'u-rpct', tenant: TENANT, roles: ['rpct'] }, cycleId, { type: 'open', cycleId, year: 2027 }, { cycleType: 'ptpct', correlationId: 'test' }));
+    const saved = { url: process.env.DATABASE_URL, seeds: process.env.SEEDS_DIR };
+    process.env.DATABASE_URL = db.url;
+    process.env.SEEDS_DIR = SEEDS;
+    try {
+      const lines: string[] = [];
+      const file = resolve(SEEDS, 'catalogue/processi-anticorruzione.json');
+      const [report] = await runImport(file, { tenant: TENANT, cycle: cycleId, user: 'system:import', register: true }, (l) => lines.push(l));
+      expect(report).toMatchObject({ format: 'registro-rischi', created: { processes: 52 } });
+      expect(lines[0]).toMatch(/^processi-anticorruzione\.json \(registro-rischi, cycle .*\): created 52 processes/);
+      const { plan } = await rt.repo.load(TENANT, cycleId);
+      expect(plan.register.processes.get('C2.7.2')).toMatchObject({ area: 'Sviluppo economico', office: 'Armonizzaz. e tutela del mercato' });
+      const events = (await store.readStream(`${TENANT}/cycle-${cycleId}`)).filter((e) => e.type === 'RegisterItemAdded');
+      expect(new Set(events.map((e) => e.metadata.actorRole))).toEqual(new Set(['rpct']));
+      await expect(runImport(file, { tenant: TENANT, user: 'system:import', register: true }, () => undefined)).rejects.toThrow('--register needs --cycle');
+    } finally {
+      process.env.DATABASE_URL = saved.url;
+      process.env.SEEDS_DIR = saved.seeds;
+      if (saved.url === undefined) delete process.env.DATABASE_URL;
+      if (saved.seeds === undefined) delete process.env.SEEDS_DIR;
+    }
+  });
 });
+
 
 /** An XLSX as Excel writes it: shared strings with rich text, a percent and a date number format. */
 async function excelLikeWorkbook(): Promise<Buffer> {

@@ -8,6 +8,7 @@ const FILES = [
   'plan/schede-obiettivo-2022-2024.json',
   'catalogue/processi.json',
   'catalogue/strutture.json',
+  'catalogue/processi-anticorruzione.json',
   'catalogue/schede-processo.json',
   'tenants/demo.json',
 ];

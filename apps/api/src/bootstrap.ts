@@ -101,6 +101,7 @@ export async function createApiApp(settings: Settings): Promise<NestExpressAppli
   // Documents are uploaded as raw bytes; everything else is JSON.
   app.use('/cycles/:id/documents', raw({ type: () => true, limit: '25mb' }));
   app.use('/cycles/:id/plan/import', raw({ type: () => true, limit: '10mb' }));
+  app.use('/cycles/:id/register/import', raw({ type: () => true, limit: '10mb' }));
   app.useBodyParser('json', { limit: settings.BODY_LIMIT });
   // Other failures of reading a body (bad gzip, wrong Content-Length...) are the client's: 4xx, never 500.
   app.use(clientBodyErrors);

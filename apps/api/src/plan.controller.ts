@@ -35,6 +35,29 @@ const BODIES: Record<PlanCommandName, z.ZodType> = {
     .object({ section: any, text: any })
     .strict()
     .describe('A narrative section in Markdown (PIAO: `2.1`, `3.1`, `3.2`, `3.3`, `4`; Relazione sulla performance: `sintesi`, `scostamenti`); an empty text clears it. Only in editable stages'),
+  add_register_item: z
+    .record(z.string(), z.unknown())
+    .describe('A risk register item: `kind` (process, risk, measure), `code` and the fields of its kind (docs/anticorruption.md)'),
+  update_register_item: z.object({ kind: any, code: any, changes: z.record(z.string(), z.unknown()) }).strict().describe('`changes`: fields to set; null unsets an optional field'),
+  remove_register_item: z.object({ kind: any, code: any, cascade: opt }).strict().describe('`cascade`: a process takes its risks with it, a risk is unlinked from its measures'),
+  assess_risk: z
+    .object({ processCode: any, indicators: any, rating: any, motivation: any })
+    .strict()
+    .describe('`indicators`: key → {level, reason} for every indicator of the rating method; `rating` and `motivation`: the overall judgement'),
+  set_rating_method: z.object({ method: any, reason: opt }).strict().describe('`method`: {indicators: [{key, title}], levels: [lowest … highest]}'),
+  set_monitoring_dates: z.object({ dates: any }).strict().describe('`dates`: the monitoring dates of the measures (YYYY-MM-DD)'),
+  report_measure: z
+    .object({ measureCode: any, monitoringDate: any, status: any, evidence: any, date: any, note: opt })
+    .strict()
+    .describe('`status`: attuata, parzialmente_attuata or non_attuata, with the evidence, at a monitoring date of the plan'),
+  check_measure_report: z
+    .object({ measureCode: any, monitoringDate: any, outcome: any, status: opt, note: opt })
+    .strict()
+    .describe('The RPCT\'s outcome: `confermato`, or `rettificato` with the status found and a note'),
+  set_rpct_report_figures: z
+    .object({ year: any, whistleblowingReports: any, training: opt, note: opt })
+    .strict()
+    .describe('Figures of the RPCT\'s annual report the register does not hold: whistleblowing reports received in `year`, the training given'),
 };
 
 const batchBody = z
@@ -99,6 +122,8 @@ function toCommand(name: PlanCommandName, body: Record<string, unknown>): PlanCo
       return { type: 'update_node', code: body.code, changes: body.changes as Record<string, unknown> };
     case 'open_variation':
       return { type: 'open_variation', variationId: randomUUID(), reason: body.reason };
+    case 'add_register_item':
+      return { type: 'add_register_item', item: body };
     default:
       return { type: name, ...body } as PlanCommand;
   }

@@ -3,6 +3,7 @@ import {
   resolveReminderPolicy,
   type CycleDefinition,
   type CycleState,
+  type IsoDate,
   type PlannedReminder,
   type ReminderPolicy,
   type WorkingTimeContext,
@@ -39,13 +40,14 @@ export class ReminderPlanner {
     return { ...(p?.workingHours ?? {}), ...(p ? { calendar: p.calendar } : {}) };
   }
 
-  plan(state: CycleState, now: Date): PlannedReminder[] {
+  /** `extra`: the dates of the cycle's register measures (`measureDeadlines`), planned with the same policy. */
+  plan(state: CycleState, now: Date, extra: readonly { id: string; legalDate: string }[] = []): PlannedReminder[] {
     const def = this.definitionOf(state);
     if (!def || !state.exists) return [];
     const wt = this.workingTime(state.tenant);
     const { calendar, ...hours } = wt;
     let dueCache = this.dueCaches.get(state.tenant);
     if (!dueCache) this.dueCaches.set(state.tenant, (dueCache = new Map()));
-    return planReminders(state, def, { now, policy: this.policy(state.tenant, def), calendar, workingHours: hours, dueCache });
+    return planReminders(state, def, { now, policy: this.policy(state.tenant, def), calendar, workingHours: hours, dueCache, ...(extra.length ? { extraDeadlines: extra as { id: string; legalDate: IsoDate }[] } : {}) });
   }
 }

@@ -3,7 +3,6 @@ import { cyclePageUrl } from './links';
 import {
   daysLeftAt,
   effectiveDeadline,
-  evolve,
   initialCycleState,
   isWorkingInstant,
   nextWorkingInstant,
@@ -11,6 +10,7 @@ import {
   parseReminderKey,
   cycleClosed,
   deadlineLegalDate,
+  isMeasureDeadlineId,
   type CycleDefinition,
   type CycleState,
 } from '@ciclo/domain';
@@ -25,10 +25,11 @@ import {
   type ReminderRecipient,
   type ReminderSentData,
 } from '@ciclo/notifications';
-import { cycleStream, toFoldable } from '@ciclo/workflow';
+import { cycleStream } from '@ciclo/workflow';
 import type { Clock, DeadlinesLog } from './clock';
 import type { ReminderJobData } from './jobs';
 import type { ReminderPlanner } from './planner';
+import { foldScheduled, measureDatesOf, type ScheduledCycle } from './scheduler';
 
 export type ReminderOutcome =
   | { status: 'sent'; key: string; recipients: number; email: EmailOutcome; worker: string }
@@ -46,7 +47,7 @@ export interface ProcessorOptions {
   publicUrl: string;
   workerName: string;
   /** Extends the overdue chain after an overdue or due-day reminder (the scheduler's per-cycle plan). */
-  scheduleCycle?: (state: CycleState) => Promise<void>;
+  scheduleCycle?: (state: ScheduledCycle) => Promise<void>;
   /** How long a delivery claim holds before another worker may take it over (default 120 s). */
   deliveryLeaseMs?: number;
   /** Test hooks: before the claim, right after it, and right after the SMTP server accepted the e-mail. */
@@ -80,9 +81,13 @@ export class ReminderProcessor {
     const parts = parseReminderKey(key);
     if (!parts) return { status: 'obsolete', key, reason: 'malformed key', worker };
     const events = await this.o.store.readStream(cycleStream(parts.tenant, parts.cycleId));
-    const state = events.reduce((s, e) => evolve(s, toFoldable(e)), initialCycleState());
+    const scheduled = foldScheduled({ cycle: initialCycleState(), plan: null }, events);
+    const state = scheduled.cycle;
     const def = state.exists ? this.o.planner.definitionOf(state) : undefined;
-    const why = this.obsolete(state, def, parts.deadlineId, parts.legalDate, parts.offset);
+    // A measure of the risk register: its phase or monitoring date, while not met.
+    const dates = isMeasureDeadlineId(parts.deadlineId) ? measureDatesOf(scheduled).filter((x) => x.id === parts.deadlineId) : [];
+    const measure = dates.find((x) => x.legalDate === parts.legalDate);
+    const why = isMeasureDeadlineId(parts.deadlineId) ? this.obsoleteMeasure(state, def, dates, parts.legalDate, parts.offset) : this.obsolete(state, def, parts.deadlineId, parts.legalDate, parts.offset);
     if (why || !def) return { status: 'obsolete', key, reason: why ?? 'no definition', worker };
 
     const now = this.o.clock.now();
@@ -93,14 +98,16 @@ export class ReminderProcessor {
       throw new DelayedError();
     }
 
-    const d = def.deadlines.find((x) => x.id === parts.deadlineId) as CycleDefinition['deadlines'][number];
+    const d = measure ? { id: measure.id, title: measure.title, legalReference: undefined } : (def.deadlines.find((x) => x.id === parts.deadlineId) as CycleDefinition['deadlines'][number]);
     const policy = this.o.planner.policy(parts.tenant, def);
     const escalation = parts.offset < 0;
     const stage = def.stages.find((s) => s.id === state.stage);
-    const actorRoles = stage?.actors.length ? stage.actors : [policy.escalateTo];
+    // The dirigenti answer for the measures, and the RPCT is told when one is late.
+    const actorRoles = measure ? ['dirigente' as const] : stage?.actors.length ? stage.actors : [policy.escalateTo];
+    const escalateTo = measure ? 'rpct' : policy.escalateTo;
     const recipients: ReminderRecipient[] = (await this.o.recipients.withRoles(parts.tenant, actorRoles)).map((r) => ({ userId: r.userId, name: r.name, email: r.email, reason: 'actor' }));
     if (escalation) {
-      for (const r of await this.o.recipients.withRoles(parts.tenant, [policy.escalateTo])) {
+      for (const r of await this.o.recipients.withRoles(parts.tenant, [escalateTo])) {
         if (!recipients.some((x) => x.userId === r.userId)) recipients.push({ userId: r.userId, name: r.name, email: r.email, reason: 'escalation' });
       }
     }
@@ -165,7 +172,7 @@ export class ReminderProcessor {
       throw new DelayedError();
     }
     const email = delivered;
-    if (this.o.scheduleCycle && parts.offset <= 0) await this.o.scheduleCycle(state).catch((err) => this.o.log.warn(`Could not extend the overdue reminders of ${state.cycleId}: ${(err as Error).message}`));
+    if (this.o.scheduleCycle && parts.offset <= 0) await this.o.scheduleCycle(scheduled).catch((err) => this.o.log.warn(`Could not extend the overdue reminders of ${state.cycleId}: ${(err as Error).message}`));
     return first ? { status: 'sent', key, recipients: recipients.length, email, worker } : { status: 'already_sent', key, email, worker };
   }
 
@@ -217,6 +224,18 @@ export class ReminderProcessor {
     const events = await this.o.store.readStream(reminderStream(tenant, cycleId));
     const e = events.find((x) => x.eventId === id);
     return e ? (e.data as unknown as ReminderSentData) : null;
+  }
+
+  /** Why a reminder of a measure must not go out any more (met, moved, cancelled), or null. */
+  private obsoleteMeasure(state: CycleState, def: CycleDefinition | undefined, dates: readonly { legalDate: string }[], legalDate: string, offset: number): string | null {
+    if (!state.exists) return 'no such cycle';
+    if (!def) return `definition ${state.cycleType} v${state.definitionVersion} not loaded`;
+    if (state.status === 'cancelled') return 'cycle cancelled';
+    if (dates.length === 0) return 'measure date met or removed';
+    if (!dates.some((x) => x.legalDate === legalDate)) return `measure date moved to ${dates.map((x) => x.legalDate).join(', ')}`;
+    const policy = this.o.planner.policy(state.tenant, def);
+    if (offset >= 0 ? !policy.offsetsDays.includes(offset) : -offset % policy.overdueEveryDays !== 0) return 'offset no longer in the policy';
+    return null;
   }
 
   /** Why a reminder must not go out any more, or null. */

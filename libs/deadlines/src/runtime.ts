@@ -18,7 +18,7 @@ import { silentLog, systemClock, type Clock, type DeadlinesLog } from './clock';
 import { REMINDER_QUEUE, ReminderJobs, type ReminderJobData } from './jobs';
 import { ReminderPlanner, type DefinitionSource } from './planner';
 import { ReminderProcessor, type ReminderOutcome } from './processor';
-import { DeadlineScheduler } from './scheduler';
+import { DeadlineScheduler, measureDatesOf } from './scheduler';
 
 export interface DeadlinesRuntimeOptions {
   store: PostgresEventStore;
@@ -132,7 +132,8 @@ export class DeadlinesRuntime {
       log: this.log,
       publicUrl: o.publicUrl,
       workerName: name,
-      scheduleCycle: (state) => this.jobs.reconcile([{ tenant: state.tenant, cycleId: state.cycleId, planned: this.planner.plan(state, this.clock.now()) }]).then(() => undefined),
+      scheduleCycle: (state) =>
+        this.jobs.reconcile([{ tenant: state.cycle.tenant, cycleId: state.cycle.cycleId, planned: this.planner.plan(state.cycle, this.clock.now(), measureDatesOf(state)) }]).then(() => undefined),
       deliveryLeaseMs: o.deliveryLeaseMs,
       beforeClaim: o.beforeClaim,
       onClaimed: o.onClaimed,

@@ -1,4 +1,4 @@
-import { evolve, initialCycleState, type CycleState } from '@ciclo/domain';
+import { applyPlanEvent, evolve, initialCycleState, initialPlanState, measureDeadlines, REGISTER_CYCLE_TYPES, type CycleState, type PlanState } from '@ciclo/domain';
 import type { PostgresEventStore, RecordedEvent, Subscription } from '@ciclo/event-store';
 import { toFoldable } from '@ciclo/workflow';
 import type { Clock, DeadlinesLog } from './clock';
@@ -8,6 +8,35 @@ import type { ReminderPlanner } from './planner';
 export const SCHEDULER_SUBSCRIPTION = 'deadline-scheduler';
 
 const CYCLE_STREAM = /^([a-z0-9][a-z0-9_.-]{0,62})\/cycle-(.+)$/;
+
+/** A cycle as the scheduler keeps it: its state and, for the types with a risk register, the plan content the register needs. */
+export interface ScheduledCycle {
+  cycle: CycleState;
+  /** Folded with applyPlanEvent; the performance tree and measurements are dropped (the reminders need only the register). */
+  plan: PlanState | null;
+}
+
+/** Applies events to a scheduled cycle the caller owns. */
+export function foldScheduled(f: ScheduledCycle, events: readonly RecordedEvent[]): ScheduledCycle {
+  let { cycle, plan } = f;
+  for (const e of events) {
+    if (e.version !== cycle.version + 1) continue;
+    const x = toFoldable(e);
+    cycle = evolve(cycle, x);
+    if (REGISTER_CYCLE_TYPES.includes(cycle.cycleType)) {
+      plan ??= initialPlanState();
+      applyPlanEvent(plan, x);
+      plan.nodes.clear();
+      plan.measurements = [];
+      plan.adoptedNodes = null;
+      plan.variationBase = null;
+    }
+  }
+  return { cycle, plan };
+}
+
+/** The dates of a scheduled cycle's measures, for the planner. */
+export const measureDatesOf = (f: ScheduledCycle) => (f.plan ? measureDeadlines(f.plan.register, !!f.plan.adopted) : []);
 
 export interface SchedulerOptions {
   store: PostgresEventStore;
@@ -34,7 +63,7 @@ export interface SchedulerOptions {
  */
 export class DeadlineScheduler {
   private sub: Subscription | null = null;
-  private readonly cache = new Map<string, CycleState>();
+  private readonly cache = new Map<string, ScheduledCycle>();
   private lock: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
   private active = false;
@@ -124,22 +153,22 @@ export class DeadlineScheduler {
     const states = await this.foldTouched([...touched.entries()]);
     for (const { stream, state, fresh } of states) {
       const m = CYCLE_STREAM.exec(stream) as RegExpExecArray;
-      plans.push({ tenant: m[1], cycleId: m[2], planned: state.exists ? this.o.planner.plan(state, now) : [], fresh });
+      plans.push({ tenant: m[1], cycleId: m[2], planned: state.cycle.exists ? this.o.planner.plan(state.cycle, now, measureDatesOf(state)) : [], fresh });
     }
     const r = await this.o.jobs.reconcile(plans);
     this.o.onBatch?.({ events: events.length, cycles: touched.size, ...r });
   }
 
   /** Folds each touched cycle: from the cache and the batch when they connect, else from the store. */
-  private async foldTouched(entries: [string, { events: RecordedEvent[] }][]): Promise<{ stream: string; state: CycleState; fresh: boolean }[]> {
-    const out: { stream: string; state: CycleState; fresh: boolean }[] = [];
+  private async foldTouched(entries: [string, { events: RecordedEvent[] }][]): Promise<{ stream: string; state: ScheduledCycle; fresh: boolean }[]> {
+    const out: { stream: string; state: ScheduledCycle; fresh: boolean }[] = [];
     const missing: string[] = [];
     for (const [stream, { events }] of entries) {
       const cached = this.cache.get(stream);
       const first = events[0].version;
-      if (first === 1 || (cached && cached.version >= first - 1)) {
-        let state = first === 1 && !cached ? initialCycleState() : (cached as CycleState);
-        for (const e of events) if (e.version === state.version + 1) state = evolve(state, toFoldable(e));
+      if (first === 1 || (cached && cached.cycle.version >= first - 1)) {
+        const from = first === 1 && !cached ? { cycle: initialCycleState(), plan: null } : (cached as ScheduledCycle);
+        const state = foldScheduled(from, events);
         out.push({ stream, state, fresh: first === 1 && !cached });
         this.remember(stream, state);
       } else missing.push(stream);
@@ -148,7 +177,7 @@ export class DeadlineScheduler {
       const chunk = missing.slice(i, i + 50);
       const loaded = await Promise.all(chunk.map((s) => this.o.store.readStream(s)));
       chunk.forEach((stream, j) => {
-        const state = loaded[j].reduce((s, e) => evolve(s, toFoldable(e)), initialCycleState());
+        const state = foldScheduled({ cycle: initialCycleState(), plan: null }, loaded[j]);
         this.remember(stream, state);
         out.push({ stream, state, fresh: false });
       });
@@ -156,7 +185,7 @@ export class DeadlineScheduler {
     return out;
   }
 
-  private remember(stream: string, state: CycleState): void {
+  private remember(stream: string, state: ScheduledCycle): void {
     this.cache.delete(stream);
     this.cache.set(stream, state);
     if (this.cache.size > (this.o.cacheSize ?? 20_000)) this.cache.delete(this.cache.keys().next().value as string);
@@ -172,10 +201,10 @@ export class DeadlineScheduler {
       const chunk = rows.slice(i, i + 200).map((r) => r.stream_id);
       const loaded = await Promise.all(chunk.map((s) => this.o.store.readStream(s)));
       const plans = chunk.map((stream, j) => {
-        const state = loaded[j].reduce((s, e) => evolve(s, toFoldable(e)), initialCycleState());
+        const state = foldScheduled({ cycle: initialCycleState(), plan: null }, loaded[j]);
         this.remember(stream, state);
         const m = CYCLE_STREAM.exec(stream) as RegExpExecArray;
-        return { tenant: m[1], cycleId: m[2], planned: state.exists ? this.o.planner.plan(state, now) : [] };
+        return { tenant: m[1], cycleId: m[2], planned: state.cycle.exists ? this.o.planner.plan(state.cycle, now, measureDatesOf(state)) : [] };
       });
       const r = await this.o.jobs.reconcile(plans);
       added += r.added;
@@ -185,8 +214,9 @@ export class DeadlineScheduler {
   }
 
   /** Plans one cycle now (a reminder job extending the overdue chain). */
-  async scheduleCycle(state: CycleState): Promise<void> {
-    await this.o.jobs.reconcile([{ tenant: state.tenant, cycleId: state.cycleId, planned: this.o.planner.plan(state, this.o.clock.now()) }]);
+  async scheduleCycle(state: ScheduledCycle): Promise<void> {
+    const c = state.cycle;
+    await this.o.jobs.reconcile([{ tenant: c.tenant, cycleId: c.cycleId, planned: this.o.planner.plan(c, this.o.clock.now(), measureDatesOf(state)) }]);
   }
 
   async stop(): Promise<void> {

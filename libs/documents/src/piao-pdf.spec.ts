@@ -122,4 +122,40 @@ describe('renderPiaoPdf', () => {
     expect(count('H3')).toBe(2); // the Markdown heading under 2.1, and the ambito of 2.2
     expect([count('L'), count('LI'), count('Lbl'), count('LBody')]).toEqual([1, 2, 2, 2]);
   });
+
+  it('prints the risk register in section 2.3: processes with their level and motivation, measures with owner, phases and target', async () => {
+    const { text } = poppler(
+      await renderPiaoPdf(
+        input({
+          riskRegister: {
+            processes: [{ code: 'C2.2.3', title: 'Manifestazioni a premio', area: 'Sviluppo economico', office: 'Tutela del mercato', rating: 'alto', motivation: 'interesse economico elevato', risks: ['Omesso controllo'] }],
+            measures: [
+              {
+                code: 'MS1',
+                title: 'Check list dei controlli',
+                measureKind: 'specifica',
+                category: 'controllo',
+                riskCodes: ['C2.2.3-R1'],
+                owner: { office: 'Tutela del mercato', dirigente: 'Andrea Campione' },
+                phases: [{ title: 'Adozione', deadline: '2022-06-30' }],
+                indicator: 'Pratiche con check list',
+                target: '100%',
+              },
+            ],
+          },
+        }),
+      ),
+    );
+    const flat = text.replace(/\s+/g, ' ');
+    // Section 2.3 of the body (after 2.2's tree), up to section 3; table cells wrap their text.
+    const start = flat.indexOf('2.3 Rischi corruttivi e trasparenza', flat.indexOf('Obiettivo operativo 01_01_02'));
+    const s23 = flat.slice(start, flat.indexOf('3. Organizzazione e capitale umano', start));
+    expect(s23).toContain('Mappatura dei processi e valutazione del rischio');
+    expect(s23).toContain('C2.2.3 - Manifestazioni a');
+    expect(s23).toContain('alto: interesse economico elevato');
+    expect(s23).toContain('Misure di prevenzione');
+    expect(s23).toContain('Andrea Campione');
+    expect(s23).toMatch(/Adozione entro il .*30\/06\/2022/);
+    expect(s23).not.toContain('Sezione non ancora redatta');
+  });
 });

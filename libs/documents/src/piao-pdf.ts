@@ -30,6 +30,24 @@ export interface PiaoDeliberation {
   date: string;
 }
 
+/** The risk register of section 2.3 (libs/domain/src/plan/register), as the document prints it. */
+export interface PiaoRiskRegister {
+  /** Processes, highest rating first */
+  processes: { code: string; title: string; area?: string; office?: string; rating: string | null; motivation: string | null; risks: string[] }[];
+  /** Measures with the risks they treat */
+  measures: {
+    code: string;
+    title: string;
+    measureKind: string;
+    category: string;
+    riskCodes: string[];
+    owner: { office: string; dirigente: string };
+    phases: { title: string; deadline: string }[];
+    indicator: string;
+    target: string;
+  }[];
+}
+
 export interface PiaoInput {
   chamber: PiaoChamber;
   cycle: { title: string; period: string; years: number[]; version: number; stageTitle: string };
@@ -41,6 +59,8 @@ export interface PiaoInput {
   nodes: readonly PlanNode[];
   attachments: { name: string; sha256: string; at: string }[];
   measurements: number;
+  /** The anticorruption risk register (section 2.3), when the cycle holds one. */
+  riskRegister?: PiaoRiskRegister;
   /** Narrative text the offices wrote, by section number ('2.1', '3.1', '3.2', '3.3', '4'); absent: not yet written. */
   narratives?: Partial<Record<string, string>>;
   /** Time of the last event the document reflects: the PDF's creation date. */
@@ -207,7 +227,31 @@ export function renderPiaoPdf(input: PiaoInput): Promise<Buffer> {
   if (!perf) para(s2, NOT_WRITTEN, 'I');
   heading(s2, 2, '2.3 Rischi corruttivi e trasparenza', true);
   const risk = tree(s2, 'rischi_corruttivi');
-  if (!risk) para(s2, input.attachments.length ? 'Gli obiettivi di prevenzione della corruzione e della trasparenza sono nei documenti allegati al ciclo (elenco in fondo).' : NOT_WRITTEN, 'I');
+  const reg = input.riskRegister;
+  if (reg && (reg.processes.length || reg.measures.length)) {
+    heading(s2, 3, 'Mappatura dei processi e valutazione del rischio', false);
+    table(
+      s2,
+      ['Processo', 'Area e ufficio', 'Eventi rischiosi', 'Livello di rischio e motivazione'],
+      reg.processes.map((p) => [`${p.code} - ${p.title}`, [p.area, p.office].filter(Boolean).join(' - ') || NOT_GIVEN, p.risks.join('; ') || 'nessuno', p.rating ? `${p.rating.replace(/_/g, ' ')}${p.motivation ? `: ${p.motivation}` : ''}` : 'non valutato']),
+      [120, 100, (width - 220) / 2, (width - 220) / 2],
+    );
+    heading(s2, 3, 'Misure di prevenzione', false);
+    table(
+      s2,
+      ['Misura', 'Tipo', 'Rischi trattati', 'Responsabile', 'Fasi e scadenze', 'Indicatore e target'],
+      reg.measures.map((m) => [
+        `${m.code} - ${m.title}`,
+        `${m.measureKind}, ${m.category.replace(/_/g, ' ')}`,
+        m.riskCodes.join(', ') || 'tutti i processi',
+        `${m.owner.dirigente} (${m.owner.office})`,
+        m.phases.map((f) => `${f.title} entro il ${itDate(f.deadline)}`).join('; ') || NOT_GIVEN,
+        `${m.indicator}: ${m.target}`,
+      ]),
+      [95, 60, 60, 80, (width - 295) / 2, (width - 295) / 2],
+    );
+  }
+  if (!risk && !(reg && (reg.processes.length || reg.measures.length))) para(s2, input.attachments.length ? 'Gli obiettivi di prevenzione della corruzione e della trasparenza sono nei documenti allegati al ciclo (elenco in fondo).' : NOT_WRITTEN, 'I');
   s2.end();
 
   // ---------- 3 ----------

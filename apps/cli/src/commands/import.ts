@@ -1,9 +1,12 @@
 /**
  * `ciclo import <file|dir>`: loads a plan (seed 003/004 JSON, an indicator sheet in CSV or XLSX) or
  * the process catalogue (seed 000/001 JSON) through the same commands the API runs, printing a
- * progress line and, per file, what was created and what was refused with its reason.
+ * progress line and, per file, what was created and what was refused with its reason. With
+ * `--register`, a risk register sheet (CSV/XLSX) or process mapping (JSON) into the PTPCT or PIAO
+ * named by `--cycle`, acting as the RPCT (docs/anticorruption.md).
  */
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { loadSettings } from '@ciclo/config';
 import { PostgresEventStore } from '@ciclo/event-store';
 import type { Actor, Role } from '@ciclo/identity';
@@ -17,6 +20,8 @@ export interface ImportCommandOptions {
   user: string;
   json?: boolean;
   strict?: boolean;
+  /** The file is a risk register sheet or mapping for the cycle `cycle`. */
+  register?: boolean;
 }
 
 /** Roles the import acts in: opening the cycle (po), editing the plan and the catalogue (struttura_tecnica). */
@@ -27,6 +32,15 @@ export async function runImport(path: string, o: ImportCommandOptions, out: (s: 
   const store = new PostgresEventStore({ connectionString: settings.DATABASE_URL, poolSize: 4 });
   try {
     const runtime = createPlanRuntime(store, settings.SEEDS_DIR);
+    if (o.register) {
+      if (!o.cycle) throw new Error('--register needs --cycle <id>: the PTPCT or PIAO to load the register into');
+      const rpct: Actor = { userId: o.user, tenant: o.tenant, roles: ['rpct'], via: 'system' };
+      const report = await runtime.registerImporter.importFile(basename(path), readFileSync(resolve(path)), { tenant: o.tenant, actor: rpct, cycleId: o.cycle, correlationId: `import-${basename(path)}` });
+      if (o.json) out(JSON.stringify([report]));
+      else for (const line of formatImportReport(report)) out(line);
+      if (o.strict && report.refused.length > 0) process.exitCode = 1;
+      return [report];
+    }
     const actor: Actor = { userId: o.user, tenant: o.tenant, roles: IMPORT_ROLES, via: 'system' };
     let lastFile = '';
     const reports = await runtime.importer.importPath(resolve(path), {

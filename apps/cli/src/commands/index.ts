@@ -20,6 +20,7 @@ export function registerPlanCommands(program: Command, out: (s: string) => void)
     .option('--user <id>', 'user id recorded as the author', 'system:import')
     .option('--json', 'print the reports as JSON')
     .option('--strict', 'exit 1 when any command was refused')
+    .option('--register', 'the file is a risk register sheet (CSV/XLSX) or process mapping (JSON) for the PTPCT or PIAO of --cycle, loaded as the RPCT')
     .action(async (path: string, o: ImportCommandOptions) => {
       await runImport(path, o, out);
     });

@@ -1,3 +1,4 @@
+import { REGISTER_CATALOGUE } from './register-events';
 import {
   commandFields,
   IMPLIED_FIELDS,
@@ -477,5 +478,25 @@ export function eventCatalogue(defs: readonly CycleDefinition[]): string {
     '',
   );
   for (const type of eventTypes) out.push(transitionEventSection(type, byEvent.get(type) as Producer[]), '');
+  out.push(
+    '## Risk register events',
+    '',
+    'Written to the stream of a `ptpct` or `piao` cycle by the register commands (`POST /cycles/{id}/plan/commands/{command}`,',
+    'docs/anticorruption.md), with the editing rules of the plan content (docs/plan.md, whose own events are listed there).',
+    '',
+  );
+  for (const e of REGISTER_CATALOGUE) {
+    out.push(
+      `### ${c(e.type)}`,
+      '',
+      `Command ${c(e.command)} (${e.roles}). ${e.summary}`,
+      '',
+      table(
+        ['field', 'type', 'required', 'meaning'],
+        e.data.map((f) => [c(f.name), f.type, f.required ? 'yes' : 'no', f.meaning]),
+      ),
+      '',
+    );
+  }
   return out.join('\n').replace(/\n+$/, '\n');
 }

@@ -158,6 +158,30 @@ export const REFUSALS = {
     it: "Le rilevazioni dell'anno sono chiuse",
     en: 'The measurements of that year are closed',
   },
+  // Anticorruption risk register (libs/domain/src/plan/register, docs/anticorruption.md).
+  REGISTER_NOT_IN_CYCLE: {
+    category: 'unprocessable',
+    it: 'Questo tipo di ciclo non contiene il registro dei rischi corruttivi (solo PTPCT e PIAO)',
+    en: 'This cycle type holds no risk register (PTPCT and PIAO only)',
+  },
+  REGISTER_ITEM_EXISTS: { category: 'conflict', it: 'Nel registro esiste già un elemento di questo tipo con questo codice', en: 'A register item of this kind with this code already exists' },
+  REGISTER_ITEM_NOT_FOUND: { category: 'not_found', it: 'Elemento del registro inesistente', en: 'No such register item' },
+  REGISTER_REFERENCE_NOT_FOUND: {
+    category: 'unprocessable',
+    it: "Il processo o il rischio indicato non esiste nel registro",
+    en: 'The process or risk referred to does not exist in the register',
+  },
+  REGISTER_ITEM_IN_USE: {
+    category: 'conflict',
+    it: "L'elemento è usato da altri elementi del registro: rimuoverli prima o chiedere la rimozione a cascata",
+    en: 'Other register items refer to this item: remove them first or ask for a cascading removal',
+  },
+  MEASURE_REPORT_NOT_FOUND: { category: 'not_found', it: 'Nessuna rendicontazione della misura per questa data di monitoraggio', en: 'No report of the measure for this monitoring date' },
+  MEASURE_REPORT_CHECKED: {
+    category: 'conflict',
+    it: "La rendicontazione è già stata verificata dal RPCT: non si può più cambiare",
+    en: 'The RPCT already checked this report: it cannot change any more',
+  },
   CATALOGUE_ENTRY_EXISTS: { category: 'conflict', it: 'Voce del catalogo già presente', en: 'The catalogue entry already exists' },
   CATALOGUE_ENTRY_NOT_FOUND: { category: 'not_found', it: 'Voce del catalogo inesistente', en: 'No such catalogue entry' },
   CATALOGUE_PARENT_NOT_FOUND: {

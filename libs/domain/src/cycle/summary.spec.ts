@@ -1,3 +1,4 @@
+import { REGISTER_EVENT_TYPES } from '../plan/register/model';
 import { auditSummary } from './summary';
 
 const piao = { cycleType: 'piao', period: '2027-2029', title: 'PIAO 2027-2029' };
@@ -117,5 +118,32 @@ describe('auditSummary', () => {
     expect(auditSummary({ type: 'DeadlineRuleSwitched', data: { deadlineId: 'adozione', active: true, reference: 'DL 202/2026', reason: 'Rinvio' }, actorRole: 'segretario_generale' }, piao)).toBe(
       'Il Segretario Generale ha attivato il differimento della scadenza «adozione» del PIAO 2027-2029 (DL 202/2026): «Rinvio»',
     );
+  });
+
+  it('words every event of the risk register', () => {
+    const ptpct = { cycleType: 'ptpct', period: '2027-2029', title: 'PTPCT 2027-2029' };
+    const data: Record<string, Record<string, unknown>> = {
+      RegisterItemAdded: { item: { kind: 'process', code: 'C2.7.5' } },
+      RegisterItemUpdated: { kind: 'measure', code: 'MS1', set: {}, unset: [] },
+      RegisterItemRemoved: { kind: 'risk', code: 'R1', removed: [] },
+      RiskAssessed: { processCode: 'C2.7.5', rating: 'alto' },
+      RiskRatingMethodSet: { method: {} },
+      MeasureMonitoringDatesSet: { dates: ['2027-06-30'] },
+      MeasureReported: { measureCode: 'MS1', monitoringDate: '2027-06-30', status: 'parzialmente_attuata' },
+      MeasureReportChecked: { measureCode: 'MS1', monitoringDate: '2027-06-30', outcome: 'rettificato', status: 'non_attuata' },
+      RpctReportFiguresSet: { year: 2027, whistleblowingReports: 2 },
+    };
+    const said = REGISTER_EVENT_TYPES.map((type) => auditSummary({ type, data: data[type], actorRole: type === 'MeasureReported' ? 'dirigente' : 'rpct' }, ptpct));
+    expect(said).toEqual([
+      "L'RPCT ha aggiunto il processo «C2.7.5» al registro dei rischi del PTPCT 2027-2029",
+      "L'RPCT ha modificato la misura «MS1» del registro dei rischi del PTPCT 2027-2029",
+      "L'RPCT ha rimosso il rischio «R1» dal registro dei rischi del PTPCT 2027-2029",
+      "L'RPCT ha valutato il rischio del processo «C2.7.5» del PTPCT 2027-2029: alto",
+      "L'RPCT ha fissato il metodo di valutazione del rischio del PTPCT 2027-2029",
+      "L'RPCT ha fissato le date di monitoraggio delle misure del PTPCT 2027-2029",
+      'Il dirigente ha rendicontato la misura «MS1» al 30/06/2027: parzialmente attuata',
+      "L'RPCT ha rettificato la rendicontazione della misura «MS1» al 30/06/2027: non attuata",
+      "L'RPCT ha indicato i dati della relazione annuale 2027 del PTPCT 2027-2029: 2 segnalazioni di whistleblowing",
+    ]);
   });
 });

@@ -107,6 +107,9 @@ const ROLE_NAME: Record<string, string> = {
 };
 const roleName = (r: unknown) => (typeof r === 'string' ? (ROLE_NAME[r] ?? r) : '');
 
+/** A register item as the object of a sentence. */
+const REGISTER_KIND: Record<string, string> = { process: 'il processo', risk: 'il rischio', measure: 'la misura' };
+
 /** Sentences for the events of the plan, the process catalogue and the directory (no cycle noun needed). */
 function otherSentence(who: string, type: string, d: Record<string, unknown>, of: string): string | null {
   const f = fields(d);
@@ -152,6 +155,26 @@ function otherSentence(who: string, type: string, d: Record<string, unknown>, of
       return `${who} ha compilato nella griglia di rilevazione${of} la riga${codeOf(d.title)} (pubblicazione ${String(d.pubblicazione)}, completezza ${String(d.completezza)}, aggiornamento ${String(d.aggiornamento)}, formato ${String(d.formatoAperto)})`;
     case 'AttestationGridRowRemoved':
       return `${who} ha tolto dalla griglia di rilevazione${of} la riga${codeOf(d.obligationId)}`;
+    case 'RegisterItemAdded': {
+      const item = (d.item ?? {}) as Record<string, unknown>;
+      return `${who} ha aggiunto ${REGISTER_KIND[String(item.kind)] ?? "l'elemento"}${codeOf(item.code)} al registro dei rischi${of}`;
+    }
+    case 'RegisterItemUpdated':
+      return `${who} ha modificato ${REGISTER_KIND[String(d.kind)] ?? "l'elemento"}${codeOf(d.code)} del registro dei rischi${of}`;
+    case 'RegisterItemRemoved':
+      return `${who} ha rimosso ${REGISTER_KIND[String(d.kind)] ?? "l'elemento"}${codeOf(d.code)} dal registro dei rischi${of}`;
+    case 'RiskAssessed':
+      return `${who} ha valutato il rischio del processo${codeOf(d.processCode)}${of}: ${String(d.rating ?? '')}`;
+    case 'RiskRatingMethodSet':
+      return `${who} ha fissato il metodo di valutazione del rischio${of}`;
+    case 'MeasureMonitoringDatesSet':
+      return `${who} ha fissato le date di monitoraggio delle misure${of}`;
+    case 'MeasureReported':
+      return `${who} ha rendicontato la misura${codeOf(d.measureCode)} al ${itDate(d.monitoringDate)}: ${String(d.status ?? '').replace(/_/g, ' ')}`;
+    case 'MeasureReportChecked':
+      return `${who} ha ${d.outcome === 'rettificato' ? 'rettificato' : 'confermato'} la rendicontazione della misura${codeOf(d.measureCode)} al ${itDate(d.monitoringDate)}: ${String(d.status ?? '').replace(/_/g, ' ')}`;
+    case 'RpctReportFiguresSet':
+      return `${who} ha indicato i dati della relazione annuale ${String(d.year)}${of}: ${String(d.whistleblowingReports)} segnalazioni di whistleblowing`;
     case 'CatalogueProcessAdded':
       return `${who} ha aggiunto al catalogo dei processi${codeOf((d.entry as Record<string, unknown> | undefined)?.code)}`;
     case 'CatalogueProcessCardAttached':

@@ -33,7 +33,15 @@ export type PlanProblemCode =
   /** A time span ends before it starts. */
   | 'INVALID_TIME_SPAN'
   /** An operational objective names neither an area di responsabilità nor a CDR. */
-  | 'RESPONSIBILITY_MISSING';
+  | 'RESPONSIBILITY_MISSING'
+  /** A process of the risk register has no assessment (or one on levels the method lacks). */
+  | 'PROCESS_NOT_ASSESSED'
+  /** A risk event of the register is treated by no measure. */
+  | 'RISK_WITHOUT_MEASURE'
+  /** A specific measure treats no risk. */
+  | 'MEASURE_WITHOUT_RISK'
+  /** A measure has no implementation phase with a deadline. */
+  | 'MEASURE_WITHOUT_PHASES';
 
 export interface PlanProblem {
   /** Problem code */
@@ -41,7 +49,7 @@ export interface PlanProblem {
   /** Code of the node the problem is about. */
   readonly nodeCode: string;
   /** Kind of the node (or `plan`) */
-  readonly nodeKind: PlanNodeKind | 'plan';
+  readonly nodeKind: PlanNodeKind | 'plan' | 'process' | 'risk' | 'measure';
   /** English explanation for logs and the console. */
   readonly message: string;
   /** Plan year concerned, for target problems. */

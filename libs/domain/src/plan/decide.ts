@@ -32,6 +32,8 @@ import {
   type PlanNode,
   type PlanState,
 } from './model';
+import { decideRegister } from './register/decide';
+import { REGISTER_COMMANDS, REGISTER_CYCLE_TYPES, type RegisterCommand } from './register/model';
 import { descendantsOf, planSubmissionProblems, planYears } from './tree';
 
 /** Who may do what (see docs/plan.md). */
@@ -158,6 +160,8 @@ export function decidePlan(command: PlanCommand, plan: PlanState, cycle: CycleSt
   requireCycle(cycle, ctx);
   const def = ctx.definition;
   const years = planYears(cycle.year, def.period);
+  const isRegister = (REGISTER_COMMANDS as readonly string[]).includes(command.type);
+  if (isRegister && !REGISTER_CYCLE_TYPES.includes(cycle.cycleType)) throw new DomainRefusal('REGISTER_NOT_IN_CYCLE', cycle.cycleType);
   let variationId: string | undefined;
   if ((CONTENT_COMMANDS as readonly string[]).includes(command.type)) {
     const e = editability(plan, cycle, ctx);
@@ -165,6 +169,7 @@ export function decidePlan(command: PlanCommand, plan: PlanState, cycle: CycleSt
     variationId = e.variationId;
   }
   const inVariation = (data: JsonRecord): JsonRecord => (variationId ? { ...data, variationId } : data);
+  if (isRegister) return decideRegister(command as RegisterCommand, plan, cycle, ctx, variationId);
 
   switch (command.type) {
     case 'add_node': {
@@ -422,6 +427,8 @@ export function decidePlan(command: PlanCommand, plan: PlanState, cycle: CycleSt
         }),
       ];
     }
+    default:
+      throw new DomainRefusal('UNKNOWN_PLAN_COMMAND', command.type);
   }
 }
 

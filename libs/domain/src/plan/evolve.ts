@@ -18,6 +18,8 @@ import {
   type PlanState,
   type PlanTarget,
 } from './model';
+import { applyRegisterEvent } from './register/evolve';
+import { registerContent, restoreRegisterContent } from './register/model';
 
 const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback);
 const isRecord = (v: unknown): v is JsonRecord => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -123,6 +125,7 @@ export function applyPlanEvent(s: PlanState, e: FoldableEvent): void {
         changes: 0,
       });
       s.variationBase = [...s.nodes.values()];
+      s.registerBase = registerContent(s.register);
       return;
     case 'PlanVariationApproved':
     case 'PlanVariationWithdrawn': {
@@ -136,7 +139,9 @@ export function applyPlanEvent(s: PlanState, e: FoldableEvent): void {
         else v.withdrawnReason = str(d.reason);
       }
       if (e.type === 'PlanVariationWithdrawn' && s.variationBase) s.nodes = new Map(s.variationBase.map((n) => [n.code, n]));
+      if (e.type === 'PlanVariationWithdrawn' && s.registerBase) restoreRegisterContent(s.register, s.registerBase);
       s.variationBase = null;
+      s.registerBase = null;
       planEvent();
       return;
     }
@@ -160,12 +165,17 @@ export function applyPlanEvent(s: PlanState, e: FoldableEvent): void {
       return;
     }
     default:
+      if (applyRegisterEvent(s.register, e)) {
+        planEvent();
+        return;
+      }
       break;
   }
   // The cycle's first deliberation (a transition event of kind deliberation) adopts the plan.
   if (!s.adopted && d.kind === 'deliberation' && typeof d.command === 'string' && typeof d.to === 'string') {
     s.adopted = { version: e.version, at: e.occurredAt, deliberation: deliberationOf(d) };
     s.adoptedNodes = [...s.nodes.values()];
+    s.adoptedRegister = registerContent(s.register);
   }
 }
 

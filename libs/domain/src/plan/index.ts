@@ -7,3 +7,4 @@ export { decidePlan, editability, narrativeEditability, planIncomplete, PLAN_ROL
 export { diffPlanNodes, type PlanDiff, type PlanNodeChange, type PlanFieldChange } from './diff';
 export * from './view';
 export * from './catalogue';
+export * from './register';

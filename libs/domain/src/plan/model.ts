@@ -5,6 +5,16 @@
  * (`planSubmissionProblems`) list what is still wrong. See docs/plan.md.
  */
 import type { SmvpRules } from '../performance/smvp-rules';
+import {
+  cloneRegisterState,
+  initialRegisterState,
+  REGISTER_COMMANDS,
+  REGISTER_CONTENT_COMMANDS,
+  REGISTER_EVENT_TYPES,
+  type RegisterCommand,
+  type RegisterContent,
+  type RegisterState,
+} from './register/model';
 import type {
   Aggregation,
   IndicatorType,
@@ -324,6 +334,12 @@ export interface PlanState {
   scoring: PlanScoring | null;
   /** Narrative sections the offices wrote (Markdown), by section id; an empty text is not kept. */
   narratives: Record<string, PlanNarrative>;
+  /** The anticorruption risk register (PTPCT, PIAO section 2.3): docs/anticorruption.md. */
+  register: RegisterState;
+  /** The register as adopted (snapshot at the adoption). */
+  adoptedRegister: RegisterContent | null;
+  /** The register when the open variation started (restored if it is withdrawn). */
+  registerBase: RegisterContent | null;
   /** Plan events folded (excluding the cycle's own events). */
   planEvents: number;
   lastChangeAt: string;
@@ -340,6 +356,9 @@ export const initialPlanState = (): PlanState => ({
   closedYears: [],
   scoring: null,
   narratives: {},
+  register: initialRegisterState(),
+  adoptedRegister: null,
+  registerBase: null,
   planEvents: 0,
   lastChangeAt: '',
 });
@@ -353,6 +372,7 @@ export function clonePlanState(state: PlanState): PlanState {
     variations: state.variations.map((v) => ({ ...v })),
     closedYears: [...state.closedYears],
     narratives: { ...state.narratives },
+    register: cloneRegisterState(state.register),
   };
 }
 
@@ -376,11 +396,12 @@ export const PLAN_COMMANDS = [
   'withdraw_variation',
   'set_scoring_rules',
   'write_narrative',
+  ...REGISTER_COMMANDS,
 ] as const;
 export type PlanCommandName = (typeof PLAN_COMMANDS)[number];
 
 /** Commands that change the tree itself: allowed only in editable stages, or in an open variation after adoption. */
-export const CONTENT_COMMANDS: readonly PlanCommandName[] = ['add_node', 'update_node', 'move_node', 'remove_node', 'set_targets', 'set_weights'];
+export const CONTENT_COMMANDS: readonly PlanCommandName[] = ['add_node', 'update_node', 'move_node', 'remove_node', 'set_targets', 'set_weights', ...REGISTER_CONTENT_COMMANDS];
 
 export interface MeasurementInput {
   indicatorCode: unknown;
@@ -411,6 +432,7 @@ export type PlanCommand =
   | { type: 'withdraw_variation'; reason: unknown }
   | { type: 'set_scoring_rules'; rules: unknown; weightTolerance?: unknown; reason?: unknown }
   | { type: 'write_narrative'; section: unknown; text: unknown };
+  | RegisterCommand;
 
 /** Plan event types (all in the cycle's stream). */
 export const PLAN_EVENT_TYPES = [
@@ -428,6 +450,7 @@ export const PLAN_EVENT_TYPES = [
   'PlanVariationWithdrawn',
   'PlanScoringRulesSet',
   'NarrativeSectionWritten',
+  ...REGISTER_EVENT_TYPES,
 ] as const;
 export type PlanEventType = (typeof PLAN_EVENT_TYPES)[number];
 

@@ -7,6 +7,7 @@ import type { CycleState } from '../cycle/model';
 import { buildPlanTree, type PlanNodeRecord, type PlanTree } from '../performance/tree';
 import { validatePlanForSubmission, type PlanProblem } from '../performance/validation';
 import type { PlanNode, PlanState } from './model';
+import { registerSubmissionProblems } from './register/checks';
 
 /**
  * The years a plan covers, from the cycle's year and the definition's period: a triennial PIAO of
@@ -58,9 +59,10 @@ export function planSubmissionProblems(
   definition: Pick<CycleDefinition, 'period'>,
   options: SubmissionCheckOptions = {},
 ): PlanProblem[] {
-  if (plan.nodes.size === 0) return [];
+  const register = registerSubmissionProblems(plan.register);
+  if (plan.nodes.size === 0) return register;
   const tolerance = options.weightTolerance ?? plan.scoring?.weightTolerance;
-  return validatePlanForSubmission(toPlanTree(plan.nodes.values()), planYears(cycle.year, definition.period), tolerance === undefined ? {} : { weightTolerance: tolerance });
+  return [...validatePlanForSubmission(toPlanTree(plan.nodes.values()), planYears(cycle.year, definition.period), tolerance === undefined ? {} : { weightTolerance: tolerance }), ...register];
 }
 
 /** Codes of a node and of everything below it (children before their parent's next sibling). */

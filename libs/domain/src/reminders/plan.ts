@@ -82,6 +82,12 @@ export interface ReminderPlanOptions {
    * working hours and calendar: the caller keeps one map per (hours, calendar).
    */
   readonly dueCache?: Map<IsoDate, number>;
+  /**
+   * Dates that are not deadlines of the definition but follow the same policy (the phases and
+   * monitoring dates of the measures of a risk register: `measureDeadlines`). Planned while the
+   * cycle is not cancelled, also in a terminal stage (the measures outlive the plan's stages).
+   */
+  readonly extraDeadlines?: readonly { id: string; legalDate: IsoDate }[];
 }
 
 const SEP = '|';
@@ -122,7 +128,7 @@ const MAX_OVERDUE = 1100;
  * instant (a Saturday "1 day before" moved to Monday, the deadline day) collapse into the later one.
  */
 export function planReminders(state: CycleState, def: CycleDefinition, options: ReminderPlanOptions): PlannedReminder[] {
-  if (!state.exists || cycleClosed(state, def)) return [];
+  if (!state.exists || (cycleClosed(state, def) && !options.extraDeadlines?.length)) return [];
   const policy = options.policy ?? resolveReminderPolicy(def);
   const hours = resolveWorkingHours(options.workingHours);
   const calendar = options.calendar ?? NO_TENANT_CALENDAR;
@@ -137,10 +143,8 @@ export function planReminders(state: CycleState, def: CycleDefinition, options: 
     return ms;
   };
   const out: PlannedReminder[] = [];
-  for (const d of def.deadlines) {
-    if (ownValue(state.stageReachedAt, d.metBy)) continue;
-    const legal = deadlineLegalDate(state, d, hours.timeZone);
-    if (!legal) continue;
+  const chainOf = (id: string, legal: IsoDate): void => {
+    const d = { id };
     const effective = effectiveDeadline(legal, calendar).effectiveDate;
     const make = (offset: number, kind: ReminderKind, date: IsoDate, dueMs: number): PlannedReminder => ({
       key: reminderKey(state.tenant, state.cycleId, d.id, legal, offset),
@@ -175,7 +179,15 @@ export function planReminders(state: CycleState, def: CycleDefinition, options: 
       if (Date.parse(r.dueAt) <= nowMs) current = i;
     });
     out.push(...collapsed.slice(Math.max(current, 0)));
+  };
+  if (!cycleClosed(state, def)) {
+    for (const d of def.deadlines) {
+      if (ownValue(state.stageReachedAt, d.metBy)) continue;
+      const legal = deadlineLegalDate(state, d, hours.timeZone);
+      if (legal) chainOf(d.id, legal);
+    }
   }
+  if (state.status !== 'cancelled') for (const x of options.extraDeadlines ?? []) chainOf(x.id, x.legalDate);
   return out;
 }
 

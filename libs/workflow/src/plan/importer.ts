@@ -19,7 +19,7 @@ import type { PlanRepository } from './plan-repository';
 import { codeAndTitle, parseBaseline, parseItalianNumber, parseTarget, parseType, parseUnit, parseYesNo, readCsv, sheetLayout } from './spreadsheet';
 import { readXlsx, type Cell } from './xlsx';
 
-export type ImportFormat = 'piano-performance' | 'schede-obiettivo' | 'catalogo-processi' | 'schede-processo' | 'foglio-indicatori';
+export type ImportFormat = 'piano-performance' | 'schede-obiettivo' | 'catalogo-processi' | 'schede-processo' | 'foglio-indicatori' | 'registro-rischi';
 
 export interface ImportRefusal {
   /** Where in the file: a code, "riga 12"... */
@@ -133,6 +133,7 @@ export async function detectFormat(name: string, content: Buffer): Promise<{ for
   if (Array.isArray(doc.processi)) return { format: 'catalogo-processi', data: doc };
   if (Array.isArray(doc.schede) && doc.schede.some((x) => isObj(x) && Array.isArray(x.indicators))) return { format: 'schede-obiettivo', data: doc };
   if (Array.isArray(doc.schede) && doc.schede.some((x) => isObj(x) && 'catalogueCode' in x)) return { format: 'schede-processo', data: doc };
+  if (Array.isArray(doc.mappatura)) return { skipped: 'processes of the anticorruption mapping (seed 002) with their areas and offices: a reference for the risk register, not a plan nor the process catalogue; not imported' };
   if (Array.isArray(doc.strutture)) return { skipped: 'assignments of PTPCT actions to offices (seed 002): not a plan nor the process catalogue; not imported' };
   if (Array.isArray(doc.users)) return { skipped: 'a tenant file (users): loaded by `ciclo seed demo`, not by import' };
   return { skipped: 'unknown JSON layout: expected a plan (obiettiviOperativi/indicatori, schede with indicators), a catalogue (processi) or process cards' };
@@ -400,7 +401,7 @@ function fromSheet(rows: Cell[][], existing: ReadonlyMap<string, PlanNode>): Pla
 
 // ---------- the importer ----------
 
-const emptyReport = (file: string, tenant: string): ImportReport => ({
+export const emptyReport = (file: string, tenant: string): ImportReport => ({
   file,
   format: null,
   tenant,

@@ -9,3 +9,5 @@ export { planWorkbook, valueCell, STATUS_LABEL } from './plan-workbook';
 export { readXlsx, writeXlsx, type Cell } from './xlsx';
 export { createPlanRuntime, type PlanRuntime } from './runtime';
 export { DocumentQueries } from './document-queries';
+export { RegisterQueries, type RegisterResponse, type RegisterDiffResponse, type RegisterViewQuery } from './register-queries';
+export { RegisterImporter, registerSheetCommands, registerMappingCommands, REGISTER_COLUMNS, type RegisterImportOptions } from './register-import';

@@ -3,9 +3,15 @@ import {
   DomainRefusal,
   diffPlanNodes,
   editability,
+  initialRegisterState,
   isoDateAt,
   NARRATIVE_SECTIONS,
   narrativeEditability,
+  isRegisterEmpty,
+  registerView,
+  restoreRegisterContent,
+  type RegisterContent,
+  type RegisterState,
   planSubmissionProblems,
   planTreeView,
   planYears,
@@ -18,7 +24,7 @@ import {
   type PlanTreeView,
   type PlanVariation,
 } from '@ciclo/domain';
-import type { PiaoInput } from '@ciclo/documents';
+import type { PiaoInput, PiaoRiskRegister } from '@ciclo/documents';
 import type { Actor } from '@ciclo/identity';
 import { DefinitionRegistry } from '../definition-registry';
 import { DEFINITIONS } from '../tokens';
@@ -26,6 +32,29 @@ import { PlanRepository } from './plan-repository';
 import { planWorkbook } from './plan-workbook';
 import { planSheet } from './spreadsheet';
 import type { Cell } from './xlsx';
+
+function withRegisterContent(content: RegisterContent): RegisterState {
+  const r = initialRegisterState();
+  restoreRegisterContent(r, content);
+  return r;
+}
+
+/** The register as section 2.3 of the PIAO prints it: processes highest rating first, measures with their risks. */
+function piaoRiskRegister(register: RegisterState, date: string): PiaoRiskRegister {
+  const v = registerView(register, date);
+  return {
+    processes: v.processes.map((p) => ({
+      code: p.code,
+      title: p.title,
+      ...(p.area ? { area: p.area } : {}),
+      ...(p.office ? { office: p.office } : {}),
+      rating: p.rating,
+      motivation: p.motivation,
+      risks: p.risks.map((r) => r.description),
+    })),
+    measures: v.measures.map((m) => ({ code: m.code, title: m.title, measureKind: m.measureKind, category: m.category, riskCodes: m.riskCodes, owner: m.owner, phases: m.phases, indicator: m.indicator, target: m.target })),
+  };
+}
 
 /** Which tree: the current one, as adopted, at a stream version (`v12`) or at an instant (ISO 8601). */
 export type PlanRef = 'current' | 'adopted' | { version: number } | { at: Date };
@@ -366,6 +395,7 @@ export class PlanQueries {
     const openVariation = plan.variations.some((v) => v.status === 'open');
     // During an open variation the document stays the one in force (the adopted tree as last approved).
     const nodes = plan.adopted && openVariation && plan.adoptedNodes ? plan.adoptedNodes : [...plan.nodes.values()];
+    const register = plan.adopted && openVariation && plan.adoptedRegister ? withRegisterContent(plan.adoptedRegister) : plan.register;
     const last = [cycle.lastChangeAt, plan.lastChangeAt].filter(Boolean).sort().at(-1) ?? cycle.openedAt;
     return {
       cycle: { title: cycle.title, period: cycle.periodLabel, years: planYears(cycle.year, def.period), version: cycle.version, stageTitle: def.stages.find((s) => s.id === cycle.stage)?.title ?? cycle.stage },
@@ -377,6 +407,7 @@ export class PlanQueries {
       attachments: cycle.attachments.map((a) => ({ name: a.name, sha256: a.sha256, at: a.at })),
       measurements: plan.measurements.length,
       narratives: Object.fromEntries(Object.entries(plan.narratives).map(([k, v]) => [k, v.text])),
+      ...(isRegisterEmpty(register) ? {} : { riskRegister: piaoRiskRegister(register, isoDateAt(new Date(last), 'Europe/Rome')) }),
       asOf: new Date(last),
     };
   }

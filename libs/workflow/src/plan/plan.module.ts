@@ -9,6 +9,8 @@ import { PlanImporter } from './importer';
 import { DocumentQueries } from './document-queries';
 import { PlanQueries } from './plan-queries';
 import { PlanRepository } from './plan-repository';
+import { RegisterImporter } from './register-import';
+import { RegisterQueries } from './register-queries';
 
 /**
  * The plan content of cycles and the process catalogue: command handlers (on the CQRS bus of
@@ -25,12 +27,18 @@ import { PlanRepository } from './plan-repository';
     ExecuteCatalogueCommandsHandler,
     PlanQueries,
     DocumentQueries,
+    RegisterQueries,
+    {
+      provide: RegisterImporter,
+      useFactory: (plans: ExecutePlanCommandsHandler, repo: PlanRepository) => new RegisterImporter({ plans, repo }),
+      inject: [ExecutePlanCommandsHandler, PlanRepository],
+    },
     {
       provide: PlanImporter,
       useFactory: (plans: ExecutePlanCommandsHandler, cycles: ExecuteCycleCommandHandler, catalogue: ExecuteCatalogueCommandsHandler, repo: PlanRepository) => new PlanImporter({ plans, cycles, catalogue, repo }),
       inject: [ExecutePlanCommandsHandler, ExecuteCycleCommandHandler, ExecuteCatalogueCommandsHandler, PlanRepository],
     },
   ],
-  exports: [PlanRepository, CatalogueRepository, PlanQueries, DocumentQueries, PlanImporter],
+  exports: [PlanRepository, CatalogueRepository, PlanQueries, DocumentQueries, PlanImporter, RegisterQueries, RegisterImporter],
 })
 export class PlanModule {}

@@ -10,6 +10,8 @@ import { ExecutePlanCommandsHandler } from './execute-plan-commands.handler';
 import { PlanImporter } from './importer';
 import { PlanQueries } from './plan-queries';
 import { PlanRepository } from './plan-repository';
+import { RegisterImporter } from './register-import';
+import { RegisterQueries } from './register-queries';
 
 /** The plan's handlers wired by hand on an event store, for the CLI, the benchmarks and tests (no Nest). */
 export function createPlanRuntime(store: EventStore, seedsDir: string) {
@@ -29,6 +31,8 @@ export function createPlanRuntime(store: EventStore, seedsDir: string) {
     catalogueRepo,
     queries: new PlanQueries(repo, registry),
     importer: new PlanImporter({ plans, cycles, catalogue, repo }),
+    register: new RegisterQueries(repo, registry),
+    registerImporter: new RegisterImporter({ plans, repo }),
   };
 }
 

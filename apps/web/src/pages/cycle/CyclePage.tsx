@@ -89,6 +89,11 @@ export default function CyclePage() {
           <Link to={`/cicli/${view.id}/piano`}>Apri il piano (obiettivi e indicatori)</Link>
         </p>
       ) : null}
+      {view.type === 'ptpct' || view.type === 'piao' ? (
+        <p>
+          <Link to={`/cicli/${view.id}/rischi`}>Apri il registro dei rischi corruttivi</Link>
+        </p>
+      ) : null}
       {travelling ? (
         <div className="alert alert-info" role="status">
           Stai vedendo il ciclo com'era {view.asOfVersion ? `alla versione ${view.asOfVersion}` : `il ${formatDateTime(view.asOf)}`}.{' '}

@@ -7,6 +7,9 @@ export const KIND_LABEL: Record<string, string> = {
   operational_objective: 'Obiettivo operativo',
   indicator: 'Indicatore',
   plan: 'Piano',
+  process: 'Processo (registro dei rischi)',
+  risk: 'Evento rischioso',
+  measure: 'Misura di prevenzione',
 };
 
 export const TYPE_LABEL: Record<string, string> = {
@@ -138,6 +141,14 @@ export function problemIt(p: PlanProblem): string {
       return "L'arco temporale finisce prima di iniziare";
     case 'RESPONSIBILITY_MISSING':
       return "Manca l'area di responsabilità (o il centro di responsabilità)";
+    case 'PROCESS_NOT_ASSESSED':
+      return 'Processo non ancora valutato (o valutato con livelli che il metodo non prevede)';
+    case 'RISK_WITHOUT_MEASURE':
+      return 'Nessuna misura tratta questo evento rischioso';
+    case 'MEASURE_WITHOUT_RISK':
+      return 'La misura specifica non tratta alcun rischio';
+    case 'MEASURE_WITHOUT_PHASES':
+      return 'La misura non ha fasi con scadenza';
     default:
       return p.message;
   }

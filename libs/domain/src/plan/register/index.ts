@@ -1,0 +1,14 @@
+// The anticorruption risk register (PTPCT, PIAO section 2.3), part of a cycle's plan content.
+export * from './model';
+export { validateItem, validateMethod, suggestedRating, itemFields } from './fields';
+export { decideRegister, dependentsOf, REGISTER_ROLES } from './decide';
+export { applyRegisterEvent } from './evolve';
+export { registerSubmissionProblems } from './checks';
+export * from './view';
+export {
+  measureDeadlines,
+  isMeasureDeadlineId,
+  MEASURE_DEADLINE_PREFIX,
+  type MeasureDeadline,
+} from './deadlines';
+export { rpctAnnualReport, type RpctReportRow } from './rpct-report';

@@ -1,0 +1,304 @@
+/**
+ * The register read as the RPCT reads it: processes by rating, each with its risks and measures,
+ * and each measure's status from the monitoring (the RPCT's check over the dirigente's report),
+ * whether it is late, and the roll-up for the whole register. Pure, one pass over each list.
+ */
+import { jsonDiff } from '../../diff';
+import {
+  methodOf,
+  type IndicatorRating,
+  type MeasureCheck,
+  type MeasureReport,
+  type MeasureStatus,
+  type RatingMethod,
+  type RegisterContent,
+  type RegisterMeasure,
+  type RegisterProcess,
+  type RegisterRisk,
+  type RegisterState,
+} from './model';
+
+/** A measure at one monitoring date. */
+export interface MeasureMonitoring {
+  /** Monitoring date of the plan */
+  date: string;
+  /** The latest report for that date */
+  report?: MeasureReport;
+  /** The RPCT's check */
+  check?: MeasureCheck;
+  /** The date has passed and no report came */
+  missing: boolean;
+}
+
+/** A measure with its status. */
+export interface MeasureView extends RegisterMeasure {
+  /** Status at the latest monitoring date reported (the RPCT's when checked); null: never reported */
+  status: MeasureStatus | null;
+  /** Whether the status comes from the RPCT's check */
+  checked: boolean;
+  /** Each monitoring date of the plan */
+  monitoring: MeasureMonitoring[];
+  /** Phases whose deadline passed while the measure is not attuata */
+  latePhases: RegisterMeasure['phases'];
+  /** A phase is late, or a monitoring date passed without report */
+  overdue: boolean;
+}
+
+/** A risk with the measures treating it. */
+export interface RiskView extends RegisterRisk {
+  /** Codes of the measures treating the risk */
+  measureCodes: string[];
+}
+
+/** A process with its assessment, risks and measures. */
+export interface ProcessView extends RegisterProcess {
+  /** Overall rating (null: not assessed yet) */
+  rating: string | null;
+  /** Suggested rating (the level most indicators have) */
+  suggestedRating: string | null;
+  /** Why the overall rating */
+  motivation: string | null;
+  /** Rating of each key indicator */
+  indicators: Record<string, IndicatorRating>;
+  /** The assessment uses a level the current method lacks: to be assessed again */
+  needsReassessment: boolean;
+  /** Risks of the process */
+  risks: RiskView[];
+  /** Codes of the measures treating its risks */
+  measureCodes: string[];
+}
+
+export interface RegisterSummary {
+  /** Processes in the register */
+  processes: number;
+  /** Risk events */
+  risks: number;
+  /** Measures */
+  measures: number;
+  /** Processes per rating level, highest first, then `non_valutato` */
+  byRating: {
+    /** A level of the method, or `non_valutato` */
+    level: string;
+    /** Processes with that rating */
+    processes: number;
+  }[];
+  /** Measures per status (`non_rendicontata`: no report yet) */
+  measuresByStatus: {
+    /** Measures attuate */
+    attuata: number;
+    /** Measures parzialmente attuate */
+    parzialmente_attuata: number;
+    /** Measures non attuate */
+    non_attuata: number;
+    /** Measures never reported */
+    non_rendicontata: number;
+  };
+  /** Measures late (a phase past its deadline, or a monitoring date without report) */
+  overdue: number;
+  /** General and specific measures */
+  byKind: {
+    /** General measures */
+    generale: number;
+    /** Specific measures */
+    specifica: number;
+  };
+}
+
+export interface RegisterView {
+  /** The rating method in force */
+  method: RatingMethod;
+  /** Monitoring dates set by the plan */
+  monitoringDates: string[];
+  /** Roll-up */
+  summary: RegisterSummary;
+  /** Processes, highest rating first */
+  processes: ProcessView[];
+  /** Measures with their status */
+  measures: MeasureView[];
+}
+
+const key = (code: string, date: string): string => `${code}\u0000${date}`;
+
+/** The register on `today` (YYYY-MM-DD): what is late is judged on that day. */
+export function registerView(r: RegisterState, today: string): RegisterView {
+  const method = methodOf(r);
+  const rank = new Map(method.levels.map((l, i) => [l, i]));
+  const reports = new Map<string, MeasureReport>();
+  for (const x of r.reports) reports.set(key(x.measureCode, x.monitoringDate), x);
+  const checks = new Map<string, MeasureCheck>();
+  for (const x of r.checks) checks.set(key(x.measureCode, x.monitoringDate), x);
+
+  const statusCount: RegisterSummary['measuresByStatus'] = {
+    attuata: 0,
+    parzialmente_attuata: 0,
+    non_attuata: 0,
+    non_rendicontata: 0,
+  };
+  const byKind = { generale: 0, specifica: 0 };
+  let overdue = 0;
+  const measuresByRisk = new Map<string, string[]>();
+  const measures: MeasureView[] = [];
+  for (const m of r.measures.values()) {
+    for (const rc of m.riskCodes) {
+      const list = measuresByRisk.get(rc);
+      if (list) list.push(m.code);
+      else measuresByRisk.set(rc, [m.code]);
+    }
+    let status: MeasureStatus | null = null;
+    let checked = false;
+    let missingAny = false;
+    const monitoring: MeasureMonitoring[] = [];
+    for (const date of r.monitoringDates) {
+      const report = reports.get(key(m.code, date));
+      const check = checks.get(key(m.code, date));
+      const missing = !report && date < today;
+      if (missing) missingAny = true;
+      if (check) {
+        status = check.status;
+        checked = true;
+      } else if (report) {
+        status = report.status;
+        checked = false;
+      }
+      monitoring.push({ date, ...(report ? { report } : {}), ...(check ? { check } : {}), missing });
+    }
+    const latePhases = status === 'attuata' ? [] : m.phases.filter((p) => p.deadline < today);
+    const late = latePhases.length > 0 || missingAny;
+    if (late) overdue += 1;
+    statusCount[status ?? 'non_rendicontata'] += 1;
+    byKind[m.measureKind] += 1;
+    measures.push({ ...m, status, checked, monitoring, latePhases, overdue: late });
+  }
+
+  const risksByProcess = new Map<string, RiskView[]>();
+  for (const x of r.risks.values()) {
+    const view: RiskView = { ...x, measureCodes: measuresByRisk.get(x.code) ?? [] };
+    const list = risksByProcess.get(x.processCode);
+    if (list) list.push(view);
+    else risksByProcess.set(x.processCode, [view]);
+  }
+  const ratingCount = new Map<string, number>();
+  const processes: ProcessView[] = [];
+  for (const p of r.processes.values()) {
+    const a = r.assessments.get(p.code);
+    const risks = risksByProcess.get(p.code) ?? [];
+    const measureCodes = [...new Set(risks.flatMap((x) => x.measureCodes))];
+    const needsReassessment =
+      !!a &&
+      (!rank.has(a.rating) ||
+        method.indicators.some((i) => !a.indicators[i.key] || !rank.has(a.indicators[i.key].level)));
+    const rating = a && rank.has(a.rating) ? a.rating : null;
+    ratingCount.set(rating ?? 'non_valutato', (ratingCount.get(rating ?? 'non_valutato') ?? 0) + 1);
+    processes.push({
+      ...p,
+      rating,
+      suggestedRating: a?.suggestedRating ?? null,
+      motivation: a?.motivation ?? null,
+      indicators: a?.indicators ?? {},
+      needsReassessment,
+      risks,
+      measureCodes,
+    });
+  }
+  const order = (rating: string | null): number => (rating === null ? -1 : (rank.get(rating) ?? -1));
+  processes.sort(
+    (a, b) => order(b.rating) - order(a.rating) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
+  );
+  const byRating = [...method.levels]
+    .reverse()
+    .map((level) => ({ level, processes: ratingCount.get(level) ?? 0 }));
+  byRating.push({ level: 'non_valutato', processes: ratingCount.get('non_valutato') ?? 0 });
+  return {
+    method,
+    monitoringDates: [...r.monitoringDates],
+    summary: {
+      processes: r.processes.size,
+      risks: r.risks.size,
+      measures: r.measures.size,
+      byRating,
+      measuresByStatus: statusCount,
+      overdue,
+      byKind,
+    },
+    processes,
+    measures,
+  };
+}
+
+/** A register item (or assessment, or setting) that differs between two versions. */
+export interface RegisterChange {
+  /** `process`, `risk`, `measure`, `assessment` or `settings` */
+  kind: 'process' | 'risk' | 'measure' | 'assessment' | 'settings';
+  /** Item code (the process code for an assessment; `method` or `monitoringDates` for settings) */
+  code: string;
+  /** `added`, `removed` or `changed` */
+  change: 'added' | 'removed' | 'changed';
+  /** For `changed`: each field with before and after */
+  fields?: {
+    /** Field path, e.g. `owner.office`, `riskCodes[1]` */
+    field: string;
+    /** Value before */
+    before?: unknown;
+    /** Value after */
+    after?: unknown;
+  }[];
+}
+
+/** Differences between two versions of the register's content. */
+export function diffRegister(
+  before: RegisterContent,
+  after: RegisterContent,
+): { changes: RegisterChange[]; summary: { added: number; removed: number; changed: number } } {
+  const changes: RegisterChange[] = [];
+  const compare = <T>(
+    kind: RegisterChange['kind'],
+    a: readonly T[],
+    b: readonly T[],
+    code: (x: T) => string,
+    strip: (x: T) => unknown = (x) => x,
+  ): void => {
+    const after = new Map(b.map((x) => [code(x), x]));
+    const seen = new Set<string>();
+    for (const x of a) {
+      const c = code(x);
+      seen.add(c);
+      const y = after.get(c);
+      if (!y) changes.push({ kind, code: c, change: 'removed' });
+      else {
+        const fields = jsonDiff(strip(x), strip(y)).map((f) => ({
+          field: f.path,
+          ...('before' in f ? { before: f.before } : {}),
+          ...('after' in f ? { after: f.after } : {}),
+        }));
+        if (fields.length) changes.push({ kind, code: c, change: 'changed', fields });
+      }
+    }
+    for (const y of b) if (!seen.has(code(y))) changes.push({ kind, code: code(y), change: 'added' });
+  };
+  compare('process', before.processes, after.processes, (x) => x.code);
+  compare('risk', before.risks, after.risks, (x) => x.code);
+  compare('measure', before.measures, after.measures, (x) => x.code);
+  compare(
+    'assessment',
+    before.assessments,
+    after.assessments,
+    (x) => x.processCode,
+    (x) => ({ indicators: x.indicators, rating: x.rating, motivation: x.motivation }),
+  );
+  const settings = (c: RegisterContent) => [
+    { code: 'method', value: c.method ? { indicators: c.method.indicators, levels: c.method.levels } : null },
+    { code: 'monitoringDates', value: c.monitoringDates },
+  ];
+  compare(
+    'settings',
+    settings(before),
+    settings(after),
+    (x) => x.code,
+    (x) => x.value,
+  );
+  const count = (c: RegisterChange['change']) => changes.filter((x) => x.change === c).length;
+  return {
+    changes,
+    summary: { added: count('added'), removed: count('removed'), changed: count('changed') },
+  };
+}

@@ -7,3 +7,4 @@ export { decidePlan, editability, planIncomplete, PLAN_ROLES } from './decide';
 export { diffPlanNodes, type PlanDiff, type PlanNodeChange, type PlanFieldChange } from './diff';
 export * from './view';
 export * from './catalogue';
+export { planLink, monitoredPeriod, periodOpening, linkedPlanStep, stepNeedsTarget, type LinkedPlanStep } from './linked';

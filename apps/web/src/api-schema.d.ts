@@ -350,7 +350,7 @@ export interface paths {
          *     - `approve` (verifica → verificato; roles: segretario_generale)
          *     - `send_report` (verificato → esiti_comunicati; roles: po, segretario_generale) — `sentOn`: date
          *     - `close_without_variation` (esiti_comunicati → chiuso; roles: segretario_generale)
-         *     - `start_variation` (esiti_comunicati → variazione_in_bozza; roles: segretario_generale, po)
+         *     - `start_variation` (esiti_comunicati → variazione_in_bozza; roles: segretario_generale, po) — `reason`: text
          *     - `submit` (variazione_in_bozza → variazione_in_giunta; roles: po, segretario_generale)
          *     - `withdraw` (variazione_in_giunta → variazione_in_bozza; roles: po, segretario_generale)
          *     - `record_giunta_deliberation` (variazione_in_giunta → chiuso; roles: segreteria_organi) — `number`: string, `date`: date, `actHash`: sha256
@@ -1570,6 +1570,8 @@ export interface components {
                 /** @description When (ISO 8601) */
                 at: string;
             };
+            /** @description For a link acting on the target's plan (a monitoring of the PIAO): the period and the variation on that plan. */
+            plan?: components["schemas"]["LinkedPlanView"];
         };
         CycleSummary: {
             /** @description Cycle id (UUID) */
@@ -2312,6 +2314,24 @@ export interface components {
             relation: components["schemas"]["LinkRelation"];
             /** @description `same` year, or a period `covering` this cycle's year */
             year: components["schemas"]["LinkYear"];
+            /** @description What this cycle's transitions do on the target's plan (a monitoring of the PIAO); absent: nothing */
+            plan?: components["schemas"]["LinkPlanEffects"];
+        };
+        /** @description A monitoring cycle acting on the plan of the cycle its link names (docs/links.md). */
+        LinkPlanEffects: {
+            /**
+             * @description The measurement period of the cycle's year opened when the link is made: `year`, `S1`, `S2`, `Q1`...`Q4`
+             * @enum {string}
+             */
+            period: "year" | "S1" | "S2" | "Q1" | "Q2" | "Q3" | "Q4";
+            /** @description Transition commands that close that period's measurements on the target */
+            closePeriodOn: string[];
+            /** @description Transition commands that reopen them */
+            reopenPeriodOn: string[];
+            /** @description Transition commands that open a variation of the target's tree */
+            openVariationOn: string[];
+            /** @description Deliberation transitions that approve that variation */
+            approveVariationOn: string[];
         };
         /** @enum {string} */
         LinkRelation: "reports_on" | "measures_and_varies" | "follows";
@@ -2394,6 +2414,46 @@ export interface components {
             } | null;
             /** @description Indicators whose score or actual value for `year` differ between the approved version and now. */
             differences: components["schemas"]["LinkedPlanDifference"][];
+        };
+        /** @description What a monitoring cycle did on the linked PIAO's plan (docs/links.md). */
+        LinkedPlanView: {
+            /** @description The measurement period this cycle monitors, e.g. `2027-S1` */
+            period: string;
+            /**
+             * @description On the linked plan: `open`, `closed`, or `not_opened` (no PIAO linked, or not recorded)
+             * @enum {string}
+             */
+            periodStatus: "open" | "closed" | "not_opened";
+            /** @description When the period was last closed (ISO 8601) */
+            periodClosedAt?: string;
+            /** @description The variation of the linked plan this cycle opened (the latest), or null */
+            variation: components["schemas"]["LinkedVariationView"] | null;
+            /** @description The state in Italian, e.g. "Periodo 2027-S1 del PIAO chiuso" or "Nessun PIAO collegato" */
+            messageIt: string;
+        };
+        LinkedVariationView: {
+            /** @description Its number in the plan (1, 2...) */
+            number: number;
+            /**
+             * @description `open`, `approved` or `withdrawn`
+             * @enum {string}
+             */
+            status: "open" | "approved" | "withdrawn";
+            /** @description Why it was opened */
+            reason: string;
+            /** @description When opened (ISO 8601) */
+            openedAt: string;
+            /** @description Tree edits made in it */
+            changes: number;
+            /** @description The Giunta deliberation that approved it */
+            deliberation?: {
+                /** @description The organ (`giunta`) */
+                organ: string;
+                /** @description Deliberation number */
+                number: string;
+                /** @description Deliberation date (YYYY-MM-DD) */
+                date: string;
+            };
         };
         /** @description The process is alive (nothing else checked). */
         Liveness: {
@@ -2607,7 +2667,7 @@ export interface components {
             /** @description Position of the command in the request */
             index: number;
             /** @description Command type */
-            command: "add_node" | "update_node" | "move_node" | "remove_node" | "set_targets" | "set_weights" | Record<string, never> | Record<string, never> | "close_measurement_year" | "open_variation" | "approve_variation" | "withdraw_variation" | "set_scoring_rules";
+            command: "add_node" | "update_node" | "move_node" | "remove_node" | "set_targets" | "set_weights" | Record<string, never> | Record<string, never> | "close_measurement_year" | "open_variation" | "approve_variation" | "withdraw_variation" | "set_scoring_rules" | "open_monitoring_period" | "close_monitoring_period" | "reopen_monitoring_period";
             /**
              * @description `applied`, `unchanged` or `refused`
              * @enum {string}
@@ -2688,6 +2748,28 @@ export interface components {
             before?: unknown;
             /** @description Value after */
             after?: unknown;
+        };
+        /** @description A measurement period a linked monitoring cycle opened on this plan (docs/links.md). */
+        PlanMonitoringPeriod: {
+            /** @description The period monitored, e.g. `2027-S1` */
+            period: string;
+            /** @description Its year */
+            year: number;
+            /** @description The monitoring cycle (UUID) */
+            monitoringCycleId: string;
+            /**
+             * @description `open` while the monitoring collects the measurements, `closed` once its collection closed
+             * @enum {string}
+             */
+            status: "open" | "closed";
+            /** @description When opened (ISO 8601) */
+            openedAt: string;
+            /** @description When last closed (ISO 8601) */
+            closedAt?: string;
+            /** @description When last reopened (ISO 8601) */
+            reopenedAt?: string;
+            /** @description Plan stream version of its latest event */
+            version: number;
         };
         PlanNode: components["schemas"]["AmbitoNode"] | components["schemas"]["StrategicObjectiveNode"] | components["schemas"]["OperationalObjectiveNode"] | components["schemas"]["IndicatorNode"];
         PlanNodeChange: {
@@ -2779,6 +2861,8 @@ export interface components {
             variations: components["schemas"]["PlanVariation"][];
             /** @description Years whose measurements are closed */
             closedYears: number[];
+            /** @description Periods opened and closed by the monitoring cycles linked to this plan (a closed one refuses its measurements) */
+            monitoringPeriods: components["schemas"]["PlanMonitoringPeriod"][];
             /** @description The SMVP scoring rules */
             scoring: components["schemas"]["PlanScoring"] | null;
             /** @description How many nodes of each kind and measurements */
@@ -2897,6 +2981,8 @@ export interface components {
             withdrawnReason?: string;
             /** @description Plan events recorded while the variation was open. */
             changes: number;
+            /** @description The monitoring cycle that opened it (its transitions open, and its Giunta deliberation approves, the variation). */
+            monitoringCycleId?: string;
         };
         ProcessCard: {
             /** @description Variant of the process the card describes */
@@ -4185,7 +4271,10 @@ export interface operations {
                      * @description Data di trasmissione
                      */
                     sentOn: string;
-                } | Record<string, never> | Record<string, never> | Record<string, never> | Record<string, never> | {
+                } | Record<string, never> | {
+                    /** @description Motivo della variazione del Piano */
+                    reason: string;
+                } | Record<string, never> | Record<string, never> | {
                     /** @description Deliberation number, e.g. "12/2027" */
                     number: string;
                     /**

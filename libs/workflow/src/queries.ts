@@ -193,7 +193,14 @@ export interface LinkedVariationView {
   /** Tree edits made in it */
   changes: number;
   /** The Giunta deliberation that approved it */
-  deliberation?: { organ: string; number: string; date: string };
+  deliberation?: {
+    /** The organ (`giunta`) */
+    organ: string;
+    /** Deliberation number */
+    number: string;
+    /** Deliberation date (YYYY-MM-DD) */
+    date: string;
+  };
 }
 
 const periodIt = { open: 'aperto', closed: 'chiuso', not_opened: 'non aperto' } as const;

@@ -129,7 +129,7 @@ function otherSentence(who: string, type: string, d: Record<string, unknown>, of
     case 'PlanVariationOpened':
       return `${who} ha avviato una variazione del piano${of}${typeof (d.reason ?? f.reason) === 'string' ? `: ${quote(d.reason ?? f.reason)}` : ''}`;
     case 'PlanVariationApproved':
-      return `${who} ha approvato la variazione del piano${of}`;
+      return `${who} ha approvato la variazione del piano${of}${typeof f.number === 'string' ? ` (deliberazione della Giunta n. ${f.number}${typeof d.monitoringCycleId === 'string' ? ', registrata nel monitoraggio intermedio' : ''})` : ''}`;
     case 'PlanVariationWithdrawn':
       return `${who} ha ritirato la variazione del piano${of}`;
     case 'MeasurementRecorded':
@@ -138,6 +138,12 @@ function otherSentence(who: string, type: string, d: Record<string, unknown>, of
       return `${who} ha corretto la misurazione dell'indicatore${measure()} (era ${String(d.previousValue)})${typeof d.reason === 'string' ? `: ${quote(d.reason)}` : ''}`;
     case 'MeasurementYearClosed':
       return `${who} ha chiuso le misurazioni dell'anno${of}`;
+    case 'MeasurementPeriodOpened':
+      return `${who} ha aperto, con il monitoraggio intermedio, la rilevazione del periodo ${String(d.period)}${of}`;
+    case 'MeasurementPeriodClosed':
+      return `${who} ha chiuso, con il monitoraggio intermedio, la rilevazione del periodo ${String(d.period)}${of}`;
+    case 'MeasurementPeriodReopened':
+      return `${who} ha riaperto, con il monitoraggio intermedio, la rilevazione del periodo ${String(d.period)}${of}`;
     case 'CatalogueProcessAdded':
       return `${who} ha aggiunto al catalogo dei processi${codeOf((d.entry as Record<string, unknown> | undefined)?.code)}`;
     case 'CatalogueProcessCardAttached':

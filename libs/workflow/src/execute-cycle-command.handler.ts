@@ -84,24 +84,25 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleC
   }
 
   /**
-   * What a monitoring's transition does on the linked PIAO's plan (docs/links.md), decided on the
-   * PIAO's state before the transition is written: a refusal there refuses the transition. A
-   * period step with the link missing is skipped (the view says the PIAO is missing); a variation
-   * step needs the PIAO (`LINK_MISSING`).
+   * What a monitoring's transition does on the linked PIAO's plan (docs/links.md). A variation step
+   * is decided on the PIAO's state before the transition is written: a refusal there refuses the
+   * transition, and it needs the PIAO (`LINK_MISSING`). A period step never refuses the
+   * transition: with the link missing it is skipped (the view says the PIAO is missing), and a
+   * failure on the PIAO is logged like the other follow-ups.
    */
-  private async planStep(c: CycleCommand, state: CycleState, def: CycleDefinition, role: string): Promise<LinkedPlanStep | undefined> {
+  private async planStep(c: CycleCommand, state: CycleState, def: CycleDefinition, actor: Actor, role: string): Promise<LinkedPlanStep | undefined> {
     if (c.type !== 'transition' || !this.plans) return undefined;
     const step = linkedPlanStep(def, state, c.command, c.fields as Record<string, never>, randomUUID());
     if (!step) return undefined;
+    if (!stepNeedsTarget(step)) return step.targetCycleId ? step : undefined;
     if (!step.targetCycleId) {
-      if (stepNeedsTarget(step)) throw new DomainRefusal('LINK_MISSING', `${step.linkId}: no PIAO is linked to this cycle, whose plan the variation would change`, [{ field: step.linkId, problem: 'no cycle linked' }]);
-      return undefined;
+      throw new DomainRefusal('LINK_MISSING', `${step.linkId}: no PIAO is linked to this cycle, whose plan the variation would change`, [{ field: step.linkId, problem: 'no cycle linked' }]);
     }
     const { plan, cycle } = await this.plans.load(state.tenant, step.targetCycleId);
     const targetDef = cycle.exists ? this.definitions.get(cycle.cycleType, cycle.definitionVersion) : undefined;
     if (!targetDef) throw new DomainRefusal('LINK_TARGET_NOT_FOUND', step.targetCycleId);
     decidePlan(step.command, plan, cycle, {
-      actor: { userId: state.cycleId, tenant: state.tenant, roles: [role as never] },
+      actor: { userId: actor.userId, tenant: actor.tenant, roles: actor.roles },
       actingRole: role as never,
       now: new Date(),
       definition: targetDef,
@@ -269,7 +270,7 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleC
       const events = decide(command, state, ctx);
       // Engine-issued commands may find nothing to record.
       if (events.length === 0) return { cycleId, version: state.version, position: 0, events: [], stage: state.stage, replayed: false };
-      const step = await this.planStep(command, state, definition, events[0].actorRole);
+      const step = await this.planStep(command, state, definition, actor, events[0].actorRole);
       if (register) {
         try {
           // The number is reserved before the cycle's event: of two simultaneous deliberations with one number, one reserves and the other decides again and is refused.

@@ -140,6 +140,23 @@ describe('PIAO → Monitoraggio intermedio → Relazione sulla performance, thro
     expect(indicators(adopted)[0].targets[0].value).toBe(60);
   });
 
+  it('a monitoring cancelled with its variation open withdraws it from the PIAO, whose tree returns to where it was', async () => {
+    const second = await open('monitoraggio_intermedio', YEAR);
+    for (const [command, token, body] of [['close_measurements', po, {}], ['approve', sg, {}]] as const) expect((await run(second, command, token, body)).status).toBe(200);
+    expect((await attach(second)).status).toBe(201);
+    expect((await run(second, 'send_report', po, { sentOn: today() })).status).toBe(200);
+    expect((await run(second, 'start_variation', sg, { reason: 'Seconda revisione' })).status).toBe(200);
+    expect((await plan(piao, dir, { command: 'set_targets', indicatorCode: IND, targets: [{ year: YEAR, operator: '>=', value: 30 }] })).status).toBe(200);
+    expect((await run(second, 'cancel', sg, { reason: 'Avviato per errore' })).status).toBe(200);
+    const p = (await api.call<Tree & { variations: { number: number; status: string; withdrawnReason?: string }[] }>('GET', `/cycles/${piao}/plan?year=${YEAR}`, { token: sg })).body;
+    expect(p.variations.map((v) => [v.number, v.status])).toEqual([
+      [1, 'approved'],
+      [2, 'withdrawn'],
+    ]);
+    expect(p.variations[1].withdrawnReason).toBe('Monitoraggio intermedio annullato: Avviato per errore');
+    expect(indicators(p)[0].targets[0].value).toBe(45);
+  });
+
   it('refuses a variation when no PIAO is linked, and lets the period transitions run without one', async () => {
     const lonely = await open('monitoraggio_intermedio', 2035);
     expect(await link(lonely)).toMatchObject({ status: 'missing', plan: { periodStatus: 'not_opened', messageIt: 'Nessun PIAO collegato: il periodo 2035-S1 non è aperto' } });

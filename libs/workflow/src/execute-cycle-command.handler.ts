@@ -5,6 +5,7 @@ import {
   decide,
   decidePlan,
   linkedPlanStep,
+  openVariation,
   periodOpening,
   planLink,
   stepNeedsTarget,
@@ -111,6 +112,16 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleC
     return step;
   }
 
+  /** A cancelled monitoring withdraws the variation it left open on the PIAO (nobody else may). */
+  private async withdrawLinkedVariation(actor: Actor, state: CycleState, def: CycleDefinition, role: string, correlationId: string, reason: string): Promise<void> {
+    const link = planLink(def);
+    const target = link && Object.hasOwn(state.links, link.id) ? state.links[link.id] : undefined;
+    if (!target || !this.plans) return;
+    const { plan } = await this.plans.load(state.tenant, target.targetCycleId);
+    if (openVariation(plan)?.monitoringCycleId !== state.cycleId) return;
+    await this.runOnPlan(actor, target.targetCycleId, { type: 'withdraw_variation', reason: `Monitoraggio intermedio annullato: ${reason}` }, state.cycleId, role, correlationId);
+  }
+
   /** Runs a plan command on the linked cycle, issued by this cycle's transition (or link). */
   private async runOnPlan(actor: Actor, targetCycleId: string, command: PlanCommand, sourceCycleId: string, role: string, correlationId: string): Promise<void> {
     if (!this.bus) return;
@@ -164,6 +175,7 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleC
     const { actor, cycleId, command, options } = cmd;
     try {
       if (step?.targetCycleId) await this.runOnPlan(actor, step.targetCycleId, step.command, cycleId, events[0].actorRole, options.correlationId);
+      if (command.type === 'cancel') await this.withdrawLinkedVariation(actor, before, def, events[0].actorRole, options.correlationId, command.reason);
     } catch (err) {
       this.log.warn(`Plan of the cycle linked to ${cycleId} after ${command.type}: ${(err as Error).message}`);
     }

@@ -2,7 +2,7 @@
 // With UPDATE_DOCS=1 it rewrites the file instead of failing: `UPDATE_DOCS=1 npx jest test/docs`.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { eventCatalogue, parseCycleDefinition, RESERVED_EVENTS } from '@ciclo/domain';
+import { eventCatalogue, parseCycleDefinition, PLAN_EVENT_CATALOGUE, PLAN_EVENT_TYPES, RESERVED_EVENTS } from '@ciclo/domain';
 
 const ROOT = resolve(__dirname, '..', '..');
 const DEFINITIONS = join(ROOT, 'seeds', 'cycles');
@@ -24,6 +24,11 @@ describe('docs/events.md', () => {
     const current = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '';
     if (current !== rendered)
       throw new Error('docs/events.md is out of date: run `npx ciclo docs events` to regenerate');
+  });
+
+  it('lists every plan event once, with what writes it', () => {
+    expect(PLAN_EVENT_CATALOGUE.map((e) => e.type)).toEqual([...PLAN_EVENT_TYPES]);
+    for (const type of PLAN_EVENT_TYPES) expect(rendered).toMatch(new RegExp(`\\| \`${type}\` +\\|`));
   });
 
   it('does not depend on the order of the definitions', () => {

@@ -8,3 +8,4 @@ export { diffPlanNodes, type PlanDiff, type PlanNodeChange, type PlanFieldChange
 export * from './view';
 export * from './catalogue';
 export { planLink, monitoredPeriod, periodOpening, linkedPlanStep, stepNeedsTarget, type LinkedPlanStep } from './linked';
+export { PLAN_EVENT_CATALOGUE, type PlanEventEntry } from './event-catalogue';

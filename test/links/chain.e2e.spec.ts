@@ -157,7 +157,7 @@ describe('PIAO → Monitoraggio intermedio → Relazione sulla performance, thro
     expect(indicators(p)[0].targets[0].value).toBe(45);
   });
 
-  it('refuses a variation when no PIAO is linked, and lets the period transitions run without one', async () => {
+  it('refuses a variation when no PIAO is linked, lets the period transitions run without one, and closes the period on a PIAO linked later', async () => {
     const lonely = await open('monitoraggio_intermedio', 2035);
     expect(await link(lonely)).toMatchObject({ status: 'missing', plan: { periodStatus: 'not_opened', messageIt: 'Nessun PIAO collegato: il periodo 2035-S1 non è aperto' } });
     expect((await run(lonely, 'close_measurements', po)).status).toBe(200);
@@ -168,6 +168,9 @@ describe('PIAO → Monitoraggio intermedio → Relazione sulla performance, thro
     const refused = await run(lonely, 'start_variation', sg, { reason: 'Nessun piano' });
     expect([refused.status, refused.body.code]).toEqual([409, 'LINK_MISSING']);
     expect(await api.head()).toBe(before);
+    // A PIAO covering its year, opened later, is linked: the collection being closed already, so is its period there.
+    const later = await open('piao', 2035);
+    expect(await link(lonely)).toMatchObject({ status: 'linked', target: { targetCycleId: later }, plan: { period: '2035-S1', periodStatus: 'closed' } });
   });
 
   it('the Relazione reads the varied PIAO; the approval fixes it; a correction shows as a difference; the OIV validates', async () => {

@@ -201,9 +201,13 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleC
           if (!link) continue;
           const record = { type: 'record_linked_from', linkId: link.id, relation: link.relation, sourceType: def.id, sourceCycleId: cycleId, sourceYear: before.year, sourceVersion: v } as const;
           await this.follow(actor, d.targetCycleId, record, options);
-          // A monitoring collects the measurements of its period on the PIAO from the moment they are linked.
+          // A monitoring collects the measurements of its period on the PIAO from the moment they are
+          // linked; linked (by command) after its collection closed, the period is closed at once.
           const opening = periodOpening(def, before, link.id);
-          if (opening) await this.runOnPlan(actor, d.targetCycleId, opening, cycleId, e.actorRole, options.correlationId);
+          if (opening) {
+            await this.runOnPlan(actor, d.targetCycleId, opening, cycleId, e.actorRole, options.correlationId);
+            if (before.exists && before.stage !== def.initialStage) await this.runOnPlan(actor, d.targetCycleId, { ...opening, type: 'close_monitoring_period' }, cycleId, e.actorRole, options.correlationId);
+          }
           if (d.previousTargetCycleId) await this.follow(actor, d.previousTargetCycleId, { ...record, withdrawn: true }, options);
           const wanted = followedEvents(def, link.id);
           if (wanted.length) {

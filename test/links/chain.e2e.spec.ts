@@ -164,6 +164,10 @@ describe('PIAO → Monitoraggio intermedio → Relazione sulla performance, thro
     expect((await run(lonely, 'approve', sg)).status).toBe(200);
     expect((await attach(lonely)).status).toBe(201);
     expect((await run(lonely, 'send_report', po, { sentOn: today() })).status).toBe(200);
+    // The view holds the action back, saying why; sent anyway, it is refused and nothing is written.
+    const view = (await api.call<{ availableCommands: string[]; blockedCommands: { command: string; code: string; messageIt: string }[] }>('GET', `/cycles/${lonely}`, { token: sg })).body;
+    expect(view.availableCommands).not.toContain('start_variation');
+    expect(view.blockedCommands).toContainEqual({ command: 'start_variation', code: 'LINK_MISSING', messageIt: 'Il collegamento non è ancora risolto: nessun ciclo collegato' });
     const before = await api.head();
     const refused = await run(lonely, 'start_variation', sg, { reason: 'Nessun piano' });
     expect([refused.status, refused.body.code]).toEqual([409, 'LINK_MISSING']);

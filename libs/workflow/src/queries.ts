@@ -8,6 +8,7 @@ import {
   DomainRefusal,
   monitoredPeriod,
   planLink,
+  variationBlock,
   type PlanState,
   type CycleDeadline,
   type CycleLinkRecord,
@@ -301,9 +302,17 @@ export class GetCycleHandler implements IQueryHandler<GetCycleQuery, CycleView> 
     const def = this.definitions.get(state.cycleType, state.definitionVersion);
     const link = def ? planLink(def) : undefined;
     const lv = link && view.links.find((l) => l.id === link.id);
-    if (link && lv && this.plans) {
+    if (def && link && lv && this.plans) {
       const target = lv.target ? await this.plans.load(q.actor.tenant, lv.target.targetCycleId, { until: q.at.asOf }) : null;
-      lv.plan = linkedPlanView(state.cycleId, monitoredPeriod(link.plan, state.year), target?.cycle.exists ? target.plan : null);
+      const found = target?.cycle.exists ? target : null;
+      lv.plan = linkedPlanView(state.cycleId, monitoredPeriod(link.plan, state.year), found?.plan ?? null);
+      // A variation transition the PIAO would refuse now is shown held back, with why.
+      for (const command of [...view.availableCommands]) {
+        const code = variationBlock(def, state.cycleId, command, found ? { plan: found.plan, cancelled: found.cycle.status === 'cancelled' } : null);
+        if (!code) continue;
+        view.availableCommands = view.availableCommands.filter((c) => c !== command);
+        view.blockedCommands.push({ command, code, messageIt: REFUSALS[code].it });
+      }
     }
     if (q.at.asOf) view.asOf = q.at.asOf.toISOString();
     if (q.at.version) view.asOfVersion = state.version;

@@ -7,5 +7,5 @@ export { decidePlan, editability, planIncomplete, PLAN_ROLES } from './decide';
 export { diffPlanNodes, type PlanDiff, type PlanNodeChange, type PlanFieldChange } from './diff';
 export * from './view';
 export * from './catalogue';
-export { planLink, monitoredPeriod, periodOpening, linkedPlanStep, stepNeedsTarget, type LinkedPlanStep } from './linked';
+export { planLink, monitoredPeriod, periodOpening, linkedPlanStep, stepNeedsTarget, variationBlock, type LinkedPlanStep } from './linked';
 export { PLAN_EVENT_CATALOGUE, type PlanEventEntry } from './event-catalogue';

@@ -13,7 +13,7 @@ import { actor, commands, NOW, pathTo, TENANT, TIME_ZONE, todayAt } from '../cyc
 import { parseCycleDefinition, validateCycleDefinition, type CycleDefinition } from '../definitions';
 import { decidePlan } from './decide';
 import { foldPlan } from './evolve';
-import { linkedPlanStep, monitoredPeriod, periodOpening, planLink } from './linked';
+import { linkedPlanStep, monitoredPeriod, periodOpening, planLink, variationBlock } from './linked';
 import type { PlanCommand } from './model';
 import { planSubmissionProblems } from './tree';
 
@@ -149,6 +149,21 @@ describe('the plan commands of the shipped monitoring definition', () => {
     expect(linkedPlanStep(monitoring, state, 'approve', {}, 'v')).toBeUndefined();
     expect(linkedPlanStep(monitoring, { ...state, links: {} }, 'start_variation', {}, 'v')?.targetCycleId).toBeNull();
     expect(linkedPlanStep(piao, state, 'submit', {}, 'v')).toBeUndefined();
+  });
+
+  it('says why a variation transition would be refused now, from the linked plan', () => {
+    const draft = new Piao();
+    const ready = adopted();
+    expect(variationBlock(monitoring, MON, 'start_variation', null)).toBe('LINK_MISSING');
+    expect(variationBlock(monitoring, MON, 'start_variation', { plan: ready.plan, cancelled: true })).toBe('CYCLE_CLOSED');
+    expect(variationBlock(monitoring, MON, 'start_variation', { plan: draft.plan, cancelled: false })).toBe('PLAN_NOT_ADOPTED');
+    expect(variationBlock(monitoring, MON, 'start_variation', { plan: ready.plan, cancelled: false })).toBeUndefined();
+    expect(variationBlock(monitoring, MON, 'record_giunta_deliberation', { plan: ready.plan, cancelled: false })).toBe('PLAN_NO_VARIATION');
+    ready.plan$({ type: 'open_variation', variationId: 'v1', reason: 'R', monitoringCycleId: 'other' }, sg, { viaCycleId: 'other' });
+    expect(variationBlock(monitoring, MON, 'start_variation', { plan: ready.plan, cancelled: false })).toBe('PLAN_VARIATION_OPEN');
+    expect(variationBlock(monitoring, MON, 'record_giunta_deliberation', { plan: ready.plan, cancelled: false })).toBe('PLAN_NO_VARIATION');
+    expect(variationBlock(monitoring, 'other', 'record_giunta_deliberation', { plan: ready.plan, cancelled: false })).toBeUndefined();
+    expect(variationBlock(monitoring, MON, 'approve', null)).toBeUndefined();
   });
 
   it("refuses a plan block on another relation, naming unknown transitions and an approval that is not a deliberation", () => {

@@ -7,7 +7,7 @@
  */
 import type { CycleState, JsonRecord } from '../cycle/model';
 import type { CycleDefinition, LinkDefinition, LinkPlanEffects } from '../definitions';
-import type { LinkedPlanCommand, PlanCommand } from './model';
+import { openVariation, type LinkedPlanCommand, type PlanCommand, type PlanState } from './model';
 
 /** The link of a definition that acts on a plan, if any. */
 export function planLink(def: CycleDefinition): (LinkDefinition & { plan: LinkPlanEffects }) | undefined {
@@ -68,3 +68,26 @@ export function linkedPlanStep(
 
 /** Whether a step needs the linked plan: a variation does, a period is skipped while the link is missing. */
 export const stepNeedsTarget = (step: LinkedPlanStep): boolean => step.effect === 'open_variation' || step.effect === 'approve_variation';
+
+/**
+ * Why a variation transition of the monitoring would be refused now, read on the linked plan (for
+ * the cycle view's blocked commands), or undefined. `plan`/`targetCancelled` are the PIAO's, null
+ * when no PIAO is linked.
+ */
+export function variationBlock(
+  def: CycleDefinition,
+  monitoringCycleId: string,
+  command: string,
+  target: { plan: PlanState; cancelled: boolean } | null,
+): 'LINK_MISSING' | 'CYCLE_CLOSED' | 'PLAN_NOT_ADOPTED' | 'PLAN_VARIATION_OPEN' | 'PLAN_NO_VARIATION' | undefined {
+  const link = planLink(def);
+  if (!link) return undefined;
+  const opens = link.plan.openVariationOn.includes(command);
+  const approves = link.plan.approveVariationOn.includes(command);
+  if (!opens && !approves) return undefined;
+  if (!target) return 'LINK_MISSING';
+  if (target.cancelled) return 'CYCLE_CLOSED';
+  const open = openVariation(target.plan);
+  if (opens) return !target.plan.adopted ? 'PLAN_NOT_ADOPTED' : open ? 'PLAN_VARIATION_OPEN' : undefined;
+  return open?.monitoringCycleId === monitoringCycleId ? undefined : 'PLAN_NO_VARIATION';
+}

@@ -46,6 +46,10 @@ describe('console: links between cycles on the cycle page', () => {
     const demoPage = await as(env, 'Giulia Esempio', `/cicli/${env.demo.monitoringCycleId}`);
     await cycleLoaded(demoPage);
     await demoPage.getByRole('region', { name: 'Cicli collegati' }).getByText('Periodo di misurazione 2022-S1 del PIAO chiuso').waitFor();
+    // The demo PIAO is a draft: no variation yet, and the page says why.
+    expect(await demoPage.getByRole('button', { name: 'Avvia una variazione del Piano' }).isDisabled()).toBe(true);
+    await demoPage.getByText('Avvia una variazione del Piano non è ancora possibile: Il piano non è ancora adottato').waitFor();
+    await checkPage(demoPage, 'monitoraggio-demo');
     await closePage(demoPage);
 
     // A PIAO adopted, its monitoring through to the Giunta's deliberation on the variation.

@@ -31,6 +31,7 @@ import {
   type PlanState,
 } from './model';
 import { descendantsOf, planSubmissionProblems, planYears } from './tree';
+import { checkVariationOwner, closedByMonitoring, decideMonitoringPeriod, linkedPlanRefusal, linkedRole } from './decide-linked';
 
 /** Who may do what (see docs/plan.md). */
 export const PLAN_ROLES = {
@@ -65,34 +66,6 @@ export function planIncomplete(problems: readonly Pick<PlanProblem, 'code' | 'no
 function requireCycle(cycle: CycleState, ctx: DecisionContext): void {
   if (!cycle.exists || cycle.tenant !== ctx.actor.tenant) throw new DomainRefusal('CYCLE_NOT_FOUND');
   if (cycle.status === 'cancelled') throw new DomainRefusal('CYCLE_CLOSED', 'cancelled');
-}
-
-/** A cycle whose link measures and varies another cycle's plan holds no tree of its own. */
-function linkedPlanRefusal(): DomainRefusal {
-  return new DomainRefusal('PLAN_OF_LINKED_CYCLE', "this cycle's tree is the plan of the cycle its link names: send the command to that cycle's plan");
-}
-
-/** A variation a monitoring cycle opened is approved or withdrawn only through that cycle's transitions. */
-function checkVariationOwner(open: { number: number; monitoringCycleId?: string }, ctx: DecisionContext): void {
-  if (open.monitoringCycleId && ctx.viaCycleId !== open.monitoringCycleId) {
-    throw new DomainRefusal('PLAN_VARIATION_LINKED', `variation n. ${open.number} is decided in monitoring cycle ${open.monitoringCycleId} (the Giunta's deliberation recorded there)`);
-  }
-}
-
-/** The role of an engine-issued command: the one the monitoring cycle's transition was run in. */
-function linkedRole(ctx: DecisionContext): Role {
-  if (!ctx.viaCycleId) throw new DomainRefusal('ROLE_NOT_ALLOWED', 'issued only by a linked monitoring cycle');
-  return ctx.actingRole ?? ctx.actor.roles[0];
-}
-
-/** Whether the measurements of `period` fall in a period a monitoring cycle closed. */
-function closedByMonitoring(plan: PlanState, period: { year: number; startMonth: number; endMonth: number }): string | undefined {
-  for (const p of plan.monitoringPeriods) {
-    if (p.status !== 'closed') continue;
-    const m = parseMeasurementPeriod(p.period);
-    if (m && m.year === period.year && period.startMonth >= m.startMonth && period.endMonth <= m.endMonth) return p.period;
-  }
-  return undefined;
 }
 
 /** Whether the tree may be edited now, and if not, the refusal. */
@@ -361,18 +334,8 @@ export function decidePlan(command: PlanCommand, plan: PlanState, cycle: CycleSt
     }
     case 'open_monitoring_period':
     case 'close_monitoring_period':
-    case 'reopen_monitoring_period': {
-      const role = linkedRole(ctx);
-      const period = parseMeasurementPeriod(command.period);
-      if (!period || period.kind === 'month') invalid([{ field: 'period', problem: 'must be a year, a semester or a quarter' }]);
-      if (!years.includes(period.year)) throw new DomainRefusal('LINK_TARGET_YEAR_MISMATCH', `${command.period} is not in a year of the plan (${years.join(', ')})`);
-      const current = plan.monitoringPeriods.find((p) => p.period === command.period && p.monitoringCycleId === command.monitoringCycleId);
-      const data = { period: command.period, year: period.year, monitoringCycleId: command.monitoringCycleId };
-      // Engine-issued after the monitoring's own transition: what is already so records nothing.
-      if (command.type === 'open_monitoring_period') return current ? [] : [event(ctx, role, 'MeasurementPeriodOpened', data)];
-      if (command.type === 'close_monitoring_period') return current?.status === 'closed' ? [] : [event(ctx, role, 'MeasurementPeriodClosed', data)];
-      return current?.status !== 'closed' ? [] : [event(ctx, role, 'MeasurementPeriodReopened', data)];
-    }
+    case 'reopen_monitoring_period':
+      return decideMonitoringPeriod(command, plan, years, ctx);
     case 'open_variation': {
       if (command.monitoringCycleId !== undefined && ctx.viaCycleId !== command.monitoringCycleId) linkedRole({ ...ctx, viaCycleId: undefined });
       const role = actingRole(ctx, PLAN_ROLES.openVariation);

@@ -44,6 +44,13 @@ describe('console: the plan, measurements (rilevatore)', () => {
     await card.locator('.recharts-surface').first().waitFor();
     expect(await card.locator('[role="img"]').getAttribute('aria-label')).toContain('2022 · 1° semestre 41 (target 60)');
 
+    // The demo's Monitoraggio intermedio 2022 closed the first semester: marked, and said in words when chosen.
+    await card.getByLabel('Periodo').selectOption('2022-Q2');
+    await card.getByText('Il monitoraggio intermedio ha chiuso la rilevazione di 2022 · 1° semestre').waitFor();
+    expect(await card.getByLabel('Periodo').locator('option[value="2022-S1"]').innerText()).toContain('(chiuso dal monitoraggio)');
+    expect(await card.getByLabel('Periodo').locator('option[value="2022-S2"]').innerText()).not.toContain('chiuso');
+    await screenshot(page, 'piano-periodo-chiuso-dal-monitoraggio');
+
     // Record the second semester: the indicator reaches its target, the objective rises.
     await card.getByLabel('Periodo').selectOption('2022-S2');
     await card.getByLabel('Valore (obbligatorio)').fill('60');

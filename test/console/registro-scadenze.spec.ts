@@ -160,13 +160,16 @@ describe('console: audit trail, deadlines, notifications', () => {
     const page = await ctx.newPage();
     await demoLogin(page, 'Giulia Esempio', '/scadenze');
     await page.getByRole('heading', { name: 'Scadenze', exact: true }).waitFor();
-    const deadlines = (await env.api.call<{ title: string; status: string; effectiveDate: string }[]>('GET', '/deadlines', { token: await env.api.token('u-demo-sg', ['segretario_generale']) })).body;
+    const deadlines = (await env.api.call<{ cycleId: string; title: string; status: string; effectiveDate: string }[]>('GET', '/deadlines', { token: await env.api.token('u-demo-sg', ['segretario_generale']) })).body;
     expect(deadlines.length).toBeGreaterThan(0);
     const table = page.getByRole('table', { name: /Scadenze in ordine di data/ });
     await table.waitFor();
     for (const d of deadlines) await table.getByRole('cell', { name: d.title, exact: false }).first().waitFor();
+    // The demo PIAO's deadlines link to it; those of the demo's monitoring and Relazione 2022 to theirs.
     const links = table.getByRole('link', { name: DEMO_TITLE });
-    expect(await links.count()).toBe(deadlines.length);
+    expect(await links.count()).toBe(deadlines.filter((d) => d.cycleId === env.demo.cycleId).length);
+    expect(deadlines.filter((d) => d.cycleId !== env.demo.cycleId).every((d) => [env.demo.monitoringCycleId, env.demo.relazioneCycleId].includes(d.cycleId))).toBe(true);
+    for (const other of [env.demo.monitoringCycleId, env.demo.relazioneCycleId]) expect(await table.locator(`a[href="/cicli/${other}"]`).count()).toBeGreaterThan(0);
     expect(await links.first().getAttribute('href')).toBe(`/cicli/${env.demo.cycleId}`);
     // The 2022 deadlines of a cycle still in draft are overdue: said in words, not only in red.
     expect(deadlines.some((d) => d.status === 'overdue')).toBe(true);

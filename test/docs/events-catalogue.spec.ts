@@ -2,7 +2,7 @@
 // With UPDATE_DOCS=1 it rewrites the file instead of failing: `UPDATE_DOCS=1 npx jest test/docs`.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { eventCatalogue, parseCycleDefinition, REGISTER_EVENT_TYPES, RESERVED_EVENTS } from '@ciclo/domain';
+import { eventCatalogue, parseCycleDefinition, PLAN_EVENT_CATALOGUE, PLAN_EVENT_TYPES, REGISTER_EVENT_TYPES, RESERVED_EVENTS } from '@ciclo/domain';
 
 const ROOT = resolve(__dirname, '..', '..');
 const DEFINITIONS = join(ROOT, 'seeds', 'cycles');
@@ -24,6 +24,13 @@ describe('docs/events.md', () => {
     const current = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '';
     if (current !== rendered)
       throw new Error('docs/events.md is out of date: run `npx ciclo docs events` to regenerate');
+  });
+
+  it('lists every plan event once, with what writes it', () => {
+    // The risk register's events are plan content too, documented in their own section (below).
+    const planEvents = PLAN_EVENT_TYPES.filter((t) => !(REGISTER_EVENT_TYPES as readonly string[]).includes(t));
+    expect(PLAN_EVENT_CATALOGUE.map((e) => e.type).sort()).toEqual([...planEvents].sort());
+    for (const type of planEvents) expect(rendered).toMatch(new RegExp(`\\| \`${type}\` +\\|`));
   });
 
   it('does not depend on the order of the definitions', () => {

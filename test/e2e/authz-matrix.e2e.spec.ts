@@ -110,14 +110,45 @@ describe('authorization matrix: every role × every command of every definition'
     if (r.status >= 300) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`);
     return r;
   };
-  const open = async (def: CycleDefinition, userId = 'u-setup-open') =>
+  const open = async (def: CycleDefinition, userId = 'u-setup-open', year = 2027) =>
     expectOk(
       await api.call<{ cycleId: string }>('POST', '/cycles', {
         token: await everyRole(userId),
-        body: { type: def.id, year: 2027 },
+        body: { type: def.id, year },
       }),
       `open ${def.id}`,
     ).body.cycleId;
+
+  /**
+   * A monitoring's variation is a variation of the PIAO it is linked to, which must be adopted and
+   * can have one open at a time: each such cycle gets an adopted PIAO of its own year (the
+   * covering PIAO starting latest), a year no other cycle of the matrix uses.
+   */
+  let ownYear = 2000;
+  async function adoptedPiao(year: number): Promise<void> {
+    const piao = registry.latest('piao') as CycleDefinition;
+    const id = await open(piao, 'u-setup-piao', year);
+    const setup = await everyRole('u-setup-piao');
+    expectOk(
+      await api.call('POST', `/cycles/${id}/plan/commands/batch`, {
+        token: setup,
+        headers: { 'x-acting-role': 'po' },
+        body: {
+          commands: [
+            { command: 'add_node', kind: 'ambito', code: 'A', title: 'Ambito' },
+            { command: 'add_node', kind: 'strategic_objective', code: 'OS', title: 'Obiettivo', ambitoCode: 'A' },
+            { command: 'add_node', kind: 'operational_objective', code: 'OO', title: 'Progetto', strategicObjectiveCode: 'OS', resources: null, area: 'Area' },
+            { command: 'add_node', kind: 'indicator', code: 'I', objectiveCode: 'OO', name: 'Indicatore', type: 'volume', unit: 'n', baseline: { value: 1 }, weight: 100, targets: [0, 1, 2].map((i) => ({ year: year + i, operator: '>=', value: 2 })) },
+          ],
+        },
+      }),
+      'PIAO tree',
+    );
+    for (const [command, userId] of [['submit', 'u-setup-piao-1'], ['approve', 'u-setup-piao-2'], ['record_giunta_deliberation', 'u-setup-piao-3']] as const) {
+      const t = piao.transitions.find((x) => x.command === command) as TransitionDefinition;
+      expectOk(await api.call('POST', `/cycles/${id}/commands/${command}`, { token: await everyRole(userId), body: validBody(t) }), `PIAO ${command}`);
+    }
+  }
   const attach = async (id: string, userId = 'u-setup-attach') =>
     expectOk(
       await api.call('POST', `/cycles/${id}/documents`, {
@@ -134,7 +165,11 @@ describe('authorization matrix: every role × every command of every definition'
     target: TransitionDefinition,
     testerId: string,
   ): Promise<string> {
-    const id = await open(def);
+    const variation = def.links.find((l) => l.plan)?.plan?.openVariationOn ?? [];
+    const needsPiao = pathTo(def, target.from[0]).some((step) => variation.includes(step.command)) || variation.includes(target.command);
+    const year = needsPiao ? ownYear++ : 2027;
+    if (needsPiao) await adoptedPiao(year);
+    const id = await open(def, 'u-setup-open', year);
     // A survey grid is sent on only with a row (ATTESTATION_GRID_EMPTY otherwise): one, by a setup person.
     if (def.content === 'survey_grid')
       expectOk(

@@ -43,6 +43,20 @@ describe('ciclo seed demo', () => {
     const i1 = pid?.indicators.find((i) => i.code === '01_01_02_I1');
     expect(i1?.measurements).toEqual([expect.objectContaining({ value: 36, history: [expect.objectContaining({ value: 34 })] })]);
     expect(pid?.achievement.score).toBeGreaterThan(0);
+
+    // The cycles linked to the PIAO: the monitoring of 2022 closed the first semester on it and sent its results; the Relazione 2022 reads it.
+    const sg = await api.token('u-demo-sg', ['segretario_generale'], 'cciaa-po');
+    const monitoring = (await api.call<{ stage: string; links: { status: string; target: { targetCycleId: string }; plan: { period: string; periodStatus: string } }[] }>('GET', `/cycles/${first.monitoringCycleId}`, { token: sg })).body;
+    expect(monitoring).toMatchObject({ stage: 'esiti_comunicati', links: [{ status: 'linked', target: { targetCycleId: first.cycleId }, plan: { period: '2022-S1', periodStatus: 'closed' } }] });
+    const closed = await api.call<{ code: string }>('POST', `/cycles/${first.cycleId}/measurements`, {
+      token: await api.token('u-demo-ril', ['rilevatore'], 'cciaa-po'),
+      body: { indicatorCode: '01_01_01_I1', period: '2022-Q2', value: 40, date: '2022-07-01' },
+    });
+    expect([closed.status, closed.body.code]).toEqual([409, 'MEASUREMENT_PERIOD_CLOSED']);
+    const relazione = await api.call<{ target: { cycleId: string }; current: { achievement: { year: number } } }>('GET', `/cycles/${first.relazioneCycleId}/links/piao/plan`, { token: sg });
+    expect(relazione.body).toMatchObject({ target: { cycleId: first.cycleId }, current: { achievement: { year: 2022 } } });
+    const piao = (await api.call<{ linkedFrom: { sourceCycleId: string }[] }>('GET', `/cycles/${first.cycleId}`, { token: sg })).body;
+    expect(piao.linkedFrom.map((l) => l.sourceCycleId).sort()).toEqual([first.monitoringCycleId, first.relazioneCycleId].sort());
   });
 
   it('serves the catalogue as a tree, searchable by code or text', async () => {

@@ -350,7 +350,7 @@ export interface paths {
          *     - `approve` (verifica → verificato; roles: segretario_generale)
          *     - `send_report` (verificato → esiti_comunicati; roles: po, segretario_generale) — `sentOn`: date
          *     - `close_without_variation` (esiti_comunicati → chiuso; roles: segretario_generale)
-         *     - `start_variation` (esiti_comunicati → variazione_in_bozza; roles: segretario_generale, po)
+         *     - `start_variation` (esiti_comunicati → variazione_in_bozza; roles: segretario_generale, po) — `reason`: text
          *     - `submit` (variazione_in_bozza → variazione_in_giunta; roles: po, segretario_generale)
          *     - `withdraw` (variazione_in_giunta → variazione_in_bozza; roles: po, segretario_generale)
          *     - `record_giunta_deliberation` (variazione_in_giunta → chiuso; roles: segreteria_organi) — `number`: string, `date`: date, `actHash`: sha256
@@ -906,7 +906,7 @@ export interface paths {
         put?: never;
         /**
          * Run a plan command
-         * @description Commands: `add_node`, `update_node`, `move_node`, `remove_node`, `set_targets`, `set_weights`, `record_measurement`, `correct_measurement`, `close_measurement_year`, `open_variation`, `approve_variation`, `withdraw_variation`, `set_scoring_rules`, `add_register_item`, `update_register_item`, `remove_register_item`, `assess_risk`, `set_rating_method`, `set_monitoring_dates`, `report_measure`, `check_measure_report`, `set_rpct_report_figures`, and `batch` ({commands: [{command, ...body}], atomic}). Tree edits are allowed only in the editable stages of the definition, and after adoption only inside an open variation (docs/plan.md).
+         * @description Commands: `add_node`, `update_node`, `move_node`, `remove_node`, `set_targets`, `set_weights`, `record_measurement`, `correct_measurement`, `close_measurement_year`, `open_variation`, `approve_variation`, `withdraw_variation`, `set_scoring_rules`, and `batch` ({commands: [{command, ...body}], atomic}). Tree edits are allowed only in the editable stages of the definition, and after adoption only inside an open variation (docs/plan.md).
          */
         post: operations["PlanController_command"];
         delete?: never;
@@ -949,86 +949,6 @@ export interface paths {
          * @description By a rilevatore (or the struttura tecnica). With `correctionReason`, a correction of the value already recorded for that period: a new event, the earlier value stays in the history.
          */
         post: operations["PlanController_measurement"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/cycles/{id}/register": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The risk register: processes by rating, risks, measures and their status
-         * @description Processes highest rating first (each with its key indicators and their reasons, the overall rating and its motivation, its risk events and the measures treating them), every measure with its status from the monitoring (the RPCT's check over the dirigente's report) and whether it is late on `date`, and the roll-up (processes by rating, measures by status, late measures). `asOf`/`version`: the register as it was then; `tree=adopted`: as adopted.
-         */
-        get: operations["RegisterController_view"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/cycles/{id}/register/diff": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Differences between two versions of the risk register
-         * @description `from` and `to`: `adopted` (default from), `current` (default to), `v<version>` or an ISO 8601 instant. Processes, risks, measures, assessments and settings added, removed and changed field by field.
-         */
-        get: operations["RegisterController_diff"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/cycles/{id}/register/relazione-rpct": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The RPCT's annual report pre-filled from the register
-         * @description Rows by the sections of ANAC's form (risk management, measures planned, carried out and late, transparency, training, rotation, conflict of interest, whistleblowing, monitoring): section, item, value, where it comes from. The figures the register does not hold (whistleblowing reports, training given) come from `set_rpct_report_figures`. Status as of 31 December of `year`, or today while the year runs.
-         */
-        get: operations["RegisterController_rpctReport"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/cycles/{id}/register/import": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Import a risk register sheet (CSV or XLSX)
-         * @description The body is the file itself, its name in `X-File-Name` (`.csv`, `.xlsx`, or `.json` for a curated process mapping such as seeds/catalogue/processi-anticorruzione.json: one process per catalogue code with its area and office). One row per process, risk event and measure with Italian headers (docs/anticorruption.md); items already in the register are updated, the others added, through the register commands with the caller's role (not atomic: refused rows are listed). The same file again writes nothing.
-         */
-        post: operations["RegisterController_importSheet"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1650,6 +1570,8 @@ export interface components {
                 /** @description When (ISO 8601) */
                 at: string;
             };
+            /** @description For a link acting on the target's plan (a monitoring of the PIAO): the period and the variation on that plan. */
+            plan?: components["schemas"]["LinkedPlanView"];
         };
         CycleSummary: {
             /** @description Cycle id (UUID) */
@@ -2103,7 +2025,7 @@ export interface components {
             };
         };
         /** @enum {string} */
-        ImportFormat: "piano-performance" | "schede-obiettivo" | "catalogo-processi" | "schede-processo" | "foglio-indicatori" | "registro-rischi";
+        ImportFormat: "piano-performance" | "schede-obiettivo" | "catalogo-processi" | "schede-processo" | "foglio-indicatori";
         ImportRefusal: {
             /** @description Where in the file: a code, "riga 12"... */
             ref: string;
@@ -2240,13 +2162,6 @@ export interface components {
             progress?: components["schemas"]["ProgressKind"];
             /** @description Note */
             note?: string;
-        };
-        /** @description An indicator's rating with its reason. */
-        IndicatorRating: {
-            /** @description A level of the method */
-            level: string;
-            /** @description Why (the data and facts considered) */
-            reason: string;
         };
         IndicatorScoreView: {
             /** @description Achievement (percent), or null when not measurable yet */
@@ -2399,6 +2314,24 @@ export interface components {
             relation: components["schemas"]["LinkRelation"];
             /** @description `same` year, or a period `covering` this cycle's year */
             year: components["schemas"]["LinkYear"];
+            /** @description What this cycle's transitions do on the target's plan (a monitoring of the PIAO); absent: nothing */
+            plan?: components["schemas"]["LinkPlanEffects"];
+        };
+        /** @description A monitoring cycle acting on the plan of the cycle its link names (docs/links.md). */
+        LinkPlanEffects: {
+            /**
+             * @description The measurement period of the cycle's year opened when the link is made: `year`, `S1`, `S2`, `Q1`...`Q4`
+             * @enum {string}
+             */
+            period: "year" | "S1" | "S2" | "Q1" | "Q2" | "Q3" | "Q4";
+            /** @description Transition commands that close that period's measurements on the target */
+            closePeriodOn: string[];
+            /** @description Transition commands that reopen them */
+            reopenPeriodOn: string[];
+            /** @description Transition commands that open a variation of the target's tree */
+            openVariationOn: string[];
+            /** @description Deliberation transitions that approve that variation */
+            approveVariationOn: string[];
         };
         /** @enum {string} */
         LinkRelation: "reports_on" | "measures_and_varies" | "follows";
@@ -2482,6 +2415,46 @@ export interface components {
             /** @description Indicators whose score or actual value for `year` differ between the approved version and now. */
             differences: components["schemas"]["LinkedPlanDifference"][];
         };
+        /** @description What a monitoring cycle did on the linked PIAO's plan (docs/links.md). */
+        LinkedPlanView: {
+            /** @description The measurement period this cycle monitors, e.g. `2027-S1` */
+            period: string;
+            /**
+             * @description On the linked plan: `open`, `closed`, or `not_opened` (no PIAO linked, or not recorded)
+             * @enum {string}
+             */
+            periodStatus: "open" | "closed" | "not_opened";
+            /** @description When the period was last closed (ISO 8601) */
+            periodClosedAt?: string;
+            /** @description The variation of the linked plan this cycle opened (the latest), or null */
+            variation: components["schemas"]["LinkedVariationView"] | null;
+            /** @description The state in Italian, e.g. "Periodo 2027-S1 del PIAO chiuso" or "Nessun PIAO collegato" */
+            messageIt: string;
+        };
+        LinkedVariationView: {
+            /** @description Its number in the plan (1, 2...) */
+            number: number;
+            /**
+             * @description `open`, `approved` or `withdrawn`
+             * @enum {string}
+             */
+            status: "open" | "approved" | "withdrawn";
+            /** @description Why it was opened */
+            reason: string;
+            /** @description When opened (ISO 8601) */
+            openedAt: string;
+            /** @description Tree edits made in it */
+            changes: number;
+            /** @description The Giunta deliberation that approved it */
+            deliberation?: {
+                /** @description The organ (`giunta`) */
+                organ: string;
+                /** @description Deliberation number */
+                number: string;
+                /** @description Deliberation date (YYYY-MM-DD) */
+                date: string;
+            };
+        };
         /** @description The process is alive (nothing else checked). */
         Liveness: {
             /**
@@ -2503,128 +2476,6 @@ export interface components {
             redirectTo: string;
             /** @description The identity provider's logout page, when there is one */
             endSessionUrl?: string;
-        };
-        /** @enum {string} */
-        MeasureCategory: "trasparenza" | "codice_comportamento" | "rotazione" | "conflitto_interessi" | "whistleblowing" | "formazione" | "inconferibilita_incompatibilita" | "pantouflage" | "commissioni_e_uffici" | "patti_integrita" | "controllo" | "regolamentazione" | "semplificazione" | "definizione_standard" | "sensibilizzazione" | "altro";
-        /** @description The RPCT's check of a report: confirmed, or corrected with the status the RPCT finds. */
-        MeasureCheck: {
-            /** @description Code of the measure */
-            measureCode: string;
-            /** @description Monitoring date */
-            monitoringDate: string;
-            /**
-             * @description `confermato` or `rettificato`
-             * @enum {string}
-             */
-            outcome: "confermato" | "rettificato";
-            /** @description The status after the check */
-            status: components["schemas"]["MeasureStatus"];
-            /** @description The RPCT's note */
-            note?: string;
-            /** @description Stream version */
-            version: number;
-            /** @description Who checked */
-            by: string;
-            /** @description When (ISO 8601) */
-            at: string;
-        };
-        /**
-         * @description Measure kinds: general (cross-cutting, by law) or specific to some risks.
-         * @enum {string}
-         */
-        MeasureKind: "generale" | "specifica";
-        /** @description A measure at one monitoring date. */
-        MeasureMonitoring: {
-            /** @description Monitoring date of the plan */
-            date: string;
-            /** @description The latest report for that date */
-            report?: components["schemas"]["MeasureReport"];
-            /** @description The RPCT's check */
-            check?: components["schemas"]["MeasureCheck"];
-            /** @description The date has passed and no report came */
-            missing: boolean;
-        };
-        /** @description Who answers for a measure. */
-        MeasureOwner: {
-            /** @description Ufficio responsible */
-            office: string;
-            /** @description Dirigente responsible */
-            dirigente: string;
-        };
-        /** @description A phase of a measure's implementation, with its deadline. */
-        MeasurePhase: {
-            /** @description What is done in the phase */
-            title: string;
-            /** @description Deadline (YYYY-MM-DD) */
-            deadline: string;
-        };
-        /** @description What a dirigente reports on a measure at a monitoring date. */
-        MeasureReport: {
-            /** @description Code of the measure */
-            measureCode: string;
-            /** @description Monitoring date of the plan the report answers */
-            monitoringDate: string;
-            /** @description Status reported */
-            status: components["schemas"]["MeasureStatus"];
-            /** @description Evidence (acts, publications, figures) */
-            evidence: string;
-            /** @description Date of the report (YYYY-MM-DD) */
-            date: string;
-            /** @description Note */
-            note?: string;
-            /** @description Stream version */
-            version: number;
-            /** @description Who reported */
-            by: string;
-            /** @description Role of who reported */
-            role: string;
-            /** @description When recorded (ISO 8601) */
-            at: string;
-        };
-        /**
-         * @description Outcome of a measure at a monitoring date.
-         * @enum {string}
-         */
-        MeasureStatus: "attuata" | "parzialmente_attuata" | "non_attuata";
-        /** @description A measure with its status. */
-        MeasureView: {
-            /**
-             * @description `measure`
-             * @constant
-             */
-            kind: "measure";
-            /** @description Code of the measure (e.g. `MG-FORM`, `MS-C1.1.1-1`) */
-            code: string;
-            /** @description `generale` or `specifica` */
-            measureKind: components["schemas"]["MeasureKind"];
-            /** @description Category (trasparenza, rotazione, formazione...) */
-            category: components["schemas"]["MeasureCategory"];
-            /** @description Title */
-            title: string;
-            /** @description Description */
-            description?: string;
-            /** @description Codes of the risks treated (at least one for a specific measure) */
-            riskCodes: string[];
-            /** @description Office and dirigente responsible */
-            owner: components["schemas"]["MeasureOwner"];
-            /** @description Implementation phases with their deadlines */
-            phases: components["schemas"]["MeasurePhase"][];
-            /** @description Indicator of implementation */
-            indicator: string;
-            /** @description Target of the indicator */
-            target: string;
-            /** @description Note */
-            note?: string;
-            /** @description Status at the latest monitoring date reported (the RPCT's when checked); null: never reported */
-            status: components["schemas"]["MeasureStatus"] | null;
-            /** @description Whether the status comes from the RPCT's check */
-            checked: boolean;
-            /** @description Each monitoring date of the plan */
-            monitoring: components["schemas"]["MeasureMonitoring"][];
-            /** @description Phases whose deadline passed while the measure is not attuata */
-            latePhases: components["schemas"]["MeasurePhase"][];
-            /** @description A phase is late, or a monitoring date passed without report */
-            overdue: boolean;
         };
         MeasurementView: {
             /** @description Period measured (`2027`, `2027-S1`, `2027-Q3`...) */
@@ -2816,7 +2667,7 @@ export interface components {
             /** @description Position of the command in the request */
             index: number;
             /** @description Command type */
-            command: "add_node" | "update_node" | "move_node" | "remove_node" | "set_targets" | "set_weights" | Record<string, never> | Record<string, never> | "close_measurement_year" | "open_variation" | "approve_variation" | "withdraw_variation" | "set_scoring_rules" | "add_register_item" | "update_register_item" | "remove_register_item" | "assess_risk" | "set_rating_method" | "set_monitoring_dates" | "report_measure" | "check_measure_report" | "set_rpct_report_figures";
+            command: "add_node" | "update_node" | "move_node" | "remove_node" | "set_targets" | "set_weights" | Record<string, never> | Record<string, never> | "close_measurement_year" | "open_variation" | "approve_variation" | "withdraw_variation" | "set_scoring_rules" | "open_monitoring_period" | "close_monitoring_period" | "reopen_monitoring_period";
             /**
              * @description `applied`, `unchanged` or `refused`
              * @enum {string}
@@ -2898,6 +2749,28 @@ export interface components {
             /** @description Value after */
             after?: unknown;
         };
+        /** @description A measurement period a linked monitoring cycle opened on this plan (docs/links.md). */
+        PlanMonitoringPeriod: {
+            /** @description The period monitored, e.g. `2027-S1` */
+            period: string;
+            /** @description Its year */
+            year: number;
+            /** @description The monitoring cycle (UUID) */
+            monitoringCycleId: string;
+            /**
+             * @description `open` while the monitoring collects the measurements, `closed` once its collection closed
+             * @enum {string}
+             */
+            status: "open" | "closed";
+            /** @description When opened (ISO 8601) */
+            openedAt: string;
+            /** @description When last closed (ISO 8601) */
+            closedAt?: string;
+            /** @description When last reopened (ISO 8601) */
+            reopenedAt?: string;
+            /** @description Plan stream version of its latest event */
+            version: number;
+        };
         PlanNode: components["schemas"]["AmbitoNode"] | components["schemas"]["StrategicObjectiveNode"] | components["schemas"]["OperationalObjectiveNode"] | components["schemas"]["IndicatorNode"];
         PlanNodeChange: {
             /** @description Node code */
@@ -2926,7 +2799,7 @@ export interface components {
             /** @description Code of the node the problem is about. */
             nodeCode: string;
             /** @description Kind of the node (or `plan`) */
-            nodeKind: components["schemas"]["PlanNodeKind"] | "plan" | "process" | "risk" | "measure";
+            nodeKind: components["schemas"]["PlanNodeKind"] | "plan";
             /** @description English explanation for logs and the console. */
             message: string;
             /** @description Plan year concerned, for target problems. */
@@ -2937,7 +2810,7 @@ export interface components {
             };
         };
         /** @enum {string} */
-        PlanProblemCode: "DUPLICATE_CODE" | "ORPHAN_NODE" | "OBJECTIVE_WITHOUT_INDICATORS" | "INDICATOR_WEIGHTS_SUM" | "INVALID_WEIGHT" | "OBJECTIVE_WEIGHTS_INCOMPLETE" | "TARGET_MISSING" | "TARGET_DUPLICATE_YEAR" | "OPERATOR_UNIT_MISMATCH" | "TARGET_VALUE_MISMATCH" | "BASELINE_UNIT_MISMATCH" | "INVALID_RESOURCES" | "INVALID_TIME_SPAN" | "RESPONSIBILITY_MISSING" | "PROCESS_NOT_ASSESSED" | "RISK_WITHOUT_MEASURE" | "MEASURE_WITHOUT_RISK" | "MEASURE_WITHOUT_PHASES";
+        PlanProblemCode: "DUPLICATE_CODE" | "ORPHAN_NODE" | "OBJECTIVE_WITHOUT_INDICATORS" | "INDICATOR_WEIGHTS_SUM" | "INVALID_WEIGHT" | "OBJECTIVE_WEIGHTS_INCOMPLETE" | "TARGET_MISSING" | "TARGET_DUPLICATE_YEAR" | "OPERATOR_UNIT_MISMATCH" | "TARGET_VALUE_MISMATCH" | "BASELINE_UNIT_MISMATCH" | "INVALID_RESOURCES" | "INVALID_TIME_SPAN" | "RESPONSIBILITY_MISSING";
         /** @description A tree of the plan as compared. */
         PlanRefAnswer: {
             /** @description `adopted`, `current`, `v<version>` or the instant asked for */
@@ -2988,6 +2861,8 @@ export interface components {
             variations: components["schemas"]["PlanVariation"][];
             /** @description Years whose measurements are closed */
             closedYears: number[];
+            /** @description Periods opened and closed by the monitoring cycles linked to this plan (a closed one refuses its measurements) */
+            monitoringPeriods: components["schemas"]["PlanMonitoringPeriod"][];
             /** @description The SMVP scoring rules */
             scoring: components["schemas"]["PlanScoring"] | null;
             /** @description How many nodes of each kind and measurements */
@@ -3106,6 +2981,8 @@ export interface components {
             withdrawnReason?: string;
             /** @description Plan events recorded while the variation was open. */
             changes: number;
+            /** @description The monitoring cycle that opened it (its transitions open, and its Giunta deliberation approves, the variation). */
+            monitoringCycleId?: string;
         };
         ProcessCard: {
             /** @description Variant of the process the card describes */
@@ -3132,59 +3009,11 @@ export interface components {
             /** @description Note */
             note?: string;
         };
-        /** @description A process with its assessment, risks and measures. */
-        ProcessView: {
-            /**
-             * @description `process`
-             * @constant
-             */
-            kind: "process";
-            /** @description Code of the process (the catalogue's, e.g. `C1.1.1`) */
-            code: string;
-            /** @description Title of the process */
-            title: string;
-            /** @description Area organizzativa responsible */
-            area?: string;
-            /** @description Ufficio (servizio) responsible */
-            office?: string;
-            /** @description Note */
-            note?: string;
-            /** @description Overall rating (null: not assessed yet) */
-            rating: string | null;
-            /** @description Suggested rating (the level most indicators have) */
-            suggestedRating: string | null;
-            /** @description Why the overall rating */
-            motivation: string | null;
-            /** @description Rating of each key indicator */
-            indicators: {
-                [key: string]: components["schemas"]["IndicatorRating"];
-            };
-            /** @description The assessment uses a level the current method lacks: to be assessed again */
-            needsReassessment: boolean;
-            /** @description Risks of the process */
-            risks: components["schemas"]["RiskView"][];
-            /** @description Codes of the measures treating its risks */
-            measureCodes: string[];
-        };
         /**
          * @description How progress builds up during the year, for the variance analysis: `cumulative` values grow towards the target (counts, amounts), `level` values are compared with the target at any time (ratios, percentages, averages).
          * @enum {string}
          */
         ProgressKind: "cumulative" | "level";
-        /** @description A key risk indicator of the rating method. */
-        RatingIndicator: {
-            /** @description Key (e.g. `interesse_esterno`) */
-            key: string;
-            /** @description Italian title */
-            title: string;
-        };
-        /** @description The qualitative rating method: the key risk indicators and the ordered levels (lowest first). */
-        RatingMethod: {
-            /** @description Key risk indicators, each rated on the levels */
-            indicators: components["schemas"]["RatingIndicator"][];
-            /** @description Ordered levels, lowest first (e.g. basso, medio, alto) */
-            levels: string[];
-        };
         ReadinessReport: {
             /**
              * @description `ready` or not
@@ -3196,138 +3025,6 @@ export interface components {
             /** @description What readiness depends on */
             components: {
                 [key: string]: components["schemas"]["ComponentStatus"];
-            };
-        };
-        /** @description A register item (or assessment, or setting) that differs between two versions. */
-        RegisterChange: {
-            /**
-             * @description `process`, `risk`, `measure`, `assessment` or `settings`
-             * @enum {string}
-             */
-            kind: "process" | "risk" | "measure" | "assessment" | "settings";
-            /** @description Item code (the process code for an assessment; `method` or `monitoringDates` for settings) */
-            code: string;
-            /**
-             * @description `added`, `removed` or `changed`
-             * @enum {string}
-             */
-            change: "added" | "removed" | "changed";
-            /** @description For `changed`: each field with before and after */
-            fields?: {
-                /** @description Field path, e.g. `owner.office`, `riskCodes[1]` */
-                field: string;
-                /** @description Value before */
-                before?: unknown;
-                /** @description Value after */
-                after?: unknown;
-            }[];
-        };
-        RegisterDiffResponse: {
-            /** @description The version compared from */
-            from: {
-                /** @description `adopted`, `current`, `v<version>` or the instant */
-                ref: string;
-                /** @description Stream version */
-                version: number;
-            };
-            /** @description The version compared to */
-            to: {
-                /** @description `adopted`, `current`, `v<version>` or the instant */
-                ref: string;
-                /** @description Stream version */
-                version: number;
-            };
-            /** @description Each item that differs */
-            changes: components["schemas"]["RegisterChange"][];
-            /** @description How many added, removed, changed */
-            summary: {
-                /** @description Items added */
-                added: number;
-                /** @description Items removed */
-                removed: number;
-                /** @description Items changed */
-                changed: number;
-            };
-        };
-        RegisterResponse: {
-            /** @description The rating method in force */
-            method: components["schemas"]["RatingMethod"];
-            /** @description Monitoring dates set by the plan */
-            monitoringDates: string[];
-            /** @description Roll-up */
-            summary: components["schemas"]["RegisterSummary"];
-            /** @description Processes, highest rating first */
-            processes: components["schemas"]["ProcessView"][];
-            /** @description Measures with their status */
-            measures: components["schemas"]["MeasureView"][];
-            /** @description Cycle id (UUID) */
-            cycleId: string;
-            /** @description Cycle type (`ptpct` or `piao`) */
-            type: string;
-            /** @description Title of the cycle */
-            title: string;
-            /** @description Current stage id */
-            stage: string;
-            /** @description The stage's title (Italian) */
-            stageTitle: string;
-            /** @description Stream version */
-            version: number;
-            /** @description For a time-travel read: the instant */
-            asOf?: string;
-            /**
-             * @description `current` or `adopted`
-             * @enum {string}
-             */
-            tree: "current" | "adopted";
-            /** @description Day lateness is judged on */
-            date: string;
-            /** @description May the register be edited now */
-            editable: boolean;
-            /** @description Why not, when not */
-            notEditableBecause?: {
-                /** @description Refusal code */
-                code: string;
-                /** @description Why, in Italian */
-                message: string;
-            };
-            /** @description The adoption, once adopted */
-            adopted: components["schemas"]["PlanAdoption"] | null;
-            /** @description What would stop a submission now */
-            problems: components["schemas"]["PlanProblem"][];
-        };
-        RegisterSummary: {
-            /** @description Processes in the register */
-            processes: number;
-            /** @description Risk events */
-            risks: number;
-            /** @description Measures */
-            measures: number;
-            /** @description Processes per rating level, highest first, then `non_valutato` */
-            byRating: {
-                /** @description A level of the method, or `non_valutato` */
-                level: string;
-                /** @description Processes with that rating */
-                processes: number;
-            }[];
-            /** @description Measures per status (`non_rendicontata`: no report yet) */
-            measuresByStatus: {
-                /** @description Measures attuate */
-                attuata: number;
-                /** @description Measures parzialmente attuate */
-                parzialmente_attuata: number;
-                /** @description Measures non attuate */
-                non_attuata: number;
-                /** @description Measures never reported */
-                non_rendicontata: number;
-            };
-            /** @description Measures late (a phase past its deadline, or a monitoring date without report) */
-            overdue: number;
-            /** @description General and specific measures */
-            byKind: {
-                /** @description General measures */
-                generale: number;
-                /** @description Specific measures */
-                specifica: number;
             };
         };
         ReminderPolicy: {
@@ -3389,26 +3086,6 @@ export interface components {
             role: string;
             /** @description From when it no longer applies (ISO 8601) */
             revokedAt: string;
-        };
-        /** @description A risk with the measures treating it. */
-        RiskView: {
-            /**
-             * @description `risk`
-             * @constant
-             */
-            kind: "risk";
-            /** @description Code of the risk (e.g. `C1.1.1-R1`) */
-            code: string;
-            /** @description Code of the process it belongs to */
-            processCode: string;
-            /** @description The risk event, in the chamber's words */
-            description: string;
-            /** @description Fattori abilitanti (lack of controls, discretion, lack of transparency...) */
-            factors: string[];
-            /** @description Note */
-            note?: string;
-            /** @description Codes of the measures treating the risk */
-            measureCodes: string[];
         };
         /** @enum {string} */
         Role: "segretario_generale" | "rpct" | "oiv" | "dirigente" | "po" | "rilevatore" | "segreteria_organi" | "struttura_tecnica" | "osservatore" | "admin" | "presidente" | "revisori";
@@ -4594,7 +4271,10 @@ export interface operations {
                      * @description Data di trasmissione
                      */
                     sentOn: string;
-                } | Record<string, never> | Record<string, never> | Record<string, never> | Record<string, never> | {
+                } | Record<string, never> | {
+                    /** @description Motivo della variazione del Piano */
+                    reason: string;
+                } | Record<string, never> | Record<string, never> | {
                     /** @description Deliberation number, e.g. "12/2027" */
                     number: string;
                     /**
@@ -6671,7 +6351,7 @@ export interface operations {
                 /** @description Cycle id (UUID) */
                 id: string;
                 /** @description A plan command (docs/plan.md), or `batch` for several in one request */
-                command: "add_node" | "update_node" | "move_node" | "remove_node" | "set_targets" | "set_weights" | "record_measurement" | "correct_measurement" | "close_measurement_year" | "open_variation" | "approve_variation" | "withdraw_variation" | "set_scoring_rules" | "add_register_item" | "update_register_item" | "remove_register_item" | "assess_risk" | "set_rating_method" | "set_monitoring_dates" | "report_measure" | "check_measure_report" | "set_rpct_report_figures" | "batch";
+                command: "add_node" | "update_node" | "move_node" | "remove_node" | "set_targets" | "set_weights" | "record_measurement" | "correct_measurement" | "close_measurement_year" | "open_variation" | "approve_variation" | "withdraw_variation" | "set_scoring_rules" | "batch";
             };
             cookie?: never;
         };
@@ -6905,307 +6585,6 @@ export interface operations {
                 };
             };
             /** @description `PLAN_PARENT_NOT_FOUND`, `PLAN_INCOMPLETE` (every problem listed in `fields`)... */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    RegisterController_view: {
-        parameters: {
-            query?: {
-                /** @description YYYY-MM-DD: the day lateness is judged on (default today, or the `asOf` day) */
-                date?: unknown;
-                /** @description `current` (default) or `adopted` (as the Giunta adopted it; monitoring as it is now) */
-                tree?: "current" | "adopted";
-                /** @description The register as it was at this stream version */
-                version?: number;
-                /** @description ISO 8601 instant */
-                asOf?: unknown;
-            };
-            header?: never;
-            path: {
-                /** @description Cycle id (UUID) of a PTPCT or PIAO */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Done */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RegisterResponse"];
-                };
-            };
-            /** @description Malformed input (`INVALID_REQUEST`): `fields` names each offending field; nothing written */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Role not allowed (`ROLE_NOT_ALLOWED`) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `CYCLE_NOT_FOUND` */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `PLAN_NOT_ADOPTED` (the adopted register of a register not adopted yet) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `REGISTER_NOT_IN_CYCLE`: the cycle is neither a PTPCT nor a PIAO */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    RegisterController_diff: {
-        parameters: {
-            query?: {
-                /** @description `current` (default), `adopted`, `v<version>` or an ISO 8601 instant */
-                to?: unknown;
-                /** @description `adopted` (default), `current`, `v<version>` or an ISO 8601 instant */
-                from?: unknown;
-            };
-            header?: never;
-            path: {
-                /** @description Cycle id (UUID) */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Done */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RegisterDiffResponse"];
-                };
-            };
-            /** @description Malformed input (`INVALID_REQUEST`): `fields` names each offending field; nothing written */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Role not allowed (`ROLE_NOT_ALLOWED`) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `CYCLE_NOT_FOUND` */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `PLAN_NOT_ADOPTED` (the adopted register of a register not adopted yet) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `REGISTER_NOT_IN_CYCLE`: the cycle is neither a PTPCT nor a PIAO */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    RegisterController_rpctReport: {
-        parameters: {
-            query?: {
-                /** @description Year reported on (a year of the plan; default this year, or the first year of the plan) */
-                year?: number;
-                /** @description `csv` (default: `;`, UTF-8 with BOM) or `xlsx` */
-                format?: "csv" | "xlsx";
-            };
-            header?: never;
-            path: {
-                /** @description Cycle id (UUID) of a PTPCT or PIAO */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Sezione, Voce, Valore, Fonte; with `format=xlsx` the same as a workbook */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/csv": string;
-                };
-            };
-            /** @description Malformed input (`INVALID_REQUEST`): `fields` names each offending field; nothing written */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Role not allowed (`ROLE_NOT_ALLOWED`) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `CYCLE_NOT_FOUND` */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `PLAN_NOT_ADOPTED` (the adopted register of a register not adopted yet) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `REGISTER_NOT_IN_CYCLE`: the cycle is neither a PTPCT nor a PIAO */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    RegisterController_importSheet: {
-        parameters: {
-            query?: never;
-            header: {
-                /** @description Role to act in, when the caller holds several */
-                "X-Acting-Role"?: string;
-                /** @description The file name, URL-encoded, ending in .csv, .xlsx or .json */
-                "X-File-Name": string;
-            };
-            path: {
-                /** @description Cycle id (UUID) */
-                id: string;
-            };
-            cookie?: never;
-        };
-        /** @description The file bytes */
-        requestBody: {
-            content: {
-                "application/octet-stream": string;
-            };
-        };
-        responses: {
-            /** @description Done */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ImportReport"];
-                };
-            };
-            /** @description Malformed input (`INVALID_REQUEST`): `fields` names each offending field; nothing written */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Role not allowed (`ROLE_NOT_ALLOWED`) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `CYCLE_NOT_FOUND` */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `PLAN_NOT_ADOPTED` (the adopted register of a register not adopted yet) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `REGISTER_NOT_IN_CYCLE`: the cycle is neither a PTPCT nor a PIAO */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -1,7 +1,16 @@
 import { Inject, Logger, Optional } from '@nestjs/common';
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
 import {
   decide,
+  decidePlan,
+  linkedPlanStep,
+  openVariation,
+  periodOpening,
+  planLink,
+  stepNeedsTarget,
+  type LinkedPlanStep,
+  type PlanCommand,
   DomainRefusal,
   findTransition,
   followedEvents,
@@ -27,6 +36,7 @@ import { DEFINITIONS } from './tokens';
 import { eventIdsFor } from './event-ids';
 import { checkReplay, lostIdempotencyRace, requestMetadata, requestScope } from './idempotency';
 import { PlanRepository } from './plan/plan-repository';
+import { ExecutePlanCommands } from './plan/execute-plan-commands.handler';
 
 /** Whether a command records a deliberation. */
 const needsDeliberations = (c: CycleCommand, stage: string, def: CycleDefinition) =>
@@ -52,14 +62,70 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleC
     private readonly lookups: CycleLookups,
     @Inject(DEFINITIONS) private readonly definitions: DefinitionRegistry,
     @Optional() private readonly plans?: PlanRepository,
+    @Optional() private readonly bus?: CommandBus,
   ) {}
 
-  /** A submission leaving an editable stage checks the cycle's plan content (docs/plan.md). */
+  /**
+   * A submission leaving an editable stage checks the cycle's plan content (docs/plan.md); a
+   * monitoring's, the linked PIAO's tree its variation edits (docs/links.md).
+   */
   private async planProblems(c: CycleCommand, state: CycleState, def: CycleDefinition): Promise<DecisionContext['planProblems']> {
     if (!this.plans || c.type !== 'transition' || !def.editableStages.includes(state.stage)) return undefined;
     if (findTransition(def, state.stage, c.command)?.kind !== 'submission') return undefined;
+    const link = planLink(def);
+    if (link) {
+      const target = Object.hasOwn(state.links, link.id) ? state.links[link.id] : undefined;
+      if (!target) return undefined;
+      const { plan, cycle } = await this.plans.load(state.tenant, target.targetCycleId);
+      const targetDef = cycle.exists ? this.definitions.get(cycle.cycleType, cycle.definitionVersion) : undefined;
+      return targetDef ? planSubmissionProblems(plan, cycle, targetDef) : undefined;
+    }
     const { plan, cycle } = await this.plans.load(state.tenant, state.cycleId);
     return planSubmissionProblems(plan, cycle, def);
+  }
+
+  /**
+   * What a monitoring's transition does on the linked PIAO's plan (docs/links.md). A variation step
+   * is decided on the PIAO's state before the transition is written: a refusal there refuses the
+   * transition, and it needs the PIAO (`LINK_MISSING`). A period step never refuses the
+   * transition: with the link missing it is skipped (the view says the PIAO is missing), and a
+   * failure on the PIAO is logged like the other follow-ups.
+   */
+  private async planStep(c: CycleCommand, state: CycleState, def: CycleDefinition, actor: Actor, role: string): Promise<LinkedPlanStep | undefined> {
+    if (c.type !== 'transition' || !this.plans) return undefined;
+    const step = linkedPlanStep(def, state, c.command, c.fields as Record<string, never>, randomUUID());
+    if (!step) return undefined;
+    if (!stepNeedsTarget(step)) return step.targetCycleId ? step : undefined;
+    if (!step.targetCycleId) {
+      throw new DomainRefusal('LINK_MISSING', `${step.linkId}: no PIAO is linked to this cycle, whose plan the variation would change`, [{ field: step.linkId, problem: 'no cycle linked' }]);
+    }
+    const { plan, cycle } = await this.plans.load(state.tenant, step.targetCycleId);
+    const targetDef = cycle.exists ? this.definitions.get(cycle.cycleType, cycle.definitionVersion) : undefined;
+    if (!targetDef) throw new DomainRefusal('LINK_TARGET_NOT_FOUND', step.targetCycleId);
+    decidePlan(step.command, plan, cycle, {
+      actor: { userId: actor.userId, tenant: actor.tenant, roles: actor.roles },
+      actingRole: role as never,
+      now: new Date(),
+      definition: targetDef,
+      viaCycleId: state.cycleId,
+    });
+    return step;
+  }
+
+  /** A cancelled monitoring withdraws the variation it left open on the PIAO (nobody else may). */
+  private async withdrawLinkedVariation(actor: Actor, state: CycleState, def: CycleDefinition, role: string, correlationId: string, reason: string): Promise<void> {
+    const link = planLink(def);
+    const target = link && Object.hasOwn(state.links, link.id) ? state.links[link.id] : undefined;
+    if (!target || !this.plans) return;
+    const { plan } = await this.plans.load(state.tenant, target.targetCycleId);
+    if (openVariation(plan)?.monitoringCycleId !== state.cycleId) return;
+    await this.runOnPlan(actor, target.targetCycleId, { type: 'withdraw_variation', reason: `Monitoraggio intermedio annullato: ${reason}` }, state.cycleId, role, correlationId);
+  }
+
+  /** Runs a plan command on the linked cycle, issued by this cycle's transition (or link). */
+  private async runOnPlan(actor: Actor, targetCycleId: string, command: PlanCommand, sourceCycleId: string, role: string, correlationId: string): Promise<void> {
+    if (!this.bus) return;
+    await this.bus.execute(new ExecutePlanCommands(actor, targetCycleId, [command], { actingRole: role as never, correlationId, atomic: true, via: sourceCycleId }));
   }
 
   /** What another cycle records of its deliberations (and of its plan's variations). */
@@ -105,8 +171,14 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleC
    * transition of a target is recorded on the cycles whose deadlines follow it. A failure here
    * leaves the command done: the link can be made again by the `link` command.
    */
-  private async afterCommand(cmd: ExecuteCycleCommand, before: CycleState, def: CycleDefinition, events: DomainEvent[], version: number): Promise<void> {
+  private async afterCommand(cmd: ExecuteCycleCommand, before: CycleState, def: CycleDefinition, events: DomainEvent[], version: number, step?: LinkedPlanStep): Promise<void> {
     const { actor, cycleId, command, options } = cmd;
+    try {
+      if (step?.targetCycleId) await this.runOnPlan(actor, step.targetCycleId, step.command, cycleId, events[0].actorRole, options.correlationId);
+      if (command.type === 'cancel') await this.withdrawLinkedVariation(actor, before, def, events[0].actorRole, options.correlationId, command.reason);
+    } catch (err) {
+      this.log.warn(`Plan of the cycle linked to ${cycleId} after ${command.type}: ${(err as Error).message}`);
+    }
     try {
       if (command.type === 'open') {
         const year = command.year;
@@ -129,6 +201,13 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleC
           if (!link) continue;
           const record = { type: 'record_linked_from', linkId: link.id, relation: link.relation, sourceType: def.id, sourceCycleId: cycleId, sourceYear: before.year, sourceVersion: v } as const;
           await this.follow(actor, d.targetCycleId, record, options);
+          // A monitoring collects the measurements of its period on the PIAO from the moment they are
+          // linked; linked (by command) after its collection closed, the period is closed at once.
+          const opening = periodOpening(def, before, link.id);
+          if (opening) {
+            await this.runOnPlan(actor, d.targetCycleId, opening, cycleId, e.actorRole, options.correlationId);
+            if (before.exists && before.stage !== def.initialStage) await this.runOnPlan(actor, d.targetCycleId, { ...opening, type: 'close_monitoring_period' }, cycleId, e.actorRole, options.correlationId);
+          }
           if (d.previousTargetCycleId) await this.follow(actor, d.previousTargetCycleId, { ...record, withdrawn: true }, options);
           const wanted = followedEvents(def, link.id);
           if (wanted.length) {
@@ -208,6 +287,7 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleC
       const events = decide(command, state, ctx);
       // Engine-issued commands may find nothing to record.
       if (events.length === 0) return { cycleId, version: state.version, position: 0, events: [], stage: state.stage, replayed: false };
+      const step = await this.planStep(command, state, definition, actor, events[0].actorRole);
       if (register) {
         try {
           // The number is reserved before the cycle's event: of two simultaneous deliberations with one number, one reserves and the other decides again and is refused.
@@ -228,7 +308,7 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleC
           scope,
         );
         const lastData = events[events.length - 1].data;
-        if (!r.replayed) await this.afterCommand(cmd, state, definition, events, r.nextVersion);
+        if (!r.replayed) await this.afterCommand(cmd, state, definition, events, r.nextVersion, step);
         return {
           cycleId,
           version: r.nextVersion,

@@ -1,4 +1,4 @@
-import { Inject } from '@nestjs/common';
+import { Inject, Optional } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import {
   availableCommands,
@@ -6,6 +6,10 @@ import {
   cycleDeadlines,
   REFUSALS,
   DomainRefusal,
+  monitoredPeriod,
+  planLink,
+  variationBlock,
+  type PlanState,
   type CycleDeadline,
   type CycleLinkRecord,
   type CycleState,
@@ -15,6 +19,7 @@ import type { Actor } from '@ciclo/identity';
 import { CycleRepository } from './cycle-repository';
 import { DefinitionRegistry } from './definition-registry';
 import { DEFINITIONS } from './tokens';
+import { PlanRepository } from './plan/plan-repository';
 
 export interface CycleView {
   /** Cycle id (UUID) */
@@ -159,6 +164,70 @@ export interface CycleLinkView {
   target?: CycleLinkRecord;
   /** The target's version fixed by this cycle's latest deliberation (what the organ approved). */
   fixed?: CycleState['fixedLinks'][string];
+  /** For a link acting on the target's plan (a monitoring of the PIAO): the period and the variation on that plan. */
+  plan?: LinkedPlanView;
+}
+
+/** What a monitoring cycle did on the linked PIAO's plan (docs/links.md). */
+export interface LinkedPlanView {
+  /** The measurement period this cycle monitors, e.g. `2027-S1` */
+  period: string;
+  /** On the linked plan: `open`, `closed`, or `not_opened` (no PIAO linked, or not recorded) */
+  periodStatus: 'open' | 'closed' | 'not_opened';
+  /** When the period was last closed (ISO 8601) */
+  periodClosedAt?: string;
+  /** The variation of the linked plan this cycle opened (the latest), or null */
+  variation: LinkedVariationView | null;
+  /** The state in Italian, e.g. "Periodo 2027-S1 del PIAO chiuso" or "Nessun PIAO collegato" */
+  messageIt: string;
+}
+
+export interface LinkedVariationView {
+  /** Its number in the plan (1, 2...) */
+  number: number;
+  /** `open`, `approved` or `withdrawn` */
+  status: 'open' | 'approved' | 'withdrawn';
+  /** Why it was opened */
+  reason: string;
+  /** When opened (ISO 8601) */
+  openedAt: string;
+  /** Tree edits made in it */
+  changes: number;
+  /** The Giunta deliberation that approved it */
+  deliberation?: {
+    /** The organ (`giunta`) */
+    organ: string;
+    /** Deliberation number */
+    number: string;
+    /** Deliberation date (YYYY-MM-DD) */
+    date: string;
+  };
+}
+
+const periodIt = { open: 'aperto', closed: 'chiuso', not_opened: 'non aperto' } as const;
+
+/** The linked plan's period and variation for a monitoring cycle's link. */
+export function linkedPlanView(cycleId: string, period: string, plan: PlanState | null): LinkedPlanView {
+  if (!plan) return { period, periodStatus: 'not_opened', variation: null, messageIt: `Nessun PIAO collegato: il periodo ${period} non è aperto` };
+  const p = plan.monitoringPeriods.find((x) => x.monitoringCycleId === cycleId && x.period === period);
+  const v = [...plan.variations].reverse().find((x) => x.monitoringCycleId === cycleId);
+  const periodStatus = p?.status ?? 'not_opened';
+  return {
+    period,
+    periodStatus,
+    ...(p?.closedAt && p.status === 'closed' ? { periodClosedAt: p.closedAt } : {}),
+    variation: v
+      ? {
+          number: v.number,
+          status: v.status,
+          reason: v.reason,
+          openedAt: v.openedAt,
+          changes: v.changes,
+          ...(v.deliberation ? { deliberation: { organ: v.deliberation.organ, number: v.deliberation.number, date: v.deliberation.date } } : {}),
+        }
+      : null,
+    messageIt: `Periodo di misurazione ${period} del PIAO ${periodIt[periodStatus]}`,
+  };
 }
 
 export class GetCycleQuery {
@@ -216,6 +285,7 @@ export class GetCycleHandler implements IQueryHandler<GetCycleQuery, CycleView> 
   constructor(
     private readonly repo: CycleRepository,
     @Inject(DEFINITIONS) private readonly definitions: DefinitionRegistry,
+    @Optional() private readonly plans?: PlanRepository,
   ) {}
 
   async execute(q: GetCycleQuery): Promise<CycleView> {
@@ -228,6 +298,22 @@ export class GetCycleHandler implements IQueryHandler<GetCycleQuery, CycleView> 
       if (source.exists) view.reports.push(reportStatus(source, from.linkId, this.definitions));
     }
     view.reports.sort((a, b) => a.year - b.year);
+    // A monitoring's period and variation, read from the linked PIAO's plan.
+    const def = this.definitions.get(state.cycleType, state.definitionVersion);
+    const link = def ? planLink(def) : undefined;
+    const lv = link && view.links.find((l) => l.id === link.id);
+    if (def && link && lv && this.plans) {
+      const target = lv.target ? await this.plans.load(q.actor.tenant, lv.target.targetCycleId, { until: q.at.asOf }) : null;
+      const found = target?.cycle.exists ? target : null;
+      lv.plan = linkedPlanView(state.cycleId, monitoredPeriod(link.plan, state.year), found?.plan ?? null);
+      // A variation transition the PIAO would refuse now is shown held back, with why.
+      for (const command of [...view.availableCommands]) {
+        const code = variationBlock(def, state.cycleId, command, found ? { plan: found.plan, cancelled: found.cycle.status === 'cancelled' } : null);
+        if (!code) continue;
+        view.availableCommands = view.availableCommands.filter((c) => c !== command);
+        view.blockedCommands.push({ command, code, messageIt: REFUSALS[code].it });
+      }
+    }
     if (q.at.asOf) view.asOf = q.at.asOf.toISOString();
     if (q.at.version) view.asOfVersion = state.version;
     if (q.at.asOf || q.at.version) {

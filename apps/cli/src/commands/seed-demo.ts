@@ -1,8 +1,9 @@
 /**
  * `ciclo seed demo`: the demo chamber of seeds/tenants/demo.json (Camera di commercio di
  * Pistoia-Prato): its users, the process catalogue (seeds 000 and 001), the transparency grid with
- * the demo's responsible offices (seeds/trasparenza) and a PIAO 2022-2024 in
- * progress (draft) with the performance tree of seed 003 and a few measurements. Every write has
+ * the demo's responsible offices (seeds/trasparenza), a PIAO 2022-2024 in
+ * progress (draft) with the performance tree of seed 003 and a few measurements, and the cycles
+ * linked to it: the Monitoraggio intermedio 2022 and the Relazione sulla performance 2022. Every write has
  * a deterministic id or idempotency key: a second run writes nothing and says so.
  */
 import { readFileSync } from 'node:fs';
@@ -10,11 +11,15 @@ import { resolve } from 'node:path';
 import { standardBands, type PlanCommand } from '@ciclo/domain';
 import type { EventStore } from '@ciclo/event-store';
 import { DirectoryService, loadDemoDirectory, type Actor } from '@ciclo/identity';
+import { seedDemoLinkedCycles } from './seed-demo-cycles';
 import { createPlanRuntime, eventIdsFor, ExecuteCycleCommand, ExecutePlanCommands, loadTransparencySeed, type ImportReport } from '@ciclo/workflow';
 
 export interface SeedDemoResult {
   tenant: string;
   cycleId: string;
+  /** The Monitoraggio intermedio and the Relazione sulla performance of the PIAO's first year. */
+  monitoringCycleId: string;
+  relazioneCycleId: string;
   /** Events and directory changes written by this run (0 on a second run). */
   written: number;
   lines: string[];
@@ -109,6 +114,10 @@ export async function seedDemo(store: EventStore, seedsDir: string): Promise<See
   );
   written += rules.replayed ? 0 : rules.events.length;
   lines.push(`Scoring rules: ${rules.replayed ? 'already set' : 'bands below minimum (< 60), minimum to target, target to excellent (>= 100)'}`);
+
+  const linked = await seedDemoLinkedCycles(store, runtime, tenant, DEMO_YEAR, as);
+  written += linked.written;
+  lines.push(...linked.lines);
   lines.push(written === 0 ? 'Demo chamber already loaded: nothing written.' : `Demo chamber loaded: ${written} writes.`);
-  return { tenant, cycleId, written, lines };
+  return { tenant, cycleId, monitoringCycleId: linked.monitoringCycleId, relazioneCycleId: linked.relazioneCycleId, written, lines };
 }

@@ -9,6 +9,7 @@ import {
   type Role,
   type TransitionDefinition,
 } from '../definitions';
+import { PLAN_EVENT_CATALOGUE } from '../plan/event-catalogue';
 
 /**
  * The event catalogue (docs/events.md): every event type the engine writes, its data shape and,
@@ -478,6 +479,20 @@ export function eventCatalogue(defs: readonly CycleDefinition[]): string {
     '',
   );
   for (const type of eventTypes) out.push(transitionEventSection(type, byEvent.get(type) as Producer[]), '');
+  out.push(
+    '## Plan events',
+    '',
+    'The plan content of a cycle (the performance tree, measurements, variations: docs/plan.md) is recorded in the',
+    "cycle's own stream by the plan commands (`POST /cycles/{id}/plan/commands/{command}`); a Monitoraggio",
+    "intermedio's transitions write some of them on the linked PIAO's stream (docs/links.md). They carry no",
+    '`command`/`from`/`to`; tree edits inside an open variation carry its `variationId`; `?` marks optional data.',
+    '',
+    table(
+      ['event', 'written by', 'data', 'what'],
+      PLAN_EVENT_CATALOGUE.map((e) => [c(e.type), e.command, e.data, e.summary]),
+    ),
+    '',
+  );
   out.push(
     '## Risk register events',
     '',

@@ -146,6 +146,8 @@ export const REFUSALS = {
     en: 'This document does not exist for this cycle type (the PIAO is generated from PIAO cycles only)',
   },
   PLAN_VARIATION_OPEN: { category: 'conflict', it: 'È già aperta una variazione del piano', en: 'A plan variation is already open' },
+  PLAN_OF_LINKED_CYCLE: { category: 'conflict', it: "Questo ciclo non ha un albero proprio: si modifica il piano del ciclo collegato (il PIAO)", en: "This cycle has no tree of its own: the plan of the linked cycle (the PIAO) is edited" },
+  PLAN_VARIATION_LINKED: { category: 'conflict', it: 'La variazione è stata avviata dal monitoraggio: la approva la deliberazione della Giunta registrata in quel ciclo', en: "The variation was started by a monitoring cycle: the Giunta's deliberation recorded there approves it" },
   PLAN_NO_VARIATION: { category: 'conflict', it: 'Nessuna variazione del piano è aperta', en: 'No plan variation is open' },
   MEASUREMENT_ALREADY_RECORDED: {
     category: 'conflict',

@@ -65,6 +65,16 @@ export interface DecisionContext {
   checkSurveyGrid?: boolean;
   /** For `link` and `resolve_links`: the tenant's cycles of the linked types. */
   linkCandidates?: readonly LinkCandidate[];
+  /**
+   * Plan commands: the monitoring cycle (UUID) whose transition issues the command on the plan its
+   * link names (engine-issued, docs/links.md). Absent for commands sent by people.
+   */
+  viaCycleId?: string;
+  /**
+   * Plan commands on a plan whose open variation a monitoring cycle opened: that cycle's stage and
+   * the stages where its variation may be edited (loaded by the caller).
+   */
+  variationOwner?: { cycleId: string; stage: string; editableStages: readonly string[] };
 }
 
 export type CycleCommand =

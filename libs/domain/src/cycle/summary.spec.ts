@@ -41,6 +41,16 @@ describe('auditSummary', () => {
     ).toBe('La Segreteria degli organi ha registrato la deliberazione di Giunta n. 12/2027 del 23/01/2027 sul PIAO 2027-2029');
   });
 
+  it("words the monitoring's acts on the PIAO's plan", () => {
+    expect(auditSummary({ type: 'MeasurementPeriodClosed', data: { period: '2027-S1', monitoringCycleId: 'm' }, actorRole: 'po' }, piao)).toBe(
+      'La Posizione organizzativa ha chiuso, con il monitoraggio intermedio, la rilevazione del periodo 2027-S1 del PIAO 2027-2029',
+    );
+    expect(auditSummary({ type: 'MeasurementPeriodReopened', data: { period: '2027-S1' }, actorRole: 'segretario_generale' }, piao)).toContain('ha riaperto, con il monitoraggio intermedio, la rilevazione del periodo 2027-S1');
+    expect(
+      auditSummary({ type: 'PlanVariationApproved', data: { kind: 'deliberation', organ: 'giunta', fields: { number: '20/2027' }, monitoringCycleId: 'm' }, actorRole: 'segreteria_organi' }, piao),
+    ).toBe('La Segreteria degli organi ha approvato la variazione del piano del PIAO 2027-2029 (deliberazione della Giunta n. 20/2027, registrata nel monitoraggio intermedio)');
+  });
+
   it('names channels and recipients', () => {
     expect(auditSummary({ type: 'PublishedOnWebsite', data: { kind: 'publication', fields: { channel: 'amministrazione_trasparente' } }, actorRole: 'po' }, piao)).toBe(
       'La Posizione organizzativa ha pubblicato il PIAO 2027-2029 in Amministrazione trasparente',

@@ -134,7 +134,7 @@ function otherSentence(who: string, type: string, d: Record<string, unknown>, of
     case 'PlanVariationOpened':
       return `${who} ha avviato una variazione del piano${of}${typeof (d.reason ?? f.reason) === 'string' ? `: ${quote(d.reason ?? f.reason)}` : ''}`;
     case 'PlanVariationApproved':
-      return `${who} ha approvato la variazione del piano${of}`;
+      return `${who} ha approvato la variazione del piano${of}${typeof f.number === 'string' ? ` (deliberazione della Giunta n. ${f.number}${typeof d.monitoringCycleId === 'string' ? ', registrata nel monitoraggio intermedio' : ''})` : ''}`;
     case 'PlanVariationWithdrawn':
       return `${who} ha ritirato la variazione del piano${of}`;
     case 'MeasurementRecorded':
@@ -175,6 +175,12 @@ function otherSentence(who: string, type: string, d: Record<string, unknown>, of
       return `${who} ha ${d.outcome === 'rettificato' ? 'rettificato' : 'confermato'} la rendicontazione della misura${codeOf(d.measureCode)} al ${itDate(d.monitoringDate)}: ${String(d.status ?? '').replace(/_/g, ' ')}`;
     case 'RpctReportFiguresSet':
       return `${who} ha indicato i dati della relazione annuale ${String(d.year)}${of}: ${String(d.whistleblowingReports)} segnalazioni di whistleblowing`;
+    case 'MeasurementPeriodOpened':
+      return `${who} ha aperto, con il monitoraggio intermedio, la rilevazione del periodo ${String(d.period)}${of}`;
+    case 'MeasurementPeriodClosed':
+      return `${who} ha chiuso, con il monitoraggio intermedio, la rilevazione del periodo ${String(d.period)}${of}`;
+    case 'MeasurementPeriodReopened':
+      return `${who} ha riaperto, con il monitoraggio intermedio, la rilevazione del periodo ${String(d.period)}${of}`;
     case 'CatalogueProcessAdded':
       return `${who} ha aggiunto al catalogo dei processi${codeOf((d.entry as Record<string, unknown> | undefined)?.code)}`;
     case 'CatalogueProcessCardAttached':

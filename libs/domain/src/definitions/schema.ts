@@ -99,12 +99,21 @@ const deadlineRuleSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
+const linkPlanSchema = z.strictObject({
+  period: z.enum(['year', 'S1', 'S2', 'Q1', 'Q2', 'Q3', 'Q4']),
+  closePeriodOn: z.array(snakeId).default([]),
+  reopenPeriodOn: z.array(snakeId).default([]),
+  openVariationOn: z.array(snakeId).default([]),
+  approveVariationOn: z.array(snakeId).default([]),
+});
+
 const linkSchema = z.strictObject({
   id: snakeId,
   title: text,
   type: snakeId,
   relation: z.enum(LINK_RELATIONS),
   year: z.enum(LINK_YEARS),
+  plan: linkPlanSchema.optional(),
 });
 
 const deadlineSchema = z.strictObject({
@@ -330,6 +339,16 @@ export function crossCheck(def: CycleDefinition): CrossCheckIssue[] {
   );
   def.links.forEach((l, i) => {
     if (l.type === def.id) add(['links', i, 'type'], `a cycle type cannot link to itself (${show(l.type)})`);
+    if (!l.plan) return;
+    if (l.relation !== 'measures_and_varies') add(['links', i, 'plan'], `only a measures_and_varies link acts on the target's plan (relation ${show(l.relation)})`);
+    if (def.links.filter((x) => x.plan).length > 1) add(['links', i, 'plan'], 'one link at most acts on a plan');
+    for (const key of ['closePeriodOn', 'reopenPeriodOn', 'openVariationOn', 'approveVariationOn'] as const) {
+      l.plan[key].forEach((c, j) => {
+        const t = def.transitions.find((x) => x.command === c);
+        if (!t) add(['links', i, 'plan', key, j], `unknown transition command ${show(c)}`);
+        else if (key === 'approveVariationOn' && t.kind !== 'deliberation') add(['links', i, 'plan', key, j], `${show(c)} is not a deliberation`);
+      });
+    }
   });
   noDuplicates(def.reminders.offsetsDays, ['reminders', 'offsetsDays'], 'offset');
 

@@ -198,6 +198,22 @@ export interface LinkDefinition {
   readonly relation: LinkRelation;
   /** `same` year, or a period `covering` this cycle's year */
   readonly year: LinkYear;
+  /** What this cycle's transitions do on the target's plan (a monitoring of the PIAO); absent: nothing */
+  readonly plan?: LinkPlanEffects;
+}
+
+/** A monitoring cycle acting on the plan of the cycle its link names (docs/links.md). */
+export interface LinkPlanEffects {
+  /** The measurement period of the cycle's year opened when the link is made: `year`, `S1`, `S2`, `Q1`...`Q4` */
+  readonly period: 'year' | 'S1' | 'S2' | 'Q1' | 'Q2' | 'Q3' | 'Q4';
+  /** Transition commands that close that period's measurements on the target */
+  readonly closePeriodOn: readonly string[];
+  /** Transition commands that reopen them */
+  readonly reopenPeriodOn: readonly string[];
+  /** Transition commands that open a variation of the target's tree */
+  readonly openVariationOn: readonly string[];
+  /** Deliberation transitions that approve that variation */
+  readonly approveVariationOn: readonly string[];
 }
 
 export type DeadlineRule =

@@ -35,6 +35,7 @@ import {
 import { decideRegister } from './register/decide';
 import { REGISTER_COMMANDS, REGISTER_CYCLE_TYPES, type RegisterCommand } from './register/model';
 import { descendantsOf, planSubmissionProblems, planYears } from './tree';
+import { checkVariationOwner, closedByMonitoring, decideMonitoringPeriod, linkedPlanRefusal, linkedRole } from './decide-linked';
 
 /** Who may do what (see docs/plan.md). */
 export const PLAN_ROLES = {
@@ -73,10 +74,28 @@ function requireCycle(cycle: CycleState, ctx: DecisionContext): void {
 }
 
 /** Whether the tree may be edited now, and if not, the refusal. */
-export function editability(plan: PlanState, cycle: CycleState, ctx: Pick<DecisionContext, 'definition'>): { editable: true; variationId?: string } | { editable: false; refusal: DomainRefusal } {
+export function editability(
+  plan: PlanState,
+  cycle: CycleState,
+  ctx: Pick<DecisionContext, 'definition' | 'variationOwner'>,
+): { editable: true; variationId?: string } | { editable: false; refusal: DomainRefusal } {
   if (cycle.status === 'cancelled') return { editable: false, refusal: new DomainRefusal('CYCLE_CLOSED', 'cancelled') };
+  if (ctx.definition.links.some((l) => l.plan)) return { editable: false, refusal: linkedPlanRefusal() };
   if (plan.adopted) {
     const v = openVariation(plan);
+    if (v?.monitoringCycleId) {
+      // A variation a monitoring cycle opened is edited while that cycle is in one of its editable stages.
+      const owner = ctx.variationOwner?.cycleId === v.monitoringCycleId ? ctx.variationOwner : undefined;
+      if (!owner || !owner.editableStages.includes(owner.stage)) {
+        return {
+          editable: false,
+          refusal: new DomainRefusal(
+            'PLAN_NOT_EDITABLE',
+            `variation n. ${v.number} belongs to monitoring cycle ${v.monitoringCycleId}, in stage "${owner?.stage ?? 'unknown'}" (editable in: ${owner?.editableStages.join(', ') || 'no stage'})`,
+          ),
+        };
+      }
+    }
     if (v) return { editable: true, variationId: v.variationId };
     return {
       editable: false,
@@ -159,6 +178,7 @@ function today(ctx: DecisionContext): string {
 export function decidePlan(command: PlanCommand, plan: PlanState, cycle: CycleState, ctx: DecisionContext): DomainEvent[] {
   requireCycle(cycle, ctx);
   const def = ctx.definition;
+  if (def.links.some((l) => l.plan)) throw linkedPlanRefusal();
   const years = planYears(cycle.year, def.period);
   const isRegister = (REGISTER_COMMANDS as readonly string[]).includes(command.type);
   if (isRegister && !REGISTER_CYCLE_TYPES.includes(cycle.cycleType)) throw new DomainRefusal('REGISTER_NOT_IN_CYCLE', cycle.cycleType);
@@ -309,6 +329,8 @@ export function decidePlan(command: PlanCommand, plan: PlanState, cycle: CycleSt
       if (plan.closedYears.includes((period as NonNullable<typeof period>).year)) {
         throw new DomainRefusal('MEASUREMENT_PERIOD_CLOSED', `the measurements of ${(period as NonNullable<typeof period>).year} are closed`);
       }
+      const monitored = closedByMonitoring(plan, period as NonNullable<typeof period>);
+      if (monitored) throw new DomainRefusal('MEASUREMENT_PERIOD_CLOSED', `the monitoring of ${monitored} closed its collection of measurements (reopen_measurements reopens it)`);
       const previous = [...plan.measurements].reverse().find((m) => m.indicatorCode === indicator.code && m.period === periodText);
       if (command.type === 'record_measurement' && previous) {
         throw new DomainRefusal('MEASUREMENT_ALREADY_RECORDED', `${indicator.code} ${periodText} = ${String(previous.value)} (recorded ${previous.date}): correct it with a reason`);
@@ -335,7 +357,12 @@ export function decidePlan(command: PlanCommand, plan: PlanState, cycle: CycleSt
       if (plan.closedYears.includes(year as number)) throw new DomainRefusal('MEASUREMENT_PERIOD_CLOSED', `${year} is already closed`);
       return [event(ctx, role, 'MeasurementYearClosed', { year: year as number, ...(reason ? { reason } : {}) })];
     }
+    case 'open_monitoring_period':
+    case 'close_monitoring_period':
+    case 'reopen_monitoring_period':
+      return decideMonitoringPeriod(command, plan, years, ctx);
     case 'open_variation': {
+      if (command.monitoringCycleId !== undefined && ctx.viaCycleId !== command.monitoringCycleId) linkedRole({ ...ctx, viaCycleId: undefined });
       const role = actingRole(ctx, PLAN_ROLES.openVariation);
       if (!plan.adopted) throw new DomainRefusal('PLAN_NOT_ADOPTED', `stage "${cycle.stage}": edit the draft instead`);
       const open = openVariation(plan);
@@ -343,12 +370,20 @@ export function decidePlan(command: PlanCommand, plan: PlanState, cycle: CycleSt
       const r = new FieldReader(command as unknown as Record<string, unknown>);
       const reason = r.string('reason', { required: true, max: 4000 });
       if (r.problems.length) invalid(r.problems);
-      return [event(ctx, role, 'PlanVariationOpened', { variationId: command.variationId, number: plan.variations.length + 1, reason: reason as string })];
+      return [
+        event(ctx, role, 'PlanVariationOpened', {
+          variationId: command.variationId,
+          number: plan.variations.length + 1,
+          reason: reason as string,
+          ...(command.monitoringCycleId ? { monitoringCycleId: command.monitoringCycleId } : {}),
+        }),
+      ];
     }
     case 'approve_variation': {
       const role = actingRole(ctx, PLAN_ROLES.approveVariation);
       const open = openVariation(plan);
       if (!open) throw new DomainRefusal('PLAN_NO_VARIATION');
+      checkVariationOwner(open, ctx);
       const r = new FieldReader(command as unknown as Record<string, unknown>);
       const number = r.string('number', { required: true, max: 50 });
       const date = r.isoDate('date');
@@ -361,10 +396,12 @@ export function decidePlan(command: PlanCommand, plan: PlanState, cycle: CycleSt
       if (d < opened) throw new DomainRefusal('DELIBERATION_DATE_BEFORE_SUBMISSION', `${d} is before the variation was opened (${opened})`);
       const n = (number as string).toLowerCase();
       const year = d.slice(0, 4);
+      // Through the monitoring cycle, the deliberation is that cycle's: its number was checked there.
       const dup =
-        cycle.deliberations.some((x) => x.organ === 'giunta' && x.date.slice(0, 4) === year && x.number.trim().toLowerCase() === n) ||
+        !open.monitoringCycleId &&
+        (cycle.deliberations.some((x) => x.organ === 'giunta' && x.date.slice(0, 4) === year && x.number.trim().toLowerCase() === n) ||
         plan.variations.some((v) => v.deliberation && v.deliberation.date.slice(0, 4) === year && v.deliberation.number.trim().toLowerCase() === n) ||
-        (ctx.knownDeliberations ?? []).some((x) => x.organ === 'giunta' && String(x.year) === year && x.number.trim().toLowerCase() === n && x.cycleId !== cycle.cycleId);
+        (ctx.knownDeliberations ?? []).some((x) => x.organ === 'giunta' && String(x.year) === year && x.number.trim().toLowerCase() === n && x.cycleId !== cycle.cycleId));
       if (dup) throw new DomainRefusal('DUPLICATE_DELIBERATION_NUMBER', `giunta n. ${number} of ${year}`);
       const problems = planSubmissionProblems(plan, cycle, def);
       if (problems.length) throw planIncomplete(problems);
@@ -375,6 +412,7 @@ export function decidePlan(command: PlanCommand, plan: PlanState, cycle: CycleSt
           kind: 'deliberation',
           organ: 'giunta',
           fields: { number: number as string, date: d, actHash: actHash as string },
+          ...(open.monitoringCycleId ? { monitoringCycleId: open.monitoringCycleId } : {}),
         }),
       ];
     }
@@ -382,6 +420,7 @@ export function decidePlan(command: PlanCommand, plan: PlanState, cycle: CycleSt
       const role = actingRole(ctx, PLAN_ROLES.openVariation);
       const open = openVariation(plan);
       if (!open) throw new DomainRefusal('PLAN_NO_VARIATION');
+      checkVariationOwner(open, ctx);
       const r = new FieldReader(command as unknown as Record<string, unknown>);
       const reason = r.string('reason', { required: true, max: 4000 });
       if (r.problems.length) invalid(r.problems);

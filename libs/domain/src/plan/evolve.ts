@@ -112,6 +112,26 @@ export function applyPlanEvent(s: PlanState, e: FoldableEvent): void {
       if (typeof d.year === 'number' && !s.closedYears.includes(d.year)) s.closedYears = [...s.closedYears, d.year].sort((a, b) => a - b);
       planEvent();
       return;
+    case 'MeasurementPeriodOpened':
+    case 'MeasurementPeriodClosed':
+    case 'MeasurementPeriodReopened': {
+      const key = (p: { period: string; monitoringCycleId: string }) => p.period === str(d.period) && p.monitoringCycleId === str(d.monitoringCycleId);
+      let p = s.monitoringPeriods.find(key);
+      if (!p) {
+        p = { period: str(d.period), year: typeof d.year === 'number' ? d.year : Number(str(d.period).slice(0, 4)), monitoringCycleId: str(d.monitoringCycleId), status: 'open', openedAt: e.occurredAt, version: e.version };
+        s.monitoringPeriods = [...s.monitoringPeriods, p];
+      }
+      p.version = e.version;
+      if (e.type === 'MeasurementPeriodClosed') {
+        p.status = 'closed';
+        p.closedAt = e.occurredAt;
+      } else if (e.type === 'MeasurementPeriodReopened') {
+        p.status = 'open';
+        p.reopenedAt = e.occurredAt;
+      }
+      planEvent();
+      return;
+    }
     case 'PlanVariationOpened':
       planEvent();
       s.variations.push({
@@ -123,6 +143,7 @@ export function applyPlanEvent(s: PlanState, e: FoldableEvent): void {
         openedAt: e.occurredAt,
         openedBy: e.actorId,
         changes: 0,
+        ...(typeof d.monitoringCycleId === 'string' ? { monitoringCycleId: d.monitoringCycleId } : {}),
       });
       s.variationBase = [...s.nodes.values()];
       s.registerBase = registerContent(s.register);

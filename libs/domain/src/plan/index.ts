@@ -8,3 +8,5 @@ export { diffPlanNodes, type PlanDiff, type PlanNodeChange, type PlanFieldChange
 export * from './view';
 export * from './catalogue';
 export * from './register';
+export { planLink, monitoredPeriod, periodOpening, linkedPlanStep, stepNeedsTarget, variationBlock, type LinkedPlanStep } from './linked';
+export { PLAN_EVENT_CATALOGUE, type PlanEventEntry } from './event-catalogue';

@@ -269,6 +269,28 @@ export interface PlanVariation {
   withdrawnReason?: string;
   /** Plan events recorded while the variation was open. */
   changes: number;
+  /** The monitoring cycle that opened it (its transitions open, and its Giunta deliberation approves, the variation). */
+  monitoringCycleId?: string;
+}
+
+/** A measurement period a linked monitoring cycle opened on this plan (docs/links.md). */
+export interface PlanMonitoringPeriod {
+  /** The period monitored, e.g. `2027-S1` */
+  period: string;
+  /** Its year */
+  year: number;
+  /** The monitoring cycle (UUID) */
+  monitoringCycleId: string;
+  /** `open` while the monitoring collects the measurements, `closed` once its collection closed */
+  status: 'open' | 'closed';
+  /** When opened (ISO 8601) */
+  openedAt: string;
+  /** When last closed (ISO 8601) */
+  closedAt?: string;
+  /** When last reopened (ISO 8601) */
+  reopenedAt?: string;
+  /** Plan stream version of its latest event */
+  version: number;
 }
 
 /** Per-plan scoring conventions (the SMVP in force for this plan) and the weight tolerance. */
@@ -331,6 +353,8 @@ export interface PlanState {
   variationBase: PlanNode[] | null;
   /** Years whose measurements are closed (no more records or corrections). */
   closedYears: number[];
+  /** Periods opened and closed by linked monitoring cycles. */
+  monitoringPeriods: PlanMonitoringPeriod[];
   scoring: PlanScoring | null;
   /** Narrative sections the offices wrote (Markdown), by section id; an empty text is not kept. */
   narratives: Record<string, PlanNarrative>;
@@ -354,6 +378,7 @@ export const initialPlanState = (): PlanState => ({
   variations: [],
   variationBase: null,
   closedYears: [],
+  monitoringPeriods: [],
   scoring: null,
   narratives: {},
   register: initialRegisterState(),
@@ -373,6 +398,7 @@ export function clonePlanState(state: PlanState): PlanState {
     closedYears: [...state.closedYears],
     narratives: { ...state.narratives },
     register: cloneRegisterState(state.register),
+    monitoringPeriods: state.monitoringPeriods.map((p) => ({ ...p })),
   };
 }
 
@@ -427,12 +453,22 @@ export type PlanCommand =
   | ({ type: 'record_measurement' } & MeasurementInput)
   | ({ type: 'correct_measurement'; reason: unknown } & MeasurementInput)
   | { type: 'close_measurement_year'; year: unknown; reason?: unknown }
-  | { type: 'open_variation'; variationId: string; reason: unknown }
+  | { type: 'open_variation'; variationId: string; reason: unknown; monitoringCycleId?: string }
   | { type: 'approve_variation'; number: unknown; date: unknown; actHash: unknown }
   | { type: 'withdraw_variation'; reason: unknown }
   | { type: 'set_scoring_rules'; rules: unknown; weightTolerance?: unknown; reason?: unknown }
-  | { type: 'write_narrative'; section: unknown; text: unknown };
-  | RegisterCommand;
+  | { type: 'write_narrative'; section: unknown; text: unknown }
+  | RegisterCommand
+  | LinkedPlanCommand;
+
+/**
+ * Engine-issued plan commands: a transition of a monitoring cycle acting on the plan of the cycle
+ * its link names (docs/links.md). Never accepted over HTTP (not in `PLAN_COMMANDS`).
+ */
+export type LinkedPlanCommand =
+  | { type: 'open_monitoring_period'; period: string; monitoringCycleId: string }
+  | { type: 'close_monitoring_period'; period: string; monitoringCycleId: string }
+  | { type: 'reopen_monitoring_period'; period: string; monitoringCycleId: string };
 
 /** Plan event types (all in the cycle's stream). */
 export const PLAN_EVENT_TYPES = [
@@ -445,6 +481,9 @@ export const PLAN_EVENT_TYPES = [
   'MeasurementRecorded',
   'MeasurementCorrected',
   'MeasurementYearClosed',
+  'MeasurementPeriodOpened',
+  'MeasurementPeriodClosed',
+  'MeasurementPeriodReopened',
   'PlanVariationOpened',
   'PlanVariationApproved',
   'PlanVariationWithdrawn',

@@ -6,7 +6,9 @@ import {
   decidePlan,
   DomainRefusal,
   evolve,
+  openVariation,
   type DecisionContext,
+  type PlanState,
   type DomainEvent,
   type FieldProblem,
   type PlanCommand,
@@ -43,6 +45,8 @@ export class ExecutePlanCommands {
       atomic?: boolean;
       /** The clock (default now); the demo seed and tests pin it. */
       now?: Date;
+      /** The monitoring cycle whose transition issues the commands (docs/links.md). */
+      via?: string;
     },
   ) {}
 }
@@ -127,8 +131,11 @@ export class ExecutePlanCommandsHandler implements ICommandHandler<ExecutePlanCo
         actingRole: options.actingRole,
         now: options.now ?? new Date(),
         definition,
+        ...(options.via ? { viaCycleId: options.via } : {}),
+        variationOwner: await this.variationOwner(actor.tenant, folded.plan),
       };
-      const claims = deliberationClaims(commands);
+      // Through a monitoring cycle the deliberation is that cycle's, reserved with its transition.
+      const claims = options.via ? [] : deliberationClaims(commands);
       const register = claims.length
         ? await registeredDeliberations(this.register, actor.tenant, cycleId, claims, async (id) => {
             const other = await this.repo.load(actor.tenant, id);
@@ -205,6 +212,15 @@ export class ExecutePlanCommandsHandler implements ICommandHandler<ExecutePlanCo
         throw err;
       }
     }
+  }
+
+  /** The stage of the monitoring cycle that opened the plan's open variation (its edits follow that cycle's stage). */
+  private async variationOwner(tenant: string, plan: PlanState): Promise<DecisionContext['variationOwner']> {
+    const owner = openVariation(plan)?.monitoringCycleId;
+    if (!owner) return undefined;
+    const { cycle } = await this.repo.load(tenant, owner);
+    const def = cycle.exists ? this.definitions.get(cycle.cycleType, cycle.definitionVersion) : undefined;
+    return { cycleId: owner, stage: cycle.stage, editableStages: def?.editableStages ?? [] };
   }
 
   /** What an earlier request with the same key wrote (refused when its body differed), or null. */

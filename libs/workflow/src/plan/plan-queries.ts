@@ -15,7 +15,10 @@ import {
   planSubmissionProblems,
   planTreeView,
   planYears,
+  openVariation,
   type CycleState,
+  type DecisionContext,
+  type PlanMonitoringPeriod,
   type IsoDate,
   type PlanDiff,
   type PlanNode,
@@ -119,6 +122,8 @@ export interface PlanResponse {
   variations: PlanVariation[];
   /** Years whose measurements are closed */
   closedYears: number[];
+  /** Periods opened and closed by the monitoring cycles linked to this plan (a closed one refuses its measurements) */
+  monitoringPeriods: PlanMonitoringPeriod[];
   /** The SMVP scoring rules */
   scoring: PlanState['scoring'];
   /** How many nodes of each kind and measurements */
@@ -259,6 +264,15 @@ export class PlanQueries {
     return def;
   }
 
+  /** The stage of the monitoring cycle whose variation is open, which decides whether the tree may be edited. */
+  private async variationOwner(actor: Actor, plan: PlanState): Promise<DecisionContext['variationOwner']> {
+    const owner = openVariation(plan)?.monitoringCycleId;
+    if (!owner) return undefined;
+    const { cycle } = await this.repo.load(actor.tenant, owner);
+    const def = cycle.exists ? this.definitions.get(cycle.cycleType, cycle.definitionVersion) : undefined;
+    return { cycleId: owner, stage: cycle.stage, editableStages: def?.editableStages ?? [] };
+  }
+
   async view(actor: Actor, cycleId: string, q: PlanViewQuery = {}): Promise<PlanResponse> {
     const { cycle, plan } = await this.loadAt(actor, cycleId, q.at);
     const def = this.definitionOf(cycle);
@@ -273,7 +287,7 @@ export class PlanQueries {
       if (!plan.adoptedNodes) throw new DomainRefusal('PLAN_NOT_ADOPTED', `stage "${cycle.stage}"`);
       nodes = plan.adoptedNodes;
     } else nodes = [...plan.nodes.values()];
-    const e = editability(plan, cycle, { definition: def });
+    const e = editability(plan, cycle, { definition: def, variationOwner: await this.variationOwner(actor, plan) });
     const timeTravel = !!(q.at?.asOf || q.at?.version);
     const narrativeGate = narrativeEditability(plan, cycle, { definition: def });
     return {
@@ -294,6 +308,7 @@ export class PlanQueries {
       adopted: plan.adopted,
       variations: plan.variations,
       closedYears: plan.closedYears,
+      monitoringPeriods: plan.monitoringPeriods,
       scoring: plan.scoring,
       counts: counts(nodes, plan.measurements.length),
       problems: tree === 'current' ? planSubmissionProblems(plan, cycle, def) : [],

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { CommandBus } from '@nestjs/cqrs';
 import type { EventStore } from '@ciclo/event-store';
 import { CycleLookups } from '../cycle-lookups';
 import { DeliberationRegister } from '../deliberation-register';
@@ -6,7 +7,7 @@ import { CycleRepository } from '../cycle-repository';
 import { DefinitionRegistry } from '../definition-registry';
 import { ExecuteCycleCommandHandler } from '../execute-cycle-command.handler';
 import { CatalogueRepository, ExecuteCatalogueCommandsHandler } from './catalogue';
-import { ExecutePlanCommandsHandler } from './execute-plan-commands.handler';
+import { ExecutePlanCommands, ExecutePlanCommandsHandler } from './execute-plan-commands.handler';
 import { PlanImporter } from './importer';
 import { PlanQueries } from './plan-queries';
 import { PlanRepository } from './plan-repository';
@@ -18,8 +19,10 @@ export function createPlanRuntime(store: EventStore, seedsDir: string) {
   const registry = DefinitionRegistry.fromDirectory(resolve(seedsDir, 'cycles'));
   const repo = new PlanRepository(store);
   const register = new DeliberationRegister(store);
-  const cycles = new ExecuteCycleCommandHandler(new CycleRepository(store), register, new CycleLookups(store), registry, repo);
   const plans = new ExecutePlanCommandsHandler(repo, register, registry);
+  // The plan commands a monitoring's transitions issue on the linked PIAO go straight to the plan handler.
+  const bus = { execute: (c: ExecutePlanCommands) => plans.execute(c) } as unknown as CommandBus;
+  const cycles = new ExecuteCycleCommandHandler(new CycleRepository(store), register, new CycleLookups(store), registry, repo, bus);
   const catalogueRepo = new CatalogueRepository(store);
   const catalogue = new ExecuteCatalogueCommandsHandler(catalogueRepo);
   return {

@@ -44,6 +44,7 @@ export default function CyclePage() {
   }
   const { view, history, def, people } = data.data;
   const travelling = !!(view.asOf || view.asOfVersion);
+  const linkedPlan = view.links.find((l) => l.plan);
   const entries = history.versions.filter((v) => v.version <= view.version);
   const reached = new Set<string>([def.initialStage, ...entries.flatMap((e) => (typeof e.data.to === 'string' ? [e.data.to] : []))]);
   const status = CYCLE_STATUS[view.status];
@@ -84,7 +85,14 @@ export default function CyclePage() {
         {view.nextActors.length ? ` · ora tocca a: ${view.nextActors.map(roleLabel).join(', ')}` : ''}
       </p>
       {view.cancelledReason ? <div className="alert alert-secondary">Ciclo annullato: {view.cancelledReason}</div> : null}
-      {def.editableStages.length > 0 && def.content === 'plan' ? (
+      {linkedPlan ? (
+        // A monitoring holds no tree of its own: the PIAO it monitors is where the variation is edited.
+        linkedPlan.target ? (
+          <p>
+            <Link to={`/cicli/${linkedPlan.target.targetCycleId}/piano`}>Apri il piano del PIAO monitorato (obiettivi e indicatori)</Link>
+          </p>
+        ) : null
+      ) : def.editableStages.length > 0 && def.content === 'plan' ? (
         <p>
           <Link to={`/cicli/${view.id}/piano`}>Apri il piano (obiettivi e indicatori)</Link>
         </p>

@@ -4,7 +4,7 @@
  */
 import { Link } from 'react-router';
 import { StatusBadge } from '../../components';
-import { formatDateTime } from '../../labels';
+import { formatDate, formatDateTime } from '../../labels';
 import { personName, type CycleView, type People } from '../cycle-data';
 
 const RELATION: Record<string, string> = {
@@ -23,6 +23,38 @@ const TYPE: Record<string, string> = {
   monitoraggio_intermedio: 'Monitoraggio intermedio',
   preventivo_economico: 'Preventivo economico',
 };
+type LinkedPlan = NonNullable<CycleView['links'][number]['plan']>;
+const VARIATION_STATUS: Record<LinkedPlan['periodStatus'] | 'approved' | 'withdrawn', string> = {
+  open: 'in preparazione',
+  approved: 'approvata',
+  withdrawn: 'ritirata',
+  closed: 'chiusa',
+  not_opened: 'non aperta',
+};
+
+/** A monitoring's acts on the linked PIAO: the measurement period and the variation of its tree. */
+function LinkedPlanStatus({ plan, targetCycleId }: { plan: LinkedPlan; targetCycleId?: string }) {
+  const v = plan.variation;
+  return (
+    <div className="mt-1" aria-label="Periodo e variazione del PIAO">
+      <StatusBadge tone={plan.periodStatus === 'open' ? 'success' : 'secondary'}>{plan.messageIt}</StatusBadge>
+      {plan.periodClosedAt ? <span className="small text-muted"> (chiuso il {formatDateTime(plan.periodClosedAt)})</span> : null}
+      {v ? (
+        <div className="small mt-1">
+          Variazione n. {v.number} del Piano {VARIATION_STATUS[v.status]}
+          {v.deliberation ? ` con deliberazione della Giunta n. ${v.deliberation.number} del ${formatDate(v.deliberation.date)}` : ''}: «{v.reason}»
+          {targetCycleId ? (
+            <>
+              {' '}
+              — <Link to={`/cicli/${targetCycleId}/piano?scheda=variazione`}>{v.status === 'approved' ? 'il Piano come variato e come adottato' : 'il Piano in variazione'}</Link>
+            </>
+          ) : null}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
 const typeName = (t: string): string => TYPE[t] ?? t.replace(/_/g, ' ');
 const period = (year: number, p: string): string => (p === 'triennial' ? `${year}-${year + 2}` : p === 'mandate' ? `${year}-${year + 4}` : String(year));
 
@@ -44,9 +76,13 @@ export function Links({ view, people }: { view: CycleView; people?: People }) {
                     {l.target.targetVersion} del ciclo collegato){l.target.reason ? `: ${l.target.reason}` : ''}
                   </div>
                   {l.fixed ? <div className="small">Approvato sulla versione {l.fixed.targetVersion} del ciclo collegato</div> : null}
+                  {l.plan ? <LinkedPlanStatus plan={l.plan} targetCycleId={l.target.targetCycleId} /> : null}
                 </>
               ) : (
-                <StatusBadge tone="secondary">Nessun ciclo collegato</StatusBadge>
+                <>
+                  <StatusBadge tone="secondary">Nessun ciclo collegato</StatusBadge>
+                  {l.plan ? <LinkedPlanStatus plan={l.plan} /> : null}
+                </>
               )}
             </li>
           ))}

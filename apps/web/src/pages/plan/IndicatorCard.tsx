@@ -4,7 +4,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import { ApiError, post } from '../../api';
 import { formatDate, formatDateTime, todayInRome } from '../../labels';
 import { parseValue, Refusal, SelectField, TextField, ValueInput } from './forms';
-import { formatTarget, formatValue, periodLabel, periodsOf, periodStart, TYPE_LABEL, UNIT_LABEL, formatNumber } from './labels';
+import { closedByMonitoring, formatTarget, formatValue, periodLabel, periodsOf, periodStart, TYPE_LABEL, UNIT_LABEL, formatNumber } from './labels';
 import type { IndicatorView, PlanResponse } from './types';
 import { loadPeople, personName, type People } from '../cycle-data';
 import { useSession } from '../../session';
@@ -176,6 +176,7 @@ function MeasurementForm({ plan, ind, onChanged }: { plan: PlanResponse; ind: In
   const existing = ind.measurements.find((m) => m.period === period);
   const year = Number(period.slice(0, 4));
   const closed = plan.closedYears.includes(year);
+  const monitored = closed ? undefined : closedByMonitoring(period, plan.monitoringPeriods);
   const notStarted = periodStart(period) > today;
   const titleId = useId();
 
@@ -229,7 +230,7 @@ function MeasurementForm({ plan, ind, onChanged }: { plan: PlanResponse; ind: In
             onChange={setPeriod}
             options={periodsOf(plan.planYears).map((p) => ({
               value: p,
-              label: `${periodLabel(p)}${plan.closedYears.includes(Number(p.slice(0, 4))) ? ' (anno chiuso)' : periodStart(p) > today ? ' (non ancora iniziato)' : ''}${ind.measurements.some((m) => m.period === p) ? ' (già rilevato)' : ''}`,
+              label: `${periodLabel(p)}${plan.closedYears.includes(Number(p.slice(0, 4))) ? ' (anno chiuso)' : closedByMonitoring(p, plan.monitoringPeriods) ? ' (chiuso dal monitoraggio)' : periodStart(p) > today ? ' (non ancora iniziato)' : ''}${ind.measurements.some((m) => m.period === p) ? ' (già rilevato)' : ''}`,
             }))}
           />
         </div>
@@ -241,7 +242,12 @@ function MeasurementForm({ plan, ind, onChanged }: { plan: PlanResponse; ind: In
         </div>
       </div>
       {closed ? <p className="text-danger fw-semibold">Le rilevazioni del {year} sono chiuse: il periodo non accetta misure né rettifiche.</p> : null}
-      {notStarted && !closed ? <p className="text-danger fw-semibold">Il periodo non è ancora iniziato: non si possono registrare misure.</p> : null}
+      {monitored ? (
+        <p className="text-danger fw-semibold">
+          Il monitoraggio intermedio ha chiuso la rilevazione di {periodLabel(monitored)}: il periodo non accetta misure né rettifiche finché il monitoraggio non la riapre.
+        </p>
+      ) : null}
+      {notStarted && !closed && !monitored ? <p className="text-danger fw-semibold">Il periodo non è ancora iniziato: non si possono registrare misure.</p> : null}
       {existing ? (
         <>
           <p>

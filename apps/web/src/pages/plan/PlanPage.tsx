@@ -1,6 +1,6 @@
 /** `/cicli/:id/piano`: the performance plan of a cycle (PIAO section 2, Relazione): tree, achievement, cards, charts, editing, variation, files. */
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { get, qs } from '../../api';
 import { ErrorAlert, Loading, PageTitle, StatusBadge, useLoad } from '../../components';
 import { ERROR_MESSAGES } from '../../labels';
@@ -38,7 +38,9 @@ export default function PlanPage() {
   // The variance flags on the API's automatic monitoring date: today in the current year, 31 December of a past year.
   const { data: plan, error, loading, reload } = useLoad((signal) => get<PlanResponse>(`/cycles/${id}/plan${qs({ year, monitoringDate: 'auto' })}`, { signal }), [id, year]);
 
-  const [tab, setTab] = useState<Tab>('albero');
+  // `?scheda=variazione` opens a tab directly (the monitoring's page links to the PIAO's variation).
+  const [search] = useSearchParams();
+  const [tab, setTab] = useState<Tab>(() => TABS.find((t) => t.key === search.get('scheda'))?.key ?? 'albero');
   const [filter, setFilter] = useState<Filter>({ area: '', office: '', text: '' });
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
   const [editing, setEditing] = useState<Editor | null>(null);

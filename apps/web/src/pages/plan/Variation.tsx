@@ -1,4 +1,5 @@
 /** The variation: the tree as adopted and as varied, side by side, the differences highlighted in colour and in words. */
+import { Link } from 'react-router';
 import { get } from '../../api';
 import { ErrorAlert, Loading, useLoad } from '../../components';
 import { formatDate, formatDateTime } from '../../labels';
@@ -116,6 +117,13 @@ export function VariationView({ plan }: { plan: PlanResponse }) {
             <li key={v.variationId}>
               Variazione n. {v.number} ({VARIATION_STATUS[v.status] ?? v.status}), aperta il {formatDateTime(v.openedAt)}: {v.reason}
               {v.deliberation ? `; deliberazione n. ${v.deliberation.number} del ${formatDate(v.deliberation.date)}` : ''}
+              {v.monitoringCycleId ? (
+                <>
+                  {' '}
+                  (avviata dal <Link to={`/cicli/${v.monitoringCycleId}`}>Monitoraggio intermedio</Link>
+                  {v.deliberation ? ', dove è registrata la deliberazione' : ', nella cui fase di preparazione si modifica l’albero'})
+                </>
+              ) : null}
             </li>
           ))}
         </ul>

@@ -98,6 +98,28 @@ export function periodStart(period: string): string {
   return `${y}-${rest}-01`;
 }
 
+/** The months a period spans: [year, first month, last month]. */
+function periodMonths(period: string): [number, number, number] {
+  const [y, rest] = period.split('-');
+  if (!rest) return [Number(y), 1, 12];
+  if (rest.startsWith('S')) return rest === 'S1' ? [Number(y), 1, 6] : [Number(y), 7, 12];
+  if (rest.startsWith('Q')) {
+    const first = (Number(rest.slice(1)) - 1) * 3 + 1;
+    return [Number(y), first, first + 2];
+  }
+  return [Number(y), Number(rest), Number(rest)];
+}
+
+/** The period a monitoring closed that contains `period` (its measurements are refused), if any. */
+export function closedByMonitoring(period: string, monitoring: readonly { period: string; status: string }[]): string | undefined {
+  const [y, a, b] = periodMonths(period);
+  return monitoring.find((m) => {
+    if (m.status !== 'closed') return false;
+    const [my, ma, mb] = periodMonths(m.period);
+    return my === y && a >= ma && b <= mb;
+  })?.period;
+}
+
 /** Every period of the plan years, in order: year, semesters, quarters, months. */
 export function periodsOf(years: number[]): string[] {
   const out: string[] = [];

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidTenantCalendar, validateTenantCalendar, type PatronDay } from '@ciclo/domain';
 import {
-  PostgresEventStore,
   WrongExpectedVersion,
   type EventStore,
   type JsonObject,
@@ -168,18 +167,13 @@ export class DirectoryService {
     return ((await this.user(tenant, userId))?.grants.length ?? 0) > 0;
   }
 
-  /** Every user of a tenant with a record (PostgreSQL event store: the streams are listed in SQL). */
+  /** Every user of a tenant with a record (the tenant's user streams, listed by the event store). */
   async listUsers(tenant: string): Promise<UserRecord[]> {
-    if (!(this.store instanceof PostgresEventStore))
-      throw new Error('Listing users needs the PostgreSQL event store');
     const prefix = `${tenant}/user-`;
-    const { rows } = await this.store.pool.query<{ stream_id: string }>(
-      `SELECT stream_id FROM es_streams WHERE tenant = $1 AND left(stream_id, length($2)) = $2 ORDER BY stream_id`,
-      [tenant, prefix],
-    );
+    const streams = await this.store.listStreams({ tenant, kind: 'user' });
     const out: UserRecord[] = [];
-    for (const r of rows) {
-      const rec = await this.user(tenant, r.stream_id.slice(prefix.length));
+    for (const r of streams) {
+      const rec = await this.user(tenant, r.streamId.slice(prefix.length));
       if (rec) out.push(rec);
     }
     return out;

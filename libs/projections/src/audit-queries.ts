@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { verifyChain, type ChainAnchor, type ChainVerification, type EventStore, type JsonObject, type NewEvent, type PostgresEventStore } from '@ciclo/event-store';
+import type { ChainAnchor, ChainVerification, EventStore, JsonObject, NewEvent } from '@ciclo/event-store';
 
 /** Roles that read the whole trail of their tenant; everyone else sees the cycles they acted in. */
 export const AUDIT_FULL_ACCESS_ROLES: readonly string[] = ['rpct', 'oiv', 'admin'];
@@ -418,8 +418,8 @@ export async function recordedAnchors(store: EventStore): Promise<ChainAnchor[]>
 }
 
 /** `verifyChain` against the given anchors and every head seal the trail recorded itself. */
-export async function verifyAnchoredChain(store: PostgresEventStore, anchors: readonly ChainAnchor[] = []): Promise<ChainVerification> {
-  return verifyChain(store, 5000, [...(await recordedAnchors(store)), ...anchors]);
+export async function verifyAnchoredChain(store: EventStore, anchors: readonly ChainAnchor[] = []): Promise<ChainVerification> {
+  return store.verifyChain([...(await recordedAnchors(store)), ...anchors]);
 }
 
 /**
@@ -427,7 +427,7 @@ export async function verifyAnchoredChain(store: PostgresEventStore, anchors: re
  * `ciclo/audit-verification`: run by the nightly job and by `ciclo audit verify --record`.
  */
 export async function recordChainVerification(
-  store: PostgresEventStore,
+  store: EventStore,
   o: { trigger: 'nightly' | 'cli' | string; correlationId?: string; anchors?: readonly ChainAnchor[] },
 ): Promise<{ verification: ChainVerification; position: number }> {
   const verification = await verifyAnchoredChain(store, o.anchors);

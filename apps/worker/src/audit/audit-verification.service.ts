@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Settings } from '@ciclo/config';
-import { PostgresEventStore, type EventStore } from '@ciclo/event-store';
+import type { EventStore } from '@ciclo/event-store';
 import { EVENT_STORE, SETTINGS } from '@ciclo/platform';
 import { AuditJobs, NIGHTLY_VERIFICATION_CRON, NIGHTLY_VERIFICATION_TZ } from './audit-verification';
 
@@ -16,7 +16,7 @@ export class AuditVerificationService implements OnApplicationBootstrap, OnAppli
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!(this.store instanceof PostgresEventStore)) {
+    if (!this.store.supports('audit-chain')) {
       this.log.warn('The audit hash chain exists only with the PostgreSQL event store: nightly verification not scheduled');
       return;
     }

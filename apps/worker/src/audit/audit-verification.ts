@@ -1,6 +1,6 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import IORedis, { type Redis } from 'ioredis';
-import type { ChainVerification, PostgresEventStore } from '@ciclo/event-store';
+import type { ChainVerification, EventStore } from '@ciclo/event-store';
 import { recordChainVerification } from '@ciclo/projections';
 
 /** BullMQ queue of the audit jobs. */
@@ -30,7 +30,7 @@ export interface VerifyChainJobResult {
  * `ciclo/audit-verification` (tenant `ciclo`, actor and role `system`). The result is recorded
  * whether the chain is intact or not: a broken chain is a finding, not a job failure.
  */
-export async function processVerifyChainJob(store: PostgresEventStore, job: Pick<Job<VerifyChainJobData>, 'id' | 'data'>): Promise<VerifyChainJobResult> {
+export async function processVerifyChainJob(store: EventStore, job: Pick<Job<VerifyChainJobData>, 'id' | 'data'>): Promise<VerifyChainJobResult> {
   const { verification, position } = await recordChainVerification(store, {
     trigger: job.data?.trigger ?? 'nightly',
     correlationId: `job:${AUDIT_QUEUE}:${job.id ?? 'unknown'}`,
@@ -47,7 +47,7 @@ const resultOf = (v: ChainVerification, position: number): VerifyChainJobResult 
 });
 
 export interface AuditJobsOptions {
-  store: PostgresEventStore;
+  store: EventStore;
   redisUrl: string;
   /** REDIS_PREFIX: every BullMQ key starts with it. */
   prefix: string;

@@ -1,10 +1,10 @@
-import { EventIdConflict, WrongExpectedVersion } from '@ciclo/event-store';
+import { EventIdConflict, WrongExpectedVersion, type JsonObject } from '@ciclo/event-store';
 import { CommandRetries, expectedVersionOf, toNewEvents, writtenWithKey } from './command-handler';
 import { eventIdsFor } from './event-ids';
 
 const decided = (type: string, reason?: string) => ({
   type,
-  data: reason ? { reason } : {},
+  data: (reason ? { reason } : {}) as JsonObject,
   actorId: 'u-1',
   actorRole: 'po',
   occurredAt: '2027-01-02T10:00:00.000Z',
@@ -16,7 +16,7 @@ describe('the one command path: pieces', () => {
       tenant: 'cciaa-po',
       correlationId: 'corr',
       extra: { definitionVersion: 3 },
-      perEvent: (e) => (typeof e.data.reason === 'string' ? { reason: e.data.reason } : {}),
+      perEvent: (e): JsonObject => (typeof e.data.reason === 'string' ? { reason: e.data.reason } : {}),
     }, (type) => (type === 'B' ? 2 : 1));
     expect(events).toEqual([
       { eventId: 'id-a', type: 'A', data: {}, metadata: { tenant: 'cciaa-po', actorId: 'u-1', actorRole: 'po', occurredAt: '2027-01-02T10:00:00.000Z', correlationId: 'corr', causationId: null, schemaVersion: 1, definitionVersion: 3 } },

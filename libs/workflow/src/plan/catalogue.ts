@@ -1,6 +1,7 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   applyCatalogueEvent,
+  CATALOGUE_EVENT_SCHEMA_VERSIONS,
   catalogueStream,
   decideCatalogue,
   DomainRefusal,
@@ -84,6 +85,7 @@ export class ExecuteCatalogueCommandsHandler implements ICommandHandler<ExecuteC
       folder: this.repo.folder,
       stream,
       meta: { tenant: actor.tenant, correlationId: options.correlationId },
+      schemaVersion: (type) => CATALOGUE_EVENT_SCHEMA_VERSIONS[type as keyof typeof CATALOGUE_EVENT_SCHEMA_VERSIONS] ?? 1,
       idempotency: options.idempotencyKey ? { key: options.idempotencyKey, scope: 'catalogue-processes' } : null,
       replay: (_written, loaded) => ({ version: loaded.state.version, written: 0, outcomes: [], replayed: true }),
       conflict: (err) => new CatalogueChangedConcurrently(stream, err.actualVersion),

@@ -17,6 +17,7 @@ export {
 export { validateFields } from './fields';
 export { cycleDeadlines, deadlineLegalDate, type CycleDeadline, type DeadlineStatus, type DeadlineOptions } from './deadlines';
 export { foldCycle } from './fold';
+export { cycleStatus, type CycleStatus } from './status';
 export { resolveLink, linkedEventDate, followedEvents } from './links';
 export { eventCatalogue } from './catalogue';
 export { auditSummary, type SummaryCycle, type SummaryEvent } from './summary';

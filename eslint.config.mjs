@@ -20,6 +20,38 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    // The event store is reached through its port (libs/event-store/src/event-store.ts) and what
+    // its index exports: nothing else imports the adapters' files, tests an adapter's class, or
+    // names its tables in SQL (libs/domain's own rule below is stricter still).
+    files: ['apps/**/*.ts', 'libs/**/*.ts'],
+    ignores: ['libs/event-store/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/event-store/src/**', '@ciclo/event-store/**'], message: "Import from '@ciclo/event-store' (its index), not from an adapter's files." },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "BinaryExpression[operator='instanceof'][right.name=/^(PostgresEventStore|KurrentDbEventStore)$/]",
+          message: 'Use the EventStore port (supports(), its methods) instead of testing the adapter.',
+        },
+        {
+          selector: 'Literal[value=/\\bes_(events|streams|seals|checkpoints)\\b/]',
+          message: "The event store's tables belong to libs/event-store: go through the port.",
+        },
+        {
+          selector: 'TemplateElement[value.raw=/\\bes_(events|streams|seals|checkpoints)\\b/]',
+          message: "The event store's tables belong to libs/event-store: go through the port.",
+        },
+      ],
+    },
+  },
+  {
     files: ['libs/domain/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['@nestjs/*', 'pg', 'typeorm', 'bullmq', 'ioredis', '@ciclo/*', 'fs', 'node:*'] }],

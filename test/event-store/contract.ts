@@ -1,4 +1,4 @@
-import { EventIdConflict, InvalidAppend, WrongExpectedVersion, type EventStore, type RecordedEvent } from '@ciclo/event-store';
+import { EventIdConflict, InvalidAppend, WrongExpectedVersion, type Checkpoint, type EventStore, type RecordedEvent } from '@ciclo/event-store';
 import { anEvent, sleep, uniqueStream } from './fixtures';
 
 /**
@@ -183,6 +183,60 @@ export function eventStoreContract(
         const head = await store.headPosition();
         await expect(store.append(stream, events(), { expectedVersion: 'any' })).rejects.toBeInstanceOf(InvalidAppend);
         expect(await store.headPosition()).toBe(head);
+      });
+    });
+
+    describe('what the rest of the system asks of the log', () => {
+      it('lists the streams of a kind, of one tenant or of all, with their versions', async () => {
+        const kind = `k${Date.now().toString(36)}`;
+        const other = 'cciaa-other';
+        const a = uniqueStream(T, kind);
+        const b = uniqueStream(T, kind);
+        const c = uniqueStream(other, kind);
+        await store.append(a, [anEvent(T), anEvent(T)], { expectedVersion: 'no_stream' });
+        await store.append(b, [anEvent(T)], { expectedVersion: 'no_stream' });
+        await store.append(c, [anEvent(other)], { expectedVersion: 'no_stream' });
+        await store.append(uniqueStream(T, `${kind}x`), [anEvent(T)], { expectedVersion: 'no_stream' });
+        expect(await store.listStreams({ tenant: T, kind })).toEqual(
+          [{ streamId: a, version: 2 }, { streamId: b, version: 1 }].sort((x, y) => (x.streamId < y.streamId ? -1 : 1)),
+        );
+        expect((await store.listStreams({ kind })).map((s) => s.streamId).sort()).toEqual([a, b, c].sort());
+        expect(await store.listStreams({ tenant: 'cciaa-nobody', kind })).toEqual([]);
+        await expect(store.listStreams({ tenant: T, kind: 'Cycle%' })).rejects.toThrow(/kind/);
+      });
+
+      it("gives a tenant's last event and the lag after a checkpoint", async () => {
+        const tenant = `cciaa-last-${Date.now().toString(36)}`;
+        expect(await store.lastEventOf(tenant)).toBeNull();
+        const s = uniqueStream(tenant);
+        await store.append(s, [anEvent(tenant)], { expectedVersion: 'no_stream' });
+        const r = await store.append(s, [anEvent(tenant), anEvent(tenant)], { expectedVersion: 1 });
+        const last = await store.lastEventOf(tenant);
+        expect(last?.position).toBe(r.positions[1]);
+        expect(last?.recordedAt).toBeInstanceOf(Date);
+
+        // Page to the end of the committed log, then the lag is what comes after.
+        let cp: Checkpoint | null = null;
+        const deadline = Date.now() + 15000;
+        let covered = false;
+        while (!covered && Date.now() < deadline) {
+          const batch = await store.readCommitted(cp, 5000);
+          cp = batch.checkpoint;
+          covered = cp !== null && (await store.covers(cp, r.positions[1]));
+          if (batch.events.length === 0 && !covered) await sleep(20);
+        }
+        expect(covered).toBe(true);
+        expect(await store.covers(cp as Checkpoint, r.positions[0])).toBe(true);
+        const later = await store.append(s, [anEvent(tenant)], { expectedVersion: 3 });
+        expect(await store.covers(cp as Checkpoint, later.positions[0])).toBe(false);
+        let lag = await store.lagAfter(cp);
+        for (let i = 0; i < 200 && lag.events < 1; i++) {
+          await sleep(20);
+          lag = await store.lagAfter(cp);
+        }
+        expect(lag.events).toBeGreaterThanOrEqual(1);
+        expect(lag.oldest).toBeInstanceOf(Date);
+        await expect(store.ping()).resolves.toBeUndefined();
       });
     });
 

@@ -1,4 +1,4 @@
-import { EventIdConflict, InvalidAppend, WrongExpectedVersion, type RecordedEvent } from '@ciclo/event-store';
+import { CapabilityNotSupported, EventIdConflict, InvalidAppend, sharedSqlPool, WrongExpectedVersion, type RecordedEvent } from '@ciclo/event-store';
 import { contentHash } from '../../libs/event-store/src/canonical';
 import { KurrentDbEventStore } from '../../libs/event-store/src/kurrentdb';
 import {
@@ -273,6 +273,26 @@ if (url) {
         expect(toMappedEvent(stored({ data: [1, 2] }))).toBeNull();
         expect(toMappedEvent(stored({ metadata: undefined }))).toBeNull();
         expect(toMappedEvent(stored({ metadata: { actorId: 'u' } }))).toBeNull();
+      });
+    });
+
+    describe('capabilities it lacks', () => {
+      it('says so, and refuses the audit seal chain with a clear error instead of failing later', async () => {
+        // No call reaches a server: the client connects on first use.
+        const store = new KurrentDbEventStore({ connectionString: 'kurrentdb://127.0.0.1:1?tls=false' });
+        try {
+          expect(store.supports('audit-chain')).toBe(false);
+          expect(store.supports('transactional-subscriptions')).toBe(false);
+          expect(sharedSqlPool(store)).toBeNull();
+          expect(() => store.startSealer()).toThrow(CapabilityNotSupported);
+          const err = await store.verifyChain().catch((e: unknown) => e);
+          expect(err).toBeInstanceOf(CapabilityNotSupported);
+          expect(err).toMatchObject({ code: 'STORE_CAPABILITY_NOT_SUPPORTED', capability: 'audit-chain' });
+          expect((err as Error).message).toBe('The KurrentDB event store does not support "audit-chain"');
+          await expect(store.listStreams({ tenant: T, kind: 'Bad kind' })).rejects.toThrow(/kind/);
+        } finally {
+          await store.close();
+        }
       });
     });
 

@@ -1,4 +1,4 @@
-import { PostgresEventStore } from '@ciclo/event-store';
+import { PostgresEventStore, sharedSqlPool } from '@ciclo/event-store';
 import { createTestDatabase } from '../support/database';
 import { eventStoreContract } from './contract';
 
@@ -13,4 +13,22 @@ eventStoreContract('PostgreSQL', async () => {
       await db.drop();
     },
   };
+});
+
+describe('PostgreSQL adapter capabilities', () => {
+  it('offers the audit seal chain and transactional subscriptions, and shares its pool', async () => {
+    const db = await createTestDatabase('capabilities');
+    const store = new PostgresEventStore({ connectionString: db.url });
+    try {
+      await store.migrate();
+      expect(store.supports('audit-chain')).toBe(true);
+      expect(store.supports('transactional-subscriptions')).toBe(true);
+      expect(sharedSqlPool(store)).toBe(store.pool);
+      const v = await store.verifyChain();
+      expect(v).toMatchObject({ intact: true, checkedEvents: 0, headSeal: null });
+    } finally {
+      await store.close();
+      await db.drop();
+    }
+  });
 });

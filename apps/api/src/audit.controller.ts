@@ -5,7 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { DomainRefusal, isIsoDate, roleLabel } from '@ciclo/domain';
-import { checkAnchorSignature, parseSignedAnchor, PostgresEventStore, trustedAnchorKeys, type ChainAnchor, type ChainVerification, type EventStore } from '@ciclo/event-store';
+import { checkAnchorSignature, parseSignedAnchor, trustedAnchorKeys, type ChainAnchor, type ChainVerification, type EventStore } from '@ciclo/event-store';
 import { AccessPolicy, type Actor, type Role } from '@ciclo/identity';
 import type { Settings } from '@ciclo/config';
 import { EVENT_STORE, SETTINGS } from '@ciclo/platform';
@@ -479,7 +479,7 @@ export class AuditController {
 
   /** One walk of the chain at a time: concurrent requests share the walk in progress. */
   private verifyShared(anchors: ChainAnchor[] = []): Promise<ChainVerification | null> {
-    if (!(this.store instanceof PostgresEventStore)) return Promise.resolve(null);
+    if (!this.store.supports('audit-chain')) return Promise.resolve(null);
     // A caller's own anchor gets its own walk.
     if (anchors.length) return verifyAnchoredChain(this.store, anchors);
     // Against every head seal the trail recorded itself: a recomputed chain disagrees with them.

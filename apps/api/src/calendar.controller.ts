@@ -30,7 +30,8 @@ import { DomainRefusal, type CycleState, type PlannedReminder } from '@ciclo/dom
 import { deadlinesCalendar, ReminderPlanner } from '@ciclo/deadlines';
 import { AccessPolicy, CALENDAR_FEED_SCOPES, FEED_ID_RE, type Actor, type CalendarFeedRecord, type Role } from '@ciclo/identity';
 import { StaticTenantDirectory } from '@ciclo/notifications';
-import { PG_POOL, SETTINGS } from '@ciclo/platform';
+import { EVENT_STORE, PG_POOL, SETTINGS } from '@ciclo/platform';
+import type { EventStore } from '@ciclo/event-store';
 import { ProjectionRunner } from '@ciclo/projections';
 import { ModuleRef } from '@nestjs/core';
 import { awaitProjection } from './read-your-writes';
@@ -88,6 +89,7 @@ export class CalendarController {
   constructor(
     @Inject(PLANNER) private readonly planner: ReminderPlanner,
     @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(SETTINGS) private readonly settings: Settings,
     private readonly policy: AccessPolicy,
     private readonly moduleRef: ModuleRef,
@@ -218,19 +220,15 @@ export class CalendarController {
    * for it up to 2 s, as read-your-writes does).
    */
   private async lastChange(tenant: string): Promise<{ position: string; at: Date; projected: boolean }> {
-    const { rows } = await this.pool.query<{ position: string | null; at: Date | null }>(
-      // Ordered by the column, not by the text alias (as text, "9" would sort after "10").
-      `SELECT e.position::text AS position, e.recorded_at AS at FROM es_events e WHERE e.tenant = $1 ORDER BY e.position DESC LIMIT 1`,
-      [tenant],
-    );
-    const position = rows[0]?.position ?? '0';
+    const last = await this.store.lastEventOf(tenant);
+    const position = String(last?.position ?? 0);
     let projected = true;
     try {
       await awaitProjection(this.moduleRef.get(ProjectionRunner, { strict: false }), 'cycles', Number(position));
     } catch {
       projected = false;
     }
-    return { position, at: rows[0]?.at ?? new Date(0), projected };
+    return { position, at: last?.recordedAt ?? new Date(0), projected };
   }
 
   /** What the VALARMs need: the cycle's reminders, planned once per cycle version. */

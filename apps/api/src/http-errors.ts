@@ -2,7 +2,8 @@ import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type Exception
 import type { Request, Response } from 'express';
 import { DomainRefusal, fieldProblemIt, fieldProblemsIt, type FieldProblem, type RefusalCategory } from '@ciclo/domain';
 import { IdentityRefusal } from '@ciclo/identity';
-import { ConcurrentModification } from '@ciclo/workflow';
+import { ConcurrentChange } from '@ciclo/commands';
+import { WrongExpectedVersion } from '@ciclo/event-store';
 
 /** A request whose body, query or path parameters are malformed: 400 with every offending field. */
 export class RequestValidationError extends Error {
@@ -116,8 +117,12 @@ export class HttpErrorFilter implements ExceptionFilter {
         ...(fields.length ? { fields: withItalian(fields) } : {}),
       };
     }
-    if (err instanceof ConcurrentModification) {
-      return { statusCode: 409, code: err.code, message: err.message, messageIt: 'Il ciclo è stato modificato nel frattempo: ricaricare e riprovare' };
+    if (err instanceof ConcurrentChange) {
+      return { statusCode: 409, code: err.code, message: err.message, messageIt: err.messageIt };
+    }
+    if (err instanceof WrongExpectedVersion) {
+      // A write that lost a race the command path did not retry (e.g. a register stream, repeatedly).
+      return { statusCode: 409, code: 'CONCURRENT_MODIFICATION', message: 'Changed concurrently; reload and retry', messageIt: 'Modificato nel frattempo: ricaricare e riprovare' };
     }
     if (err instanceof RequestValidationError) {
       return { statusCode: 400, code: 'INVALID_REQUEST', message: err.message, messageIt: `Richiesta non valida: ${fieldProblemsIt(err.fields)}`, fields: withItalian(err.fields) };

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { Settings } from '@ciclo/config';
-import { PostgresEventStore, type EventStore } from '@ciclo/event-store';
+import type { EventStore } from '@ciclo/event-store';
 import { EVENT_STORE, HEARTBEAT_INTERVAL_MS, newWorkerId, REDIS, removeHeartbeat, SETTINGS, writeHeartbeat, type WorkerHeartbeat } from '@ciclo/platform';
 
 /**
@@ -51,7 +51,7 @@ export class HeartbeatService implements OnApplicationBootstrap, OnApplicationSh
       pid: process.pid,
       startedAt: this.startedAt,
       beatAt: new Date().toISOString(),
-      subscriptions: this.store instanceof PostgresEventStore ? await this.store.subscriptionStatus() : [],
+      subscriptions: await this.store.subscriptionStatus(),
     };
     await writeHeartbeat(this.redis, this.settings.REDIS_PREFIX, beat);
   }

@@ -14,7 +14,7 @@ import {
   type CycleDefinition,
   type CycleState,
 } from '@ciclo/domain';
-import { EventIdConflict, type PostgresEventStore } from '@ciclo/event-store';
+import { EventIdConflict, type EventStore } from '@ciclo/event-store';
 import {
   DeliveryLog,
   REMINDER_SENT,
@@ -37,7 +37,7 @@ export type ReminderOutcome =
   | { status: 'obsolete'; key: string; reason: string; worker: string };
 
 export interface ProcessorOptions {
-  store: PostgresEventStore;
+  store: EventStore;
   planner: ReminderPlanner;
   recipients: RecipientResolver;
   email: EmailChannel;

@@ -1,6 +1,7 @@
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { runSqlMigrations, type PostgresEventStore, type Subscription } from '@ciclo/event-store';
+import type { Pool } from 'pg';
+import { CapabilityNotSupported, runSqlMigrations, sharedSqlPool, type EventStore, type Subscription } from '@ciclo/event-store';
 import {
   bullConnection,
   bullPrefix,
@@ -21,7 +22,10 @@ import { ReminderProcessor, type ReminderOutcome } from './processor';
 import { DeadlineScheduler, measureDatesOf } from './scheduler';
 
 export interface DeadlinesRuntimeOptions {
-  store: PostgresEventStore;
+  /** An event store with transactional subscriptions (the inbox commits its rows with its checkpoint). */
+  store: EventStore;
+  /** The PostgreSQL pool of the notification tables (default: the event store's own). */
+  pool?: Pool;
   redisUrl: string;
   /** REDIS_PREFIX: every BullMQ key starts with it. */
   prefix: string;
@@ -81,6 +85,7 @@ export class DeadlinesRuntime {
   readonly webhooks: Webhooks;
   readonly deliveries: DeliveryLog;
   readonly processor: ReminderProcessor;
+  private readonly pool: Pool;
   worker: Worker<ReminderJobData, ReminderOutcome> | null = null;
   private subs: Subscription[] = [];
   private started = false;
@@ -88,6 +93,10 @@ export class DeadlinesRuntime {
   private sweeping: Promise<unknown> | null = null;
 
   constructor(private readonly o: DeadlinesRuntimeOptions) {
+    if (!o.store.supports('transactional-subscriptions')) throw new CapabilityNotSupported('transactional-subscriptions', 'configured');
+    const pool = o.pool ?? sharedSqlPool(o.store);
+    if (!pool) throw new Error('Deadline reminders need a PostgreSQL pool for their tables');
+    this.pool = pool;
     this.clock = o.clock ?? systemClock;
     this.log = o.log ?? silentLog;
     this.prefix = bullPrefix(o.prefix);
@@ -109,12 +118,12 @@ export class DeadlinesRuntime {
       onBatch: o.onBatch,
     });
     this.email = new EmailChannel(o.smtpUrl, o.mailFrom);
-    this.deliveries = new DeliveryLog(o.store.pool);
+    this.deliveries = new DeliveryLog(this.pool);
     this.webhooks = new Webhooks({
       connection: this.producer,
       workerConnection: this.workerConnection,
       prefix: this.prefix,
-      pool: o.store.pool,
+      pool: this.pool,
       attempts: o.webhookAttempts,
       backoffMs: o.webhookBackoffMs,
       timeoutMs: o.webhookTimeoutMs,
@@ -149,7 +158,7 @@ export class DeadlinesRuntime {
       (err: Error): RedisCheck => ({ ok: false, maxmemoryPolicy: null, warnings: [`Redis check failed: ${err.message}`] }),
     );
     for (const w of check.warnings) this.log.warn(w);
-    await runSqlMigrations(this.o.store.pool, NOTIFICATIONS_MIGRATIONS);
+    await runSqlMigrations(this.pool, NOTIFICATIONS_MIGRATIONS);
     const run = { scheduler: true, reminders: true, inbox: true, webhooks: true, ...this.o.run };
     if (run.scheduler) this.subs.push(this.scheduler.start());
     if (run.inbox) this.subs.push(startInboxProjector(this.o.store, { retryDelayMs: this.o.retryDelayMs, onError: (err) => this.log.warn(`Inbox projector: ${(err as Error).message}`) }));

@@ -1,5 +1,5 @@
 import { applyPlanEvent, evolve, initialCycleState, initialPlanState, measureDeadlines, REGISTER_CYCLE_TYPES, type CycleState, type PlanState } from '@ciclo/domain';
-import type { PostgresEventStore, RecordedEvent, Subscription } from '@ciclo/event-store';
+import type { EventStore, RecordedEvent, Subscription } from '@ciclo/event-store';
 import { toFoldable } from '@ciclo/workflow';
 import type { Clock, DeadlinesLog } from './clock';
 import type { ReminderJobs } from './jobs';
@@ -39,7 +39,7 @@ export function foldScheduled(f: ScheduledCycle, events: readonly RecordedEvent[
 export const measureDatesOf = (f: ScheduledCycle) => (f.plan ? measureDeadlines(f.plan.register, !!f.plan.adopted) : []);
 
 export interface SchedulerOptions {
-  store: PostgresEventStore;
+  store: EventStore;
   jobs: ReminderJobs;
   planner: ReminderPlanner;
   clock: Clock;
@@ -193,7 +193,7 @@ export class DeadlineScheduler {
 
   /** Plans every cycle of the store again (after Redis lost its data, or on demand). */
   async reconcileAll(): Promise<{ cycles: number; added: number; removed: number }> {
-    const { rows } = await this.o.store.pool.query<{ stream_id: string }>(`SELECT stream_id FROM es_streams WHERE stream_id LIKE '%/cycle-%' ORDER BY stream_id`);
+    const rows = (await this.o.store.listStreams({ kind: 'cycle' })).map((s) => ({ stream_id: s.streamId }));
     const now = this.o.clock.now();
     let added = 0;
     let removed = 0;

@@ -34,3 +34,15 @@ export class InvalidAppend extends Error {
     this.name = 'InvalidAppend';
   }
 }
+
+/** The adapter in use does not offer this capability (e.g. the audit seal chain on KurrentDB). */
+export class CapabilityNotSupported extends Error {
+  readonly code = 'STORE_CAPABILITY_NOT_SUPPORTED';
+  constructor(
+    readonly capability: string,
+    readonly adapter: string,
+  ) {
+    super(`The ${adapter} event store does not support "${capability}"`);
+    this.name = 'CapabilityNotSupported';
+  }
+}

@@ -2,14 +2,21 @@ import type {
   AppendOptions,
   AppendResult,
   BatchHandler,
+  ChainAnchor,
+  ChainVerification,
   Checkpoint,
   CommittedBatch,
   NewEvent,
   ReadAllOptions,
+  LogLag,
   ReadStreamOptions,
   RecordedEvent,
+  StoreCapability,
+  StreamInfo,
+  StreamQuery,
   SubscribeOptions,
   Subscription,
+  SubscriptionStatus,
 } from './types';
 import { InvalidAppend } from './errors';
 
@@ -42,7 +49,35 @@ export interface EventStore {
   subscribe<Tx = unknown>(name: string, handler: BatchHandler<Tx>, options?: SubscribeOptions<Tx>): Subscription;
   /** The stored checkpoint of a named subscription, or null. */
   checkpointOf(name: string): Promise<Checkpoint | null>;
+  /** Streams named `<tenant>/<kind>-…` with their versions, ordered by id (directories, reconciliation). */
+  listStreams(query: StreamQuery): Promise<StreamInfo[]>;
+  /** The tenant's last event: its position and when it was recorded; null when it has none. */
+  lastEventOf(tenant: string): Promise<{ position: number; recordedAt: Date } | null>;
+  /** Events committed after `checkpoint` (counted up to `cap`, default 100,000) and when the oldest was recorded. */
+  lagAfter(checkpoint: Checkpoint | null, cap?: number): Promise<LogLag>;
+  /** True when the event at `position` is at or before `checkpoint` in commit order (false when no such event). */
+  covers(checkpoint: Checkpoint, position: number): Promise<boolean>;
+  /** Resolves when the store answers; rejects otherwise (health checks). */
+  ping(): Promise<void>;
+  /** The durable subscriptions this process runs: whether it holds each one's lease, and its lag. */
+  subscriptionStatus(): Promise<SubscriptionStatus[]>;
+  /** Whether this adapter offers an optional capability; the methods of one it lacks throw `CapabilityNotSupported`. */
+  supports(capability: StoreCapability): boolean;
+  /** Capability `audit-chain`: starts the sealer, which extends the global seal chain as events commit. */
+  startSealer(options?: SubscribeOptions): Subscription;
+  /** Capability `audit-chain`: walks the whole hash chain, checked against `anchors` too. */
+  verifyChain(anchors?: readonly ChainAnchor[], pageSize?: number): Promise<ChainVerification>;
   close(): Promise<void>;
+}
+
+const KIND_RE = /^[a-z][a-z0-9_]{0,62}$/;
+
+/** Checks a `listStreams` query; returns the id prefix its streams share when it names a tenant. */
+export function validateStreamQuery(query: StreamQuery): { kind: string; prefix: string | null } {
+  if (!KIND_RE.test(query.kind ?? '')) throw new InvalidAppend(`Malformed stream kind "${query.kind}"`);
+  if (query.tenant === undefined) return { kind: query.kind, prefix: null };
+  tenantOfStream(`${query.tenant}/${query.kind}-x`);
+  return { kind: query.kind, prefix: `${query.tenant}/${query.kind}-` };
 }
 
 const STREAM_RE = /^([a-z0-9][a-z0-9_.-]{0,62})\/([A-Za-z0-9][A-Za-z0-9_.:-]{0,199})$/;

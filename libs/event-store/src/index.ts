@@ -1,12 +1,14 @@
 export * from './types';
 export * from './errors';
-export { type EventStore, tenantOfStream, validateAppend } from './event-store';
+export { type EventStore, tenantOfStream, validateAppend, validateStreamQuery } from './event-store';
 export { canonicalJson, contentHash, sha256Hex } from './canonical';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store';
 export { runSqlMigrations, ensureDatabase } from './postgres/migrate';
 export { EVENT_STORE_MIGRATIONS, type SqlMigration } from './postgres/schema';
 export { parseCheckpoint, serializeCheckpoint, type PgCheckpoint } from './postgres/rows';
-export { startSealer, verifyChain, SEAL_SUBSCRIPTION, type ChainVerification, type ChainProblem, type ChainAnchor } from './postgres/chain';
+export { startSealer, verifyChain, SEAL_SUBSCRIPTION } from './postgres/chain';
+export { sharedSqlPool } from './postgres/shared-pool';
+export { advanceTransactionIds, hasEventLog, logHead, renumberTransactions } from './postgres/restore';
 export * from './kurrentdb';
 export {
   anchorMessage,

@@ -146,3 +146,64 @@ export interface Subscription {
   /** Stops after the batch in flight; resolves when stopped. */
   stop(): Promise<void>;
 }
+
+export type ChainProblem =
+  | 'event_modified'
+  | 'event_deleted'
+  | 'event_inserted'
+  | 'event_reordered'
+  | 'seal_modified'
+  | 'seal_missing'
+  | 'stream_head_mismatch'
+  /** The chain disagrees with a head seal saved outside the database or recorded by an earlier verification. */
+  | 'anchor_mismatch';
+
+/** A head seal saved outside the chain: an export, a webhook witness, an earlier recorded verification. */
+export interface ChainAnchor {
+  seq: number;
+  hash: string;
+  /** Where it comes from, for the report (e.g. `file anchor.json`, `verification at 1156`). */
+  source?: string;
+}
+
+export interface ChainVerification {
+  intact: boolean;
+  /** Events whose hashes were recomputed. */
+  checkedEvents: number;
+  /** Events covered by the global seal chain. */
+  sealedEvents: number;
+  /** Highest position verified before the first problem (in commit order), 0 when none. */
+  intactUpTo: number;
+  /** Hash at the head of the seal chain: publish it to anchor the log outside the database. */
+  headSeal: { seq: number; hash: string } | null;
+  firstBad?: { position: number; problem: ChainProblem; detail: string };
+}
+
+/** Which streams `listStreams` returns: those named `<tenant>/<kind>-…`, of one tenant or of all. */
+export interface StreamQuery {
+  /** The stream kind, e.g. `cycle`, `user` (lower case letters, digits, `_`). */
+  kind: string;
+  /** Only this tenant's streams (default: every tenant). */
+  tenant?: string;
+}
+
+/** A stream and its current version. */
+export interface StreamInfo {
+  streamId: string;
+  version: number;
+}
+
+/** Where the log stands after a checkpoint: events not yet applied (counted up to a cap) and the oldest one's age. */
+export interface LogLag {
+  events: number;
+  /** When the oldest event after the checkpoint was recorded (null when none). */
+  oldest: Date | null;
+}
+
+/**
+ * Capabilities an adapter may lack:
+ * - `audit-chain`: the global seal chain over the log and its verification (`startSealer`, `verifyChain`);
+ * - `transactional-subscriptions`: a subscription's handler receives the SQL transaction client in
+ *   which its checkpoint commits (rows written through it and the checkpoint commit together).
+ */
+export type StoreCapability = 'audit-chain' | 'transactional-subscriptions';

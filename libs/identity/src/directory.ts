@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidTenantCalendar, validateTenantCalendar, type PatronDay } from '@ciclo/domain';
 import {
-  PostgresEventStore,
   WrongExpectedVersion,
   type EventStore,
   type JsonObject,
   type RecordedEvent,
 } from '@ciclo/event-store';
+import { CommandRetries, expectedVersionOf, FoldCache, toNewEvents } from '@ciclo/commands';
 import { apiKeyActorId, newApiKey, parseApiKey, secretMatches, tenantOfKeyId } from './api-keys';
 import {
   isRole,
@@ -116,24 +116,28 @@ interface Cached<S> {
  * expected version and are decided again once on a concurrent write.
  */
 export class DirectoryService {
-  private readonly users = new Map<string, Cached<UserRecord>>();
-  private readonly keys = new Map<string, Cached<Map<string, ApiKeyRecord>>>();
-  private readonly tenants = new Map<string, TenantRecord>();
-  private readonly feeds = new Map<string, Cached<Map<string, CalendarFeedRecord>>>();
+  private readonly users: FoldCache<Cached<UserRecord>>;
+  private readonly keys: FoldCache<Cached<Map<string, ApiKeyRecord>>>;
+  private readonly tenants: FoldCache<TenantRecord>;
+  private readonly feeds: FoldCache<Cached<Map<string, CalendarFeedRecord>>>;
 
   constructor(
     private readonly store: EventStore,
     private readonly options: { cacheSize?: number; clock?: () => Date } = {},
-  ) {}
+  ) {
+    const size = options.cacheSize ?? 10000;
+    this.users = new FoldCache(size);
+    this.keys = new FoldCache(size);
+    this.tenants = new FoldCache(size);
+    this.feeds = new FoldCache(size);
+  }
 
   private now(): Date {
     return this.options.clock?.() ?? new Date();
   }
 
-  private remember<V>(map: Map<string, V>, key: string, value: V): void {
-    map.delete(key);
-    map.set(key, value);
-    if (map.size > (this.options.cacheSize ?? 10000)) map.delete(map.keys().next().value as string);
+  private remember<V>(cache: FoldCache<V>, key: string, value: V): void {
+    cache.set(key, value);
   }
 
   // ---------------------------------------------------------------- reads
@@ -189,18 +193,13 @@ export class DirectoryService {
     return ((await this.user(tenant, userId))?.grants.length ?? 0) > 0;
   }
 
-  /** Every user of a tenant with a record (PostgreSQL event store: the streams are listed in SQL). */
+  /** Every user of a tenant with a record (the tenant's user streams, listed by the event store). */
   async listUsers(tenant: string): Promise<UserRecord[]> {
-    if (!(this.store instanceof PostgresEventStore))
-      throw new Error('Listing users needs the PostgreSQL event store');
     const prefix = `${tenant}/user-`;
-    const { rows } = await this.store.pool.query<{ stream_id: string }>(
-      `SELECT stream_id FROM es_streams WHERE tenant = $1 AND left(stream_id, length($2)) = $2 ORDER BY stream_id`,
-      [tenant, prefix],
-    );
+    const streams = await this.store.listStreams({ tenant, kind: 'user' });
     const out: UserRecord[] = [];
-    for (const r of rows) {
-      const rec = await this.user(tenant, r.stream_id.slice(prefix.length));
+    for (const r of streams) {
+      const rec = await this.user(tenant, r.streamId.slice(prefix.length));
       if (rec) out.push(rec);
     }
     return out;
@@ -312,42 +311,23 @@ export class DirectoryService {
     by: ChangeAuthor,
     meta: ChangeMeta,
   ): Promise<RecordedEvent['position']> {
-    const r = await this.store.append(
-      stream,
-      [
-        {
-          eventId: randomUUID(),
-          type,
-          data,
-          metadata: {
-            tenant,
-            actorId: by.userId,
-            actorRole: by.role,
-            occurredAt: this.now().toISOString(),
-            correlationId: meta.correlationId,
-            causationId: null,
-            schemaVersion: 1,
-            ...(by.tenant && by.tenant !== tenant ? { actorTenant: by.tenant } : {}),
-          },
-        },
-      ],
-      { expectedVersion: expected === 0 ? 'no_stream' : expected },
-    );
+    const decided = { type, data, actorId: by.userId, actorRole: by.role, occurredAt: this.now().toISOString() };
+    const extra: Record<string, string> = by.tenant && by.tenant !== tenant ? { actorTenant: by.tenant } : {};
+    const r = await this.store.append(stream, toNewEvents([decided], [randomUUID()], { tenant, correlationId: meta.correlationId, extra }), {
+      expectedVersion: expectedVersionOf(expected),
+    });
     return r.positions[0];
   }
 
   /** Runs a read-decide-append step, deciding again once when another write came in between. */
   private async retrying<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      if (!(err instanceof WrongExpectedVersion)) throw err;
-    }
-    try {
-      return await fn();
-    } catch (err) {
-      if (err instanceof WrongExpectedVersion) throw new IdentityRefusal('CONCURRENT_MODIFICATION');
-      throw err;
+    const retries = new CommandRetries(() => new IdentityRefusal('CONCURRENT_MODIFICATION'));
+    for (;;) {
+      try {
+        return await fn();
+      } catch (err) {
+        retries.afterAppend(err);
+      }
     }
   }
 

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import type { PostgresEventStore, RecordedEvent, SubscribeOptions, Subscription } from '@ciclo/event-store';
+import type { EventStore, RecordedEvent, SubscribeOptions, Subscription } from '@ciclo/event-store';
 import { AUDIT_ANCHOR_PUBLISHED, renderAnchor, type AuditAnchorData } from './anchor';
 import { renderReminder, REMINDER_SENT, uuidFromKey, type ReminderSentData } from './reminder';
 
@@ -55,7 +55,7 @@ export async function applyInboxBatch(events: RecordedEvent[], client: PoolClien
  * The in-app notification list: a read model fed by the store's durable subscription, with the
  * store's own transactor, so that rows and checkpoint commit together (exactly once).
  */
-export function startInboxProjector(store: PostgresEventStore, options: SubscribeOptions<PoolClient> = {}): Subscription {
+export function startInboxProjector(store: EventStore, options: SubscribeOptions<PoolClient> = {}): Subscription {
   return store.subscribe<PoolClient>(INBOX_SUBSCRIPTION, applyInboxBatch, { batchSize: 1000, ...options });
 }
 

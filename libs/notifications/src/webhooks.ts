@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Pool, PoolClient } from 'pg';
-import type { PostgresEventStore, RecordedEvent, SubscribeOptions, Subscription } from '@ciclo/event-store';
+import type { EventStore, RecordedEvent, SubscribeOptions, Subscription } from '@ciclo/event-store';
 import type { TenantProfiles, WebhookEndpoint } from './directory';
 import { AUDIT_ANCHOR_PUBLISHED } from './anchor';
 import { REMINDER_SENT } from './reminder';
@@ -124,7 +124,7 @@ export class Webhooks {
 
   /** Follows the log and enqueues deliveries; a Redis outage fails the batch, which is retried. */
   startDispatcher(
-    store: PostgresEventStore,
+    store: EventStore,
     tenants: TenantProfiles,
     options: SubscribeOptions<PoolClient> = {},
   ): Subscription {

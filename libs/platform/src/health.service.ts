@@ -1,6 +1,6 @@
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { PostgresEventStore, type EventStore } from '@ciclo/event-store';
+import type { EventStore } from '@ciclo/event-store';
 import { EVENT_STORE, REDIS } from './tokens';
 
 import type { SubscriptionReport, WorkerReport } from './heartbeat';
@@ -74,8 +74,7 @@ export class HealthService implements BeforeApplicationShutdown {
   private async dependencies(): Promise<Record<string, ComponentStatus>> {
     const [database, redis] = await Promise.all([
       timed(async () => {
-        if (this.store instanceof PostgresEventStore) await this.store.pool.query('SELECT 1');
-        else await this.store.headPosition();
+        await this.store.ping();
       }),
       timed(() => this.redis.ping()),
     ]);

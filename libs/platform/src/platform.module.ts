@@ -4,7 +4,7 @@ import Redis from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { loadSettings, type Settings } from '@ciclo/config';
-import { KurrentDbEventStore, PostgresEventStore, type EventStore } from '@ciclo/event-store';
+import { KurrentDbEventStore, PostgresEventStore, sharedSqlPool, type EventStore } from '@ciclo/event-store';
 import { EVENT_STORE, PG_POOL, REDIS, SETTINGS } from './tokens';
 import { Pool } from 'pg';
 import { HealthService } from './health.service';
@@ -37,7 +37,7 @@ class PlatformLifecycle implements OnApplicationShutdown {
   ) {}
   async onApplicationShutdown(signal?: string): Promise<void> {
     this.log.log(`Closing connections${signal ? ` after ${signal}` : ''}`);
-    const ownPool = !(this.store instanceof PostgresEventStore && this.store.pool === this.pool);
+    const ownPool = sharedSqlPool(this.store) !== this.pool;
     await this.store.close();
     if (ownPool) await this.pool.end();
     this.redis.disconnect();
@@ -80,9 +80,8 @@ export class PlatformModule {
         {
           provide: PG_POOL,
           useFactory: (store: EventStore) =>
-            store instanceof PostgresEventStore
-              ? store.pool
-              : new Pool({ connectionString: settings.DATABASE_URL, max: settings.DATABASE_POOL_SIZE, application_name: `ciclo-${options.app}` }).on(
+            sharedSqlPool(store) ??
+              new Pool({ connectionString: settings.DATABASE_URL, max: settings.DATABASE_POOL_SIZE, application_name: `ciclo-${options.app}` }).on(
                   'error',
                   () => undefined, // an idle client's lost connection: the pool replaces it on next use
                 ),

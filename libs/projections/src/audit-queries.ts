@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { EventIdConflict, verifyChain, type ChainAnchor, type ChainVerification, type EventStore, type JsonObject, type NewEvent, type PostgresEventStore } from '@ciclo/event-store';
+import { EventIdConflict, type ChainAnchor, type ChainVerification, type EventStore, type JsonObject, type NewEvent } from '@ciclo/event-store';
 
 /** Roles that read the whole trail of their tenant; everyone else sees the cycles they acted in. */
 export const AUDIT_FULL_ACCESS_ROLES: readonly string[] = ['rpct', 'oiv', 'admin'];
@@ -418,8 +418,8 @@ export async function recordedAnchors(store: EventStore): Promise<ChainAnchor[]>
 }
 
 /** `verifyChain` against the given anchors and every head seal the trail recorded itself. */
-export async function verifyAnchoredChain(store: PostgresEventStore, anchors: readonly ChainAnchor[] = []): Promise<ChainVerification> {
-  return verifyChain(store, 5000, [...(await recordedAnchors(store)), ...anchors]);
+export async function verifyAnchoredChain(store: EventStore, anchors: readonly ChainAnchor[] = []): Promise<ChainVerification> {
+  return store.verifyChain([...(await recordedAnchors(store)), ...anchors]);
 }
 
 /** A recorded `AuditChainVerified`: the verification, its global position, event id and time. */
@@ -439,7 +439,7 @@ export interface RecordedVerification {
  * answers the verification recorded the first time.
  */
 export async function recordChainVerification(
-  store: PostgresEventStore,
+  store: EventStore,
   o: { trigger: 'nightly' | 'cli' | string; correlationId?: string; anchors?: readonly ChainAnchor[]; eventId?: string },
 ): Promise<RecordedVerification> {
   if (o.eventId) {

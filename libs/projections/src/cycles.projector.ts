@@ -1,4 +1,4 @@
-import { cycleDeadlines, foldCycle, initialCycleState, type CycleState } from '@ciclo/domain';
+import { cycleDeadlines, cycleStatus, foldCycle, initialCycleState, type CycleState } from '@ciclo/domain';
 import type { RecordedEvent } from '@ciclo/event-store';
 import { toFoldable, type DefinitionRegistry } from '@ciclo/workflow';
 import { cycleOfStream, type ProjectionContext, type Projector } from './projector';
@@ -56,7 +56,7 @@ export class CyclesProjector implements Projector {
     for (const s of folded) {
       const def = this.definitions.get(s.cycleType, s.definitionVersion);
       const stage = def?.stages.find((x) => x.id === s.stage);
-      const status = s.status === 'cancelled' ? 'cancelled' : stage?.terminal ? 'closed' : 'open';
+      const status = cycleStatus(s, def);
       const dls = def ? cycleDeadlines(s, def, new Date(s.lastChangeAt)) : [];
       const next = dls
         .filter((d) => d.status !== 'met' && d.effectiveDate)

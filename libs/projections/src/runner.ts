@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { PostgresEventStore, type Checkpoint, type EventStore, type Subscription } from '@ciclo/event-store';
+import type { Checkpoint, EventStore, Subscription } from '@ciclo/event-store';
 import { subscriptionName, type Projector } from './projector';
 import { positionOf, typeormTransactor } from './transactor';
 
@@ -92,16 +92,8 @@ export class ProjectionRunner {
 
   /** Events committed after a checkpoint: how many, and when the oldest was recorded. */
   private async unapplied(checkpoint: Checkpoint | null): Promise<{ count: number; oldest: Date | null }> {
-    if (this.store instanceof PostgresEventStore) {
-      const m = checkpoint ? /^(\d+):(\d+)$/.exec(checkpoint) : null;
-      const { rows } = await this.store.pool.query<{ n: string; oldest: Date | null }>(
-        `SELECT count(*) AS n, min(recorded_at) AS oldest FROM es_events WHERE (tx_id, position) > ($1::text::xid8, $2::bigint)`,
-        [m ? m[1] : '0', m ? m[2] : '0'],
-      );
-      return { count: Number(rows[0].n), oldest: rows[0].oldest };
-    }
-    const head = await this.store.headPosition();
-    return { count: Math.max(0, head - positionOf(checkpoint)), oldest: null };
+    const lag = await this.store.lagAfter(checkpoint);
+    return { count: lag.events, oldest: lag.oldest };
   }
 
   /** True when the projector has applied the event at `position` (read-your-writes). */
@@ -111,8 +103,7 @@ export class ProjectionRunner {
     }[];
     const checkpoint = rows[0]?.checkpoint || null;
     if (!checkpoint) return false;
-    if (this.store instanceof PostgresEventStore) return this.store.covers(checkpoint, position);
-    return positionOf(checkpoint) >= position;
+    return this.store.covers(checkpoint, position);
   }
 
   /**

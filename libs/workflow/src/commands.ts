@@ -1,3 +1,4 @@
+import { ConcurrentChange } from '@ciclo/commands';
 import type { CycleCommand, Role } from '@ciclo/domain';
 import type { Actor } from '@ciclo/identity';
 import type { IdempotentRequest } from './idempotency';
@@ -47,10 +48,14 @@ export interface CommandResult {
 }
 
 /** A concurrent write changed the cycle and the retry was refused or conflicted again. */
-export class ConcurrentModification extends Error {
-  readonly code = 'CONCURRENT_MODIFICATION';
-  constructor(readonly cycleId: string, readonly actualVersion: number) {
-    super(`Cycle ${cycleId} was changed concurrently (now at version ${actualVersion}); reload and retry`);
+export class ConcurrentModification extends ConcurrentChange {
+  constructor(readonly cycleId: string, actualVersion: number) {
+    super(
+      cycleId,
+      actualVersion,
+      `Cycle ${cycleId} was changed concurrently (now at version ${actualVersion}); reload and retry`,
+      'Il ciclo è stato modificato nel frattempo: ricaricare e riprovare',
+    );
     this.name = 'ConcurrentModification';
   }
 }

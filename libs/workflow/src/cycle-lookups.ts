@@ -1,18 +1,29 @@
 import type { LinkCandidate, Period } from '@ciclo/domain';
-import { PostgresEventStore, type EventStore } from '@ciclo/event-store';
+import type { EventStore } from '@ciclo/event-store';
+
+/** What a link needs to know of a cycle; history never changes, so it is kept and only extended. */
+interface Seen {
+  cycleId: string;
+  cycleType: string;
+  year: number;
+  openedAt: string;
+  cancelled: boolean;
+  /** Stream version read so far. */
+  version: number;
+}
 
 /**
  * Cross-cycle look-ups the decider needs (it sees one stream at a time): the tenant's cycles of
- * given types, for link resolution. Read from the PostgreSQL log (to move behind the event store's
- * port: a read model of cycles by type and year).
+ * given types, for link resolution. Through the event store's port: the tenant's cycle streams are
+ * listed with their versions, and each stream's events are read once (only the new ones later).
  */
 export class CycleLookups {
-  constructor(private readonly store: EventStore) {}
+  private readonly seen = new Map<string, Seen | null>();
 
-  private pool() {
-    if (!(this.store instanceof PostgresEventStore)) throw new Error('Cross-cycle look-ups need the PostgreSQL event store');
-    return this.store.pool;
-  }
+  constructor(
+    private readonly store: EventStore,
+    private readonly maxCached = 50_000,
+  ) {}
 
   /**
    * The tenant's cycles of `types`, for link resolution (docs/links.md): id, type, year, stream
@@ -20,25 +31,52 @@ export class CycleLookups {
    */
   async cyclesOfTypes(tenant: string, types: readonly string[], periodOf: (type: string) => Period): Promise<LinkCandidate[]> {
     if (types.length === 0) return [];
-    const { rows } = await this.pool().query<{ cycle_id: string; cycle_type: string; year: string; version: number; cancelled: boolean; opened_at: string }>(
-      // From the tenant's streams (far fewer than its events) to each one's first event, by the
-      // (stream_id, version) key; cancellation is looked up per stream the same way.
-      `SELECT o.data->>'cycleId' AS cycle_id, o.data->>'cycleType' AS cycle_type, o.data->>'year' AS year, s.version,
-              EXISTS (SELECT 1 FROM es_events c WHERE c.stream_id = s.stream_id AND c.version > 1 AND c.type = 'CycleCancelled') AS cancelled,
-              o.metadata->>'occurredAt' AS opened_at
-         FROM es_streams s JOIN es_events o ON o.stream_id = s.stream_id AND o.version = 1
-        WHERE s.tenant = $1 AND s.stream_id LIKE $3 AND o.type = 'CycleOpened' AND o.data->>'cycleType' = ANY($2::text[])`,
-      [tenant, [...types], `${tenant.replace(/[\\%_]/g, '\\$&')}/cycle-%`],
-    );
-    return rows.map((r) => ({
-      cycleId: r.cycle_id,
-      cycleType: r.cycle_type,
-      year: Number(r.year),
-      period: periodOf(r.cycle_type),
-      version: r.version,
-      status: r.cancelled ? 'cancelled' : 'open',
-      openedAt: r.opened_at,
-    }));
+    const wanted = new Set(types);
+    const streams = await this.store.listStreams({ tenant, kind: 'cycle' });
+    const out: LinkCandidate[] = [];
+    for (const { streamId, version } of streams) {
+      const c = await this.cycle(streamId, version);
+      if (!c || !wanted.has(c.cycleType)) continue;
+      out.push({
+        cycleId: c.cycleId,
+        cycleType: c.cycleType,
+        year: c.year,
+        period: periodOf(c.cycleType),
+        version,
+        status: c.cancelled ? 'cancelled' : 'open',
+        openedAt: c.openedAt,
+      });
+    }
+    return out;
   }
 
+  /** The cycle of a stream as of `version` (null when its first event is not `CycleOpened`). */
+  private async cycle(streamId: string, version: number): Promise<Seen | null> {
+    const known = this.seen.get(streamId);
+    if (known === null) return null;
+    if (known && known.version >= version) return known;
+    const events = await this.store.readStream(streamId, { fromVersion: (known?.version ?? 0) + 1, toVersion: version });
+    let c = known ? { ...known } : null;
+    for (const e of events) {
+      if (e.version === 1) {
+        if (e.type !== 'CycleOpened') return this.remember(streamId, null);
+        c = {
+          cycleId: String(e.data.cycleId),
+          cycleType: String(e.data.cycleType),
+          year: Number(e.data.year),
+          openedAt: e.metadata.occurredAt,
+          cancelled: false,
+          version: 1,
+        };
+      } else if (c && e.type === 'CycleCancelled') c.cancelled = true;
+      if (c) c.version = e.version;
+    }
+    return c ? this.remember(streamId, c) : null;
+  }
+
+  private remember(streamId: string, c: Seen | null): Seen | null {
+    if (this.seen.size >= this.maxCached && !this.seen.has(streamId)) this.seen.clear();
+    this.seen.set(streamId, c);
+    return c;
+  }
 }

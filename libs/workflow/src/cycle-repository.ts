@@ -1,6 +1,6 @@
-import { foldCycle, type CycleState, type DomainEvent, type FoldableEvent } from '@ciclo/domain';
-import type { AppendResult, EventStore, NewEvent, RecordedEvent } from '@ciclo/event-store';
-import { eventIdsFor } from './event-ids';
+import { eventIdsFor, expectedVersionOf, FoldCache, StreamFolder, toNewEvents as buildEvents, type Fold } from '@ciclo/commands';
+import { cycleEventSchemaVersion, foldCycle, initialCycleState, type CycleState, type DomainEvent, type FoldableEvent } from '@ciclo/domain';
+import type { AppendResult, EventStore, Json, JsonObject, NewEvent, RecordedEvent } from '@ciclo/event-store';
 
 export const cycleStream = (tenant: string, cycleId: string) => `${tenant}/cycle-${cycleId}`;
 
@@ -18,36 +18,36 @@ export function toFoldable(e: RecordedEvent): FoldableEvent {
 
 /**
  * What the decider decided, as events for the store: ids, and the metadata every event of a cycle
- * stream carries (who, in which role, when, correlation, definition version, and the reason if any).
+ * stream carries (who, in which role, when, correlation, definition version, and the reason if any),
+ * built by the one command path (`toNewEvents` of @ciclo/commands).
  */
 export function toNewEvents(tenant: string, decided: DomainEvent[], ids: string[], definitionVersion: number, meta: CommandMeta): NewEvent[] {
-  return decided.map((e, i) => {
-    const fields = e.data.fields;
-    const reason =
-      typeof fields === 'object' && fields !== null && !Array.isArray(fields) && 'reason' in fields
-        ? String(fields.reason)
-        : typeof e.data.reason === 'string'
-          ? e.data.reason
-          : undefined;
-    return {
-      eventId: ids[i],
-      type: e.type,
-      data: e.data,
-      metadata: {
-        tenant,
-        actorId: e.actorId,
-        actorRole: e.actorRole,
-        occurredAt: e.occurredAt,
-        correlationId: meta.correlationId,
-        causationId: meta.causationId,
-        schemaVersion: 1,
-        definitionVersion,
-        ...(reason !== undefined ? { reason } : {}),
-        ...(meta.requestHash ? { requestHash: meta.requestHash } : {}),
-      },
-    };
-  });
+  return buildEvents(decided, ids, {
+    tenant,
+    correlationId: meta.correlationId,
+    causationId: meta.causationId,
+    extra: { definitionVersion, ...(meta.requestHash ? { requestHash: meta.requestHash } : {}) },
+    perEvent: (e): Record<string, Json> => {
+      const reason = reasonOf(e.data);
+      return reason !== undefined ? { reason } : {};
+    },
+  }, cycleEventSchemaVersion);
 }
+
+/** The reason an event's data carry (`fields.reason`, or `reason`), repeated in its metadata. */
+function reasonOf(data: JsonObject): string | undefined {
+  const fields = data.fields;
+  if (typeof fields === 'object' && fields !== null && !Array.isArray(fields) && 'reason' in fields) return String(fields.reason);
+  return typeof data.reason === 'string' ? data.reason : undefined;
+}
+
+/** A cycle folded from its stream; kept in the cache once it exists. */
+const cycleFold: Fold<CycleState> = {
+  initial: initialCycleState,
+  apply: (from, events) => foldCycle(events.map(toFoldable), from),
+  version: (s) => s.version,
+  keep: (s) => s.exists,
+};
 
 export interface CommandMeta {
   correlationId: string;
@@ -67,12 +67,14 @@ export interface CommandMeta {
  * several API processes stay correct.
  */
 export class CycleRepository {
-  private readonly cache = new Map<string, CycleState>();
+  private readonly folder: StreamFolder<CycleState>;
 
   constructor(
     private readonly store: EventStore,
-    private readonly cacheSize = 5000,
-  ) {}
+    cacheSize = 5000,
+  ) {
+    this.folder = new StreamFolder(store, cycleFold, new FoldCache<CycleState>(cacheSize));
+  }
 
   async load(
     tenant: string,
@@ -84,20 +86,10 @@ export class CycleRepository {
       const events = await this.store.readStream(stream, options);
       return { state: foldCycle(events.map(toFoldable)), events };
     }
-    const cached = this.cache.get(stream);
-    const events = await this.store.readStream(stream, { fromVersion: (cached?.version ?? 0) + 1 });
-    const state = cached && events.length === 0 ? cached : foldCycle(events.map(toFoldable), cached);
-    this.remember(stream, state);
-    return { state, events };
+    return this.folder.load(stream);
   }
 
-  private remember(stream: string, state: CycleState): void {
-    if (!state.exists) return;
-    this.cache.delete(stream);
-    this.cache.set(stream, state);
-    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
-  }
-
+  /** Appends what the decider decided; the cached state moves forward by the same events (no read back). */
   async append(
     tenant: string,
     cycleId: string,
@@ -107,9 +99,13 @@ export class CycleRepository {
     meta: CommandMeta,
     scope: string,
   ): Promise<AppendResult> {
+    const stream = cycleStream(tenant, cycleId);
     const ids = eventIdsFor(decided.length, meta.idempotencyKey ? { tenant, key: meta.idempotencyKey, scope } : null);
-    return this.store.append(cycleStream(tenant, cycleId), toNewEvents(tenant, decided, ids, definitionVersion, meta), {
-      expectedVersion: expectedVersion === 0 ? 'no_stream' : expectedVersion,
-    });
+    const r = await this.store.append(stream, toNewEvents(tenant, decided, ids, definitionVersion, meta), { expectedVersion: expectedVersionOf(expectedVersion) });
+    const cached = this.folder.cache.get(stream);
+    if (!r.replayed && cached && cached.version === expectedVersion && r.nextVersion === expectedVersion + decided.length) {
+      this.folder.remember(stream, foldCycle(decided.map((e, i) => ({ ...e, version: expectedVersion + 1 + i, tenant })), cached));
+    }
+    return r;
   }
 }

@@ -26,7 +26,7 @@ import {
   type Period,
 } from '@ciclo/domain';
 import type { Actor } from '@ciclo/identity';
-import { WrongExpectedVersion } from '@ciclo/event-store';
+import { CommandRetries } from '@ciclo/commands';
 import { ConcurrentModification, ExecuteCycleCommand, type CommandResult } from './commands';
 import { CycleLookups } from './cycle-lookups';
 import { CycleRepository } from './cycle-repository';
@@ -34,7 +34,7 @@ import { DeliberationRegister, registeredDeliberations, reserveDeliberations, ty
 import { DefinitionRegistry } from './definition-registry';
 import { DEFINITIONS } from './tokens';
 import { eventIdsFor } from './event-ids';
-import { checkReplay, lostIdempotencyRace, requestMetadata, requestScope } from './idempotency';
+import { checkReplay, requestMetadata, requestScope } from './idempotency';
 import { PlanRepository } from './plan/plan-repository';
 import { ExecutePlanCommands } from './plan/execute-plan-commands.handler';
 
@@ -236,9 +236,8 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleC
   async execute(cmd: ExecuteCycleCommand): Promise<CommandResult> {
     const { actor, cycleId, command, options } = cmd;
     const scope = options.request ? requestScope(actor.userId, options.request) : `${cycleId}:${command.type === 'transition' ? command.command : command.type}`;
-    let versionRetries = 0;
-    let numberRaces = 0;
-    for (let races = 0; ; ) {
+    const retries = new CommandRetries((err) => new ConcurrentModification(cycleId, err.actualVersion));
+    for (;;) {
       // With an idempotency key every event is read, to find what an earlier identical request wrote.
       const { state, events: stored } = await this.repo.load(actor.tenant, cycleId, { allEvents: !!options.idempotencyKey });
       if (options.idempotencyKey) {
@@ -293,8 +292,7 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleC
           // The number is reserved before the cycle's event: of two simultaneous deliberations with one number, one reserves and the other decides again and is refused.
           await reserveDeliberations(this.register, register.states, { tenant: actor.tenant, cycleId, actorId: actor.userId, actorRole: events[0].actorRole, correlationId: options.correlationId });
         } catch (err) {
-          if (err instanceof WrongExpectedVersion && numberRaces++ < 5) continue;
-          throw err;
+          if (retries.afterRegisterRace(err)) continue;
         }
       }
       try {
@@ -319,13 +317,8 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleC
         };
       } catch (err) {
         // A simultaneous request with the same key wrote first: read again and answer its result.
-        if (lostIdempotencyRace(err, options.idempotencyKey) && races++ < 3) continue;
-        if (err instanceof WrongExpectedVersion) {
-          // Someone else wrote first: decide again on the new state, once.
-          if (versionRetries++ === 0) continue;
-          throw new ConcurrentModification(cycleId, err.actualVersion);
-        }
-        throw err;
+        // or someone else wrote first: decide again on the new state, once.
+        if (retries.afterAppend(err, options.idempotencyKey)) continue;
       }
     }
   }

@@ -1,4 +1,4 @@
-import { canonicalJson, EventIdConflict, sha256Hex, type RecordedEvent } from '@ciclo/event-store';
+import { canonicalJson, sha256Hex, type RecordedEvent } from '@ciclo/event-store';
 import { DomainRefusal } from '@ciclo/domain';
 
 /**
@@ -43,8 +43,3 @@ export function checkReplay(original: RecordedEvent, request: IdempotentRequest 
   }
 }
 
-/**
- * Whether an append failure may be a concurrent request with the same key that won the race: its
- * events hold the derived ids, so reading the stream again finds them and answers the replay.
- */
-export const lostIdempotencyRace = (err: unknown, key: string | null | undefined): boolean => !!key && err instanceof EventIdConflict;

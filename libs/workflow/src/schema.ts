@@ -13,14 +13,4 @@ CREATE TABLE wf_documents (
   stored_at   timestamptz NOT NULL DEFAULT now()
 );`,
   },
-  {
-    // Applied once by older versions: the duplicate-deliberation-number rule looked up deliberations
-    // in the log. The register stream replaced the look-up (deliberation-register.ts); 0102 drops it.
-    id: '0101_deliberations_index',
-    sql: `CREATE INDEX es_events_deliberations ON es_events (tenant) WHERE data->>'kind' = 'deliberation';`,
-  },
-  {
-    id: '0102_drop_deliberations_index',
-    sql: `DROP INDEX IF EXISTS es_events_deliberations;`,
-  },
 ];

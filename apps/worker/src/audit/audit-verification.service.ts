@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { publicUrl, type Settings } from '@ciclo/config';
-import { loadAnchorSigningKey, PostgresEventStore, type EventStore } from '@ciclo/event-store';
+import { loadAnchorSigningKey, sharedSqlPool, type EventStore } from '@ciclo/event-store';
 import { DirectoryService } from '@ciclo/identity';
 import { AnchorPublisher, DeliveryLog, EmailChannel, GrantedRecipients, notificationSettings, StaticTenantDirectory } from '@ciclo/notifications';
 import { EVENT_STORE, SETTINGS } from '@ciclo/platform';
@@ -27,7 +27,7 @@ export class AuditVerificationService implements OnApplicationBootstrap, OnAppli
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!(this.store instanceof PostgresEventStore)) {
+    if (!this.store.supports('audit-chain')) {
       this.log.warn('The audit hash chain exists only with the PostgreSQL event store: nightly verification not scheduled');
       return;
     }
@@ -41,7 +41,7 @@ export class AuditVerificationService implements OnApplicationBootstrap, OnAppli
       profiles,
       tenants: () => auditTenants(this.readModels),
       email: this.email,
-      deliveries: new DeliveryLog(this.store.pool),
+      deliveries: new DeliveryLog(deliveryPool(this.store)),
       signingKey: this.settings.AUDIT_SIGNING_KEY ? loadAnchorSigningKey(this.settings.AUDIT_SIGNING_KEY) : null,
       publicUrl: publicUrl(this.settings),
       workerName: `worker-${process.pid}`,
@@ -65,4 +65,11 @@ export class AuditVerificationService implements OnApplicationBootstrap, OnAppli
     await this.jobs?.stop();
     this.email?.close();
   }
+}
+
+/** The delivery log's tables live beside the event store's (PostgreSQL): the pool it shares. */
+function deliveryPool(store: EventStore) {
+  const pool = sharedSqlPool(store);
+  if (!pool) throw new Error('Published audit anchors need the PostgreSQL event store (its pool holds the delivery log)');
+  return pool;
 }

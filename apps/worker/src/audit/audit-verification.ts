@@ -1,6 +1,6 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import IORedis, { type Redis } from 'ioredis';
-import type { ChainVerification, PostgresEventStore } from '@ciclo/event-store';
+import type { ChainVerification, EventStore } from '@ciclo/event-store';
 import { uuidFromKey, type AnchorPublisher } from '@ciclo/notifications';
 import { recordChainVerification } from '@ciclo/projections';
 
@@ -37,7 +37,7 @@ export interface VerifyChainJobResult {
  * retried job (e.g. after an SMTP failure) publishes the same anchors and records nothing twice.
  */
 export async function processVerifyChainJob(
-  store: PostgresEventStore,
+  store: EventStore,
   job: Pick<Job<VerifyChainJobData>, 'id' | 'data'> & { timestamp?: number },
   publisher?: AnchorPublisher | null,
 ): Promise<VerifyChainJobResult> {
@@ -64,7 +64,7 @@ const resultOf = (v: ChainVerification, position: number, anchorsPublished: numb
 });
 
 export interface AuditJobsOptions {
-  store: PostgresEventStore;
+  store: EventStore;
   redisUrl: string;
   /** REDIS_PREFIX: every BullMQ key starts with it. */
   prefix: string;

@@ -2,10 +2,11 @@ import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicat
 import { resolve } from 'node:path';
 import { publicUrl, type Settings } from '@ciclo/config';
 import { DeadlinesRuntime } from '@ciclo/deadlines';
-import { PostgresEventStore, type EventStore } from '@ciclo/event-store';
+import type { EventStore } from '@ciclo/event-store';
 import { DirectoryService } from '@ciclo/identity';
 import { GrantedRecipients, notificationSettings, StaticTenantDirectory } from '@ciclo/notifications';
-import { EVENT_STORE, SETTINGS } from '@ciclo/platform';
+import { EVENT_STORE, PG_POOL, SETTINGS } from '@ciclo/platform';
+import type { Pool } from 'pg';
 import { DefinitionRegistry } from '@ciclo/workflow';
 
 /**
@@ -22,10 +23,11 @@ export class DeadlinesService implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(SETTINGS) private readonly settings: Settings,
+    @Inject(PG_POOL) private readonly pool: Pool,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!(this.store instanceof PostgresEventStore)) {
+    if (!this.store.supports('transactional-subscriptions')) {
       this.log.warn('Deadline reminders need the PostgreSQL event store (subscriptions with transactions): not started');
       return;
     }
@@ -34,6 +36,7 @@ export class DeadlinesService implements OnApplicationBootstrap, OnApplicationSh
     const people = new DirectoryService(this.store);
     this.runtime = new DeadlinesRuntime({
       store: this.store,
+      pool: this.pool,
       redisUrl: this.settings.REDIS_URL,
       prefix: this.settings.REDIS_PREFIX,
       definitions: DefinitionRegistry.fromDirectory(resolve(this.settings.SEEDS_DIR, 'cycles')),

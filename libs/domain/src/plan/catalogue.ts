@@ -173,15 +173,47 @@ export function decideCatalogue(command: CatalogueCommand, state: CatalogueState
   }
 }
 
-/** Applies events to a state the caller owns. */
-export function applyCatalogueEvent(s: CatalogueState, e: Pick<FoldableEvent, 'type' | 'data' | 'version'>): void {
+/** The catalogue's events, typed; `other` is a type this code does not know (it only advances the version). */
+export type CatalogueEvent =
+  | { type: 'CatalogueProcessAdded'; version: number; data: { entry: CatalogueEntry } }
+  | { type: 'CatalogueProcessCardAttached'; version: number; data: { code: string; card: ProcessCard } }
+  | { type: 'other'; version: number; storedType: string };
+
+/** Data schema version of each catalogue event type (metadata.schemaVersion). */
+export const CATALOGUE_EVENT_SCHEMA_VERSIONS: Readonly<Record<Exclude<CatalogueEvent['type'], 'other'>, number>> = {
+  CatalogueProcessAdded: 1,
+  CatalogueProcessCardAttached: 1,
+};
+
+/** A stored catalogue event as an element of the union. */
+export function classifyCatalogueEvent(e: Pick<FoldableEvent, 'type' | 'data' | 'version'>): CatalogueEvent {
+  switch (e.type) {
+    case 'CatalogueProcessAdded':
+      return { type: e.type, version: e.version, data: { entry: e.data.entry as unknown as CatalogueEntry } };
+    case 'CatalogueProcessCardAttached':
+      return { type: e.type, version: e.version, data: { code: String(e.data.code), card: e.data.card as unknown as ProcessCard } };
+    default:
+      return { type: 'other', version: e.version, storedType: e.type };
+  }
+}
+
+/** Applies events to a state the caller owns (every kind of the union, compiler-checked). */
+export function applyCatalogueEvent(s: CatalogueState, stored: Pick<FoldableEvent, 'type' | 'data' | 'version'>): void {
+  const e = classifyCatalogueEvent(stored);
   s.version = e.version;
-  if (e.type === 'CatalogueProcessAdded') {
-    const entry = e.data.entry as unknown as CatalogueEntry;
-    s.entries.set(entry.code, entry);
-  } else if (e.type === 'CatalogueProcessCardAttached') {
-    const code = String(e.data.code);
-    s.cards.set(code, [...(s.cards.get(code) ?? []), e.data.card as unknown as ProcessCard]);
+  switch (e.type) {
+    case 'CatalogueProcessAdded':
+      s.entries.set(e.data.entry.code, e.data.entry);
+      return;
+    case 'CatalogueProcessCardAttached':
+      s.cards.set(e.data.code, [...(s.cards.get(e.data.code) ?? []), e.data.card]);
+      return;
+    case 'other':
+      return;
+    default: {
+      const never: never = e;
+      throw new Error(`Unhandled catalogue event ${JSON.stringify(never)}`);
+    }
   }
 }
 

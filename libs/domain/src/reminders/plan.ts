@@ -15,6 +15,7 @@ import {
 } from '../calendar';
 import { deadlineLegalDate } from '../cycle/deadlines';
 import { ownValue, type CycleState } from '../cycle/model';
+import { cycleStatus } from '../cycle/status';
 
 /** Overrides of a definition's reminder policy (per tenant, per cycle type). */
 export interface ReminderPolicyOverride {
@@ -113,7 +114,7 @@ export function parseReminderKey(key: string): ReminderKeyParts | null {
 
 /** True when no further command can change the cycle: cancelled or in a terminal stage. */
 export function cycleClosed(state: CycleState, def: CycleDefinition): boolean {
-  return state.status === 'cancelled' || def.stages.some((s) => s.id === state.stage && s.terminal);
+  return cycleStatus(state, def) !== 'open';
 }
 
 /** Longest run of overdue reminders generated while looking for the current one (about 20 years weekly). */

@@ -12,21 +12,27 @@ import {
   type Position,
   type ReadPosition,
 } from '@kurrent/kurrentdb-client';
-import { EventIdConflict, WrongExpectedVersion } from '../errors';
-import { validateAppend, type EventStore } from '../event-store';
+import { CapabilityNotSupported, EventIdConflict, WrongExpectedVersion } from '../errors';
+import { validateAppend, validateStreamQuery, type EventStore } from '../event-store';
 import type {
   AppendOptions,
   AppendResult,
   BatchHandler,
+  ChainVerification,
   Checkpoint,
   CommittedBatch,
   ExpectedVersion,
+  LogLag,
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StoreCapability,
+  StreamInfo,
+  StreamQuery,
   SubscribeOptions,
   Subscription,
+  SubscriptionStatus,
 } from '../types';
 import {
   CICLO_STREAM_REGEX,
@@ -401,6 +407,72 @@ export class KurrentDbEventStore implements EventStore {
       this.checkpointStreamsPrepared.add(stream);
     }
     await this.client.appendToStream(stream, jsonEvent({ type: 'CicloCheckpoint', data: { checkpoint } }));
+  }
+
+  /** Streams of a kind, from `$all` filtered by name on the server (KurrentDB keeps no table of streams). */
+  async listStreams(query: StreamQuery): Promise<StreamInfo[]> {
+    const { kind, prefix } = validateStreamQuery(query);
+    const filter = prefix
+      ? streamNameFilter({ prefixes: [prefix] })
+      : streamNameFilter({ regex: `^[a-z0-9][a-z0-9_.-]{0,62}/${kind}-` });
+    const versions = new Map<string, number>();
+    for await (const r of this.client.readAll({ fromPosition: START, direction: FORWARDS, filter })) {
+      const m = toMappedEvent(r);
+      if (m) versions.set(m.event.streamId, Math.max(versions.get(m.event.streamId) ?? 0, m.event.version));
+    }
+    return [...versions]
+      .map(([streamId, version]) => ({ streamId, version }))
+      .sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
+  }
+
+  async lastEventOf(tenant: string): Promise<{ position: number; recordedAt: Date } | null> {
+    validateStreamQuery({ kind: 'x', tenant });
+    const filter = streamNameFilter({ prefixes: [`${tenant}/`] });
+    for await (const r of this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1, filter })) {
+      const m = toMappedEvent(r);
+      if (m) return { position: m.event.position, recordedAt: m.event.recordedAt };
+    }
+    return null;
+  }
+
+  /** Reads the events after the checkpoint, up to `cap` (KurrentDB has no count over `$all`). */
+  async lagAfter(checkpoint: Checkpoint | null, cap = 100_000): Promise<LogLag> {
+    const { events } = await this.readCommitted(checkpoint, cap);
+    return { events: events.length, oldest: events[0]?.recordedAt ?? null };
+  }
+
+  /** Positions are commit positions, assigned in commit order: covered when not after the checkpoint. */
+  covers(checkpoint: Checkpoint, position: number): Promise<boolean> {
+    const cp = parseKurrentCheckpoint(checkpoint);
+    return Promise.resolve(cp !== null && position > 0 && BigInt(position) <= cp.commit);
+  }
+
+  async ping(): Promise<void> {
+    await this.headPosition();
+  }
+
+  /** Subscriptions here have no lease: each runs in every process that starts it. */
+  async subscriptionStatus(): Promise<SubscriptionStatus[]> {
+    const out: SubscriptionStatus[] = [];
+    for (const s of this.subscriptions) {
+      const cp = parseKurrentCheckpoint(await this.checkpointOf(s.name));
+      out.push({ name: s.name, holdsLease: true, position: cp ? Number(cp.commit) : 0 });
+    }
+    return out.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Neither the audit seal chain (no per-stream hash chain here, ADR 0002) nor transactional subscriptions. */
+  supports(capability: StoreCapability): boolean {
+    void capability;
+    return false;
+  }
+
+  startSealer(): Subscription {
+    throw new CapabilityNotSupported('audit-chain', 'KurrentDB');
+  }
+
+  verifyChain(): Promise<ChainVerification> {
+    return Promise.reject(new CapabilityNotSupported('audit-chain', 'KurrentDB'));
   }
 
   /** Starts a live `$all` subscription of our streams after `after` (used by subscriptions). */

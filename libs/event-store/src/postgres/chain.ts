@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import { contentHash, eventHash, sealHash } from '../canonical';
-import type { EventMetadata, JsonObject, Subscription, SubscribeOptions } from '../types';
+import type { ChainAnchor, ChainVerification, EventMetadata, JsonObject, Subscription, SubscribeOptions } from '../types';
 import type { PostgresEventStore } from './postgres-event-store';
 import { parseCheckpoint } from './rows';
 
@@ -41,38 +41,6 @@ export function startSealer(store: PostgresEventStore, options: SubscribeOptions
     },
     { batchSize: 2000, ...options },
   );
-}
-
-export type ChainProblem =
-  | 'event_modified'
-  | 'event_deleted'
-  | 'event_inserted'
-  | 'event_reordered'
-  | 'seal_modified'
-  | 'seal_missing'
-  | 'stream_head_mismatch'
-  /** The chain disagrees with a head seal saved outside the database or recorded by an earlier verification. */
-  | 'anchor_mismatch';
-
-/** A head seal saved outside the chain: an export, a webhook witness, an earlier recorded verification. */
-export interface ChainAnchor {
-  seq: number;
-  hash: string;
-  /** Where it comes from, for the report (e.g. `file anchor.json`, `verification at 1156`). */
-  source?: string;
-}
-
-export interface ChainVerification {
-  intact: boolean;
-  /** Events whose hashes were recomputed. */
-  checkedEvents: number;
-  /** Events covered by the global seal chain. */
-  sealedEvents: number;
-  /** Highest position verified before the first problem (in commit order), 0 when none. */
-  intactUpTo: number;
-  /** Hash at the head of the seal chain: publish it to anchor the log outside the database. */
-  headSeal: { seq: number; hash: string } | null;
-  firstBad?: { position: number; problem: ChainProblem; detail: string };
 }
 
 interface WalkRow {

@@ -2,18 +2,24 @@ import { EventEmitter } from 'node:events';
 import { Client, Pool, type PoolClient } from 'pg';
 import { contentHash } from '../canonical';
 import { EventIdConflict, InvalidAppend, WrongExpectedVersion } from '../errors';
-import { validateAppend, type EventStore } from '../event-store';
+import { validateAppend, validateStreamQuery, type EventStore } from '../event-store';
 import type {
   AppendOptions,
   AppendResult,
   BatchHandler,
+  ChainAnchor,
+  ChainVerification,
   Checkpoint,
   CommittedBatch,
   ExpectedVersion,
+  LogLag,
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StoreCapability,
+  StreamInfo,
+  StreamQuery,
   SubscribeOptions,
   Subscription,
   SubscriptionStatus,
@@ -24,6 +30,7 @@ import { EVENT_COLUMNS, parseCheckpoint, serializeCheckpoint, toRecorded, type E
 import { runSqlMigrations } from './migrate';
 import { EVENT_STORE_MIGRATIONS } from './schema';
 import { PgSubscription } from './subscription';
+import { startSealer, verifyChain } from './chain';
 
 export interface PostgresEventStoreOptions {
   connectionString: string;
@@ -180,6 +187,53 @@ export class PostgresEventStore implements EventStore {
       [cp.txId, cp.position, position],
     );
     return rows.length > 0 && rows[0].covered;
+  }
+
+  async lagAfter(checkpoint: Checkpoint | null, cap = 100_000): Promise<LogLag> {
+    const cp = parseCheckpoint(checkpoint);
+    const { rows } = await this.pool.query<{ n: number; oldest: Date | null }>(
+      `SELECT (SELECT count(*)::int FROM (SELECT 1 FROM es_events e WHERE (e.tx_id, e.position) > ($1::text::xid8, $2::bigint) LIMIT $3) x) AS n,
+              (SELECT e.recorded_at FROM es_events e WHERE (e.tx_id, e.position) > ($1::text::xid8, $2::bigint)
+                ORDER BY e.tx_id, e.position LIMIT 1) AS oldest`,
+      [cp.txId, cp.position, cap],
+    );
+    return { events: rows[0].n, oldest: rows[0].oldest };
+  }
+
+  async listStreams(query: StreamQuery): Promise<StreamInfo[]> {
+    const { kind, prefix } = validateStreamQuery(query);
+    const { rows } = await this.pool.query<{ stream_id: string; version: number }>(
+      prefix
+        ? `SELECT stream_id, version FROM es_streams WHERE tenant = $1 AND left(stream_id, length($2)) = $2 ORDER BY stream_id`
+        : `SELECT stream_id, version FROM es_streams WHERE left(split_part(stream_id, '/', 2), length($1)) = $1 ORDER BY stream_id`,
+      prefix ? [query.tenant, prefix] : [`${kind}-`],
+    );
+    return rows.map((r) => ({ streamId: r.stream_id, version: r.version }));
+  }
+
+  async lastEventOf(tenant: string): Promise<{ position: number; recordedAt: Date } | null> {
+    // Ordered by the column, not by a text alias (as text, "9" would sort after "10").
+    const { rows } = await this.pool.query<{ position: string; recorded_at: Date }>(
+      `SELECT e.position, e.recorded_at FROM es_events e WHERE e.tenant = $1 ORDER BY e.position DESC LIMIT 1`,
+      [tenant],
+    );
+    return rows.length ? { position: Number(rows[0].position), recordedAt: rows[0].recorded_at } : null;
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  supports(capability: StoreCapability): boolean {
+    return capability === 'audit-chain' || capability === 'transactional-subscriptions';
+  }
+
+  startSealer(options: SubscribeOptions<PoolClient> = {}): Subscription {
+    return startSealer(this, options);
+  }
+
+  verifyChain(anchors: readonly ChainAnchor[] = [], pageSize = 5000): Promise<ChainVerification> {
+    return verifyChain(this, pageSize, anchors);
   }
 
   async headPosition(): Promise<number> {

@@ -239,5 +239,10 @@ BEGIN
   END IF;
 END $fn$;
 `,
+  },  {
+    // Older versions had the workflow layer index deliberations in the log (its migration 0101,
+    // dropped by its 0102, both since removed): a store that still has the index loses it here.
+    id: '0003_drop_deliberations_index',
+    sql: `DROP INDEX IF EXISTS es_events_deliberations;`,
   },
 ];

@@ -14,14 +14,14 @@ import {
   type PlanCommand,
   type Role,
 } from '@ciclo/domain';
-import { WrongExpectedVersion } from '@ciclo/event-store';
+import { CommandRetries } from '@ciclo/commands';
 import type { Actor } from '@ciclo/identity';
 import { ConcurrentModification } from '../commands';
 import { DeliberationRegister, registeredDeliberations, reserveDeliberations, type DeliberationClaim } from '../deliberation-register';
 import { DefinitionRegistry } from '../definition-registry';
 import { cycleStream } from '../cycle-repository';
 import { eventIdsFor } from '../event-ids';
-import { checkReplay, lostIdempotencyRace, requestMetadata, requestScope, type IdempotentRequest } from '../idempotency';
+import { checkReplay, requestMetadata, requestScope, type IdempotentRequest } from '../idempotency';
 import { DEFINITIONS } from '../tokens';
 import { PlanRepository } from './plan-repository';
 
@@ -115,9 +115,8 @@ export class ExecutePlanCommandsHandler implements ICommandHandler<ExecutePlanCo
   async execute(cmd: ExecutePlanCommands): Promise<PlanCommandsResult> {
     const { actor, cycleId, commands, options } = cmd;
     const scope = options.request ? requestScope(actor.userId, options.request) : `${cycleId}:plan`;
-    let versionRetries = 0;
-    let numberRaces = 0;
-    for (let races = 0; ; ) {
+    const retries = new CommandRetries((err) => new ConcurrentModification(cycleId, err.actualVersion));
+    for (;;) {
       const folded = await this.repo.load(actor.tenant, cycleId);
       if (!folded.cycle.exists || folded.cycle.tenant !== actor.tenant) throw new DomainRefusal('CYCLE_NOT_FOUND');
       if (options.idempotencyKey) {
@@ -179,8 +178,7 @@ export class ExecutePlanCommandsHandler implements ICommandHandler<ExecutePlanCo
         try {
           await reserveDeliberations(this.register, register.states, { tenant: actor.tenant, cycleId, actorId: actor.userId, actorRole: decided[0].actorRole, correlationId: options.correlationId });
         } catch (err) {
-          if (err instanceof WrongExpectedVersion && numberRaces++ < 5) continue;
-          throw err;
+          if (retries.afterRegisterRace(err)) continue;
         }
       }
       try {
@@ -204,12 +202,8 @@ export class ExecutePlanCommandsHandler implements ICommandHandler<ExecutePlanCo
         };
       } catch (err) {
         // A simultaneous request with the same key wrote first: read again and answer its result.
-        if (lostIdempotencyRace(err, options.idempotencyKey) && races++ < 3) continue;
-        if (err instanceof WrongExpectedVersion) {
-          if (versionRetries++ === 0) continue;
-          throw new ConcurrentModification(cycleId, err.actualVersion);
-        }
-        throw err;
+        // or someone else wrote first: decide again on the new state, once.
+        if (retries.afterAppend(err, options.idempotencyKey)) continue;
       }
     }
   }

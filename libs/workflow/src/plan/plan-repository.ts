@@ -2,6 +2,7 @@ import { applyPlanEvent, clonePlanState, evolve, initialCycleState, initialPlanS
 import type { AppendResult, EventStore, RecordedEvent } from '@ciclo/event-store';
 import { cycleStream, toFoldable, toNewEvents, type CommandMeta } from '../cycle-repository';
 import { eventIdsFor } from '../event-ids';
+import { FoldCache, StreamFolder, type Fold } from '@ciclo/commands';
 
 /** A cycle stream folded twice over: the cycle (stage, history) and its plan content. */
 export interface FoldedCycle {
@@ -30,18 +31,29 @@ export function foldRecorded(events: readonly RecordedEvent[], from?: Cached): C
   return { cycle, plan, eventIds };
 }
 
+/** The stream folded twice; kept in the cache once the cycle exists. */
+const planFold: Fold<Cached> = {
+  initial: () => foldRecorded([]),
+  apply: (from, events) => foldRecorded(events, from),
+  version: (s) => s.plan.version,
+  keep: (s) => s.cycle.exists,
+  hasEvent: (s, id) => s.eventIds.has(id),
+};
+
 /**
  * Loads a cycle's stream as cycle state and plan state, and appends plan events. Like the cycle
  * repository it keeps folded states in a bounded cache and reads only the events after the cached
  * version; the append's expected version catches concurrent writers.
  */
 export class PlanRepository {
-  private readonly cache = new Map<string, Cached>();
+  private readonly folder: StreamFolder<Cached>;
 
   constructor(
     readonly store: EventStore,
-    private readonly cacheSize = 500,
-  ) {}
+    cacheSize = 500,
+  ) {
+    this.folder = new StreamFolder(store, planFold, new FoldCache<Cached>(cacheSize));
+  }
 
   async load(tenant: string, cycleId: string, options: { until?: Date; toVersion?: number } = {}): Promise<FoldedCycle> {
     const stream = cycleStream(tenant, cycleId);
@@ -50,15 +62,7 @@ export class PlanRepository {
       const folded = foldRecorded(events);
       return { ...folded, eventIds: new Set() };
     }
-    const cached = this.cache.get(stream);
-    const events = await this.store.readStream(stream, { fromVersion: (cached?.plan.version ?? 0) + 1 });
-    const folded = cached && events.length === 0 ? cached : foldRecorded(events, cached);
-    if (folded.cycle.exists) {
-      this.cache.delete(stream);
-      this.cache.set(stream, folded);
-      if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
-    }
-    return folded;
+    return (await this.folder.load(stream)).state;
   }
 
   /**
@@ -79,11 +83,10 @@ export class PlanRepository {
     const ids = eventIdsFor(decided.length, meta.idempotencyKey ? { tenant, key: meta.idempotencyKey, scope } : null);
     const result = await this.appendEvents(tenant, cycleId, decided, ids, expectedVersion, definitionVersion, meta);
     const stream = cycleStream(tenant, cycleId);
-    const cached = this.cache.get(stream);
+    const cached = this.folder.cache.get(stream);
     if (after && !result.replayed && cached && cached.plan.version === expectedVersion && after.plan.version === result.nextVersion) {
       for (const id of ids) cached.eventIds.add(id.toLowerCase());
-      this.cache.delete(stream);
-      this.cache.set(stream, { cycle: after.cycle, plan: after.plan, eventIds: cached.eventIds });
+      this.folder.remember(stream, { cycle: after.cycle, plan: after.plan, eventIds: cached.eventIds });
     }
     return result;
   }

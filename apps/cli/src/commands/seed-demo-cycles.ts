@@ -5,7 +5,7 @@
  * PIAO's achievement. Deterministic ids and idempotency keys: a second run writes nothing.
  */
 import { createHash } from 'node:crypto';
-import { PostgresEventStore, type EventStore } from '@ciclo/event-store';
+import { sharedSqlPool, type EventStore } from '@ciclo/event-store';
 import type { Actor } from '@ciclo/identity';
 import { DocumentStore, eventIdsFor, ExecuteCycleCommand, type PlanRuntime } from '@ciclo/workflow';
 
@@ -41,7 +41,8 @@ export async function seedDemoLinkedCycles(store: EventStore, runtime: PlanRunti
   await run(as('po'), monitoring, 'demo:monitoraggio:close', { type: 'transition', command: 'close_measurements', fields: {} });
   await run(as('segretario_generale'), monitoring, 'demo:monitoraggio:approve', { type: 'transition', command: 'approve', fields: {} });
   // The report's bytes, for its download (the event records name, type, size and hash).
-  if (store instanceof PostgresEventStore) await new DocumentStore(store.pool).put(REPORT, 'application/pdf');
+  const pool = sharedSqlPool(store);
+  if (pool) await new DocumentStore(pool).put(REPORT, 'application/pdf');
   await run(as('po'), monitoring, 'demo:monitoraggio:report', {
     type: 'attach',
     documentId: eventIdsFor(1, { tenant, key: 'demo:monitoraggio:report', scope: 'document' })[0],

@@ -207,6 +207,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cycles/{id}/documents/relazione.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The Relazione sulla performance as a PDF
+         * @description Generated from the cycle's events and those of the PIAO it reports on: achievement for the year of the whole chamber, each area, ambito, strategic and operational objective and indicator, with the SMVP bands as colours and bar charts (tagged figures with a text alternative, each followed by its table), the offices' summary and explanation of the variances, the OIV's validation ("non ancora validata" on every page before). Figures as fixed by the Giunta's approval once approved, live before. Tagged PDF in Italian with embedded fonts; the same events give the same bytes (`X-Content-SHA256`). `asOf` or `version`: the document as it was then.
+         */
+        get: operations["DocumentsController_relazione"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cycles/{id}/documents/piao.pdf": {
         parameters: {
             query?: never;
@@ -322,6 +342,13 @@ export interface paths {
          * @description The body carries the command's fields. Engine commands: `comment` `{text}`, `cancel` `{reason}`, `migrate` `{toVersion}`, `move_deadline` `{deadlineId, newDate, reason, reference}`, `link` `{linkId, targetCycleId, reason}` (link or relink to another cycle, docs/links.md), `switch_deadline_rule` `{deadlineId, active, reason, reference}` (the law postponing a term); documents are attached with `POST /cycles/{id}/documents`.
          *
          *     Transition commands by cycle type (latest versions):
+         *
+         *     **attestazione_oiv** — Attestazione dell'OIV sugli obblighi di pubblicazione
+         *     - `submit_to_oiv` (rilevazione → verifica_oiv; roles: struttura_tecnica, rpct) — `note`?: text
+         *     - `send_back` (verifica_oiv → rilevazione; roles: oiv) — `reason`: text, `reportReference`: string
+         *     - `attest` (verifica_oiv → attestata; roles: oiv) — `reportReference`: string, `date`: date
+         *     - `publish` (attestata → pubblicata; roles: po, segreteria_organi) — `channel`: amministrazione_trasparente, `url`: url, `date`: date
+         *     - `transmit_anac` (pubblicata → trasmessa; roles: rpct) — `recipient`: anac, `protocol`: string, `date`: date
          *
          *     **bilancio_esercizio** — Bilancio d'esercizio
          *     - `submit` (predisposizione → in_giunta; roles: po, dirigente)
@@ -617,6 +644,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/tenants/{tenant}/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set the tenant's registry data (Scheda anagrafica)
+         * @description Administrators of the tenant. Address, legal representative, number of employees and website page, as the PIAO prints them in section 1 and the portal pack carries them in its metadata; replaces the previous values (event `TenantProfileUpdated`).
+         */
+        put: operations["TenantsController_tenantProfile"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/tenants/{tenant}/users/{userId}": {
         parameters: {
             query?: never;
@@ -815,6 +862,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/audit/anchors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The anchors published to the tenant
+         * @description Every `AuditAnchorPublished` of the tenant, newest first: the head seal of each intact nightly verification, whether it is signed (and the signature checked with the configured keys), the token to verify against it, and the channels it went to. RPCT, OIV and administrators only.
+         */
+        get: operations["AuditAnchorsController_anchors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cycles/{id}/plan": {
         parameters: {
             query?: never;
@@ -906,7 +973,7 @@ export interface paths {
         put?: never;
         /**
          * Run a plan command
-         * @description Commands: `add_node`, `update_node`, `move_node`, `remove_node`, `set_targets`, `set_weights`, `record_measurement`, `correct_measurement`, `close_measurement_year`, `open_variation`, `approve_variation`, `withdraw_variation`, `set_scoring_rules`, and `batch` ({commands: [{command, ...body}], atomic}). Tree edits are allowed only in the editable stages of the definition, and after adoption only inside an open variation (docs/plan.md).
+         * @description Commands: `add_node`, `update_node`, `move_node`, `remove_node`, `set_targets`, `set_weights`, `record_measurement`, `correct_measurement`, `close_measurement_year`, `open_variation`, `approve_variation`, `withdraw_variation`, `set_scoring_rules`, `write_narrative`, `add_register_item`, `update_register_item`, `remove_register_item`, `assess_risk`, `set_rating_method`, `set_monitoring_dates`, `report_measure`, `check_measure_report`, `set_rpct_report_figures`, and `batch` ({commands: [{command, ...body}], atomic}). Tree edits are allowed only in the editable stages of the definition, and after adoption only inside an open variation (docs/plan.md).
          */
         post: operations["PlanController_command"];
         delete?: never;
@@ -955,6 +1022,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cycles/{id}/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The risk register: processes by rating, risks, measures and their status
+         * @description Processes highest rating first (each with its key indicators and their reasons, the overall rating and its motivation, its risk events and the measures treating them), every measure with its status from the monitoring (the RPCT's check over the dirigente's report) and whether it is late on `date`, and the roll-up (processes by rating, measures by status, late measures). `asOf`/`version`: the register as it was then; `tree=adopted`: as adopted.
+         */
+        get: operations["RegisterController_view"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cycles/{id}/register/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Differences between two versions of the risk register
+         * @description `from` and `to`: `adopted` (default from), `current` (default to), `v<version>` or an ISO 8601 instant. Processes, risks, measures, assessments and settings added, removed and changed field by field.
+         */
+        get: operations["RegisterController_diff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cycles/{id}/register/relazione-rpct": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The RPCT's annual report pre-filled from the register
+         * @description Rows by the sections of ANAC's form (risk management, measures planned, carried out and late, transparency, training, rotation, conflict of interest, whistleblowing, monitoring): section, item, value, where it comes from. The figures the register does not hold (whistleblowing reports, training given) come from `set_rpct_report_figures`. Status as of 31 December of `year`, or today while the year runs.
+         */
+        get: operations["RegisterController_rpctReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cycles/{id}/register/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a risk register sheet (CSV or XLSX)
+         * @description The body is the file itself, its name in `X-File-Name` (`.csv`, `.xlsx`, or `.json` for a curated process mapping such as seeds/catalogue/processi-anticorruzione.json: one process per catalogue code with its area and office). One row per process, risk event and measure with Italian headers (docs/anticorruption.md); items already in the register are updated, the others added, through the register commands with the caller's role (not atomic: refused rows are listed). The same file again writes nothing.
+         */
+        post: operations["RegisterController_importSheet"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/catalogue/processes": {
         parameters: {
             query?: never;
@@ -970,6 +1117,146 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/transparency/obligations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The transparency grid with the status of each obligation
+         * @description Every obligation of Amministrazione trasparente loaded for the tenant (section, sub-section, legal reference, content, update frequency, producing and publishing office), with its publications and its status on the tenant's day: `aggiornato`, `in_scadenza` (15 days or less to the due date), `scaduto`, `mai_pubblicato` (docs/transparency.md).
+         */
+        get: operations["TransparencyController_grid"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/transparency/obligations/{obligationId}/publications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record that an item was published or updated
+         * @description Date (not in the future, in the tenant time zone) and https address. Offices (PO, dirigenti, segreteria organi, struttura tecnica) and the RPCT.
+         */
+        post: operations["TransparencyController_publish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/transparency/obligations/{obligationId}/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report a change a tempestivo item must publish
+         * @description The item is due 30 days after the change, until a publication dated after the change is recorded.
+         */
+        post: operations["TransparencyController_change"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/transparency/obligations/{obligationId}/offices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assign the offices that produce and publish an obligation
+         * @description RPCT, Segretario Generale, administrators.
+         */
+        post: operations["TransparencyController_offices"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cycles/{id}/attestation-grid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The survey grid of an OIV attestation cycle
+         * @description Rows chosen from the transparency grid with the values of ANAC's grid; `editable` in the definition's editable stages.
+         */
+        get: operations["TransparencyController_attestationGrid"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cycles/{id}/attestation-grid/rows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a row of the survey grid
+         * @description Struttura tecnica or RPCT, in the drafting stage. Adds the obligation or replaces its values.
+         */
+        post: operations["TransparencyController_setRow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cycles/{id}/attestation-grid/rows/{obligationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a row of the survey grid
+         * @description Struttura tecnica or RPCT, in the drafting stage.
+         */
+        delete: operations["TransparencyController_removeRow"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1177,6 +1464,16 @@ export interface components {
             /** @description Note */
             note?: string;
         };
+        AnchorPageAnswer: {
+            /** @description Published anchors, newest first */
+            items: components["schemas"]["PublishedAnchorView"][];
+            /** @description Anchors published to the tenant */
+            total: number;
+            /** @description Page size used */
+            limit: number;
+            /** @description Anchors skipped */
+            offset: number;
+        };
         ApiKeyView: {
             /** @description Key id (`<tenant>:k<hex>`) */
             keyId: string;
@@ -1247,6 +1544,50 @@ export interface components {
             by: string;
             /** @description When (ISO 8601) */
             at: string;
+        };
+        AttestationGridRow: {
+            /**
+             * @description Pubblicazione: 0 not published, 2 published
+             * @enum {number}
+             */
+            pubblicazione: 0 | 2;
+            /** @description Completezza del contenuto, 0-3 */
+            completezza: number;
+            /** @description Aggiornamento, 0-3 */
+            aggiornamento: number;
+            /** @description Apertura del formato, 0-3 */
+            formatoAperto: number;
+            /** @description Obligation of the tenant's grid */
+            obligationId: string;
+            /** @description Section of Amministrazione trasparente */
+            section: string;
+            /** @description Sub-section */
+            subsection: string;
+            /** @description The obligation */
+            title: string;
+            /** @description Legal reference */
+            legalReference: string;
+            /** @description Note (e.g. what was checked) */
+            note?: string;
+            /** @description Who set the row last */
+            by: string;
+            /** @description When */
+            at: string;
+        };
+        /** @description The survey grid of an attestation cycle, read from the cycle's stream. */
+        AttestationGridView: {
+            /** @description Cycle id */
+            cycleId: string;
+            /** @description Cycle type */
+            cycleType: string;
+            /** @description Current stage */
+            stage: string;
+            /** @description Whether the grid may be edited now (the definition's editable stages) */
+            editable: boolean;
+            /** @description Stream version */
+            version: number;
+            /** @description Rows in the order first added */
+            rows: components["schemas"]["AttestationGridRow"][];
         };
         /** @description One row of the trail. */
         AuditEntry: {
@@ -1430,6 +1771,8 @@ export interface components {
             /** @description The secret address to subscribe to: shown once */
             url: string;
         };
+        /** @enum {string} */
+        CycleContent: "plan" | "survey_grid";
         CycleDeadline: {
             /** @description Deadline id within the definition */
             id: string;
@@ -1888,8 +2231,10 @@ export interface components {
             commentRoles: components["schemas"]["Role"][];
             /** @description Roles that may attach documents */
             attachRoles: components["schemas"]["Role"][];
-            /** @description Stages in which the plan content (performance tree) may be edited. */
+            /** @description Stages in which the cycle's content (see `content`) may be edited. */
             editableStages: string[];
+            /** @description What the editable stages edit: `plan` (the performance tree, default) or `survey_grid` (docs/transparency.md). */
+            content: components["schemas"]["CycleContent"];
             /** @description Stage a new cycle starts in */
             initialStage: string;
             /** @description The stages */
@@ -2025,7 +2370,7 @@ export interface components {
             };
         };
         /** @enum {string} */
-        ImportFormat: "piano-performance" | "schede-obiettivo" | "catalogo-processi" | "schede-processo" | "foglio-indicatori";
+        ImportFormat: "piano-performance" | "schede-obiettivo" | "catalogo-processi" | "schede-processo" | "foglio-indicatori" | "registro-rischi";
         ImportRefusal: {
             /** @description Where in the file: a code, "riga 12"... */
             ref: string;
@@ -2162,6 +2507,13 @@ export interface components {
             progress?: components["schemas"]["ProgressKind"];
             /** @description Note */
             note?: string;
+        };
+        /** @description An indicator's rating with its reason. */
+        IndicatorRating: {
+            /** @description A level of the method */
+            level: string;
+            /** @description Why (the data and facts considered) */
+            reason: string;
         };
         IndicatorScoreView: {
             /** @description Achievement (percent), or null when not measurable yet */
@@ -2477,6 +2829,128 @@ export interface components {
             /** @description The identity provider's logout page, when there is one */
             endSessionUrl?: string;
         };
+        /** @enum {string} */
+        MeasureCategory: "trasparenza" | "codice_comportamento" | "rotazione" | "conflitto_interessi" | "whistleblowing" | "formazione" | "inconferibilita_incompatibilita" | "pantouflage" | "commissioni_e_uffici" | "patti_integrita" | "controllo" | "regolamentazione" | "semplificazione" | "definizione_standard" | "sensibilizzazione" | "altro";
+        /** @description The RPCT's check of a report: confirmed, or corrected with the status the RPCT finds. */
+        MeasureCheck: {
+            /** @description Code of the measure */
+            measureCode: string;
+            /** @description Monitoring date */
+            monitoringDate: string;
+            /**
+             * @description `confermato` or `rettificato`
+             * @enum {string}
+             */
+            outcome: "confermato" | "rettificato";
+            /** @description The status after the check */
+            status: components["schemas"]["MeasureStatus"];
+            /** @description The RPCT's note */
+            note?: string;
+            /** @description Stream version */
+            version: number;
+            /** @description Who checked */
+            by: string;
+            /** @description When (ISO 8601) */
+            at: string;
+        };
+        /**
+         * @description Measure kinds: general (cross-cutting, by law) or specific to some risks.
+         * @enum {string}
+         */
+        MeasureKind: "generale" | "specifica";
+        /** @description A measure at one monitoring date. */
+        MeasureMonitoring: {
+            /** @description Monitoring date of the plan */
+            date: string;
+            /** @description The latest report for that date */
+            report?: components["schemas"]["MeasureReport"];
+            /** @description The RPCT's check */
+            check?: components["schemas"]["MeasureCheck"];
+            /** @description The date has passed and no report came */
+            missing: boolean;
+        };
+        /** @description Who answers for a measure. */
+        MeasureOwner: {
+            /** @description Ufficio responsible */
+            office: string;
+            /** @description Dirigente responsible */
+            dirigente: string;
+        };
+        /** @description A phase of a measure's implementation, with its deadline. */
+        MeasurePhase: {
+            /** @description What is done in the phase */
+            title: string;
+            /** @description Deadline (YYYY-MM-DD) */
+            deadline: string;
+        };
+        /** @description What a dirigente reports on a measure at a monitoring date. */
+        MeasureReport: {
+            /** @description Code of the measure */
+            measureCode: string;
+            /** @description Monitoring date of the plan the report answers */
+            monitoringDate: string;
+            /** @description Status reported */
+            status: components["schemas"]["MeasureStatus"];
+            /** @description Evidence (acts, publications, figures) */
+            evidence: string;
+            /** @description Date of the report (YYYY-MM-DD) */
+            date: string;
+            /** @description Note */
+            note?: string;
+            /** @description Stream version */
+            version: number;
+            /** @description Who reported */
+            by: string;
+            /** @description Role of who reported */
+            role: string;
+            /** @description When recorded (ISO 8601) */
+            at: string;
+        };
+        /**
+         * @description Outcome of a measure at a monitoring date.
+         * @enum {string}
+         */
+        MeasureStatus: "attuata" | "parzialmente_attuata" | "non_attuata";
+        /** @description A measure with its status. */
+        MeasureView: {
+            /**
+             * @description `measure`
+             * @constant
+             */
+            kind: "measure";
+            /** @description Code of the measure (e.g. `MG-FORM`, `MS-C1.1.1-1`) */
+            code: string;
+            /** @description `generale` or `specifica` */
+            measureKind: components["schemas"]["MeasureKind"];
+            /** @description Category (trasparenza, rotazione, formazione...) */
+            category: components["schemas"]["MeasureCategory"];
+            /** @description Title */
+            title: string;
+            /** @description Description */
+            description?: string;
+            /** @description Codes of the risks treated (at least one for a specific measure) */
+            riskCodes: string[];
+            /** @description Office and dirigente responsible */
+            owner: components["schemas"]["MeasureOwner"];
+            /** @description Implementation phases with their deadlines */
+            phases: components["schemas"]["MeasurePhase"][];
+            /** @description Indicator of implementation */
+            indicator: string;
+            /** @description Target of the indicator */
+            target: string;
+            /** @description Note */
+            note?: string;
+            /** @description Status at the latest monitoring date reported (the RPCT's when checked); null: never reported */
+            status: components["schemas"]["MeasureStatus"] | null;
+            /** @description Whether the status comes from the RPCT's check */
+            checked: boolean;
+            /** @description Each monitoring date of the plan */
+            monitoring: components["schemas"]["MeasureMonitoring"][];
+            /** @description Phases whose deadline passed while the measure is not attuata */
+            latePhases: components["schemas"]["MeasurePhase"][];
+            /** @description A phase is late, or a monitoring date passed without report */
+            overdue: boolean;
+        };
         MeasurementView: {
             /** @description Period measured (`2027`, `2027-S1`, `2027-Q3`...) */
             period: string;
@@ -2667,7 +3141,7 @@ export interface components {
             /** @description Position of the command in the request */
             index: number;
             /** @description Command type */
-            command: "add_node" | "update_node" | "move_node" | "remove_node" | "set_targets" | "set_weights" | Record<string, never> | Record<string, never> | "close_measurement_year" | "open_variation" | "approve_variation" | "withdraw_variation" | "set_scoring_rules" | "open_monitoring_period" | "close_monitoring_period" | "reopen_monitoring_period";
+            command: "add_node" | "update_node" | "move_node" | "remove_node" | "set_targets" | "set_weights" | Record<string, never> | Record<string, never> | "close_measurement_year" | "open_variation" | "approve_variation" | "withdraw_variation" | "set_scoring_rules" | "write_narrative" | "add_register_item" | "update_register_item" | "remove_register_item" | "assess_risk" | "set_rating_method" | "set_monitoring_dates" | "report_measure" | "check_measure_report" | "set_rpct_report_figures" | "open_monitoring_period" | "close_monitoring_period" | "reopen_monitoring_period";
             /**
              * @description `applied`, `unchanged` or `refused`
              * @enum {string}
@@ -2799,7 +3273,7 @@ export interface components {
             /** @description Code of the node the problem is about. */
             nodeCode: string;
             /** @description Kind of the node (or `plan`) */
-            nodeKind: components["schemas"]["PlanNodeKind"] | "plan";
+            nodeKind: components["schemas"]["PlanNodeKind"] | "plan" | "process" | "risk" | "measure";
             /** @description English explanation for logs and the console. */
             message: string;
             /** @description Plan year concerned, for target problems. */
@@ -2810,7 +3284,7 @@ export interface components {
             };
         };
         /** @enum {string} */
-        PlanProblemCode: "DUPLICATE_CODE" | "ORPHAN_NODE" | "OBJECTIVE_WITHOUT_INDICATORS" | "INDICATOR_WEIGHTS_SUM" | "INVALID_WEIGHT" | "OBJECTIVE_WEIGHTS_INCOMPLETE" | "TARGET_MISSING" | "TARGET_DUPLICATE_YEAR" | "OPERATOR_UNIT_MISMATCH" | "TARGET_VALUE_MISMATCH" | "BASELINE_UNIT_MISMATCH" | "INVALID_RESOURCES" | "INVALID_TIME_SPAN" | "RESPONSIBILITY_MISSING";
+        PlanProblemCode: "DUPLICATE_CODE" | "ORPHAN_NODE" | "OBJECTIVE_WITHOUT_INDICATORS" | "INDICATOR_WEIGHTS_SUM" | "INVALID_WEIGHT" | "OBJECTIVE_WEIGHTS_INCOMPLETE" | "TARGET_MISSING" | "TARGET_DUPLICATE_YEAR" | "OPERATOR_UNIT_MISMATCH" | "TARGET_VALUE_MISMATCH" | "BASELINE_UNIT_MISMATCH" | "INVALID_RESOURCES" | "INVALID_TIME_SPAN" | "RESPONSIBILITY_MISSING" | "PROCESS_NOT_ASSESSED" | "RISK_WITHOUT_MEASURE" | "MEASURE_WITHOUT_RISK" | "MEASURE_WITHOUT_PHASES";
         /** @description A tree of the plan as compared. */
         PlanRefAnswer: {
             /** @description `adopted`, `current`, `v<version>` or the instant asked for */
@@ -2880,6 +3354,23 @@ export interface components {
             };
             /** @description What would stop a submission now (every problem). */
             problems: components["schemas"]["PlanProblem"][];
+            /** @description The narrative sections of this cycle type, in document order, with the text written so far (Markdown). */
+            narratives: {
+                /** @description Section id (`2.1`, `3.1`... for the PIAO; `sintesi`, `scostamenti` for the Relazione) */
+                section: string;
+                /** @description The section's title (Italian) */
+                title: string;
+                /** @description The text in Markdown; empty while not written */
+                text: string;
+                /** @description Who wrote it last */
+                by?: string;
+                /** @description When (ISO 8601) */
+                at?: string;
+                /** @description Stream version of the writing */
+                version?: number;
+            }[];
+            /** @description May the narrative sections be written now (editable stages), and if not why. */
+            narrativesEditable: boolean;
             /** @description The tree with achievement for the year */
             achievement: components["schemas"]["PlanTreeView"];
         };
@@ -3009,11 +3500,97 @@ export interface components {
             /** @description Note */
             note?: string;
         };
+        /** @description A process with its assessment, risks and measures. */
+        ProcessView: {
+            /**
+             * @description `process`
+             * @constant
+             */
+            kind: "process";
+            /** @description Code of the process (the catalogue's, e.g. `C1.1.1`) */
+            code: string;
+            /** @description Title of the process */
+            title: string;
+            /** @description Area organizzativa responsible */
+            area?: string;
+            /** @description Ufficio (servizio) responsible */
+            office?: string;
+            /** @description Note */
+            note?: string;
+            /** @description Overall rating (null: not assessed yet) */
+            rating: string | null;
+            /** @description Suggested rating (the level most indicators have) */
+            suggestedRating: string | null;
+            /** @description Why the overall rating */
+            motivation: string | null;
+            /** @description Rating of each key indicator */
+            indicators: {
+                [key: string]: components["schemas"]["IndicatorRating"];
+            };
+            /** @description The assessment uses a level the current method lacks: to be assessed again */
+            needsReassessment: boolean;
+            /** @description Risks of the process */
+            risks: components["schemas"]["RiskView"][];
+            /** @description Codes of the measures treating its risks */
+            measureCodes: string[];
+        };
         /**
          * @description How progress builds up during the year, for the variance analysis: `cumulative` values grow towards the target (counts, amounts), `level` values are compared with the target at any time (ratios, percentages, averages).
          * @enum {string}
          */
         ProgressKind: "cumulative" | "level";
+        PublishedAnchorView: {
+            /** @description Id of the `AuditAnchorPublished` event */
+            id: string;
+            /** @description Global position of the `AuditAnchorPublished` event */
+            eventPosition: number;
+            /** @description When it was published (ISO 8601) */
+            publishedAt: string;
+            /** @description When the verification it reports ran (ISO 8601): the signed time */
+            verifiedAt: string;
+            /** @description Global position up to which the chain was verified intact */
+            position: number;
+            /** @description Number of the head seal */
+            seq: number;
+            /** @description Hash of the head seal (64 hex digits) */
+            hash: string;
+            /** @description Whether the anchor carries a signature */
+            signed: boolean;
+            /** @description SHA-256 of the signing key's public key, when signed */
+            keyFingerprint: string | null;
+            /** @description The signature checked now with the configured public keys: true, false, or null when unsigned or no key is configured */
+            signatureValid: boolean | null;
+            /** @description The anchor as one word for `ciclo audit verify --anchor` and `GET /audit/verify?anchor=` */
+            token: string;
+            /** @description Where it was delivered */
+            channels: {
+                /** @description E-mail to the RPCT and OIV */
+                email: {
+                    /** @description Recipients with an address */
+                    recipients: number;
+                    /** @description `sent`, `sending`, `failed`, or `none` (nobody with an address) or `pending` (not claimed yet) */
+                    status: string;
+                };
+                /** @description In-app notifications (one per RPCT and OIV) */
+                inApp: number;
+                /** @description Webhook endpoints that receive `audit.anchor` */
+                webhooks: string[];
+            };
+        };
+        /** @description A key risk indicator of the rating method. */
+        RatingIndicator: {
+            /** @description Key (e.g. `interesse_esterno`) */
+            key: string;
+            /** @description Italian title */
+            title: string;
+        };
+        /** @description The qualitative rating method: the key risk indicators and the ordered levels (lowest first). */
+        RatingMethod: {
+            /** @description Key risk indicators, each rated on the levels */
+            indicators: components["schemas"]["RatingIndicator"][];
+            /** @description Ordered levels, lowest first (e.g. basso, medio, alto) */
+            levels: string[];
+        };
         ReadinessReport: {
             /**
              * @description `ready` or not
@@ -3025,6 +3602,138 @@ export interface components {
             /** @description What readiness depends on */
             components: {
                 [key: string]: components["schemas"]["ComponentStatus"];
+            };
+        };
+        /** @description A register item (or assessment, or setting) that differs between two versions. */
+        RegisterChange: {
+            /**
+             * @description `process`, `risk`, `measure`, `assessment` or `settings`
+             * @enum {string}
+             */
+            kind: "process" | "risk" | "measure" | "assessment" | "settings";
+            /** @description Item code (the process code for an assessment; `method` or `monitoringDates` for settings) */
+            code: string;
+            /**
+             * @description `added`, `removed` or `changed`
+             * @enum {string}
+             */
+            change: "added" | "removed" | "changed";
+            /** @description For `changed`: each field with before and after */
+            fields?: {
+                /** @description Field path, e.g. `owner.office`, `riskCodes[1]` */
+                field: string;
+                /** @description Value before */
+                before?: unknown;
+                /** @description Value after */
+                after?: unknown;
+            }[];
+        };
+        RegisterDiffResponse: {
+            /** @description The version compared from */
+            from: {
+                /** @description `adopted`, `current`, `v<version>` or the instant */
+                ref: string;
+                /** @description Stream version */
+                version: number;
+            };
+            /** @description The version compared to */
+            to: {
+                /** @description `adopted`, `current`, `v<version>` or the instant */
+                ref: string;
+                /** @description Stream version */
+                version: number;
+            };
+            /** @description Each item that differs */
+            changes: components["schemas"]["RegisterChange"][];
+            /** @description How many added, removed, changed */
+            summary: {
+                /** @description Items added */
+                added: number;
+                /** @description Items removed */
+                removed: number;
+                /** @description Items changed */
+                changed: number;
+            };
+        };
+        RegisterResponse: {
+            /** @description The rating method in force */
+            method: components["schemas"]["RatingMethod"];
+            /** @description Monitoring dates set by the plan */
+            monitoringDates: string[];
+            /** @description Roll-up */
+            summary: components["schemas"]["RegisterSummary"];
+            /** @description Processes, highest rating first */
+            processes: components["schemas"]["ProcessView"][];
+            /** @description Measures with their status */
+            measures: components["schemas"]["MeasureView"][];
+            /** @description Cycle id (UUID) */
+            cycleId: string;
+            /** @description Cycle type (`ptpct` or `piao`) */
+            type: string;
+            /** @description Title of the cycle */
+            title: string;
+            /** @description Current stage id */
+            stage: string;
+            /** @description The stage's title (Italian) */
+            stageTitle: string;
+            /** @description Stream version */
+            version: number;
+            /** @description For a time-travel read: the instant */
+            asOf?: string;
+            /**
+             * @description `current` or `adopted`
+             * @enum {string}
+             */
+            tree: "current" | "adopted";
+            /** @description Day lateness is judged on */
+            date: string;
+            /** @description May the register be edited now */
+            editable: boolean;
+            /** @description Why not, when not */
+            notEditableBecause?: {
+                /** @description Refusal code */
+                code: string;
+                /** @description Why, in Italian */
+                message: string;
+            };
+            /** @description The adoption, once adopted */
+            adopted: components["schemas"]["PlanAdoption"] | null;
+            /** @description What would stop a submission now */
+            problems: components["schemas"]["PlanProblem"][];
+        };
+        RegisterSummary: {
+            /** @description Processes in the register */
+            processes: number;
+            /** @description Risk events */
+            risks: number;
+            /** @description Measures */
+            measures: number;
+            /** @description Processes per rating level, highest first, then `non_valutato` */
+            byRating: {
+                /** @description A level of the method, or `non_valutato` */
+                level: string;
+                /** @description Processes with that rating */
+                processes: number;
+            }[];
+            /** @description Measures per status (`non_rendicontata`: no report yet) */
+            measuresByStatus: {
+                /** @description Measures attuate */
+                attuata: number;
+                /** @description Measures parzialmente attuate */
+                parzialmente_attuata: number;
+                /** @description Measures non attuate */
+                non_attuata: number;
+                /** @description Measures never reported */
+                non_rendicontata: number;
+            };
+            /** @description Measures late (a phase past its deadline, or a monitoring date without report) */
+            overdue: number;
+            /** @description General and specific measures */
+            byKind: {
+                /** @description General measures */
+                generale: number;
+                /** @description Specific measures */
+                specifica: number;
             };
         };
         ReminderPolicy: {
@@ -3086,6 +3795,26 @@ export interface components {
             role: string;
             /** @description From when it no longer applies (ISO 8601) */
             revokedAt: string;
+        };
+        /** @description A risk with the measures treating it. */
+        RiskView: {
+            /**
+             * @description `risk`
+             * @constant
+             */
+            kind: "risk";
+            /** @description Code of the risk (e.g. `C1.1.1-R1`) */
+            code: string;
+            /** @description Code of the process it belongs to */
+            processCode: string;
+            /** @description The risk event, in the chamber's words */
+            description: string;
+            /** @description Fattori abilitanti (lack of controls, discretion, lack of transparency...) */
+            factors: string[];
+            /** @description Note */
+            note?: string;
+            /** @description Codes of the measures treating the risk */
+            measureCodes: string[];
         };
         /** @enum {string} */
         Role: "segretario_generale" | "rpct" | "oiv" | "dirigente" | "po" | "rilevatore" | "segreteria_organi" | "struttura_tecnica" | "osservatore" | "admin" | "presidente" | "revisori";
@@ -3234,6 +3963,20 @@ export interface components {
         };
         /** @enum {string} */
         TargetOperator: ">=" | "<=" | "=" | ">" | "<" | "entro_il" | "si_no";
+        TenantProfile: {
+            /** @description Address of the seat (sede legale) */
+            address: string;
+            /** @description Legal representative (e.g. the President) */
+            legalRepresentative: string;
+            /** @description Number of employees */
+            employees: number;
+            /** @description The body's page (https URL), e.g. its Amministrazione trasparente */
+            website: string;
+            /** @description When last updated (ISO 8601) */
+            updatedAt: string;
+            /** @description Who last updated it */
+            updatedBy: string;
+        };
         TenantRecord: {
             /** @description Tenant id */
             id: string;
@@ -3251,6 +3994,10 @@ export interface components {
             registeredAt: string;
             /** @description Who registered it */
             registeredBy: string;
+            /** @description The registry data of the Scheda anagrafica, once recorded (`PUT /tenants/{tenant}/profile`). */
+            profile?: components["schemas"]["TenantProfile"];
+            /** @description Version of the tenant stream folded. */
+            version: number;
         };
         /** @description Span of years over which an objective runs, inclusive (`2022/2024 (triennale)`). */
         TimeSpan: {
@@ -3317,11 +4064,130 @@ export interface components {
             /** @description Commands */
             commands: string[];
         };
+        TransparencyChange: {
+            /** @description Day of the fact that requires an update (a new act, a changed datum) */
+            date: components["schemas"]["IsoDate"];
+            /** @description What changed */
+            note: string;
+            /** @description Who reported it */
+            by: string;
+            /** @description When it was reported */
+            at: string;
+        };
+        TransparencyCommandOutcome: {
+            /** @description Position of the command in the request */
+            index: number;
+            /**
+             * @description `applied` or `refused`
+             * @enum {string}
+             */
+            status: "applied" | "refused";
+            /** @description Refusal code */
+            code?: string;
+            /** @description Refusal message */
+            message?: string;
+            /** @description Offending fields */
+            fields?: components["schemas"]["FieldProblem"][];
+        };
+        TransparencyCommandsResult: {
+            /** @description Stream version after the write */
+            version: number;
+            /** @description Events written */
+            written: number;
+            /** @description Per command: applied or refused */
+            outcomes: components["schemas"]["TransparencyCommandOutcome"][];
+            /** @description True when the idempotency key was already used: nothing written */
+            replayed: boolean;
+        };
+        /** @description The transparency grid with the status of every obligation. */
+        TransparencyGridAnswer: {
+            /** @description The tenant's day the status is computed for (its time zone) */
+            today: string;
+            /** @description Obligations in the grid */
+            total: number;
+            /** @description Rows per status over the whole grid */
+            counts: components["schemas"]["TransparencyStatusCounts"];
+            /** @description Offices that produce or publish some item, for the filter */
+            offices: string[];
+            /** @description Sections in grid order, for the filter */
+            sections: string[];
+            /** @description The rows matching the filters */
+            rows: components["schemas"]["TransparencyGridRow"][];
+        };
+        TransparencyGridRow: {
+            /** @description Status */
+            status: components["schemas"]["TransparencyStatus"];
+            /** @description Status in Italian */
+            statusIt: string;
+            /** @description The last publication's date, null when never published */
+            lastPublishedOn: components["schemas"]["IsoDate"] | null;
+            /** @description Address of the last publication */
+            lastUrl: string | null;
+            /** @description The date the next update is due by the rule (null: none due) */
+            dueDate: components["schemas"]["IsoDate"] | null;
+            /** @description The due date rolled forward past Sundays and legal holidays (null: none due) */
+            effectiveDueDate: components["schemas"]["IsoDate"] | null;
+            /** @description Days from today to the effective due date: negative when overdue (null: none due) */
+            daysLeft: number | null;
+            /** @description Why the item is due, in Italian */
+            reasonIt: string;
+            /** @description Obligation id */
+            id: string;
+            /** @description Section of Amministrazione trasparente */
+            section: string;
+            /** @description Sub-section */
+            subsection: string;
+            /** @description The obligation */
+            title: string;
+            /** @description Legal reference */
+            legalReference: string;
+            /** @description What is published */
+            content: string;
+            /** @description Update frequency */
+            frequency: components["schemas"]["UpdateFrequency"];
+            /** @description Office that produces the data */
+            producerOffice: string | null;
+            /** @description Office that publishes it */
+            publisherOffice: string | null;
+            /** @description Publications recorded, newest first */
+            publications: components["schemas"]["TransparencyPublication"][];
+            /** @description Changes reported (tempestivo), newest first */
+            changes: components["schemas"]["TransparencyChange"][];
+        };
+        TransparencyPublication: {
+            /** @description Day of publication or update (tenant's calendar) */
+            date: components["schemas"]["IsoDate"];
+            /** @description Address of the published item (https) */
+            url: string;
+            /** @description Note of the office */
+            note?: string;
+            /** @description Who recorded it */
+            by: string;
+            /** @description Role it was recorded in */
+            role: string;
+            /** @description When it was recorded */
+            at: string;
+        };
+        /** @enum {string} */
+        TransparencyStatus: "aggiornato" | "in_scadenza" | "scaduto" | "mai_pubblicato";
+        /** @description Rows per status. */
+        TransparencyStatusCounts: {
+            /** @description Up to date */
+            aggiornato: number;
+            /** @description Due within 15 days */
+            in_scadenza: number;
+            /** @description Overdue */
+            scaduto: number;
+            /** @description Never published */
+            mai_pubblicato: number;
+        };
         /** @description The caller's unread in-app notifications. */
         UnreadCount: {
             /** @description Notifications not yet read */
             unread: number;
         };
+        /** @enum {string} */
+        UpdateFrequency: "tempestivo" | "trimestrale" | "semestrale" | "annuale";
         UserView: {
             /** @description User id */
             userId: string;
@@ -3721,6 +4587,52 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DefinitionView"];
+                };
+            };
+        };
+    };
+    DocumentsController_relazione: {
+        parameters: {
+            query?: {
+                /** @description The document at this stream version of the cycle */
+                version?: number;
+                /** @description ISO 8601 instant: the document as it was then */
+                asOf?: unknown;
+            };
+            header?: never;
+            path: {
+                /** @description Cycle id (UUID) of a Relazione sulla performance cycle */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The Relazione sulla performance (PDF, tagged, Italian) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Malformed `asOf` or `version`: `fields` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such cycle in the tenant (`CYCLE_NOT_FOUND`), or not a Relazione sulla performance (`DOCUMENT_NOT_FOR_CYCLE_TYPE`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -4184,6 +5096,51 @@ export interface operations {
                     reason: string;
                     /** @description The act postponing the term, e.g. "DL 202/2026 art. 3" */
                     reference: string;
+                } | {
+                    /** @description Nota di accompagnamento */
+                    note?: string;
+                } | {
+                    /** @description Reasons (motivazione), shown to the people who act next */
+                    reason: string;
+                    /** @description Reference of the refusal report */
+                    reportReference: string;
+                } | {
+                    /** @description Reference of the report or opinion */
+                    reportReference: string;
+                    /**
+                     * Format: date
+                     * @description Date of the report or opinion
+                     */
+                    date: string;
+                } | {
+                    /**
+                     * @description Where
+                     * @enum {string}
+                     */
+                    channel: "amministrazione_trasparente";
+                    /**
+                     * Format: uri
+                     * @description Address of the published document
+                     */
+                    url: string;
+                    /**
+                     * Format: date
+                     * @description Publication date
+                     */
+                    date: string;
+                } | {
+                    /**
+                     * @description To whom
+                     * @enum {string}
+                     */
+                    recipient: "anac";
+                    /** @description Protocol or receipt number */
+                    protocol: string;
+                    /**
+                     * Format: date
+                     * @description Transmission date
+                     */
+                    date: string;
                 } | Record<string, never> | Record<string, never> | {
                     /** @description Reasons (motivazione), shown to the people who act next */
                     reason: string;
@@ -5341,6 +6298,87 @@ export interface operations {
             };
         };
     };
+    TenantsController_tenantProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Tenant id */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Address of the seat (sede legale), e.g. "Via del Romito 71, 59100 Prato" */
+                    address: string;
+                    /** @description Legal representative, e.g. the President of the chamber */
+                    legalRepresentative: string;
+                    /** @description Number of employees */
+                    employees: number;
+                    /** @description The body's page the PIAO portal links to (e.g. its Amministrazione trasparente) */
+                    website: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantRecord"];
+                };
+            };
+            /** @description Malformed input: `fields` names each offending field; nothing written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an administrator of the tenant (`ROLE_NOT_ALLOWED`), or a change to one's own roles (`SELF_GRANT`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such tenant, user, role grant or key visible to the caller (another tenant is "not found") */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Already exists / already granted / already revoked */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     TenantsController_profile: {
         parameters: {
             query?: never;
@@ -5979,7 +7017,7 @@ export interface operations {
     AuditController_verify: {
         parameters: {
             query?: {
-                /** @description A head seal saved outside the database, `SEQ:HASH` (`ciclo audit anchor`): the chain must still have it */
+                /** @description A head seal saved outside the database: `SEQ:HASH` (`ciclo audit anchor`) or a published anchor `A1.…` (e-mail, webhook), whose signature is checked: the chain must still have it */
                 anchor?: unknown;
             };
             header?: {
@@ -6002,6 +7040,15 @@ export interface operations {
             };
             /** @description Not RPCT, OIV or administrator (`AUDIT_VERIFY_NOT_ALLOWED`) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A published anchor whose signature does not hold: altered or forged (`ANCHOR_SIGNATURE_INVALID`), signed with another key (`ANCHOR_KEY_UNKNOWN`), or no key configured to check it (`ANCHOR_KEY_NOT_CONFIGURED`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6039,6 +7086,52 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditFacetsAnswer"];
+                };
+            };
+        };
+    };
+    AuditAnchorsController_anchors: {
+        parameters: {
+            query?: {
+                /** @description Anchors to skip, newest first */
+                offset?: number;
+                /** @description Anchors per page (1-100, default 20) */
+                limit?: number;
+            };
+            header?: {
+                /** @description Which of the caller's roles the request acts in (default: the roles that see the most) */
+                "X-Acting-Role"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnchorPageAnswer"];
+                };
+            };
+            /** @description Malformed parameter: `fields` names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not RPCT, OIV or administrator (`AUDIT_ANCHORS_NOT_ALLOWED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -6351,7 +7444,7 @@ export interface operations {
                 /** @description Cycle id (UUID) */
                 id: string;
                 /** @description A plan command (docs/plan.md), or `batch` for several in one request */
-                command: "add_node" | "update_node" | "move_node" | "remove_node" | "set_targets" | "set_weights" | "record_measurement" | "correct_measurement" | "close_measurement_year" | "open_variation" | "approve_variation" | "withdraw_variation" | "set_scoring_rules" | "batch";
+                command: "add_node" | "update_node" | "move_node" | "remove_node" | "set_targets" | "set_weights" | "record_measurement" | "correct_measurement" | "close_measurement_year" | "open_variation" | "approve_variation" | "withdraw_variation" | "set_scoring_rules" | "write_narrative" | "add_register_item" | "update_register_item" | "remove_register_item" | "assess_risk" | "set_rating_method" | "set_monitoring_dates" | "report_measure" | "check_measure_report" | "set_rpct_report_figures" | "batch";
             };
             cookie?: never;
         };
@@ -6595,6 +7688,307 @@ export interface operations {
             };
         };
     };
+    RegisterController_view: {
+        parameters: {
+            query?: {
+                /** @description YYYY-MM-DD: the day lateness is judged on (default today, or the `asOf` day) */
+                date?: unknown;
+                /** @description `current` (default) or `adopted` (as the Giunta adopted it; monitoring as it is now) */
+                tree?: "current" | "adopted";
+                /** @description The register as it was at this stream version */
+                version?: number;
+                /** @description ISO 8601 instant */
+                asOf?: unknown;
+            };
+            header?: never;
+            path: {
+                /** @description Cycle id (UUID) of a PTPCT or PIAO */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegisterResponse"];
+                };
+            };
+            /** @description Malformed input (`INVALID_REQUEST`): `fields` names each offending field; nothing written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Role not allowed (`ROLE_NOT_ALLOWED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `CYCLE_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `PLAN_NOT_ADOPTED` (the adopted register of a register not adopted yet) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `REGISTER_NOT_IN_CYCLE`: the cycle is neither a PTPCT nor a PIAO */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    RegisterController_diff: {
+        parameters: {
+            query?: {
+                /** @description `current` (default), `adopted`, `v<version>` or an ISO 8601 instant */
+                to?: unknown;
+                /** @description `adopted` (default), `current`, `v<version>` or an ISO 8601 instant */
+                from?: unknown;
+            };
+            header?: never;
+            path: {
+                /** @description Cycle id (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegisterDiffResponse"];
+                };
+            };
+            /** @description Malformed input (`INVALID_REQUEST`): `fields` names each offending field; nothing written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Role not allowed (`ROLE_NOT_ALLOWED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `CYCLE_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `PLAN_NOT_ADOPTED` (the adopted register of a register not adopted yet) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `REGISTER_NOT_IN_CYCLE`: the cycle is neither a PTPCT nor a PIAO */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    RegisterController_rpctReport: {
+        parameters: {
+            query?: {
+                /** @description Year reported on (a year of the plan; default this year, or the first year of the plan) */
+                year?: number;
+                /** @description `csv` (default: `;`, UTF-8 with BOM) or `xlsx` */
+                format?: "csv" | "xlsx";
+            };
+            header?: never;
+            path: {
+                /** @description Cycle id (UUID) of a PTPCT or PIAO */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sezione, Voce, Valore, Fonte; with `format=xlsx` the same as a workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Malformed input (`INVALID_REQUEST`): `fields` names each offending field; nothing written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Role not allowed (`ROLE_NOT_ALLOWED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `CYCLE_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `PLAN_NOT_ADOPTED` (the adopted register of a register not adopted yet) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `REGISTER_NOT_IN_CYCLE`: the cycle is neither a PTPCT nor a PIAO */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    RegisterController_importSheet: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Role to act in, when the caller holds several */
+                "X-Acting-Role"?: string;
+                /** @description The file name, URL-encoded, ending in .csv, .xlsx or .json */
+                "X-File-Name": string;
+            };
+            path: {
+                /** @description Cycle id (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The file bytes */
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Malformed input (`INVALID_REQUEST`): `fields` names each offending field; nothing written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Role not allowed (`ROLE_NOT_ALLOWED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `CYCLE_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `PLAN_NOT_ADOPTED` (the adopted register of a register not adopted yet) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `REGISTER_NOT_IN_CYCLE`: the cycle is neither a PTPCT nor a PIAO */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     CatalogueController_processes: {
         parameters: {
             query?: {
@@ -6616,6 +8010,407 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CatalogueAnswer"];
+                };
+            };
+        };
+    };
+    TransparencyController_grid: {
+        parameters: {
+            query?: {
+                /** @description Only the rows of this section */
+                section?: unknown;
+                /** @description Only the rows this office produces or publishes */
+                office?: unknown;
+                /** @description Only the rows with this status */
+                status?: "aggiornato" | "in_scadenza" | "scaduto" | "mai_pubblicato";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransparencyGridAnswer"];
+                };
+            };
+        };
+    };
+    TransparencyController_publish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Obligation id */
+                obligationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransparencyCommandsResult"];
+                };
+            };
+            /** @description Malformed input (`INVALID_FIELDS`, `INVALID_REQUEST`): `fields` names each offending field; nothing written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Role not allowed (`ROLE_NOT_ALLOWED`, `ROLE_NOT_HELD`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `TRANSPARENCY_OBLIGATION_NOT_FOUND`, `CYCLE_NOT_FOUND`, `ATTESTATION_GRID_ROW_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `TRANSPARENCY_OFFICES_UNCHANGED`, `ATTESTATION_GRID_NOT_EDITABLE` (stage), `CYCLE_CLOSED` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `DATE_IN_FUTURE` (field `date`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    TransparencyController_change: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Obligation id */
+                obligationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransparencyCommandsResult"];
+                };
+            };
+            /** @description Malformed input (`INVALID_FIELDS`, `INVALID_REQUEST`): `fields` names each offending field; nothing written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Role not allowed (`ROLE_NOT_ALLOWED`, `ROLE_NOT_HELD`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `TRANSPARENCY_OBLIGATION_NOT_FOUND`, `CYCLE_NOT_FOUND`, `ATTESTATION_GRID_ROW_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `TRANSPARENCY_OFFICES_UNCHANGED`, `ATTESTATION_GRID_NOT_EDITABLE` (stage), `CYCLE_CLOSED` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `DATE_IN_FUTURE` (field `date`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    TransparencyController_offices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Obligation id */
+                obligationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransparencyCommandsResult"];
+                };
+            };
+            /** @description Malformed input (`INVALID_FIELDS`, `INVALID_REQUEST`): `fields` names each offending field; nothing written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Role not allowed (`ROLE_NOT_ALLOWED`, `ROLE_NOT_HELD`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `TRANSPARENCY_OBLIGATION_NOT_FOUND`, `CYCLE_NOT_FOUND`, `ATTESTATION_GRID_ROW_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `TRANSPARENCY_OFFICES_UNCHANGED`, `ATTESTATION_GRID_NOT_EDITABLE` (stage), `CYCLE_CLOSED` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `DATE_IN_FUTURE` (field `date`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    TransparencyController_attestationGrid: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Cycle id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttestationGridView"];
+                };
+            };
+            /** @description `CYCLE_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    TransparencyController_setRow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Cycle id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttestationGridView"];
+                };
+            };
+            /** @description Malformed input (`INVALID_FIELDS`, `INVALID_REQUEST`): `fields` names each offending field; nothing written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Role not allowed (`ROLE_NOT_ALLOWED`, `ROLE_NOT_HELD`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `TRANSPARENCY_OBLIGATION_NOT_FOUND`, `CYCLE_NOT_FOUND`, `ATTESTATION_GRID_ROW_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `TRANSPARENCY_OFFICES_UNCHANGED`, `ATTESTATION_GRID_NOT_EDITABLE` (stage), `CYCLE_CLOSED` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `DATE_IN_FUTURE` (field `date`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    TransparencyController_removeRow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Cycle id */
+                id: string;
+                /** @description Obligation id of the row */
+                obligationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttestationGridView"];
+                };
+            };
+            /** @description Malformed input (`INVALID_FIELDS`, `INVALID_REQUEST`): `fields` names each offending field; nothing written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Role not allowed (`ROLE_NOT_ALLOWED`, `ROLE_NOT_HELD`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `TRANSPARENCY_OBLIGATION_NOT_FOUND`, `CYCLE_NOT_FOUND`, `ATTESTATION_GRID_ROW_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `TRANSPARENCY_OFFICES_UNCHANGED`, `ATTESTATION_GRID_NOT_EDITABLE` (stage), `CYCLE_CLOSED` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `DATE_IN_FUTURE` (field `date`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

@@ -226,6 +226,8 @@ export function eventStoreContract(
           if (batch.events.length === 0 && !covered) await sleep(20);
         }
         expect(covered).toBe(true);
+        expect(store.positionOf(cp)).toBe(r.positions[1]);
+        expect(store.positionOf(null)).toBe(0);
         expect(await store.covers(cp as Checkpoint, r.positions[0])).toBe(true);
         const later = await store.append(s, [anEvent(tenant)], { expectedVersion: 3 });
         expect(await store.covers(cp as Checkpoint, later.positions[0])).toBe(false);

@@ -57,6 +57,8 @@ export interface EventStore {
   lagAfter(checkpoint: Checkpoint | null, cap?: number): Promise<LogLag>;
   /** True when the event at `position` is at or before `checkpoint` in commit order (false when no such event). */
   covers(checkpoint: Checkpoint, position: number): Promise<boolean>;
+  /** The global position of the last event a checkpoint of this adapter covers (0 for null): for display and lag. */
+  positionOf(checkpoint: Checkpoint | null): number;
   /** Resolves when the store answers; rejects otherwise (health checks). */
   ping(): Promise<void>;
   /** The durable subscriptions this process runs: whether it holds each one's lease, and its lag. */

@@ -3,7 +3,7 @@ export { type Projector, type ProjectionContext, subscriptionName, cycleOfStream
 export { CyclesProjector } from './cycles.projector';
 export { AuditProjector } from './audit.projector';
 export { ProjectionRunner, type ProjectorStatus, type RunnerOptions } from './runner';
-export { typeormTransactor, positionOf } from './transactor';
+export { typeormTransactor } from './transactor';
 export { ReadModelQueries, type CycleSummary, type InboxItem, type InboxCounts, type DeadlineItem, type DeadlineState } from './queries';
 export { ProjectionsModule, READ_MODELS } from './projections.module';
 export * from './audit-queries';

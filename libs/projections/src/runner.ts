@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Checkpoint, EventStore, Subscription } from '@ciclo/event-store';
 import { subscriptionName, type Projector } from './projector';
-import { positionOf, typeormTransactor } from './transactor';
+import { typeormTransactor } from './transactor';
 
 export interface ProjectorStatus {
   name: string;
@@ -36,7 +36,7 @@ export class ProjectionRunner {
   ) {}
 
   start(options: RunnerOptions = {}): void {
-    const transactor = typeormTransactor(this.ds);
+    const transactor = typeormTransactor(this.ds, (cp) => this.store.positionOf(cp));
     for (const p of this.projectors) {
       this.subs.push(
         this.store.subscribe<EntityManager>(subscriptionName(p.name), (events, manager) => p.apply(events, { manager, table: (t) => t }), {
@@ -80,7 +80,7 @@ export class ProjectionRunner {
       const behind = await this.unapplied(checkpoint);
       out.push({
         name: p.name,
-        position: positionOf(checkpoint),
+        position: this.store.positionOf(checkpoint),
         headPosition: head,
         lagEvents: behind.count,
         lagSeconds: behind.oldest ? Math.max(0, (Date.now() - behind.oldest.getTime()) / 1000) : 0,
@@ -163,7 +163,7 @@ export class ProjectionRunner {
       await m.query('UPDATE projection_checkpoints SET checkpoint = $2, position = $3, updated_at = now() WHERE name = $1', [
         sub,
         checkpoint ?? '',
-        positionOf(checkpoint),
+        this.store.positionOf(checkpoint),
       ]);
     });
     return { events, seconds: (performance.now() - t0) / 1000 };

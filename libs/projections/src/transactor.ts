@@ -1,14 +1,11 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Checkpoint, SubscriptionTransactor } from '@ciclo/event-store';
 
-/** Position of the last event in a checkpoint ("<tx>:<position>" or "<commit>:<prepare>"), for display and lag. */
-export function positionOf(checkpoint: Checkpoint | null): number {
-  const m = checkpoint ? /:(\d+)$/.exec(checkpoint) : null;
-  return m ? Number(m[1]) : 0;
-}
-
-/** Projector checkpoints in `projection_checkpoints`, in the same TypeORM transaction as the rows. */
-export function typeormTransactor(ds: DataSource): SubscriptionTransactor<EntityManager> {
+/**
+ * Projector checkpoints in `projection_checkpoints`, in the same TypeORM transaction as the rows.
+ * `positionOf` (the event store's) gives the position stored beside each checkpoint.
+ */
+export function typeormTransactor(ds: DataSource, positionOf: (checkpoint: Checkpoint | null) => number): SubscriptionTransactor<EntityManager> {
   return {
     transaction: (fn) => ds.transaction((manager) => fn(manager)),
     async load(name, tx) {

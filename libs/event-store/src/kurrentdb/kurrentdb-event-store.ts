@@ -447,6 +447,12 @@ export class KurrentDbEventStore implements EventStore {
     return Promise.resolve(cp !== null && position > 0 && BigInt(position) <= cp.commit);
   }
 
+  /** A checkpoint is `commit:prepare`; positions are commit positions. */
+  positionOf(checkpoint: Checkpoint | null): number {
+    const cp = parseKurrentCheckpoint(checkpoint);
+    return cp ? Number(cp.commit) : 0;
+  }
+
   async ping(): Promise<void> {
     await this.headPosition();
   }

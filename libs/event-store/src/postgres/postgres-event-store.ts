@@ -220,6 +220,10 @@ export class PostgresEventStore implements EventStore {
     return rows.length ? { position: Number(rows[0].position), recordedAt: rows[0].recorded_at } : null;
   }
 
+  positionOf(checkpoint: Checkpoint | null): number {
+    return parseCheckpoint(checkpoint).position;
+  }
+
   async ping(): Promise<void> {
     await this.pool.query('SELECT 1');
   }

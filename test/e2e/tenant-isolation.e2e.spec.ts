@@ -173,6 +173,15 @@ describe('tenant isolation: A’s users on B’s ids get 404 and write nothing',
     withdraw_variation: { reason: 'x' },
     set_scoring_rules: { rules: {} },
     write_narrative: { section: '2.1', text: 'x' },
+    add_register_item: { kind: 'process', code: 'x', title: 'x' },
+    update_register_item: { kind: 'process', code: 'x', changes: { title: 'y' } },
+    remove_register_item: { kind: 'process', code: 'x' },
+    assess_risk: { processCode: 'x', indicators: {}, rating: 'basso', motivation: 'x' },
+    set_rating_method: { method: { indicators: [{ key: 'k', title: 'k' }], levels: ['basso', 'alto'] } },
+    set_monitoring_dates: { dates: ['2027-06-30'] },
+    report_measure: { measureCode: 'x', monitoringDate: '2027-06-30', status: 'attuata', evidence: 'x', date: '2027-01-31' },
+    check_measure_report: { measureCode: 'x', monitoringDate: '2027-06-30', outcome: 'confermato' },
+    set_rpct_report_figures: { year: 2027, whistleblowingReports: 0 },
     batch: { commands: [{ command: 'open_variation', reason: 'x' }] },
   };
 
@@ -222,7 +231,7 @@ describe('tenant isolation: A’s users on B’s ids get 404 and write nothing',
           headers: { 'content-type': 'application/pdf', 'x-file-name': 'intruso.pdf' },
         },
       ];
-    if (path.endsWith('/plan/import') && method === 'POST')
+    if ((path.endsWith('/plan/import') || path.endsWith('/register/import')) && method === 'POST')
       return [
         {
           path: fill(),

@@ -21,6 +21,7 @@ const HTTP_ERRORS: Record<string, string> = {
   PROJECTION_BEHIND: 'I dati sono in aggiornamento: riprovare tra qualche istante',
   CHAIN_VERIFICATION_UNAVAILABLE: 'La verifica del registro non è disponibile in questo momento',
   AUDIT_VERIFY_NOT_ALLOWED: 'Solo RPCT, OIV e amministratori possono verificare il registro',
+  AUDIT_ANCHORS_NOT_ALLOWED: 'Solo RPCT, OIV e amministratori possono vedere gli ancoraggi pubblicati',
   AUDIT_EXPORT_TOO_LARGE: "L'esportazione è troppo grande: restringere i filtri",
   CONCURRENT_MODIFICATION: 'Il ciclo è stato modificato nel frattempo: ricaricare e riprovare',
   IDEMPOTENCY_KEY_REUSED: 'Questa richiesta è già stata inviata con un contenuto diverso',

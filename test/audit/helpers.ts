@@ -1,4 +1,4 @@
-import { inflateSync } from 'node:zlib';
+import { constants as zlibConstants, inflateSync } from 'node:zlib';
 
 /** A strict RFC 4180 parser (quoted fields, doubled quotes, CRLF records; `;` between cells as our CSVs have it): rows of cells. */
 export function parseCsv(text: string, delimiter = ';'): string[][] {
@@ -68,7 +68,12 @@ export function pdfLines(pdf: Buffer): string[] {
       try {
         body = inflateSync(body);
       } catch {
-        continue; // not a content stream we can read (fonts are not embedded, so this is rare)
+        // The stream's end-of-line before `endstream` can leave the deflate data looking cut short.
+        try {
+          body = inflateSync(body, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+        } catch {
+          continue; // not a content stream we can read (fonts are not embedded, so this is rare)
+        }
       }
     }
     const content = body.toString('latin1');

@@ -125,7 +125,15 @@ describe('authorization matrix: every role × every command of every definition'
    * covering PIAO starting latest), a year no other cycle of the matrix uses.
    */
   let ownYear = 2000;
-  async function adoptedPiao(year: number): Promise<void> {
+  // The adopted PIAOs are set up one at a time: their Giunta deliberations reserve numbers in one
+  // register stream, and a burst of simultaneous reservations may rightly answer 409 (retry) there.
+  let piaoSetup: Promise<void> = Promise.resolve();
+  function adoptedPiao(year: number): Promise<void> {
+    const next = piaoSetup.then(() => adoptPiao(year));
+    piaoSetup = next.catch(() => undefined);
+    return next;
+  }
+  async function adoptPiao(year: number): Promise<void> {
     const piao = registry.latest('piao') as CycleDefinition;
     const id = await open(piao, 'u-setup-piao', year);
     const setup = await everyRole('u-setup-piao');

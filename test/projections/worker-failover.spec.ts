@@ -49,7 +49,7 @@ describe('two workers: one active per projector, takeover after SIGKILL', () => 
     const a = startWorker('ciclo-test-worker-a', { databaseUrl: db.url, redisPrefix });
     const b = startWorker('ciclo-test-worker-b', { databaseUrl: db.url, redisPrefix });
     workers.push(a, b);
-    await Promise.all([a.waitForLog(/^Ciclo worker started/, 45000), b.waitForLog(/^Ciclo worker started/, 45000)]);
+    await Promise.all([a.waitForLog(/^Ciclo worker started/, 90_000), b.waitForLog(/^Ciclo worker started/, 90_000)]);
     await waitCaughtUp(rm.runner, 20000);
     await sleep(1500); // longer than a standby's poll: a second activation would have happened by now
 
@@ -85,5 +85,5 @@ describe('two workers: one active per projector, takeover after SIGKILL', () => 
     expect(survivor.lines.filter((l) => /failed a batch/.test(l.msg))).toEqual([]);
 
     await expectRebuildEqualsLive(rm.runner, rm.store.pool);
-  }, 90000);
+  }, 180_000);
 });

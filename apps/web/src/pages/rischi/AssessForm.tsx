@@ -39,10 +39,10 @@ export function AssessForm({ reg, process, onDone, onCancel }: EditorProps & { p
           <legend className="h6">{ind.title}</legend>
           <div className="row">
             <div className="col-md-3">
-              <Field label={`Livello: ${ind.title}`} value={rated[ind.key].level} onChange={(level) => set(ind.key, { level })} options={levelOptions} error={errors[`indicators.${ind.key}.level`] ?? errors[`indicators.${ind.key}`]} />
+              <Field label="Livello" labelMore={`: ${ind.title}`} value={rated[ind.key].level} onChange={(level) => set(ind.key, { level })} options={levelOptions} error={errors[`indicators.${ind.key}.level`] ?? errors[`indicators.${ind.key}`]} />
             </div>
             <div className="col-md-9">
-              <Field label={`Motivazione: ${ind.title}`} value={rated[ind.key].reason} onChange={(reason) => set(ind.key, { reason })} error={errors[`indicators.${ind.key}.reason`]} />
+              <Field label="Motivazione" labelMore={`: ${ind.title}`} value={rated[ind.key].reason} onChange={(reason) => set(ind.key, { reason })} error={errors[`indicators.${ind.key}.reason`]} />
             </div>
           </div>
         </fieldset>

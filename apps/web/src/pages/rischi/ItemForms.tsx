@@ -88,7 +88,7 @@ export function ProcessForm({ reg, process, onDone, onCancel }: EditorProps & { 
   function submit() {
     if (adding) {
       const item = { kind: 'process', code: code.trim(), title: title.trim(), area: orNull(area), office: orNull(office), note: orNull(note) };
-      void run('add_register_item', { item: Object.fromEntries(Object.entries(item).filter(([, v]) => v !== null)) }).then((ok) => ok && onDone(`Processo ${code.trim()} aggiunto`));
+      void run('add_register_item', Object.fromEntries(Object.entries(item).filter(([, v]) => v !== null))).then((ok) => ok && onDone(`Processo ${code.trim()} aggiunto`));
     } else {
       void run('update_register_item', { kind: 'process', code: process.code, changes: { title: title.trim(), area: orNull(area), office: orNull(office), note: orNull(note) } }).then((ok) => ok && onDone(`Processo ${process.code} modificato`));
     }
@@ -138,7 +138,7 @@ export function RiskForm({ reg, processCode, risk, onDone, onCancel }: EditorPro
     const fields = { description: description.trim(), factors: lines(factors), note: orNull(note) };
     if (adding) {
       const item = { kind: 'risk', code: code.trim(), processCode, ...fields };
-      void run('add_register_item', { item: Object.fromEntries(Object.entries(item).filter(([, v]) => v !== null)) }).then((ok) => ok && onDone(`Evento rischioso ${code.trim()} aggiunto`));
+      void run('add_register_item', Object.fromEntries(Object.entries(item).filter(([, v]) => v !== null))).then((ok) => ok && onDone(`Evento rischioso ${code.trim()} aggiunto`));
     } else {
       void run('update_register_item', { kind: 'risk', code: risk.code, changes: fields }).then((ok) => ok && onDone(`Evento rischioso ${risk.code} modificato`));
     }

@@ -42,7 +42,7 @@ export function MeasureForm({ reg, measure, onDone, onCancel }: EditorProps & { 
     };
     if (adding) {
       const item = { kind: 'measure', code: code.trim(), ...fields };
-      void run('add_register_item', { item: Object.fromEntries(Object.entries(item).filter(([, v]) => v !== null)) }).then((ok) => ok && onDone(`Misura ${code.trim()} aggiunta`));
+      void run('add_register_item', Object.fromEntries(Object.entries(item).filter(([, v]) => v !== null))).then((ok) => ok && onDone(`Misura ${code.trim()} aggiunta`));
     } else {
       void run('update_register_item', { kind: 'measure', code: measure.code, changes: fields }).then((ok) => ok && onDone(`Misura ${measure.code} modificata`));
     }

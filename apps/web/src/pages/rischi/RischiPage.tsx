@@ -95,9 +95,13 @@ export default function RischiPage() {
       ) : null}
       <p className="small text-muted">
         Situazione al {formatDate(reg.date)}
-        {reg.monitoringDates.length ? `; date di monitoraggio: ${reg.monitoringDates.map(formatDate).join(', ')}` : '; nessuna data di monitoraggio fissata'}.{' '}
-        {powers.dates ? <ActionButton label="Date di monitoraggio" target="delle misure" onClick={() => open({ form: 'dates' })} /> : null}
+        {reg.monitoringDates.length ? `; date di monitoraggio: ${reg.monitoringDates.map(formatDate).join(', ')}` : '; nessuna data di monitoraggio fissata'}.
       </p>
+      {powers.dates ? (
+        <p>
+          <ActionButton label="Date di monitoraggio" target="delle misure" onClick={() => open({ form: 'dates' })} />
+        </p>
+      ) : null}
       {editor?.form === 'dates' ? <EditorSlot {...slot} /> : null}
       <p ref={doneRef} tabIndex={-1} role="status" aria-live="polite" className={done ? 'alert alert-success' : 'visually-hidden'}>
         {done ? `Fatto: ${done}` : ''}

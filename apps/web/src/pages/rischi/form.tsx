@@ -64,6 +64,8 @@ export function useRegisterCommand(cycleId: string, fields: readonly string[]) {
 
 interface FieldProps {
   label: string;
+  /** Said to screen readers after the label (the visible context already says it, e.g. a legend). */
+  labelMore?: string;
   value: string;
   onChange(v: string): void;
   error?: string;
@@ -76,7 +78,7 @@ interface FieldProps {
 }
 
 /** A labelled input with its hint, and the refusal of its field beside it. */
-export function Field({ label, value, onChange, error, hint, required, as, options, rows }: FieldProps) {
+export function Field({ label, labelMore, value, onChange, error, hint, required, as, options, rows }: FieldProps) {
   const id = useId();
   const describedBy = [error ? `${id}-errore` : '', hint ? `${id}-aiuto` : ''].filter(Boolean).join(' ') || undefined;
   const common = { id, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy, required } as const;
@@ -85,6 +87,7 @@ export function Field({ label, value, onChange, error, hint, required, as, optio
     <div className="form-group register-field">
       <label htmlFor={id}>
         {label}
+        {labelMore ? <span className="visually-hidden">{labelMore}</span> : null}
         {required ? ' (obbligatorio)' : ''}
       </label>
       {options ? (

@@ -21,25 +21,52 @@ const INDICATORS: [string, string][] = [
 interface RegisterBody {
   editable: boolean;
   problems: unknown[];
-  processes: { code: string; title: string; area?: string; office?: string; rating: string | null; motivation: string | null; indicators: Record<string, { level: string; reason: string }>; risks: { code: string; description: string; factors: string[]; measureCodes: string[] }[] }[];
-  measures: { code: string; measureKind: string; category: string; riskCodes: string[]; owner: { office: string; dirigente: string }; phases: { title: string; deadline: string }[]; target: string; status: string | null; checked: boolean }[];
+  processes: {
+    code: string;
+    title: string;
+    area?: string;
+    office?: string;
+    rating: string | null;
+    motivation: string | null;
+    indicators: Record<string, { level: string; reason: string }>;
+    risks: { code: string; description: string; factors: string[]; measureCodes: string[] }[];
+  }[];
+  measures: {
+    code: string;
+    measureKind: string;
+    category: string;
+    riskCodes: string[];
+    owner: { office: string; dirigente: string };
+    phases: { title: string; deadline: string }[];
+    target: string;
+    status: string | null;
+    checked: boolean;
+  }[];
   monitoringDates: string[];
 }
 
 /** The rows of a summary table by its caption: "Alto\t1". */
-const summaryRows = (page: Page, caption: string) => page.locator('table', { has: page.locator('caption', { hasText: caption }) }).locator('tbody tr').allInnerTexts();
+const summaryRows = (page: Page, caption: string) =>
+  page
+    .locator('table', { has: page.locator('caption', { hasText: caption }) })
+    .locator('tbody tr')
+    .allInnerTexts();
 
 describe('console: editing the risk register', () => {
   let env: ConsoleEnv;
   let id: string;
   let rpct: string;
   const today = todayRome();
-  const readRegister = async () => (await env.api.call<RegisterBody>('GET', `/cycles/${id}/register`, { token: rpct })).body;
+  const readRegister = async () =>
+    (await env.api.call<RegisterBody>('GET', `/cycles/${id}/register`, { token: rpct })).body;
 
   beforeAll(async () => {
     env = await startConsole('console-rischi-modifica');
     rpct = await env.api.token('u-demo-rpct', ['rpct'], 'cciaa-po');
-    const opened = await env.api.call<{ cycleId: string }>('POST', '/cycles', { token: rpct, body: { type: 'ptpct', year } });
+    const opened = await env.api.call<{ cycleId: string }>('POST', '/cycles', {
+      token: rpct,
+      body: { type: 'ptpct', year },
+    });
     id = opened.body.cycleId;
   }, 120_000);
   afterAll(async () => env?.close());
@@ -54,7 +81,9 @@ describe('console: editing the risk register', () => {
         .getByText(`Fatto: ${text}`)
         .waitFor()
         .catch(async (err: Error) => {
-          throw new Error(`${err.message}\n${(await page.locator('form').allInnerTexts()).join('\n---\n').slice(0, 1500)}`);
+          throw new Error(
+            `${err.message}\n${(await page.locator('form').allInnerTexts()).join('\n---\n').slice(0, 1500)}`,
+          );
         });
 
     // A process from the catalogue: the search fills its code and title.
@@ -64,7 +93,9 @@ describe('console: editing the risk register', () => {
     await add.getByRole('button', { name: 'Cerca nel catalogo' }).click();
     await add.getByLabel(/^Processo del catalogo/).selectOption('D6.1.4');
     expect(await add.getByLabel('Codice del processo (obbligatorio)').inputValue()).toBe('D6.1.4');
-    expect(await add.getByLabel('Titolo del processo (obbligatorio)').inputValue()).toBe('Sostegno all\'accesso al credito');
+    expect(await add.getByLabel('Titolo del processo (obbligatorio)').inputValue()).toBe(
+      "Sostegno all'accesso al credito",
+    );
     await add.getByLabel('Area organizzativa responsabile').fill('Sviluppo economico');
     await checkPage(page, 'registro-rischi-nuovo-processo');
     await add.getByRole('button', { name: 'Aggiungi il processo' }).click();
@@ -75,7 +106,9 @@ describe('console: editing the risk register', () => {
     await upd.getByLabel('Ufficio responsabile').fill('Promozione e sviluppo delle imprese');
     await upd.getByRole('button', { name: 'Salva le modifiche' }).click();
     await done('Processo D6.1.4 modificato');
-    expect(await page.locator('[id="processo-D6.1.4"]').innerText()).toContain('Promozione e sviluppo delle imprese');
+    expect(await page.locator('[id="processo-D6.1.4"]').innerText()).toContain(
+      'Promozione e sviluppo delle imprese',
+    );
 
     // Risk events: two added, the first changed, the second removed.
     for (const [code, text] of [
@@ -92,11 +125,16 @@ describe('console: editing the risk register', () => {
     }
     await page.getByRole('button', { name: 'Modifica l’evento rischioso D6.1.4-R1' }).click();
     const editRisk = page.getByRole('form', { name: 'Modifica l’evento rischioso D6.1.4-R1' });
-    await editRisk.getByLabel(/^Evento rischioso/).fill('Contributi concessi a imprese prive dei requisiti del bando');
+    await editRisk
+      .getByLabel(/^Evento rischioso/)
+      .fill('Contributi concessi a imprese prive dei requisiti del bando');
     await editRisk.getByRole('button', { name: 'Salva le modifiche' }).click();
     await done('Evento rischioso D6.1.4-R1 modificato');
     await page.getByRole('button', { name: 'Rimuovi l’evento rischioso D6.1.4-R2' }).click();
-    await page.getByRole('form', { name: 'Rimuovi l’evento rischioso D6.1.4-R2' }).getByRole('button', { name: 'Rimuovi' }).click();
+    await page
+      .getByRole('form', { name: 'Rimuovi l’evento rischioso D6.1.4-R2' })
+      .getByRole('button', { name: 'Rimuovi' })
+      .click();
     await done('L’evento rischioso D6.1.4-R2 è stato rimosso dal registro');
     await page.locator('[id="rischio-D6.1.4-R2"]').waitFor({ state: 'detached' });
 
@@ -107,29 +145,47 @@ describe('console: editing the risk register', () => {
       await assess.getByLabel(`Livello: ${title}`).selectOption(level);
       await assess.getByLabel(`Motivazione: ${title}`).fill(`motivo per ${title.toLowerCase()}`);
     }
-    await assess.getByText('Livello prevalente tra gli indicatori: alto (un riferimento, non vincolante).').waitFor();
+    await assess
+      .getByText('Livello prevalente tra gli indicatori: alto (un riferimento, non vincolante).')
+      .waitFor();
     await assess.getByLabel('Valutazione complessiva (obbligatorio)').selectOption('alto');
-    await assess.getByLabel('Motivazione del giudizio (obbligatorio)').fill('contributi economici diretti alle imprese');
+    await assess
+      .getByLabel('Motivazione del giudizio (obbligatorio)')
+      .fill('contributi economici diretti alle imprese');
     await checkPage(page, 'registro-rischi-valutazione');
     await assess.getByRole('button', { name: 'Salva la valutazione' }).click();
     await done('Processo D6.1.4 valutato: alto');
-    expect(await summaryRows(page, 'Processi per livello di rischio')).toEqual(['Alto\t1', 'Medio\t0', 'Basso\t0', 'Non valutato\t0']);
+    expect(await summaryRows(page, 'Processi per livello di rischio')).toEqual([
+      'Alto\t1',
+      'Medio\t0',
+      'Basso\t0',
+      'Non valutato\t0',
+    ]);
 
     // A specific measure treating no risk is refused beside the risks it should treat; nothing is written.
     await page.getByRole('button', { name: 'Aggiungi una misura' }).click();
     const measure = page.getByRole('form', { name: 'Nuova misura di prevenzione' });
     await measure.getByLabel('Codice della misura (obbligatorio)').fill('MS1');
     await measure.getByLabel('Titolo della misura (obbligatorio)').fill('Verifica a campione dei requisiti');
-    await measure.getByLabel('Ufficio responsabile (obbligatorio)').fill('Promozione e sviluppo delle imprese');
+    await measure
+      .getByLabel('Ufficio responsabile (obbligatorio)')
+      .fill('Promozione e sviluppo delle imprese');
     await measure.getByLabel('Dirigente responsabile (obbligatorio)').fill('Andrea Campione');
     await measure.getByLabel('Fase 1', { exact: true }).fill('Estrazione del campione');
     await measure.getByLabel('Scadenza della fase 1').fill(`${year + 1}-03-31`);
-    await measure.getByLabel('Indicatore di attuazione (obbligatorio)').fill('Pratiche verificate / pratiche del campione');
+    await measure
+      .getByLabel('Indicatore di attuazione (obbligatorio)')
+      .fill('Pratiche verificate / pratiche del campione');
     await measure.getByLabel('Target (obbligatorio)').fill('100%');
     const head = await env.api.head();
     await measure.getByRole('button', { name: 'Aggiungi la misura' }).click();
-    const risks = measure.locator('fieldset', { has: page.locator('legend', { hasText: 'Eventi rischiosi trattati' }) });
-    await risks.locator('.invalid-feedback').getByText('Una misura specifica deve trattare almeno un evento rischioso').waitFor();
+    const risks = measure.locator('fieldset', {
+      has: page.locator('legend', { hasText: 'Eventi rischiosi trattati' }),
+    });
+    await risks
+      .locator('.invalid-feedback')
+      .getByText('Una misura specifica deve trattare almeno un evento rischioso')
+      .waitFor();
     const box = risks.getByLabel('D6.1.4-R1 · Contributi concessi a imprese prive dei requisiti del bando');
     expect(await box.getAttribute('aria-invalid')).toBe('true');
     expect(await measure.locator('.alert-danger').count()).toBe(0);
@@ -148,7 +204,9 @@ describe('console: editing the risk register', () => {
     await editMeasure.getByLabel('Target (obbligatorio)').fill('100% delle pratiche estratte');
     await editMeasure.getByRole('button', { name: 'Salva le modifiche' }).click();
     await done('Misura MS1 modificata');
-    expect(await page.locator('#misura-MS1').innerText()).toContain(`Verifica delle pratiche estratte: entro il 30/06/${year + 1}`);
+    expect(await page.locator('#misura-MS1').innerText()).toContain(
+      `Verifica delle pratiche estratte: entro il 30/06/${year + 1}`,
+    );
 
     // A general measure added, then removed.
     await page.getByRole('button', { name: 'Aggiungi una misura' }).click();
@@ -161,13 +219,18 @@ describe('console: editing the risk register', () => {
     await general.getByLabel('Dirigente responsabile (obbligatorio)').fill('Andrea Campione');
     await general.getByLabel('Fase 1', { exact: true }).fill('Corso per i dipendenti');
     await general.getByLabel('Scadenza della fase 1').fill(`${year + 1}-11-30`);
-    await general.getByLabel('Indicatore di attuazione (obbligatorio)').fill('Dipendenti formati / dipendenti');
+    await general
+      .getByLabel('Indicatore di attuazione (obbligatorio)')
+      .fill('Dipendenti formati / dipendenti');
     await general.getByLabel('Target (obbligatorio)').fill('80%');
     await general.getByRole('button', { name: 'Aggiungi la misura' }).click();
     await done('Misura MG-FORM aggiunta');
     expect(await page.locator('#misura-MG-FORM').innerText()).toContain('Generale · Formazione');
     await page.getByRole('button', { name: 'Rimuovi la misura MG-FORM' }).click();
-    await page.getByRole('form', { name: 'Rimuovi la misura MG-FORM' }).getByRole('button', { name: 'Rimuovi' }).click();
+    await page
+      .getByRole('form', { name: 'Rimuovi la misura MG-FORM' })
+      .getByRole('button', { name: 'Rimuovi' })
+      .click();
     await done('La misura MG-FORM è stata rimossa dal registro');
 
     // The monitoring date on which the dirigenti will report.
@@ -184,16 +247,28 @@ describe('console: editing the risk register', () => {
     expect(reg.processes).toEqual([
       expect.objectContaining({
         code: 'D6.1.4',
-        title: 'Sostegno all\'accesso al credito',
+        title: "Sostegno all'accesso al credito",
         area: 'Sviluppo economico',
         office: 'Promozione e sviluppo delle imprese',
         rating: 'alto',
         motivation: 'contributi economici diretti alle imprese',
-        risks: [expect.objectContaining({ code: 'D6.1.4-R1', description: 'Contributi concessi a imprese prive dei requisiti del bando', factors: ['discrezionalità', 'carenza di controlli'], measureCodes: ['MS1'] })],
+        risks: [
+          expect.objectContaining({
+            code: 'D6.1.4-R1',
+            description: 'Contributi concessi a imprese prive dei requisiti del bando',
+            factors: ['discrezionalità', 'carenza di controlli'],
+            measureCodes: ['MS1'],
+          }),
+        ],
       }),
     ]);
-    expect(reg.processes[0].indicators.opacita).toEqual({ level: 'medio', reason: 'motivo per opacità del processo decisionale (trasparenza)' });
-    expect(reg.measures.map((m) => [m.code, m.measureKind, m.category, m.riskCodes, m.owner, m.phases, m.target])).toEqual([
+    expect(reg.processes[0].indicators.opacita).toEqual({
+      level: 'medio',
+      reason: 'motivo per opacità del processo decisionale (trasparenza)',
+    });
+    expect(
+      reg.measures.map((m) => [m.code, m.measureKind, m.category, m.riskCodes, m.owner, m.phases, m.target]),
+    ).toEqual([
       [
         'MS1',
         'specifica',
@@ -211,15 +286,32 @@ describe('console: editing the risk register', () => {
   }, 300_000);
 
   it('after submission to the Giunta the register is read-only and the page says why', async () => {
-    expect((await env.api.call('POST', `/cycles/${id}/commands/submit`, { token: rpct, body: { note: 'proposta del RPCT' } })).status).toBe(200);
+    expect(
+      (
+        await env.api.call('POST', `/cycles/${id}/commands/submit`, {
+          token: rpct,
+          body: { note: 'proposta del RPCT' },
+        })
+      ).status,
+    ).toBe(200);
     const page = await as(env, 'Marco Finzione', `/cicli/${id}/rischi`);
     await page.getByText('Registro in sola lettura in questa fase').waitFor();
     await page
       .getByRole('note')
-      .getByText('Il piano non è modificabile nella fase attuale: fase «In attesa di adozione da parte della Giunta»; il registro si modifica nelle fasi «Proposta del RPCT in preparazione». Il registro è in sola lettura.')
+      .getByText(
+        'Il piano non è modificabile nella fase attuale: fase «In attesa di adozione da parte della Giunta»; il registro si modifica nelle fasi «Proposta del RPCT in preparazione». Il registro è in sola lettura.',
+      )
       .waitFor();
     await page.locator('[id="processo-D6.1.4"]').waitFor();
-    for (const name of ['Aggiungi un processo', 'Aggiungi una misura', 'Valuta il processo D6.1.4', 'Modifica la misura MS1', 'Rimuovi l’evento rischioso D6.1.4-R1', 'Date di monitoraggio delle misure', 'Rendiconta la misura MS1']) {
+    for (const name of [
+      'Aggiungi un processo',
+      'Aggiungi una misura',
+      'Valuta il processo D6.1.4',
+      'Modifica la misura MS1',
+      'Rimuovi l’evento rischioso D6.1.4-R1',
+      'Date di monitoraggio delle misure',
+      'Rendiconta la misura MS1',
+    ]) {
       expect([name, await page.getByRole('button', { name }).count()]).toEqual([name, 0]);
     }
     expect(await page.getByRole('columnheader', { name: 'Azioni' }).count()).toBe(0);
@@ -229,19 +321,44 @@ describe('console: editing the risk register', () => {
 
   it('once adopted, the dirigente reports on a measure and the RPCT corrects the report', async () => {
     const organi = await env.api.token('u-demo-segreteria', ['segreteria_organi'], 'cciaa-po');
-    const adopted = await env.api.call('POST', `/cycles/${id}/commands/record_giunta_deliberation`, { token: organi, body: { number: `9/${year}`, date: today, actHash: 'b'.repeat(64) } });
+    const adopted = await env.api.call('POST', `/cycles/${id}/commands/record_giunta_deliberation`, {
+      token: organi,
+      body: { number: `9/${year}`, date: today, actHash: 'b'.repeat(64) },
+    });
     expect(adopted.status).toBe(200);
 
     const dirigente = await as(env, 'Andrea Campione', `/cicli/${id}/rischi`);
-    await dirigente.getByRole('note').getByText(/Il registro è in sola lettura; le misure si rendicontano alle date di monitoraggio\.$/).waitFor();
+    await dirigente
+      .getByRole('note')
+      .getByText(/Il registro è in sola lettura; le misure si rendicontano alle date di monitoraggio\.$/)
+      .waitFor();
     await dirigente.getByRole('button', { name: 'Rendiconta la misura MS1' }).click();
     const report = dirigente.getByRole('form', { name: 'Rendiconta la misura MS1' });
     expect(await report.getByLabel('Data della rendicontazione (obbligatorio)').inputValue()).toBe(today);
     await report.getByLabel('Stato di attuazione').selectOption('parzialmente_attuata');
-    await report.getByLabel('Evidenze (atti, pubblicazioni, dati) (obbligatorio)').fill('Campione estratto con determina n. 5; verifiche in corso');
-    await checkPage(dirigente, 'registro-rischi-rendicontazione');
+    await report
+      .getByLabel('Evidenze (atti, pubblicazioni, dati) (obbligatorio)')
+      .fill('Campione estratto con determina n. 5; verifiche in corso');
+    // A report dated tomorrow is refused beside its date; nothing is written.
+    const tomorrow = new Date(Date.parse(`${today}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    const dateField = report.getByLabel('Data della rendicontazione (obbligatorio)');
+    await dateField.fill(tomorrow);
+    const head = await env.api.head();
     await report.getByRole('button', { name: 'Invia la rendicontazione' }).click();
-    await dirigente.getByRole('status').getByText(/^Fatto: Misura MS1 rendicontata al .*: parzialmente attuata$/).waitFor();
+    await report
+      .locator('.register-field', { has: dirigente.getByLabel('Data della rendicontazione (obbligatorio)') })
+      .locator('.invalid-feedback')
+      .getByText('La data è nel futuro')
+      .waitFor();
+    expect(await dateField.getAttribute('aria-invalid')).toBe('true');
+    expect(await env.api.head()).toBe(head);
+    await checkPage(dirigente, 'registro-rischi-rendicontazione');
+    await dateField.fill(today);
+    await report.getByRole('button', { name: 'Invia la rendicontazione' }).click();
+    await dirigente
+      .getByRole('status')
+      .getByText(/^Fatto: Misura MS1 rendicontata al .*: parzialmente attuata$/)
+      .waitFor();
     expect(await summaryRows(dirigente, 'Stato delle misure')).toContain('Parzialmente attuata\t1');
     expect(await dirigente.getByRole('button', { name: /^Verifica/ }).count()).toBe(0);
     await closePage(dirigente);
@@ -255,7 +372,13 @@ describe('console: editing the risk register', () => {
     await check.getByLabel('Nota del RPCT (obbligatorio)').fill('Le verifiche non sono iniziate');
     await check.getByRole('button', { name: 'Registra la verifica' }).click();
     await page.getByRole('status').getByText('Fatto: Rendicontazione della misura MS1 rettificata').waitFor();
-    expect(await summaryRows(page, 'Stato delle misure')).toEqual(['Attuata\t0', 'Parzialmente attuata\t0', 'Non attuata\t1', 'Non rendicontata\t0', 'In ritardo\t0']);
+    expect(await summaryRows(page, 'Stato delle misure')).toEqual([
+      'Attuata\t0',
+      'Parzialmente attuata\t0',
+      'Non attuata\t1',
+      'Non rendicontata\t0',
+      'In ritardo\t0',
+    ]);
     const ms1 = await page.locator('#misura-MS1').innerText();
     expect(ms1).toContain('verificata dal RPCT');
     expect(ms1).toContain('Verifica del RPCT: rettificata, non attuata (Le verifiche non sono iniziate)');

@@ -44,15 +44,26 @@ export function EditorSlot({ reg, editor, onDone, onCancel }: EditorSlotProps) {
       return <ProcessForm key={editor.code ?? 'nuovo'} {...common} process={process} />;
     }
     case 'risk': {
-      const risk = editor.code ? reg.processes.flatMap((p) => p.risks).find((r) => r.code === editor.code) : undefined;
-      return <RiskForm key={editor.code ?? `nuovo-${editor.processCode}`} {...common} processCode={editor.processCode} risk={risk} />;
+      const risk = editor.code
+        ? reg.processes.flatMap((p) => p.risks).find((r) => r.code === editor.code)
+        : undefined;
+      return (
+        <RiskForm
+          key={editor.code ?? `nuovo-${editor.processCode}`}
+          {...common}
+          processCode={editor.processCode}
+          risk={risk}
+        />
+      );
     }
     case 'measure': {
       const measure = editor.code ? reg.measures.find((m) => m.code === editor.code) : undefined;
       return <MeasureForm key={editor.code ?? 'nuova'} {...common} measure={measure} />;
     }
     case 'remove':
-      return <RemoveForm key={`${editor.kind}-${editor.code}`} {...common} kind={editor.kind} code={editor.code} />;
+      return (
+        <RemoveForm key={`${editor.kind}-${editor.code}`} {...common} kind={editor.kind} code={editor.code} />
+      );
     case 'assess': {
       const process = reg.processes.find((p) => p.code === editor.code);
       return process ? <AssessForm key={process.code} {...common} process={process} /> : null;
@@ -63,15 +74,33 @@ export function EditorSlot({ reg, editor, onDone, onCancel }: EditorSlotProps) {
     case 'check': {
       const measure = reg.measures.find((m) => m.code === editor.code);
       if (!measure) return null;
-      return editor.form === 'report' ? <ReportForm key={measure.code} {...common} measure={measure} /> : <CheckForm key={measure.code} {...common} measure={measure} />;
+      return editor.form === 'report' ? (
+        <ReportForm key={measure.code} {...common} measure={measure} />
+      ) : (
+        <CheckForm key={measure.code} {...common} measure={measure} />
+      );
     }
   }
 }
 
 /** A small action button whose name says what it acts on ("Modifica il processo C2.2.3"). */
-export function ActionButton({ label, target, onClick, danger }: { label: string; target: string; onClick(): void; danger?: boolean }) {
+export function ActionButton({
+  label,
+  target,
+  onClick,
+  danger,
+}: {
+  label: string;
+  target: string;
+  onClick(): void;
+  danger?: boolean;
+}) {
   return (
-    <button type="button" className={`btn btn-sm ${danger ? 'btn-outline-danger' : 'btn-outline-primary'}`} onClick={onClick}>
+    <button
+      type="button"
+      className={`btn btn-sm ${danger ? 'btn-outline-danger' : 'btn-outline-primary'}`}
+      onClick={onClick}
+    >
       {label}
       <span className="visually-hidden"> {target}</span>
     </button>

@@ -3,14 +3,27 @@ import { Fragment, useState } from 'react';
 import { StatusBadge } from '../../components';
 import { formatDate } from '../../labels';
 import { ActionButton, EditorSlot, type Editor, type EditorSlotProps, type Powers } from './Editors';
-import { categoryLabel, KIND_LABEL, n, OUTCOME_LABEL, STATUS_LABEL, STATUS_TONE, type Measure, type Register } from './labels';
+import {
+  categoryLabel,
+  KIND_LABEL,
+  n,
+  OUTCOME_LABEL,
+  STATUS_LABEL,
+  STATUS_TONE,
+  type Measure,
+  type Register,
+} from './labels';
 
 function MeasureStatus({ m }: { m: Measure }) {
   const s = m.status ?? 'non_rendicontata';
   return (
     <>
       <StatusBadge tone={STATUS_TONE[s]}>{STATUS_LABEL[s]}</StatusBadge>
-      {m.status ? <span className="d-block small">{m.checked ? 'verificata dal RPCT' : 'dichiarata dal dirigente'}</span> : null}
+      {m.status ? (
+        <span className="d-block small">
+          {m.checked ? 'verificata dal RPCT' : 'dichiarata dal dirigente'}
+        </span>
+      ) : null}
     </>
   );
 }
@@ -23,7 +36,8 @@ function Monitoring({ m }: { m: Measure }) {
     <ul className="mb-0 ps-3 small">
       {done.map((x) => (
         <li key={x.date}>
-          Al {formatDate(x.date)}: {STATUS_LABEL[x.report?.status ?? ''] ?? x.report?.status} (rendicontata il {formatDate(x.report?.date)}; evidenze: {x.report?.evidence})
+          Al {formatDate(x.date)}: {STATUS_LABEL[x.report?.status ?? ''] ?? x.report?.status} (rendicontata il{' '}
+          {formatDate(x.report?.date)}; evidenze: {x.report?.evidence})
           {x.check ? (
             <span className="d-block">
               Verifica del RPCT: {OUTCOME_LABEL[x.check.outcome]?.toLowerCase()}
@@ -39,7 +53,13 @@ function Monitoring({ m }: { m: Measure }) {
   );
 }
 
-export function MeasureBoard({ reg, powers, editor, setEditor, onDone }: {
+export function MeasureBoard({
+  reg,
+  powers,
+  editor,
+  setEditor,
+  onDone,
+}: {
   reg: Register;
   powers: Powers;
   editor: Editor | null;
@@ -49,11 +69,15 @@ export function MeasureBoard({ reg, powers, editor, setEditor, onDone }: {
   const [onlyLate, setOnlyLate] = useState(false);
   const measures = reg.measures.filter((m) => !onlyLate || m.overdue);
   const slot = { reg, editor, onDone, onCancel: () => setEditor(null) };
-  const hasActions = powers.edit || powers.report || powers.check;
   const rowEditor = (m: Measure): boolean =>
-    !!editor && (((editor.form === 'measure' || editor.form === 'report' || editor.form === 'check') && editor.code === m.code) || (editor.form === 'remove' && editor.kind === 'measure' && editor.code === m.code));
+    !!editor &&
+    (((editor.form === 'measure' || editor.form === 'report' || editor.form === 'check') &&
+      editor.code === m.code) ||
+      (editor.form === 'remove' && editor.kind === 'measure' && editor.code === m.code));
   const canReport = (m: Measure) => powers.report && m.monitoring.some((x) => !x.check);
   const canCheck = (m: Measure) => powers.check && m.monitoring.some((x) => x.report && !x.check);
+  // The actions column only when some measure has an action for this person now.
+  const hasActions = powers.edit || measures.some((m) => canReport(m) || canCheck(m));
 
   return (
     <section aria-labelledby="misure" className="mb-4">
@@ -62,15 +86,29 @@ export function MeasureBoard({ reg, powers, editor, setEditor, onDone }: {
       </h2>
       {powers.edit ? (
         <p>
-          <button type="button" className="btn btn-outline-primary btn-sm" onClick={() => setEditor({ form: 'measure' })}>
+          <button
+            type="button"
+            className="btn btn-outline-primary btn-sm"
+            onClick={() => setEditor({ form: 'measure' })}
+          >
             Aggiungi una misura
           </button>
         </p>
       ) : null}
       {editor?.form === 'measure' && !editor.code ? <EditorSlot {...slot} /> : null}
-      {powers.report && !reg.monitoringDates.length ? <p className="small">Il piano non ha date di monitoraggio: le misure si rendicontano alle date fissate dal RPCT.</p> : null}
+      {powers.report && !reg.monitoringDates.length ? (
+        <p className="small">
+          Il piano non ha date di monitoraggio: le misure si rendicontano alle date fissate dal RPCT.
+        </p>
+      ) : null}
       <div className="form-check mb-2">
-        <input id="solo-ritardo" className="form-check-input" type="checkbox" checked={onlyLate} onChange={(e) => setOnlyLate(e.target.checked)} />
+        <input
+          id="solo-ritardo"
+          className="form-check-input"
+          type="checkbox"
+          checked={onlyLate}
+          onChange={(e) => setOnlyLate(e.target.checked)}
+        />
         <label htmlFor="solo-ritardo" className="form-check-label">
           Solo le misure in ritardo
         </label>
@@ -97,7 +135,9 @@ export function MeasureBoard({ reg, powers, editor, setEditor, onDone }: {
                   <span className="d-block small fw-normal">
                     {KIND_LABEL[m.measureKind]} · {categoryLabel(m.category)}
                   </span>
-                  {m.riskCodes.length ? <span className="d-block small fw-normal">Rischi trattati: {m.riskCodes.join(', ')}</span> : null}
+                  {m.riskCodes.length ? (
+                    <span className="d-block small fw-normal">Rischi trattati: {m.riskCodes.join(', ')}</span>
+                  ) : null}
                 </th>
                 <td>
                   {m.owner.dirigente}
@@ -108,7 +148,9 @@ export function MeasureBoard({ reg, powers, editor, setEditor, onDone }: {
                     {m.phases.map((f, i) => (
                       <li key={i}>
                         {f.title}: entro il {formatDate(f.deadline)}
-                        {m.latePhases.some((l) => l.deadline === f.deadline && l.title === f.title) ? <strong> (scaduta)</strong> : null}
+                        {m.latePhases.some((l) => l.deadline === f.deadline && l.title === f.title) ? (
+                          <strong> (scaduta)</strong>
+                        ) : null}
                       </li>
                     ))}
                   </ul>
@@ -138,12 +180,33 @@ export function MeasureBoard({ reg, powers, editor, setEditor, onDone }: {
                 {hasActions ? (
                   <td>
                     <span className="plan-actions">
-                      {canReport(m) ? <ActionButton label="Rendiconta" target={`la misura ${m.code}`} onClick={() => setEditor({ form: 'report', code: m.code })} /> : null}
-                      {canCheck(m) ? <ActionButton label="Verifica" target={`la rendicontazione della misura ${m.code}`} onClick={() => setEditor({ form: 'check', code: m.code })} /> : null}
+                      {canReport(m) ? (
+                        <ActionButton
+                          label="Rendiconta"
+                          target={`la misura ${m.code}`}
+                          onClick={() => setEditor({ form: 'report', code: m.code })}
+                        />
+                      ) : null}
+                      {canCheck(m) ? (
+                        <ActionButton
+                          label="Verifica"
+                          target={`la rendicontazione della misura ${m.code}`}
+                          onClick={() => setEditor({ form: 'check', code: m.code })}
+                        />
+                      ) : null}
                       {powers.edit ? (
                         <>
-                          <ActionButton label="Modifica" target={`la misura ${m.code}`} onClick={() => setEditor({ form: 'measure', code: m.code })} />
-                          <ActionButton label="Rimuovi" target={`la misura ${m.code}`} danger onClick={() => setEditor({ form: 'remove', kind: 'measure', code: m.code })} />
+                          <ActionButton
+                            label="Modifica"
+                            target={`la misura ${m.code}`}
+                            onClick={() => setEditor({ form: 'measure', code: m.code })}
+                          />
+                          <ActionButton
+                            label="Rimuovi"
+                            target={`la misura ${m.code}`}
+                            danger
+                            onClick={() => setEditor({ form: 'remove', kind: 'measure', code: m.code })}
+                          />
                         </>
                       ) : null}
                     </span>

@@ -5,16 +5,26 @@ import { EditorForm, Field, orNull, useRegisterCommand } from './form';
 import type { EditorProps } from './ItemForms';
 import { STATUS_LABEL, type Measure } from './labels';
 
-const STATUS_OPTIONS = ['attuata', 'parzialmente_attuata', 'non_attuata'].map((s) => ({ value: s, label: STATUS_LABEL[s] }));
+const STATUS_OPTIONS = ['attuata', 'parzialmente_attuata', 'non_attuata'].map((s) => ({
+  value: s,
+  label: STATUS_LABEL[s],
+}));
 
 /** The dates on which the dirigenti report on the measures (`set_monitoring_dates`). */
 export function DatesForm({ reg, onDone, onCancel }: EditorProps) {
   const [dates, setDates] = useState<string[]>(reg.monitoringDates.length ? [...reg.monitoringDates] : ['']);
-  const { busy, errors, general, run } = useRegisterCommand(reg.cycleId, ['dates', ...dates.map((_, i) => `dates[${i}]`)]);
+  const { busy, errors, general, run } = useRegisterCommand(reg.cycleId, [
+    'dates',
+    ...dates.map((_, i) => `dates[${i}]`),
+  ]);
   return (
     <EditorForm
       title="Date di monitoraggio delle misure"
-      onSubmit={() => void run('set_monitoring_dates', { dates: dates.filter(Boolean) }).then((ok) => ok && onDone('Date di monitoraggio salvate'))}
+      onSubmit={() =>
+        void run('set_monitoring_dates', { dates: dates.filter(Boolean) }).then(
+          (ok) => ok && onDone('Date di monitoraggio salvate'),
+        )
+      }
       busy={busy}
       submitLabel="Salva le date"
       onCancel={onCancel}
@@ -24,11 +34,21 @@ export function DatesForm({ reg, onDone, onCancel }: EditorProps) {
       <div className="row">
         {dates.map((d, i) => (
           <div className="col-md-3" key={i}>
-            <Field label={`Data di monitoraggio ${i + 1}`} as="date" value={d} onChange={(v) => setDates((ds) => ds.map((x, j) => (j === i ? v : x)))} error={errors[`dates[${i}]`]} />
+            <Field
+              label={`Data di monitoraggio ${i + 1}`}
+              as="date"
+              value={d}
+              onChange={(v) => setDates((ds) => ds.map((x, j) => (j === i ? v : x)))}
+              error={errors[`dates[${i}]`]}
+            />
           </div>
         ))}
       </div>
-      <button type="button" className="btn btn-outline-primary btn-sm mb-3" onClick={() => setDates((ds) => [...ds, ''])}>
+      <button
+        type="button"
+        className="btn btn-outline-primary btn-sm mb-3"
+        onClick={() => setDates((ds) => [...ds, ''])}
+      >
         Aggiungi una data
       </button>
     </EditorForm>
@@ -38,18 +58,45 @@ export function DatesForm({ reg, onDone, onCancel }: EditorProps) {
 /** A dirigente reports on a measure at a monitoring date (`report_measure`). */
 export function ReportForm({ reg, measure, onDone, onCancel }: EditorProps & { measure: Measure }) {
   const open = measure.monitoring.filter((m) => !m.check);
-  const { busy, errors, general, run } = useRegisterCommand(reg.cycleId, ['monitoringDate', 'status', 'evidence', 'date', 'note']);
-  const [monitoringDate, setMonitoringDate] = useState(open.find((m) => !m.report)?.date ?? open[0]?.date ?? '');
+  const { busy, errors, general, run } = useRegisterCommand(reg.cycleId, [
+    'monitoringDate',
+    'status',
+    'evidence',
+    'date',
+    'note',
+  ]);
+  const [monitoringDate, setMonitoringDate] = useState(
+    open.find((m) => !m.report)?.date ?? open[0]?.date ?? '',
+  );
   const [status, setStatus] = useState('attuata');
   const [evidence, setEvidence] = useState('');
   const [date, setDate] = useState(todayInRome());
   const [note, setNote] = useState('');
   const submit = () =>
-    void run('report_measure', { measureCode: measure.code, monitoringDate, status, evidence: evidence.trim(), date, ...(orNull(note) ? { note: note.trim() } : {}) }).then(
-      (ok) => ok && onDone(`Misura ${measure.code} rendicontata al ${formatDate(monitoringDate)}: ${STATUS_LABEL[status].toLowerCase()}`),
+    void run('report_measure', {
+      measureCode: measure.code,
+      monitoringDate,
+      status,
+      evidence: evidence.trim(),
+      date,
+      ...(orNull(note) ? { note: note.trim() } : {}),
+    }).then(
+      (ok) =>
+        ok &&
+        onDone(
+          `Misura ${measure.code} rendicontata al ${formatDate(monitoringDate)}: ${STATUS_LABEL[status].toLowerCase()}`,
+        ),
     );
   return (
-    <EditorForm title={`Rendiconta la misura ${measure.code}`} onSubmit={submit} busy={busy} submitLabel="Invia la rendicontazione" onCancel={onCancel} general={general} errors={errors}>
+    <EditorForm
+      title={`Rendiconta la misura ${measure.code}`}
+      onSubmit={submit}
+      busy={busy}
+      submitLabel="Invia la rendicontazione"
+      onCancel={onCancel}
+      general={general}
+      errors={errors}
+    >
       <div className="row">
         <div className="col-md-4">
           <Field
@@ -57,17 +104,40 @@ export function ReportForm({ reg, measure, onDone, onCancel }: EditorProps & { m
             value={monitoringDate}
             onChange={setMonitoringDate}
             error={errors.monitoringDate}
-            options={open.map((m) => ({ value: m.date, label: `${formatDate(m.date)}${m.report ? ' (sostituisce la rendicontazione inviata)' : ''}` }))}
+            options={open.map((m) => ({
+              value: m.date,
+              label: `${formatDate(m.date)}${m.report ? ' (sostituisce la rendicontazione inviata)' : ''}`,
+            }))}
           />
         </div>
         <div className="col-md-4">
-          <Field label="Stato di attuazione" value={status} onChange={setStatus} error={errors.status} options={STATUS_OPTIONS} />
+          <Field
+            label="Stato di attuazione"
+            value={status}
+            onChange={setStatus}
+            error={errors.status}
+            options={STATUS_OPTIONS}
+          />
         </div>
         <div className="col-md-4">
-          <Field label="Data della rendicontazione" as="date" value={date} onChange={setDate} error={errors.date} required />
+          <Field
+            label="Data della rendicontazione"
+            as="date"
+            value={date}
+            onChange={setDate}
+            error={errors.date}
+            required
+          />
         </div>
       </div>
-      <Field label="Evidenze (atti, pubblicazioni, dati)" value={evidence} onChange={setEvidence} error={errors.evidence} required as="textarea" />
+      <Field
+        label="Evidenze (atti, pubblicazioni, dati)"
+        value={evidence}
+        onChange={setEvidence}
+        error={errors.evidence}
+        required
+        as="textarea"
+      />
       <Field label="Note" value={note} onChange={setNote} error={errors.note} as="textarea" />
     </EditorForm>
   );
@@ -76,21 +146,50 @@ export function ReportForm({ reg, measure, onDone, onCancel }: EditorProps & { m
 /** The RPCT confirms a report, or corrects it with the status found and a note (`check_measure_report`). */
 export function CheckForm({ reg, measure, onDone, onCancel }: EditorProps & { measure: Measure }) {
   const pending = measure.monitoring.filter((m) => m.report && !m.check);
-  const { busy, errors, general, run } = useRegisterCommand(reg.cycleId, ['monitoringDate', 'outcome', 'status', 'note']);
+  const { busy, errors, general, run } = useRegisterCommand(reg.cycleId, [
+    'monitoringDate',
+    'outcome',
+    'status',
+    'note',
+  ]);
   const [monitoringDate, setMonitoringDate] = useState(pending[0]?.date ?? '');
   const [outcome, setOutcome] = useState('confermato');
   const [status, setStatus] = useState('attuata');
   const [note, setNote] = useState('');
   const report = pending.find((m) => m.date === monitoringDate)?.report;
   const submit = () =>
-    void run('check_measure_report', { measureCode: measure.code, monitoringDate, outcome, ...(outcome === 'rettificato' ? { status } : {}), ...(orNull(note) ? { note: note.trim() } : {}) }).then(
-      (ok) => ok && onDone(`Rendicontazione della misura ${measure.code} ${outcome === 'confermato' ? 'confermata' : 'rettificata'}`),
+    void run('check_measure_report', {
+      measureCode: measure.code,
+      monitoringDate,
+      outcome,
+      ...(outcome === 'rettificato' ? { status } : {}),
+      ...(orNull(note) ? { note: note.trim() } : {}),
+    }).then(
+      (ok) =>
+        ok &&
+        onDone(
+          `Rendicontazione della misura ${measure.code} ${outcome === 'confermato' ? 'confermata' : 'rettificata'}`,
+        ),
     );
   return (
-    <EditorForm title={`Verifica la rendicontazione della misura ${measure.code}`} onSubmit={submit} busy={busy} submitLabel="Registra la verifica" onCancel={onCancel} general={general} errors={errors}>
+    <EditorForm
+      title={`Verifica la rendicontazione della misura ${measure.code}`}
+      onSubmit={submit}
+      busy={busy}
+      submitLabel="Registra la verifica"
+      onCancel={onCancel}
+      general={general}
+      errors={errors}
+    >
       <div className="row">
         <div className="col-md-4">
-          <Field label="Data di monitoraggio" value={monitoringDate} onChange={setMonitoringDate} error={errors.monitoringDate} options={pending.map((m) => ({ value: m.date, label: formatDate(m.date) }))} />
+          <Field
+            label="Data di monitoraggio"
+            value={monitoringDate}
+            onChange={setMonitoringDate}
+            error={errors.monitoringDate}
+            options={pending.map((m) => ({ value: m.date, label: formatDate(m.date) }))}
+          />
         </div>
         <div className="col-md-4">
           <Field
@@ -106,16 +205,30 @@ export function CheckForm({ reg, measure, onDone, onCancel }: EditorProps & { me
         </div>
         {outcome === 'rettificato' ? (
           <div className="col-md-4">
-            <Field label="Stato accertato dal RPCT" value={status} onChange={setStatus} error={errors.status} options={STATUS_OPTIONS} />
+            <Field
+              label="Stato accertato dal RPCT"
+              value={status}
+              onChange={setStatus}
+              error={errors.status}
+              options={STATUS_OPTIONS}
+            />
           </div>
         ) : null}
       </div>
       {report ? (
         <p className="small">
-          Dichiarato il {formatDate(report.date)}: <strong>{STATUS_LABEL[report.status]}</strong>. Evidenze: {report.evidence}
+          Dichiarato il {formatDate(report.date)}: <strong>{STATUS_LABEL[report.status]}</strong>. Evidenze:{' '}
+          {report.evidence}
         </p>
       ) : null}
-      <Field label={outcome === 'rettificato' ? 'Nota del RPCT' : 'Nota del RPCT (facoltativa)'} value={note} onChange={setNote} error={errors.note} required={outcome === 'rettificato'} as="textarea" />
+      <Field
+        label={outcome === 'rettificato' ? 'Nota del RPCT' : 'Nota del RPCT (facoltativa)'}
+        value={note}
+        onChange={setNote}
+        error={errors.note}
+        required={outcome === 'rettificato'}
+        as="textarea"
+      />
     </EditorForm>
   );
 }

@@ -14,7 +14,8 @@ function Indicators({ reg, p }: { reg: Register; p: Process }) {
       <ul className="mb-0 ps-3">
         {rated.map((i) => (
           <li key={i.key}>
-            {i.title}: <strong>{levelLabel(p.indicators[i.key].level).toLowerCase()}</strong> ({p.indicators[i.key].reason})
+            {i.title}: <strong>{levelLabel(p.indicators[i.key].level).toLowerCase()}</strong> (
+            {p.indicators[i.key].reason})
           </li>
         ))}
       </ul>
@@ -22,7 +23,13 @@ function Indicators({ reg, p }: { reg: Register; p: Process }) {
   );
 }
 
-export function ProcessTable({ reg, powers, editor, setEditor, onDone }: {
+export function ProcessTable({
+  reg,
+  powers,
+  editor,
+  setEditor,
+  onDone,
+}: {
   reg: Register;
   powers: Powers;
   editor: Editor | null;
@@ -40,7 +47,10 @@ export function ProcessTable({ reg, powers, editor, setEditor, onDone }: {
     ((editor.form === 'process' && editor.code === p.code) ||
       (editor.form === 'assess' && editor.code === p.code) ||
       (editor.form === 'risk' && editor.processCode === p.code) ||
-      (editor.form === 'remove' && (editor.kind === 'process' ? editor.code === p.code : editor.kind === 'risk' && p.risks.some((r) => r.code === editor.code))));
+      (editor.form === 'remove' &&
+        (editor.kind === 'process'
+          ? editor.code === p.code
+          : editor.kind === 'risk' && p.risks.some((r) => r.code === editor.code))));
   const cols = powers.edit ? 5 : 4;
 
   return (
@@ -50,7 +60,11 @@ export function ProcessTable({ reg, powers, editor, setEditor, onDone }: {
       </h2>
       {powers.edit ? (
         <p>
-          <button type="button" className="btn btn-outline-primary btn-sm" onClick={() => setEditor({ form: 'process' })}>
+          <button
+            type="button"
+            className="btn btn-outline-primary btn-sm"
+            onClick={() => setEditor({ form: 'process' })}
+          >
             Aggiungi un processo
           </button>
         </p>
@@ -60,7 +74,12 @@ export function ProcessTable({ reg, powers, editor, setEditor, onDone }: {
         <label htmlFor="filtro-livello" className="form-label">
           Livello di rischio
         </label>
-        <select id="filtro-livello" className="form-select" value={rating} onChange={(e) => setRating(e.target.value)}>
+        <select
+          id="filtro-livello"
+          className="form-select"
+          value={rating}
+          onChange={(e) => setRating(e.target.value)}
+        >
           <option value="">Tutti i livelli</option>
           {[...levels].reverse().map((l) => (
             <option key={l} value={l}>
@@ -100,7 +119,9 @@ export function ProcessTable({ reg, powers, editor, setEditor, onDone }: {
                 </td>
                 <td>
                   <StatusBadge tone={levelTone(levels, p.rating)}>{levelLabel(p.rating)}</StatusBadge>
-                  {p.needsReassessment ? <span className="d-block small">da rivalutare con il metodo in vigore</span> : null}
+                  {p.needsReassessment ? (
+                    <span className="d-block small">da rivalutare con il metodo in vigore</span>
+                  ) : null}
                   {p.motivation ? <span className="d-block small">{p.motivation}</span> : null}
                   <Indicators reg={reg} p={p} />
                 </td>
@@ -110,12 +131,27 @@ export function ProcessTable({ reg, powers, editor, setEditor, onDone }: {
                       {p.risks.map((r) => (
                         <li key={r.code} id={`rischio-${r.code}`}>
                           {r.description}
-                          {r.factors.length ? <span className="d-block small">Fattori abilitanti: {r.factors.join('; ')}</span> : null}
-                          <span className="d-block small">{r.measureCodes.length ? `Misure: ${r.measureCodes.map((c) => `${c} (${measureTitle.get(c) ?? ''})`).join('; ')}` : 'Nessuna misura'}</span>
+                          {r.factors.length ? (
+                            <span className="d-block small">Fattori abilitanti: {r.factors.join('; ')}</span>
+                          ) : null}
+                          <span className="d-block small">
+                            {r.measureCodes.length
+                              ? `Misure: ${r.measureCodes.map((c) => `${c} (${measureTitle.get(c) ?? ''})`).join('; ')}`
+                              : 'Nessuna misura'}
+                          </span>
                           {powers.edit ? (
                             <span className="plan-actions">
-                              <ActionButton label="Modifica" target={`l’evento rischioso ${r.code}`} onClick={() => setEditor({ form: 'risk', processCode: p.code, code: r.code })} />
-                              <ActionButton label="Rimuovi" target={`l’evento rischioso ${r.code}`} danger onClick={() => setEditor({ form: 'remove', kind: 'risk', code: r.code })} />
+                              <ActionButton
+                                label="Modifica"
+                                target={`l’evento rischioso ${r.code}`}
+                                onClick={() => setEditor({ form: 'risk', processCode: p.code, code: r.code })}
+                              />
+                              <ActionButton
+                                label="Rimuovi"
+                                target={`l’evento rischioso ${r.code}`}
+                                danger
+                                onClick={() => setEditor({ form: 'remove', kind: 'risk', code: r.code })}
+                              />
                             </span>
                           ) : null}
                         </li>
@@ -128,10 +164,27 @@ export function ProcessTable({ reg, powers, editor, setEditor, onDone }: {
                 {powers.edit ? (
                   <td>
                     <span className="plan-actions">
-                      <ActionButton label="Valuta" target={`il processo ${p.code}`} onClick={() => setEditor({ form: 'assess', code: p.code })} />
-                      <ActionButton label="Aggiungi evento rischioso" target={`al processo ${p.code}`} onClick={() => setEditor({ form: 'risk', processCode: p.code })} />
-                      <ActionButton label="Modifica" target={`il processo ${p.code}`} onClick={() => setEditor({ form: 'process', code: p.code })} />
-                      <ActionButton label="Rimuovi" target={`il processo ${p.code}`} danger onClick={() => setEditor({ form: 'remove', kind: 'process', code: p.code })} />
+                      <ActionButton
+                        label="Valuta"
+                        target={`il processo ${p.code}`}
+                        onClick={() => setEditor({ form: 'assess', code: p.code })}
+                      />
+                      <ActionButton
+                        label="Aggiungi evento rischioso"
+                        target={`al processo ${p.code}`}
+                        onClick={() => setEditor({ form: 'risk', processCode: p.code })}
+                      />
+                      <ActionButton
+                        label="Modifica"
+                        target={`il processo ${p.code}`}
+                        onClick={() => setEditor({ form: 'process', code: p.code })}
+                      />
+                      <ActionButton
+                        label="Rimuovi"
+                        target={`il processo ${p.code}`}
+                        danger
+                        onClick={() => setEditor({ form: 'remove', kind: 'process', code: p.code })}
+                      />
                     </span>
                   </td>
                 ) : null}

@@ -4,7 +4,7 @@
  * definition marks editable, the editors of processes, risk events, assessments and measures; once
  * adopted, the monitoring reports and the RPCT's checks.
  */
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { get } from '../../api';
 import { ErrorAlert, Loading, PageTitle, StatusBadge, useLoad } from '../../components';
@@ -33,11 +33,27 @@ async function editableStageTitles(cycleId: string, signal: AbortSignal): Promis
 export default function RischiPage() {
   const { id = '' } = useParams();
   const { actingRole } = useSession();
-  const { data: reg, error, loading, reload } = useLoad((signal) => get<Register>(`/cycles/${id}/register`, { signal }), [id]);
+  const {
+    data: reg,
+    error,
+    loading,
+    reload,
+  } = useLoad((signal) => get<Register>(`/cycles/${id}/register`, { signal }), [id]);
   const editable = reg?.editable;
-  const { data: stageTitles } = useLoad((signal) => (editable === false ? editableStageTitles(id, signal) : Promise.resolve([])), [id, editable]);
+  const { data: stageTitles } = useLoad(
+    (signal) => (editable === false ? editableStageTitles(id, signal) : Promise.resolve([])),
+    [id, editable],
+  );
   const [editor, setEditor] = useState<Editor | null>(null);
   const [done, setDone] = useState<string>();
+  /** The confirmation of an edit, said once the register has been read again (the page shows the change). */
+  const [pending, setPending] = useState<{ message: string; before: Register | undefined }>();
+  useEffect(() => {
+    if (!pending || loading || reg === pending.before) return;
+    setDone(pending.message);
+    setPending(undefined);
+    setTimeout(() => doneRef.current?.focus(), 0);
+  }, [reg, loading, pending]);
   const doneRef = useRef<HTMLParagraphElement>(null);
 
   if (!reg) {
@@ -59,9 +75,9 @@ export default function RischiPage() {
   };
   const onDone = (message: string) => {
     setEditor(null);
-    setDone(message);
+    setDone(undefined);
+    setPending({ message, before: reg });
     reload();
-    setTimeout(() => doneRef.current?.focus(), 0);
   };
   const open = (e: Editor | null) => {
     setDone(undefined);
@@ -69,7 +85,7 @@ export default function RischiPage() {
   };
   const why = reg.notEditableBecause;
   const readOnlyWhy = !reg.editable
-    ? `${why ? (why.message || ERROR_MESSAGES[why.code]) : 'Il registro non è modificabile'}: fase «${reg.stageTitle}»${why?.code === 'PLAN_NOT_EDITABLE' && stageTitles?.length ? `; il registro si modifica nelle fasi ${stageTitles.map((t) => `«${t}»`).join(' e ')}` : ''}. Il registro è in sola lettura${reg.adopted ? '; le misure si rendicontano alle date di monitoraggio' : ''}.`
+    ? `${why ? why.message || ERROR_MESSAGES[why.code] : 'Il registro non è modificabile'}: fase «${reg.stageTitle}»${why?.code === 'PLAN_NOT_EDITABLE' && stageTitles?.length ? `; il registro si modifica nelle fasi ${stageTitles.map((t) => `«${t}»`).join(' e ')}` : ''}. Il registro è in sola lettura${reg.adopted ? '; le misure si rendicontano alle date di monitoraggio' : ''}.`
     : !EDITORS.includes(role)
       ? 'La modifica del registro spetta al RPCT e ai dirigenti: in questo ruolo il registro è in sola lettura.'
       : null;
@@ -78,7 +94,8 @@ export default function RischiPage() {
   return (
     <div className="plan-page register-page">
       <nav aria-label="Percorso" className="mb-2">
-        <Link to="/cicli">Cicli</Link> › <Link to={`/cicli/${reg.cycleId}`}>{reg.title}</Link> › Registro dei rischi
+        <Link to="/cicli">Cicli</Link> › <Link to={`/cicli/${reg.cycleId}`}>{reg.title}</Link> › Registro dei
+        rischi
       </nav>
       <PageTitle title={`Registro dei rischi · ${reg.title}`}>Registro dei rischi corruttivi</PageTitle>
       <p className="lead mb-2">
@@ -86,7 +103,9 @@ export default function RischiPage() {
         {reg.adopted ? ` · adottato il ${formatDate(reg.adopted.at)}` : ''}
       </p>
       <p className="mb-2">
-        <StatusBadge tone={reg.editable ? 'success' : 'secondary'}>{reg.editable ? 'Registro modificabile in questa fase' : 'Registro in sola lettura in questa fase'}</StatusBadge>
+        <StatusBadge tone={reg.editable ? 'success' : 'secondary'}>
+          {reg.editable ? 'Registro modificabile in questa fase' : 'Registro in sola lettura in questa fase'}
+        </StatusBadge>
       </p>
       {readOnlyWhy ? (
         <div className="alert alert-info" role="note">
@@ -95,15 +114,28 @@ export default function RischiPage() {
       ) : null}
       <p className="small text-muted">
         Situazione al {formatDate(reg.date)}
-        {reg.monitoringDates.length ? `; date di monitoraggio: ${reg.monitoringDates.map(formatDate).join(', ')}` : '; nessuna data di monitoraggio fissata'}.
+        {reg.monitoringDates.length
+          ? `; date di monitoraggio: ${reg.monitoringDates.map(formatDate).join(', ')}`
+          : '; nessuna data di monitoraggio fissata'}
+        .
       </p>
       {powers.dates ? (
         <p>
-          <ActionButton label="Date di monitoraggio" target="delle misure" onClick={() => open({ form: 'dates' })} />
+          <ActionButton
+            label="Date di monitoraggio"
+            target="delle misure"
+            onClick={() => open({ form: 'dates' })}
+          />
         </p>
       ) : null}
       {editor?.form === 'dates' ? <EditorSlot {...slot} /> : null}
-      <p ref={doneRef} tabIndex={-1} role="status" aria-live="polite" className={done ? 'alert alert-success' : 'visually-hidden'}>
+      <p
+        ref={doneRef}
+        tabIndex={-1}
+        role="status"
+        aria-live="polite"
+        className={done ? 'alert alert-success' : 'visually-hidden'}
+      >
         {done ? `Fatto: ${done}` : ''}
       </p>
       {loading ? <Loading label="Aggiornamento del registro…" /> : null}

@@ -14,7 +14,8 @@ export function Summary({ reg }: { reg: Register }) {
         <div className="col-md-6">
           <table className="table table-sm">
             <caption>
-              Processi per livello di rischio ({n(reg.summary.processes, 'processo', 'processi')}, {n(reg.summary.risks, 'evento rischioso', 'eventi rischiosi')})
+              Processi per livello di rischio ({n(reg.summary.processes, 'processo', 'processi')},{' '}
+              {n(reg.summary.risks, 'evento rischioso', 'eventi rischiosi')})
             </caption>
             <thead>
               <tr>
@@ -28,7 +29,9 @@ export function Summary({ reg }: { reg: Register }) {
               {reg.summary.byRating.map((r) => (
                 <tr key={r.level}>
                   <th scope="row">
-                    <StatusBadge tone={levelTone(levels, r.level === 'non_valutato' ? null : r.level)}>{levelLabel(r.level)}</StatusBadge>
+                    <StatusBadge tone={levelTone(levels, r.level === 'non_valutato' ? null : r.level)}>
+                      {levelLabel(r.level)}
+                    </StatusBadge>
                   </th>
                   <td className="text-end">{r.processes}</td>
                 </tr>
@@ -39,7 +42,9 @@ export function Summary({ reg }: { reg: Register }) {
         <div className="col-md-6">
           <table className="table table-sm">
             <caption>
-              Stato delle misure ({n(reg.summary.measures, 'misura', 'misure')}: {n(reg.summary.byKind.generale, 'generale', 'generali')}, {n(reg.summary.byKind.specifica, 'specifica', 'specifiche')})
+              Stato delle misure ({n(reg.summary.measures, 'misura', 'misure')}:{' '}
+              {n(reg.summary.byKind.generale, 'generale', 'generali')},{' '}
+              {n(reg.summary.byKind.specifica, 'specifica', 'specifiche')})
             </caption>
             <thead>
               <tr>

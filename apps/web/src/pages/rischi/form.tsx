@@ -43,7 +43,9 @@ export function useRegisterCommand(cycleId: string, fields: readonly string[]) {
       const rest: string[] = [];
       for (const f of err.fields) {
         const key = bare(f.field);
-        const target = [key, key.replace(/\.[^.[]+$/, ''), key.replace(/[.[].*$/, '')].find((k) => fields.includes(k));
+        const target = [key, key.replace(/\.[^.[]+$/, ''), key.replace(/[.[].*$/, '')].find((k) =>
+          fields.includes(k),
+        );
         const it = registerProblemIt(key, f.problem, f.problemIt);
         if (target) byField[target] = byField[target] ? `${byField[target]}; ${it}` : it;
         else rest.push(`${key}: ${it}`);
@@ -78,10 +80,27 @@ interface FieldProps {
 }
 
 /** A labelled input with its hint, and the refusal of its field beside it. */
-export function Field({ label, labelMore, value, onChange, error, hint, required, as, options, rows }: FieldProps) {
+export function Field({
+  label,
+  labelMore,
+  value,
+  onChange,
+  error,
+  hint,
+  required,
+  as,
+  options,
+  rows,
+}: FieldProps) {
   const id = useId();
-  const describedBy = [error ? `${id}-errore` : '', hint ? `${id}-aiuto` : ''].filter(Boolean).join(' ') || undefined;
-  const common = { id, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy, required } as const;
+  const describedBy =
+    [error ? `${id}-errore` : '', hint ? `${id}-aiuto` : ''].filter(Boolean).join(' ') || undefined;
+  const common = {
+    id,
+    'aria-invalid': error ? true : undefined,
+    'aria-describedby': describedBy,
+    required,
+  } as const;
   const cls = error ? ' is-invalid' : '';
   return (
     <div className="form-group register-field">
@@ -91,7 +110,12 @@ export function Field({ label, labelMore, value, onChange, error, hint, required
         {required ? ' (obbligatorio)' : ''}
       </label>
       {options ? (
-        <select {...common} className={`form-select${cls}`} value={value} onChange={(e) => onChange(e.target.value)}>
+        <select
+          {...common}
+          className={`form-select${cls}`}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        >
           {options.map((o) => (
             <option key={o.value} value={o.value}>
               {o.label}
@@ -99,9 +123,21 @@ export function Field({ label, labelMore, value, onChange, error, hint, required
           ))}
         </select>
       ) : as === 'textarea' ? (
-        <textarea {...common} className={`form-control${cls}`} rows={rows ?? 2} value={value} onChange={(e) => onChange(e.target.value)} />
+        <textarea
+          {...common}
+          className={`form-control${cls}`}
+          rows={rows ?? 2}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
       ) : (
-        <input {...common} className={`form-control${cls}`} type={as === 'date' ? 'date' : 'text'} value={value} onChange={(e) => onChange(e.target.value)} />
+        <input
+          {...common}
+          className={`form-control${cls}`}
+          type={as === 'date' ? 'date' : 'text'}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
       )}
       {hint ? (
         <small id={`${id}-aiuto`} className="form-text">
@@ -124,7 +160,16 @@ export function FieldError({ id, error }: { id: string; error?: string }) {
 }
 
 /** The frame of an editor: its heading, the refusal that concerns no field, the buttons. */
-export function EditorForm({ title, children, onSubmit, busy, submitLabel, onCancel, general, errors }: {
+export function EditorForm({
+  title,
+  children,
+  onSubmit,
+  busy,
+  submitLabel,
+  onCancel,
+  general,
+  errors,
+}: {
   title: string;
   children: ReactNode;
   onSubmit(): void;

@@ -1,5 +1,6 @@
 /** The risk register's Italian words: levels, statuses, kinds, categories, and the refused fields. */
 import type { components } from '../../api-schema';
+import { fieldProblemIt } from '../../labels';
 
 export type Register = components['schemas']['RegisterResponse'];
 export type Measure = Register['measures'][number];
@@ -57,7 +58,10 @@ export const OUTCOME_LABEL: Record<string, string> = { confermato: 'Confermata',
 export const n = (count: number, one: string, many: string): string => `${count} ${count === 1 ? one : many}`;
 
 /** The rating's tone by its rank in the method's levels (the top third danger, the middle warning). */
-export function levelTone(levels: readonly string[], level: string | null): 'danger' | 'warning' | 'success' | 'secondary' {
+export function levelTone(
+  levels: readonly string[],
+  level: string | null,
+): 'danger' | 'warning' | 'success' | 'secondary' {
   if (!level) return 'secondary';
   const i = levels.indexOf(level);
   if (i < 0) return 'secondary';
@@ -85,7 +89,10 @@ export function suggestedLevel(levels: readonly string[], rated: readonly string
  */
 export function registerProblemIt(field: string, problem: string, given?: string): string {
   const own: [RegExp, string][] = [
-    [/^a specific measure treats at least one risk$/, 'Una misura specifica deve trattare almeno un evento rischioso'],
+    [
+      /^a specific measure treats at least one risk$/,
+      'Una misura specifica deve trattare almeno un evento rischioso',
+    ],
     [/^lists a risk twice$/, 'Lo stesso evento rischioso è indicato due volte'],
     [/^no risk (.*) in the register$/, 'Evento rischioso $1 non presente nel registro'],
     [/^no process (.*) in the register$/, 'Processo $1 non presente nel registro'],
@@ -93,7 +100,10 @@ export function registerProblemIt(field: string, problem: string, given?: string
     [/^must be a list of texts of 1 to (\d+) characters$/, 'Ogni riga deve contenere da 1 a $1 caratteri'],
     [/^is required: \{office, dirigente\}$/, 'Indicare ufficio e dirigente responsabili'],
     [/^must be a monitoring date of the plan/, 'Scegliere una delle date di monitoraggio del piano'],
-    [/^is given only when the outcome is rettificato$/, 'Lo stato si indica solo quando la rendicontazione è rettificata'],
+    [
+      /^is given only when the outcome is rettificato$/,
+      'Lo stato si indica solo quando la rendicontazione è rettificata',
+    ],
     [/^must list 1 to 24 dates/, 'Indicare da 1 a 24 date di monitoraggio'],
     [/^must be \{title, deadline\}$/, 'Indicare titolo e scadenza della fase'],
     [/^is required: \{level, reason\}$/, 'Indicare livello e motivazione'],
@@ -104,6 +114,8 @@ export function registerProblemIt(field: string, problem: string, given?: string
     const m = problem.match(re);
     if (m) return it.replace(/\$(\d)/g, (_, i: string) => m[Number(i)] ?? '');
   }
-  if (given && !given.startsWith('valore non valido')) return given.charAt(0).toUpperCase() + given.slice(1);
+  // The API's Italian, or the shared words for the common problems ("is required"…), unless generic.
+  const it = given ?? fieldProblemIt(problem);
+  if (!it.startsWith('valore non valido')) return it.charAt(0).toUpperCase() + it.slice(1);
   return `Valore non ammesso per ${field}`;
 }

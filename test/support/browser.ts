@@ -17,14 +17,14 @@ export const SCREENSHOTS = resolve(ROOT, 'test-results/screenshots');
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** Headless Chromium as root on a machine with a closed network: no sandbox, no background traffic. */
+/** Headless Chromium as root on a machine with a closed network: no sandbox, no background traffic; Italian UI (date fields read gg/mm/aaaa). */
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   if (!existsSync(resolve(WEB_DIR, 'index.html'))) throw new Error('The console is not built: npm run build:web');
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--lang=it-IT'],
   });
 }
 

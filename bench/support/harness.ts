@@ -4,6 +4,7 @@
  * benchmark's single JSON result line.
  */
 import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
 import { Client } from 'pg';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -66,6 +67,24 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
       }
     },
   };
+}
+
+/** Removes every Redis key under `prefix:` (REDIS_URL, else the local server); failures are logged. */
+export async function dropRedisPrefix(prefix: string): Promise<void> {
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } catch (err) {
+    log(`could not remove the Redis keys ${prefix}:*: ${(err as Error).message}`);
+  } finally {
+    redis.disconnect();
+  }
 }
 
 export interface PhaseResult {

@@ -13,20 +13,34 @@ export function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
 }
 
-/** `--name value` or `--name=value` from argv, as a number, or the default. */
-export function numberArg(name: string, fallback: number, argv = process.argv.slice(2)): number {
+/** The text of `--name value` or `--name=value` in argv, or undefined. */
+function rawArg(name: string, argv: string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    let raw: string | undefined;
-    if (a === `--${name}`) raw = argv[i + 1];
-    else if (a.startsWith(`--${name}=`)) raw = a.slice(name.length + 3);
-    if (raw !== undefined) {
-      const n = Number(raw);
-      if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got "${raw}"`);
-      return n;
-    }
+    if (a === `--${name}`) return argv[i + 1];
+    if (a.startsWith(`--${name}=`)) return a.slice(name.length + 3);
   }
-  return fallback;
+  return undefined;
+}
+
+/** `--name value` or `--name=value` from argv, as a number, or the default. */
+export function numberArg(name: string, fallback: number, argv = process.argv.slice(2)): number {
+  const raw = rawArg(name, argv);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got "${raw}"`);
+  return n;
+}
+
+/** `--name 100,200,400` as a list of positive numbers, or the default. */
+export function numberListArg(name: string, fallback: number[], argv = process.argv.slice(2)): number[] {
+  const raw = rawArg(name, argv);
+  if (raw === undefined) return fallback;
+  const list = raw.split(',').map(Number);
+  if (list.some((n) => !Number.isFinite(n) || n <= 0)) {
+    throw new Error(`--${name} must be a comma-separated list of positive numbers, got "${raw}"`);
+  }
+  return list;
 }
 
 export interface BenchDatabase {

@@ -84,11 +84,19 @@ export interface OpenLoopOptions {
   durationMs: number;
   /** Called synchronously when the measured window opens and when its last slot has been sent. */
   onWindow?: (edge: 'start' | 'end') => void;
+  /**
+   * Requests allowed in flight at once; a slot due while that many are unanswered is dropped and
+   * counted (a bound on sockets and memory once the system has fallen far behind). Default 4,000.
+   */
+  maxInFlight?: number;
 }
 
 export interface OpenLoopRun {
   /** Slots scheduled inside the measured window. */
   measuredSlots: number;
+  /** Slots not sent because `maxInFlight` requests were unanswered (all of them; of the measured window). */
+  dropped: number;
+  droppedMeasured: number;
   windowStart: number;
   windowEnd: number;
   /** How late the sender started requests after their scheduled time (the load generator's own delay). */
@@ -106,6 +114,9 @@ export async function openLoop(o: OpenLoopOptions, send: (slot: Slot) => Promise
   const total = warmSlots + Math.round(o.durationMs / interval);
   const inflight = new Set<Promise<void>>();
   const late: number[] = [];
+  const maxInFlight = o.maxInFlight ?? 4000;
+  let dropped = 0;
+  let droppedMeasured = 0;
   const t0 = performance.now();
   let i = 0;
   while (i < total) {
@@ -113,6 +124,12 @@ export async function openLoop(o: OpenLoopOptions, send: (slot: Slot) => Promise
     while (i < total && t0 + i * interval <= now) {
       if (i === warmSlots) o.onWindow?.('start');
       const scheduledAt = t0 + i * interval;
+      if (inflight.size >= maxInFlight) {
+        dropped++;
+        if (i >= warmSlots) droppedMeasured++;
+        i++;
+        continue;
+      }
       late.push(now - scheduledAt);
       const p: Promise<void> = send({ index: i, scheduledAt, measured: i >= warmSlots }).finally(() => inflight.delete(p));
       inflight.add(p);
@@ -124,6 +141,8 @@ export async function openLoop(o: OpenLoopOptions, send: (slot: Slot) => Promise
   await Promise.all(inflight);
   return {
     measuredSlots: total - warmSlots,
+    dropped,
+    droppedMeasured,
     windowStart: t0 + warmSlots * interval,
     windowEnd: t0 + total * interval,
     sendLateP99Ms: percentile(late, 99),

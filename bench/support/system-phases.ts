@@ -159,6 +159,7 @@ export async function runCommandStep(o: StepOptions) {
   const sustained =
     failures.count === 0 &&
     skipped === 0 &&
+    run.dropped === 0 &&
     ok === run.measuredSlots &&
     p99 <= o.targets.command_p99_ms &&
     lag.samples > 0 &&
@@ -173,6 +174,7 @@ export async function runCommandStep(o: StepOptions) {
     errors_by_status: failures.byStatus,
     error_examples: failures.examples,
     skipped,
+    dropped: run.dropped,
     command_p50_ms: ms(percentile(latencies, 50)),
     command_p99_ms: ms(p99),
     command_max_ms: ms(latencies.length ? latencies[latencies.length - 1] : Number.NaN),
@@ -264,6 +266,7 @@ export async function runQueryPhase(o: QueryOptions) {
     errors: failures.count,
     errors_by_status: failures.byStatus,
     error_examples: failures.examples,
+    dropped: run.dropped,
     by_kind: Object.fromEntries(
       QUERY_KINDS.map((k) => {
         const x = byKind[k];

@@ -25,12 +25,34 @@ import { devAuthSecret, loadSettings } from '@ciclo/config';
 import { SCHEDULER_SUBSCRIPTION } from '@ciclo/deadlines';
 import { PostgresEventStore, SEAL_SUBSCRIPTION } from '@ciclo/event-store';
 import { INBOX_SUBSCRIPTION, WEBHOOK_SUBSCRIPTION } from '@ciclo/notifications';
-import { AuditProjector, createReadModelDataSource, CyclesProjector, ProjectionRunner, subscriptionName } from '@ciclo/projections';
+import {
+  AuditProjector,
+  createReadModelDataSource,
+  CyclesProjector,
+  ProjectionRunner,
+  subscriptionName,
+} from '@ciclo/projections';
 import { DefinitionRegistry } from '@ciclo/workflow';
 import { migrateDatabase } from '../apps/cli/src/migrations';
-import { createBenchDatabase, dropRedisPrefix, log, numberArg, numberListArg, round, sleep } from './support/harness';
+import {
+  createBenchDatabase,
+  dropRedisPrefix,
+  log,
+  numberArg,
+  numberListArg,
+  round,
+  sleep,
+} from './support/harness';
 import { BenchHttp } from './support/open-loop';
-import { clusterCpuMs, postmasterOf, rssMb, spawnApp, stopChild, waitHealthy, type Child } from './support/processes';
+import {
+  clusterCpuMs,
+  postmasterOf,
+  rssMb,
+  spawnApp,
+  stopChild,
+  waitHealthy,
+  type Child,
+} from './support/processes';
 import { ProjectionLag } from './support/projection-lag';
 import { measureRawInsert } from './support/raw-insert';
 import { CpuMeter, runCommandStep, runQueryPhase, type StepResult } from './support/system-phases';
@@ -40,7 +62,9 @@ import { CommandMix, openCycles, tenantTokens } from './support/system-commands'
 const BENCH_APPLICATION = 'ciclo-bench';
 
 const MAX_RATE = numberArg('max-rate', Number.MAX_SAFE_INTEGER);
-const RATES = numberListArg('rates', [100, 200, 400, 600, 800, 1000, 1200]).filter((r) => r <= MAX_RATE);
+const RATES = numberListArg('rates', [100, 200, 400, 600, 800, 1000, 1200])
+  .filter((r) => r <= MAX_RATE)
+  .sort((a, b) => a - b);
 const STEP_MS = numberArg('step-seconds', 20) * 1000;
 const WARMUP_MS = numberArg('warmup', 2) * 1000;
 const QUERY_RATE = numberArg('query-rate', 1000);
@@ -52,7 +76,14 @@ const LAG_SAMPLES_PER_S = numberArg('lag-samples', 50);
 const RAW_MS = numberArg('raw-seconds', 5) * 1000;
 const RAW_WRITERS = 8;
 const RAW_PAYLOAD = 256;
-const TARGETS = { system_ratio_to_raw: 0.1, command_p99_ms: 50, projection_lag_p99_ms: 200, query_p99_ms: 20, api_rss_mb: 250, worker_rss_mb: 250 };
+const TARGETS = {
+  system_ratio_to_raw: 0.1,
+  command_p99_ms: 50,
+  projection_lag_p99_ms: 200,
+  query_p99_ms: 20,
+  api_rss_mb: 250,
+  worker_rss_mb: 250,
+};
 
 async function main(): Promise<void> {
   if (RATES.length === 0) throw new Error('no step rate left under --max-rate');
@@ -96,11 +127,17 @@ async function main(): Promise<void> {
       `SELECT current_setting('server_version') AS version, current_setting('synchronous_commit') AS sync, pg_backend_pid() AS pid`,
     );
     const postmaster = postmasterOf(pgEnv[0].pid);
-    if (postmaster === null) notes.push('the PostgreSQL server runs elsewhere: postgres_cluster not measured');
+    if (postmaster === null)
+      notes.push('the PostgreSQL server runs elsewhere: postgres_cluster not measured');
 
     // 1. The floor, on the same server, just before the system starts.
     log(`raw_insert: ${RAW_WRITERS} writers, 1 s warm-up, ${RAW_MS / 1000} s measured`);
-    const raw = await measureRawInsert(pool, { writers: RAW_WRITERS, warmupMs: 1000, durationMs: RAW_MS, payloadBytes: RAW_PAYLOAD });
+    const raw = await measureRawInsert(pool, {
+      writers: RAW_WRITERS,
+      warmupMs: 1000,
+      durationMs: RAW_MS,
+      payloadBytes: RAW_PAYLOAD,
+    });
     await pool.query('DROP TABLE bench_raw');
     log(`raw_insert: ${round(raw.unitsPerSecond)} rows/s`);
 
@@ -128,10 +165,32 @@ async function main(): Promise<void> {
     const workerPid = worker.proc.pid as number;
     log(`API up at ${url} (pid ${apiPid}); worker pid ${workerPid}`);
 
+    /** A figure taken while the API or the worker was gone would not be the system's. */
+    const alive = (during: string) => {
+      for (const [name, c] of [
+        ['API', api],
+        ['worker', worker],
+      ] as const) {
+        if (c && (c.proc.exitCode !== null || c.proc.signalCode !== null)) {
+          throw new Error(
+            `the ${name} process ended during ${during} (${c.proc.exitCode ?? c.proc.signalCode})`,
+          );
+        }
+      }
+    };
+
     await ds.initialize();
     const registry = DefinitionRegistry.fromDirectory(resolve(root, 'seeds/cycles'));
-    const runner = new ProjectionRunner(store, ds, [new CyclesProjector(registry), new AuditProjector(registry)]);
-    const logSubscriptions = [SEAL_SUBSCRIPTION, SCHEDULER_SUBSCRIPTION, INBOX_SUBSCRIPTION, WEBHOOK_SUBSCRIPTION];
+    const runner = new ProjectionRunner(store, ds, [
+      new CyclesProjector(registry),
+      new AuditProjector(registry),
+    ]);
+    const logSubscriptions = [
+      SEAL_SUBSCRIPTION,
+      SCHEDULER_SUBSCRIPTION,
+      INBOX_SUBSCRIPTION,
+      WEBHOOK_SUBSCRIPTION,
+    ];
     const expected = [...runner.projectors.map((p) => subscriptionName(p.name)), ...logSubscriptions];
     const subscriptions = await waitSubscriptions(url, expected, worker);
     log(`worker holds every subscription: ${subscriptions.join(', ')}`);
@@ -139,7 +198,8 @@ async function main(): Promise<void> {
     /** Subscriptions still behind the head of the log (empty when every one has caught up). */
     const behind = async (): Promise<string[]> => {
       const out: string[] = [];
-      for (const p of await runner.status()) if (p.lagEvents > 0) out.push(`${subscriptionName(p.name)} ${p.lagEvents}`);
+      for (const p of await runner.status())
+        if (p.lagEvents > 0) out.push(`${subscriptionName(p.name)} ${p.lagEvents}`);
       for (const name of logSubscriptions) {
         const lag = await store.lagAfter(await store.checkpointOf(name));
         if (lag.events > 0) out.push(`${name} ${lag.events}`);
@@ -173,16 +233,33 @@ async function main(): Promise<void> {
     await poller.connect();
     const lag = new ProjectionLag(poller);
     lag.start();
-    const meter = new CpuMeter(pool, db.name, BENCH_APPLICATION, { api: apiPid, worker: workerPid }, postmaster === null ? null : () => clusterCpuMs(postmaster));
+    const meter = new CpuMeter(
+      pool,
+      db.name,
+      BENCH_APPLICATION,
+      { api: apiPid, worker: workerPid },
+      postmaster === null ? null : () => clusterCpuMs(postmaster),
+    );
     const steps: StepResult[] = [];
     const commandMix = new CommandMix(cycles, COMMENT_SHARE);
     for (const rate of RATES) {
       log(`step ${rate} commands/s: ${WARMUP_MS / 1000} s warm-up, ${STEP_MS / 1000} s measured`);
-      const step = await runCommandStep({ rate, warmupMs: WARMUP_MS, durationMs: STEP_MS, http, mix: commandMix, lag, meter, lagSamplesPerS: LAG_SAMPLES_PER_S, targets: TARGETS });
+      const step = await runCommandStep({
+        rate,
+        warmupMs: WARMUP_MS,
+        durationMs: STEP_MS,
+        http,
+        mix: commandMix,
+        lag,
+        meter,
+        lagSamplesPerS: LAG_SAMPLES_PER_S,
+        targets: TARGETS,
+      });
+      alive(`the ${rate}/s step`);
       step.drain_s = round(await waitCaughtUp(60_000, `after the ${rate}/s step`), 1);
       steps.push(step);
       log(
-        `  ${step.ok} ok, ${step.errors} errors, ${step.skipped} slots without an idle cycle; p99 ${step.command_p99_ms} ms; ` +
+        `  ${step.ok} ok, ${step.errors} errors, ${step.skipped} slots without an idle cycle, ${step.dropped} dropped; p99 ${step.command_p99_ms} ms; ` +
           `lag p99 ${step.projection_lag_p99_ms} ms (${step.lag_samples} samples); CPU µs/command ${JSON.stringify(step.cpu_us_per_command)}; ` +
           (step.sustained ? 'sustained' : 'not sustained'),
       );
@@ -193,8 +270,19 @@ async function main(): Promise<void> {
 
     // 5. Reads at a fixed open-loop rate, with the system otherwise idle.
     log(`queries: ${QUERY_RATE}/s offered, ${WARMUP_MS / 1000} s warm-up, ${QUERY_MS / 1000} s measured`);
-    const queries = await runQueryPhase({ rate: QUERY_RATE, warmupMs: WARMUP_MS, durationMs: QUERY_MS, http, tenants, cycles, meter });
-    log(`  p99 ${queries.p99_ms} ms, ${queries.achieved_per_s}/s achieved, ${queries.errors} errors, ${queries.dropped} dropped`);
+    const queries = await runQueryPhase({
+      rate: QUERY_RATE,
+      warmupMs: WARMUP_MS,
+      durationMs: QUERY_MS,
+      http,
+      tenants,
+      cycles,
+      meter,
+    });
+    alive('the reads');
+    log(
+      `  p99 ${queries.p99_ms} ms, ${queries.achieved_per_s}/s achieved, ${queries.errors} errors, ${queries.dropped} dropped`,
+    );
     await waitCaughtUp(60_000, 'after the queries');
 
     const apiRss = rssMb(apiPid);
@@ -203,7 +291,11 @@ async function main(): Promise<void> {
     const ratio = systemRate / raw.unitsPerSecond;
     const pass = {
       system_ratio_to_raw: ratio >= TARGETS.system_ratio_to_raw,
-      query_p99_ms: queries.errors === 0 && queries.dropped === 0 && queries.p99_ms !== null && queries.p99_ms <= TARGETS.query_p99_ms,
+      query_p99_ms:
+        queries.errors === 0 &&
+        queries.dropped === 0 &&
+        queries.p99_ms !== null &&
+        queries.p99_ms <= TARGETS.query_p99_ms,
       api_rss_mb: apiRss < TARGETS.api_rss_mb,
       worker_rss_mb: workerRss < TARGETS.worker_rss_mb,
     };
@@ -258,14 +350,21 @@ async function main(): Promise<void> {
 }
 
 /** Waits until GET /health shows a worker holding the lease of every `expected` subscription; all it lists. */
-async function waitSubscriptions(url: string, expected: string[], worker: Child, timeoutMs = 120_000): Promise<string[]> {
+async function waitSubscriptions(
+  url: string,
+  expected: string[],
+  worker: Child,
+  timeoutMs = 120_000,
+): Promise<string[]> {
   const t0 = performance.now();
   let missing = expected;
   while (performance.now() - t0 < timeoutMs) {
     if (worker.proc.exitCode !== null) throw new Error(`the worker exited with code ${worker.proc.exitCode}`);
     const res = await fetch(`${url}/health`).catch(() => null);
     if (res) {
-      const report = (await res.json()) as { components?: { workers?: { subscriptions?: { name: string; heldBy: string | null }[] } } };
+      const report = (await res.json()) as {
+        components?: { workers?: { subscriptions?: { name: string; heldBy: string | null }[] } };
+      };
       const subs = report.components?.workers?.subscriptions ?? [];
       missing = expected.filter((name) => !subs.some((s) => s.name === name && s.heldBy));
       if (missing.length === 0) return subs.map((s) => s.name);
@@ -276,6 +375,8 @@ async function waitSubscriptions(url: string, expected: string[], worker: Child,
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`[bench] failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `[bench] failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exit(1);
 });

@@ -85,7 +85,10 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
 
 /** Removes every Redis key under `prefix:` (REDIS_URL, else the local server); failures are logged. */
 export async function dropRedisPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+  });
   try {
     await redis.connect();
     let cursor = '0';

@@ -45,7 +45,11 @@ export class BenchHttp {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () =>
-            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), at: performance.now() }),
+            resolve({
+              status: res.statusCode ?? 0,
+              body: Buffer.concat(chunks).toString('utf8'),
+              at: performance.now(),
+            }),
           );
           res.on('error', reject);
         },
@@ -108,7 +112,10 @@ export interface OpenLoopRun {
  * Calls `send` for each slot on schedule (`warmupMs` of slots, then `durationMs` of measured ones)
  * and waits for every call to settle. `send` must handle its own failures.
  */
-export async function openLoop(o: OpenLoopOptions, send: (slot: Slot) => Promise<void>): Promise<OpenLoopRun> {
+export async function openLoop(
+  o: OpenLoopOptions,
+  send: (slot: Slot) => Promise<void>,
+): Promise<OpenLoopRun> {
   const interval = 1000 / o.rate;
   const warmSlots = Math.round(o.warmupMs / interval);
   const total = warmSlots + Math.round(o.durationMs / interval);
@@ -131,7 +138,9 @@ export async function openLoop(o: OpenLoopOptions, send: (slot: Slot) => Promise
         continue;
       }
       late.push(now - scheduledAt);
-      const p: Promise<void> = send({ index: i, scheduledAt, measured: i >= warmSlots }).finally(() => inflight.delete(p));
+      const p: Promise<void> = send({ index: i, scheduledAt, measured: i >= warmSlots }).finally(() =>
+        inflight.delete(p),
+      );
       inflight.add(p);
       i++;
     }

@@ -17,7 +17,11 @@ export interface Child {
 }
 
 export function spawnApp(entry: string, env: NodeJS.ProcessEnv, root: string, keepStdout: boolean): Child {
-  const proc = spawn(process.execPath, ['-r', './scripts/register-paths.js', entry], { cwd: root, env, stdio: ['ignore', keepStdout ? 'pipe' : 'ignore', 'inherit'] });
+  const proc = spawn(process.execPath, ['-r', './scripts/register-paths.js', entry], {
+    cwd: root,
+    env,
+    stdio: ['ignore', keepStdout ? 'pipe' : 'ignore', 'inherit'],
+  });
   const lines: string[] = [];
   const waiters = new Set<() => void>();
   if (keepStdout) {
@@ -90,7 +94,11 @@ export function procCpuMs(pid: number): number {
 }
 
 /** CPU so far of each PostgreSQL backend connected to `db` (but those named `exceptApplication`), in ms, by pid. */
-export async function backendsCpu(pool: Pool, db: string, exceptApplication?: string): Promise<Map<number, number>> {
+export async function backendsCpu(
+  pool: Pool,
+  db: string,
+  exceptApplication?: string,
+): Promise<Map<number, number>> {
   const { rows } = await pool.query<{ pid: number }>(
     'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name IS DISTINCT FROM $2',
     [db, exceptApplication ?? null],
@@ -99,21 +107,36 @@ export async function backendsCpu(pool: Pool, db: string, exceptApplication?: st
 }
 
 /** CPU the database's backends spent since `before` (backends that exited in between are not counted). */
-export async function backendsCpuSince(pool: Pool, db: string, before: Map<number, number>, exceptApplication?: string): Promise<number> {
+export async function backendsCpuSince(
+  pool: Pool,
+  db: string,
+  before: Map<number, number>,
+  exceptApplication?: string,
+): Promise<number> {
   let ms = 0;
   for (const [pid, cpu] of await backendsCpu(pool, db, exceptApplication)) ms += cpu - (before.get(pid) ?? 0);
   return ms;
 }
 
 /** CPU spent in this process, child processes and the database's backends during `fn`. */
-export async function cpuDuring<T>(pool: Pool, db: string, childPids: number[], fn: () => Promise<T>): Promise<{ result: T; selfMs: number; childMs: number[]; pgMs: number }> {
+export async function cpuDuring<T>(
+  pool: Pool,
+  db: string,
+  childPids: number[],
+  fn: () => Promise<T>,
+): Promise<{ result: T; selfMs: number; childMs: number[]; pgMs: number }> {
   const self0 = process.cpuUsage();
   const child0 = childPids.map(procCpuMs);
   const pg0 = await backendsCpu(pool, db);
   const result = await fn();
   const pgMs = await backendsCpuSince(pool, db, pg0);
   const self = process.cpuUsage(self0);
-  return { result, selfMs: (self.user + self.system) / 1000, childMs: childPids.map((pid, i) => procCpuMs(pid) - child0[i]), pgMs };
+  return {
+    result,
+    selfMs: (self.user + self.system) / 1000,
+    childMs: childPids.map((pid, i) => procCpuMs(pid) - child0[i]),
+    pgMs,
+  };
 }
 
 export async function stopChild(c: Child | null): Promise<void> {
@@ -124,7 +147,6 @@ export async function stopChild(c: Child | null): Promise<void> {
   await exited;
   clearTimeout(t);
 }
-
 
 /** The PostgreSQL server's main process: the parent of one of its backends. */
 export function postmasterOf(backendPid: number): number | null {

@@ -83,7 +83,11 @@ export class ProjectionLag {
       if (this.pending.size > 0) {
         const list = [...this.pending.values()];
         try {
-          const { rows } = await this.client.query<{ position: string; cycles: boolean | null; audit: boolean }>(
+          const { rows } = await this.client.query<{
+            position: string;
+            cycles: boolean | null;
+            audit: boolean;
+          }>(
             `SELECT s.pos AS position, c.version >= s.v AS cycles, a.position IS NOT NULL AS audit
                FROM unnest($1::uuid[], $2::int[], $3::bigint[]) AS s(id, v, pos)
                LEFT JOIN rm_cycles c ON c.id = s.id
@@ -94,8 +98,10 @@ export class ProjectionLag {
           for (const r of rows) {
             const p = this.pending.get(Number(r.position));
             if (!p) continue;
-            if (r.cycles && p.cycles === undefined) this.cycles.push((p.cycles = Math.max(0, now - p.answeredAt)));
-            if (r.audit && p.audit === undefined) this.audit.push((p.audit = Math.max(0, now - p.answeredAt)));
+            if (r.cycles && p.cycles === undefined)
+              this.cycles.push((p.cycles = Math.max(0, now - p.answeredAt)));
+            if (r.audit && p.audit === undefined)
+              this.audit.push((p.audit = Math.max(0, now - p.answeredAt)));
             if (p.cycles !== undefined && p.audit !== undefined) {
               this.overall.push(Math.max(p.cycles, p.audit));
               this.pending.delete(p.position);

@@ -26,7 +26,13 @@ export async function tenantTokens(tenants: string[], secret: string): Promise<T
   return Promise.all(
     tenants.map(async (tenant) => {
       const entries = await Promise.all(
-        PEOPLE.map(async ([key, role]) => [key, await signDevToken({ userId: `u-${key}-${tenant}`, roles: [role], tenant }, secret)] as const),
+        PEOPLE.map(
+          async ([key, role]) =>
+            [
+              key,
+              await signDevToken({ userId: `u-${key}-${tenant}`, roles: [role], tenant }, secret),
+            ] as const,
+        ),
       );
       return { tenant, tokens: Object.fromEntries(entries) as TenantTokens['tokens'] };
     }),
@@ -45,7 +51,12 @@ const REVIEW_LOOP: [string, keyof TenantTokens['tokens'], Record<string, string>
 ];
 
 const COMMENTERS: (keyof TenantTokens['tokens'])[] = ['po', 'sg', 'rpct', 'dirigente'];
-const COMMENTS = ['Verificare la coerenza con il preventivo economico', 'Osservazione sulla sezione 3', 'Ok per me', 'Allineare i target al triennio'];
+const COMMENTS = [
+  'Verificare la coerenza con il preventivo economico',
+  'Osservazione sulla sezione 3',
+  'Ok per me',
+  'Allineare i target al triennio',
+];
 
 export interface BenchCycle {
   id: string;
@@ -63,12 +74,18 @@ export interface PlannedCommand {
 }
 
 /** Opens `n` PIAO cycles spread over the tenants and submits each for review, `concurrency` at a time. */
-export async function openCycles(http: BenchHttp, tenants: TenantTokens[], n: number, concurrency = 8): Promise<BenchCycle[]> {
+export async function openCycles(
+  http: BenchHttp,
+  tenants: TenantTokens[],
+  n: number,
+  concurrency = 8,
+): Promise<BenchCycle[]> {
   const cycles: BenchCycle[] = [];
   let next = 0;
   const must = async (path: string, token: string, body: unknown) => {
     const a = await http.request('POST', path, token, body);
-    if (a.status < 200 || a.status > 299) throw new Error(`POST ${path}: ${a.status} ${a.body.slice(0, 300)}`);
+    if (a.status < 200 || a.status > 299)
+      throw new Error(`POST ${path}: ${a.status} ${a.body.slice(0, 300)}`);
     return JSON.parse(a.body) as { cycleId: string };
   };
   await Promise.all(
@@ -76,7 +93,11 @@ export async function openCycles(http: BenchHttp, tenants: TenantTokens[], n: nu
       while (next < n) {
         const i = next++;
         const tenant = tenants[i % tenants.length];
-        const { cycleId } = await must('/cycles', tenant.tokens.po, { type: 'piao', year: 2027 + (i % 3), title: `PIAO di prova ${i}` });
+        const { cycleId } = await must('/cycles', tenant.tokens.po, {
+          type: 'piao',
+          year: 2027 + (i % 3),
+          title: `PIAO di prova ${i}`,
+        });
         await must(`/cycles/${cycleId}/commands/submit`, tenant.tokens.po, {});
         cycles.push({ id: cycleId, tenant, step: 0 });
       }
@@ -117,7 +138,13 @@ export class CommandMix {
       };
     }
     const [command, who, body] = REVIEW_LOOP[cycle.step % REVIEW_LOOP.length];
-    return { cycle, path: `/cycles/${cycle.id}/commands/${command}`, token: cycle.tenant.tokens[who], body, transition: true };
+    return {
+      cycle,
+      path: `/cycles/${cycle.id}/commands/${command}`,
+      token: cycle.tenant.tokens[who],
+      body,
+      transition: true,
+    };
   }
 
   answered(c: PlannedCommand, ok: boolean): void {

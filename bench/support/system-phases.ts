@@ -58,7 +58,10 @@ export class CpuMeter {
    * µs per unit between `start` and `end`. Backends that ended in between lose what they spent;
    * backends that appeared in between are counted whole (they started during the phase).
    */
-  async perUnit({ start, end }: { start?: CpuReading; end?: CpuReading }, units: number): Promise<CpuPerUnit> {
+  async perUnit(
+    { start, end }: { start?: CpuReading; end?: CpuReading },
+    units: number,
+  ): Promise<CpuPerUnit> {
     if (!start || !end) throw new Error('the measured window never opened');
     const [before, after] = await Promise.all([start.backends, end.backends]);
     let pg = 0;
@@ -70,7 +73,8 @@ export class CpuMeter {
       api: us(end.api - start.api),
       worker: us(end.worker - start.worker),
       postgres: us(pg),
-      postgres_cluster: start.cluster === null || end.cluster === null ? null : us(end.cluster - start.cluster),
+      postgres_cluster:
+        start.cluster === null || end.cluster === null ? null : us(end.cluster - start.cluster),
       load_generator: us(self),
     };
   }
@@ -89,7 +93,8 @@ class Failures {
   }
 }
 
-const inWindow = (times: number[], from: number, to: number) => times.filter((t) => t >= from && t <= to).length;
+const inWindow = (times: number[], from: number, to: number) =>
+  times.filter((t) => t >= from && t <= to).length;
 const ms = (n: number) => (Number.isFinite(n) ? round(n, 1) : null);
 const is2xx = (a: HttpAnswer) => a.status >= 200 && a.status <= 299;
 
@@ -122,7 +127,12 @@ export async function runCommandStep(o: StepOptions) {
   let skipped = 0;
   const sampleEvery = Math.max(1, Math.round(o.rate / o.lagSamplesPerS));
   const run = await openLoop(
-    { rate: o.rate, warmupMs: o.warmupMs, durationMs: o.durationMs, onWindow: (edge) => (edges[edge] = o.meter.read()) },
+    {
+      rate: o.rate,
+      warmupMs: o.warmupMs,
+      durationMs: o.durationMs,
+      onWindow: (edge) => (edges[edge] = o.meter.read()),
+    },
     async (slot) => {
       const c = o.mix.next();
       if (!c) {
@@ -181,7 +191,10 @@ export async function runCommandStep(o: StepOptions) {
     projection_lag_p50_ms: ms(lag.p50Ms),
     projection_lag_p99_ms: ms(lag.p99Ms),
     projection_lag_max_ms: ms(lag.maxMs),
-    projection_lag_p99_ms_by_read_model: { cycles: ms(lag.byReadModel.cycles_p99_ms), audit: ms(lag.byReadModel.audit_p99_ms) },
+    projection_lag_p99_ms_by_read_model: {
+      cycles: ms(lag.byReadModel.cycles_p99_ms),
+      audit: ms(lag.byReadModel.audit_p99_ms),
+    },
     lag_samples: lag.samples,
     lag_unresolved: lag.unresolved,
     cpu_us_per_command: cpu,
@@ -216,10 +229,9 @@ export async function runQueryPhase(o: QueryOptions) {
   const edges: { start?: CpuReading; end?: CpuReading } = {};
   const latencies: number[] = [];
   const answeredAt: number[] = [];
-  const byKind = Object.fromEntries(QUERY_KINDS.map((k) => [k, { latencies: [] as number[], bytes: 0, answers: 0 }])) as Record<
-    QueryKind,
-    { latencies: number[]; bytes: number; answers: number }
-  >;
+  const byKind = Object.fromEntries(
+    QUERY_KINDS.map((k) => [k, { latencies: [] as number[], bytes: 0, answers: 0 }]),
+  ) as Record<QueryKind, { latencies: number[]; bytes: number; answers: number }>;
   const failures = new Failures();
   const request = (i: number): [QueryKind, string, string] => {
     const kind = QUERY_KINDS[i % QUERY_KINDS.length];
@@ -231,7 +243,12 @@ export async function runQueryPhase(o: QueryOptions) {
     return [kind, `/cycles/${c.id}`, c.tenant.tokens.po];
   };
   const run = await openLoop(
-    { rate: o.rate, warmupMs: o.warmupMs, durationMs: o.durationMs, onWindow: (edge) => (edges[edge] = o.meter.read()) },
+    {
+      rate: o.rate,
+      warmupMs: o.warmupMs,
+      durationMs: o.durationMs,
+      onWindow: (edge) => (edges[edge] = o.meter.read()),
+    },
     async (slot) => {
       const [kind, path, token] = request(slot.index);
       let a: HttpAnswer;
@@ -270,7 +287,15 @@ export async function runQueryPhase(o: QueryOptions) {
     by_kind: Object.fromEntries(
       QUERY_KINDS.map((k) => {
         const x = byKind[k];
-        return [k, { p50_ms: ms(percentile(x.latencies, 50)), p99_ms: ms(percentile(x.latencies, 99)), answers: x.answers, bytes_per_answer: round(x.bytes / Math.max(1, x.answers)) }];
+        return [
+          k,
+          {
+            p50_ms: ms(percentile(x.latencies, 50)),
+            p99_ms: ms(percentile(x.latencies, 99)),
+            answers: x.answers,
+            bytes_per_answer: round(x.bytes / Math.max(1, x.answers)),
+          },
+        ];
       }),
     ),
     cpu_us_per_query: cpu,

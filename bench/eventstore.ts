@@ -14,10 +14,9 @@
  * Each phase warms up for `--warmup` seconds, then counts the operations completed across all
  * workers during `--duration` seconds. Progress goes to stderr; the last stdout line is the JSON result.
  */
-import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { Pool } from 'pg';
-import { PostgresEventStore, type NewEvent, type JsonObject, type EventMetadata } from '@ciclo/event-store';
+import { PostgresEventStore, type NewEvent } from '@ciclo/event-store';
 import {
   createBenchDatabase,
   log,
@@ -28,8 +27,8 @@ import {
   runPhase,
   sleep,
 } from './support/harness';
+import { benchEvent, measureRawInsert, RAW_TENANT as TENANT } from './support/raw-insert';
 
-const TENANT = 'cciaa-bench';
 const BATCH = 100;
 const PAGE = 1000;
 
@@ -38,33 +37,7 @@ const warmupMs = numberArg('warmup', 1) * 1000;
 const writers = Math.round(numberArg('writers', 8));
 const payloadBytes = Math.round(numberArg('payload', 256));
 
-/** Event data of about `payloadBytes` bytes of JSON. */
-function makeData(seq: number): JsonObject {
-  const base = { kind: 'IndicatorValueRecorded', seq, text: '' };
-  const pad = Math.max(0, payloadBytes - Buffer.byteLength(JSON.stringify(base)));
-  return { ...base, text: 'x'.repeat(pad) };
-}
-
-function makeMetadata(): EventMetadata {
-  return {
-    tenant: TENANT,
-    actorId: 'bench-user',
-    actorRole: 'po',
-    occurredAt: new Date().toISOString(),
-    correlationId: randomUUID(),
-    causationId: null,
-    schemaVersion: 1,
-  };
-}
-
-function makeEvent(seq: number): NewEvent {
-  return {
-    eventId: randomUUID(),
-    type: 'IndicatorValueRecorded',
-    data: makeData(seq),
-    metadata: makeMetadata(),
-  };
-}
+const makeEvent = (seq: number): NewEvent => benchEvent(seq, payloadBytes);
 
 async function main(): Promise<void> {
   const rss = rssSampler();
@@ -92,9 +65,6 @@ async function main(): Promise<void> {
     rawPool = new Pool({ connectionString: db.url, max: writers, application_name: 'ciclo-bench-raw' });
     // pool.end() may resolve before every socket is closed; DROP ... WITH (FORCE) then ends them.
     rawPool.on('error', () => undefined);
-    await rawPool.query(
-      'CREATE TABLE bench_raw (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, payload jsonb NOT NULL)',
-    );
     const { rows: env } = await rawPool.query<{ version: string; sync: string }>(
       `SELECT current_setting('server_version') AS version, current_setting('synchronous_commit') AS sync`,
     );
@@ -104,18 +74,7 @@ async function main(): Promise<void> {
 
     // 1. The floor: plain one-row inserts, one transaction each, same payload size.
     log('phase raw_insert');
-    const raw = await runPhase(
-      writers,
-      async (_w, i) => {
-        const e = makeEvent(i);
-        await rawPool!.query('INSERT INTO bench_raw (payload) VALUES ($1)', [
-          JSON.stringify({ data: e.data, metadata: e.metadata }),
-        ]);
-        return 1;
-      },
-      warmupMs,
-      durationMs,
-    );
+    const raw = await measureRawInsert(rawPool, { writers, warmupMs, durationMs, payloadBytes });
     log(`raw_insert: ${round(raw.unitsPerSecond)} rows/s`);
 
     // 2. Single-event appends with a subscription following; lag measured per event.

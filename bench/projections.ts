@@ -27,12 +27,8 @@
  * lag phase (API, worker, backends). CPU is read from /proc (Linux).
  * Progress goes to stderr; the last stdout line is the JSON result.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import Redis from 'ioredis';
 import { Pool } from 'pg';
 import {
   decide,
@@ -55,7 +51,8 @@ import { signDevToken } from '@ciclo/identity';
 import { AuditProjector, createReadModelDataSource, CyclesProjector, ProjectionRunner } from '@ciclo/projections';
 import { DefinitionRegistry } from '@ciclo/workflow';
 import { migrateDatabase } from '../apps/cli/src/migrations';
-import { createBenchDatabase, log, numberArg, percentile, round, runPhase, sleep } from './support/harness';
+import { createBenchDatabase, dropRedisPrefix, log, numberArg, percentile, round, runPhase, sleep } from './support/harness';
+import { backendsCpu, backendsCpuSince, cpuDuring, procCpuMs, rssMb, spawnApp, stopChild, waitHealthy, type Child } from './support/processes';
 
 // ---------------------------------------------------------------------------------------------
 // Workload: realistic cycle streams decided by the domain (also used by test/projections).
@@ -300,113 +297,6 @@ const INBOX_ROLES: Role[] = ['po', 'segretario_generale', 'segreteria_organi', '
 /** Roles that read the whole audit trail of their tenant. */
 const AUDIT_ROLES: Role[] = ['rpct', 'oiv'];
 
-interface Child {
-  proc: ChildProcess;
-  lines: string[];
-  waitFor(re: RegExp, timeoutMs?: number): Promise<void>;
-}
-
-function spawnApp(entry: string, env: NodeJS.ProcessEnv, root: string, keepStdout: boolean): Child {
-  const proc = spawn(process.execPath, ['-r', './scripts/register-paths.js', entry], { cwd: root, env, stdio: ['ignore', keepStdout ? 'pipe' : 'ignore', 'inherit'] });
-  const lines: string[] = [];
-  const waiters = new Set<() => void>();
-  if (keepStdout) {
-    createInterface({ input: proc.stdout! }).on('line', (l) => {
-      lines.push(l);
-      if (lines.length > 2000) lines.splice(0, 1000);
-      for (const w of waiters) w();
-    });
-  }
-  return {
-    proc,
-    lines,
-    waitFor: (re, timeoutMs = 60000) =>
-      new Promise<void>((res, rej) => {
-        const check = () => {
-          if (lines.some((l) => re.test(l))) {
-            done();
-            res();
-          } else if (proc.exitCode !== null) {
-            done();
-            rej(new Error(`${entry} exited with code ${proc.exitCode}`));
-          }
-        };
-        const t = setTimeout(() => {
-          done();
-          rej(new Error(`${entry}: no log line ${re} within ${timeoutMs} ms`));
-        }, timeoutMs);
-        const done = () => {
-          clearTimeout(t);
-          waiters.delete(check);
-        };
-        waiters.add(check);
-        check();
-      }),
-  };
-}
-
-async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`API exited with code ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) return;
-    } catch {
-      /* not yet */
-    }
-    await sleep(100);
-  }
-  throw new Error('API did not become healthy');
-}
-
-function rssMb(pid: number, field: 'VmHWM' | 'VmRSS' = 'VmHWM'): number {
-  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : Number.NaN;
-}
-
-/** CPU time (user + system) of a process so far, in ms, from /proc (Linux). */
-function procCpuMs(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (100 Hz)
-  } catch {
-    return 0;
-  }
-}
-
-/** CPU so far of each PostgreSQL backend connected to `db`, in ms, by pid. */
-async function backendsCpu(pool: Pool, db: string): Promise<Map<number, number>> {
-  const { rows } = await pool.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [db]);
-  return new Map(rows.map((r) => [r.pid, procCpuMs(r.pid)]));
-}
-
-/** CPU the database's backends spent since `before` (backends that exited in between are not counted). */
-async function backendsCpuSince(pool: Pool, db: string, before: Map<number, number>): Promise<number> {
-  let ms = 0;
-  for (const [pid, cpu] of await backendsCpu(pool, db)) ms += cpu - (before.get(pid) ?? 0);
-  return ms;
-}
-
-/** CPU spent in this process, child processes and the database's backends during `fn`. */
-async function cpuDuring<T>(pool: Pool, db: string, childPids: number[], fn: () => Promise<T>): Promise<{ result: T; selfMs: number; childMs: number[]; pgMs: number }> {
-  const self0 = process.cpuUsage();
-  const child0 = childPids.map(procCpuMs);
-  const pg0 = await backendsCpu(pool, db);
-  const result = await fn();
-  const pgMs = await backendsCpuSince(pool, db, pg0);
-  const self = process.cpuUsage(self0);
-  return { result, selfMs: (self.user + self.system) / 1000, childMs: childPids.map((pid, i) => procCpuMs(pid) - child0[i]), pgMs };
-}
-
-async function stopChild(c: Child | null): Promise<void> {
-  if (!c || c.proc.exitCode !== null || c.proc.signalCode !== null) return;
-  const exited = new Promise((r) => c.proc.once('exit', r));
-  c.proc.kill('SIGTERM');
-  const t = setTimeout(() => c.proc.kill('SIGKILL'), 10000);
-  await exited;
-  clearTimeout(t);
-}
-
 /** `clients` loops of GET `path(w)` for a warm-up then a measured window; latencies of the window. */
 async function httpQueryPhase(clients: number, url: string, tokens: string[], path: (w: number) => string, warmupMs: number, durationMs: number) {
   const latencies: number[] = [];
@@ -462,20 +352,7 @@ async function main(): Promise<void> {
       await store.close();
       await db.drop();
       // The worker's schedulers keep jobs and reminders in Redis under this run's prefix.
-      const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1 });
-      try {
-        await redis.connect();
-        let cursor = '0';
-        do {
-          const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}:*`, 'COUNT', 1000);
-          cursor = next;
-          if (keys.length) await redis.del(...keys);
-        } while (cursor !== '0');
-      } catch (err) {
-        log(`could not remove the Redis keys ${redisPrefix}:*: ${(err as Error).message}`);
-      } finally {
-        redis.disconnect();
-      }
+      await dropRedisPrefix(redisPrefix);
     })());
   process.once('SIGINT', () => {
     void cleanup().finally(() => process.exit(130));

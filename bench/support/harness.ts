@@ -4,6 +4,7 @@
  * benchmark's single JSON result line.
  */
 import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
 import { Client } from 'pg';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -12,20 +13,34 @@ export function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
 }
 
-/** `--name value` or `--name=value` from argv, as a number, or the default. */
-export function numberArg(name: string, fallback: number, argv = process.argv.slice(2)): number {
+/** The text of `--name value` or `--name=value` in argv, or undefined. */
+function rawArg(name: string, argv: string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    let raw: string | undefined;
-    if (a === `--${name}`) raw = argv[i + 1];
-    else if (a.startsWith(`--${name}=`)) raw = a.slice(name.length + 3);
-    if (raw !== undefined) {
-      const n = Number(raw);
-      if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got "${raw}"`);
-      return n;
-    }
+    if (a === `--${name}`) return argv[i + 1];
+    if (a.startsWith(`--${name}=`)) return a.slice(name.length + 3);
   }
-  return fallback;
+  return undefined;
+}
+
+/** `--name value` or `--name=value` from argv, as a number, or the default. */
+export function numberArg(name: string, fallback: number, argv = process.argv.slice(2)): number {
+  const raw = rawArg(name, argv);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got "${raw}"`);
+  return n;
+}
+
+/** `--name 100,200,400` as a list of positive numbers, or the default. */
+export function numberListArg(name: string, fallback: number[], argv = process.argv.slice(2)): number[] {
+  const raw = rawArg(name, argv);
+  if (raw === undefined) return fallback;
+  const list = raw.split(',').map(Number);
+  if (list.some((n) => !Number.isFinite(n) || n <= 0)) {
+    throw new Error(`--${name} must be a comma-separated list of positive numbers, got "${raw}"`);
+  }
+  return list;
 }
 
 export interface BenchDatabase {
@@ -66,6 +81,27 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
       }
     },
   };
+}
+
+/** Removes every Redis key under `prefix:` (REDIS_URL, else the local server); failures are logged. */
+export async function dropRedisPrefix(prefix: string): Promise<void> {
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+  });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } catch (err) {
+    log(`could not remove the Redis keys ${prefix}:*: ${(err as Error).message}`);
+  } finally {
+    redis.disconnect();
+  }
 }
 
 export interface PhaseResult {

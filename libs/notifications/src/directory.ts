@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { validateTenantCalendar, type ReminderPolicyOverride, type Role, type TenantCalendar, type WorkingHours } from '@ciclo/domain';
+import { DEFAULT_TENANT_TIME, validateTenantCalendar, type ReminderPolicyOverride, type Role, type TenantCalendar, type TenantTime, type TenantTimeOf, type WorkingHours } from '@ciclo/domain';
 
 export interface Recipient {
   userId: string;
@@ -47,6 +47,22 @@ export interface TenantProfile {
 export interface TenantProfiles {
   profile(tenant: string): TenantProfile | null;
 }
+
+/**
+ * The calendar and time zone every deadline of `tenant` is computed with (`deadlineDay`,
+ * `cycleDeadlines`): its settings', or the national calendar in Rome's time zone for a tenant
+ * without settings.
+ */
+export function tenantTimeOf(profiles: TenantProfiles, tenant: string): TenantTime {
+  const p = profiles.profile(tenant);
+  return p ? { calendar: p.calendar, timeZone: p.timeZone } : DEFAULT_TENANT_TIME;
+}
+
+/** `tenantTimeOf` for every tenant of `profiles`. */
+export const tenantTimesOf =
+  (profiles: TenantProfiles): TenantTimeOf =>
+  (tenant) =>
+    tenantTimeOf(profiles, tenant);
 
 const role = z.string().min(1);
 const override = z.object({

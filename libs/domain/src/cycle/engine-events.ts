@@ -1,5 +1,5 @@
 // The engine's own events for the event catalogue (docs/events.md): each with the command that
-// writes it, what it means and its data fields, as \`decide\` builds them.
+// writes it, what it means and its data fields, as `decide` builds them.
 
 export interface DataField {
   name: string;

@@ -1,6 +1,6 @@
 // One deadline, one date: for a chamber whose own calendar moves a deadline (Rome's patron day, 29
 // June, is a legal holiday there), the projection row, the deadlines query, the cycle view, the
-// iCalendar feed, the reminder sent and the reminders scheduled all show the same effective date;
+// inbox, the iCalendar feed, the reminder sent and the reminders scheduled all show the same date;
 // the same deadline of a chamber without that holiday stays on 29 June everywhere.
 import IORedis from 'ioredis';
 import { mkdtempSync, readdirSync, rmSync, symlinkSync, mkdirSync, writeFileSync, copyFileSync } from 'node:fs';
@@ -95,7 +95,11 @@ describe("deadlines with the tenant's calendar", () => {
       );
       return rows[0]?.legal === '2027-06-29' ? rows[0] : null;
     });
-    const query = await api.call<{ deadlineId: string; effectiveDate: string }[]>('GET', `/deadlines?cycleId=${id}`, { token });
+    const query = await api.call<{ deadlineId: string; effectiveDate: string; status: string }[]>('GET', `/deadlines?cycleId=${id}`, { token });
+    const inbox = await api.call<{ cycleId: string; dueDate: string; dueStatus: string }[]>('GET', '/inbox', { token });
+    const item = inbox.body.find((x) => x.cycleId === id);
+    // The inbox classifies its due date as the deadlines query does (one rule, one due-soon window).
+    expect(item?.dueStatus).toBe(query.body.find((x) => x.deadlineId === 'pubblicazione')?.status);
     const listed = await api.call<{ id: string; nextDeadline: { date: string } | null }[]>('GET', '/cycles?type=attestazione_oiv', { token });
     const view = await api.call<{ deadlines: { id: string; effectiveDate: string }[] }>('GET', `/cycles/${id}`, { token });
     const ics = await api.call<string>('GET', '/calendar.ics', { token });
@@ -109,6 +113,7 @@ describe("deadlines with the tenant's calendar", () => {
       projection: row.effective,
       query: query.body.find((x) => x.deadlineId === 'pubblicazione')?.effectiveDate ?? null,
       cycles: listed.body.find((c) => c.id === id)?.nextDeadline?.date ?? null,
+      inbox: item?.dueDate ?? null,
       view: view.body.deadlines.find((x) => x.id === 'pubblicazione')?.effectiveDate ?? null,
       ics: /DTSTART;VALUE=DATE:(\d{4})(\d{2})(\d{2})/.exec(event)?.slice(1).join('-') ?? null,
       reminderSent: sent.effectiveDate,
@@ -119,11 +124,11 @@ describe("deadlines with the tenant's calendar", () => {
 
   it("Rome: 29 June is Santi Pietro e Paolo, and every reader moves the deadline to 30 June", async () => {
     const shown = await datesShown(ROMA);
-    expect(shown).toEqual({ projection: '2027-06-30', query: '2027-06-30', cycles: '2027-06-30', view: '2027-06-30', ics: '2027-06-30', reminderSent: '2027-06-30', overdueJobFrom: '2027-06-30' });
+    expect(shown).toEqual({ projection: '2027-06-30', query: '2027-06-30', cycles: '2027-06-30', inbox: '2027-06-30', view: '2027-06-30', ics: '2027-06-30', reminderSent: '2027-06-30', overdueJobFrom: '2027-06-30' });
   });
 
   it('Prato: no such holiday, 29 June everywhere', async () => {
     const shown = await datesShown(PRATO);
-    expect(shown).toEqual({ projection: '2027-06-29', query: '2027-06-29', cycles: '2027-06-29', view: '2027-06-29', ics: '2027-06-29', reminderSent: '2027-06-29', overdueJobFrom: '2027-06-29' });
+    expect(shown).toEqual({ projection: '2027-06-29', query: '2027-06-29', cycles: '2027-06-29', inbox: '2027-06-29', view: '2027-06-29', ics: '2027-06-29', reminderSent: '2027-06-29', overdueJobFrom: '2027-06-29' });
   });
 });

@@ -64,6 +64,8 @@ export interface InboxItem {
   dueTitle: string | null;
   /** Days to the due date (negative: overdue), or null */
   daysLeft: number | null;
+  /** `overdue`, `due_soon` (within 15 days) or `future`, as `GET /deadlines` says it; null without a due date */
+  dueStatus: 'future' | 'due_soon' | 'overdue' | null;
   /** Commands this role may issue in the stage */
   commands: string[];
   /** The legal date of the deadline due next (`dueDate` is its effective date, past Sundays and holidays). */
@@ -200,6 +202,7 @@ export class ReadModelQueries {
         dueDate: r.due_date,
         dueTitle: r.due_title,
         daysLeft: r.due_date ? daysBetween(today, r.due_date) : null,
+        dueStatus: r.due_date ? dueStatus(daysBetween(today, r.due_date)) : null,
         commands: r.commands,
         legalDate: r.legal_date ?? null,
         definitionVersion: r.definition_version ?? null,

@@ -2,9 +2,7 @@
 import type { CycleDefinition, ReminderPolicy, Role } from '../definitions';
 import {
   addDays,
-  daysBetween,
   deadlineDay,
-  isoDateAt,
   nextWorkingInstant,
   resolveWorkingHours,
   zonedInstant,
@@ -190,9 +188,4 @@ export function planReminders(state: CycleState, def: CycleDefinition, options: 
   }
   if (state.status !== 'cancelled') for (const x of options.extraDeadlines ?? []) chainOf(x.id, x.legalDate);
   return out;
-}
-
-/** Days from the calendar day of `now` (in `timeZone`) to the effective date: negative when overdue. */
-export function daysLeftAt(now: Date, effectiveDate: IsoDate, timeZone = 'Europe/Rome'): number {
-  return daysBetween(isoDateAt(now, timeZone), effectiveDate);
 }

@@ -1,7 +1,6 @@
 // Who is reminded comes from the role grants (events) only, never from the seed files: a role
 // granted through the API makes its holder a recipient of the next reminder, a revoked one stops
 // it; a tenant the directory records nobody for has nobody to remind, whatever its seed file lists.
-import IORedis from 'ioredis';
 import { resolve } from 'node:path';
 import { DeadlinesRuntime, OffsetClock } from '@ciclo/deadlines';
 import { PostgresEventStore } from '@ciclo/event-store';

@@ -49,6 +49,7 @@ import { PostgresEventStore } from '@ciclo/event-store';
 import { devAuthSecret, loadSettings } from '@ciclo/config';
 import { signDevToken } from '@ciclo/identity';
 import { AuditProjector, createReadModelDataSource, CyclesProjector, ProjectionRunner } from '@ciclo/projections';
+import { StaticTenantDirectory, tenantTimesOf } from '@ciclo/notifications';
 import { DefinitionRegistry } from '@ciclo/workflow';
 import { migrateDatabase } from '../apps/cli/src/migrations';
 import { createBenchDatabase, dropRedisPrefix, log, numberArg, percentile, round, runPhase, sleep } from './support/harness';
@@ -390,7 +391,7 @@ async function main(): Promise<void> {
     await store.pool.query('VACUUM ANALYZE es_events');
 
     // 2. Rebuild every projector from position 0.
-    const runner = new ProjectionRunner(store, ds, [new CyclesProjector(registry), new AuditProjector(registry)]);
+    const runner = new ProjectionRunner(store, ds, [new CyclesProjector(registry, tenantTimesOf(StaticTenantDirectory.fromDirectory(resolve(root, 'seeds/tenants')))), new AuditProjector(registry)]);
     const rebuild: Record<string, { events: number; seconds: number; events_per_s: number; cpu_us_per_event: { node: number; postgres: number } }> = {};
     let rebuildSeconds = 0;
     const rssBefore = process.memoryUsage.rss();

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { CycleDefinition } from '@ciclo/domain';
-import { StaticTenantDirectory } from '@ciclo/notifications';
+import { GrantedRecipients, StaticTenantDirectory, type PeopleSource } from '@ciclo/notifications';
 import { DefinitionRegistry } from '@ciclo/workflow';
 
 export const TENANT = 'cciaa-bench';
@@ -19,20 +19,30 @@ export const fireDefinitions = {
   get: (type: string, version: number) => (type === fireDef.id && version === fireDef.version ? fireDef : definitions.get(type, version)),
 };
 
-export const directory = new StaticTenantDirectory([
-  {
-    id: TENANT,
-    name: 'Camera di commercio Bench',
-    timeZone: 'Europe/Rome',
-    // Only 7, 1 and 0 days before in the fire phases: nothing is already due at the start.
-    reminders: { byCycleType: { relazione_rpct_fire: { offsetsDays: [7, 1, 0] } } },
-    users: [
-      { id: 'u-rpct', name: 'RPCT Bench', email: 'rpct@bench.example.org', roles: ['rpct'] },
-      { id: 'u-dir', name: 'Dirigente Bench', email: 'dirigente@bench.example.org', roles: ['dirigente'] },
-      { id: 'u-sg', name: 'SG Bench', email: 'sg@bench.example.org', roles: ['segretario_generale'] },
-    ],
-  },
-]);
+/** The bench chamber's people, as the identity directory would answer for them. */
+const people: PeopleSource = {
+  people: async (tenant) =>
+    tenant === TENANT
+      ? [
+          { userId: 'u-rpct', name: 'RPCT Bench', email: 'rpct@bench.example.org', roles: ['rpct'] },
+          { userId: 'u-dir', name: 'Dirigente Bench', email: 'dirigente@bench.example.org', roles: ['dirigente'] },
+          { userId: 'u-sg', name: 'SG Bench', email: 'sg@bench.example.org', roles: ['segretario_generale'] },
+        ]
+      : null,
+};
+
+export const directory = new GrantedRecipients(
+  people,
+  new StaticTenantDirectory([
+    {
+      id: TENANT,
+      name: 'Camera di commercio Bench',
+      timeZone: 'Europe/Rome',
+      // Only 7, 1 and 0 days before in the fire phases: nothing is already due at the start.
+      reminders: { byCycleType: { relazione_rpct_fire: { offsetsDays: [7, 1, 0] } } },
+    },
+  ]),
+);
 
 /**
  * An SMTP server in another process, as a relay or a catcher would be. With `answerAfterMs` it

@@ -8,7 +8,7 @@ import { SMTPServer } from 'smtp-server';
 import { decide, type CycleCommand, type Role } from '@ciclo/domain';
 import { PostgresEventStore } from '@ciclo/event-store';
 import { CycleRepository, DefinitionRegistry } from '@ciclo/workflow';
-import { StaticTenantDirectory, type TenantFile } from '@ciclo/notifications';
+import { GrantedRecipients, StaticTenantDirectory, type PeopleSource, type TenantFile } from '@ciclo/notifications';
 import { migrateDatabase } from '../../apps/cli/src/migrations';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
@@ -154,15 +154,25 @@ export async function startReceiver(status: (r: Received, n: number) => number =
   return { url: `http://127.0.0.1:${port}/hooks/ciclo`, received, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
-/** The demo chamber with a webhook to `url` (secret from WEBHOOK_SECRET_TEST). */
-export function directoryWith(webhookUrl?: string, extra: Partial<TenantFile> = {}): StaticTenantDirectory {
-  return new StaticTenantDirectory([
+/**
+ * The demo chamber's people as the identity directory holds them once `ciclo seed demo` has recorded
+ * the demo file's grants: a stand-in for it where a test runs no identity directory.
+ */
+export const demoPeople: PeopleSource = {
+  people: async (tenant) =>
+    tenant === demoTenant.id ? (demoTenant.users ?? []).map((u) => ({ userId: u.id, name: u.name, email: u.email ?? null, roles: u.roles as Role[] })) : null,
+};
+
+/** The demo chamber (its settings, its people from `people`) with a webhook to `url` (secret from WEBHOOK_SECRET_TEST). */
+export function directoryWith(webhookUrl?: string, extra: Partial<TenantFile> = {}, people: PeopleSource = demoPeople): GrantedRecipients {
+  const settings = new StaticTenantDirectory([
     {
       ...demoTenant,
       ...(webhookUrl ? { webhooks: [{ id: 'protocollo', url: webhookUrl, secretEnv: 'WEBHOOK_SECRET_TEST', events: ['reminder.sent', 'deadline.moved'], enabled: true }] } : { webhooks: [] }),
       ...extra,
     },
   ]);
+  return new GrantedRecipients(people, settings);
 }
 
 export const SG = { userId: 'u-demo-sg', roles: ['segretario_generale'] as Role[] };

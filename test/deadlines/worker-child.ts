@@ -9,7 +9,7 @@
 import { resolve } from 'node:path';
 import { DeadlinesRuntime, OffsetClock } from '@ciclo/deadlines';
 import { PostgresEventStore } from '@ciclo/event-store';
-import { StaticTenantDirectory } from '@ciclo/notifications';
+import { directoryWith } from './support';
 import { DefinitionRegistry } from '@ciclo/workflow';
 
 const env = process.env;
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     redisUrl: env.CHILD_REDIS_URL as string,
     prefix: env.CHILD_PREFIX as string,
     definitions: DefinitionRegistry.fromDirectory(resolve(__dirname, '../../seeds/cycles')),
-    directory: StaticTenantDirectory.fromDirectory(resolve(__dirname, '../../seeds/tenants')),
+    directory: directoryWith(),
     smtpUrl: env.CHILD_SMTP_URL as string,
     mailFrom: 'ciclo@example.org',
     publicUrl: 'https://ciclo.example.org',

@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import {
+  GrantedRecipients,
   INBOX_SUBSCRIPTION,
   Inbox,
   NOTIFICATIONS_MIGRATIONS,
@@ -17,7 +18,7 @@ import {
   type ReminderSentData,
 } from '@ciclo/notifications';
 import { runSqlMigrations } from '@ciclo/event-store';
-import { openDb, waitFor } from '../deadlines/support';
+import { demoTenant, openDb, waitFor } from '../deadlines/support';
 
 const sample = (over: Partial<ReminderSentData> = {}): ReminderSentData => ({
   key: 'rem|cciaa-po|c1|adozione|2027-01-31|0',
@@ -77,12 +78,16 @@ describe('webhook signatures', () => {
   });
 });
 
-describe('tenant directory from seeds/tenants', () => {
+describe('tenant settings from seeds/tenants', () => {
   const dir = StaticTenantDirectory.fromDirectory(resolve(__dirname, '../../seeds/tenants'));
-  it('resolves recipients by role and the chamber profile', async () => {
-    expect((await dir.withRoles('cciaa-po', ['po'])).map((r) => r.userId)).toEqual(['u-demo-po-1', 'u-demo-po-2']);
-    expect((await dir.withRoles('cciaa-po', ['segretario_generale']))[0]).toMatchObject({ name: 'Giulia Esempio', email: 'giulia.esempio@example.org' });
-    expect(await dir.withRoles('cciaa-xx', ['po'])).toEqual([]);
+  it("gives the chamber's settings and none of the file's people (those reach reminders only as grants)", async () => {
+    // The demo file lists people: input for `ciclo seed demo`, not a directory.
+    expect(demoTenant.users?.some((u) => u.roles.includes('po'))).toBe(true);
+    const nobodyGranted = new GrantedRecipients({ people: async () => null }, dir);
+    expect(await nobodyGranted.withRoles('cciaa-po', ['po', 'segretario_generale'])).toEqual([]);
+    expect(await nobodyGranted.user('cciaa-po', 'u-demo-sg')).toBeNull();
+    expect(nobodyGranted.profile('cciaa-po')?.name).toBe(demoTenant.name);
+    expect(dir.profile('cciaa-xx')).toBeNull();
     expect(dir.profile('cciaa-po')).toMatchObject({ timeZone: 'Europe/Rome', calendar: { patronDays: [], extraClosures: [] } });
     expect(dir.profile('cciaa-po')?.webhooks.every((w) => !w.enabled || w.secretEnv)).toBe(true);
   });

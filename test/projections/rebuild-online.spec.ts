@@ -4,7 +4,7 @@ import { appendWorkload } from '../../bench/projections';
 import type { DataSource } from 'typeorm';
 import { createReadModelDataSource, ReadModelQueries } from '@ciclo/projections';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { definitions, expectRebuildEqualsLive, openReadModels, sleep, waitCaughtUp, type ReadModels } from './support';
+import { definitions, expectRebuildEqualsLive, openReadModels, sleep, tenantTimes, waitCaughtUp, type ReadModels } from './support';
 
 /**
  * Rebuild without downtime: while every projector is rebuilt (shadow tables, then the swap), the
@@ -44,7 +44,7 @@ describe('rebuild while readers and writers run', () => {
     const initial = start[0].n;
     expect(initial).toBeGreaterThan(100);
 
-    const queries = new ReadModelQueries(readerDs);
+    const queries = new ReadModelQueries(readerDs, tenantTimes());
     let stop = false;
     const errors: string[] = [];
     const bad: string[] = [];

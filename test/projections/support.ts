@@ -4,6 +4,7 @@ import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import { PostgresEventStore } from '@ciclo/event-store';
 import { AuditProjector, createReadModelDataSource, CyclesProjector, ProjectionRunner } from '@ciclo/projections';
+import { StaticTenantDirectory, tenantTimesOf } from '@ciclo/notifications';
 import { DefinitionRegistry } from '@ciclo/workflow';
 
 export const ROOT = resolve(__dirname, '../..');
@@ -13,6 +14,8 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 export const READ_MODEL_TABLES = ['rm_cycle_state', 'rm_cycles', 'rm_inbox', 'rm_deadlines', 'rm_audit', 'rm_audit_cycles'] as const;
 
 export const definitions = () => DefinitionRegistry.fromDirectory(resolve(ROOT, 'seeds/cycles'));
+/** Each tenant's calendar and time zone, from the seed files as the apps read them. */
+export const tenantTimes = () => tenantTimesOf(StaticTenantDirectory.fromDirectory(resolve(ROOT, 'seeds/tenants')));
 
 export interface ReadModels {
   store: PostgresEventStore;
@@ -27,7 +30,7 @@ export async function openReadModels(url: string): Promise<ReadModels> {
   const ds = createReadModelDataSource(url, 4);
   await ds.initialize();
   const registry = definitions();
-  const runner = new ProjectionRunner(store, ds, [new CyclesProjector(registry), new AuditProjector(registry)]);
+  const runner = new ProjectionRunner(store, ds, [new CyclesProjector(registry, tenantTimes()), new AuditProjector(registry)]);
   return {
     store,
     ds,

@@ -2452,6 +2452,11 @@ export interface components {
             dueTitle: string | null;
             /** @description Days to the due date (negative: overdue), or null */
             daysLeft: number | null;
+            /**
+             * @description `overdue`, `due_soon` (within 15 days) or `future`, as `GET /deadlines` says it; null without a due date
+             * @enum {string|null}
+             */
+            dueStatus: "future" | "due_soon" | "overdue" | null;
             /** @description Commands this role may issue in the stage */
             commands: string[];
             /** @description The legal date of the deadline due next (`dueDate` is its effective date, past Sundays and holidays). */

@@ -1,6 +1,6 @@
 // Deadlines as an iCalendar feed (RFC 5545): one all-day VEVENT per deadline on its effective date,
 // with one VALARM per planned reminder at the instant the reminder goes out.
-import { addDays, cycleDeadlines, formatIsoDateIt, type CycleState, type PlannedReminder } from '@ciclo/domain';
+import { addDays, formatIsoDateIt, type CycleState, type PlannedReminder } from '@ciclo/domain';
 import type { ReminderPlanner } from './planner';
 import { cyclePageUrl } from './links';
 
@@ -63,8 +63,7 @@ export function deadlinesCalendar(states: readonly CycleState[], o: IcsOptions):
     if (!state.exists || state.status === 'cancelled') continue;
     const def = o.planner.definitionOf(state);
     if (!def) continue;
-    const wt = o.planner.workingTime(state.tenant);
-    const deadlines = cycleDeadlines(state, def, o.now, { calendar: wt.calendar, timeZone: wt.timeZone });
+    const deadlines = o.planner.deadlines(state, o.now);
     // Every reminder of the chain, from the start (the first overdue one included).
     const reminders = o.reminders ? o.reminders(state) : o.planner.plan(state, new Date(0));
     const link = cyclePageUrl(o.publicUrl, state.cycleId);

@@ -1,14 +1,17 @@
 import {
+  cycleDeadlines,
   planReminders,
   resolveReminderPolicy,
+  type CycleDeadline,
   type CycleDefinition,
   type CycleState,
   type IsoDate,
   type PlannedReminder,
   type ReminderPolicy,
+  type TenantTime,
   type WorkingTimeContext,
 } from '@ciclo/domain';
-import type { TenantProfiles } from '@ciclo/notifications';
+import { tenantTimeOf, type TenantProfiles } from '@ciclo/notifications';
 
 /** Where cycle definitions come from (the workflow's DefinitionRegistry). */
 export interface DefinitionSource {
@@ -35,9 +38,20 @@ export class ReminderPlanner {
     return resolveReminderPolicy(def, r, r?.byCycleType?.[def.id]);
   }
 
-  workingTime(tenant: string): WorkingTimeContext {
-    const p = this.tenants.profile(tenant);
-    return { ...(p?.workingHours ?? {}), ...(p ? { calendar: p.calendar } : {}) };
+  /** The tenant's calendar and time zone, with which every one of its deadlines is computed. */
+  tenantTime(tenant: string): TenantTime {
+    return tenantTimeOf(this.tenants, tenant);
+  }
+
+  workingTime(tenant: string): WorkingTimeContext & TenantTime {
+    const t = this.tenantTime(tenant);
+    return { ...(this.tenants.profile(tenant)?.workingHours ?? {}), ...t };
+  }
+
+  /** The cycle's deadlines with the tenant's calendar and time zone (empty without its definition). */
+  deadlines(state: CycleState, now: Date): CycleDeadline[] {
+    const def = this.definitionOf(state);
+    return def ? cycleDeadlines(state, def, now, this.tenantTime(state.tenant)) : [];
   }
 
   /** `extra`: the dates of the cycle's register measures (`measureDeadlines`), planned with the same policy. */

@@ -1,8 +1,7 @@
 import { DelayedError, type Job } from 'bullmq';
 import { cyclePageUrl } from './links';
 import {
-  daysLeftAt,
-  effectiveDeadline,
+  deadlineDay,
   initialCycleState,
   isWorkingInstant,
   nextWorkingInstant,
@@ -111,7 +110,8 @@ export class ReminderProcessor {
         if (!recipients.some((x) => x.userId === r.userId)) recipients.push({ userId: r.userId, name: r.name, email: r.email, reason: 'escalation' });
       }
     }
-    const eff = effectiveDeadline(parts.legalDate, wt.calendar);
+    // The job's legal date is the current one (checked above): its day with the tenant's calendar and time zone.
+    const eff = deadlineDay(parts.legalDate, now, wt);
     const data: ReminderSentData = {
       key,
       cycleId: state.cycleId,
@@ -126,7 +126,7 @@ export class ReminderProcessor {
       effectiveReason: eff.moved ? (eff.reason ?? null) : null,
       offset: parts.offset,
       kind: job.data.kind,
-      daysLeft: daysLeftAt(now, eff.effectiveDate, wt.timeZone),
+      daysLeft: eff.daysLeft,
       escalation,
       stage: state.stage,
       stageTitle: stage?.title ?? state.stage,
@@ -246,7 +246,7 @@ export class ReminderProcessor {
     const d = def.deadlines.find((x) => x.id === deadlineId);
     if (!d) return 'no such deadline';
     if (ownValue(state.stageReachedAt, d.metBy)) return 'deadline met';
-    const current = deadlineLegalDate(state, d);
+    const current = deadlineLegalDate(state, d, this.o.planner.tenantTime(state.tenant).timeZone);
     if (current !== legalDate) return `deadline moved to ${current ?? 'no date'}`;
     const policy = this.o.planner.policy(state.tenant, def);
     if (offset >= 0 ? !policy.offsetsDays.includes(offset) : -offset % policy.overdueEveryDays !== 0) return 'offset no longer in the policy';

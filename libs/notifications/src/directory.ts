@@ -1,12 +1,13 @@
 // Tenants (chambers) and the people in them, as the notification channels need them. People and
-// their roles come from the identity directory (role grants are events: `GrantedRecipients`); the
-// tenant files in seeds/tenants give the tenants' settings (calendar, working hours, reminder
-// overrides, webhooks) and the people of tenants the directory does not know yet. Callers depend on
-// the `RecipientResolver` and `TenantProfiles` interfaces only.
+// their roles come from the identity directory only (role grants are events: `GrantedRecipients`);
+// the tenant files in seeds/tenants give the tenants' settings (calendar, working hours, reminder
+// overrides, webhooks). The people a file lists are demo input that `ciclo seed demo` records as
+// grants (libs/identity demo.ts), never read here. Callers depend on the `RecipientResolver` and
+// `TenantProfiles` interfaces only.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { validateTenantCalendar, type ReminderPolicyOverride, type Role, type TenantCalendar, type WorkingHours } from '@ciclo/domain';
+import { DEFAULT_TENANT_TIME, validateTenantCalendar, type ReminderPolicyOverride, type Role, type TenantCalendar, type TenantTime, type TenantTimeOf, type WorkingHours } from '@ciclo/domain';
 
 export interface Recipient {
   userId: string;
@@ -48,6 +49,22 @@ export interface TenantProfiles {
   profile(tenant: string): TenantProfile | null;
 }
 
+/**
+ * The calendar and time zone every deadline of `tenant` is computed with (`deadlineDay`,
+ * `cycleDeadlines`): its settings', or the national calendar in Rome's time zone for a tenant
+ * without settings.
+ */
+export function tenantTimeOf(profiles: TenantProfiles, tenant: string): TenantTime {
+  const p = profiles.profile(tenant);
+  return p ? { calendar: p.calendar, timeZone: p.timeZone } : DEFAULT_TENANT_TIME;
+}
+
+/** `tenantTimeOf` for every tenant of `profiles`. */
+export const tenantTimesOf =
+  (profiles: TenantProfiles): TenantTimeOf =>
+  (tenant) =>
+    tenantTimeOf(profiles, tenant);
+
 const role = z.string().min(1);
 const override = z.object({
   offsetsDays: z.array(z.number().int().min(0).max(366)).optional(),
@@ -75,14 +92,15 @@ const tenantFile = z.object({
       }),
     )
     .default([]),
+  // Demo input for `ciclo seed demo` (recorded as grants there): checked, not kept.
   users: z.array(z.object({ id: z.string().min(1), name: z.string().min(1), email: z.string().email().optional(), roles: z.array(role) })).default([]),
 });
 
 export type TenantFile = z.input<typeof tenantFile>;
 
-/** A directory held in memory: from the seed files, or built by tests. */
-export class StaticTenantDirectory implements RecipientResolver, TenantProfiles {
-  private readonly tenants = new Map<string, { profile: TenantProfile; users: Recipient[] }>();
+/** The tenants' settings held in memory: from the seed files, or built by tests. No people: those are the identity directory's. */
+export class StaticTenantDirectory implements TenantProfiles {
+  private readonly tenants = new Map<string, TenantProfile>();
 
   constructor(files: readonly TenantFile[]) {
     for (const raw of files) {
@@ -90,16 +108,13 @@ export class StaticTenantDirectory implements RecipientResolver, TenantProfiles 
       if (this.tenants.has(t.id)) throw new Error(`Duplicate tenant ${t.id}`);
       const calendar = validateTenantCalendar({ patronDays: t.patronDays, extraClosures: t.extraClosures });
       this.tenants.set(t.id, {
-        profile: {
-          id: t.id,
-          name: t.name,
-          timeZone: t.timeZone,
-          calendar,
-          workingHours: { timeZone: t.timeZone, ...(t.workingHours as Partial<WorkingHours> | undefined) },
-          ...(t.reminders ? { reminders: t.reminders as TenantProfile['reminders'] } : {}),
-          webhooks: t.webhooks,
-        },
-        users: t.users.map((u) => ({ userId: u.id, name: u.name, email: u.email ?? null, roles: u.roles as Role[] })),
+        id: t.id,
+        name: t.name,
+        timeZone: t.timeZone,
+        calendar,
+        workingHours: { timeZone: t.timeZone, ...(t.workingHours as Partial<WorkingHours> | undefined) },
+        ...(t.reminders ? { reminders: t.reminders as TenantProfile['reminders'] } : {}),
+        webhooks: t.webhooks,
       });
     }
   }
@@ -124,20 +139,7 @@ export class StaticTenantDirectory implements RecipientResolver, TenantProfiles 
   }
 
   profile(tenant: string): TenantProfile | null {
-    return this.tenants.get(tenant)?.profile ?? null;
-  }
-
-  async withRoles(tenant: string, roles: readonly string[]): Promise<Recipient[]> {
-    return (this.tenants.get(tenant)?.users ?? []).filter((u) => u.roles.some((r) => roles.includes(r)));
-  }
-
-  async user(tenant: string, userId: string): Promise<Recipient | null> {
-    return this.tenants.get(tenant)?.users.find((u) => u.userId === userId) ?? null;
-  }
-
-  /** The tenant's people as the file lists them. */
-  async people(tenant: string): Promise<Recipient[]> {
-    return [...(this.tenants.get(tenant)?.users ?? [])];
+    return this.tenants.get(tenant) ?? null;
   }
 }
 
@@ -145,28 +147,29 @@ export class StaticTenantDirectory implements RecipientResolver, TenantProfiles 
 export interface PeopleSource {
   /**
    * Everyone the directory records in `tenant`, with the roles they hold at `at` (possibly none);
-   * null when it records nobody there (a tenant known only from the seed files).
+   * null when it records nobody there.
    */
   people(tenant: string, at: Date): Promise<Recipient[] | null>;
 }
 
 /**
- * Recipients from the role grants: whoever holds a role now is reminded, whoever lost it is not.
- * A tenant the directory records nobody for falls back to its seed file's people.
+ * Recipients from the role grants: whoever holds a role now is reminded, whoever lost it is not; a
+ * tenant the directory records nobody for has nobody to remind. The tenant's settings come from
+ * `profiles`.
  */
 export class GrantedRecipients implements RecipientResolver, TenantProfiles {
   constructor(
     private readonly source: PeopleSource,
-    private readonly files: StaticTenantDirectory,
+    private readonly profiles: TenantProfiles,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
   profile(tenant: string): TenantProfile | null {
-    return this.files.profile(tenant);
+    return this.profiles.profile(tenant);
   }
 
   private async people(tenant: string): Promise<Recipient[]> {
-    return (await this.source.people(tenant, this.clock())) ?? (await this.files.people(tenant));
+    return (await this.source.people(tenant, this.clock())) ?? [];
   }
 
   async withRoles(tenant: string, roles: readonly string[]): Promise<Recipient[]> {

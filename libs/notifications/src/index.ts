@@ -4,6 +4,8 @@ export { notificationSettings, type NotificationSettings } from './config';
 export {
   StaticTenantDirectory,
   GrantedRecipients,
+  tenantTimeOf,
+  tenantTimesOf,
   type PeopleSource,
   type Recipient,
   type RecipientResolver,

@@ -1,4 +1,4 @@
-import { cycleDeadlines, cycleStatus, foldCycle, initialCycleState, type CycleState } from '@ciclo/domain';
+import { cycleDeadlines, cycleStatus, foldCycle, initialCycleState, type CycleState, type TenantTimeOf } from '@ciclo/domain';
 import type { RecordedEvent } from '@ciclo/event-store';
 import { toFoldable, type DefinitionRegistry } from '@ciclo/workflow';
 import { cycleOfStream, type ProjectionContext, type Projector } from './projector';
@@ -6,13 +6,17 @@ import { cycleOfStream, type ProjectionContext, type Projector } from './project
 /**
  * Cycles, inboxes and deadlines. Keeps each cycle's folded state (rm_cycle_state) and derives from
  * it, with the cycle's pinned definition, one row in rm_cycles, one row per role expected to act
- * in rm_inbox, and one row per deadline in rm_deadlines.
+ * in rm_inbox, and one row per deadline in rm_deadlines, its effective date computed with the
+ * tenant's calendar and time zone as the reminders and the calendar feed compute it.
  */
 export class CyclesProjector implements Projector {
   readonly name = 'cycles';
   readonly tables = ['rm_cycle_state', 'rm_cycles', 'rm_inbox', 'rm_deadlines'] as const;
 
-  constructor(private readonly definitions: DefinitionRegistry) {}
+  constructor(
+    private readonly definitions: DefinitionRegistry,
+    private readonly tenantTime: TenantTimeOf,
+  ) {}
 
   async apply(events: RecordedEvent[], { manager, table }: ProjectionContext): Promise<void> {
     const byCycle = new Map<string, RecordedEvent[]>();
@@ -57,7 +61,7 @@ export class CyclesProjector implements Projector {
       const def = this.definitions.get(s.cycleType, s.definitionVersion);
       const stage = def?.stages.find((x) => x.id === s.stage);
       const status = cycleStatus(s, def);
-      const dls = def ? cycleDeadlines(s, def, new Date(s.lastChangeAt)) : [];
+      const dls = def ? cycleDeadlines(s, def, new Date(s.lastChangeAt), this.tenantTime(s.tenant)) : [];
       const next = dls
         .filter((d) => d.status !== 'met' && d.effectiveDate)
         .sort((a, b) => (a.effectiveDate as string).localeCompare(b.effectiveDate as string))[0];

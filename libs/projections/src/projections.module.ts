@@ -3,7 +3,8 @@ import type { DataSource } from 'typeorm';
 import type { Settings } from '@ciclo/config';
 import type { EventStore } from '@ciclo/event-store';
 import { EVENT_STORE, SETTINGS } from '@ciclo/platform';
-import { DEFINITIONS, type DefinitionRegistry } from '@ciclo/workflow';
+import type { TenantTimeOf } from '@ciclo/domain';
+import { DEFINITIONS, TENANT_TIMES, type DefinitionRegistry } from '@ciclo/workflow';
 import { AuditProjector } from './audit.projector';
 import { CyclesProjector } from './cycles.projector';
 import { createReadModelDataSource } from './data-source';
@@ -38,11 +39,11 @@ export class ProjectionsModule {
         },
         {
           provide: ProjectionRunner,
-          useFactory: (store: EventStore, ds: DataSource, definitions: DefinitionRegistry) =>
-            new ProjectionRunner(store, ds, [new CyclesProjector(definitions), new AuditProjector(definitions)]),
-          inject: [EVENT_STORE, READ_MODELS, DEFINITIONS],
+          useFactory: (store: EventStore, ds: DataSource, definitions: DefinitionRegistry, tenantTime: TenantTimeOf) =>
+            new ProjectionRunner(store, ds, [new CyclesProjector(definitions, tenantTime), new AuditProjector(definitions)]),
+          inject: [EVENT_STORE, READ_MODELS, DEFINITIONS, TENANT_TIMES],
         },
-        { provide: ReadModelQueries, useFactory: (ds: DataSource) => new ReadModelQueries(ds), inject: [READ_MODELS] },
+        { provide: ReadModelQueries, useFactory: (ds: DataSource, tenantTime: TenantTimeOf) => new ReadModelQueries(ds, tenantTime), inject: [READ_MODELS, TENANT_TIMES] },
         ReadModelsLifecycle,
       ],
       exports: [READ_MODELS, ProjectionRunner, ReadModelQueries],

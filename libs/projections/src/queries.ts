@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { daysBetween, isoDateAt } from '@ciclo/domain';
+import { daysBetween, dueStatus, DUE_SOON_DAYS, isoDateAt, type TenantTimeOf } from '@ciclo/domain';
 
 export interface CycleSummary {
   /** Cycle id (UUID) */
@@ -64,6 +64,8 @@ export interface InboxItem {
   dueTitle: string | null;
   /** Days to the due date (negative: overdue), or null */
   daysLeft: number | null;
+  /** `overdue`, `due_soon` (within 15 days) or `future`, as `GET /deadlines` says it; null without a due date */
+  dueStatus: 'future' | 'due_soon' | 'overdue' | null;
   /** Commands this role may issue in the stage */
   commands: string[];
   /** The legal date of the deadline due next (`dueDate` is its effective date, past Sundays and holidays). */
@@ -130,7 +132,11 @@ const iso = (d: Date | string) => (d instanceof Date ? d.toISOString() : d);
 
 /** Reads of the read models (always tenant-scoped by the caller's tenant). */
 export class ReadModelQueries {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    /** Each tenant's time zone decides its "today"; its calendar was applied when the rows were projected. */
+    private readonly tenantTime: TenantTimeOf,
+  ) {}
 
   async cycles(
     tenant: string,
@@ -167,7 +173,7 @@ export class ReadModelQueries {
 
   /** What waits for these roles: most urgent first (nearest due date), then oldest; `offset` pages. */
   async inbox(tenant: string, roles: readonly string[], now: Date, limit = 200, offset = 0): Promise<InboxItem[]> {
-    const today = isoDateAt(now);
+    const today = isoDateAt(now, this.tenantTime(tenant).timeZone);
     // The sender and the note come from the folded state's latest transition (one JSON path, not the whole history).
     const rows = (await this.ds.query(
       `SELECT i.*, s.state->'history'->-1 AS last_step, s.state->>'openedBy' AS opened_by, s.state->>'openedAt' AS opened_at, (s.state->>'definitionVersion')::int AS definition_version,
@@ -196,6 +202,7 @@ export class ReadModelQueries {
         dueDate: r.due_date,
         dueTitle: r.due_title,
         daysLeft: r.due_date ? daysBetween(today, r.due_date) : null,
+        dueStatus: r.due_date ? dueStatus(daysBetween(today, r.due_date)) : null,
         commands: r.commands,
         legalDate: r.legal_date ?? null,
         definitionVersion: r.definition_version ?? null,
@@ -209,21 +216,24 @@ export class ReadModelQueries {
     const rows = (await this.ds.query(
       `SELECT role, count(*)::int AS n, count(*) FILTER (WHERE due_date < $3::date)::int AS overdue
          FROM rm_inbox WHERE tenant = $1 AND role = ANY($2::text[]) GROUP BY role`,
-      [tenant, roles, isoDateAt(now)],
+      [tenant, roles, isoDateAt(now, this.tenantTime(tenant).timeZone)],
     )) as { role: string; n: number; overdue: number }[];
     const byRole: Record<string, number> = Object.fromEntries(roles.map((r) => [r, 0]));
     for (const r of rows) byRole[r.role] = r.n;
     return { total: rows.reduce((a, r) => a + r.n, 0), byRole, overdue: rows.reduce((a, r) => a + r.overdue, 0) };
   }
 
-  /** Every deadline of the tenant's cycles with its status today. */
+  /**
+   * Every deadline of the tenant's cycles with its status on the tenant's today: the effective date
+   * the projector computed (`cycleDeadlines`), classified by `dueStatus`.
+   */
   async deadlines(
     tenant: string,
     now: Date,
     f: { status?: DeadlineState; cycleId?: string; dueSoonDays?: number; limit?: number; offset?: number } = {},
   ): Promise<DeadlineItem[]> {
-    const today = isoDateAt(now);
-    const soon = f.dueSoonDays ?? 15;
+    const today = isoDateAt(now, this.tenantTime(tenant).timeZone);
+    const soon = f.dueSoonDays ?? DUE_SOON_DAYS;
     // The status filter is the same rule as below, in SQL, so that paging happens in the database.
     const STATUS_SQL: Record<DeadlineState, string> = {
       met: 'met_on IS NOT NULL',
@@ -253,15 +263,14 @@ export class ReadModelQueries {
       } else if (daysLeft === null) {
         status = 'unscheduled';
         text = 'no date yet';
-      } else if (daysLeft < 0) {
-        status = 'overdue';
-        text = `overdue by ${-daysLeft} day${daysLeft === -1 ? '' : 's'}`;
-      } else if (daysLeft <= soon) {
-        status = 'due_soon';
-        text = daysLeft === 0 ? 'due today' : `due in ${daysLeft} day${daysLeft === 1 ? '' : 's'}`;
       } else {
-        status = 'future';
-        text = `due in ${daysLeft} days`;
+        status = dueStatus(daysLeft, soon);
+        text =
+          status === 'overdue'
+            ? `overdue by ${-daysLeft} day${daysLeft === -1 ? '' : 's'}`
+            : daysLeft === 0
+              ? 'due today'
+              : `due in ${daysLeft} day${daysLeft === 1 ? '' : 's'}`;
       }
       return {
         cycleId: r.cycle_id,

@@ -24,6 +24,7 @@ import {
   type DomainEvent,
   type LinkCandidate,
   type Period,
+  type TenantTimeOf,
 } from '@ciclo/domain';
 import type { Actor } from '@ciclo/identity';
 import { CommandRetries } from '@ciclo/commands';
@@ -32,7 +33,7 @@ import { CycleLookups } from './cycle-lookups';
 import { CycleRepository } from './cycle-repository';
 import { DeliberationRegister, registeredDeliberations, reserveDeliberations, type DeliberationClaim } from './deliberation-register';
 import { DefinitionRegistry } from './definition-registry';
-import { DEFINITIONS } from './tokens';
+import { DEFINITIONS, TENANT_TIMES } from './tokens';
 import { eventIdsFor } from './event-ids';
 import { checkReplay, requestMetadata, requestScope } from './idempotency';
 import { PlanRepository } from './plan/plan-repository';
@@ -63,6 +64,8 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleC
     @Inject(DEFINITIONS) private readonly definitions: DefinitionRegistry,
     @Optional() private readonly plans?: PlanRepository,
     @Optional() private readonly bus?: CommandBus,
+    /** The tenant's time zone dates the acts and the deadlines the decider checks (Europe/Rome without it). */
+    @Optional() @Inject(TENANT_TIMES) private readonly tenantTime?: TenantTimeOf,
   ) {}
 
   /**
@@ -272,6 +275,7 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleC
         actor: { userId: actor.userId, tenant: actor.tenant, roles: actor.roles },
         actingRole: options.actingRole,
         now: new Date(),
+        timeZone: this.tenantTime?.(actor.tenant).timeZone,
         definition,
         targetDefinition: command.type === 'migrate' ? this.definitions.get(definition.id, command.toVersion) : undefined,
         knownDeliberations: undefined,

@@ -1,11 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { DomainRefusal, foldCycle, jsonDiff, type JsonChange } from '@ciclo/domain';
+import { DomainRefusal, foldCycle, jsonDiff, type JsonChange, type TenantTimeOf } from '@ciclo/domain';
 import type { Actor } from '@ciclo/identity';
 import { CycleRepository, toFoldable } from './cycle-repository';
 import { DefinitionRegistry } from './definition-registry';
 import { cycleView } from './queries';
-import { DEFINITIONS } from './tokens';
+import { DEFINITIONS, TENANT_TIMES } from './tokens';
 
 export interface HistoryEntry {
   /** Stream version of the event */
@@ -60,6 +60,7 @@ export class GetCycleHistoryHandler implements IQueryHandler<GetCycleHistoryQuer
   constructor(
     private readonly repo: CycleRepository,
     @Inject(DEFINITIONS) private readonly definitions: DefinitionRegistry,
+    @Inject(TENANT_TIMES) private readonly tenantTime: TenantTimeOf,
   ) {}
 
   async execute(q: GetCycleHistoryQuery): Promise<CycleHistory> {
@@ -85,7 +86,7 @@ export class GetCycleHistoryHandler implements IQueryHandler<GetCycleHistoryQuer
     if (problems.length) throw new DomainRefusal('INVALID_FIELDS', problems.map((p) => `${p.field} ${p.problem}`).join('; '), problems);
     const at = (v: number) => {
       const s = foldCycle(events.filter((e) => e.version <= v).map(toFoldable));
-      const view = cycleView(s, q.actor, this.definitions, new Date(s.lastChangeAt));
+      const view = cycleView(s, q.actor, this.definitions, new Date(s.lastChangeAt), this.tenantTime(s.tenant));
       // What depends on the reader or on "now" is not part of the cycle's state.
       const { availableCommands: _a, blockedCommands: _b, deadlines, ...rest } = view;
       return { ...rest, deadlines: deadlines.map(({ daysLeft: _d, status: _s, ...d }) => d) };

@@ -14,12 +14,14 @@ import {
   type CycleDeadline,
   type CycleLinkRecord,
   type CycleState,
+  type TenantTime,
+  type TenantTimeOf,
   type TransitionRecord,
 } from '@ciclo/domain';
 import type { Actor } from '@ciclo/identity';
 import { CycleRepository } from './cycle-repository';
 import { DefinitionRegistry } from './definition-registry';
-import { DEFINITIONS } from './tokens';
+import { DEFINITIONS, TENANT_TIMES } from './tokens';
 import { PlanRepository } from './plan/plan-repository';
 
 export interface CycleView {
@@ -239,8 +241,8 @@ export class GetCycleQuery {
   ) {}
 }
 
-/** Builds the caller's view of a cycle: state, available commands and deadlines. */
-export function cycleView(state: CycleState, actor: Actor, definitions: DefinitionRegistry, now: Date): CycleView {
+/** Builds the caller's view of a cycle: state, available commands and deadlines (with the tenant's calendar and time zone). */
+export function cycleView(state: CycleState, actor: Actor, definitions: DefinitionRegistry, now: Date, tenantTime: TenantTime): CycleView {
   const def = definitions.get(state.cycleType, state.definitionVersion);
   if (!def) throw new DomainRefusal('CYCLE_NOT_FOUND', `definition ${state.cycleType} v${state.definitionVersion} is not loaded`);
   const stage = def.stages.find((s) => s.id === state.stage);
@@ -265,7 +267,7 @@ export function cycleView(state: CycleState, actor: Actor, definitions: Definiti
       ...b,
       messageIt: REFUSALS[b.code].it,
     })),
-    deadlines: cycleDeadlines(state, def, now),
+    deadlines: cycleDeadlines(state, def, now, tenantTime),
     links: def.links.map((l) => {
       const target = Object.hasOwn(state.links, l.id) ? state.links[l.id] : undefined;
       const fixed = Object.hasOwn(state.fixedLinks, l.id) ? state.fixedLinks[l.id] : undefined;
@@ -286,13 +288,14 @@ export class GetCycleHandler implements IQueryHandler<GetCycleQuery, CycleView> 
   constructor(
     private readonly repo: CycleRepository,
     @Inject(DEFINITIONS) private readonly definitions: DefinitionRegistry,
+    @Inject(TENANT_TIMES) private readonly tenantTime: TenantTimeOf,
     @Optional() private readonly plans?: PlanRepository,
   ) {}
 
   async execute(q: GetCycleQuery): Promise<CycleView> {
     const { state } = await this.repo.load(q.actor.tenant, q.cycleId, { until: q.at.asOf, toVersion: q.at.version });
     if (!state.exists) throw new DomainRefusal('CYCLE_NOT_FOUND');
-    const view = cycleView(state, q.actor, this.definitions, q.at.asOf ?? new Date());
+    const view = cycleView(state, q.actor, this.definitions, q.at.asOf ?? new Date(), this.tenantTime(state.tenant));
     // The cycles reporting on this one, read by id from the links recorded on it (no search).
     for (const from of state.linkedFrom.filter((l) => l.relation === 'reports_on')) {
       const { state: source } = await this.repo.load(q.actor.tenant, from.sourceCycleId);

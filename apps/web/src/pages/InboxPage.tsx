@@ -8,10 +8,11 @@ import { loadDefinition, loadDefinitions, loadPeople, personName, type Definitio
 
 export const INBOX_PAGE_SIZE = 20;
 
-function DueBadge({ days }: { days: number | null }) {
-  if (days === null) return <StatusBadge tone="secondary">senza scadenza</StatusBadge>;
-  if (days < 0) return <StatusBadge tone="danger">SCADUTA da {-days === 1 ? '1 giorno' : `${-days} giorni`}</StatusBadge>;
-  if (days <= 15) return <StatusBadge tone="warning">{daysLeftLabel(days)}</StatusBadge>;
+/** The badge of the item's due date: overdue, due soon or later as the API classifies it (`dueStatus`). */
+function DueBadge({ days, status }: { days: number | null; status: InboxItem['dueStatus'] }) {
+  if (days === null || status === null) return <StatusBadge tone="secondary">senza scadenza</StatusBadge>;
+  if (status === 'overdue') return <StatusBadge tone="danger">SCADUTA da {-days === 1 ? '1 giorno' : `${-days} giorni`}</StatusBadge>;
+  if (status === 'due_soon') return <StatusBadge tone="warning">{daysLeftLabel(days)}</StatusBadge>;
   return <StatusBadge tone="info">{daysLeftLabel(days)}</StatusBadge>;
 }
 
@@ -96,7 +97,7 @@ export function InboxPage() {
                     <h2 className="h5 card-title mb-1">
                       <Link to={`/cicli/${i.cycleId}`}>{i.title}</Link>
                     </h2>
-                    <DueBadge days={i.daysLeft} />
+                    <DueBadge days={i.daysLeft} status={i.dueStatus} />
                   </div>
                   <p className="mb-2 text-muted">
                     {list.data?.typeTitle(i.cycleType)} · fase: <strong>{i.stageTitle}</strong> · per: {roleLabel(i.role)}

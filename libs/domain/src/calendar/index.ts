@@ -62,3 +62,13 @@ export {
   nextWorkingInstant,
   isWorkingInstant,
 } from './working-time';
+export {
+  type TenantTime,
+  type TenantTimeOf,
+  type DueStatus,
+  type DeadlineDay,
+  DEFAULT_TENANT_TIME,
+  DUE_SOON_DAYS,
+  dueStatus,
+  deadlineDay,
+} from './deadline-day';

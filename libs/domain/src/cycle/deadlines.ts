@@ -1,5 +1,5 @@
 import type { CycleDefinition, DeadlineDefinition } from '../definitions';
-import { addDays, calendarDeadline, daysBetween, effectiveDeadline, isoDateAt, type IsoDate, type TenantCalendar } from '../calendar';
+import { addDays, calendarDeadline, deadlineDay, DUE_SOON_DAYS, isoDateAt, type IsoDate, type TenantTime } from '../calendar';
 import { ownValue, type CycleState } from './model';
 
 export type DeadlineStatus = 'unscheduled' | 'future' | 'due_soon' | 'overdue' | 'met';
@@ -71,10 +71,9 @@ export interface CycleDeadline {
   };
 }
 
-export interface DeadlineOptions {
-  calendar?: TenantCalendar;
-  timeZone?: string;
-  /** A deadline within this many days is `due_soon` (default 15). */
+/** The tenant's calendar and time zone (always given: a legal patron day moves deadlines), and the due-soon window. */
+export interface DeadlineOptions extends TenantTime {
+  /** A deadline within this many days is `due_soon` (default `DUE_SOON_DAYS`). */
   dueSoonDays?: number;
 }
 
@@ -82,7 +81,7 @@ export interface DeadlineOptions {
  * The legal date of one deadline: the date set by the latest `DeadlineMoved`, else the rule's date
  * (null while an `after_event` rule waits for its event, or for rule `none`).
  */
-export function deadlineLegalDate(state: CycleState, d: DeadlineDefinition, timeZone = 'Europe/Rome'): IsoDate | null {
+export function deadlineLegalDate(state: CycleState, d: DeadlineDefinition, timeZone: string): IsoDate | null {
   const moved = ownValue(state.movedDeadlines ?? {}, d.id);
   if (moved) return moved.toDate;
   if (d.rule.type === 'calendar') return calendarDeadline(state.year + d.rule.yearOffset, d.rule.month, d.rule.day);
@@ -119,15 +118,18 @@ function followsOf(state: CycleState, id: string, rule: Extract<DeadlineDefiniti
   };
 }
 
-/** Every deadline of a cycle, computed from its pinned definition, its events and the legal calendar. */
-export function cycleDeadlines(state: CycleState, def: CycleDefinition, now: Date, options: DeadlineOptions = {}): CycleDeadline[] {
-  const tz = options.timeZone ?? 'Europe/Rome';
-  const today = isoDateAt(now, tz);
-  const dueSoon = options.dueSoonDays ?? 15;
+/**
+ * Every deadline of a cycle, computed from its pinned definition, its events and the tenant's
+ * calendar and time zone (`deadlineDay`): the one computation the cycle view, the read models, the
+ * reminders and the calendar feed share.
+ */
+export function cycleDeadlines(state: CycleState, def: CycleDefinition, now: Date, options: DeadlineOptions): CycleDeadline[] {
+  const tz = options.timeZone;
+  const dueSoon = options.dueSoonDays ?? DUE_SOON_DAYS;
   return def.deadlines.map((d) => {
     const legal = deadlineLegalDate(state, d, tz);
     const moved = ownValue(state.movedDeadlines ?? {}, d.id);
-    const eff = legal ? effectiveDeadline(legal, options.calendar) : null;
+    const eff = legal ? deadlineDay(legal, now, options, dueSoon) : null;
     const reached = ownValue(state.stageReachedAt, d.metBy);
     const base: CycleDeadline = {
       id: d.id,
@@ -147,8 +149,6 @@ export function cycleDeadlines(state: CycleState, def: CycleDefinition, now: Dat
       return { ...base, status: 'met', metOn, metLate: eff ? metOn > eff.effectiveDate : false };
     }
     if (!eff) return base;
-    const daysLeft = daysBetween(today, eff.effectiveDate);
-    const status: DeadlineStatus = daysLeft < 0 ? 'overdue' : daysLeft <= dueSoon ? 'due_soon' : 'future';
-    return { ...base, status, daysLeft };
+    return { ...base, status: eff.status, daysLeft: eff.daysLeft };
   });
 }

@@ -1,6 +1,7 @@
 /* eslint-disable no-restricted-imports */
 // Given/when/then tests of the decider for every shipped definition (seeds/cycles/*.yaml): every
 // transition from every stage it leaves, every rule, every refusal. No database.
+import { NO_TENANT_CALENDAR } from '../calendar';
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import {
@@ -643,7 +644,7 @@ describe('cycleDeadlines', () => {
   const piao = byId('piao');
   const at = (iso: string) => new Date(`${iso}T10:00:00Z`);
   const deadline = (state: CycleState, def: CycleDefinition, id: string, now: Date): CycleDeadline =>
-    cycleDeadlines(state, def, now, { timeZone: TIME_ZONE }).find((d) => d.id === id) as CycleDeadline;
+    cycleDeadlines(state, def, now, { timeZone: TIME_ZONE, calendar: NO_TENANT_CALENDAR }).find((d) => d.id === id) as CycleDeadline;
 
   it('31 January 2027 is a Sunday: the PIAO adoption term moves to Monday 1 February', () => {
     const state = pathTo(piao, 'bozza').state;

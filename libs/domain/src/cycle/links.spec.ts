@@ -1,6 +1,7 @@
 /* eslint-disable no-restricted-imports */
 // Links between cycles: resolution, missing target, relink with a reason, the records on the target,
 // the linked events and the switch of `later_of` deadlines (given / when / then).
+import { NO_TENANT_CALENDAR } from '../calendar';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { parseCycleDefinition, type CycleDefinition } from '../definitions';
@@ -158,7 +159,7 @@ describe('deadlines that follow a linked cycle: the PIAO 2027 and the Preventivo
     reference: 'DM 132/2022 art. 8 c. 2; DL 202/2026 art. 3',
   });
   const approved = (date: string, targetVersion = 8): CycleCommand => ({ type: 'record_linked_event', linkId: 'preventivo', targetCycleId: 'prev-2027', event: 'ConsiglioDeliberationRecorded', date, targetVersion });
-  const adozione = (history: Parameters<typeof given>[1][], now = at) => cycleDeadlines(given(piao, ...history).state, piao, now, { timeZone: TIME_ZONE }).find((d) => d.id === 'adozione');
+  const adozione = (history: Parameters<typeof given>[1][], now = at) => cycleDeadlines(given(piao, ...history).state, piao, now, { timeZone: TIME_ZONE, calendar: NO_TENANT_CALENDAR }).find((d) => d.id === 'adozione');
 
   it('without the postponement: 31 January, whatever the budget', () => {
     linked.then(['CycleLinked']);
@@ -186,12 +187,12 @@ describe('deadlines that follow a linked cycle: the PIAO 2027 and the Preventivo
   });
 
   it('reminders follow the date: planned against 27 March once the budget is approved with the postponement on', () => {
-    const before = planReminders(given(piao, ...linked.history).state, piao, { now: at }).filter((r) => r.deadlineId === 'adozione');
+    const before = planReminders(given(piao, ...linked.history).state, piao, { now: at, calendar: NO_TENANT_CALENDAR }).filter((r) => r.deadlineId === 'adozione');
     expect(new Set(before.map((r) => r.legalDate))).toEqual(new Set(['2027-01-31']));
     const on = given(piao, ...linked.history).when(switchOn(), actor('segretario_generale'), { now: at });
-    expect(planReminders(given(piao, ...on.history).state, piao, { now: at }).filter((r) => r.deadlineId === 'adozione')).toEqual([]);
+    expect(planReminders(given(piao, ...on.history).state, piao, { now: at, calendar: NO_TENANT_CALENDAR }).filter((r) => r.deadlineId === 'adozione')).toEqual([]);
     const feb25 = given(piao, ...on.history).when(approved('2027-02-25'), actor('segreteria_organi'), { now: at });
-    const after = planReminders(given(piao, ...feb25.history).state, piao, { now: at }).filter((r) => r.deadlineId === 'adozione');
+    const after = planReminders(given(piao, ...feb25.history).state, piao, { now: at, calendar: NO_TENANT_CALENDAR }).filter((r) => r.deadlineId === 'adozione');
     expect(after.map((r) => [r.legalDate, r.offset, r.date])).toEqual([
       ['2027-03-27', 30, '2027-02-25'],
       ['2027-03-27', 15, '2027-03-12'],

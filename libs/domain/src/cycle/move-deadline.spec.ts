@@ -1,5 +1,6 @@
 /* eslint-disable no-restricted-imports */
 // move_deadline: the decider, the fold and cycleDeadlines with a moved date.
+import { NO_TENANT_CALENDAR } from '../calendar';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { parseCycleDefinition, type CycleDefinition } from '../definitions';
@@ -36,12 +37,12 @@ describe('move_deadline', () => {
       reference: 'Comunicato del Presidente ANAC del 5 dicembre 2027',
     });
     expect(e.actorRole).toBe('rpct');
-    const d = cycleDeadlines(out.after, rpct, NOW, { timeZone: TIME_ZONE })[0];
+    const d = cycleDeadlines(out.after, rpct, NOW, { timeZone: TIME_ZONE, calendar: NO_TENANT_CALENDAR })[0];
     expect(d).toMatchObject({ legalDate: '2028-01-31', effectiveDate: '2028-01-31', rescheduled: { fromDate: '2027-12-15', reference: expect.stringContaining('ANAC') } });
     // A second move starts from the moved date; the effective date still rolls off a Sunday.
     const again = given(rpct, ...out.history).when(move({ newDate: '2028-01-30' }), actor('admin'), { now: NOW });
     expect(again.then(['DeadlineMoved'])[0].data.fromDate).toBe('2028-01-31');
-    expect(cycleDeadlines(again.after, rpct, NOW)[0]).toMatchObject({ legalDate: '2028-01-30', effectiveDate: '2028-01-31', moved: true });
+    expect(cycleDeadlines(again.after, rpct, NOW, { timeZone: TIME_ZONE, calendar: NO_TENANT_CALENDAR })[0]).toMatchObject({ legalDate: '2028-01-30', effectiveDate: '2028-01-31', moved: true });
   });
 
   it('is allowed to the cancel roles and admin; the RPCT only for editablePerYear deadlines', () => {

@@ -5,7 +5,6 @@ export {
   parseReminderKey,
   planReminders,
   cycleClosed,
-  daysLeftAt,
   type ReminderPolicyOverride,
   type ReminderKind,
   type PlannedReminder,

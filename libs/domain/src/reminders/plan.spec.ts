@@ -1,6 +1,7 @@
 /* eslint-disable no-restricted-imports */
 import { readFileSync } from 'fs';
 import { join } from 'path';
+import { NO_TENANT_CALENDAR } from '../calendar';
 import { parseCycleDefinition, type CycleDefinition } from '../definitions';
 import { pathTo, given, actor } from '../cycle/testing';
 import { parseReminderKey, planReminders, reminderKey, resolveReminderPolicy } from './plan';
@@ -15,7 +16,7 @@ describe('planReminders (pinned dates, Europe/Rome working hours)', () => {
   const state = pathTo(rpct, rpct.initialStage, { year: 2027, now: at('2027-06-01T10:00:00Z') }).state;
 
   it('RPCT report due Wednesday 15 December 2027: 30, 15, 7, 1 days before, the day, then weekly', () => {
-    const plan = planReminders(state, rpct, { now: at('2027-06-01T10:00:00Z') });
+    const plan = planReminders(state, rpct, { now: at('2027-06-01T10:00:00Z'), calendar: NO_TENANT_CALENDAR });
     expect(plan.map((r) => [r.offset, r.kind, r.date, r.dueAt])).toEqual([
       // 15 Nov 2027 is a Monday: 09:00 CET = 08:00Z
       [30, 'before', '2027-11-15', '2027-11-15T08:00:00.000Z'],
@@ -34,10 +35,10 @@ describe('planReminders (pinned dates, Europe/Rome working hours)', () => {
   });
 
   it('keeps the latest reminder already due (it may not have gone out) and what is still to come', () => {
-    const plan = planReminders(state, rpct, { now: at('2027-12-10T10:00:00Z') });
+    const plan = planReminders(state, rpct, { now: at('2027-12-10T10:00:00Z'), calendar: NO_TENANT_CALENDAR });
     expect(plan.map((r) => r.offset)).toEqual([7, 1, 0, -7]);
     // Overdue: the current overdue reminder and the next one only.
-    const late = planReminders(state, rpct, { now: at('2028-01-06T10:00:00Z') });
+    const late = planReminders(state, rpct, { now: at('2028-01-06T10:00:00Z'), calendar: NO_TENANT_CALENDAR });
     expect(late.map((r) => [r.offset, r.date])).toEqual([
       [-21, '2028-01-05'],
       [-28, '2028-01-12'],
@@ -46,7 +47,7 @@ describe('planReminders (pinned dates, Europe/Rome working hours)', () => {
 
   it('collapses a "1 day before" that lands on the deadline day (31 January 2027 is a Sunday)', () => {
     const s = pathTo(piao, 'bozza', { year: 2027, now: at('2026-11-01T10:00:00Z') }).state;
-    const adozione = planReminders(s, piao, { now: at('2026-11-01T10:00:00Z') }).filter((r) => r.deadlineId === 'adozione');
+    const adozione = planReminders(s, piao, { now: at('2026-11-01T10:00:00Z'), calendar: NO_TENANT_CALENDAR }).filter((r) => r.deadlineId === 'adozione');
     // 30 Jan (Saturday, -1) and 31 Jan (Sunday, the day) both go out on Monday 1 February: once, as "the day".
     expect(adozione.map((r) => [r.offset, r.dueAt])).toEqual([
       [30, '2027-01-04T08:00:00.000Z'], // 1 Jan (Capodanno) → Mon 4 Jan (6 Jan is the Epifania, not in between)
@@ -74,11 +75,11 @@ describe('planReminders (pinned dates, Europe/Rome working hours)', () => {
 
   it('plans nothing for met deadlines, cancelled or closed cycles, and rule-none deadlines without a date', () => {
     const met = pathTo(piao, 'adottato', { year: 2027, now: at('2027-01-20T10:00:00Z') }).state;
-    expect(planReminders(met, piao, { now: at('2027-01-20T10:00:00Z') }).map((r) => r.deadlineId)).not.toContain('adozione');
+    expect(planReminders(met, piao, { now: at('2027-01-20T10:00:00Z'), calendar: NO_TENANT_CALENDAR }).map((r) => r.deadlineId)).not.toContain('adozione');
     const cancelled = given(rpct, ...pathTo(rpct, rpct.initialStage).events).when({ type: 'cancel', reason: 'x' }, actor('rpct'), { now: at('2027-06-01T10:00:00Z') }).after;
-    expect(planReminders(cancelled, rpct, { now: at('2027-06-01T10:00:00Z') })).toEqual([]);
+    expect(planReminders(cancelled, rpct, { now: at('2027-06-01T10:00:00Z'), calendar: NO_TENANT_CALENDAR })).toEqual([]);
     const smvp = load('smvp');
-    expect(planReminders(pathTo(smvp, smvp.initialStage).state, smvp, { now: at('2027-01-15T10:00:00Z') })).toEqual([]);
+    expect(planReminders(pathTo(smvp, smvp.initialStage).state, smvp, { now: at('2027-01-15T10:00:00Z'), calendar: NO_TENANT_CALENDAR })).toEqual([]);
   });
 
   it('follows a moved date: the keys change with the legal date', () => {
@@ -87,7 +88,7 @@ describe('planReminders (pinned dates, Europe/Rome working hours)', () => {
       actor('rpct'),
       { now: at('2027-06-01T10:00:00Z') },
     ).after;
-    const plan = planReminders(moved, rpct, { now: at('2027-06-01T10:00:00Z') });
+    const plan = planReminders(moved, rpct, { now: at('2027-06-01T10:00:00Z'), calendar: NO_TENANT_CALENDAR });
     expect(plan[0].key).toBe(reminderKey('cciaa-test', moved.cycleId, 'pubblicazione', '2028-01-31', 30));
     expect(plan.find((r) => r.offset === 0)?.dueAt).toBe('2028-01-31T08:00:00.000Z');
   });

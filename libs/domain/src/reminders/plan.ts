@@ -2,13 +2,10 @@
 import type { CycleDefinition, ReminderPolicy, Role } from '../definitions';
 import {
   addDays,
-  daysBetween,
-  effectiveDeadline,
-  isoDateAt,
+  deadlineDay,
   nextWorkingInstant,
   resolveWorkingHours,
   zonedInstant,
-  NO_TENANT_CALENDAR,
   type IsoDate,
   type TenantCalendar,
   type WorkingHours,
@@ -75,7 +72,8 @@ export interface PlannedReminder {
 export interface ReminderPlanOptions {
   readonly now: Date;
   readonly policy?: ReminderPolicy;
-  readonly calendar?: TenantCalendar;
+  /** The tenant's calendar: always given, since a legal patron day moves the effective date. */
+  readonly calendar: TenantCalendar;
   /** Working hours of the chamber (default 09:00–17:00 Europe/Rome, Monday to Friday). */
   readonly workingHours?: Partial<WorkingHours>;
   /**
@@ -132,7 +130,7 @@ export function planReminders(state: CycleState, def: CycleDefinition, options: 
   if (!state.exists || (cycleClosed(state, def) && !options.extraDeadlines?.length)) return [];
   const policy = options.policy ?? resolveReminderPolicy(def);
   const hours = resolveWorkingHours(options.workingHours);
-  const calendar = options.calendar ?? NO_TENANT_CALENDAR;
+  const calendar = options.calendar;
   const ctx = { ...hours, calendar };
   const nowMs = options.now.getTime();
   const cache = options.dueCache;
@@ -146,7 +144,7 @@ export function planReminders(state: CycleState, def: CycleDefinition, options: 
   const out: PlannedReminder[] = [];
   const chainOf = (id: string, legal: IsoDate): void => {
     const d = { id };
-    const effective = effectiveDeadline(legal, calendar).effectiveDate;
+    const effective = deadlineDay(legal, options.now, { calendar, timeZone: hours.timeZone }).effectiveDate;
     const make = (offset: number, kind: ReminderKind, date: IsoDate, dueMs: number): PlannedReminder => ({
       key: reminderKey(state.tenant, state.cycleId, d.id, legal, offset),
       tenant: state.tenant,
@@ -190,9 +188,4 @@ export function planReminders(state: CycleState, def: CycleDefinition, options: 
   }
   if (state.status !== 'cancelled') for (const x of options.extraDeadlines ?? []) chainOf(x.id, x.legalDate);
   return out;
-}
-
-/** Days from the calendar day of `now` (in `timeZone`) to the effective date: negative when overdue. */
-export function daysLeftAt(now: Date, effectiveDate: IsoDate, timeZone = 'Europe/Rome'): number {
-  return daysBetween(isoDateAt(now, timeZone), effectiveDate);
 }

@@ -11,7 +11,7 @@
  *
  * "Today" is the tenant's day in its time zone, passed in by the caller.
  */
-import { addDays, daysBetween, daysInMonth, effectiveDeadline, NO_TENANT_CALENDAR, toYmd, type IsoDate, type TenantCalendar } from '../calendar';
+import { addDays, daysBetween, daysInMonth, dueStatus, effectiveDeadline, NO_TENANT_CALENDAR, toYmd, type IsoDate, type TenantCalendar } from '../calendar';
 import type { TransparencyItem, TransparencyState, UpdateFrequency } from './grid';
 
 export const TRANSPARENCY_STATUSES = ['aggiornato', 'in_scadenza', 'scaduto', 'mai_pubblicato'] as const;
@@ -28,8 +28,6 @@ export const TRANSPARENCY_STATUS_IT: Record<TransparencyStatus, string> = {
 export const FREQUENCY_MONTHS: Record<Exclude<UpdateFrequency, 'tempestivo'>, number> = { trimestrale: 3, semestrale: 6, annuale: 12 };
 /** Days within which a change of a `tempestivo` item is published. */
 export const TEMPESTIVO_DAYS = 30;
-/** Days before the due date from which an item is `in_scadenza`. */
-export const DUE_SOON_DAYS = 15;
 
 /** `date` plus `months` calendar months, on the month's last day when the day does not exist (31 August + 6 = 28/29 February). */
 export function addMonths(date: IsoDate, months: number): IsoDate {
@@ -97,7 +95,8 @@ export function transparencyItemStatus(item: TransparencyItem, today: IsoDate, c
   if (!dueDate) return { ...base, status: 'aggiornato', statusIt: TRANSPARENCY_STATUS_IT.aggiornato, dueDate: null, effectiveDueDate: null, daysLeft: null, reasonIt };
   const effective = effectiveDeadline(dueDate, cal);
   const daysLeft = daysBetween(today, effective.effectiveDate);
-  const status: TransparencyStatus = daysLeft < 0 ? 'scaduto' : daysLeft <= DUE_SOON_DAYS ? 'in_scadenza' : 'aggiornato';
+  // The same rule and the same 15 days as the cycles' deadlines (`dueStatus`).
+  const status: TransparencyStatus = ({ overdue: 'scaduto', due_soon: 'in_scadenza', future: 'aggiornato' } as const)[dueStatus(daysLeft)];
   return {
     ...base,
     status,

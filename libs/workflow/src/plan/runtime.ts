@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { CommandBus } from '@nestjs/cqrs';
 import type { EventStore } from '@ciclo/event-store';
+import { StaticTenantDirectory, tenantTimesOf } from '@ciclo/notifications';
 import { CycleLookups } from '../cycle-lookups';
 import { DeliberationRegister } from '../deliberation-register';
 import { CycleRepository } from '../cycle-repository';
@@ -22,7 +23,8 @@ export function createPlanRuntime(store: EventStore, seedsDir: string) {
   const plans = new ExecutePlanCommandsHandler(repo, register, registry);
   // The plan commands a monitoring's transitions issue on the linked PIAO go straight to the plan handler.
   const bus = { execute: (c: ExecutePlanCommands) => plans.execute(c) } as unknown as CommandBus;
-  const cycles = new ExecuteCycleCommandHandler(new CycleRepository(store), register, new CycleLookups(store), registry, repo, bus);
+  const tenantTime = tenantTimesOf(StaticTenantDirectory.fromDirectory(resolve(seedsDir, 'tenants')));
+  const cycles = new ExecuteCycleCommandHandler(new CycleRepository(store), register, new CycleLookups(store), registry, repo, bus, tenantTime);
   const catalogueRepo = new CatalogueRepository(store);
   const catalogue = new ExecuteCatalogueCommandsHandler(catalogueRepo);
   return {

@@ -15,7 +15,12 @@ const SOURCES: readonly string[] = ['pna2019', 'ente', 'piano'];
 
 /** The method recorded on an assessment; older events (without it) were made under the register's method then. */
 function refOf(r: RegisterState, v: unknown): RatingMethodRef {
-  if (isRecord(v) && typeof v.source === 'string' && SOURCES.includes(v.source) && typeof v.version === 'number')
+  if (
+    isRecord(v) &&
+    typeof v.source === 'string' &&
+    SOURCES.includes(v.source) &&
+    typeof v.version === 'number'
+  )
     return { source: v.source as RatingMethodRef['source'], version: v.version };
   return methodRefOf(r);
 }

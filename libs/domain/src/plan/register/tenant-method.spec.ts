@@ -109,7 +109,11 @@ class CycleStream {
     );
     this.push(
       decide(
-        commands.transition('record_giunta_deliberation', { number: '9/2027', date: TODAY, actHash: 'c'.repeat(64) }),
+        commands.transition('record_giunta_deliberation', {
+          number: '9/2027',
+          date: TODAY,
+          actHash: 'c'.repeat(64),
+        }),
         this.cycle,
         { actor: organi, now: NOW, definition: ptpct, timeZone: TIME_ZONE },
       ),
@@ -153,8 +157,17 @@ describe("the chamber's rating method (tenant stream)", () => {
     const m = new MethodStream();
     expect(currentTenantMethod(m.state)).toBeNull();
     const [e] = m.do({ type: 'set_tenant_rating_method', method: FIVE, reason: 'Delibera RPCT 2027' }, rpct);
-    expect(e).toMatchObject({ type: 'TenantRatingMethodSet', actorRole: 'rpct', data: { method: FIVE, reason: 'Delibera RPCT 2027' } });
-    expect(currentTenantMethod(m.state)).toMatchObject({ ...FIVE, version: 1, reason: 'Delibera RPCT 2027', by: rpct.userId });
+    expect(e).toMatchObject({
+      type: 'TenantRatingMethodSet',
+      actorRole: 'rpct',
+      data: { method: FIVE, reason: 'Delibera RPCT 2027' },
+    });
+    expect(currentTenantMethod(m.state)).toMatchObject({
+      ...FIVE,
+      version: 1,
+      reason: 'Delibera RPCT 2027',
+      by: rpct.userId,
+    });
     // The same method again writes nothing; an administrator may change it: version 2.
     expect(m.do({ type: 'set_tenant_rating_method', method: FIVE, reason: 'di nuovo' }, rpct)).toEqual([]);
     m.do({ type: 'set_tenant_rating_method', method: THREE, reason: 'Metodo semplificato' }, admin);
@@ -167,7 +180,9 @@ describe("the chamber's rating method (tenant stream)", () => {
   it("goes back to ANAC's default as a new version; nothing to write when the default is in force", () => {
     const m = new MethodStream();
     expect(m.do({ type: 'reset_tenant_rating_method', reason: 'x' }, rpct)).toEqual([]);
-    expect(m.do({ type: 'set_tenant_rating_method', method: DEFAULT_RATING_METHOD, reason: 'x' }, rpct)).toEqual([]);
+    expect(
+      m.do({ type: 'set_tenant_rating_method', method: DEFAULT_RATING_METHOD, reason: 'x' }, rpct),
+    ).toEqual([]);
     m.do({ type: 'set_tenant_rating_method', method: FIVE, reason: 'proprio' }, rpct);
     const [e] = m.do({ type: 'reset_tenant_rating_method', reason: 'Torniamo al PNA' }, rpct);
     expect(e.data).toMatchObject({ default: true, method: { levels: ['basso', 'medio', 'alto'] } });
@@ -176,11 +191,21 @@ describe("the chamber's rating method (tenant stream)", () => {
 
   it('refuses other roles, a missing reason and a bad method, naming every field', () => {
     const m = new MethodStream();
-    expect(m.refusal({ type: 'set_tenant_rating_method', method: FIVE, reason: 'x' }, dirigente).code).toBe('ROLE_NOT_ALLOWED');
+    expect(m.refusal({ type: 'set_tenant_rating_method', method: FIVE, reason: 'x' }, dirigente).code).toBe(
+      'ROLE_NOT_ALLOWED',
+    );
     const r = m.refusal(
       {
         type: 'set_tenant_rating_method',
-        method: { indicators: [{ key: 'Interesse', title: 'x' }, { key: 'a', title: 'A' }, { key: 'a', title: 'B' }], levels: ['alto'], scale: 3 },
+        method: {
+          indicators: [
+            { key: 'Interesse', title: 'x' },
+            { key: 'a', title: 'A' },
+            { key: 'a', title: 'B' },
+          ],
+          levels: ['alto'],
+          scale: 3,
+        },
         reason: '',
       },
       rpct,
@@ -194,12 +219,16 @@ describe("the chamber's rating method (tenant stream)", () => {
       'method.scale',
       'reason',
     ]);
-    expect(m.refusal({ type: 'set_tenant_rating_method', method: 'pna', reason: 'x' }, admin).fields.map((f) => f.field)).toEqual(['method']);
+    expect(
+      m
+        .refusal({ type: 'set_tenant_rating_method', method: 'pna', reason: 'x' }, admin)
+        .fields.map((f) => f.field),
+    ).toEqual(['method']);
   });
 });
 
-describe('a register under the chamber\'s method', () => {
-  it('given the chamber\'s method, when a process is assessed, then the method is pinned to the plan and the assessment keeps its version', () => {
+describe("a register under the chamber's method", () => {
+  it("given the chamber's method, when a process is assessed, then the method is pinned to the plan and the assessment keeps its version", () => {
     const m = new MethodStream();
     m.do({ type: 'set_tenant_rating_method', method: FIVE, reason: 'Metodo camerale' }, rpct);
     const s = withProcesses(m);
@@ -237,7 +266,11 @@ describe('a register under the chamber\'s method', () => {
       { level: 'minimo', processes: 0 },
       { level: 'non_valutato', processes: 0 },
     ]);
-    expect(v.processes[0]).toMatchObject({ code: 'A1', assessedWith: { source: 'ente', version: 1 }, needsReassessment: false });
+    expect(v.processes[0]).toMatchObject({
+      code: 'A1',
+      assessedWith: { source: 'ente', version: 1 },
+      needsReassessment: false,
+    });
   });
 
   it("refuses an assessment on ANAC's levels or indicators when the chamber's method differs", () => {
@@ -279,12 +312,26 @@ describe('a register under the chamber\'s method', () => {
       motivation: 'm',
     });
     m.do({ type: 'set_tenant_rating_method', method: THREE, reason: 'v2' }, admin);
-    const out = s.do({ type: 'assess_risk', processCode: 'B2', indicators: rated({ interesse_esterno: 'grave' }), rating: 'grave', motivation: 'm' });
+    const out = s.do({
+      type: 'assess_risk',
+      processCode: 'B2',
+      indicators: rated({ interesse_esterno: 'grave' }),
+      rating: 'grave',
+      motivation: 'm',
+    });
     expect(out[0].data).toMatchObject({ source: 'ente', tenantVersion: 2 });
     const v = registerView(s.plan.register, TODAY);
     const a1 = v.processes.find((p) => p.code === 'A1');
-    expect(a1).toMatchObject({ assessedWith: { source: 'ente', version: 1 }, needsReassessment: true, rating: null });
-    expect(planSubmissionProblems(s.plan, s.cycle, ptpct).filter((p) => p.code === 'PROCESS_NOT_ASSESSED').map((p) => p.nodeCode)).toEqual(['A1']);
+    expect(a1).toMatchObject({
+      assessedWith: { source: 'ente', version: 1 },
+      needsReassessment: true,
+      rating: null,
+    });
+    expect(
+      planSubmissionProblems(s.plan, s.cycle, ptpct)
+        .filter((p) => p.code === 'PROCESS_NOT_ASSESSED')
+        .map((p) => p.nodeCode),
+    ).toEqual(['A1']);
   });
 
   it("a method set on the plan itself wins over the chamber's: nothing is pinned", () => {
@@ -292,7 +339,13 @@ describe('a register under the chamber\'s method', () => {
     m.do({ type: 'set_tenant_rating_method', method: FIVE, reason: 'camerale' }, rpct);
     const s = withProcesses(m);
     s.do({ type: 'set_rating_method', method: THREE, reason: 'solo per questo piano' });
-    const out = s.do({ type: 'assess_risk', processCode: 'A1', indicators: rated({ interesse_esterno: 'grave' }), rating: 'grave', motivation: 'm' });
+    const out = s.do({
+      type: 'assess_risk',
+      processCode: 'A1',
+      indicators: rated({ interesse_esterno: 'grave' }),
+      rating: 'grave',
+      motivation: 'm',
+    });
     expect(out.map((e) => e.type)).toEqual(['RiskAssessed']);
     expect(out[0].data.method).toEqual({ source: 'piano', version: s.plan.register.method?.version });
   });
@@ -302,7 +355,13 @@ describe('a register under the chamber\'s method', () => {
     m.do({ type: 'set_tenant_rating_method', method: THREE, reason: 'v1' }, rpct);
     const s = withProcesses(m);
     for (const code of ['A1', 'B2'])
-      s.do({ type: 'assess_risk', processCode: code, indicators: rated({ interesse_esterno: 'grave' }), rating: code === 'A1' ? 'grave' : 'rilevante', motivation: 'm' });
+      s.do({
+        type: 'assess_risk',
+        processCode: code,
+        indicators: rated({ interesse_esterno: 'grave' }),
+        rating: code === 'A1' ? 'grave' : 'rilevante',
+        motivation: 'm',
+      });
     s.adopt();
     m.do({ type: 'set_tenant_rating_method', method: FIVE, reason: 'v2' }, rpct);
     const v = registerView(s.plan.register, TODAY, currentTenantMethod(m.state));

@@ -86,7 +86,9 @@ export function decideTenantRatingMethod(
     {
       type: 'TenantRatingMethodSet',
       data: {
-        method: JSON.parse(JSON.stringify({ indicators: method.indicators, levels: method.levels })) as JsonRecord,
+        method: JSON.parse(
+          JSON.stringify({ indicators: method.indicators, levels: method.levels }),
+        ) as JsonRecord,
         reason: reason as string,
         ...(command.type === 'reset_tenant_rating_method' ? { default: true } : {}),
       },

@@ -1102,6 +1102,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/rating-method": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The chamber's risk rating method in force
+         * @description The key risk indicators and levels assessments are made with: the chamber's own (`source` `ente`, with its version, reason, author and date) or ANAC's qualitative method of PNA 2019, Allegato 1 (`source` `pna2019`, version 0). `history` lists every version the chamber set.
+         */
+        get: operations["RatingMethodController_view"];
+        /**
+         * Set the chamber's risk rating method
+         * @description Administrators and the RPCT. A new version of the method: the next assessment of each register not yet rated under it pins it (unless the plan has a method of its own); earlier assessments keep the version they were made under and, when the levels or indicators differ, are to be made again while the register is editable. Adopted registers keep the method they were rated with. The same method again writes nothing (`changed: false`).
+         */
+        put: operations["RatingMethodController_set"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rating-method/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Go back to ANAC's rating method
+         * @description Administrators and the RPCT. A new version equal to PNA 2019, Allegato 1; nothing written when ANAC's method is already in force.
+         */
+        post: operations["RatingMethodController_reset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/catalogue/processes": {
         parameters: {
             query?: never;
@@ -3527,7 +3571,9 @@ export interface components {
             indicators: {
                 [key: string]: components["schemas"]["IndicatorRating"];
             };
-            /** @description The assessment uses a level the current method lacks: to be assessed again */
+            /** @description The method (and version) the assessment was made under (null: not assessed yet) */
+            assessedWith: components["schemas"]["RatingMethodRef"] | null;
+            /** @description The assessment uses a level or misses an indicator of the current method: to be assessed again */
             needsReassessment: boolean;
             /** @description Risks of the process */
             risks: components["schemas"]["RiskView"][];
@@ -3590,6 +3636,40 @@ export interface components {
             indicators: components["schemas"]["RatingIndicator"][];
             /** @description Ordered levels, lowest first (e.g. basso, medio, alto) */
             levels: string[];
+        };
+        /** @description Which method an assessment was made under: ANAC's default (`pna2019`, version 0), a version of the chamber's own method (`ente`, the version in the tenant's method stream), or a method set on this plan alone (`piano`, the cycle stream's version of its setting). */
+        RatingMethodRef: {
+            /**
+             * @description `pna2019`, `ente` or `piano`
+             * @enum {string}
+             */
+            source: "pna2019" | "ente" | "piano";
+            /** @description Version of the method within its source (0 for `pna2019`) */
+            version: number;
+        };
+        /** @description The chamber's rating method as the API shows it. */
+        RatingMethodResponse: {
+            /**
+             * @description `pna2019` (ANAC's default, no method of the chamber) or `ente`
+             * @enum {string}
+             */
+            source: "pna2019" | "ente";
+            /** @description Version in force (0: ANAC's default) */
+            version: number;
+            /** @description The method in force: key risk indicators and levels, lowest first */
+            method: components["schemas"]["RatingMethod"];
+            /** @description Why it was set (absent for ANAC's default) */
+            reason?: string;
+            /** @description Who set it */
+            by?: string;
+            /** @description When (ISO 8601) */
+            at?: string;
+            /** @description Every version the chamber set, oldest first */
+            history: components["schemas"]["TenantRatingMethod"][];
+            /** @description ANAC's method (PNA 2019, Allegato 1), for reference */
+            pna2019: components["schemas"]["RatingMethod"];
+            /** @description For a write: whether an event was written (false: the method was already in force) */
+            changed?: boolean;
         };
         ReadinessReport: {
             /**
@@ -3658,6 +3738,8 @@ export interface components {
         RegisterResponse: {
             /** @description The rating method in force */
             method: components["schemas"]["RatingMethod"];
+            /** @description Where the method in force comes from and its version (`pna2019` 0, `ente` n, `piano` n) */
+            methodRef: components["schemas"]["RatingMethodRef"];
             /** @description Monitoring dates set by the plan */
             monitoringDates: string[];
             /** @description Roll-up */
@@ -3976,6 +4058,21 @@ export interface components {
             updatedAt: string;
             /** @description Who last updated it */
             updatedBy: string;
+        };
+        /** @description A version of the chamber's method. */
+        TenantRatingMethod: {
+            /** @description Key risk indicators, each rated on the levels */
+            indicators: components["schemas"]["RatingIndicator"][];
+            /** @description Ordered levels, lowest first (e.g. basso, medio, alto) */
+            levels: string[];
+            /** @description Version of the method (the tenant stream's version of its setting: 1, 2, …) */
+            version: number;
+            /** @description Why the chamber adopted or changed it */
+            reason: string;
+            /** @description Who set it */
+            by: string;
+            /** @description When (ISO 8601) */
+            at: string;
         };
         TenantRecord: {
             /** @description Tenant id */
@@ -7980,6 +8077,146 @@ export interface operations {
             };
             /** @description `REGISTER_NOT_IN_CYCLE`: the cycle is neither a PTPCT nor a PIAO */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    RatingMethodController_view: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingMethodResponse"];
+                };
+            };
+        };
+    };
+    RatingMethodController_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The method: key risk indicators and the scale of levels */
+                    method: {
+                        /** @description The key risk indicators (1 to 12), each rated on the levels */
+                        indicators: {
+                            /** @description Key: lower-case letters, digits and _ (e.g. interesse_esterno) */
+                            key: string;
+                            /** @description Italian title, e.g. "Livello di interesse esterno" */
+                            title: string;
+                        }[];
+                        /** @description The levels, lowest first (2 to 7; lower-case letters, digits and _), e.g. basso, medio, alto */
+                        levels: string[];
+                    };
+                    /** @description Why the chamber adopts this method (e.g. the act that approved it) */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingMethodResponse"];
+                };
+            };
+            /** @description Malformed input (`INVALID_REQUEST`, `INVALID_FIELDS`): `fields` names each offending field (`method.levels[1]`, `reason`…); nothing written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Role not allowed (`ROLE_NOT_ALLOWED`, `ROLE_NOT_HELD`): administrators and the RPCT */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `CONCURRENT_MODIFICATION`: changed meanwhile, reload and retry */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    RatingMethodController_reset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Why the chamber goes back to ANAC's method */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingMethodResponse"];
+                };
+            };
+            /** @description Malformed input (`INVALID_REQUEST`, `INVALID_FIELDS`): `fields` names each offending field (`method.levels[1]`, `reason`…); nothing written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Role not allowed (`ROLE_NOT_ALLOWED`, `ROLE_NOT_HELD`): administrators and the RPCT */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `CONCURRENT_MODIFICATION`: changed meanwhile, reload and retry */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

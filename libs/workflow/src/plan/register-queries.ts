@@ -1,4 +1,4 @@
-import { Inject } from '@nestjs/common';
+import { Inject, Optional } from '@nestjs/common';
 import {
   DomainRefusal,
   diffRegister,
@@ -26,6 +26,7 @@ import { DefinitionRegistry } from '../definition-registry';
 import { DEFINITIONS } from '../tokens';
 import type { PlanRef } from './plan-queries';
 import { PlanRepository } from './plan-repository';
+import { RatingMethodRepository } from './rating-method';
 
 export interface RegisterViewQuery {
   /** The register at an instant or stream version; default now. */
@@ -112,6 +113,7 @@ export class RegisterQueries {
   constructor(
     private readonly repo: PlanRepository,
     @Inject(DEFINITIONS) private readonly definitions: DefinitionRegistry,
+    @Optional() private readonly methods?: RatingMethodRepository,
   ) {}
 
   private async loadAt(
@@ -146,6 +148,8 @@ export class RegisterQueries {
     const date = q.date ?? isoDateAt(q.at?.asOf ?? new Date(), 'Europe/Rome');
     const e = editability(plan, cycle, { definition: def });
     const timeTravel = !!(q.at?.asOf || q.at?.version);
+    // A register not rated yet shows the chamber's method its first assessment will pin.
+    const tenantMethod = tree === 'current' && !timeTravel ? await this.methods?.current(actor.tenant) : null;
     return {
       cycleId: cycle.cycleId,
       type: cycle.cycleType,
@@ -160,7 +164,7 @@ export class RegisterQueries {
       ...(!e.editable ? { notEditableBecause: { code: e.refusal.code, message: e.refusal.messageIt } } : {}),
       adopted: plan.adopted,
       problems: tree === 'current' ? registerSubmissionProblems(register) : [],
-      ...registerView(register, date),
+      ...registerView(register, date, tenantMethod),
     };
   }
 

@@ -11,6 +11,7 @@ import { ExecutePlanCommands, ExecutePlanCommandsHandler } from './execute-plan-
 import { PlanImporter } from './importer';
 import { PlanQueries } from './plan-queries';
 import { PlanRepository } from './plan-repository';
+import { RatingMethodRepository, RatingMethodService } from './rating-method';
 import { RegisterImporter } from './register-import';
 import { RegisterQueries } from './register-queries';
 
@@ -19,7 +20,8 @@ export function createPlanRuntime(store: EventStore, seedsDir: string) {
   const registry = DefinitionRegistry.fromDirectory(resolve(seedsDir, 'cycles'));
   const repo = new PlanRepository(store);
   const register = new DeliberationRegister(store);
-  const plans = new ExecutePlanCommandsHandler(repo, register, registry);
+  const methods = new RatingMethodRepository(store);
+  const plans = new ExecutePlanCommandsHandler(repo, register, registry, methods);
   // The plan commands a monitoring's transitions issue on the linked PIAO go straight to the plan handler.
   const bus = { execute: (c: ExecutePlanCommands) => plans.execute(c) } as unknown as CommandBus;
   const cycles = new ExecuteCycleCommandHandler(new CycleRepository(store), register, new CycleLookups(store), registry, repo, bus);
@@ -34,8 +36,9 @@ export function createPlanRuntime(store: EventStore, seedsDir: string) {
     catalogueRepo,
     queries: new PlanQueries(repo, registry),
     importer: new PlanImporter({ plans, cycles, catalogue, repo }),
-    register: new RegisterQueries(repo, registry),
-    registerImporter: new RegisterImporter({ plans, repo }),
+    register: new RegisterQueries(repo, registry, methods),
+    registerImporter: new RegisterImporter({ plans, repo, methods }),
+    ratingMethod: new RatingMethodService(methods),
   };
 }
 

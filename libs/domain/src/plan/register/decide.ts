@@ -12,6 +12,7 @@ import { FieldReader, isObject } from '../fields';
 import type { PlanState } from '../model';
 import { itemFields, suggestedRating, validateItem, validateMethod } from './fields';
 import {
+  assessmentMethod,
   MEASURE_STATUSES,
   methodOf,
   methodRefOf,
@@ -208,11 +209,8 @@ export function decideRegister(
       const role = actingRole(ctx, REGISTER_ROLES.assess);
       // The chamber's method in force is pinned to the register unless the plan has its own.
       const tenant = ctx.ratingMethod ?? null;
-      const pin =
-        tenant && reg.method?.source !== 'piano' && reg.method?.tenantVersion !== tenant.version
-          ? tenant
-          : null;
-      const method = pin ?? methodOf(reg);
+      const { method, pin: pinning } = assessmentMethod(reg, tenant);
+      const pin = pinning ? tenant : null;
       const r = new FieldReader(command as unknown as Record<string, unknown>);
       const processCode = r.code('processCode');
       const rating = r.oneOf('rating', method.levels, { required: true });

@@ -342,6 +342,19 @@ export const isRegisterEmpty = (r: RegisterState): boolean =>
 export const methodOf = (r: RegisterState, tenant?: RatingMethod | null): RatingMethod =>
   r.method ?? (tenant && r.assessments.size === 0 ? tenant : DEFAULT_RATING_METHOD);
 
+/**
+ * The method an assessment made now is checked against: the chamber's version in force (`tenant`)
+ * unless the plan has a method of its own; without the chamber's, the register's method.
+ */
+export function assessmentMethod(
+  r: RegisterState,
+  tenant?: (RatingMethod & { version: number }) | null,
+): { method: RatingMethod; pin: boolean } {
+  if (tenant && r.method?.source !== 'piano')
+    return { method: tenant, pin: r.method?.tenantVersion !== tenant.version };
+  return { method: methodOf(r), pin: false };
+}
+
 /** The reference of the method `methodOf` gives (what an assessment made now records). */
 export function methodRefOf(r: RegisterState): RatingMethodRef {
   if (!r.method) return { source: 'pna2019', version: 0 };

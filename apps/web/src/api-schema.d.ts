@@ -1082,6 +1082,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cycles/{id}/register/relazione-rpct.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The RPCT's annual report as a PDF, pre-filled from the register
+         * @description The same figures as the CSV/XLSX export, as a document by the sections of ANAC's form: general data, risk management with the processes by rating and their motivation, measures planned, carried out and late (each late measure with its late phases and missed monitoring dates, and the status of every measure), transparency, training, rotation, conflict of interest, whistleblowing, monitoring. What the RPCT has not entered yet (`set_rpct_report_figures`) is marked as still to be entered. Tagged PDF in Italian with embedded fonts; the same events on the same day give the same bytes (`X-Content-SHA256`).
+         */
+        get: operations["RegisterController_rpctReportPdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cycles/{id}/register/import": {
         parameters: {
             query?: never;
@@ -7959,6 +7979,77 @@ export interface operations {
                 };
                 content: {
                     "text/csv": string;
+                };
+            };
+            /** @description Malformed input (`INVALID_REQUEST`): `fields` names each offending field; nothing written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Role not allowed (`ROLE_NOT_ALLOWED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `CYCLE_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `PLAN_NOT_ADOPTED` (the adopted register of a register not adopted yet) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `REGISTER_NOT_IN_CYCLE`: the cycle is neither a PTPCT nor a PIAO */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    RegisterController_rpctReportPdf: {
+        parameters: {
+            query?: {
+                /** @description Year reported on (a year of the plan; default this year, or the first year of the plan) */
+                year?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Cycle id (UUID) of a PTPCT or PIAO */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The RPCT's annual report (PDF, tagged, Italian) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
                 };
             };
             /** @description Malformed input (`INVALID_REQUEST`): `fields` names each offending field; nothing written */

@@ -10,5 +10,5 @@ export { readXlsx, writeXlsx, type Cell } from './xlsx';
 export { createPlanRuntime, type PlanRuntime } from './runtime';
 export { DocumentQueries } from './document-queries';
 export { RatingMethodRepository, RatingMethodService, RatingMethodChangedConcurrently, type RatingMethodResponse } from './rating-method';
-export { RegisterQueries, type RegisterResponse, type RegisterDiffResponse, type RegisterViewQuery } from './register-queries';
+export { RegisterQueries, type RpctReportContent, type RegisterResponse, type RegisterDiffResponse, type RegisterViewQuery } from './register-queries';
 export { RegisterImporter, registerSheetCommands, registerMappingCommands, REGISTER_COLUMNS, type RegisterImportOptions } from './register-import';

@@ -70,6 +70,11 @@ export async function seedDemo(store: EventStore, seedsDir: string): Promise<See
   const as = (role: string): Actor => ({ userId: userWith(role), tenant, roles: [role as Actor['roles'][number]], via: 'system' });
   const runtime = createPlanRuntime(store, seedsDir);
 
+  // The PTPCT 2021-2023 first: its past year's events precede the PIAO's in the audit trail.
+  const register = await seedDemoRegister(store, runtime, seedsDir, tenant, tenantSeed.name, as);
+  written += register.written;
+  lines.push(...register.lines);
+
   const cycleId = eventIdsFor(1, { tenant, key: DEMO_KEY, scope: 'open-cycle' })[0];
   const opened = await runtime.cycles.execute(
     new ExecuteCycleCommand(as('po'), cycleId, { type: 'open', cycleId, year: DEMO_YEAR, title: `PIAO ${DEMO_YEAR}-${DEMO_YEAR + 2} - ${tenantSeed.name} (demo)` }, {
@@ -123,9 +128,6 @@ export async function seedDemo(store: EventStore, seedsDir: string): Promise<See
   written += linked.written;
   lines.push(...linked.lines);
 
-  const register = await seedDemoRegister(store, runtime, seedsDir, tenant, tenantSeed.name, as);
-  written += register.written;
-  lines.push(...register.lines);
   lines.push(written === 0 ? 'Demo chamber already loaded: nothing written.' : `Demo chamber loaded: ${written} writes.`);
   return { tenant, cycleId, monitoringCycleId: linked.monitoringCycleId, relazioneCycleId: linked.relazioneCycleId, registerCycleId: register.cycleId, written, lines };
 }

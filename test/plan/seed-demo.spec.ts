@@ -64,7 +64,7 @@ describe('ciclo seed demo', () => {
     expect(demo.written).toBe(0);
     const rpct = await api.token('u-demo-rpct', ['rpct'], 'cciaa-po');
     const cycle = (await api.call<{ stage: string; title: string }>('GET', `/cycles/${demo.registerCycleId}`, { token: rpct })).body;
-    expect(cycle).toMatchObject({ stage: 'trasmesso', title: 'PTPCT 2021-2023 - Camera di commercio di Pistoia-Prato (demo)' });
+    expect(cycle).toMatchObject({ stage: 'trasmesso', title: 'PTPCT 2021-2023 - Camera di commercio di Pistoia-Prato' });
     type Register = {
       problems: unknown[];
       adopted: { deliberation: { number: string; date: string } } | null;

@@ -92,7 +92,7 @@ export async function seedDemoRegister(
   };
 
   const first = written;
-  await cycle('rpct', `demo:ptpct:${year}`, { type: 'open', cycleId, year, title: `PTPCT ${year}-${year + 2} - ${chamberName} (demo)` }, '2021-01-11');
+  await cycle('rpct', `demo:ptpct:${year}`, { type: 'open', cycleId, year, title: `PTPCT ${year}-${year + 2} - ${chamberName}` }, '2021-01-11');
   await plan('rpct', 'demo:registro:contenuto:v1', contentCommands(seedsDir), '2021-01-12');
   await cycle('rpct', 'demo:ptpct:submit', { type: 'transition', command: 'submit', fields: { note: 'Proposta del RPCT con il registro dei rischi aggiornato' } }, '2021-01-20');
   await cycle(

@@ -143,6 +143,21 @@ describe('rating method of the chamber over HTTP', () => {
       assessedWith: { source: 'ente', version: 1 },
     });
 
+    // A register sheet is read by the chamber's indicators.
+    const other = (await api.call<{ cycleId: string }>('POST', '/cycles', { token: rpct, body: { type: 'ptpct', year: year + 1 } })).body.cycleId;
+    const sheet = [
+      'Codice processo;Processo;Valutazione complessiva;Motivazione;Interesse esterno;discrezionalita',
+      'C1.1;Iscrizioni al registro;critico;tempi rilevanti per le imprese;critico: pratiche urgenti;alto: margini di scelta',
+    ].join('\r\n');
+    const imported = await api.call<{ created: Record<string, number>; refused: unknown[] }>('POST', `/cycles/${other}/register/import`, {
+      token: rpct,
+      raw: Buffer.from(sheet),
+      headers: { 'content-type': 'text/csv', 'x-file-name': 'registro.csv' },
+    });
+    expect(imported.body).toMatchObject({ created: { processes: 1, assessments: 1 }, refused: [] });
+    const read = (await api.call<View>('GET', `/cycles/${other}/register`, { token: rpct })).body;
+    expect(read.processes[0]).toMatchObject({ rating: 'critico', assessedWith: { source: 'ente', version: 1 } });
+
     // The chamber goes back to ANAC's method: version 2; the register keeps version 1 until assessed again.
     const reset = await api.call<Method>('POST', '/rating-method/reset', { token: rpct, body: { reason: 'Ritorno al PNA' } });
     expect(reset.status).toBe(200);

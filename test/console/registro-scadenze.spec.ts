@@ -165,10 +165,10 @@ describe('console: audit trail, deadlines, notifications', () => {
     const table = page.getByRole('table', { name: /Scadenze in ordine di data/ });
     await table.waitFor();
     for (const d of deadlines) await table.getByRole('cell', { name: d.title, exact: false }).first().waitFor();
-    // The demo PIAO's deadlines link to it; those of the demo's monitoring and Relazione 2022 to theirs.
+    // The demo PIAO's deadlines link to it; those of the demo's monitoring and Relazione 2022 (and of its PTPCT 2021) to theirs.
     const links = table.getByRole('link', { name: DEMO_TITLE });
     expect(await links.count()).toBe(deadlines.filter((d) => d.cycleId === env.demo.cycleId).length);
-    expect(deadlines.filter((d) => d.cycleId !== env.demo.cycleId).every((d) => [env.demo.monitoringCycleId, env.demo.relazioneCycleId].includes(d.cycleId))).toBe(true);
+    expect(deadlines.filter((d) => d.cycleId !== env.demo.cycleId).every((d) => [env.demo.monitoringCycleId, env.demo.relazioneCycleId, env.demo.registerCycleId].includes(d.cycleId))).toBe(true);
     for (const other of [env.demo.monitoringCycleId, env.demo.relazioneCycleId]) expect(await table.locator(`a[href="/cicli/${other}"]`).count()).toBeGreaterThan(0);
     expect(await links.first().getAttribute('href')).toBe(`/cicli/${env.demo.cycleId}`);
     // The 2022 deadlines of a cycle still in draft are overdue: said in words, not only in red.

@@ -389,6 +389,31 @@ describe('risk register over HTTP', () => {
       token: rpct,
     });
     expect([out.status, out.body.fields?.map((f) => f.field)]).toEqual([400, ['query.year']]);
+
+    // The same report as a document, next to the CSV and XLSX.
+    const pdfOf = () =>
+      fetch(`${api.url}/cycles/${id}/register/relazione-rpct.pdf`, { headers: { authorization: `Bearer ${rpct}` } });
+    const pdf = await pdfOf();
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toMatch(/^application\/pdf/);
+    expect(pdf.headers.get('content-disposition')).toContain(`relazione-rpct-${year}.pdf`);
+    const file = join(mkdtempSync(join(tmpdir(), 'rpct-')), 'relazione-rpct.pdf');
+    writeFileSync(file, Buffer.from(await pdf.arrayBuffer()));
+    expect(execFileSync('pdfinfo', [file]).toString('utf8')).toMatch(/^Tagged:\s+yes$/m);
+    const text = execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-']).toString('utf8');
+    const line = (label: string) => text.split('\n').find((l) => l.includes(label)) ?? '';
+    expect(text).toContain(`Relazione annuale del RPCT ${year}`);
+    expect(line('Processi mappati')).toMatch(/Processi mappati\s+2\s/);
+    expect(line('Misure programmate ')).toMatch(/\s3\s/);
+    expect(line('Misure in ritardo ')).toMatch(new RegExp(`\\s${late}\\s`));
+    expect(line('Segnalazioni pervenute')).toMatch(/\s2\s+indicate dal RPCT/);
+    expect(line('Formazione erogata')).toContain('Corso anticorruzione');
+    expect(text).toContain('Processi per livello di rischio');
+    expect((await pdfOf()).headers.get('x-content-sha256')).toBe(pdf.headers.get('x-content-sha256'));
+    const badYear = await api.call<Body>('GET', `/cycles/${id}/register/relazione-rpct.pdf?year=${year + 5}`, {
+      token: rpct,
+    });
+    expect([badYear.status, badYear.body.fields?.map((f) => f.field)]).toEqual([400, ['query.year']]);
   });
 
   it("prints a PIAO's register in section 2.3 of its PDF", async () => {

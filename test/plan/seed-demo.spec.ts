@@ -59,6 +59,51 @@ describe('ciclo seed demo', () => {
     expect(piao.linkedFrom.map((l) => l.sourceCycleId).sort()).toEqual([first.monitoringCycleId, first.relazioneCycleId].sort());
   });
 
+  it('gives the PTPCT 2021-2023 a register monitored through the year, one measure late, and its RPCT annual report', async () => {
+    const demo = await seedDemo(store, SEEDS);
+    expect(demo.written).toBe(0);
+    const rpct = await api.token('u-demo-rpct', ['rpct'], 'cciaa-po');
+    const cycle = (await api.call<{ stage: string; title: string }>('GET', `/cycles/${demo.registerCycleId}`, { token: rpct })).body;
+    expect(cycle).toMatchObject({ stage: 'trasmesso', title: 'PTPCT 2021-2023 - Camera di commercio di Pistoia-Prato' });
+    type Register = {
+      problems: unknown[];
+      adopted: { deliberation: { number: string; date: string } } | null;
+      summary: { processes: number; risks: number; measures: number; overdue: number; byRating: { level: string; processes: number }[]; byKind: Record<string, number> };
+      processes: { code: string; area?: string; office?: string; rating: string; motivation: string; indicators: Record<string, { level: string; reason: string }> }[];
+      measures: { code: string; status: string | null; checked: boolean; overdue: boolean; owner: { dirigente: string }; monitoring: { date: string; missing: boolean; check?: { outcome: string; status: string } }[] }[];
+    };
+    const reg = (await api.call<Register>('GET', `/cycles/${demo.registerCycleId}/register?date=2021-12-31`, { token: rpct })).body;
+    expect(reg.problems).toEqual([]);
+    expect(reg.adopted?.deliberation).toMatchObject({ number: '9/2021', date: '2021-01-28' });
+    expect(reg.summary).toMatchObject({
+      processes: 8,
+      risks: 11,
+      measures: 13,
+      overdue: 1,
+      byKind: { generale: 5, specifica: 8 },
+      byRating: [
+        { level: 'alto', processes: 3 },
+        { level: 'medio', processes: 3 },
+        { level: 'basso', processes: 2 },
+        { level: 'non_valutato', processes: 0 },
+      ],
+    });
+    // Processes of the curated mapping (seed 002) with its area and office; every indicator with its reason.
+    const contracts = reg.processes.find((p) => p.code === 'B2.1.1');
+    expect(contracts).toMatchObject({ area: 'Servizi amministrativi', office: 'Risorse umane e patrimonio', rating: 'alto' });
+    expect(Object.values(contracts?.indicators ?? {})).toHaveLength(6);
+    expect(Object.values(contracts?.indicators ?? {}).every((i) => i.reason.length > 10)).toBe(true);
+    const late = reg.measures.filter((m) => m.overdue);
+    expect(late.map((m) => m.code)).toEqual(['MG-ROT']);
+    expect(late[0].monitoring.find((x) => x.date === '2021-06-30')?.missing).toBe(true);
+    expect(reg.measures.find((m) => m.code === 'MS-C2.4.1')?.monitoring[0].check).toMatchObject({ outcome: 'rettificato', status: 'non_attuata' });
+
+    const csv = await fetch(`${api.url}/cycles/${demo.registerCycleId}/register/relazione-rpct?year=2021`, { headers: { authorization: `Bearer ${rpct}` } });
+    const rows = (await csv.text()).replace(/^\uFEFF/, '').split(/\r?\n/).map((l) => l.split(';'));
+    const value = (item: string) => rows.find((r) => r[1] === item)?.[2];
+    expect(['Misure programmate', 'Misure attuate', 'Misure parzialmente attuate', 'Misure in ritardo', 'Segnalazioni pervenute', 'Rendicontazioni rettificate dal RPCT'].map(value)).toEqual(['13', '12', '1', '1', '1', '1']);
+  });
+
   it('serves the catalogue as a tree, searchable by code or text', async () => {
     const token = await api.token('u-demo-sg', ['segretario_generale'], 'cciaa-po');
     const all = await api.call<{ total: number; tree: { code: string }[] }>('GET', '/catalogue/processes', { token });

@@ -21,6 +21,7 @@ import { HttpErrorFilter } from './http-errors';
 import { StorableTextInterceptor } from './validation';
 import { PlanController } from './plan.controller';
 import { RegisterController } from './register.controller';
+import { RatingMethodController } from './rating-method.controller';
 import { CatalogueController } from './catalogue.controller';
 import { TransparencyController } from './transparency.controller';
 import { DeadlinesApiModule } from './calendar.controller';
@@ -33,7 +34,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [PlatformModule.forRoot({ app: 'api', settings }), DeadlinesApiModule.forRoot(settings), WorkflowModule.forRoot({ seedsDir: settings.SEEDS_DIR }), PlanModule, TransparencyModule, ProjectionsModule.forRoot(), IdentityModule],
-      controllers: [AuthController, OidcLoginController, HealthController, DefinitionsController, DocumentsController, CyclesController, ReadModelsController, TenantsController, AuditController, AuditFacetsController, AuditAnchorsController, PlanController, RegisterController, CatalogueController, TransparencyController],
+      controllers: [AuthController, OidcLoginController, HealthController, DefinitionsController, DocumentsController, CyclesController, ReadModelsController, TenantsController, AuditController, AuditFacetsController, AuditAnchorsController, PlanController, RegisterController, RatingMethodController, CatalogueController, TransparencyController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },

@@ -14,7 +14,7 @@ import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { DomainRefusal, isIsoDate, type Role } from '@ciclo/domain';
-import type { Actor } from '@ciclo/identity';
+import { AccessPolicy, type Actor } from '@ciclo/identity';
 import {
   parsePlanRef,
   RegisterImporter,
@@ -28,7 +28,8 @@ import { RequestValidationError } from './http-errors';
 import { uuidParam } from './schemas';
 import { parseInput } from './validation';
 import { ApiAnswer, ApiFileAnswer } from './openapi/document';
-import { peopleCsv, typedWorkbook } from '@ciclo/documents';
+import { peopleCsv, renderRpctReportPdf, typedWorkbook } from '@ciclo/documents';
+import { createHash } from 'node:crypto';
 
 const viewQuery = z
   .object({
@@ -52,6 +53,9 @@ const reportQuery = z
     format: z.enum(['csv', 'xlsx']).default('csv'),
     year: z.coerce.number().int().min(2000).max(2100).optional(),
   })
+  .strict();
+const reportPdfQuery = z
+  .object({ year: z.coerce.number().int().min(2000).max(2100).optional() })
   .strict();
 const diffQuery = z
   .object({ from: z.string().max(40).optional(), to: z.string().max(40).optional() })
@@ -90,6 +94,7 @@ export class RegisterController {
   constructor(
     @Inject(RegisterQueries) private readonly queries: RegisterQueries,
     @Inject(RegisterImporter) private readonly importer: RegisterImporter,
+    private readonly policy: AccessPolicy,
   ) {}
 
   @Get(':id/register')
@@ -233,6 +238,41 @@ export class RegisterController {
     ]);
     res.setHeader('Content-Disposition', `attachment; filename="${name}.xlsx"`);
     res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(file);
+  }
+
+  @Get(':id/register/relazione-rpct.pdf')
+  @ApiOperation({
+    summary: "The RPCT's annual report as a PDF, pre-filled from the register",
+    description:
+      "The same figures as the CSV/XLSX export, as a document by the sections of ANAC's form: general data, risk management with the processes by rating and their motivation, measures planned, carried out and late (each late measure with its late phases and missed monitoring dates, and the status of every measure), transparency, training, rotation, conflict of interest, whistleblowing, monitoring. What the RPCT has not entered yet (`set_rpct_report_figures`) is marked as still to be entered. Tagged PDF in Italian with embedded fonts; the same events on the same day give the same bytes (`X-Content-SHA256`).",
+  })
+  @ApiParam({ name: 'id', description: 'Cycle id (UUID) of a PTPCT or PIAO' })
+  @ApiQuery({
+    name: 'year',
+    required: false,
+    type: Number,
+    description: 'Year reported on (a year of the plan; default this year, or the first year of the plan)',
+  })
+  @applyAll(ERRORS)
+  @ApiFileAnswer(200, 'application/pdf', "The RPCT's annual report (PDF, tagged, Italian)")
+  async rpctReportPdf(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Query() query: unknown,
+    @Res() res: Response,
+  ): Promise<void> {
+    const cycleId = parseInput(uuidParam, id, 'path.id');
+    const q = parseInput(reportPdfQuery, query ?? {}, 'query');
+    const content = await this.queries.rpctReportContent(actor, cycleId, q.year);
+    const tenant = await this.policy.directory.tenant(actor.tenant);
+    const pdf = await renderRpctReportPdf({
+      ...content,
+      chamber: { name: tenant?.name ?? actor.tenant, ...(tenant?.ipaCode ? { ipaCode: tenant.ipaCode } : {}) },
+    });
+    res.setHeader('Content-Type', 'application/pdf');
+    res.setHeader('Content-Disposition', `attachment; filename="${content.name}.pdf"`);
+    res.setHeader('X-Content-SHA256', createHash('sha256').update(pdf).digest('hex'));
+    res.status(200).send(pdf);
   }
 
   @Post(':id/register/import')

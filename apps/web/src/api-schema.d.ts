@@ -1082,6 +1082,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cycles/{id}/register/relazione-rpct.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The RPCT's annual report as a PDF, pre-filled from the register
+         * @description The same figures as the CSV/XLSX export, as a document by the sections of ANAC's form: general data, risk management with the processes by rating and their motivation, measures planned, carried out and late (each late measure with its late phases and missed monitoring dates, and the status of every measure), transparency, training, rotation, conflict of interest, whistleblowing, monitoring. What the RPCT has not entered yet (`set_rpct_report_figures`) is marked as still to be entered. Tagged PDF in Italian with embedded fonts; the same events on the same day give the same bytes (`X-Content-SHA256`).
+         */
+        get: operations["RegisterController_rpctReportPdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cycles/{id}/register/import": {
         parameters: {
             query?: never;
@@ -1096,6 +1116,50 @@ export interface paths {
          * @description The body is the file itself, its name in `X-File-Name` (`.csv`, `.xlsx`, or `.json` for a curated process mapping such as seeds/catalogue/processi-anticorruzione.json: one process per catalogue code with its area and office). One row per process, risk event and measure with Italian headers (docs/anticorruption.md); items already in the register are updated, the others added, through the register commands with the caller's role (not atomic: refused rows are listed). The same file again writes nothing.
          */
         post: operations["RegisterController_importSheet"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rating-method": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The chamber's risk rating method in force
+         * @description The key risk indicators and levels assessments are made with: the chamber's own (`source` `ente`, with its version, reason, author and date) or ANAC's qualitative method of PNA 2019, Allegato 1 (`source` `pna2019`, version 0). `history` lists every version the chamber set.
+         */
+        get: operations["RatingMethodController_view"];
+        /**
+         * Set the chamber's risk rating method
+         * @description Administrators and the RPCT. A new version of the method: the next assessment of each register not yet rated under it pins it (unless the plan has a method of its own); earlier assessments keep the version they were made under and, when the levels or indicators differ, are to be made again while the register is editable. Adopted registers keep the method they were rated with. The same method again writes nothing (`changed: false`).
+         */
+        put: operations["RatingMethodController_set"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rating-method/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Go back to ANAC's rating method
+         * @description Administrators and the RPCT. A new version equal to PNA 2019, Allegato 1; nothing written when ANAC's method is already in force.
+         */
+        post: operations["RatingMethodController_reset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3532,7 +3596,9 @@ export interface components {
             indicators: {
                 [key: string]: components["schemas"]["IndicatorRating"];
             };
-            /** @description The assessment uses a level the current method lacks: to be assessed again */
+            /** @description The method (and version) the assessment was made under (null: not assessed yet) */
+            assessedWith: components["schemas"]["RatingMethodRef"] | null;
+            /** @description The assessment uses a level or misses an indicator of the current method: to be assessed again */
             needsReassessment: boolean;
             /** @description Risks of the process */
             risks: components["schemas"]["RiskView"][];
@@ -3595,6 +3661,40 @@ export interface components {
             indicators: components["schemas"]["RatingIndicator"][];
             /** @description Ordered levels, lowest first (e.g. basso, medio, alto) */
             levels: string[];
+        };
+        /** @description Which method an assessment was made under: ANAC's default (`pna2019`, version 0), a version of the chamber's own method (`ente`, the version in the tenant's method stream), or a method set on this plan alone (`piano`, the cycle stream's version of its setting). */
+        RatingMethodRef: {
+            /**
+             * @description `pna2019`, `ente` or `piano`
+             * @enum {string}
+             */
+            source: "pna2019" | "ente" | "piano";
+            /** @description Version of the method within its source (0 for `pna2019`) */
+            version: number;
+        };
+        /** @description The chamber's rating method as the API shows it. */
+        RatingMethodResponse: {
+            /**
+             * @description `pna2019` (ANAC's default, no method of the chamber) or `ente`
+             * @enum {string}
+             */
+            source: "pna2019" | "ente";
+            /** @description Version in force (0: ANAC's default) */
+            version: number;
+            /** @description The method in force: key risk indicators and levels, lowest first */
+            method: components["schemas"]["RatingMethod"];
+            /** @description Why it was set (absent for ANAC's default) */
+            reason?: string;
+            /** @description Who set it */
+            by?: string;
+            /** @description When (ISO 8601) */
+            at?: string;
+            /** @description Every version the chamber set, oldest first */
+            history: components["schemas"]["TenantRatingMethod"][];
+            /** @description ANAC's method (PNA 2019, Allegato 1), for reference */
+            pna2019: components["schemas"]["RatingMethod"];
+            /** @description For a write: whether an event was written (false: the method was already in force) */
+            changed?: boolean;
         };
         ReadinessReport: {
             /**
@@ -3663,6 +3763,8 @@ export interface components {
         RegisterResponse: {
             /** @description The rating method in force */
             method: components["schemas"]["RatingMethod"];
+            /** @description Where the method in force comes from and its version (`pna2019` 0, `ente` n, `piano` n) */
+            methodRef: components["schemas"]["RatingMethodRef"];
             /** @description Monitoring dates set by the plan */
             monitoringDates: string[];
             /** @description Roll-up */
@@ -3981,6 +4083,21 @@ export interface components {
             updatedAt: string;
             /** @description Who last updated it */
             updatedBy: string;
+        };
+        /** @description A version of the chamber's method. */
+        TenantRatingMethod: {
+            /** @description Key risk indicators, each rated on the levels */
+            indicators: components["schemas"]["RatingIndicator"][];
+            /** @description Ordered levels, lowest first (e.g. basso, medio, alto) */
+            levels: string[];
+            /** @description Version of the method (the tenant stream's version of its setting: 1, 2, …) */
+            version: number;
+            /** @description Why the chamber adopted or changed it */
+            reason: string;
+            /** @description Who set it */
+            by: string;
+            /** @description When (ISO 8601) */
+            at: string;
         };
         TenantRecord: {
             /** @description Tenant id */
@@ -7916,6 +8033,77 @@ export interface operations {
             };
         };
     };
+    RegisterController_rpctReportPdf: {
+        parameters: {
+            query?: {
+                /** @description Year reported on (a year of the plan; default this year, or the first year of the plan) */
+                year?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Cycle id (UUID) of a PTPCT or PIAO */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The RPCT's annual report (PDF, tagged, Italian) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Malformed input (`INVALID_REQUEST`): `fields` names each offending field; nothing written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Role not allowed (`ROLE_NOT_ALLOWED`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `CYCLE_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `PLAN_NOT_ADOPTED` (the adopted register of a register not adopted yet) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `REGISTER_NOT_IN_CYCLE`: the cycle is neither a PTPCT nor a PIAO */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     RegisterController_importSheet: {
         parameters: {
             query?: never;
@@ -7985,6 +8173,146 @@ export interface operations {
             };
             /** @description `REGISTER_NOT_IN_CYCLE`: the cycle is neither a PTPCT nor a PIAO */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    RatingMethodController_view: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingMethodResponse"];
+                };
+            };
+        };
+    };
+    RatingMethodController_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The method: key risk indicators and the scale of levels */
+                    method: {
+                        /** @description The key risk indicators (1 to 12), each rated on the levels */
+                        indicators: {
+                            /** @description Key: lower-case letters, digits and _ (e.g. interesse_esterno) */
+                            key: string;
+                            /** @description Italian title, e.g. "Livello di interesse esterno" */
+                            title: string;
+                        }[];
+                        /** @description The levels, lowest first (2 to 7; lower-case letters, digits and _), e.g. basso, medio, alto */
+                        levels: string[];
+                    };
+                    /** @description Why the chamber adopts this method (e.g. the act that approved it) */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingMethodResponse"];
+                };
+            };
+            /** @description Malformed input (`INVALID_REQUEST`, `INVALID_FIELDS`): `fields` names each offending field (`method.levels[1]`, `reason`…); nothing written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Role not allowed (`ROLE_NOT_ALLOWED`, `ROLE_NOT_HELD`): administrators and the RPCT */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `CONCURRENT_MODIFICATION`: changed meanwhile, reload and retry */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    RatingMethodController_reset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Why the chamber goes back to ANAC's method */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingMethodResponse"];
+                };
+            };
+            /** @description Malformed input (`INVALID_REQUEST`, `INVALID_FIELDS`): `fields` names each offending field (`method.levels[1]`, `reason`…); nothing written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Role not allowed (`ROLE_NOT_ALLOWED`, `ROLE_NOT_HELD`): administrators and the RPCT */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `CONCURRENT_MODIFICATION`: changed meanwhile, reload and retry */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

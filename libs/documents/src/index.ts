@@ -4,3 +4,4 @@ export { renderPiaoPdf, deliberationIt, type PiaoInput, type PiaoRiskRegister, t
 export { portalPack, portalMetadataCsv, organIt, type PortalMetadata, type PortalPackInput } from './portal-pack';
 export { renderRelazionePdf, achievementByArea, type RelazioneInput } from './relazione-pdf';
 export { parseMarkdown, plainInline, type MarkdownBlock } from './markdown';
+export { renderRpctReportPdf, type RpctReportPdfInput } from './rpct-report-pdf';

@@ -21,6 +21,8 @@ export class ExecuteCycleCommand {
        * command line's own deterministic keys) the key is scoped to the cycle and command.
        */
       request?: IdempotentRequest;
+      /** The clock (default now); the demo seed pins it to lay out a past year's cycle. */
+      now?: Date;
     },
   ) {}
 }

@@ -274,7 +274,7 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleC
       const ctx: DecisionContext = {
         actor: { userId: actor.userId, tenant: actor.tenant, roles: actor.roles },
         actingRole: options.actingRole,
-        now: new Date(),
+        now: options.now ?? new Date(),
         timeZone: this.tenantTime?.(actor.tenant).timeZone,
         definition,
         targetDefinition: command.type === 'migrate' ? this.definitions.get(definition.id, command.toVersion) : undefined,

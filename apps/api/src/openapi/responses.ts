@@ -9,7 +9,7 @@ import type { CatalogueNode, PlanDiff } from '@ciclo/domain';
 import type { IssuedApiKey, RoleGrant, Role, TenantRecord } from '@ciclo/identity';
 import type { DeadLetter } from '@ciclo/notifications';
 import type { HealthReport, ReadinessReport } from '@ciclo/platform';
-import type { AttestationGridView, CommandResult, CycleHistory, CycleView, ImportReport, LinkedPlanResponse, PlanCommandsResult, PlanResponse, RegisterDiffResponse, RegisterResponse, TransparencyCommandsResult } from '@ciclo/workflow';
+import type { AttestationGridView, CommandResult, CycleHistory, CycleView, ImportReport, LinkedPlanResponse, PlanCommandsResult, PlanResponse, RatingMethodResponse, RegisterDiffResponse, RegisterResponse, TransparencyCommandsResult } from '@ciclo/workflow';
 import type { TransparencyGridAnswer } from '../transparency.controller';
 import type { AuditFacetsAnswer } from '../audit-facets.controller';
 import type { AnchorPageAnswer, PublishedAnchorView } from '../audit-anchors.controller';
@@ -20,7 +20,7 @@ import type { ErrorBody } from '../http-errors';
 import type { ApiKeyView, UserView } from '../tenants.controller';
 
 export type { AuditFacetsAnswer, AuditPageAnswer, VerifyAnswer, SessionView, DefinitionSummary, DefinitionView, ErrorBody };
-export type { CommandResult, CycleHistory, CycleView, ImportReport, LinkedPlanResponse, PlanCommandsResult, PlanResponse, RegisterDiffResponse, RegisterResponse };
+export type { CommandResult, CycleHistory, CycleView, ImportReport, LinkedPlanResponse, PlanCommandsResult, PlanResponse, RatingMethodResponse, RegisterDiffResponse, RegisterResponse };
 export type { CycleSummary, DeadlineItem, InboxCounts, InboxItem, HealthReport, ReadinessReport, TenantRecord, IssuedApiKey };
 export type { ApiKeyView, UserView, DeadLetter, AuditEntry, AnchorPageAnswer, PublishedAnchorView };
 export type { AttestationGridView, TransparencyCommandsResult, TransparencyGridAnswer };

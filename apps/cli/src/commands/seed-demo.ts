@@ -3,7 +3,8 @@
  * Pistoia-Prato): its users, the process catalogue (seeds 000 and 001), the transparency grid with
  * the demo's responsible offices (seeds/trasparenza), a PIAO 2022-2024 in
  * progress (draft) with the performance tree of seed 003 and a few measurements, and the cycles
- * linked to it: the Monitoraggio intermedio 2022 and the Relazione sulla performance 2022. Every write has
+ * linked to it: the Monitoraggio intermedio 2022 and the Relazione sulla performance 2022, and the
+ * PTPCT 2021-2023 with its risk register, monitored through 2021. Every write has
  * a deterministic id or idempotency key: a second run writes nothing and says so.
  */
 import { readFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { standardBands, type PlanCommand } from '@ciclo/domain';
 import type { EventStore } from '@ciclo/event-store';
 import { DirectoryService, loadDemoDirectory, type Actor } from '@ciclo/identity';
 import { seedDemoLinkedCycles } from './seed-demo-cycles';
+import { seedDemoRegister } from './seed-demo-register';
 import { createPlanRuntime, eventIdsFor, ExecuteCycleCommand, ExecutePlanCommands, loadTransparencySeed, type ImportReport } from '@ciclo/workflow';
 
 export interface SeedDemoResult {
@@ -20,6 +22,8 @@ export interface SeedDemoResult {
   /** The Monitoraggio intermedio and the Relazione sulla performance of the PIAO's first year. */
   monitoringCycleId: string;
   relazioneCycleId: string;
+  /** The PTPCT 2021-2023 with the risk register and its monitoring. */
+  registerCycleId: string;
   /** Events and directory changes written by this run (0 on a second run). */
   written: number;
   lines: string[];
@@ -65,6 +69,11 @@ export async function seedDemo(store: EventStore, seedsDir: string): Promise<See
   const userWith = (role: string): string => tenantSeed.users.find((u) => u.roles.includes(role))?.id ?? `u-demo-${role}`;
   const as = (role: string): Actor => ({ userId: userWith(role), tenant, roles: [role as Actor['roles'][number]], via: 'system' });
   const runtime = createPlanRuntime(store, seedsDir);
+
+  // The PTPCT 2021-2023 first: its past year's events precede the PIAO's in the audit trail.
+  const register = await seedDemoRegister(store, runtime, seedsDir, tenant, tenantSeed.name, as);
+  written += register.written;
+  lines.push(...register.lines);
 
   const cycleId = eventIdsFor(1, { tenant, key: DEMO_KEY, scope: 'open-cycle' })[0];
   const opened = await runtime.cycles.execute(
@@ -118,6 +127,7 @@ export async function seedDemo(store: EventStore, seedsDir: string): Promise<See
   const linked = await seedDemoLinkedCycles(store, runtime, tenant, DEMO_YEAR, as);
   written += linked.written;
   lines.push(...linked.lines);
+
   lines.push(written === 0 ? 'Demo chamber already loaded: nothing written.' : `Demo chamber loaded: ${written} writes.`);
-  return { tenant, cycleId, monitoringCycleId: linked.monitoringCycleId, relazioneCycleId: linked.relazioneCycleId, written, lines };
+  return { tenant, cycleId, monitoringCycleId: linked.monitoringCycleId, relazioneCycleId: linked.relazioneCycleId, registerCycleId: register.cycleId, written, lines };
 }

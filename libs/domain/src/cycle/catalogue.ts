@@ -298,7 +298,7 @@ export function eventCatalogue(defs: readonly CycleDefinition[]): string {
     out.push(
       `### ${c(e.type)}`,
       '',
-      `Command ${c(e.command)} (${e.roles}). ${e.summary}`,
+      `Command ${c(e.command)} (${e.roles}).${e.stream ? ` Stream ${c(e.stream)}, not the cycle's.` : ''} ${e.summary}`,
       '',
       table(
         ['field', 'type', 'required', 'meaning'],

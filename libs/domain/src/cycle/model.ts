@@ -1,4 +1,5 @@
 import type { CycleDefinition, LinkRelation, Organ, Period, Role } from '../definitions';
+import type { RatingMethod } from '../plan/register/model';
 
 /** JSON-compatible value carried in events. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -46,6 +47,12 @@ export interface DecisionContext {
   knownDeliberations?: readonly KnownDeliberation[];
   /** Time zone for "today" (deliberation dates in the future). Default Europe/Rome. */
   timeZone?: string;
+  /**
+   * The chamber's rating method in force (its `<tenant>/rating-method` stream), read by the caller:
+   * a register assessment pins it to the plan unless the plan has a method of its own. Absent or
+   * null: ANAC's default (PNA 2019, Allegato 1).
+   */
+  ratingMethod?: (RatingMethod & { version: number; reason: string }) | null;
   /**
    * Problems of the cycle's plan content (`planSubmissionProblems`, computed by the caller): a
    * submission-kind transition leaving an editable stage is refused with `PLAN_INCOMPLETE` listing

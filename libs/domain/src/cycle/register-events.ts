@@ -15,6 +15,8 @@ export interface RegisterCatalogueEvent {
   roles: string;
   summary: string;
   data: CatalogueDataField[];
+  /** The stream, when not the cycle's (the chamber's own rating method) */
+  stream?: string;
 }
 
 const variation: CatalogueDataField = {
@@ -99,6 +101,13 @@ export const REGISTER_CATALOGUE: readonly RegisterCatalogueEvent[] = [
         required: true,
         meaning: 'the level most indicators have (ties: the higher), for reference',
       },
+      {
+        name: 'method',
+        type: 'object',
+        required: false,
+        meaning:
+          'the method the assessment was made under: `{source, version}`, `source` `pna2019` (version 0), `ente` (the version of the chamber\'s method) or `piano` (the stream version of the plan\'s own setting); absent on older events: the register\'s method then',
+      },
       variation,
     ],
   },
@@ -106,7 +115,8 @@ export const REGISTER_CATALOGUE: readonly RegisterCatalogueEvent[] = [
     type: 'RiskRatingMethodSet',
     command: 'set_rating_method',
     roles: 'rpct',
-    summary: "The chamber's own rating method: its key indicators and levels.",
+    summary:
+      "The register's rating method: a method for this plan alone (`set_rating_method`), or the chamber's method in force, pinned by the first `assess_risk` under a new version of it (written before that `RiskAssessed`).",
     data: [
       {
         name: 'method',
@@ -115,7 +125,37 @@ export const REGISTER_CATALOGUE: readonly RegisterCatalogueEvent[] = [
         meaning: '`indicators` (`[{key, title}]`) and `levels` (lowest first)',
       },
       { name: 'reason', type: 'text', required: false, meaning: 'why' },
+      {
+        name: 'source',
+        type: 'string',
+        required: false,
+        meaning: "`ente` when pinned from the chamber's method; absent: set on the plan",
+      },
+      {
+        name: 'tenantVersion',
+        type: 'integer',
+        required: false,
+        meaning: "with `source` `ente`: the version of the chamber's method",
+      },
       variation,
+    ],
+  },
+  {
+    type: 'TenantRatingMethodSet',
+    command: 'set_tenant_rating_method',
+    roles: 'admin, rpct',
+    stream: '<tenant>/rating-method',
+    summary:
+      "A new version of the chamber's rating method (`PUT /rating-method`; `POST /rating-method/reset` goes back to ANAC's, PNA 2019 Allegato 1). The version is the stream version; assessments check against the version in force and record it.",
+    data: [
+      {
+        name: 'method',
+        type: 'object',
+        required: true,
+        meaning: '`indicators` (`[{key, title}]`, 1 to 12) and `levels` (2 to 7, lowest first)',
+      },
+      { name: 'reason', type: 'text', required: true, meaning: 'why the chamber adopts it' },
+      { name: 'default', type: 'boolean', required: false, meaning: "true when going back to ANAC's method" },
     ],
   },
   {

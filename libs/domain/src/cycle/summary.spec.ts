@@ -155,5 +155,17 @@ describe('auditSummary', () => {
       "L'RPCT ha rettificato la rendicontazione della misura «MS1» al 30/06/2027: non attuata",
       "L'RPCT ha indicato i dati della relazione annuale 2027 del PTPCT 2027-2029: 2 segnalazioni di whistleblowing",
     ]);
+    expect(auditSummary({ type: 'RiskRatingMethodSet', data: { method: {}, source: 'ente', tenantVersion: 2 }, actorRole: 'dirigente' }, ptpct)).toBe(
+      "Il dirigente ha fissato il metodo di valutazione del rischio del PTPCT 2027-2029: quello dell'ente, versione 2",
+    );
+  });
+
+  it("words the chamber's rating method, set or brought back to ANAC's", () => {
+    expect(auditSummary({ type: 'TenantRatingMethodSet', data: { method: {}, reason: 'Delibera 4/2027' }, actorRole: 'admin' }, null)).toMatch(
+      /ha fissato il metodo di valutazione del rischio dell'ente: «Delibera 4\/2027»$/,
+    );
+    expect(auditSummary({ type: 'TenantRatingMethodSet', data: { method: {}, default: true, reason: 'PNA' }, actorRole: 'rpct' }, null)).toBe(
+      "L'RPCT ha riportato il metodo di valutazione del rischio dell'ente a quello dell'ANAC (PNA 2019, Allegato 1): «PNA»",
+    );
   });
 });

@@ -166,7 +166,9 @@ function otherSentence(who: string, type: string, d: Record<string, unknown>, of
     case 'RiskAssessed':
       return `${who} ha valutato il rischio del processo${codeOf(d.processCode)}${of}: ${String(d.rating ?? '')}`;
     case 'RiskRatingMethodSet':
-      return `${who} ha fissato il metodo di valutazione del rischio${of}`;
+      return `${who} ha fissato il metodo di valutazione del rischio${of}${d.source === 'ente' ? `: quello dell'ente, versione ${String(d.tenantVersion)}` : ''}`;
+    case 'TenantRatingMethodSet':
+      return `${who} ha ${d.default === true ? "riportato il metodo di valutazione del rischio dell'ente a quello dell'ANAC (PNA 2019, Allegato 1)" : "fissato il metodo di valutazione del rischio dell'ente"}${typeof d.reason === 'string' ? `: ${quote(d.reason)}` : ''}`;
     case 'MeasureMonitoringDatesSet':
       return `${who} ha fissato le date di monitoraggio delle misure${of}`;
     case 'MeasureReported':

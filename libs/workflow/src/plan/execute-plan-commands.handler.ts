@@ -1,4 +1,4 @@
-import { Inject } from '@nestjs/common';
+import { Inject, Optional } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   applyPlanEvent,
@@ -24,6 +24,7 @@ import { eventIdsFor } from '../event-ids';
 import { checkReplay, requestMetadata, requestScope, type IdempotentRequest } from '../idempotency';
 import { DEFINITIONS } from '../tokens';
 import { PlanRepository } from './plan-repository';
+import { RatingMethodRepository } from './rating-method';
 
 /**
  * Runs plan commands against one cycle: load and fold the stream, decide each command on the state
@@ -110,6 +111,7 @@ export class ExecutePlanCommandsHandler implements ICommandHandler<ExecutePlanCo
     private readonly repo: PlanRepository,
     private readonly register: DeliberationRegister,
     @Inject(DEFINITIONS) private readonly definitions: DefinitionRegistry,
+    @Optional() private readonly methods?: RatingMethodRepository,
   ) {}
 
   async execute(cmd: ExecutePlanCommands): Promise<PlanCommandsResult> {
@@ -132,6 +134,10 @@ export class ExecutePlanCommandsHandler implements ICommandHandler<ExecutePlanCo
         definition,
         ...(options.via ? { viaCycleId: options.via } : {}),
         variationOwner: await this.variationOwner(actor.tenant, folded.plan),
+        // Assessments are checked against (and pin) the chamber's rating method in force.
+        ...(this.methods && commands.some((c) => c.type === 'assess_risk')
+          ? { ratingMethod: await this.methods.current(actor.tenant) }
+          : {}),
       };
       // Through a monitoring cycle the deliberation is that cycle's, reserved with its transition.
       const claims = options.via ? [] : deliberationClaims(commands);

@@ -9,5 +9,6 @@ export { planWorkbook, valueCell, STATUS_LABEL } from './plan-workbook';
 export { readXlsx, writeXlsx, type Cell } from './xlsx';
 export { createPlanRuntime, type PlanRuntime } from './runtime';
 export { DocumentQueries } from './document-queries';
-export { RegisterQueries, type RegisterResponse, type RegisterDiffResponse, type RegisterViewQuery } from './register-queries';
+export { RatingMethodRepository, RatingMethodService, RatingMethodChangedConcurrently, type RatingMethodResponse } from './rating-method';
+export { RegisterQueries, type RpctReportContent, type RegisterResponse, type RegisterDiffResponse, type RegisterViewQuery } from './register-queries';
 export { RegisterImporter, registerSheetCommands, registerMappingCommands, REGISTER_COLUMNS, type RegisterImportOptions } from './register-import';

@@ -9,6 +9,7 @@ import { PlanImporter } from './importer';
 import { DocumentQueries } from './document-queries';
 import { PlanQueries } from './plan-queries';
 import { PlanRepository } from './plan-repository';
+import { RatingMethodRepository, RatingMethodService } from './rating-method';
 import { RegisterImporter } from './register-import';
 import { RegisterQueries } from './register-queries';
 
@@ -22,6 +23,8 @@ import { RegisterQueries } from './register-queries';
   providers: [
     { provide: PlanRepository, useFactory: (store: EventStore) => new PlanRepository(store), inject: [EVENT_STORE] },
     { provide: DeliberationRegister, useFactory: (store: EventStore) => new DeliberationRegister(store), inject: [EVENT_STORE] },
+    { provide: RatingMethodRepository, useFactory: (store: EventStore) => new RatingMethodRepository(store), inject: [EVENT_STORE] },
+    { provide: RatingMethodService, useFactory: (repo: RatingMethodRepository) => new RatingMethodService(repo), inject: [RatingMethodRepository] },
     { provide: CatalogueRepository, useFactory: (store: EventStore) => new CatalogueRepository(store), inject: [EVENT_STORE] },
     ExecutePlanCommandsHandler,
     ExecuteCatalogueCommandsHandler,
@@ -30,8 +33,8 @@ import { RegisterQueries } from './register-queries';
     RegisterQueries,
     {
       provide: RegisterImporter,
-      useFactory: (plans: ExecutePlanCommandsHandler, repo: PlanRepository) => new RegisterImporter({ plans, repo }),
-      inject: [ExecutePlanCommandsHandler, PlanRepository],
+      useFactory: (plans: ExecutePlanCommandsHandler, repo: PlanRepository, methods: RatingMethodRepository) => new RegisterImporter({ plans, repo, methods }),
+      inject: [ExecutePlanCommandsHandler, PlanRepository, RatingMethodRepository],
     },
     {
       provide: PlanImporter,
@@ -39,6 +42,6 @@ import { RegisterQueries } from './register-queries';
       inject: [ExecutePlanCommandsHandler, ExecuteCycleCommandHandler, ExecuteCatalogueCommandsHandler, PlanRepository],
     },
   ],
-  exports: [PlanRepository, CatalogueRepository, PlanQueries, DocumentQueries, PlanImporter, RegisterQueries, RegisterImporter],
+  exports: [PlanRepository, RatingMethodRepository, RatingMethodService, CatalogueRepository, PlanQueries, DocumentQueries, PlanImporter, RegisterQueries, RegisterImporter],
 })
 export class PlanModule {}

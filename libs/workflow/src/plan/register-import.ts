@@ -5,11 +5,18 @@
  */
 import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
-import { DEFAULT_RATING_METHOD, type PlanCommand, type RegisterState, type Role } from '@ciclo/domain';
+import {
+  assessmentMethod,
+  type PlanCommand,
+  type RatingMethod,
+  type RegisterState,
+  type Role,
+} from '@ciclo/domain';
 import type { Actor } from '@ciclo/identity';
 import { ExecutePlanCommands, type ExecutePlanCommandsHandler } from './execute-plan-commands.handler';
 import { emptyReport, type ImportReport } from './importer';
 import type { PlanRepository } from './plan-repository';
+import type { RatingMethodRepository } from './rating-method';
 import { parseItalianDate, readCsv } from './spreadsheet';
 import { readXlsx, type Cell } from './xlsx';
 
@@ -80,10 +87,15 @@ interface Item {
   command: PlanCommand;
 }
 
-/** The register commands a sheet asks for, given what the register already holds. */
+/**
+ * The register commands a sheet asks for, given what the register already holds; the indicator
+ * columns are those of the method the assessments will be checked against (the chamber's, `tenant`,
+ * unless the plan has its own).
+ */
 export function registerSheetCommands(
   rows: readonly Cell[][],
   register: RegisterState,
+  tenant?: (RatingMethod & { version: number }) | null,
 ): { items: Item[]; refused: ImportReport['refused']; rows: number } {
   const headerIndex = rows.findIndex((r) => r.some((c) => str(c) !== ''));
   const refused: ImportReport['refused'] = [];
@@ -98,7 +110,7 @@ export function registerSheetCommands(
   const header = rows[headerIndex].map((c) => fold(str(c)));
   const col = {} as Record<Column, number>;
   for (const [k, title] of Object.entries(REGISTER_COLUMNS)) col[k as Column] = header.indexOf(fold(title));
-  const method = register.method ?? DEFAULT_RATING_METHOD;
+  const { method } = assessmentMethod(register, tenant);
   const indicatorCols = method.indicators.map((i) => ({
     key: i.key,
     index: header.findIndex((h) => h === i.key || h === fold(i.title)),
@@ -315,7 +327,13 @@ export interface RegisterImportOptions {
 
 /** Imports register sheets into a PTPCT or PIAO cycle through the plan command handler. */
 export class RegisterImporter {
-  constructor(private readonly deps: { plans: ExecutePlanCommandsHandler; repo: PlanRepository }) {}
+  constructor(
+    private readonly deps: {
+      plans: ExecutePlanCommandsHandler;
+      repo: PlanRepository;
+      methods?: RatingMethodRepository;
+    },
+  ) {}
 
   async importFile(
     file: string,
@@ -346,6 +364,7 @@ export class RegisterImporter {
         : registerSheetCommands(
             ext === '.xlsx' ? await readXlsx(content) : readCsv(content.toString('utf8')),
             plan.register,
+            await this.deps.methods?.current(options.tenant),
           );
     report.rows = parsed.rows;
     report.refused.push(...parsed.refused);

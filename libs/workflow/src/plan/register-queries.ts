@@ -1,4 +1,4 @@
-import { Inject } from '@nestjs/common';
+import { Inject, Optional } from '@nestjs/common';
 import {
   DomainRefusal,
   diffRegister,
@@ -26,6 +26,7 @@ import { DefinitionRegistry } from '../definition-registry';
 import { DEFINITIONS } from '../tokens';
 import type { PlanRef } from './plan-queries';
 import { PlanRepository } from './plan-repository';
+import { RatingMethodRepository } from './rating-method';
 
 export interface RegisterViewQuery {
   /** The register at an instant or stream version; default now. */
@@ -98,6 +99,18 @@ export interface RegisterDiffResponse {
   };
 }
 
+/** The RPCT's annual report with what its document prints (libs/documents rpct-report-pdf.ts). */
+export interface RpctReportContent {
+  rows: RpctReportRow[];
+  year: number;
+  date: string;
+  name: string;
+  register: RegisterView;
+  cycle: { title: string; kind: string; period: string; version: number; stageTitle: string };
+  adoption: { organ: string; number: string; date: string } | null;
+  asOf: Date;
+}
+
 /** The register state with the content of `content` and the monitoring of `monitoring`. */
 function withContent(content: RegisterContent, monitoring: RegisterState): RegisterState {
   const r = initialRegisterState();
@@ -112,6 +125,7 @@ export class RegisterQueries {
   constructor(
     private readonly repo: PlanRepository,
     @Inject(DEFINITIONS) private readonly definitions: DefinitionRegistry,
+    @Optional() private readonly methods?: RatingMethodRepository,
   ) {}
 
   private async loadAt(
@@ -146,6 +160,8 @@ export class RegisterQueries {
     const date = q.date ?? isoDateAt(q.at?.asOf ?? new Date(), 'Europe/Rome');
     const e = editability(plan, cycle, { definition: def });
     const timeTravel = !!(q.at?.asOf || q.at?.version);
+    // A register not rated yet shows the chamber's method its first assessment will pin.
+    const tenantMethod = tree === 'current' && !timeTravel ? await this.methods?.current(actor.tenant) : null;
     return {
       cycleId: cycle.cycleId,
       type: cycle.cycleType,
@@ -160,7 +176,7 @@ export class RegisterQueries {
       ...(!e.editable ? { notEditableBecause: { code: e.refusal.code, message: e.refusal.messageIt } } : {}),
       adopted: plan.adopted,
       problems: tree === 'current' ? registerSubmissionProblems(register) : [],
-      ...registerView(register, date),
+      ...registerView(register, date, tenantMethod),
     };
   }
 
@@ -209,6 +225,15 @@ export class RegisterQueries {
     cycleId: string,
     year?: number,
   ): Promise<{ rows: RpctReportRow[]; year: number; date: string; name: string }> {
+    const { rows, year: y, date, name } = await this.rpctReportContent(actor, cycleId, year);
+    return { rows, year: y, date, name };
+  }
+
+  /**
+   * What the RPCT's annual report prints: its rows, the register on the report's day, the plan and
+   * its adoption, and the time of the cycle's last event (the document's date).
+   */
+  async rpctReportContent(actor: Actor, cycleId: string, year?: number): Promise<RpctReportContent> {
     const { cycle, plan } = await this.loadAt(actor, cycleId);
     const def = this.definitions.get(cycle.cycleType, cycle.definitionVersion);
     const years = def ? planYears(cycle.year, def.period) : [cycle.year];
@@ -224,6 +249,22 @@ export class RegisterQueries {
       );
     const end = `${y}-12-31`;
     const date = today < end ? today : end;
-    return { rows: rpctAnnualReport(plan.register, y, date), year: y, date, name: `relazione-rpct-${y}` };
+    const adoption = plan.adopted?.deliberation;
+    return {
+      rows: rpctAnnualReport(plan.register, y, date),
+      year: y,
+      date,
+      name: `relazione-rpct-${y}`,
+      register: registerView(plan.register, date),
+      cycle: {
+        title: cycle.title,
+        kind: cycle.cycleType.toUpperCase(),
+        period: years.length > 1 ? `${years[0]}-${years[years.length - 1]}` : String(years[0]),
+        version: cycle.version,
+        stageTitle: def?.stages.find((s) => s.id === cycle.stage)?.title ?? cycle.stage,
+      },
+      adoption: adoption ? { organ: adoption.organ, number: adoption.number, date: adoption.date } : null,
+      asOf: new Date(cycle.lastChangeAt),
+    };
   }
 }

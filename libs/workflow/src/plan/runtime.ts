@@ -12,6 +12,7 @@ import { ExecutePlanCommands, ExecutePlanCommandsHandler } from './execute-plan-
 import { PlanImporter } from './importer';
 import { PlanQueries } from './plan-queries';
 import { PlanRepository } from './plan-repository';
+import { RatingMethodRepository, RatingMethodService } from './rating-method';
 import { RegisterImporter } from './register-import';
 import { RegisterQueries } from './register-queries';
 
@@ -20,7 +21,8 @@ export function createPlanRuntime(store: EventStore, seedsDir: string) {
   const registry = DefinitionRegistry.fromDirectory(resolve(seedsDir, 'cycles'));
   const repo = new PlanRepository(store);
   const register = new DeliberationRegister(store);
-  const plans = new ExecutePlanCommandsHandler(repo, register, registry);
+  const methods = new RatingMethodRepository(store);
+  const plans = new ExecutePlanCommandsHandler(repo, register, registry, methods);
   // The plan commands a monitoring's transitions issue on the linked PIAO go straight to the plan handler.
   const bus = { execute: (c: ExecutePlanCommands) => plans.execute(c) } as unknown as CommandBus;
   const tenantTime = tenantTimesOf(StaticTenantDirectory.fromDirectory(resolve(seedsDir, 'tenants')));
@@ -36,8 +38,9 @@ export function createPlanRuntime(store: EventStore, seedsDir: string) {
     catalogueRepo,
     queries: new PlanQueries(repo, registry),
     importer: new PlanImporter({ plans, cycles, catalogue, repo }),
-    register: new RegisterQueries(repo, registry),
-    registerImporter: new RegisterImporter({ plans, repo }),
+    register: new RegisterQueries(repo, registry, methods),
+    registerImporter: new RegisterImporter({ plans, repo, methods }),
+    ratingMethod: new RatingMethodService(methods),
   };
 }
 

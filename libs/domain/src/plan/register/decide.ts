@@ -12,8 +12,10 @@ import { FieldReader, isObject } from '../fields';
 import type { PlanState } from '../model';
 import { itemFields, suggestedRating, validateItem, validateMethod } from './fields';
 import {
+  assessmentMethod,
   MEASURE_STATUSES,
   methodOf,
+  methodRefOf,
   REGISTER_CYCLE_TYPES,
   REGISTER_ITEM_KINDS,
   type IndicatorRating,
@@ -205,7 +207,10 @@ export function decideRegister(
     }
     case 'assess_risk': {
       const role = actingRole(ctx, REGISTER_ROLES.assess);
-      const method = methodOf(reg);
+      // The chamber's method in force is pinned to the register unless the plan has its own.
+      const tenant = ctx.ratingMethod ?? null;
+      const { method, pin: pinning } = assessmentMethod(reg, tenant);
+      const pin = pinning ? tenant : null;
       const r = new FieldReader(command as unknown as Record<string, unknown>);
       const processCode = r.code('processCode');
       const rating = r.oneOf('rating', method.levels, { required: true });
@@ -242,7 +247,24 @@ export function decideRegister(
           `processo ${processCode}`,
         );
       const previous = reg.assessments.get(processCode as string);
+      const ref = pin ? { source: 'ente', version: pin.version } : methodRefOf(reg);
+      const pinned = pin
+        ? [
+            event(
+              ctx,
+              role,
+              'RiskRatingMethodSet',
+              inVariation({
+                method: json({ indicators: pin.indicators, levels: pin.levels }),
+                reason: `metodo di valutazione dell'ente, versione ${pin.version}: ${pin.reason}`,
+                source: 'ente',
+                tenantVersion: pin.version,
+              }),
+            ),
+          ]
+        : [];
       if (
+        !pin &&
         previous &&
         previous.rating === rating &&
         previous.motivation === motivation &&
@@ -254,6 +276,7 @@ export function decideRegister(
         Object.values(indicators).map((i) => i.level),
       );
       return [
+        ...pinned,
         event(
           ctx,
           role,
@@ -264,6 +287,7 @@ export function decideRegister(
             rating: rating as string,
             motivation: motivation as string,
             suggestedRating: suggested,
+            method: json(ref),
           }),
         ),
       ];

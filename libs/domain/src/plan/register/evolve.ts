@@ -1,7 +1,29 @@
 /** Folding register events into the register state (part of the plan state of the cycle). */
 import type { FoldableEvent } from '../../cycle/evolve';
 import type { JsonRecord } from '../../cycle/model';
-import type { IndicatorRating, MeasureStatus, RatingMethod, RegisterItem, RegisterState } from './model';
+import {
+  methodRefOf,
+  type IndicatorRating,
+  type MeasureStatus,
+  type RatingMethod,
+  type RatingMethodRef,
+  type RegisterItem,
+  type RegisterState,
+} from './model';
+
+const SOURCES: readonly string[] = ['pna2019', 'ente', 'piano'];
+
+/** The method recorded on an assessment; older events (without it) were made under the register's method then. */
+function refOf(r: RegisterState, v: unknown): RatingMethodRef {
+  if (
+    isRecord(v) &&
+    typeof v.source === 'string' &&
+    SOURCES.includes(v.source) &&
+    typeof v.version === 'number'
+  )
+    return { source: v.source as RatingMethodRef['source'], version: v.version };
+  return methodRefOf(r);
+}
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const isRecord = (v: unknown): v is JsonRecord => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -65,6 +87,7 @@ export function applyRegisterEvent(r: RegisterState, e: FoldableEvent): boolean 
         rating: str(d.rating),
         motivation: str(d.motivation),
         suggestedRating: str(d.suggestedRating),
+        method: refOf(r, d.method),
         version: e.version,
         by: e.actorId,
         at: e.occurredAt,
@@ -77,6 +100,9 @@ export function applyRegisterEvent(r: RegisterState, e: FoldableEvent): boolean 
         levels: m.levels ?? [],
         ...(typeof d.reason === 'string' ? { reason: d.reason } : {}),
         version: e.version,
+        ...(d.source === 'ente' && typeof d.tenantVersion === 'number'
+          ? { source: 'ente' as const, tenantVersion: d.tenantVersion }
+          : { source: 'piano' as const }),
       };
       return true;
     }

@@ -12,3 +12,16 @@ export {
   type MeasureDeadline,
 } from './deadlines';
 export { rpctAnnualReport, type RpctReportRow } from './rpct-report';
+export {
+  ratingMethodStream,
+  RATING_METHOD_ROLES,
+  TENANT_RATING_METHOD_EVENT_TYPES,
+  initialTenantRatingMethodState,
+  currentTenantMethod,
+  decideTenantRatingMethod,
+  applyTenantRatingMethodEvent,
+  foldTenantRatingMethod,
+  type TenantRatingMethod,
+  type TenantRatingMethodState,
+  type TenantRatingMethodCommand,
+} from './tenant-method';

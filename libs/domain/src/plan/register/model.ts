@@ -142,6 +142,30 @@ export const DEFAULT_RATING_METHOD: RatingMethod = {
   levels: ['basso', 'medio', 'alto'],
 };
 
+/**
+ * Which method an assessment was made under: ANAC's default (`pna2019`, version 0), a version of
+ * the chamber's own method (`ente`, the version in the tenant's method stream), or a method set on
+ * this plan alone (`piano`, the cycle stream's version of its setting).
+ */
+export interface RatingMethodRef {
+  /** `pna2019`, `ente` or `piano` */
+  source: 'pna2019' | 'ente' | 'piano';
+  /** Version of the method within its source (0 for `pna2019`) */
+  version: number;
+}
+
+/** The method a register rates with, as set on the plan (by `set_rating_method`, or pinned from the chamber's). */
+export interface PlanRatingMethod extends RatingMethod {
+  /** Why */
+  reason?: string;
+  /** Stream version of the setting */
+  version: number;
+  /** `piano`: set on this plan; `ente`: the chamber's method, pinned by an assessment */
+  source: 'piano' | 'ente';
+  /** For `ente`: the version of the chamber's method */
+  tenantVersion?: number;
+}
+
 /** An indicator's rating with its reason. */
 export interface IndicatorRating {
   /** A level of the method */
@@ -162,6 +186,8 @@ export interface RiskAssessment {
   motivation: string;
   /** The level most indicators have (ties: the higher), for reference */
   suggestedRating: string;
+  /** The method (and its version) the assessment was made under */
+  method: RatingMethodRef;
   /** Stream version of the assessment */
   version: number;
   /** Who assessed */
@@ -238,8 +264,8 @@ export interface RegisterState {
   measures: Map<string, RegisterMeasure>;
   /** Latest assessment per process code. */
   assessments: Map<string, RiskAssessment>;
-  /** The method set on the plan (null: DEFAULT_RATING_METHOD). */
-  method: (RatingMethod & { reason?: string; version: number }) | null;
+  /** The method set on the plan or pinned from the chamber's (null: DEFAULT_RATING_METHOD). */
+  method: PlanRatingMethod | null;
   /** Monitoring dates the plan sets (sorted). */
   monitoringDates: string[];
   /** Every report (a later one for the same measure and date supersedes an earlier unchecked one). */
@@ -308,7 +334,34 @@ export function restoreRegisterContent(r: RegisterState, c: RegisterContent): vo
 export const isRegisterEmpty = (r: RegisterState): boolean =>
   r.processes.size === 0 && r.risks.size === 0 && r.measures.size === 0;
 
-export const methodOf = (r: RegisterState): RatingMethod => r.method ?? DEFAULT_RATING_METHOD;
+/**
+ * The method the register rates with: the one set on (or pinned to) the plan; for a register with
+ * no method and no assessment yet, the chamber's method in force (`tenant`), which the first
+ * assessment will pin; otherwise ANAC's default.
+ */
+export const methodOf = (r: RegisterState, tenant?: RatingMethod | null): RatingMethod =>
+  r.method ?? (tenant && r.assessments.size === 0 ? tenant : DEFAULT_RATING_METHOD);
+
+/**
+ * The method an assessment made now is checked against: the chamber's version in force (`tenant`)
+ * unless the plan has a method of its own; without the chamber's, the register's method.
+ */
+export function assessmentMethod(
+  r: RegisterState,
+  tenant?: (RatingMethod & { version: number }) | null,
+): { method: RatingMethod; pin: boolean } {
+  if (tenant && r.method?.source !== 'piano')
+    return { method: tenant, pin: r.method?.tenantVersion !== tenant.version };
+  return { method: methodOf(r), pin: false };
+}
+
+/** The reference of the method `methodOf` gives (what an assessment made now records). */
+export function methodRefOf(r: RegisterState): RatingMethodRef {
+  if (!r.method) return { source: 'pna2019', version: 0 };
+  return r.method.source === 'ente'
+    ? { source: 'ente', version: r.method.tenantVersion ?? 0 }
+    : { source: 'piano', version: r.method.version };
+}
 
 /** Cycle types that hold a register: the stand-alone PTPCT and the PIAO (section 2.3). */
 export const REGISTER_CYCLE_TYPES: readonly string[] = ['ptpct', 'piao'];

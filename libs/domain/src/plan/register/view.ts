@@ -6,11 +6,13 @@
 import { jsonDiff } from '../../diff';
 import {
   methodOf,
+  methodRefOf,
   type IndicatorRating,
   type MeasureCheck,
   type MeasureReport,
   type MeasureStatus,
   type RatingMethod,
+  type RatingMethodRef,
   type RegisterContent,
   type RegisterMeasure,
   type RegisterProcess,
@@ -60,7 +62,9 @@ export interface ProcessView extends RegisterProcess {
   motivation: string | null;
   /** Rating of each key indicator */
   indicators: Record<string, IndicatorRating>;
-  /** The assessment uses a level the current method lacks: to be assessed again */
+  /** The method (and version) the assessment was made under (null: not assessed yet) */
+  assessedWith: RatingMethodRef | null;
+  /** The assessment uses a level or misses an indicator of the current method: to be assessed again */
   needsReassessment: boolean;
   /** Risks of the process */
   risks: RiskView[];
@@ -107,6 +111,8 @@ export interface RegisterSummary {
 export interface RegisterView {
   /** The rating method in force */
   method: RatingMethod;
+  /** Where the method in force comes from and its version (`pna2019` 0, `ente` n, `piano` n) */
+  methodRef: RatingMethodRef;
   /** Monitoring dates set by the plan */
   monitoringDates: string[];
   /** Roll-up */
@@ -119,9 +125,20 @@ export interface RegisterView {
 
 const key = (code: string, date: string): string => `${code}\u0000${date}`;
 
-/** The register on `today` (YYYY-MM-DD): what is late is judged on that day. */
-export function registerView(r: RegisterState, today: string): RegisterView {
-  const method = methodOf(r);
+/**
+ * The register on `today` (YYYY-MM-DD): what is late is judged on that day. `tenant`: the chamber's
+ * method in force, shown for a register that has no method and no assessment yet.
+ */
+export function registerView(
+  r: RegisterState,
+  today: string,
+  tenant?: (RatingMethod & { version: number }) | null,
+): RegisterView {
+  const method = methodOf(r, tenant);
+  const methodRef: RatingMethodRef =
+    tenant && !r.method && r.assessments.size === 0
+      ? { source: 'ente', version: tenant.version }
+      : methodRefOf(r);
   const rank = new Map(method.levels.map((l, i) => [l, i]));
   const reports = new Map<string, MeasureReport>();
   for (const x of r.reports) reports.set(key(x.measureCode, x.monitoringDate), x);
@@ -195,6 +212,7 @@ export function registerView(r: RegisterState, today: string): RegisterView {
       suggestedRating: a?.suggestedRating ?? null,
       motivation: a?.motivation ?? null,
       indicators: a?.indicators ?? {},
+      assessedWith: a?.method ?? null,
       needsReassessment,
       risks,
       measureCodes,
@@ -210,6 +228,7 @@ export function registerView(r: RegisterState, today: string): RegisterView {
   byRating.push({ level: 'non_valutato', processes: ratingCount.get('non_valutato') ?? 0 });
   return {
     method,
+    methodRef,
     monitoringDates: [...r.monitoringDates],
     summary: {
       processes: r.processes.size,

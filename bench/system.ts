@@ -24,7 +24,7 @@ import { Client, Pool } from 'pg';
 import { devAuthSecret, loadSettings } from '@ciclo/config';
 import { SCHEDULER_SUBSCRIPTION } from '@ciclo/deadlines';
 import { PostgresEventStore, SEAL_SUBSCRIPTION } from '@ciclo/event-store';
-import { INBOX_SUBSCRIPTION, WEBHOOK_SUBSCRIPTION } from '@ciclo/notifications';
+import { INBOX_SUBSCRIPTION, StaticTenantDirectory, tenantTimesOf, WEBHOOK_SUBSCRIPTION } from '@ciclo/notifications';
 import {
   AuditProjector,
   createReadModelDataSource,
@@ -182,7 +182,7 @@ async function main(): Promise<void> {
     await ds.initialize();
     const registry = DefinitionRegistry.fromDirectory(resolve(root, 'seeds/cycles'));
     const runner = new ProjectionRunner(store, ds, [
-      new CyclesProjector(registry),
+      new CyclesProjector(registry, tenantTimesOf(StaticTenantDirectory.fromDirectory(resolve(root, 'seeds/tenants')))),
       new AuditProjector(registry),
     ]);
     const logSubscriptions = [

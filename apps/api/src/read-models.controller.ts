@@ -92,7 +92,7 @@ export class ReadModelsController {
   })
   @ApiQuery({ name: 'role', required: false, description: 'Only the items for this one of the caller\'s roles' })
   @ApiQuery({ name: 'limit', required: false, type: Number, description: `Items per page (1-500, default ${INBOX_DEFAULT_LIMIT})` })
-  @ApiQuery({ name: 'cursor', required: false, description: 'The `X-Next-Cursor` header of the previous page: the page after its last item' })
+  @ApiQuery({ name: 'cursor', required: false, type: String, description: 'The `X-Next-Cursor` header of the previous page: the page after its last item' })
   @ApiQuery({ name: 'offset', required: false, type: Number, description: 'Items to skip (paging by number, not with `cursor`), default 0' })
   @ApiQuery({ name: 'minPosition', required: false, type: Number, description: 'Read-your-writes: answer only once the read model has projected this global position (the `position` a command returned); 503 `PROJECTION_BEHIND` after 2 s' })
   @RYW

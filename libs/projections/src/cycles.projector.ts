@@ -69,7 +69,8 @@ export class CyclesProjector implements Projector {
         s.version, s.openedAt, s.lastChangeAt, last.type, last.metadata.actorId,
       ]);
       const since = s.history.length ? s.history[s.history.length - 1].at : s.openedAt;
-      const sentBy = actors.length ? JSON.stringify(sentByOf(s)) : null;
+      const sender = actors.length ? sentByOf(s) : null;
+      const sentBy = sender ? JSON.stringify(sender) : null;
       for (const role of actors) {
         const commands = (def?.transitions ?? []).filter((t) => t.from.includes(s.stage) && (t.roles as string[]).includes(role)).map((t) => t.command);
         inbox.push([
@@ -129,7 +130,7 @@ const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() ?
  * reason, or who opened the cycle. Kept on the inbox row, so that reading a page does not open the
  * folded state.
  */
-export function sentByOf(s: CycleState): { actorId: string; role: string; at: string; command: string | null; note: string | null } | null {
+function sentByOf(s: CycleState): { actorId: string; role: string; at: string; command: string | null; note: string | null } | null {
   const step = s.history[s.history.length - 1];
   if (step) {
     const fields = (step.fields ?? {}) as Record<string, unknown>;

@@ -1,8 +1,9 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { isRole, type Actor } from '@ciclo/identity';
-import { ProjectionRunner, ReadModelQueries, type CycleSummary, type DeadlineItem, type InboxCounts, type InboxItem } from '@ciclo/projections';
+import { decodeInboxCursor, INBOX_DEFAULT_LIMIT, ProjectionRunner, ReadModelQueries, type CycleSummary, type DeadlineItem, type InboxCounts, type InboxItem } from '@ciclo/projections';
 import { DomainRefusal } from '@ciclo/domain';
 import { CurrentActor } from './auth.guard';
 import { RequestValidationError } from './http-errors';
@@ -27,11 +28,19 @@ const listCyclesQuery = z
 const inboxQuery = z
   .object({
     role: z.string().max(40).optional().describe('Only this role (one the caller holds); default every role the caller holds'),
-    limit: z.coerce.number().int().min(1).max(500).default(200),
-    offset: z.coerce.number().int().min(0).max(1_000_000).default(0).describe('Skip this many items (paging)'),
+    limit: z.coerce.number().int().min(1).max(500).default(INBOX_DEFAULT_LIMIT).describe(`Items per page (1-500, default ${INBOX_DEFAULT_LIMIT})`),
+    cursor: z.string().max(400).optional().describe('The `X-Next-Cursor` of the previous page: continue after its last item'),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0).describe('Skip this many items (paging by number; not with `cursor`)'),
     minPosition: minPositionParam,
   })
-  .strict();
+  .strict()
+  .superRefine((q, ctx) => {
+    if (q.cursor !== undefined && decodeInboxCursor(q.cursor) === null) {
+      ctx.addIssue({ code: 'custom', path: ['cursor'], message: 'is not a cursor returned by GET /inbox' });
+    } else if (q.cursor !== undefined && q.offset > 0) {
+      ctx.addIssue({ code: 'custom', path: ['offset'], message: 'must not be given with cursor' });
+    }
+  });
 
 const inboxCountsQuery = z.object({ minPosition: minPositionParam }).strict();
 
@@ -79,21 +88,27 @@ export class ReadModelsController {
   @ApiOperation({
     summary: 'What waits for the caller',
     description:
-      'Cycles whose current stage expects one of the caller’s roles to act: nearest due date first, then the oldest. Each item names who brought the cycle to the stage (`sentBy`, with the note or reason given) and the legal and effective date of the deadline due next; `limit` and `offset` page.',
+      'Cycles whose current stage expects one of the caller’s roles to act: nearest due date first (none last), then the oldest, then by cycle and role. Each item names who brought the cycle to the stage (`sentBy`, with the note or reason given) and the legal and effective date of the deadline due next. Pages of `limit` items (default 50): when more follow, the `X-Next-Cursor` header carries the `cursor` of the next page, which continues after the last item shown even while items are added or moved; `offset` pages by number instead.',
   })
   @ApiQuery({ name: 'role', required: false, description: 'Only the items for this one of the caller\'s roles' })
-  @ApiQuery({ name: 'limit', required: false, type: Number, description: 'Most items to return' })
-  @ApiQuery({ name: 'offset', required: false, type: Number, description: 'Items to skip (paging), default 0' })
+  @ApiQuery({ name: 'limit', required: false, type: Number, description: `Items per page (1-500, default ${INBOX_DEFAULT_LIMIT})` })
+  @ApiQuery({ name: 'cursor', required: false, type: String, description: 'The `X-Next-Cursor` header of the previous page: the page after its last item' })
+  @ApiQuery({ name: 'offset', required: false, type: Number, description: 'Items to skip (paging by number, not with `cursor`), default 0' })
   @ApiQuery({ name: 'minPosition', required: false, type: Number, description: 'Read-your-writes: answer only once the read model has projected this global position (the `position` a command returned); 503 `PROJECTION_BEHIND` after 2 s' })
   @RYW
-  @ApiAnswer(200, 'InboxItemList')
-  async inbox(@CurrentActor() actor: Actor, @Query() query: unknown): Promise<InboxItem[]> {
+  @ApiAnswer(200, 'InboxItemList', 'Done', {
+    'X-Next-Cursor': { description: 'The `cursor` of the next page; absent on the last page', schema: { type: 'string' } },
+  })
+  async inbox(@CurrentActor() actor: Actor, @Query() query: unknown, @Res({ passthrough: true }) res: Response): Promise<InboxItem[]> {
     const q = parseInput(inboxQuery, query ?? {}, 'query');
     if (q.role && (!isRole(q.role) || !actor.roles.includes(q.role))) {
       throw new RequestValidationError([{ field: 'query.role', problem: 'must be a role you hold' }]);
     }
     await awaitProjection(this.runner, 'cycles', q.minPosition);
-    return this.queries.inbox(actor.tenant, q.role ? [q.role] : actor.roles, new Date(), q.limit, q.offset);
+    const cursor = q.cursor === undefined ? undefined : (decodeInboxCursor(q.cursor) ?? undefined);
+    const page = await this.queries.inbox(actor.tenant, q.role ? [q.role] : actor.roles, new Date(), { limit: q.limit, offset: q.offset, cursor });
+    if (page.nextCursor) res.setHeader('X-Next-Cursor', page.nextCursor);
+    return page.items;
   }
 
   @Get('inbox/counts')

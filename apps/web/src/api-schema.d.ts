@@ -516,7 +516,7 @@ export interface paths {
         };
         /**
          * What waits for the caller
-         * @description Cycles whose current stage expects one of the caller’s roles to act: nearest due date first, then the oldest. Each item names who brought the cycle to the stage (`sentBy`, with the note or reason given) and the legal and effective date of the deadline due next; `limit` and `offset` page.
+         * @description Cycles whose current stage expects one of the caller’s roles to act: nearest due date first (none last), then the oldest, then by cycle and role. Each item names who brought the cycle to the stage (`sentBy`, with the note or reason given) and the legal and effective date of the deadline due next. Pages of `limit` items (default 50): when more follow, the `X-Next-Cursor` header carries the `cursor` of the next page, which continues after the last item shown even while items are added or moved; `offset` pages by number instead.
          */
         get: operations["ReadModelsController_inbox"];
         put?: never;
@@ -6005,9 +6005,11 @@ export interface operations {
             query?: {
                 /** @description Read-your-writes: answer only once the read model has projected this global position (the `position` a command returned); 503 `PROJECTION_BEHIND` after 2 s */
                 minPosition?: number;
-                /** @description Items to skip (paging), default 0 */
+                /** @description Items to skip (paging by number, not with `cursor`), default 0 */
                 offset?: number;
-                /** @description Most items to return */
+                /** @description The `X-Next-Cursor` header of the previous page: the page after its last item */
+                cursor?: string;
+                /** @description Items per page (1-500, default 50) */
                 limit?: number;
                 /** @description Only the items for this one of the caller's roles */
                 role?: unknown;
@@ -6021,6 +6023,8 @@ export interface operations {
             /** @description Done */
             200: {
                 headers: {
+                    /** @description The `cursor` of the next page; absent on the last page */
+                    "X-Next-Cursor"?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -73,9 +73,14 @@ export class CyclesProjector implements Projector {
         s.version, s.openedAt, s.lastChangeAt, last.type, last.metadata.actorId,
       ]);
       const since = s.history.length ? s.history[s.history.length - 1].at : s.openedAt;
+      const sender = actors.length ? sentByOf(s) : null;
+      const sentBy = sender ? JSON.stringify(sender) : null;
       for (const role of actors) {
         const commands = (def?.transitions ?? []).filter((t) => t.from.includes(s.stage) && (t.roles as string[]).includes(role)).map((t) => t.command);
-        inbox.push([s.cycleId, role, s.tenant, s.cycleType, s.title, s.stage, stage?.title ?? s.stage, since, next?.effectiveDate ?? null, next?.title ?? null, `{${commands.join(',')}}`]);
+        inbox.push([
+          s.cycleId, role, s.tenant, s.cycleType, s.title, s.stage, stage?.title ?? s.stage, since, next?.effectiveDate ?? null, next?.title ?? null,
+          `{${commands.join(',')}}`, sentBy, next?.legalDate ?? null, s.definitionVersion,
+        ]);
       }
       for (const d of dls) {
         deadlines.push([s.cycleId, d.id, s.tenant, s.cycleType, s.title, status, d.title, d.legalReference ?? null, d.metBy, d.legalDate, d.effectiveDate, d.moved, d.metOn ?? null]);
@@ -101,10 +106,12 @@ export class CyclesProjector implements Projector {
     );
     if (inbox.length) {
       await manager.query(
-        `INSERT INTO ${table('rm_inbox')} (cycle_id, role, tenant, cycle_type, title, stage, stage_title, since, due_date, due_title, commands)
-         SELECT c, r, tn, ct, ti, st, stt, si, dd, dt, cm::text[] FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-           $7::text[], $8::timestamptz[], $9::date[], $10::text[], $11::text[]) AS t(c, r, tn, ct, ti, st, stt, si, dd, dt, cm)`,
-        Array.from({ length: 11 }, (_, i) => col(inbox, i)),
+        `INSERT INTO ${table('rm_inbox')} (cycle_id, role, tenant, cycle_type, title, stage, stage_title, since, due_date, due_title, commands,
+           sent_by, legal_date, definition_version)
+         SELECT c, r, tn, ct, ti, st, stt, si, dd, dt, cm::text[], sb, ld, dv FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+           $7::text[], $8::timestamptz[], $9::date[], $10::text[], $11::text[], $12::jsonb[], $13::date[], $14::int[])
+           AS t(c, r, tn, ct, ti, st, stt, si, dd, dt, cm, sb, ld, dv)`,
+        Array.from({ length: 14 }, (_, i) => col(inbox, i)),
       );
     }
     if (deadlines.length) {
@@ -117,4 +124,21 @@ export class CyclesProjector implements Projector {
       );
     }
   }
+}
+
+/** The note or reason of a step, when it is non-blank text. */
+const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v : null);
+
+/**
+ * Who brought the cycle to its stage, as the inbox shows it: the latest transition with its note or
+ * reason, or who opened the cycle. Kept on the inbox row, so that reading a page does not open the
+ * folded state.
+ */
+function sentByOf(s: CycleState): { actorId: string; role: string; at: string; command: string | null; note: string | null } | null {
+  const step = s.history[s.history.length - 1];
+  if (step) {
+    const fields = (step.fields ?? {}) as Record<string, unknown>;
+    return { actorId: step.actorId, role: step.actorRole, at: step.at, command: step.command, note: text(fields.reason) ?? text(fields.note) };
+  }
+  return s.openedBy ? { actorId: s.openedBy, role: '', at: s.openedAt, command: null, note: null } : null;
 }

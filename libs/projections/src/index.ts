@@ -4,6 +4,18 @@ export { CyclesProjector } from './cycles.projector';
 export { AuditProjector } from './audit.projector';
 export { ProjectionRunner, type ProjectorStatus, type RunnerOptions } from './runner';
 export { typeormTransactor } from './transactor';
-export { ReadModelQueries, type CycleSummary, type InboxItem, type InboxCounts, type DeadlineItem, type DeadlineState } from './queries';
+export {
+  ReadModelQueries,
+  INBOX_DEFAULT_LIMIT,
+  encodeInboxCursor,
+  decodeInboxCursor,
+  type CycleSummary,
+  type InboxItem,
+  type InboxPage,
+  type InboxCursor,
+  type InboxCounts,
+  type DeadlineItem,
+  type DeadlineState,
+} from './queries';
 export { ProjectionsModule, READ_MODELS } from './projections.module';
 export * from './audit-queries';

@@ -130,6 +130,71 @@ export interface DeadlineItem {
 
 const iso = (d: Date | string) => (d instanceof Date ? d.toISOString() : d);
 
+/** Items in an inbox page when the caller does not say (`limit`). */
+export const INBOX_DEFAULT_LIMIT = 50;
+
+/** A page of the inbox and where the next one starts. */
+export interface InboxPage {
+  items: InboxItem[];
+  /** Continue after the last item (`cursor`); null on the last page. */
+  nextCursor: string | null;
+}
+
+/** The sort key of the last item of a page: the next page starts after it. */
+export interface InboxCursor {
+  /** Due date, or `infinity` for items without one */
+  dueKey: string;
+  /** Waiting since (PostgreSQL timestamptz text, exact to the microsecond) */
+  since: string;
+  cycleId: string;
+  role: string;
+}
+
+interface InboxRow {
+  cycle_id: string;
+  role: string;
+  cycle_type: string;
+  title: string;
+  stage: string;
+  stage_title: string;
+  since: Date;
+  due_date: string | null;
+  due_title: string | null;
+  commands: string[];
+  sent_by: InboxItem['sentBy'];
+  legal_date: string | null;
+  definition_version: number | null;
+  due_key: string;
+  since_key: string;
+}
+
+/** The opaque `nextCursor` of an inbox page. */
+export function encodeInboxCursor(c: InboxCursor): string {
+  return Buffer.from(JSON.stringify({ v: 1, d: c.dueKey, s: c.since, c: c.cycleId, r: c.role })).toString('base64url');
+}
+
+const SINCE_KEY = /^(\d{4}-\d{2}-\d{2}) ([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?[+-]\d{2}(:[0-5]\d){0,2}$/;
+/** A real calendar day written YYYY-MM-DD. */
+const isDay = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(d)) && new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The position a cursor continues after, or null when it is not one `encodeInboxCursor` made. */
+export function decodeInboxCursor(cursor: string): InboxCursor | null {
+  if (!/^[A-Za-z0-9_-]{1,400}$/.test(cursor)) return null;
+  try {
+    const c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const { v, d, s, c: cycleId, r } = c;
+    if (v !== 1 || typeof d !== 'string' || typeof s !== 'string' || typeof cycleId !== 'string' || typeof r !== 'string') return null;
+    if (d !== 'infinity' && !isDay(d)) return null;
+    const since = SINCE_KEY.exec(s);
+    if (!since || !isDay(since[1])) return null;
+    if (!UUID.test(cycleId) || !/^[a-z_]{1,40}$/.test(r)) return null;
+    return { dueKey: d, since: s, cycleId, role: r };
+  } catch {
+    return null;
+  }
+}
+
 /** Reads of the read models (always tenant-scoped by the caller's tenant). */
 export class ReadModelQueries {
   constructor(
@@ -171,27 +236,35 @@ export class ReadModelQueries {
     }));
   }
 
-  /** What waits for these roles: most urgent first (nearest due date), then oldest; `offset` pages. */
-  async inbox(tenant: string, roles: readonly string[], now: Date, limit = 200, offset = 0): Promise<InboxItem[]> {
+  /**
+   * What waits for these roles: most urgent first (nearest due date, none last), then the oldest,
+   * then by cycle and role. A page continues after `cursor` (the `nextCursor` of the previous one:
+   * items added or moved meanwhile never repeat or shift the rest) or skips `offset` items. One
+   * ordered index scan per role, each stopping after the page's rows, merged by one small sort.
+   */
+  async inbox(tenant: string, roles: readonly string[], now: Date, o: { limit?: number; offset?: number; cursor?: InboxCursor } = {}): Promise<InboxPage> {
+    const limit = o.limit ?? INBOX_DEFAULT_LIMIT;
+    const offset = o.offset ?? 0;
     const today = isoDateAt(now, this.tenantTime(tenant).timeZone);
-    // The sender and the note come from the folded state's latest transition (one JSON path, not the whole history).
+    const c = o.cursor;
+    const params: unknown[] = [tenant, [...new Set(roles)], limit + offset + 1, offset];
+    if (c) params.push(c.dueKey, c.since, c.cycleId, c.role);
     const rows = (await this.ds.query(
-      `SELECT i.*, s.state->'history'->-1 AS last_step, s.state->>'openedBy' AS opened_by, s.state->>'openedAt' AS opened_at, (s.state->>'definitionVersion')::int AS definition_version,
-              (SELECT d.legal_date FROM rm_deadlines d WHERE d.cycle_id = i.cycle_id AND d.title = i.due_title AND d.effective_date = i.due_date LIMIT 1) AS legal_date
-         FROM rm_inbox i LEFT JOIN rm_cycle_state s ON s.cycle_id = i.cycle_id
-        WHERE i.tenant = $1 AND i.role = ANY($2::text[])
-        ORDER BY i.due_date ASC NULLS LAST, i.since ASC, i.cycle_id, i.role LIMIT $3 OFFSET $4`,
-      [tenant, roles, limit, offset],
-    )) as Record<string, never>[];
-    return rows.map((r) => {
-      const step = r.last_step as { actorId: string; actorRole: string; at: string; command: string; fields?: Record<string, unknown> } | null;
-      const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v : null);
-      const sentBy = step
-        ? { actorId: step.actorId, role: step.actorRole, at: step.at, command: step.command, note: text(step.fields?.reason) ?? text(step.fields?.note) }
-        : r.opened_by
-          ? { actorId: r.opened_by as string, role: '', at: r.opened_at as string, command: null, note: null }
-          : null;
-      return {
+      `SELECT i.cycle_id, i.role, i.cycle_type, i.title, i.stage, i.stage_title, i.since, i.due_date, i.due_title, i.commands,
+              i.sent_by, i.legal_date, i.definition_version, i.due_key::text AS due_key, i.since::text AS since_key
+         FROM unnest($2::text[]) AS r(role)
+        CROSS JOIN LATERAL (
+          SELECT * FROM rm_inbox x WHERE x.tenant = $1 AND x.role = r.role
+            ${c ? 'AND (x.due_key, x.since, x.cycle_id, x.role) > ($5::date, $6::timestamptz, $7::uuid, $8::text)' : ''}
+          ORDER BY x.due_key, x.since, x.cycle_id LIMIT $3) i
+        ORDER BY i.due_key, i.since, i.cycle_id, i.role LIMIT $3 OFFSET $4`,
+      params,
+    )) as InboxRow[];
+    const more = rows.length > limit;
+    const page = more ? rows.slice(0, limit) : rows;
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => ({
         cycleId: r.cycle_id,
         role: r.role,
         cycleType: r.cycle_type,
@@ -204,11 +277,12 @@ export class ReadModelQueries {
         daysLeft: r.due_date ? daysBetween(today, r.due_date) : null,
         dueStatus: r.due_date ? dueStatus(daysBetween(today, r.due_date)) : null,
         commands: r.commands,
-        legalDate: r.legal_date ?? null,
-        definitionVersion: r.definition_version ?? null,
-        sentBy,
-      };
-    });
+        legalDate: r.legal_date,
+        definitionVersion: r.definition_version,
+        sentBy: r.sent_by,
+      })),
+      nextCursor: more ? encodeInboxCursor({ dueKey: last.due_key, since: last.since_key, cycleId: last.cycle_id, role: last.role }) : null,
+    };
   }
 
   /** How many items wait for each of these roles, and how many of them are overdue. */

@@ -134,13 +134,16 @@ export class ProjectionRunner {
     // look-up by a non-unique key (`DELETE FROM rm_inbox WHERE cycle_id = ANY(...)`) is planned as a
     // scan of the whole table, which makes a rebuild quadratic in the log. Analyze each time the
     // tables may have doubled, and before the swap (the new live tables start with statistics).
-    const analyze = async () => {
-      for (const t of p.tables) await this.ds.query(`ANALYZE ${shadow(t)}`);
+    const analyze = async (vacuum = false) => {
+      for (const t of p.tables) await this.ds.query(`${vacuum ? 'VACUUM (ANALYZE)' : 'ANALYZE'} ${shadow(t)}`);
     };
     for (let batches = 1; await this.ds.transaction((m) => step(m)); batches++) {
       if ((batches & (batches - 1)) === 0) await analyze();
     }
-    await analyze();
+    // Each batch rewrote the rows of the cycles it touched: most of the heap and of the indexes are
+    // dead versions. Vacuum before the swap, so that the first reads of the new tables do not walk
+    // them (and find the pages all-visible, for index-only scans).
+    await analyze(true);
     const sub = subscriptionName(p.name);
     await this.ds.transaction(async (m) => {
       await m.query(`INSERT INTO projection_checkpoints (name, checkpoint, position) VALUES ($1, '', 0) ON CONFLICT (name) DO NOTHING`, [sub]);

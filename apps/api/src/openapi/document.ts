@@ -9,9 +9,14 @@ import SCHEMAS from './schemas.json';
 
 export type AnswerSchema = keyof typeof SCHEMAS;
 
-/** A typed answer: `status` with the JSON schema `schema` of responses.ts. */
-export const ApiAnswer = (status: number, schema: AnswerSchema, description = 'Done'): MethodDecorator =>
-  ApiResponse({ status, description, content: { 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } } });
+/** A typed answer: `status` with the JSON schema `schema` of responses.ts, and the headers it carries. */
+export const ApiAnswer = (
+  status: number,
+  schema: AnswerSchema,
+  description = 'Done',
+  headers?: Record<string, { description: string; schema: { type: 'string' | 'integer' } }>,
+): MethodDecorator =>
+  ApiResponse({ status, description, ...(headers ? { headers } : {}), content: { 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } } });
 
 /** A non-JSON answer (a file, a calendar, a page): its media type and what it carries. */
 export const ApiFileAnswer = (status: number, mediaType: string, description: string): MethodDecorator =>

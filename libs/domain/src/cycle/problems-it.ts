@@ -37,6 +37,8 @@ const PATTERNS: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^is not a row of the grid$/, () => 'non è una riga della griglia di rilevazione'],
   [/^must be 1 to 80 lower-case letters, digits and dashes$/, () => 'deve contenere da 1 a 80 lettere minuscole, cifre e trattini'],
   [/^is not a known version of this cycle type$/, () => 'non è una versione nota di questo tipo di ciclo'],
+  [/^is not a cursor returned by GET (\S+)/, (m) => `non è un cursore restituito da GET ${m[1]}`],
+  [/^must not be given with (\S+)$/, (m) => `non va indicato insieme a ${m[1]}`],
 ];
 
 export function fieldProblemIt(problem: string): string {

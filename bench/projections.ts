@@ -28,6 +28,7 @@
  * Progress goes to stderr; the last stdout line is the JSON result.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { Pool } from 'pg';
 import {
@@ -325,6 +326,9 @@ async function httpQueryPhase(clients: number, url: string, tokens: string[], pa
   );
   return { p50: percentile([...latencies], 50), p99: percentile([...latencies], 99), perS: phase.units / phase.seconds, errors, requests, avgBytes: bytes / Math.max(1, requests) };
 }
+
+/** The 1-minute load average when the benchmark starts (a busy machine skews every figure). */
+const LOAD_BEFORE = round(loadavg()[0], 2);
 
 async function main(): Promise<void> {
   const EVENTS = Math.round(numberArg('events', 1_000_000));
@@ -694,6 +698,8 @@ async function main(): Promise<void> {
         calendar_ics_p99_ms: calendar.p99 <= 100,
       },
       notes,
+      loadavg_1m_before: LOAD_BEFORE,
+      loadavg_1m_after: round(loadavg()[0], 2),
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {

@@ -22,6 +22,7 @@
  * --slow-smtp-ms N (300), --kills N (3).
  */
 import { randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import IORedis from 'ioredis';
@@ -79,6 +80,9 @@ async function caughtUp(store: PostgresEventStore): Promise<void> {
     await sleep(20);
   }
 }
+
+/** The 1-minute load average when the benchmark starts (a busy machine skews every figure). */
+const LOAD_BEFORE = round(loadavg()[0], 2);
 
 async function main(): Promise<void> {
   const rss = rssSampler(50);
@@ -189,6 +193,8 @@ async function main(): Promise<void> {
       crash_kills: crash.kills,
       crash_lost: crash.lost,
       crash_doubled: crash.doubled,
+      loadavg_1m_before: LOAD_BEFORE,
+      loadavg_1m_after: round(loadavg()[0], 2),
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {

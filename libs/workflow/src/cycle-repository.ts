@@ -1,5 +1,5 @@
 import { eventIdsFor, expectedVersionOf, FoldCache, StreamFolder, toNewEvents as buildEvents, type Fold } from '@ciclo/commands';
-import { cycleEventSchemaVersion, foldCycle, initialCycleState, type CycleState, type DomainEvent, type FoldableEvent } from '@ciclo/domain';
+import { cycleEventSchemaVersion, foldCycle, planEventSchemaVersion, initialCycleState, type CycleState, type DomainEvent, type FoldableEvent } from '@ciclo/domain';
 import type { AppendResult, EventStore, Json, JsonObject, NewEvent, RecordedEvent } from '@ciclo/event-store';
 
 export const cycleStream = (tenant: string, cycleId: string) => `${tenant}/cycle-${cycleId}`;
@@ -31,8 +31,11 @@ export function toNewEvents(tenant: string, decided: DomainEvent[], ids: string[
       const reason = reasonOf(e.data);
       return reason !== undefined ? { reason } : {};
     },
-  }, cycleEventSchemaVersion);
+  }, cycleStreamSchemaVersion);
 }
+
+/** The schema version of an event of a cycle stream: the plan's types have theirs, the rest the cycle's. */
+export const cycleStreamSchemaVersion = (type: string): number => planEventSchemaVersion(type) ?? cycleEventSchemaVersion(type);
 
 /** The reason an event's data carry (`fields.reason`, or `reason`), repeated in its metadata. */
 function reasonOf(data: JsonObject): string | undefined {

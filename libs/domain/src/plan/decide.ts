@@ -19,6 +19,7 @@ import { resolveSmvpRules, SmvpRulesError, type SmvpRules } from '../performance
 import type { PlanProblem } from '../performance/validation';
 import { FieldReader, isObject, nodeFields, validateNode, validateTargets } from './fields';
 import { nodeJson } from './evolve';
+import { planEvent, type MeasurementData, type PlanEventData } from './events';
 import {
   CONTENT_COMMANDS,
   NARRATIVE_MAX_LENGTH,
@@ -29,6 +30,7 @@ import {
   parentCodeOf,
   type IndicatorNode,
   type PlanCommand,
+  type PlanEventType,
   type PlanNode,
   type PlanState,
 } from './model';
@@ -48,8 +50,8 @@ export const PLAN_ROLES = {
   narrative: ['po', 'dirigente', 'struttura_tecnica'],
 } as const satisfies Record<string, readonly Role[]>;
 
-function event(ctx: DecisionContext, role: Role, type: string, data: JsonRecord): DomainEvent {
-  return { type, data, actorId: ctx.actor.userId, actorRole: role, occurredAt: ctx.now.toISOString() };
+function event<K extends PlanEventType>(ctx: DecisionContext, role: Role, type: K, data: PlanEventData[K]): DomainEvent {
+  return planEvent(type, data, ctx.actor.userId, role, ctx.now.toISOString());
 }
 
 function invalid(problems: FieldProblem[]): never {
@@ -188,7 +190,7 @@ export function decidePlan(command: PlanCommand, plan: PlanState, cycle: CycleSt
     if (!e.editable) throw e.refusal;
     variationId = e.variationId;
   }
-  const inVariation = (data: JsonRecord): JsonRecord => (variationId ? { ...data, variationId } : data);
+  const inVariation = <T extends object>(data: T): T & { variationId?: string } => (variationId ? { ...data, variationId } : data);
   if (isRegister) return decideRegister(command as RegisterCommand, plan, cycle, ctx, variationId);
 
   switch (command.type) {
@@ -199,7 +201,7 @@ export function decidePlan(command: PlanCommand, plan: PlanState, cycle: CycleSt
       if (plan.nodes.has(node.code)) throw new DomainRefusal('PLAN_NODE_EXISTS', node.code);
       checkParent(plan, node);
       checkSection(plan, role, node);
-      return [event(ctx, role, 'PlanNodeAdded', inVariation({ node: nodeJson(node) }))];
+      return [event(ctx, role, 'PlanNodeAdded', inVariation({ node: nodeJson(node) as unknown as PlanNode }))];
     }
     case 'update_node': {
       const role = actingRole(ctx, PLAN_ROLES.edit);
@@ -287,7 +289,7 @@ export function decidePlan(command: PlanCommand, plan: PlanState, cycle: CycleSt
       checkSection(plan, role, objective);
       if (!isObject(command.weights) || Object.keys(command.weights).length === 0) invalid([{ field: 'weights', problem: 'must map indicator codes to weights (percent)' }]);
       const problems: FieldProblem[] = [];
-      const weights: JsonRecord = {};
+      const weights: Record<string, number | null> = {};
       let changed = false;
       for (const [code, w] of Object.entries(command.weights)) {
         const ind = plan.nodes.get(code);
@@ -336,14 +338,12 @@ export function decidePlan(command: PlanCommand, plan: PlanState, cycle: CycleSt
         throw new DomainRefusal('MEASUREMENT_ALREADY_RECORDED', `${indicator.code} ${periodText} = ${String(previous.value)} (recorded ${previous.date}): correct it with a reason`);
       }
       if (command.type === 'correct_measurement' && !previous) throw new DomainRefusal('MEASUREMENT_NOT_FOUND', `${indicator.code} ${periodText}`);
-      const data: JsonRecord = { indicatorCode: indicator.code, period: periodText as string, value: value as number, date: date as string };
+      const data: MeasurementData = { indicatorCode: indicator.code, period: periodText as string, value: value as number, date: date as string };
       if (source) data.source = source;
       if (note) data.note = note;
       if (attachmentHash) data.attachmentHash = attachmentHash;
       if (command.type === 'correct_measurement') {
-        data.reason = reason as string;
-        data.previousValue = (previous as NonNullable<typeof previous>).value;
-        return [event(ctx, role, 'MeasurementCorrected', data)];
+        return [event(ctx, role, 'MeasurementCorrected', { ...data, reason: reason as string, previousValue: (previous as NonNullable<typeof previous>).value })];
       }
       return [event(ctx, role, 'MeasurementRecorded', data)];
     }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Fold } from '@ciclo/commands';
 import type { Role } from './actor';
-import { classifyDirectoryEvent } from './directory-events';
+import { classifyDirectoryEvent, unhandledDirectoryEvent } from './directory-events';
 import { hashSecret, secretMatches } from './api-keys';
 
 /**
@@ -65,14 +65,29 @@ export const calendarFeedsFold: Fold<CalendarFeedsState> = {
     for (const stored of events) {
       const e = classifyDirectoryEvent(stored);
       version = e.version;
-      if (e.kind === 'CalendarFeedCreated' && e.data.feedId) {
-        feeds.set(e.data.feedId, { ...e.data, roles: [...e.data.roles], createdAt: e.occurredAt });
-      } else if (e.kind === 'CalendarFeedRevoked') {
-        const f = feeds.get(e.data.feedId);
-        if (f && !f.revokedAt) {
-          f.revokedAt = e.occurredAt;
-          f.revokedBy = e.data.revokedBy;
+      switch (e.kind) {
+        case 'CalendarFeedCreated':
+          if (e.data.feedId) feeds.set(e.data.feedId, { ...e.data, roles: [...e.data.roles], createdAt: e.occurredAt });
+          break;
+        case 'CalendarFeedRevoked': {
+          const f = feeds.get(e.data.feedId);
+          if (f && !f.revokedAt) {
+            f.revokedAt = e.occurredAt;
+            f.revokedBy = e.data.revokedBy;
+          }
+          break;
         }
+        case 'TenantRegistered':
+        case 'TenantProfileUpdated':
+        case 'RoleGranted':
+        case 'RoleRevoked':
+        case 'UserProfileUpdated':
+        case 'ApiKeyIssued':
+        case 'ApiKeyRevoked':
+        case 'other':
+          break;
+        default:
+          unhandledDirectoryEvent(e);
       }
     }
     return { version, feeds };

@@ -158,8 +158,17 @@ export const tenantFold: Fold<TenantState> = {
           if (rec) rec.profile = { address, legalRepresentative, employees, website, updatedAt: e.occurredAt, updatedBy: e.actorId };
           break;
         }
-        default:
+        case 'RoleGranted':
+        case 'RoleRevoked':
+        case 'UserProfileUpdated':
+        case 'ApiKeyIssued':
+        case 'ApiKeyRevoked':
+        case 'CalendarFeedCreated':
+        case 'CalendarFeedRevoked':
+        case 'other':
           break;
+        default:
+          unhandledDirectoryEvent(e);
       }
       if (rec) rec.version = e.version;
     }
@@ -235,15 +244,31 @@ export const apiKeysFold: Fold<ApiKeysState> = {
     for (const stored of events) {
       const e = classifyDirectoryEvent(stored);
       version = e.version;
-      if (e.kind === 'ApiKeyIssued' && e.data.keyId) {
-        const { keyId, hash, roles, label, issuedBy, validUntil } = e.data;
-        keys.set(keyId, { keyId, hash, roles, label, issuedBy, issuedAt: e.occurredAt, ...(validUntil ? { validUntil } : {}) });
-      } else if (e.kind === 'ApiKeyRevoked') {
-        const k = keys.get(e.data.keyId);
-        if (k && !k.revokedAt) {
-          k.revokedAt = e.occurredAt;
-          k.revokedBy = e.data.revokedBy;
+      switch (e.kind) {
+        case 'ApiKeyIssued': {
+          const { keyId, hash, roles, label, issuedBy, validUntil } = e.data;
+          if (keyId) keys.set(keyId, { keyId, hash, roles, label, issuedBy, issuedAt: e.occurredAt, ...(validUntil ? { validUntil } : {}) });
+          break;
         }
+        case 'ApiKeyRevoked': {
+          const k = keys.get(e.data.keyId);
+          if (k && !k.revokedAt) {
+            k.revokedAt = e.occurredAt;
+            k.revokedBy = e.data.revokedBy;
+          }
+          break;
+        }
+        case 'TenantRegistered':
+        case 'TenantProfileUpdated':
+        case 'RoleGranted':
+        case 'RoleRevoked':
+        case 'UserProfileUpdated':
+        case 'CalendarFeedCreated':
+        case 'CalendarFeedRevoked':
+        case 'other':
+          break;
+        default:
+          unhandledDirectoryEvent(e);
       }
     }
     return { version, keys };

@@ -10,7 +10,11 @@ import type { EventStore, RecordedEvent } from '@ciclo/event-store';
 export interface FoldedCycle {
   cycle: CycleState;
   plan: PlanState;
-  /** Ids of every event of the stream (for idempotent replays); empty for time-travel loads. */
+  /**
+   * Ids of the stream's stored events (for idempotent replays): at least those folded, shared and
+   * only ever added to by the states folded from one another (a later event's id here costs a
+   * read of the stream, never a wrong answer); empty for time-travel loads.
+   */
   eventIds: ReadonlySet<string>;
 }
 
@@ -28,11 +32,12 @@ export function toFoldable(e: RecordedEvent): FoldableEvent {
   };
 }
 
-/** Both states after `events` (with their ids), starting from `from` (which is not changed). */
+/** Both states after `events` (with their ids), starting from `from` (not changed, but for its ids, which only grow). */
 function foldEvents(events: readonly { event: FoldableEvent; eventId: string }[], from?: FoldedCycle): FoldedCycle {
   let cycle = from?.cycle ?? initialCycleState();
   const plan = from ? clonePlanState(from.plan) : initialPlanState();
-  const eventIds = new Set(from?.eventIds ?? []);
+  // Not copied: a stream's ids only grow (see FoldedCycle.eventIds).
+  const eventIds = (from?.eventIds as Set<string> | undefined) ?? new Set<string>();
   for (const { event, eventId } of events) {
     cycle = evolve(cycle, event);
     applyPlanEvent(plan, event);
@@ -48,6 +53,13 @@ export const foldRecorded = (events: readonly RecordedEvent[], from?: FoldedCycl
 export function foldDecided(from: FoldedCycle, decided: readonly DomainEvent[], ids: readonly string[], tenant: string): FoldedCycle {
   const version = from.cycle.version;
   return foldEvents(decided.map((e, i) => ({ event: { ...e, version: version + 1 + i, tenant }, eventId: ids[i] })), from);
+}
+
+/** The ids of a command's own events added to a state's (lower case, as the stream's are kept). */
+export function withEventIds(s: FoldedCycle, ids: readonly string[]): ReadonlySet<string> {
+  const all = s.eventIds as Set<string>;
+  for (const id of ids) all.add(id.toLowerCase());
+  return all;
 }
 
 /** The fold of a cycle stream; a state is kept in the cache once the cycle exists. */

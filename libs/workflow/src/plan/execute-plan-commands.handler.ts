@@ -20,7 +20,7 @@ import { ConcurrentModification } from '../commands';
 import { DeliberationRegister, registeredDeliberations, reserveDeliberations, type DeliberationClaim } from '../deliberation-register';
 import { DefinitionRegistry } from '../definition-registry';
 import { cycleEventMeta, cycleStreamSchemaVersion } from '../cycle-repository';
-import { cycleStream, type FoldedCycle } from '../cycle-stream';
+import { cycleStream, withEventIds, type FoldedCycle } from '../cycle-stream';
 import { checkReplay, requestMetadata, requestScope, type IdempotentRequest } from '../idempotency';
 import { DEFINITIONS } from '../tokens';
 import { PlanRepository } from './plan-repository';
@@ -203,7 +203,7 @@ export class ExecutePlanCommandsHandler implements ICommandHandler<ExecutePlanCo
         ? () => reserveDeliberations(this.register, register.states, { tenant: actor.tenant, cycleId, actorId: actor.userId, actorRole: decided[0].actorRole, correlationId: options.correlationId })
         : undefined,
       // The states the decisions were made on, with the events' ids: the cache moves on without reading back.
-      after: (ids) => ({ cycle, plan, eventIds: new Set([...folded.eventIds, ...ids.map((id) => id.toLowerCase())]) }),
+      after: (ids) => ({ cycle, plan, eventIds: withEventIds(folded, ids) }),
       answer: (r) =>
         r
           ? {

@@ -280,6 +280,25 @@ describe('DirectoryService on PostgreSQL', () => {
       expect(await dir.rolesAt('cciaa-po', 'u-cache')).toEqual(['po']);
     });
 
+    it('moves its cache forward by its own writes: the next read finds nothing new to fold; events carry their schema version', async () => {
+      clock = new Date('2026-03-02T10:00:00Z');
+      const read: number[] = [];
+      const counting = Object.create(store) as PostgresEventStore;
+      counting.readStream = async (...args: Parameters<PostgresEventStore['readStream']>) => {
+        const events = await store.readStream(...args);
+        read.push(events.length);
+        return events;
+      };
+      const own = new DirectoryService(counting, { clock: () => clock });
+      const grant = await own.grantRole('cciaa-po', 'u-forward', { role: 'rilevatore' }, admin, meta);
+      expect(grant.role).toBe('rilevatore');
+      read.length = 0;
+      expect(await own.rolesAt('cciaa-po', 'u-forward')).toEqual(['rilevatore']);
+      expect(read).toEqual([0]);
+      const [event] = await store.readStream('cciaa-po/user-u-forward');
+      expect(event).toMatchObject({ type: 'RoleGranted', metadata: { schemaVersion: 1, actorId: 'u-admin', correlationId: meta.correlationId } });
+    });
+
     it('decides again when two administrators change the same user at once', async () => {
       clock = new Date('2026-03-02T10:00:00Z');
       const a = new DirectoryService(store, { clock: () => clock });

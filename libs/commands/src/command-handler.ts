@@ -19,8 +19,9 @@ import { FoldCache } from './fold-cache';
  *   → on a concurrent write, load and decide again once → idempotency by derived event ids
  *
  * with the events' metadata built in one place and the cache moved forward by the handler's own
- * appends. `runCommand` does all of it; aggregates whose command flow has more steps (the cycle's
- * deliberation register, links) use the same pieces: `StreamFolder`, `toNewEvents`, `CommandRetries`.
+ * appends. `runCommand` does all of it for every aggregate; the steps some commands add (the
+ * cycle's deliberation number reserved in its register stream, links followed after the write)
+ * are the decision's `before` and `answer`.
  */
 
 /** How an aggregate's state is folded from its stream. */
@@ -177,6 +178,8 @@ export interface Decision<S, R> {
   after?: (eventIds: readonly string[]) => S;
   /** Runs before the append (e.g. a reservation in a register stream); may throw WrongExpectedVersion to decide again. */
   before?: () => Promise<void>;
+  /** Metadata keys known only once decided (e.g. the cycle's `definitionVersion`), added to every event's. */
+  extra?: Record<string, Json>;
   answer(written: AppendResult | null): R | Promise<R>;
 }
 
@@ -220,7 +223,8 @@ export async function runCommand<S, R>(run: CommandRun<S, R>): Promise<R> {
     const ids = eventIdsFor(decision.events.length, idempotency);
     let result: AppendResult;
     try {
-      result = await folder.store.append(stream, toNewEvents(decision.events, ids, meta, run.schemaVersion), { expectedVersion: expectedVersionOf(version) });
+      const eventMeta = decision.extra ? { ...meta, extra: { ...decision.extra, ...(meta.extra ?? {}) } } : meta;
+      result = await folder.store.append(stream, toNewEvents(decision.events, ids, eventMeta, run.schemaVersion), { expectedVersion: expectedVersionOf(version) });
     } catch (err) {
       if (retries.afterAppend(err, idempotency?.key)) continue;
       throw err;

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyRegisterEvent, initialRegisterState, registerView, rpctAnnualReport, type JsonRecord, type RegisterState } from '@ciclo/domain';
+import { applyPlanEvent, initialPlanState, registerView, rpctAnnualReport, type JsonRecord, type RegisterState } from '@ciclo/domain';
 import { renderRpctReportPdf, type RpctReportPdfInput } from './rpct-report-pdf';
 
 const dir = mkdtempSync(join(tmpdir(), 'rpct-'));
@@ -17,10 +17,12 @@ function poppler(pdf: Buffer): { text: string; flow: string; info: string } {
 
 /** A register folded from its events: three processes, four risks, four measures, monitoring at two dates. */
 function register(figures: boolean): RegisterState {
-  const r = initialRegisterState();
+  // Folded as the cycle's stream folds them: through the plan's fold, into its register.
+  const plan = initialPlanState();
+  const r = plan.register;
   let version = 0;
   const on = (type: string, data: JsonRecord, actorId = 'u-rpct') =>
-    applyRegisterEvent(r, { type, data, actorId, actorRole: 'rpct', occurredAt: '2027-01-10T09:00:00Z', version: ++version, tenant: 't' });
+    applyPlanEvent(plan, { type, data, actorId, actorRole: 'rpct', occurredAt: '2027-01-10T09:00:00Z', version: ++version, tenant: 't' });
   const process = (code: string, title: string, rating: string) => {
     on('RegisterItemAdded', { item: { kind: 'process', code, title, area: 'Area anagrafe', office: 'Registro imprese' } });
     on('RegisterItemAdded', { item: { kind: 'risk', code: `${code}-R1`, processCode: code, description: `Rischio di ${title}`, factors: [] } });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { RecordedEvent } from '@ciclo/event-store';
-import { isRole, type Role } from './actor';
+import type { Fold } from '@ciclo/commands';
+import type { Role } from './actor';
+import { classifyDirectoryEvent, unhandledDirectoryEvent } from './directory-events';
 import { hashSecret, secretMatches } from './api-keys';
 
 /**
@@ -47,27 +48,48 @@ export function parseFeedToken(token: string): { feedId: string; secret: string 
 export const feedOpens = (feed: CalendarFeedRecord | undefined, secret: string): feed is CalendarFeedRecord =>
   !!feed && !feed.revokedAt && secretMatches(secret, feed.hash);
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-
-/** Applies a calendar-feeds stream's events to the map (mutating it). */
-export function evolveCalendarFeeds(feeds: Map<string, CalendarFeedRecord>, e: RecordedEvent): void {
-  const d = e.data as Record<string, unknown>;
-  const feedId = str(d.feedId);
-  if (!feedId) return;
-  if (e.type === 'CalendarFeedCreated') {
-    feeds.set(feedId, {
-      feedId,
-      userId: String(d.userId),
-      hash: String(d.hash),
-      scope: d.scope === 'all' ? 'all' : 'mine',
-      roles: (Array.isArray(d.roles) ? d.roles : []).filter(isRole),
-      createdAt: e.metadata.occurredAt,
-    });
-  } else if (e.type === 'CalendarFeedRevoked') {
-    const f = feeds.get(feedId);
-    if (f && !f.revokedAt) {
-      f.revokedAt = e.metadata.occurredAt;
-      f.revokedBy = str(d.revokedBy) ?? e.metadata.actorId;
-    }
-  }
+/** A tenant's calendar feeds by id, and the version of their stream. */
+export interface CalendarFeedsState {
+  version: number;
+  feeds: Map<string, CalendarFeedRecord>;
 }
+
+export const calendarFeedsFold: Fold<CalendarFeedsState> = {
+  initial: () => ({ version: 0, feeds: new Map() }),
+  version: (s) => s.version,
+  keep: () => true,
+  apply(from, events) {
+    const feeds = new Map<string, CalendarFeedRecord>();
+    for (const [k, v] of from.feeds) feeds.set(k, { ...v, roles: [...v.roles] });
+    let version = from.version;
+    for (const stored of events) {
+      const e = classifyDirectoryEvent(stored);
+      version = e.version;
+      switch (e.kind) {
+        case 'CalendarFeedCreated':
+          if (e.data.feedId) feeds.set(e.data.feedId, { ...e.data, roles: [...e.data.roles], createdAt: e.occurredAt });
+          break;
+        case 'CalendarFeedRevoked': {
+          const f = feeds.get(e.data.feedId);
+          if (f && !f.revokedAt) {
+            f.revokedAt = e.occurredAt;
+            f.revokedBy = e.data.revokedBy;
+          }
+          break;
+        }
+        case 'TenantRegistered':
+        case 'TenantProfileUpdated':
+        case 'RoleGranted':
+        case 'RoleRevoked':
+        case 'UserProfileUpdated':
+        case 'ApiKeyIssued':
+        case 'ApiKeyRevoked':
+        case 'other':
+          break;
+        default:
+          unhandledDirectoryEvent(e);
+      }
+    }
+    return { version, feeds };
+  },
+};

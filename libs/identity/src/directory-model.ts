@@ -1,6 +1,9 @@
+import type { Fold } from '@ciclo/commands';
 import type { PatronDay } from '@ciclo/domain';
-import type { RecordedEvent } from '@ciclo/event-store';
-import { isRole, type Role } from './actor';
+import type { Role } from './actor';
+import { classifyDirectoryEvent, unhandledDirectoryEvent, type DirectoryEvent } from './directory-events';
+
+export { DIRECTORY_EVENT_TYPES } from './directory-events';
 
 /**
  * The directory as events. Each tenant has:
@@ -16,17 +19,6 @@ export const tenantStream = (tenant: string) => `${tenant}/tenant`;
 export const userStream = (tenant: string, userId: string) => `${tenant}/user-${userId}`;
 export const apiKeysStream = (tenant: string) => `${tenant}/api-keys`;
 
-export const DIRECTORY_EVENT_TYPES = [
-  'TenantRegistered',
-  'TenantProfileUpdated',
-  'RoleGranted',
-  'RoleRevoked',
-  'UserProfileUpdated',
-  'ApiKeyIssued',
-  'ApiKeyRevoked',
-  'CalendarFeedCreated',
-  'CalendarFeedRevoked',
-] as const;
 
 export interface TenantRecord {
   /** Tenant id */
@@ -138,88 +130,147 @@ export function liveGrants(grants: readonly RoleGrant[], at: Date, role?: Role):
   );
 }
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-
-/** The tenant record after `events` of its stream, starting from `from` (not changed). */
-export function foldTenant(events: readonly RecordedEvent[], tenant: string, from: TenantRecord | null = null): TenantRecord | null {
-  let rec: TenantRecord | null = from ? { ...from } : null;
-  for (const e of events) {
-    const d = e.data as Record<string, unknown>;
-    if (e.type === 'TenantRegistered') {
-      rec = {
-        id: tenant,
-        name: String(d.name),
-        ipaCode: String(d.ipaCode),
-        timeZone: String(d.timeZone),
-        patronDays: Array.isArray(d.patronDays) ? (d.patronDays as unknown as PatronDay[]) : [],
-        extraClosures: Array.isArray(d.extraClosures) ? (d.extraClosures as string[]) : [],
-        registeredAt: e.metadata.occurredAt,
-        registeredBy: e.metadata.actorId,
-        version: e.version,
-      };
-    } else if (rec && e.type === 'TenantProfileUpdated') {
-      rec.profile = {
-        address: String(d.address),
-        legalRepresentative: String(d.legalRepresentative),
-        employees: Number(d.employees),
-        website: String(d.website),
-        updatedAt: e.metadata.occurredAt,
-        updatedBy: e.metadata.actorId,
-      };
-    }
-    if (rec) rec.version = e.version;
-  }
-  return rec;
+/** A tenant stream folded: the record once registered. */
+export interface TenantState {
+  version: number;
+  record: TenantRecord | null;
 }
 
-/** Applies a user stream's events (mutating `rec`, which the caller owns). */
-export function evolveUser(rec: UserRecord, e: RecordedEvent): void {
-  const d = e.data as Record<string, unknown>;
+/** A tenant stream folded (the record's id is the tenant the stream's name gives: callers set it). */
+export const tenantFold: Fold<TenantState> = {
+  initial: () => ({ version: 0, record: null }),
+  version: (s) => s.version,
+  keep: (s) => s.record !== null,
+  apply(from, events) {
+    let rec: TenantRecord | null = from.record ? { ...from.record } : null;
+    let version = from.version;
+    for (const stored of events) {
+      const e = classifyDirectoryEvent(stored);
+      version = e.version;
+      switch (e.kind) {
+        case 'TenantRegistered': {
+          const { name, ipaCode, timeZone, patronDays, extraClosures } = e.data;
+          rec = { id: e.data.tenantId, name, ipaCode, timeZone, patronDays, extraClosures, registeredAt: e.occurredAt, registeredBy: e.actorId, version: e.version };
+          break;
+        }
+        case 'TenantProfileUpdated': {
+          const { address, legalRepresentative, employees, website } = e.data;
+          if (rec) rec.profile = { address, legalRepresentative, employees, website, updatedAt: e.occurredAt, updatedBy: e.actorId };
+          break;
+        }
+        case 'RoleGranted':
+        case 'RoleRevoked':
+        case 'UserProfileUpdated':
+        case 'ApiKeyIssued':
+        case 'ApiKeyRevoked':
+        case 'CalendarFeedCreated':
+        case 'CalendarFeedRevoked':
+        case 'other':
+          break;
+        default:
+          unhandledDirectoryEvent(e);
+      }
+      if (rec) rec.version = e.version;
+    }
+    return { version, record: rec };
+  },
+};
+
+/** A user stream folded (the tenant and user id come from the stream's name). */
+export type UserState = Omit<UserRecord, 'tenant' | 'userId'>;
+
+function applyUserEvent(rec: UserState, e: DirectoryEvent): void {
   rec.version = e.version;
-  if (e.type === 'RoleGranted' && isRole(d.role)) {
-    rec.grants.push({
-      role: d.role,
-      grantedBy: str(d.grantedBy) ?? e.metadata.actorId,
-      grantedAt: e.metadata.occurredAt,
-      validFrom: str(d.validFrom) ?? e.metadata.occurredAt,
-      ...(str(d.validUntil) ? { validUntil: str(d.validUntil) } : {}),
-    });
-  } else if (e.type === 'RoleRevoked' && isRole(d.role)) {
-    const at = str(d.effectiveAt) ?? e.metadata.occurredAt;
-    for (const g of rec.grants) {
-      if (g.role !== d.role) continue;
-      const end = grantEnd(g);
-      if (end !== undefined && ms(end) <= ms(at)) continue;
-      g.revokedAt = ms(g.validFrom) > ms(at) ? g.validFrom : at;
-      g.revokedBy = str(d.revokedBy) ?? e.metadata.actorId;
+  switch (e.kind) {
+    case 'RoleGranted': {
+      const { role, grantedBy, validFrom, validUntil } = e.data;
+      if (role) rec.grants.push({ role, grantedBy, grantedAt: e.occurredAt, validFrom, ...(validUntil ? { validUntil } : {}) });
+      return;
     }
-  } else if (e.type === 'UserProfileUpdated') {
-    if (str(d.name)) rec.name = str(d.name);
-    if (d.email === null) delete rec.email;
-    else if (str(d.email)) rec.email = str(d.email);
+    case 'RoleRevoked': {
+      const { role, revokedBy, effectiveAt: at } = e.data;
+      if (!role) return;
+      for (const g of rec.grants) {
+        if (g.role !== role) continue;
+        const end = grantEnd(g);
+        if (end !== undefined && ms(end) <= ms(at)) continue;
+        g.revokedAt = ms(g.validFrom) > ms(at) ? g.validFrom : at;
+        g.revokedBy = revokedBy;
+      }
+      return;
+    }
+    case 'UserProfileUpdated':
+      if (e.data.name) rec.name = e.data.name;
+      if (e.data.email === null) delete rec.email;
+      else if (e.data.email) rec.email = e.data.email;
+      return;
+    case 'TenantRegistered':
+    case 'TenantProfileUpdated':
+    case 'ApiKeyIssued':
+    case 'ApiKeyRevoked':
+    case 'CalendarFeedCreated':
+    case 'CalendarFeedRevoked':
+    case 'other':
+      return;
+    default:
+      unhandledDirectoryEvent(e);
   }
 }
 
-/** Applies an API-keys stream's events to the map (mutating it). */
-export function evolveApiKeys(keys: Map<string, ApiKeyRecord>, e: RecordedEvent): void {
-  const d = e.data as Record<string, unknown>;
-  const keyId = str(d.keyId);
-  if (!keyId) return;
-  if (e.type === 'ApiKeyIssued') {
-    keys.set(keyId, {
-      keyId,
-      hash: String(d.hash),
-      roles: (Array.isArray(d.roles) ? d.roles : []).filter(isRole),
-      label: String(d.label ?? ''),
-      issuedBy: str(d.issuedBy) ?? e.metadata.actorId,
-      issuedAt: e.metadata.occurredAt,
-      ...(str(d.validUntil) ? { validUntil: str(d.validUntil) } : {}),
-    });
-  } else if (e.type === 'ApiKeyRevoked') {
-    const k = keys.get(keyId);
-    if (k && !k.revokedAt) {
-      k.revokedAt = e.metadata.occurredAt;
-      k.revokedBy = str(d.revokedBy) ?? e.metadata.actorId;
-    }
-  }
+export const userFold: Fold<UserState> = {
+  initial: () => ({ grants: [], version: 0 }),
+  version: (s) => s.version,
+  apply(from, events) {
+    const rec = structuredClone(from);
+    for (const e of events) applyUserEvent(rec, classifyDirectoryEvent(e));
+    return rec;
+  },
+};
+
+/** A tenant's API keys by id, and the version of their stream. */
+export interface ApiKeysState {
+  version: number;
+  keys: Map<string, ApiKeyRecord>;
 }
+
+export const apiKeysFold: Fold<ApiKeysState> = {
+  initial: () => ({ version: 0, keys: new Map() }),
+  version: (s) => s.version,
+  keep: () => true,
+  apply(from, events) {
+    const keys = new Map<string, ApiKeyRecord>();
+    for (const [k, v] of from.keys) keys.set(k, { ...v, roles: [...v.roles] });
+    let version = from.version;
+    for (const stored of events) {
+      const e = classifyDirectoryEvent(stored);
+      version = e.version;
+      switch (e.kind) {
+        case 'ApiKeyIssued': {
+          const { keyId, hash, roles, label, issuedBy, validUntil } = e.data;
+          if (keyId) keys.set(keyId, { keyId, hash, roles, label, issuedBy, issuedAt: e.occurredAt, ...(validUntil ? { validUntil } : {}) });
+          break;
+        }
+        case 'ApiKeyRevoked': {
+          const k = keys.get(e.data.keyId);
+          if (k && !k.revokedAt) {
+            k.revokedAt = e.occurredAt;
+            k.revokedBy = e.data.revokedBy;
+          }
+          break;
+        }
+        case 'TenantRegistered':
+        case 'TenantProfileUpdated':
+        case 'RoleGranted':
+        case 'RoleRevoked':
+        case 'UserProfileUpdated':
+        case 'CalendarFeedCreated':
+        case 'CalendarFeedRevoked':
+        case 'other':
+          break;
+        default:
+          unhandledDirectoryEvent(e);
+      }
+    }
+    return { version, keys };
+  },
+};

@@ -27,14 +27,14 @@ import {
   type TenantTimeOf,
 } from '@ciclo/domain';
 import type { Actor } from '@ciclo/identity';
-import { CommandRetries } from '@ciclo/commands';
+import { runCommand, type Decision } from '@ciclo/commands';
 import { ConcurrentModification, ExecuteCycleCommand, type CommandResult } from './commands';
 import { CycleLookups } from './cycle-lookups';
-import { CycleRepository } from './cycle-repository';
+import { CycleRepository, cycleEventMeta, cycleStreamSchemaVersion } from './cycle-repository';
+import { cycleStream, foldDecided, type FoldedCycle } from './cycle-stream';
 import { DeliberationRegister, registeredDeliberations, reserveDeliberations, type DeliberationClaim } from './deliberation-register';
 import { DefinitionRegistry } from './definition-registry';
 import { DEFINITIONS, TENANT_TIMES } from './tokens';
-import { eventIdsFor } from './event-ids';
 import { checkReplay, requestMetadata, requestScope } from './idempotency';
 import { PlanRepository } from './plan/plan-repository';
 import { ExecutePlanCommands } from './plan/execute-plan-commands.handler';
@@ -133,12 +133,8 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleC
 
   /** What another cycle records of its deliberations (and of its plan's variations). */
   private async recordedDeliberations(tenant: string, cycleId: string) {
-    if (this.plans) {
-      const { cycle, plan } = await this.plans.load(tenant, cycleId);
-      return cycle.exists ? { deliberations: cycle.deliberations, variations: plan.variations } : null;
-    }
-    const { state } = await this.repo.load(tenant, cycleId);
-    return state.exists ? { deliberations: state.deliberations } : null;
+    const { cycle, plan } = (await this.repo.streams.load(tenant, cycleId)).state;
+    return cycle.exists ? { deliberations: cycle.deliberations, variations: plan.variations } : null;
   }
 
   private periodOf = (type: string): Period => this.definitions.latest(type)?.period ?? 'annual';
@@ -239,78 +235,81 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleC
   async execute(cmd: ExecuteCycleCommand): Promise<CommandResult> {
     const { actor, cycleId, command, options } = cmd;
     const scope = options.request ? requestScope(actor.userId, options.request) : `${cycleId}:${command.type === 'transition' ? command.command : command.type}`;
-    const retries = new CommandRetries((err) => new ConcurrentModification(cycleId, err.actualVersion));
-    for (;;) {
-      // With an idempotency key every event is read, to find what an earlier identical request wrote.
-      const { state, events: stored } = await this.repo.load(actor.tenant, cycleId, { allEvents: !!options.idempotencyKey });
-      if (options.idempotencyKey) {
-        // A repeated request (same Idempotency-Key) answers what the first one did, whatever the state is now.
-        const [firstId] = eventIdsFor(1, { tenant: actor.tenant, key: options.idempotencyKey, scope });
-        const original = stored.find((e) => e.eventId === firstId);
-        if (original) {
-          checkReplay(original, options.request);
-          return {
-            cycleId,
-            version: original.version,
-            position: original.position,
-            events: [{ type: original.type, version: original.version, position: original.position }],
-            stage: typeof original.data.to === 'string' ? original.data.to : typeof original.data.stage === 'string' ? original.data.stage : state.stage,
-            replayed: true,
-          };
-        }
-      }
-      let definition;
-      if (command.type === 'open') {
-        definition = this.definitions.latest(options.cycleType ?? '');
-        if (!definition) {
-          throw new DomainRefusal('UNKNOWN_CYCLE_TYPE', options.cycleType, [
-            { field: 'type', problem: `must be one of: ${this.definitions.types().join(', ')}` },
-          ]);
-        }
-      } else {
-        definition = state.exists ? this.definitions.get(state.cycleType, state.definitionVersion) : undefined;
-        if (!definition) throw new DomainRefusal('CYCLE_NOT_FOUND');
-      }
-      const ctx: DecisionContext = {
-        actor: { userId: actor.userId, tenant: actor.tenant, roles: actor.roles },
-        actingRole: options.actingRole,
-        now: options.now ?? new Date(),
-        timeZone: this.tenantTime?.(actor.tenant).timeZone,
-        definition,
-        targetDefinition: command.type === 'migrate' ? this.definitions.get(definition.id, command.toVersion) : undefined,
-        knownDeliberations: undefined,
-        planProblems: state.exists ? await this.planProblems(command, state, definition) : undefined,
-        checkSurveyGrid: definition.content === 'survey_grid',
-        linkCandidates: await this.linkCandidates(command, actor.tenant, definition),
-        linkedVersions: state.exists ? await this.linkedVersions(command, state, definition) : undefined,
-      };
-      const claims = state.exists ? deliberationClaims(command, state.stage, definition) : [];
-      const register = claims.length ? await registeredDeliberations(this.register, actor.tenant, cycleId, claims, (id) => this.recordedDeliberations(actor.tenant, id)) : null;
-      if (register) ctx.knownDeliberations = register.known;
-      const events = decide(command, state, ctx);
-      // Engine-issued commands may find nothing to record.
-      if (events.length === 0) return { cycleId, version: state.version, position: 0, events: [], stage: state.stage, replayed: false };
-      const step = await this.planStep(command, state, definition, actor, events[0].actorRole);
-      if (register) {
-        try {
-          // The number is reserved before the cycle's event: of two simultaneous deliberations with one number, one reserves and the other decides again and is refused.
-          await reserveDeliberations(this.register, register.states, { tenant: actor.tenant, cycleId, actorId: actor.userId, actorRole: events[0].actorRole, correlationId: options.correlationId });
-        } catch (err) {
-          if (retries.afterRegisterRace(err)) continue;
-        }
-      }
-      try {
-        const r = await this.repo.append(
-          actor.tenant,
+    return runCommand<FoldedCycle, CommandResult>({
+      folder: this.repo.streams.folder,
+      stream: cycleStream(actor.tenant, cycleId),
+      meta: cycleEventMeta(actor.tenant, { correlationId: options.correlationId, causationId: null, ...requestMetadata(options.request) }),
+      schemaVersion: cycleStreamSchemaVersion,
+      idempotency: options.idempotencyKey ? { key: options.idempotencyKey, scope } : null,
+      // A repeated request (same Idempotency-Key) answers what the first one did, whatever the state is now.
+      replay: ([original], folded) => {
+        checkReplay(original, options.request);
+        return {
           cycleId,
-          events,
-          state.version,
-          command.type === 'migrate' ? command.toVersion : definition.version,
-          { correlationId: options.correlationId, causationId: null, idempotencyKey: options.idempotencyKey ?? null, ...requestMetadata(options.request) },
-          scope,
-        );
+          version: original.version,
+          position: original.position,
+          events: [{ type: original.type, version: original.version, position: original.position }],
+          stage: typeof original.data.to === 'string' ? original.data.to : typeof original.data.stage === 'string' ? original.data.stage : folded.cycle.stage,
+          replayed: true,
+        };
+      },
+      decide: (folded) => this.decide(cmd, folded),
+      conflict: (err) => new ConcurrentModification(cycleId, err.actualVersion),
+    });
+  }
+
+  /**
+   * Decides a command on the folded cycle. Before the append: a deliberation's number reserved in
+   * its register stream (of two simultaneous deliberations with one number, one reserves and the
+   * other decides again and is refused). After it: the links followed (`afterCommand`).
+   */
+  private async decide(cmd: ExecuteCycleCommand, folded: FoldedCycle): Promise<Decision<FoldedCycle, CommandResult>> {
+    const { actor, cycleId, command, options } = cmd;
+    const state = folded.cycle;
+    let definition;
+    if (command.type === 'open') {
+      definition = this.definitions.latest(options.cycleType ?? '');
+      if (!definition) {
+        throw new DomainRefusal('UNKNOWN_CYCLE_TYPE', options.cycleType, [
+          { field: 'type', problem: `must be one of: ${this.definitions.types().join(', ')}` },
+        ]);
+      }
+    } else {
+      definition = state.exists ? this.definitions.get(state.cycleType, state.definitionVersion) : undefined;
+      if (!definition) throw new DomainRefusal('CYCLE_NOT_FOUND');
+    }
+    const ctx: DecisionContext = {
+      actor: { userId: actor.userId, tenant: actor.tenant, roles: actor.roles },
+      actingRole: options.actingRole,
+      now: options.now ?? new Date(),
+      timeZone: this.tenantTime?.(actor.tenant).timeZone,
+      definition,
+      targetDefinition: command.type === 'migrate' ? this.definitions.get(definition.id, command.toVersion) : undefined,
+      knownDeliberations: undefined,
+      planProblems: state.exists ? await this.planProblems(command, state, definition) : undefined,
+      checkSurveyGrid: definition.content === 'survey_grid',
+      linkCandidates: await this.linkCandidates(command, actor.tenant, definition),
+      linkedVersions: state.exists ? await this.linkedVersions(command, state, definition) : undefined,
+    };
+    const claims = state.exists ? deliberationClaims(command, state.stage, definition) : [];
+    const register = claims.length ? await registeredDeliberations(this.register, actor.tenant, cycleId, claims, (id) => this.recordedDeliberations(actor.tenant, id)) : null;
+    if (register) ctx.knownDeliberations = register.known;
+    const events = decide(command, state, ctx);
+    // Engine-issued commands may find nothing to record.
+    if (events.length === 0) return { events, answer: () => ({ cycleId, version: state.version, position: 0, events: [], stage: state.stage, replayed: false }) };
+    const step = await this.planStep(command, state, definition, actor, events[0].actorRole);
+    const def = definition;
+    return {
+      events,
+      extra: { definitionVersion: command.type === 'migrate' ? command.toVersion : definition.version },
+      before: register
+        ? () => reserveDeliberations(this.register, register.states, { tenant: actor.tenant, cycleId, actorId: actor.userId, actorRole: events[0].actorRole, correlationId: options.correlationId })
+        : undefined,
+      after: (ids) => foldDecided(folded, events, ids, actor.tenant),
+      answer: async (r) => {
+        if (!r) return { cycleId, version: state.version, position: 0, events: [], stage: state.stage, replayed: false };
+        if (!r.replayed) await this.afterCommand(cmd, state, def, events, r.nextVersion, step);
         const lastData = events[events.length - 1].data;
-        if (!r.replayed) await this.afterCommand(cmd, state, definition, events, r.nextVersion, step);
         return {
           cycleId,
           version: r.nextVersion,
@@ -319,11 +318,7 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleC
           stage: typeof lastData.to === 'string' ? lastData.to : typeof lastData.stage === 'string' ? lastData.stage : state.stage,
           replayed: r.replayed,
         };
-      } catch (err) {
-        // A simultaneous request with the same key wrote first: read again and answer its result.
-        // or someone else wrote first: decide again on the new state, once.
-        if (retries.afterAppend(err, options.idempotencyKey)) continue;
-      }
-    }
+      },
+    };
   }
 }

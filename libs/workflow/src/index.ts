@@ -1,6 +1,7 @@
 export { WorkflowModule } from './workflow.module';
 export { DefinitionRegistry } from './definition-registry';
 export { CycleRepository, cycleStream, toFoldable } from './cycle-repository';
+export { CycleStreams, foldDecided, type FoldedCycle } from './cycle-stream';
 export { CycleLookups } from './cycle-lookups';
 export { DeliberationRegister, backfillDeliberationRegister, deliberationStream } from './deliberation-register';
 export { DocumentStore, type StoredDocument } from './documents';

@@ -7,6 +7,7 @@ import { DomainRefusal } from '../cycle/errors';
 import type { DecisionContext, DomainEvent } from '../cycle/model';
 import type { Role } from '../definitions';
 import { parseMeasurementPeriod } from '../performance/periods';
+import { planEvent } from './events';
 import type { LinkedPlanCommand, PlanState } from './model';
 
 /** A cycle whose link measures and varies another cycle's plan holds no tree of its own. */
@@ -46,8 +47,8 @@ export function decideMonitoringPeriod(command: LinkedPlanCommand, plan: PlanSta
   }
   if (!years.includes(period.year)) throw new DomainRefusal('LINK_TARGET_YEAR_MISMATCH', `${command.period} is not in a year of the plan (${years.join(', ')})`);
   const current = plan.monitoringPeriods.find((p) => p.period === command.period && p.monitoringCycleId === command.monitoringCycleId);
-  const event = (type: string): DomainEvent[] => [
-    { type, data: { period: command.period, year: period.year, monitoringCycleId: command.monitoringCycleId }, actorId: ctx.actor.userId, actorRole: role, occurredAt: ctx.now.toISOString() },
+  const event = (type: 'MeasurementPeriodOpened' | 'MeasurementPeriodClosed' | 'MeasurementPeriodReopened'): DomainEvent[] => [
+    planEvent(type, { period: command.period, year: period.year, monitoringCycleId: command.monitoringCycleId }, ctx.actor.userId, role, ctx.now.toISOString()),
   ];
   if (command.type === 'open_monitoring_period') return current ? [] : event('MeasurementPeriodOpened');
   if (command.type === 'close_monitoring_period') return current?.status === 'closed' ? [] : event('MeasurementPeriodClosed');

@@ -2,6 +2,19 @@
 export * from './model';
 export { FieldReader, validateNode, validateTargets, isIndicatorValue, CODE_RE } from './fields';
 export { applyPlanEvent, foldPlan, evolvePlan, nodeJson } from './evolve';
+export {
+  classifyPlanEvent,
+  deliberationOf,
+  planEvent,
+  planEventSchemaVersion,
+  upcastPlanEvent,
+  PLAN_EVENT_SCHEMA_VERSIONS,
+  type DeliberationData,
+  type MeasurementData,
+  type MonitoringPeriodData,
+  type PlanEvent,
+  type PlanEventData,
+} from './events';
 export { planYears, toPlanTree, planSubmissionProblems, descendantsOf, type SubmissionCheckOptions } from './tree';
 export { decidePlan, editability, narrativeEditability, planIncomplete, PLAN_ROLES } from './decide';
 export { diffPlanNodes, type PlanDiff, type PlanNodeChange, type PlanFieldChange } from './diff';

@@ -14,13 +14,13 @@ import {
   type PlanCommand,
   type Role,
 } from '@ciclo/domain';
-import { CommandRetries } from '@ciclo/commands';
+import { runCommand, type Decision } from '@ciclo/commands';
 import type { Actor } from '@ciclo/identity';
 import { ConcurrentModification } from '../commands';
 import { DeliberationRegister, registeredDeliberations, reserveDeliberations, type DeliberationClaim } from '../deliberation-register';
 import { DefinitionRegistry } from '../definition-registry';
-import { cycleStream } from '../cycle-repository';
-import { eventIdsFor } from '../event-ids';
+import { cycleEventMeta, cycleStreamSchemaVersion } from '../cycle-repository';
+import { cycleStream, withEventIds, type FoldedCycle } from '../cycle-stream';
 import { checkReplay, requestMetadata, requestScope, type IdempotentRequest } from '../idempotency';
 import { DEFINITIONS } from '../tokens';
 import { PlanRepository } from './plan-repository';
@@ -115,103 +115,111 @@ export class ExecutePlanCommandsHandler implements ICommandHandler<ExecutePlanCo
   ) {}
 
   async execute(cmd: ExecutePlanCommands): Promise<PlanCommandsResult> {
-    const { actor, cycleId, commands, options } = cmd;
+    const { actor, cycleId, options } = cmd;
     const scope = options.request ? requestScope(actor.userId, options.request) : `${cycleId}:plan`;
-    const retries = new CommandRetries((err) => new ConcurrentModification(cycleId, err.actualVersion));
-    for (;;) {
-      const folded = await this.repo.load(actor.tenant, cycleId);
-      if (!folded.cycle.exists || folded.cycle.tenant !== actor.tenant) throw new DomainRefusal('CYCLE_NOT_FOUND');
-      if (options.idempotencyKey) {
-        const replay = await this.replay(actor.tenant, cycleId, options.idempotencyKey, scope, folded.eventIds, options.request);
-        if (replay) return replay;
-      }
-      const definition = this.definitions.get(folded.cycle.cycleType, folded.cycle.definitionVersion);
-      if (!definition) throw new DomainRefusal('CYCLE_NOT_FOUND', `definition ${folded.cycle.cycleType} v${folded.cycle.definitionVersion} is not loaded`);
-      const ctx: DecisionContext = {
-        actor: { userId: actor.userId, tenant: actor.tenant, roles: actor.roles },
-        actingRole: options.actingRole,
-        now: options.now ?? new Date(),
-        definition,
-        ...(options.via ? { viaCycleId: options.via } : {}),
-        variationOwner: await this.variationOwner(actor.tenant, folded.plan),
-        // Assessments are checked against (and pin) the chamber's rating method in force.
-        ...(this.methods && commands.some((c) => c.type === 'assess_risk')
-          ? { ratingMethod: await this.methods.current(actor.tenant) }
-          : {}),
-      };
-      // Through a monitoring cycle the deliberation is that cycle's, reserved with its transition.
-      const claims = options.via ? [] : deliberationClaims(commands);
-      const register = claims.length
-        ? await registeredDeliberations(this.register, actor.tenant, cycleId, claims, async (id) => {
-            const other = await this.repo.load(actor.tenant, id);
-            return other.cycle.exists ? { deliberations: other.cycle.deliberations, variations: other.plan.variations } : null;
-          })
-        : null;
-      if (register) ctx.knownDeliberations = register.known;
-      // Each command is decided on the state its predecessors leave.
-      const plan = clonePlanState(folded.plan);
-      let cycle = folded.cycle;
-      let version = folded.cycle.version;
-      const decided: DomainEvent[] = [];
-      const outcomes: PlanCommandOutcome[] = [];
-      commands.forEach((command, index) => {
-        try {
-          const events = decidePlan(command, plan, cycle, ctx);
-          for (const e of events) {
-            version += 1;
-            const f = { ...e, version, tenant: actor.tenant };
-            applyPlanEvent(plan, f);
-            cycle = evolve(cycle, f);
-          }
-          decided.push(...events);
-          outcomes.push({ index, command: command.type, status: events.length ? 'applied' : 'unchanged', events: events.map((e) => e.type) });
-        } catch (err) {
-          if (!(err instanceof DomainRefusal) || options.atomic) throw err;
-          outcomes.push({
-            index,
-            command: command.type,
-            status: 'refused',
-            events: [],
-            code: err.code,
-            message: err.message,
-            messageIt: err.messageIt,
-            ...(err.fields.length ? { fields: err.fields } : {}),
-          });
-        }
-      });
-      if (decided.length === 0) return { cycleId, version: folded.cycle.version, position: 0, events: [], outcomes, replayed: false };
-      if (register && decided.some((e) => e.type === 'PlanVariationApproved')) {
-        try {
-          await reserveDeliberations(this.register, register.states, { tenant: actor.tenant, cycleId, actorId: actor.userId, actorRole: decided[0].actorRole, correlationId: options.correlationId });
-        } catch (err) {
-          if (retries.afterRegisterRace(err)) continue;
-        }
-      }
-      try {
-        const r = await this.repo.append(
-          actor.tenant,
-          cycleId,
-          decided,
-          folded.cycle.version,
-          definition.version,
-          { correlationId: options.correlationId, causationId: null, idempotencyKey: options.idempotencyKey ?? null, ...requestMetadata(options.request) },
-          scope,
-          { cycle, plan },
-        );
+    return runCommand<FoldedCycle, PlanCommandsResult>({
+      folder: this.repo.streams.folder,
+      stream: cycleStream(actor.tenant, cycleId),
+      meta: cycleEventMeta(actor.tenant, { correlationId: options.correlationId, causationId: null, ...requestMetadata(options.request) }),
+      schemaVersion: cycleStreamSchemaVersion,
+      idempotency: options.idempotencyKey ? { key: options.idempotencyKey, scope } : null,
+      replay: (written, folded) => {
+        if (!folded.cycle.exists || folded.cycle.tenant !== actor.tenant) throw new DomainRefusal('CYCLE_NOT_FOUND');
+        checkReplay(written[0], options.request);
+        const last = written[written.length - 1];
         return {
           cycleId,
-          version: r.nextVersion,
-          position: r.positions[r.positions.length - 1],
-          events: decided.map((e, i) => ({ type: e.type, version: r.nextVersion - decided.length + 1 + i, position: r.positions[i] })),
-          outcomes,
-          replayed: r.replayed,
+          version: last.version,
+          position: last.position,
+          events: written.map((e) => ({ type: e.type, version: e.version, position: e.position })),
+          outcomes: [],
+          replayed: true,
         };
+      },
+      decide: (folded) => this.decide(cmd, folded),
+      conflict: (err) => new ConcurrentModification(cycleId, err.actualVersion),
+    });
+  }
+
+  /**
+   * Decides every command on the state its predecessors leave. `atomic`: the first refusal is
+   * thrown; otherwise refusals are reported in the outcomes and the other commands written.
+   */
+  private async decide(cmd: ExecutePlanCommands, folded: FoldedCycle): Promise<Decision<FoldedCycle, PlanCommandsResult>> {
+    const { actor, cycleId, commands, options } = cmd;
+    if (!folded.cycle.exists || folded.cycle.tenant !== actor.tenant) throw new DomainRefusal('CYCLE_NOT_FOUND');
+    const definition = this.definitions.get(folded.cycle.cycleType, folded.cycle.definitionVersion);
+    if (!definition) throw new DomainRefusal('CYCLE_NOT_FOUND', `definition ${folded.cycle.cycleType} v${folded.cycle.definitionVersion} is not loaded`);
+    const ctx: DecisionContext = {
+      actor: { userId: actor.userId, tenant: actor.tenant, roles: actor.roles },
+      actingRole: options.actingRole,
+      now: options.now ?? new Date(),
+      definition,
+      ...(options.via ? { viaCycleId: options.via } : {}),
+      variationOwner: await this.variationOwner(actor.tenant, folded.plan),
+      // Assessments are checked against (and pin) the chamber's rating method in force.
+      ...(this.methods && commands.some((c) => c.type === 'assess_risk') ? { ratingMethod: await this.methods.current(actor.tenant) } : {}),
+    };
+    // Through a monitoring cycle the deliberation is that cycle's, reserved with its transition.
+    const claims = options.via ? [] : deliberationClaims(commands);
+    const register = claims.length
+      ? await registeredDeliberations(this.register, actor.tenant, cycleId, claims, async (id) => {
+          const other = await this.repo.load(actor.tenant, id);
+          return other.cycle.exists ? { deliberations: other.cycle.deliberations, variations: other.plan.variations } : null;
+        })
+      : null;
+    if (register) ctx.knownDeliberations = register.known;
+    const plan = clonePlanState(folded.plan);
+    let cycle = folded.cycle;
+    let version = folded.cycle.version;
+    const decided: DomainEvent[] = [];
+    const outcomes: PlanCommandOutcome[] = [];
+    commands.forEach((command, index) => {
+      try {
+        const events = decidePlan(command, plan, cycle, ctx);
+        for (const e of events) {
+          version += 1;
+          const f = { ...e, version, tenant: actor.tenant };
+          applyPlanEvent(plan, f);
+          cycle = evolve(cycle, f);
+        }
+        decided.push(...events);
+        outcomes.push({ index, command: command.type, status: events.length ? 'applied' : 'unchanged', events: events.map((e) => e.type) });
       } catch (err) {
-        // A simultaneous request with the same key wrote first: read again and answer its result.
-        // or someone else wrote first: decide again on the new state, once.
-        if (retries.afterAppend(err, options.idempotencyKey)) continue;
+        if (!(err instanceof DomainRefusal) || options.atomic) throw err;
+        outcomes.push({
+          index,
+          command: command.type,
+          status: 'refused',
+          events: [],
+          code: err.code,
+          message: err.message,
+          messageIt: err.messageIt,
+          ...(err.fields.length ? { fields: err.fields } : {}),
+        });
       }
-    }
+    });
+    const reserve = register && decided.some((e) => e.type === 'PlanVariationApproved');
+    return {
+      events: decided,
+      extra: { definitionVersion: definition.version },
+      before: reserve
+        ? () => reserveDeliberations(this.register, register.states, { tenant: actor.tenant, cycleId, actorId: actor.userId, actorRole: decided[0].actorRole, correlationId: options.correlationId })
+        : undefined,
+      // The states the decisions were made on, with the events' ids: the cache moves on without reading back.
+      after: (ids) => ({ cycle, plan, eventIds: withEventIds(folded, ids) }),
+      answer: (r) =>
+        r
+          ? {
+              cycleId,
+              version: r.nextVersion,
+              position: r.positions[r.positions.length - 1],
+              events: decided.map((e, i) => ({ type: e.type, version: r.nextVersion - decided.length + 1 + i, position: r.positions[i] })),
+              outcomes,
+              replayed: r.replayed,
+            }
+          : { cycleId, version: folded.cycle.version, position: 0, events: [], outcomes, replayed: false },
+    };
   }
 
   /** The stage of the monitoring cycle that opened the plan's open variation (its edits follow that cycle's stage). */
@@ -221,37 +229,5 @@ export class ExecutePlanCommandsHandler implements ICommandHandler<ExecutePlanCo
     const { cycle } = await this.repo.load(tenant, owner);
     const def = cycle.exists ? this.definitions.get(cycle.cycleType, cycle.definitionVersion) : undefined;
     return { cycleId: owner, stage: cycle.stage, editableStages: def?.editableStages ?? [] };
-  }
-
-  /** What an earlier request with the same key wrote (refused when its body differed), or null. */
-  private async replay(
-    tenant: string,
-    cycleId: string,
-    key: string,
-    scope: string,
-    known: ReadonlySet<string>,
-    request: IdempotentRequest | undefined,
-  ): Promise<PlanCommandsResult | null> {
-    const [firstId] = eventIdsFor(1, { tenant, key, scope });
-    if (!known.has(firstId)) return null;
-    // The request wrote ids 0..n-1 derived from the key: find n (doubling the ids derived).
-    let derived: string[] = [];
-    let count = 0;
-    for (let n = 64; count === derived.length; n *= 2) {
-      derived = eventIdsFor(n, { tenant, key, scope });
-      while (count < derived.length && known.has(derived[count])) count++;
-    }
-    const ids = new Set(derived.slice(0, count));
-    const written = (await this.repo.store.readStream(cycleStream(tenant, cycleId))).filter((e) => ids.has(e.eventId.toLowerCase()));
-    checkReplay(written[0], request);
-    const last = written[written.length - 1];
-    return {
-      cycleId,
-      version: last.version,
-      position: last.position,
-      events: written.map((e) => ({ type: e.type, version: e.version, position: e.position })),
-      outcomes: [],
-      replayed: true,
-    };
   }
 }

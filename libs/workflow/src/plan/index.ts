@@ -1,5 +1,5 @@
 export { PlanModule } from './plan.module';
-export { PlanRepository, foldRecorded, type FoldedCycle } from './plan-repository';
+export { PlanRepository, foldRecorded } from './plan-repository';
 export { ExecutePlanCommands, ExecutePlanCommandsHandler, type PlanCommandOutcome, type PlanCommandsResult } from './execute-plan-commands.handler';
 export { CatalogueChangedConcurrently, CatalogueRepository, ExecuteCatalogueCommands, ExecuteCatalogueCommandsHandler, type CatalogueCommandsResult } from './catalogue';
 export { PlanQueries, parsePlanRef, type PlanRef, type PlanResponse, type PlanViewQuery, type LinkedPlanResponse, type LinkedPlanDifference } from './plan-queries';

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import type { EventStore } from '@ciclo/event-store';
 import { EVENT_STORE } from '@ciclo/platform';
+import { CycleRepository } from '../cycle-repository';
 import { DeliberationRegister } from '../deliberation-register';
 import { ExecuteCycleCommandHandler } from '../execute-cycle-command.handler';
 import { CatalogueRepository, ExecuteCatalogueCommandsHandler } from './catalogue';
@@ -21,7 +22,7 @@ import { RegisterQueries } from './register-queries';
 @Global()
 @Module({
   providers: [
-    { provide: PlanRepository, useFactory: (store: EventStore) => new PlanRepository(store), inject: [EVENT_STORE] },
+    { provide: PlanRepository, useFactory: (cycles: CycleRepository) => new PlanRepository(cycles), inject: [CycleRepository] },
     { provide: DeliberationRegister, useFactory: (store: EventStore) => new DeliberationRegister(store), inject: [EVENT_STORE] },
     { provide: RatingMethodRepository, useFactory: (store: EventStore) => new RatingMethodRepository(store), inject: [EVENT_STORE] },
     { provide: RatingMethodService, useFactory: (repo: RatingMethodRepository) => new RatingMethodService(repo), inject: [RatingMethodRepository] },

@@ -19,14 +19,15 @@ import { RegisterQueries } from './register-queries';
 /** The plan's handlers wired by hand on an event store, for the CLI, the benchmarks and tests (no Nest). */
 export function createPlanRuntime(store: EventStore, seedsDir: string) {
   const registry = DefinitionRegistry.fromDirectory(resolve(seedsDir, 'cycles'));
-  const repo = new PlanRepository(store);
+  const cycleRepo = new CycleRepository(store);
+  const repo = new PlanRepository(cycleRepo);
   const register = new DeliberationRegister(store);
   const methods = new RatingMethodRepository(store);
   const plans = new ExecutePlanCommandsHandler(repo, register, registry, methods);
   // The plan commands a monitoring's transitions issue on the linked PIAO go straight to the plan handler.
   const bus = { execute: (c: ExecutePlanCommands) => plans.execute(c) } as unknown as CommandBus;
   const tenantTime = tenantTimesOf(StaticTenantDirectory.fromDirectory(resolve(seedsDir, 'tenants')));
-  const cycles = new ExecuteCycleCommandHandler(new CycleRepository(store), register, new CycleLookups(store), registry, repo, bus, tenantTime);
+  const cycles = new ExecuteCycleCommandHandler(cycleRepo, register, new CycleLookups(store), registry, repo, bus, tenantTime);
   const catalogueRepo = new CatalogueRepository(store);
   const catalogue = new ExecuteCatalogueCommandsHandler(catalogueRepo);
   return {

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import type { EventStore } from '@ciclo/event-store';
 import { EVENT_STORE } from '@ciclo/platform';
+import { CycleRepository } from '../cycle-repository';
 import type { DefinitionRegistry } from '../definition-registry';
 import { DEFINITIONS } from '../tokens';
 import { AttestationGridService, ExecuteTransparencyCommandsHandler, TransparencyRepository } from './transparency';
@@ -12,8 +13,8 @@ import { AttestationGridService, ExecuteTransparencyCommandsHandler, Transparenc
     { provide: TransparencyRepository, useFactory: (store: EventStore) => new TransparencyRepository(store), inject: [EVENT_STORE] },
     {
       provide: AttestationGridService,
-      useFactory: (store: EventStore, repo: TransparencyRepository, defs: DefinitionRegistry) => new AttestationGridService(store, repo, defs),
-      inject: [EVENT_STORE, TransparencyRepository, DEFINITIONS],
+      useFactory: (store: EventStore, repo: TransparencyRepository, defs: DefinitionRegistry, cycles: CycleRepository) => new AttestationGridService(store, repo, defs, cycles),
+      inject: [EVENT_STORE, TransparencyRepository, DEFINITIONS, CycleRepository],
     },
     ExecuteTransparencyCommandsHandler,
   ],

@@ -5,12 +5,12 @@ import {
   decideTransparency,
   DomainRefusal,
   foldAttestationGrid,
-  foldCycle,
   foldTransparency,
   initialTransparencyState,
   transparencyStream,
   type AttestationGridCommand,
   type AttestationGridRow,
+  type CycleState,
   type DomainEvent,
   type FieldProblem,
   type Role,
@@ -18,30 +18,41 @@ import {
   type TransparencyObligation,
   type TransparencyState,
 } from '@ciclo/domain';
-import { WrongExpectedVersion, type EventStore } from '@ciclo/event-store';
+import { FoldCache, runCommand, StreamFolder, type Fold } from '@ciclo/commands';
+import type { EventStore } from '@ciclo/event-store';
 import type { Actor } from '@ciclo/identity';
 import { ConcurrentModification } from '../commands';
-import { cycleStream, toFoldable, toNewEvents } from '../cycle-repository';
+import { CycleRepository, cycleEventMeta, cycleStreamSchemaVersion } from '../cycle-repository';
+import { cycleStream, foldDecided, toFoldable, type FoldedCycle } from '../cycle-stream';
 import type { DefinitionRegistry } from '../definition-registry';
-import { eventIdsFor } from '../event-ids';
+
+/** The tenant's grid and the ids of its stream's events (for idempotent replays). */
+interface FoldedGrid {
+  state: TransparencyState;
+  ids: ReadonlySet<string>;
+}
+
+const gridFold: Fold<FoldedGrid> = {
+  initial: () => ({ state: initialTransparencyState(), ids: new Set() }),
+  apply: (from, events) => {
+    const ids = new Set(from.ids);
+    for (const e of events) ids.add(e.eventId.toLowerCase());
+    return { state: foldTransparency(events.map(toFoldable), from.state), ids };
+  },
+  version: (s) => s.state.version,
+  hasEvent: (s, id) => s.ids.has(id),
+};
 
 /** The tenant's transparency grid, folded from `<tenant>/transparency` (cached, incremental). */
 export class TransparencyRepository {
-  private readonly cache = new Map<string, { state: TransparencyState; ids: Set<string> }>();
+  readonly folder: StreamFolder<FoldedGrid>;
 
-  constructor(readonly store: EventStore) {}
+  constructor(readonly store: EventStore) {
+    this.folder = new StreamFolder(store, gridFold, new FoldCache<FoldedGrid>(1000));
+  }
 
-  async load(tenant: string): Promise<{ state: TransparencyState; ids: ReadonlySet<string> }> {
-    const stream = transparencyStream(tenant);
-    const cached = this.cache.get(stream);
-    const events = await this.store.readStream(stream, { fromVersion: (cached?.state.version ?? 0) + 1 });
-    if (cached && events.length === 0) return cached;
-    const state = foldTransparency(events.map(toFoldable), cached?.state ?? initialTransparencyState());
-    const ids = new Set(cached?.ids ?? []);
-    for (const e of events) ids.add(e.eventId.toLowerCase());
-    const entry = { state, ids };
-    this.cache.set(stream, entry);
-    return entry;
+  async load(tenant: string): Promise<FoldedGrid> {
+    return (await this.folder.load(transparencyStream(tenant))).state;
   }
 
   /** The obligations of the tenant's grid, by id. */
@@ -93,47 +104,36 @@ export class ExecuteTransparencyCommandsHandler implements ICommandHandler<Execu
 
   async execute(cmd: ExecuteTransparencyCommands): Promise<TransparencyCommandsResult> {
     const { actor, commands, options } = cmd;
-    const stream = transparencyStream(actor.tenant);
-    const scope = 'transparency';
-    for (let attempt = 0; ; attempt++) {
-      const { state: loaded, ids } = await this.repo.load(actor.tenant);
-      if (options.idempotencyKey && ids.has(eventIdsFor(1, { tenant: actor.tenant, key: options.idempotencyKey, scope })[0])) {
-        return { version: loaded.version, written: 0, outcomes: [], replayed: true };
-      }
-      const state = foldTransparency([], loaded);
-      const now = options.now ?? new Date();
-      const decided: DomainEvent[] = [];
-      const outcomes: TransparencyCommandsResult['outcomes'] = [];
-      commands.forEach((command, index) => {
-        try {
-          const events = decideTransparency(command, state, { actor: { userId: actor.userId, tenant: actor.tenant, roles: actor.roles }, actingRole: options.actingRole, now, timeZone: options.timeZone });
-          for (const e of events) applyTransparencyEvent(state, { ...e, version: state.version + 1 });
-          decided.push(...events);
-          outcomes.push({ index, status: 'applied' });
-        } catch (err) {
-          if (!(err instanceof DomainRefusal) || options.atomic) throw err;
-          outcomes.push({ index, status: 'refused', code: err.code, message: err.message, ...(err.fields.length ? { fields: err.fields } : {}) });
-        }
-      });
-      if (decided.length === 0) return { version: loaded.version, written: 0, outcomes, replayed: false };
-      const idList = eventIdsFor(decided.length, options.idempotencyKey ? { tenant: actor.tenant, key: options.idempotencyKey, scope } : null);
-      try {
-        const r = await this.repo.store.append(
-          stream,
-          decided.map((e, i) => ({
-            eventId: idList[i],
-            type: e.type,
-            data: e.data,
-            metadata: { tenant: actor.tenant, actorId: e.actorId, actorRole: e.actorRole, occurredAt: e.occurredAt, correlationId: options.correlationId, causationId: null, schemaVersion: 1 },
-          })),
-          { expectedVersion: loaded.version === 0 ? 'no_stream' : loaded.version },
-        );
-        return { version: r.nextVersion, written: decided.length, outcomes, replayed: r.replayed };
-      } catch (err) {
-        if (err instanceof WrongExpectedVersion && attempt === 0) continue;
-        throw err;
-      }
-    }
+    return runCommand<FoldedGrid, TransparencyCommandsResult>({
+      folder: this.repo.folder,
+      stream: transparencyStream(actor.tenant),
+      meta: { tenant: actor.tenant, correlationId: options.correlationId },
+      idempotency: options.idempotencyKey ? { key: options.idempotencyKey, scope: 'transparency' } : null,
+      replay: (_written, loaded) => ({ version: loaded.state.version, written: 0, outcomes: [], replayed: true }),
+      decide: (loaded) => {
+        const state = foldTransparency([], loaded.state);
+        const now = options.now ?? new Date();
+        const decided: DomainEvent[] = [];
+        const outcomes: TransparencyCommandsResult['outcomes'] = [];
+        commands.forEach((command, index) => {
+          try {
+            const events = decideTransparency(command, state, { actor: { userId: actor.userId, tenant: actor.tenant, roles: actor.roles }, actingRole: options.actingRole, now, timeZone: options.timeZone });
+            for (const e of events) applyTransparencyEvent(state, { ...e, version: state.version + 1 });
+            decided.push(...events);
+            outcomes.push({ index, status: 'applied' });
+          } catch (err) {
+            if (!(err instanceof DomainRefusal) || options.atomic) throw err;
+            outcomes.push({ index, status: 'refused', code: err.code, message: err.message, ...(err.fields.length ? { fields: err.fields } : {}) });
+          }
+        });
+        return {
+          events: decided,
+          after: (ids) => ({ state, ids: new Set([...loaded.ids, ...ids.map((id) => id.toLowerCase())]) }),
+          answer: (r) => (r ? { version: r.nextVersion, written: decided.length, outcomes, replayed: r.replayed } : { version: loaded.state.version, written: 0, outcomes, replayed: false }),
+        };
+      },
+      conflict: (err) => err,
+    });
   }
 }
 
@@ -159,43 +159,54 @@ export class AttestationGridService {
     private readonly store: EventStore,
     private readonly transparency: TransparencyRepository,
     private readonly definitions: DefinitionRegistry,
+    private readonly cycles: CycleRepository,
   ) {}
 
-  private async read(tenant: string, cycleId: string) {
-    const events = (await this.store.readStream(cycleStream(tenant, cycleId))).map(toFoldable);
-    const cycle = foldCycle(events);
+  private definitionOf(tenant: string, cycle: CycleState) {
     if (!cycle.exists || cycle.tenant !== tenant) throw new DomainRefusal('CYCLE_NOT_FOUND');
     const definition = this.definitions.get(cycle.cycleType, cycle.definitionVersion);
     if (!definition) throw new DomainRefusal('CYCLE_NOT_FOUND');
-    return { events, cycle, definition, grid: foldAttestationGrid(events) };
+    return definition;
+  }
+
+  /** The grid's rows, folded from the cycle's events (their values are in the events' data). */
+  private async grid(tenant: string, cycleId: string) {
+    return foldAttestationGrid((await this.store.readStream(cycleStream(tenant, cycleId))).map(toFoldable));
   }
 
   async view(tenant: string, cycleId: string): Promise<AttestationGridView> {
-    const { cycle, definition, grid } = await this.read(tenant, cycleId);
+    const { cycle } = (await this.cycles.streams.load(tenant, cycleId)).state;
+    const definition = this.definitionOf(tenant, cycle);
+    const grid = await this.grid(tenant, cycleId);
     return { cycleId, cycleType: cycle.cycleType, stage: cycle.stage, editable: cycle.status === 'open' && definition.editableStages.includes(cycle.stage), version: cycle.version, rows: grid.rows };
   }
 
-  /** Decides one grid command and appends its events with the stream's version as expected version. */
+  /** Decides one grid command on the one command path (the cycle stream's fold and cache). */
   async execute(actor: Actor, cycleId: string, command: AttestationGridCommand, options: { actingRole?: Role; correlationId: string; now?: Date }): Promise<{ version: number; events: string[] }> {
     const obligations = await this.transparency.obligations(actor.tenant);
-    const { cycle, definition, grid } = await this.read(actor.tenant, cycleId);
-    const decided = decideAttestationGrid(command, cycle, grid, {
-      actor: { userId: actor.userId, tenant: actor.tenant, roles: actor.roles },
-      actingRole: options.actingRole,
-      now: options.now ?? new Date(),
-      definition,
-      obligations,
+    return runCommand<FoldedCycle, { version: number; events: string[] }>({
+      folder: this.cycles.streams.folder,
+      stream: cycleStream(actor.tenant, cycleId),
+      meta: cycleEventMeta(actor.tenant, { correlationId: options.correlationId, causationId: null }),
+      schemaVersion: cycleStreamSchemaVersion,
+      decide: async (folded) => {
+        const cycle = folded.cycle;
+        const definition = this.definitionOf(actor.tenant, cycle);
+        const decided = decideAttestationGrid(command, cycle, await this.grid(actor.tenant, cycleId), {
+          actor: { userId: actor.userId, tenant: actor.tenant, roles: actor.roles },
+          actingRole: options.actingRole,
+          now: options.now ?? new Date(),
+          definition,
+          obligations,
+        });
+        return {
+          events: decided,
+          extra: { definitionVersion: cycle.definitionVersion },
+          after: (ids) => foldDecided(folded, decided, ids, actor.tenant),
+          answer: (r) => ({ version: r ? r.nextVersion : cycle.version, events: r ? decided.map((e) => e.type) : [] }),
+        };
+      },
+      conflict: (err) => new ConcurrentModification(cycleId, err.actualVersion),
     });
-    try {
-      const r = await this.store.append(
-        cycleStream(actor.tenant, cycleId),
-        toNewEvents(actor.tenant, decided, eventIdsFor(decided.length, null), cycle.definitionVersion, { correlationId: options.correlationId, causationId: null, idempotencyKey: null }),
-        { expectedVersion: cycle.version },
-      );
-      return { version: r.nextVersion, events: decided.map((e) => e.type) };
-    } catch (err) {
-      if (err instanceof WrongExpectedVersion) throw new ConcurrentModification(cycleId, err.actualVersion);
-      throw err;
-    }
   }
 }

@@ -10,6 +10,7 @@ import type { CycleState, DecisionContext, DomainEvent, JsonRecord } from '../..
 import type { Role } from '../../definitions';
 import { FieldReader, isObject } from '../fields';
 import type { PlanState } from '../model';
+import type { RegisterEventData } from './events';
 import { itemFields, suggestedRating, validateItem, validateMethod } from './fields';
 import {
   assessmentMethod,
@@ -19,7 +20,10 @@ import {
   REGISTER_CYCLE_TYPES,
   REGISTER_ITEM_KINDS,
   type IndicatorRating,
+  type MeasureStatus,
+  type RatingMethodRef,
   type RegisterCommand,
+  type RegisterEventType,
   type RegisterItem,
   type RegisterItemKind,
   type RegisterState,
@@ -35,8 +39,8 @@ export const REGISTER_ROLES = {
   figures: ['rpct'],
 } as const satisfies Record<string, readonly Role[]>;
 
-function event(ctx: DecisionContext, role: Role, type: string, data: JsonRecord): DomainEvent {
-  return { type, data, actorId: ctx.actor.userId, actorRole: role, occurredAt: ctx.now.toISOString() };
+function event<K extends RegisterEventType>(ctx: DecisionContext, role: Role, type: K, data: RegisterEventData[K]): DomainEvent {
+  return { type, data: data as unknown as JsonRecord, actorId: ctx.actor.userId, actorRole: role, occurredAt: ctx.now.toISOString() };
 }
 
 function invalid(problems: FieldProblem[]): never {
@@ -125,7 +129,7 @@ export function decideRegister(
   if (!REGISTER_CYCLE_TYPES.includes(cycle.cycleType))
     throw new DomainRefusal('REGISTER_NOT_IN_CYCLE', cycle.cycleType);
   const reg = plan.register;
-  const inVariation = (data: JsonRecord): JsonRecord => (variationId ? { ...data, variationId } : data);
+  const inVariation = <T extends object>(data: T): T & { variationId?: string } => (variationId ? { ...data, variationId } : data);
   switch (command.type) {
     case 'add_register_item': {
       const role = actingRole(ctx, REGISTER_ROLES.edit);
@@ -140,7 +144,7 @@ export function decideRegister(
       if (mapOf(reg, item.kind).has(item.code))
         throw new DomainRefusal('REGISTER_ITEM_EXISTS', `${item.kind} ${item.code}`);
       checkReferences(reg, item);
-      return [event(ctx, role, 'RegisterItemAdded', inVariation({ item: json(item) }))];
+      return [event(ctx, role, 'RegisterItemAdded', inVariation({ item: json(item) as unknown as RegisterItem }))];
     }
     case 'update_register_item': {
       const role = actingRole(ctx, REGISTER_ROLES.edit);
@@ -247,7 +251,7 @@ export function decideRegister(
           `processo ${processCode}`,
         );
       const previous = reg.assessments.get(processCode as string);
-      const ref = pin ? { source: 'ente', version: pin.version } : methodRefOf(reg);
+      const ref: RatingMethodRef = pin ? { source: 'ente', version: pin.version } : methodRefOf(reg);
       const pinned = pin
         ? [
             event(
@@ -283,11 +287,11 @@ export function decideRegister(
           'RiskAssessed',
           inVariation({
             processCode: processCode as string,
-            indicators: json(indicators),
+            indicators: json(indicators) as unknown as Record<string, IndicatorRating>,
             rating: rating as string,
             motivation: motivation as string,
             suggestedRating: suggested,
-            method: json(ref),
+            method: ref,
           }),
         ),
       ];
@@ -365,7 +369,7 @@ export function decideRegister(
         event(ctx, role, 'MeasureReported', {
           measureCode: measureCode as string,
           monitoringDate: monitoringDate as string,
-          status: status as string,
+          status: status as MeasureStatus,
           evidence: evidence as string,
           date: date as string,
           ...(note ? { note } : {}),
@@ -393,8 +397,8 @@ export function decideRegister(
         event(ctx, role, 'MeasureReportChecked', {
           measureCode: measureCode as string,
           monitoringDate: monitoringDate as string,
-          outcome: outcome as string,
-          status: outcome === 'rettificato' ? (status as string) : report.status,
+          outcome: outcome as 'confermato' | 'rettificato',
+          status: outcome === 'rettificato' ? (status as MeasureStatus) : report.status,
           reportedStatus: report.status,
           ...(note ? { note } : {}),
         }),

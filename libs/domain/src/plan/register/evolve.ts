@@ -1,32 +1,6 @@
 /** Folding register events into the register state (part of the plan state of the cycle). */
-import type { FoldableEvent } from '../../cycle/evolve';
-import type { JsonRecord } from '../../cycle/model';
-import {
-  methodRefOf,
-  type IndicatorRating,
-  type MeasureStatus,
-  type RatingMethod,
-  type RatingMethodRef,
-  type RegisterItem,
-  type RegisterState,
-} from './model';
-
-const SOURCES: readonly string[] = ['pna2019', 'ente', 'piano'];
-
-/** The method recorded on an assessment; older events (without it) were made under the register's method then. */
-function refOf(r: RegisterState, v: unknown): RatingMethodRef {
-  if (
-    isRecord(v) &&
-    typeof v.source === 'string' &&
-    SOURCES.includes(v.source) &&
-    typeof v.version === 'number'
-  )
-    return { source: v.source as RatingMethodRef['source'], version: v.version };
-  return methodRefOf(r);
-}
-
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const isRecord = (v: unknown): v is JsonRecord => typeof v === 'object' && v !== null && !Array.isArray(v);
+import type { RegisterEvent } from './events';
+import { methodRefOf, type RegisterItem, type RegisterState } from './model';
 
 function put(r: RegisterState, item: RegisterItem): void {
   if (item.kind === 'process') r.processes.set(item.code, item);
@@ -56,98 +30,78 @@ function remove(r: RegisterState, kind: string, code: string): void {
   } else if (kind === 'measure') r.measures.delete(code);
 }
 
-/** Applies a register event to a state the caller owns; false when the event is not a register event. */
-export function applyRegisterEvent(r: RegisterState, e: FoldableEvent): boolean {
-  const d = e.data;
-  switch (e.type) {
+/**
+ * Applies a register event to a state the caller owns. Exhaustive over the register's union: a
+ * type without its case does not compile.
+ */
+export function applyRegisterEvent(r: RegisterState, e: RegisterEvent): void {
+  switch (e.kind) {
     case 'RegisterItemAdded':
-      if (isRecord(d.item)) put(r, d.item as unknown as RegisterItem);
-      return true;
+      if (e.data.item) put(r, e.data.item);
+      return;
     case 'RegisterItemUpdated': {
-      const current = get(r, str(d.kind), str(d.code));
+      const d = e.data;
+      const current = get(r, d.kind, d.code);
       if (current) {
-        const next = { ...current, ...(isRecord(d.set) ? d.set : {}) } as Record<string, unknown>;
-        if (Array.isArray(d.unset)) for (const k of d.unset) if (typeof k === 'string') delete next[k];
+        const next = { ...current, ...d.set } as Record<string, unknown>;
+        for (const k of d.unset) delete next[k];
         put(r, next as unknown as RegisterItem);
       }
-      return true;
+      return;
     }
     case 'RegisterItemRemoved':
-      if (Array.isArray(d.removed))
-        for (const x of d.removed) if (isRecord(x)) remove(r, str(x.kind), str(x.code));
-      remove(r, str(d.kind), str(d.code));
-      return true;
-    case 'RiskAssessed':
-      r.assessments.set(str(d.processCode), {
-        processCode: str(d.processCode),
-        indicators: (isRecord(d.indicators) ? d.indicators : {}) as unknown as Record<
-          string,
-          IndicatorRating
-        >,
-        rating: str(d.rating),
-        motivation: str(d.motivation),
-        suggestedRating: str(d.suggestedRating),
-        method: refOf(r, d.method),
+      for (const x of e.data.removed) remove(r, x.kind, x.code);
+      remove(r, e.data.kind, e.data.code);
+      return;
+    case 'RiskAssessed': {
+      const d = e.data;
+      r.assessments.set(d.processCode, {
+        processCode: d.processCode,
+        indicators: d.indicators,
+        rating: d.rating,
+        motivation: d.motivation,
+        suggestedRating: d.suggestedRating,
+        method: d.method ?? methodRefOf(r),
         version: e.version,
         by: e.actorId,
         at: e.occurredAt,
       });
-      return true;
+      return;
+    }
     case 'RiskRatingMethodSet': {
-      const m = (isRecord(d.method) ? d.method : {}) as unknown as RatingMethod;
+      const m = e.data.method;
       r.method = {
         indicators: m.indicators ?? [],
         levels: m.levels ?? [],
-        ...(typeof d.reason === 'string' ? { reason: d.reason } : {}),
+        ...(e.data.reason !== undefined ? { reason: e.data.reason } : {}),
         version: e.version,
-        ...(d.source === 'ente' && typeof d.tenantVersion === 'number'
-          ? { source: 'ente' as const, tenantVersion: d.tenantVersion }
+        ...(e.data.source === 'ente' && e.data.tenantVersion !== undefined
+          ? { source: 'ente' as const, tenantVersion: e.data.tenantVersion }
           : { source: 'piano' as const }),
       };
-      return true;
+      return;
     }
     case 'MeasureMonitoringDatesSet':
-      r.monitoringDates = Array.isArray(d.dates)
-        ? (d.dates.filter((x) => typeof x === 'string') as string[])
-        : [];
-      return true;
+      r.monitoringDates = [...e.data.dates];
+      return;
     case 'MeasureReported':
-      r.reports.push({
-        measureCode: str(d.measureCode),
-        monitoringDate: str(d.monitoringDate),
-        status: str(d.status) as MeasureStatus,
-        evidence: str(d.evidence),
-        date: str(d.date),
-        ...(typeof d.note === 'string' ? { note: d.note } : {}),
-        version: e.version,
-        by: e.actorId,
-        role: e.actorRole,
-        at: e.occurredAt,
-      });
-      return true;
-    case 'MeasureReportChecked':
-      r.checks.push({
-        measureCode: str(d.measureCode),
-        monitoringDate: str(d.monitoringDate),
-        outcome: d.outcome === 'rettificato' ? 'rettificato' : 'confermato',
-        status: str(d.status) as MeasureStatus,
-        ...(typeof d.note === 'string' ? { note: d.note } : {}),
-        version: e.version,
-        by: e.actorId,
-        at: e.occurredAt,
-      });
-      return true;
-    case 'RpctReportFiguresSet':
-      if (typeof d.year === 'number')
-        r.reportFigures.set(d.year, {
-          year: d.year,
-          whistleblowingReports: typeof d.whistleblowingReports === 'number' ? d.whistleblowingReports : 0,
-          ...(typeof d.training === 'string' ? { training: d.training } : {}),
-          ...(typeof d.note === 'string' ? { note: d.note } : {}),
-          version: e.version,
-        });
-      return true;
+      r.reports.push({ ...e.data, version: e.version, by: e.actorId, role: e.actorRole, at: e.occurredAt });
+      return;
+    case 'MeasureReportChecked': {
+      const { measureCode, monitoringDate, outcome, status, note } = e.data;
+      r.checks.push({ measureCode, monitoringDate, outcome, status, ...(note !== undefined ? { note } : {}), version: e.version, by: e.actorId, at: e.occurredAt });
+      return;
+    }
+    case 'RpctReportFiguresSet': {
+      const { year, ...figures } = e.data;
+      if (year !== null) r.reportFigures.set(year, { year, ...figures, version: e.version });
+      return;
+    }
     default:
-      return false;
+      unreachable(e);
   }
+}
+
+function unreachable(e: never): never {
+  throw new Error(`Unhandled register event ${JSON.stringify(e)}`);
 }

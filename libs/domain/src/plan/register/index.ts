@@ -3,6 +3,7 @@ export * from './model';
 export { validateItem, validateMethod, suggestedRating, itemFields } from './fields';
 export { decideRegister, dependentsOf, REGISTER_ROLES } from './decide';
 export { applyRegisterEvent } from './evolve';
+export { classifyRegisterEvent, REGISTER_EVENT_SCHEMA_VERSIONS, type RegisterEvent, type RegisterEventData, type RegisterItemRef } from './events';
 export { registerSubmissionProblems } from './checks';
 export * from './view';
 export {

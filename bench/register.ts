@@ -16,9 +16,9 @@
  */
 import { cpus, loadavg } from 'node:os';
 import {
-  applyRegisterEvent,
+  applyPlanEvent,
   DEFAULT_RATING_METHOD,
-  initialRegisterState,
+  initialPlanState,
   registerView,
   type RegisterState,
 } from '@ciclo/domain';
@@ -53,10 +53,12 @@ const LEVELS = DEFAULT_RATING_METHOD.levels;
 
 /** The register built through its own fold (the events the commands would write). */
 function register(processes: number, risks: number, measures: number): RegisterState {
-  const r = initialRegisterState();
+  // Folded as the cycle's stream folds it: through the plan's fold, into its register.
+  const plan = initialPlanState();
+  const r = plan.register;
   let version = 0;
   const apply = (type: string, data: Record<string, unknown>) =>
-    applyRegisterEvent(r, {
+    applyPlanEvent(plan, {
       type,
       data: data as never,
       version: ++version,
@@ -64,7 +66,7 @@ function register(processes: number, risks: number, measures: number): RegisterS
       actorId: 'u-bench',
       actorRole: 'rpct',
       occurredAt: '2027-01-10T09:00:00Z',
-    } as never);
+    });
   apply('MeasureMonitoringDatesSet', { dates: ['2027-06-30', '2027-12-15'] });
   for (let p = 0; p < processes; p++) {
     const pc = `P${p}`;

@@ -47,11 +47,20 @@ export class HttpWorkload {
     return t;
   }
 
-  private async ok<T>(what: string, r: Promise<{ status: number; body: T }>): Promise<T> {
-    const res = await r;
-    if (res.status >= 300) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
-    this.commands++;
-    return res.body;
+  /**
+   * Sends a request and expects 2xx. A 409 CONCURRENT_MODIFICATION is what a client is told to
+   * retry: the engine may write into a cycle at the same moment on behalf of a linked cycle (the
+   * PIAO's deadline following another cycle's deliberation), so it is sent again, a few times.
+   */
+  private async ok<T>(what: string, send: () => Promise<{ status: number; body: T }>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const res = await send();
+      const code = (res.body as { code?: unknown } | null)?.code;
+      if (res.status === 409 && code === 'CONCURRENT_MODIFICATION' && attempt < 5) continue;
+      if (res.status >= 300) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
+      this.commands++;
+      return res.body;
+    }
   }
 
   async open(tenant: string, type: string, year: number, title?: string): Promise<string> {
@@ -59,7 +68,7 @@ export class HttpWorkload {
     const [a] = await this.tokens(tenant);
     const r = await this.ok<{ cycleId: string }>(
       `open ${type}`,
-      this.api.call('POST', '/cycles', { token: a, body: { type, year, ...(title ? { title } : {}) }, headers: { 'x-acting-role': pick(this.rnd, def.openRoles) } }),
+      () => this.api.call('POST', '/cycles', { token: a, body: { type, year, ...(title ? { title } : {}) }, headers: { 'x-acting-role': pick(this.rnd, def.openRoles) } }),
     );
     this.cycles.push({ tenant, id: r.cycleId, type });
     return r.cycleId;
@@ -78,7 +87,7 @@ export class HttpWorkload {
     const [a] = await this.tokens(tenant);
     const r = await this.ok<{ position: number }>(
       'comment',
-      this.api.call('POST', `/cycles/${id}/commands/comment`, { token: a, body: { text }, headers: { 'x-acting-role': pick(this.rnd, def.commentRoles) } }),
+      () => this.api.call('POST', `/cycles/${id}/commands/comment`, { token: a, body: { text }, headers: { 'x-acting-role': pick(this.rnd, def.commentRoles) } }),
     );
     return r.position;
   }
@@ -89,7 +98,7 @@ export class HttpWorkload {
     const [, b] = await this.tokens(tenant);
     const r = await this.ok<{ position: number }>(
       'attach',
-      this.api.call('POST', `/cycles/${id}/documents`, {
+      () => this.api.call('POST', `/cycles/${id}/documents`, {
         token: b,
         raw: Buffer.from(`%PDF-1.7 ${name}`),
         headers: { 'content-type': 'application/pdf', 'x-file-name': encodeURIComponent(name), 'x-acting-role': pick(this.rnd, def.attachRoles) },
@@ -104,7 +113,7 @@ export class HttpWorkload {
     const [a] = await this.tokens(tenant);
     const r = await this.ok<{ position: number }>(
       'cancel',
-      this.api.call('POST', `/cycles/${id}/commands/cancel`, { token: a, body: { reason }, headers: { 'x-acting-role': pick(this.rnd, def.cancelRoles) } }),
+      () => this.api.call('POST', `/cycles/${id}/commands/cancel`, { token: a, body: { reason }, headers: { 'x-acting-role': pick(this.rnd, def.cancelRoles) } }),
     );
     return r.position;
   }
@@ -126,8 +135,7 @@ export class HttpWorkload {
     for (const f of commandFields(t)) if (f.required || this.rnd() < 0.3) fields[f.name] = fieldValue(f, now, this.rnd, seq);
     if ('date' in fields) fields.date = isoDateAt(now, 'Europe/Rome');
     if ('actHash' in fields) fields.actHash = sha(`${id}:${command}:${seq.n}`);
-    return this.ok(
-      command,
+    return this.ok(command, () =>
       this.api.call('POST', `/cycles/${id}/commands/${command}`, { token: tokens[user], body: { ...fields, ...extra }, headers: { 'x-acting-role': pick(this.rnd, t.roles) } }),
     );
   }

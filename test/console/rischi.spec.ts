@@ -63,6 +63,8 @@ describe('console: the risk register (RPCT)', () => {
     const byRating = page.locator('table', {
       has: page.locator('caption', { hasText: 'Processi per livello di rischio' }),
     });
+    // The heading shows before the register is read: wait for the summary's rows.
+    await byRating.locator('tbody tr').first().waitFor();
     expect(await byRating.locator('tbody tr').allInnerTexts()).toEqual([
       'Alto\t1',
       'Medio\t1',

@@ -536,7 +536,17 @@ async function main(): Promise<void> {
     const organi = await signDevToken({ userId: 'u-lag-organi', roles: ['segreteria_organi'], tenant }, secret);
     let commandErrors = 0;
     const post = async (path: string, tok: string, body: unknown): Promise<Record<string, unknown>> => {
-      const res = await fetch(`${url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      let res: Response;
+      try {
+        res = await fetch(`${url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      } catch (err) {
+        // undici says only "fetch failed": name the socket error and whether the API is still up.
+        commandErrors++;
+        const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+        const p = api?.proc;
+        const state = !p ? 'no API' : p.exitCode !== null || p.signalCode ? `API exited (${p.exitCode ?? p.signalCode})` : `API running, RSS ${rssMb(p.pid!, 'VmRSS').toFixed(0)} MB`;
+        throw new Error(`${path}: ${(err as Error).message} (${cause?.code ?? cause?.message ?? 'no cause'}; ${state})`);
+      }
       const json = (await res.json()) as Record<string, unknown>;
       if (!res.ok) {
         commandErrors++;

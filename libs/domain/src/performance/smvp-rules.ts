@@ -82,8 +82,15 @@ export function resolveSmvpRules(partial: Partial<SmvpRules> = {}): SmvpRules {
   if (rules.equalsScoring !== 'binary' && rules.equalsScoring !== 'proportional') {
     problems.push("equalsScoring must be 'binary' or 'proportional'");
   }
-  if (rules.bands) {
+  if (rules.bands !== undefined && rules.bands !== null && !Array.isArray(rules.bands)) {
+    problems.push('bands must be a list of {key, label, from, colour}');
+  } else if (rules.bands) {
     rules.bands.forEach((band, i) => {
+      // Rules read from a request may hold anything where a band should be.
+      if (typeof band !== 'object' || band === null) {
+        problems.push(`band ${i + 1}: must be {key, label, from, colour}`);
+        return;
+      }
       if (!Number.isFinite(band.from)) problems.push(`band ${band.key}: from must be a finite number`);
       const previous = rules.bands?.[i - 1];
       if (previous && !(band.from > previous.from)) {

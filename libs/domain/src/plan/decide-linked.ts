@@ -38,9 +38,8 @@ export function closedByMonitoring(plan: PlanState, period: { year: number; star
   return undefined;
 }
 
-/** `open_monitoring_period`, `close_monitoring_period`, `reopen_monitoring_period`: what is already so records nothing. */
-export function decideMonitoringPeriod(command: LinkedPlanCommand, plan: PlanState, years: readonly number[], ctx: DecisionContext): DomainEvent[] {
-  const role = linkedRole(ctx);
+/** `open_monitoring_period`, `close_monitoring_period`, `reopen_monitoring_period`, issued in `role` (`linkedRole`): what is already so records nothing. */
+export function decideMonitoringPeriod(command: LinkedPlanCommand, role: Role, plan: PlanState, years: readonly number[], ctx: DecisionContext): DomainEvent[] {
   const period = parseMeasurementPeriod(command.period);
   if (!period || period.kind === 'month') {
     throw new DomainRefusal('PLAN_INVALID_FIELDS', 'period must be a year, a semester or a quarter', [{ field: 'period', problem: 'must be a year, a semester or a quarter' }]);

@@ -2,17 +2,16 @@
 import { DomainRefusal, type FieldProblem } from '../cycle/errors';
 import type { DecisionContext, DomainEvent, JsonRecord } from '../cycle/model';
 import type { Role } from '../definitions';
-import { actingRole } from '../cycle/decide';
-import { event, invalid, PLAN_ROLES, sameJson } from './decide-common';
+import type { ParsedTreeCommand } from './commands';
+import { event, invalid, sameJson } from './decide-common';
 import { nodeJson } from './evolve';
-import { FieldReader, isObject, nodeFields, validateNode, validateTargets } from './fields';
-import { PARENT_FIELD, PARENT_KIND, parentCodeOf, type IndicatorNode, type PlanCommand, type PlanNode, type PlanState } from './model';
+import { nodeFields, validateNode } from './fields';
+import { PARENT_FIELD, PARENT_KIND, parentCodeOf, type PlanNode, type PlanState } from './model';
 import { descendantsOf } from './tree';
 
-function nodeOf(plan: PlanState, code: unknown, field: string): PlanNode {
-  if (typeof code !== 'string' || !code.trim()) invalid([{ field, problem: 'is required' }]);
-  const node = plan.nodes.get(code.trim());
-  if (!node) throw new DomainRefusal('PLAN_NODE_NOT_FOUND', code.trim());
+function nodeOf(plan: PlanState, code: string): PlanNode {
+  const node = plan.nodes.get(code);
+  if (!node) throw new DomainRefusal('PLAN_NODE_NOT_FOUND', code);
   return node;
 }
 
@@ -35,24 +34,23 @@ function checkParent(plan: PlanState, node: PlanNode): void {
   }
 }
 
-/** `add_node`, `update_node`, `move_node`, `remove_node`, `set_targets`, `set_weights` (editability checked by the caller). */
-export function decideTreeEdit(command: Extract<PlanCommand, { type: 'add_node' | 'update_node' | 'move_node' | 'remove_node' | 'set_targets' | 'set_weights' }>, plan: PlanState, ctx: DecisionContext, years: readonly number[], variationId: string | undefined): DomainEvent[] {
+/**
+ * `add_node`, `update_node`, `move_node`, `remove_node`, `set_targets`, `set_weights`, parsed and
+ * issued in `role` (editability and role checked by the caller).
+ */
+export function decideTreeEdit(command: ParsedTreeCommand, role: Role, plan: PlanState, ctx: DecisionContext, years: readonly number[], variationId: string | undefined): DomainEvent[] {
   const inVariation = <T extends object>(data: T): T & { variationId?: string } => (variationId ? { ...data, variationId } : data);
   switch (command.type) {
     case 'add_node': {
-      const role = actingRole(ctx, PLAN_ROLES.edit);
-      const { node, problems } = validateNode(command.node, years);
-      if (!node) invalid(problems);
+      const { node } = command;
       if (plan.nodes.has(node.code)) throw new DomainRefusal('PLAN_NODE_EXISTS', node.code);
       checkParent(plan, node);
       checkSection(plan, role, node);
       return [event(ctx, role, 'PlanNodeAdded', inVariation({ node: nodeJson(node) as unknown as PlanNode }))];
     }
     case 'update_node': {
-      const role = actingRole(ctx, PLAN_ROLES.edit);
-      const current = nodeOf(plan, command.code, 'code');
+      const current = nodeOf(plan, command.code);
       checkSection(plan, role, current);
-      if (!isObject(command.changes) || Object.keys(command.changes).length === 0) invalid([{ field: 'changes', problem: 'must be an object with at least one field' }]);
       const problems: FieldProblem[] = [];
       const parentField = PARENT_FIELD[current.kind];
       for (const k of Object.keys(command.changes)) {
@@ -81,13 +79,10 @@ export function decideTreeEdit(command: Extract<PlanCommand, { type: 'add_node' 
       return [event(ctx, role, 'PlanNodeUpdated', inVariation({ code: current.code, kind: current.kind, set, unset }))];
     }
     case 'move_node': {
-      const role = actingRole(ctx, PLAN_ROLES.edit);
-      const current = nodeOf(plan, command.code, 'code');
+      const current = nodeOf(plan, command.code);
       const field = PARENT_FIELD[current.kind];
       if (!field) invalid([{ field: 'code', problem: 'an ambito has no parent: it cannot be moved' }]);
-      const r = new FieldReader({ parentCode: command.parentCode });
-      const parentCode = r.code('parentCode');
-      if (!parentCode) invalid(r.problems);
+      const { parentCode } = command;
       const from = parentCodeOf(current) as string;
       if (from === parentCode) return [];
       const moved = { ...current, [field]: parentCode } as PlanNode;
@@ -97,53 +92,37 @@ export function decideTreeEdit(command: Extract<PlanCommand, { type: 'add_node' 
       return [event(ctx, role, 'PlanNodeMoved', inVariation({ code: current.code, kind: current.kind, fromParentCode: from, toParentCode: parentCode }))];
     }
     case 'remove_node': {
-      const role = actingRole(ctx, PLAN_ROLES.edit);
-      const current = nodeOf(plan, command.code, 'code');
+      const current = nodeOf(plan, command.code);
       checkSection(plan, role, current);
       const below = descendantsOf(plan.nodes, current.code);
-      if (below.length > 0 && command.cascade !== true) {
+      if (below.length > 0 && !command.cascade) {
         throw new DomainRefusal('PLAN_NODE_HAS_CHILDREN', `${current.code} has ${below.length} node(s) below it: remove them first or pass cascade: true`);
       }
       for (const n of below) checkSection(plan, role, n);
       return [event(ctx, role, 'PlanNodeRemoved', inVariation({ code: current.code, kind: current.kind, removed: below.map((n) => ({ code: n.code, kind: n.kind })) }))];
     }
     case 'set_targets': {
-      const role = actingRole(ctx, PLAN_ROLES.edit);
-      const current = nodeOf(plan, command.indicatorCode, 'indicatorCode');
+      const current = nodeOf(plan, command.indicatorCode);
       if (current.kind !== 'indicator') invalid([{ field: 'indicatorCode', problem: `${current.code} is a ${current.kind}, not an indicator` }]);
       checkSection(plan, role, current);
-      const { targets, problems } = validateTargets(command.targets, years);
-      let clear: number[] = [];
-      if (command.clearYears !== undefined && command.clearYears !== null) {
-        if (Array.isArray(command.clearYears) && command.clearYears.every((y) => Number.isInteger(y))) clear = command.clearYears as number[];
-        else problems.push({ field: 'clearYears', problem: 'must be a list of years' });
-      }
-      if (targets.length === 0 && clear.length === 0 && problems.length === 0) problems.push({ field: 'targets', problem: 'must set at least one target (or clear a year)' });
-      if (problems.length) invalid(problems);
       const byYear = new Map(current.targets.map((t) => [t.year, t]));
-      for (const y of clear) byYear.delete(y);
-      for (const t of targets) byYear.set(t.year, t);
+      for (const y of command.clearYears) byYear.delete(y);
+      for (const t of command.targets) byYear.set(t.year, t);
       const next = [...byYear.values()].sort((a, b) => a.year - b.year);
       if (sameJson(next, current.targets)) return [];
       return [event(ctx, role, 'IndicatorTargetsSet', inVariation({ indicatorCode: current.code, targets: JSON.parse(JSON.stringify(next)) }))];
     }
     case 'set_weights': {
-      const role = actingRole(ctx, PLAN_ROLES.edit);
-      const objective = nodeOf(plan, command.objectiveCode, 'objectiveCode');
+      const objective = nodeOf(plan, command.objectiveCode);
       if (objective.kind !== 'operational_objective') invalid([{ field: 'objectiveCode', problem: `${objective.code} is a ${objective.kind}, not an operational objective` }]);
       checkSection(plan, role, objective);
-      if (!isObject(command.weights) || Object.keys(command.weights).length === 0) invalid([{ field: 'weights', problem: 'must map indicator codes to weights (percent)' }]);
+      const { weights } = command;
       const problems: FieldProblem[] = [];
-      const weights: Record<string, number | null> = {};
       let changed = false;
-      for (const [code, w] of Object.entries(command.weights)) {
+      for (const [code, w] of Object.entries(weights)) {
         const ind = plan.nodes.get(code);
         if (ind?.kind !== 'indicator' || ind.objectiveCode !== objective.code) problems.push({ field: `weights.${code}`, problem: `is not an indicator of ${objective.code}` });
-        else if (w !== null && (typeof w !== 'number' || !Number.isFinite(w) || w < 0 || w > 100)) problems.push({ field: `weights.${code}`, problem: 'must be a number from 0 to 100, or null (n.d.)' });
-        else {
-          weights[code] = w as number | null;
-          if ((ind as IndicatorNode).weight !== w) changed = true;
-        }
+        else if (ind.weight !== w) changed = true;
       }
       if (problems.length) invalid(problems);
       if (!changed) return [];

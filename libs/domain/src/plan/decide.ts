@@ -8,22 +8,27 @@
  * - Measurements by rilevatori (and the struttura tecnica) at any time while the cycle is not
  *   cancelled; a correction is a new event with a reason; closed years refuse both.
  *
- * This file checks what every command needs (the cycle, the editability of the content) and hands
- * each group of commands to its part: tree edits (`decide-tree.ts`), measurements
+ * This file checks what every command needs (the cycle, the editability of the content, the role),
+ * parses the command (`parse.ts`: the input's `unknown` fields become a typed command, or a refusal
+ * naming the bad fields) and hands each group of commands to its part: tree edits (`decide-tree.ts`), measurements
  * (`decide-measurements.ts`), variations (`decide-variations.ts`), narrative and scoring rules
  * (`decide-content.ts`), the monitoring's periods (`decide-linked.ts`), the register
  * (`register/decide.ts`).
  */
+import { actingRole } from '../cycle/decide';
 import { DomainRefusal } from '../cycle/errors';
 import type { CycleState, DecisionContext, DomainEvent } from '../cycle/model';
+import type { Role } from '../definitions';
+import { PLAN_ROLES } from './decide-common';
 import { decideContent } from './decide-content';
-import { decideMonitoringPeriod, linkedPlanRefusal } from './decide-linked';
+import { decideMonitoringPeriod, linkedPlanRefusal, linkedRole } from './decide-linked';
 import { decideMeasurement } from './decide-measurements';
 import { decideTreeEdit } from './decide-tree';
 import { decideVariation } from './decide-variations';
-import { CONTENT_COMMANDS, openVariation, type PlanCommand, type PlanState } from './model';
-import { decideRegister } from './register/decide';
-import { REGISTER_COMMANDS, REGISTER_CYCLE_TYPES, type RegisterCommand } from './register/model';
+import { CONTENT_COMMANDS, NARRATIVE_SECTIONS, openVariation, type PlanCommand, type PlanCommandName, type PlanState } from './model';
+import { parsePlanCommand, type PlanParseContext } from './parse';
+import { decideRegister, REGISTER_COMMAND_ROLES } from './register/decide';
+import { assessmentMethod, REGISTER_COMMANDS, REGISTER_CYCLE_TYPES, type RegisterCommandName } from './register/model';
 import { planYears } from './tree';
 
 export { PLAN_ROLES, planIncomplete } from './decide-common';
@@ -73,15 +78,64 @@ export function editability(
   return { editable: true };
 }
 
+/** Who may issue each plan command of the tree, the measurements, the variations and the texts. */
+const PLAN_COMMAND_ROLES: Record<Exclude<PlanCommandName, RegisterCommandName>, readonly Role[]> = {
+  add_node: PLAN_ROLES.edit,
+  update_node: PLAN_ROLES.edit,
+  move_node: PLAN_ROLES.edit,
+  remove_node: PLAN_ROLES.edit,
+  set_targets: PLAN_ROLES.edit,
+  set_weights: PLAN_ROLES.edit,
+  record_measurement: PLAN_ROLES.measure,
+  correct_measurement: PLAN_ROLES.measure,
+  close_measurement_year: PLAN_ROLES.closeYear,
+  open_variation: PLAN_ROLES.openVariation,
+  approve_variation: PLAN_ROLES.approveVariation,
+  withdraw_variation: PLAN_ROLES.openVariation,
+  set_scoring_rules: PLAN_ROLES.scoring,
+  write_narrative: PLAN_ROLES.narrative,
+};
+
+const COMMAND_ROLES: ReadonlyMap<string, readonly Role[]> = new Map([...Object.entries(PLAN_COMMAND_ROLES), ...Object.entries(REGISTER_COMMAND_ROLES)]);
+
+/** The role the command is issued in, or the refusal: checked before the command's fields. */
+function commandRole(command: PlanCommand, ctx: DecisionContext): Role {
+  switch (command.type) {
+    case 'open_monitoring_period':
+    case 'close_monitoring_period':
+    case 'reopen_monitoring_period':
+      return linkedRole(ctx);
+    case 'open_variation':
+      // Only the monitoring cycle named may open a variation on its behalf.
+      if (command.monitoringCycleId !== undefined && ctx.viaCycleId !== command.monitoringCycleId) linkedRole({ ...ctx, viaCycleId: undefined });
+      break;
+  }
+  const allowed = COMMAND_ROLES.get(command.type);
+  if (!allowed) throw new DomainRefusal('UNKNOWN_PLAN_COMMAND', command.type);
+  return actingRole(ctx, allowed);
+}
+
+/** What the parse step needs from the plan and the cycle (`parsePlanCommand`). */
+export function planParseContext(plan: PlanState, cycle: CycleState, ctx: Pick<DecisionContext, 'definition' | 'ratingMethod'>): PlanParseContext {
+  return {
+    years: planYears(cycle.year, ctx.definition.period),
+    narrativeSections: (NARRATIVE_SECTIONS[cycle.cycleType] ?? []).map((s) => s.id),
+    register: { method: assessmentMethod(plan.register, ctx.ratingMethod ?? null).method, monitoringDates: plan.register.monitoringDates },
+  };
+}
+
 /**
  * Decides a plan command against the plan and the cycle (both folded from the cycle's stream).
  * Returns the events to append: an empty list when an update changes nothing.
+ *
+ * The order of the refusals: the cycle (found, not cancelled, not linked to another cycle's plan,
+ * register allowed, content editable), the role, the fields (`parsePlanCommand`), then what the
+ * plan's state refuses (a node not found, a value not of the indicator's unit...).
  */
 export function decidePlan(command: PlanCommand, plan: PlanState, cycle: CycleState, ctx: DecisionContext): DomainEvent[] {
   requireCycle(cycle, ctx);
   const def = ctx.definition;
   if (def.links.some((l) => l.plan)) throw linkedPlanRefusal();
-  const years = planYears(cycle.year, def.period);
   const isRegister = (REGISTER_COMMANDS as readonly string[]).includes(command.type);
   if (isRegister && !REGISTER_CYCLE_TYPES.includes(cycle.cycleType)) throw new DomainRefusal('REGISTER_NOT_IN_CYCLE', cycle.cycleType);
   let variationId: string | undefined;
@@ -90,32 +144,33 @@ export function decidePlan(command: PlanCommand, plan: PlanState, cycle: CycleSt
     if (!e.editable) throw e.refusal;
     variationId = e.variationId;
   }
-  if (isRegister) return decideRegister(command as RegisterCommand, plan, cycle, ctx, variationId);
-
-  switch (command.type) {
+  const role = commandRole(command, ctx);
+  const context = planParseContext(plan, cycle, ctx);
+  const parsed = parsePlanCommand(command, context);
+  switch (parsed.type) {
     case 'add_node':
     case 'update_node':
     case 'move_node':
     case 'remove_node':
     case 'set_targets':
     case 'set_weights':
-      return decideTreeEdit(command, plan, ctx, years, variationId);
+      return decideTreeEdit(parsed, role, plan, ctx, context.years, variationId);
     case 'record_measurement':
     case 'correct_measurement':
     case 'close_measurement_year':
-      return decideMeasurement(command, plan, ctx, years);
+      return decideMeasurement(parsed, role, plan, ctx);
     case 'open_monitoring_period':
     case 'close_monitoring_period':
     case 'reopen_monitoring_period':
-      return decideMonitoringPeriod(command, plan, years, ctx);
+      return decideMonitoringPeriod(parsed, role, plan, context.years, ctx);
     case 'open_variation':
     case 'approve_variation':
     case 'withdraw_variation':
-      return decideVariation(command, plan, cycle, ctx);
+      return decideVariation(parsed, role, plan, cycle, ctx);
     case 'write_narrative':
     case 'set_scoring_rules':
-      return decideContent(command, plan, cycle, ctx);
+      return decideContent(parsed, role, plan, cycle, ctx);
     default:
-      throw new DomainRefusal('UNKNOWN_PLAN_COMMAND', command.type);
+      return decideRegister(parsed, role, plan, cycle, ctx, variationId);
   }
 }

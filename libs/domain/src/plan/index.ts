@@ -16,7 +16,9 @@ export {
   type PlanEventData,
 } from './events';
 export { planYears, toPlanTree, planSubmissionProblems, descendantsOf, type SubmissionCheckOptions } from './tree';
-export { decidePlan, editability, narrativeEditability, planIncomplete, PLAN_ROLES } from './decide';
+export { decidePlan, editability, narrativeEditability, planIncomplete, planParseContext, PLAN_ROLES } from './decide';
+export { parsePlanCommand, type PlanParseContext } from './parse';
+export type { FieldChanges, ParsedContentCommand, ParsedMeasurement, ParsedMeasurementCommand, ParsedPlanCommand, ParsedTreeCommand, ParsedVariationCommand } from './commands';
 export { diffPlanNodes, type PlanDiff, type PlanNodeChange, type PlanFieldChange } from './diff';
 export * from './view';
 export * from './catalogue';

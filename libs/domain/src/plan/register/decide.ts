@@ -1,28 +1,25 @@
 /**
  * The register decider: register commands as events of the cycle's stream, or a refusal. Called by
  * `decidePlan`, which has already refused a cancelled cycle and, for content commands, a stage
- * where the plan is not editable or a frozen plan without an open variation.
+ * where the plan is not editable or a frozen plan without an open variation; then checked the role
+ * and parsed the command (`parseRegisterCommand`): what is left here needs the register's state.
  */
 import { isoDateAt } from '../../calendar';
-import { actingRole } from '../../cycle/decide';
 import { DomainRefusal, type FieldProblem } from '../../cycle/errors';
 import type { CycleState, DecisionContext, DomainEvent, JsonRecord } from '../../cycle/model';
 import type { Role } from '../../definitions';
-import { FieldReader, isObject } from '../fields';
 import type { PlanState } from '../model';
 import type { RegisterEventData } from './events';
-import { itemFields, suggestedRating, validateItem, validateMethod } from './fields';
+import type { ParsedRegisterCommand } from './commands';
+import { itemFields, suggestedRating, validateItem } from './fields';
 import {
   assessmentMethod,
-  MEASURE_STATUSES,
   methodOf,
   methodRefOf,
   REGISTER_CYCLE_TYPES,
-  REGISTER_ITEM_KINDS,
   type IndicatorRating,
-  type MeasureStatus,
   type RatingMethodRef,
-  type RegisterCommand,
+  type RegisterCommandName,
   type RegisterEventType,
   type RegisterItem,
   type RegisterItemKind,
@@ -73,12 +70,8 @@ function mapOf(r: RegisterState, kind: RegisterItemKind): Map<string, RegisterIt
   >;
 }
 
-function itemOf(r: RegisterState, kindIn: unknown, codeIn: unknown): RegisterItem {
-  const fr = new FieldReader({ kind: kindIn, code: codeIn });
-  const kind = fr.oneOf('kind', REGISTER_ITEM_KINDS, { required: true });
-  const code = fr.code('code');
-  if (fr.problems.length) invalid(fr.problems);
-  const item = mapOf(r, kind as RegisterItemKind).get(code as string);
+function itemOf(r: RegisterState, kind: RegisterItemKind, code: string): RegisterItem {
+  const item = mapOf(r, kind).get(code);
   if (!item)
     throw new DomainRefusal(
       'REGISTER_ITEM_NOT_FOUND',
@@ -119,8 +112,26 @@ export function dependentsOf(r: RegisterState, item: RegisterItem): RegisterItem
   return [];
 }
 
+/** Who may issue each register command (checked by `decidePlan` before the command is parsed). */
+export const REGISTER_COMMAND_ROLES: Record<RegisterCommandName, readonly Role[]> = {
+  add_register_item: REGISTER_ROLES.edit,
+  update_register_item: REGISTER_ROLES.edit,
+  remove_register_item: REGISTER_ROLES.edit,
+  assess_risk: REGISTER_ROLES.assess,
+  set_rating_method: REGISTER_ROLES.method,
+  set_monitoring_dates: REGISTER_ROLES.method,
+  report_measure: REGISTER_ROLES.report,
+  check_measure_report: REGISTER_ROLES.check,
+  set_rpct_report_figures: REGISTER_ROLES.figures,
+};
+
+/**
+ * Decides a parsed register command, issued in `role` (one of `REGISTER_COMMAND_ROLES`), against the
+ * register: the checks left are those that need its state.
+ */
 export function decideRegister(
-  command: RegisterCommand,
+  command: ParsedRegisterCommand,
+  role: Role,
   plan: PlanState,
   cycle: CycleState,
   ctx: DecisionContext,
@@ -132,25 +143,14 @@ export function decideRegister(
   const inVariation = <T extends object>(data: T): T & { variationId?: string } => (variationId ? { ...data, variationId } : data);
   switch (command.type) {
     case 'add_register_item': {
-      const role = actingRole(ctx, REGISTER_ROLES.edit);
-      const { item, problems } = validateItem(command.item);
-      if (!item)
-        invalid(
-          problems.map((p) => ({
-            field: `item.${p.field}`.replace(/^item\.item$/, 'item'),
-            problem: p.problem,
-          })),
-        );
+      const { item } = command;
       if (mapOf(reg, item.kind).has(item.code))
         throw new DomainRefusal('REGISTER_ITEM_EXISTS', `${item.kind} ${item.code}`);
       checkReferences(reg, item);
       return [event(ctx, role, 'RegisterItemAdded', inVariation({ item: json(item) as unknown as RegisterItem }))];
     }
     case 'update_register_item': {
-      const role = actingRole(ctx, REGISTER_ROLES.edit);
       const current = itemOf(reg, command.kind, command.code);
-      if (!isObject(command.changes) || Object.keys(command.changes).length === 0)
-        invalid([{ field: 'changes', problem: 'must name at least one field to change' }]);
       const problems: FieldProblem[] = [];
       for (const k of Object.keys(command.changes)) {
         if (k === 'kind' || k === 'code')
@@ -189,10 +189,9 @@ export function decideRegister(
       ];
     }
     case 'remove_register_item': {
-      const role = actingRole(ctx, REGISTER_ROLES.edit);
       const current = itemOf(reg, command.kind, command.code);
       const deps = dependentsOf(reg, current);
-      if (deps.length && command.cascade !== true) {
+      if (deps.length && !command.cascade) {
         throw new DomainRefusal(
           'REGISTER_ITEM_IN_USE',
           `${deps.length} item(s) refer to ${current.kind} ${current.code}: ${deps.map((d) => d.code).join(', ')}`,
@@ -210,47 +209,20 @@ export function decideRegister(
       ];
     }
     case 'assess_risk': {
-      const role = actingRole(ctx, REGISTER_ROLES.assess);
-      // The chamber's method in force is pinned to the register unless the plan has its own.
+      // The chamber's method in force is pinned to the register unless the plan has its own
+      // (the command was parsed against the same method: `registerParseContext`).
       const tenant = ctx.ratingMethod ?? null;
       const { method, pin: pinning } = assessmentMethod(reg, tenant);
       const pin = pinning ? tenant : null;
-      const r = new FieldReader(command as unknown as Record<string, unknown>);
-      const processCode = r.code('processCode');
-      const rating = r.oneOf('rating', method.levels, { required: true });
-      const motivation = r.string('motivation', { required: true, max: 4000 });
-      const indicators: Record<string, IndicatorRating> = {};
-      if (!isObject(command.indicators))
-        r.problem(
-          'indicators',
-          `must rate every indicator of the method: ${method.indicators.map((i) => i.key).join(', ')}`,
-        );
-      else {
-        for (const k of Object.keys(command.indicators))
-          if (!method.indicators.some((i) => i.key === k))
-            r.problem(`indicators.${k}`, 'is not an indicator of the rating method');
-        for (const ind of method.indicators) {
-          const v = command.indicators[ind.key];
-          if (!isObject(v)) {
-            r.problem(`indicators.${ind.key}`, 'is required: {level, reason}');
-            continue;
-          }
-          const ir = new FieldReader(v, `indicators.${ind.key}`);
-          const level = ir.oneOf('level', method.levels, { required: true });
-          const reason = ir.string('reason', { required: true, max: 2000 });
-          for (const p of ir.problems) r.problem(p.field, p.problem);
-          if (level && reason) indicators[ind.key] = { level, reason };
-        }
-      }
-      if (r.problems.length) invalid(r.problems);
-      if (!reg.processes.has(processCode as string))
+      const { processCode, indicators, rating, motivation } = command;
+      if (!reg.processes.has(processCode))
         throw new DomainRefusal(
           'REGISTER_ITEM_NOT_FOUND',
           `process ${processCode}`,
           [],
           `processo ${processCode}`,
         );
-      const previous = reg.assessments.get(processCode as string);
+      const previous = reg.assessments.get(processCode);
       const ref: RatingMethodRef = pin ? { source: 'ente', version: pin.version } : methodRefOf(reg);
       const pinned = pin
         ? [
@@ -286,10 +258,10 @@ export function decideRegister(
           role,
           'RiskAssessed',
           inVariation({
-            processCode: processCode as string,
+            processCode,
             indicators: json(indicators) as unknown as Record<string, IndicatorRating>,
-            rating: rating as string,
-            motivation: motivation as string,
+            rating,
+            motivation,
             suggestedRating: suggested,
             method: ref,
           }),
@@ -297,11 +269,7 @@ export function decideRegister(
       ];
     }
     case 'set_rating_method': {
-      const role = actingRole(ctx, REGISTER_ROLES.method);
-      const r = new FieldReader(command as unknown as Record<string, unknown>);
-      const reason = r.string('reason', { max: 4000 });
-      const { method, problems } = validateMethod(command.method);
-      if (!method || r.problems.length) invalid([...problems, ...r.problems]);
+      const { method, reason } = command;
       if (
         canonical(method) ===
         canonical({ indicators: methodOf(reg).indicators, levels: methodOf(reg).levels })
@@ -317,36 +285,12 @@ export function decideRegister(
       ];
     }
     case 'set_monitoring_dates': {
-      const role = actingRole(ctx, REGISTER_ROLES.method);
-      const v = command.dates;
-      const problems: FieldProblem[] = [];
-      if (!Array.isArray(v) || v.length === 0 || v.length > 24)
-        problems.push({ field: 'dates', problem: 'must list 1 to 24 dates YYYY-MM-DD' });
-      else
-        v.forEach((d, i) => {
-          const fr = new FieldReader({ d });
-          if (!fr.isoDate('d')) problems.push({ field: `dates[${i}]`, problem: 'must be a date YYYY-MM-DD' });
-        });
-      if (problems.length) invalid(problems);
-      const dates = [...new Set(v as string[])].sort();
+      const { dates } = command;
       if (canonical(dates) === canonical(reg.monitoringDates)) return [];
       return [event(ctx, role, 'MeasureMonitoringDatesSet', inVariation({ dates }))];
     }
     case 'report_measure': {
-      const role = actingRole(ctx, REGISTER_ROLES.report);
-      const r = new FieldReader(command as unknown as Record<string, unknown>);
-      const measureCode = r.code('measureCode');
-      const monitoringDate = r.isoDate('monitoringDate');
-      const status = r.oneOf('status', MEASURE_STATUSES, { required: true });
-      const evidence = r.string('evidence', { required: true, max: 4000 });
-      const date = r.isoDate('date');
-      const note = r.string('note', { max: 4000 });
-      if (monitoringDate && !reg.monitoringDates.includes(monitoringDate))
-        r.problem(
-          'monitoringDate',
-          `must be a monitoring date of the plan (${reg.monitoringDates.join(', ') || 'none set'})`,
-        );
-      if (r.problems.length) invalid(r.problems);
+      const { measureCode, monitoringDate, status, evidence, date, note } = command;
       if (!plan.adopted)
         throw new DomainRefusal(
           'PLAN_NOT_ADOPTED',
@@ -354,9 +298,9 @@ export function decideRegister(
           [],
           'le misure si monitorano dopo l’adozione del piano',
         );
-      if ((date as string) > today(ctx))
+      if (date > today(ctx))
         throw new DomainRefusal('DATE_IN_FUTURE', `${date} is after ${today(ctx)}`);
-      if (!reg.measures.has(measureCode as string))
+      if (!reg.measures.has(measureCode))
         throw new DomainRefusal(
           'REGISTER_ITEM_NOT_FOUND',
           `measure ${measureCode}`,
@@ -365,28 +309,10 @@ export function decideRegister(
         );
       if (reg.checks.some((c) => c.measureCode === measureCode && c.monitoringDate === monitoringDate))
         throw new DomainRefusal('MEASURE_REPORT_CHECKED', `${measureCode} at ${monitoringDate}`);
-      return [
-        event(ctx, role, 'MeasureReported', {
-          measureCode: measureCode as string,
-          monitoringDate: monitoringDate as string,
-          status: status as MeasureStatus,
-          evidence: evidence as string,
-          date: date as string,
-          ...(note ? { note } : {}),
-        }),
-      ];
+      return [event(ctx, role, 'MeasureReported', { measureCode, monitoringDate, status, evidence, date, ...(note ? { note } : {}) })];
     }
     case 'check_measure_report': {
-      const role = actingRole(ctx, REGISTER_ROLES.check);
-      const r = new FieldReader(command as unknown as Record<string, unknown>);
-      const measureCode = r.code('measureCode');
-      const monitoringDate = r.isoDate('monitoringDate');
-      const outcome = r.oneOf('outcome', ['confermato', 'rettificato'] as const, { required: true });
-      const status = r.oneOf('status', MEASURE_STATUSES, { required: outcome === 'rettificato' });
-      const note = r.string('note', { required: outcome === 'rettificato', max: 4000 });
-      if (outcome === 'confermato' && command.status !== undefined && command.status !== null)
-        r.problem('status', 'is given only when the outcome is rettificato');
-      if (r.problems.length) invalid(r.problems);
+      const { measureCode, monitoringDate, outcome, status, note } = command;
       const report = [...reg.reports]
         .reverse()
         .find((x) => x.measureCode === measureCode && x.monitoringDate === monitoringDate);
@@ -395,35 +321,29 @@ export function decideRegister(
         throw new DomainRefusal('MEASURE_REPORT_CHECKED', `${measureCode} at ${monitoringDate}`);
       return [
         event(ctx, role, 'MeasureReportChecked', {
-          measureCode: measureCode as string,
-          monitoringDate: monitoringDate as string,
-          outcome: outcome as 'confermato' | 'rettificato',
-          status: outcome === 'rettificato' ? (status as MeasureStatus) : report.status,
+          measureCode,
+          monitoringDate,
+          outcome,
+          status: outcome === 'rettificato' && status ? status : report.status,
           reportedStatus: report.status,
           ...(note ? { note } : {}),
         }),
       ];
     }
     case 'set_rpct_report_figures': {
-      const role = actingRole(ctx, REGISTER_ROLES.figures);
-      const r = new FieldReader(command as unknown as Record<string, unknown>);
-      const year = r.number('year', { integer: true, required: true, min: 2000, max: 2100 });
-      const count = r.number('whistleblowingReports', { integer: true, required: true, min: 0, max: 100000 });
-      const training = r.string('training', { max: 4000 });
-      const note = r.string('note', { max: 4000 });
-      if (r.problems.length) invalid(r.problems);
-      const previous = reg.reportFigures.get(year as number);
+      const { year, whistleblowingReports, training, note } = command;
+      const previous = reg.reportFigures.get(year);
       if (
         previous &&
-        previous.whistleblowingReports === count &&
+        previous.whistleblowingReports === whistleblowingReports &&
         previous.training === training &&
         previous.note === note
       )
         return [];
       return [
         event(ctx, role, 'RpctReportFiguresSet', {
-          year: year as number,
-          whistleblowingReports: count as number,
+          year,
+          whistleblowingReports,
           ...(training ? { training } : {}),
           ...(note ? { note } : {}),
         }),

@@ -9,7 +9,8 @@ export { DIRECTORY_EVENT_TYPES } from './directory-events';
  * The directory as events. Each tenant has:
  * - `<tenant>/tenant`: `TenantRegistered` (the body: IPA code, name, time zone, closure days), then
  *   `TenantProfileUpdated` (the registry data the documents print: address, legal representative,
- *   number of employees, website page);
+ *   number of employees, website page; and the time zone and closure days when they change). The
+ *   calendar is the one every deadline of the tenant is computed with (`TenantCalendars`);
  * - `<tenant>/user-<userId>`: `RoleGranted`, `RoleRevoked`, `UserProfileUpdated` of one person;
  * - `<tenant>/api-keys`: `ApiKeyIssued`, `ApiKeyRevoked` of the tenant's integrations;
  * - `<tenant>/calendar-feeds`: `CalendarFeedCreated`, `CalendarFeedRevoked` (personal calendar feeds).
@@ -29,7 +30,7 @@ export interface TenantRecord {
   ipaCode: string;
   /** IANA time zone */
   timeZone: string;
-  /** Closure days: patron saint's days (reminders respect them; deadlines do not move) and one-off closures. */
+  /** Patron saint's days: closures reminders respect; deadlines move past those that are legal holidays. */
   patronDays: PatronDay[];
   /** One-off closure days */
   extraClosures: string[];
@@ -154,8 +155,12 @@ export const tenantFold: Fold<TenantState> = {
           break;
         }
         case 'TenantProfileUpdated': {
-          const { address, legalRepresentative, employees, website } = e.data;
-          if (rec) rec.profile = { address, legalRepresentative, employees, website, updatedAt: e.occurredAt, updatedBy: e.actorId };
+          const { address, legalRepresentative, employees, website, timeZone, patronDays, extraClosures } = e.data;
+          if (!rec) break;
+          rec.profile = { address, legalRepresentative, employees, website, updatedAt: e.occurredAt, updatedBy: e.actorId };
+          if (timeZone) rec.timeZone = timeZone;
+          if (patronDays) rec.patronDays = patronDays;
+          if (extraClosures) rec.extraClosures = extraClosures;
           break;
         }
         case 'RoleGranted':

@@ -2,6 +2,7 @@ import type { Fold } from '@ciclo/commands';
 import type { PatronDay } from '@ciclo/domain';
 import type { Role } from './actor';
 import { classifyDirectoryEvent, unhandledDirectoryEvent, type DirectoryEvent } from './directory-events';
+import { revocableRecordsFold, type RecordChange } from './revocable-records';
 
 export { DIRECTORY_EVENT_TYPES } from './directory-events';
 
@@ -238,44 +239,24 @@ export interface ApiKeysState {
   keys: Map<string, ApiKeyRecord>;
 }
 
-export const apiKeysFold: Fold<ApiKeysState> = {
-  initial: () => ({ version: 0, keys: new Map() }),
-  version: (s) => s.version,
-  keep: () => true,
-  apply(from, events) {
-    const keys = new Map<string, ApiKeyRecord>();
-    for (const [k, v] of from.keys) keys.set(k, { ...v, roles: [...v.roles] });
-    let version = from.version;
-    for (const stored of events) {
-      const e = classifyDirectoryEvent(stored);
-      version = e.version;
-      switch (e.kind) {
-        case 'ApiKeyIssued': {
-          const { keyId, hash, roles, label, issuedBy, validUntil } = e.data;
-          if (keyId) keys.set(keyId, { keyId, hash, roles, label, issuedBy, issuedAt: e.occurredAt, ...(validUntil ? { validUntil } : {}) });
-          break;
-        }
-        case 'ApiKeyRevoked': {
-          const k = keys.get(e.data.keyId);
-          if (k && !k.revokedAt) {
-            k.revokedAt = e.occurredAt;
-            k.revokedBy = e.data.revokedBy;
-          }
-          break;
-        }
-        case 'TenantRegistered':
-        case 'TenantProfileUpdated':
-        case 'RoleGranted':
-        case 'RoleRevoked':
-        case 'UserProfileUpdated':
-        case 'CalendarFeedCreated':
-        case 'CalendarFeedRevoked':
-        case 'other':
-          break;
-        default:
-          unhandledDirectoryEvent(e);
-      }
+export const apiKeysFold: Fold<ApiKeysState> = revocableRecordsFold('keys', (e): RecordChange<ApiKeyRecord> => {
+  switch (e.kind) {
+    case 'ApiKeyIssued': {
+      const { keyId, hash, roles, label, issuedBy, validUntil } = e.data;
+      return { id: keyId, add: { keyId, hash, roles, label, issuedBy, issuedAt: e.occurredAt, ...(validUntil ? { validUntil } : {}) } };
     }
-    return { version, keys };
-  },
-};
+    case 'ApiKeyRevoked':
+      return { revoke: e.data.keyId, by: e.data.revokedBy, at: e.occurredAt };
+    case 'TenantRegistered':
+    case 'TenantProfileUpdated':
+    case 'RoleGranted':
+    case 'RoleRevoked':
+    case 'UserProfileUpdated':
+    case 'CalendarFeedCreated':
+    case 'CalendarFeedRevoked':
+    case 'other':
+      return null;
+    default:
+      return unhandledDirectoryEvent(e);
+  }
+});

@@ -1,17 +1,16 @@
 // One deadline, one date: for a chamber whose own calendar moves a deadline (Rome's patron day, 29
 // June, is a legal holiday there), the projection row, the deadlines query, the cycle view, the
 // inbox, the iCalendar feed, the reminder sent and the reminders scheduled all show the same date;
-// the same deadline of a chamber without that holiday stays on 29 June everywhere.
+// the same deadline of a chamber without that holiday stays on 29 June everywhere. Rome's calendar
+// is the identity directory's (registered through the API), the one source of every reader.
 import IORedis from 'ioredis';
-import { mkdtempSync, readdirSync, rmSync, symlinkSync, mkdirSync, writeFileSync, copyFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Queue } from 'bullmq';
 import { ROMA_SANTI_PIETRO_E_PAOLO } from '@ciclo/domain';
 import { DeadlinesRuntime, OffsetClock, REMINDER_QUEUE, type ReminderJobData } from '@ciclo/deadlines';
 import { PostgresEventStore } from '@ciclo/event-store';
-import { DirectoryService } from '@ciclo/identity';
-import { GrantedRecipients, StaticTenantDirectory, type ReminderSentData } from '@ciclo/notifications';
+import { DirectoryService, TenantCalendars } from '@ciclo/identity';
+import { DirectoryCalendarProfiles, GrantedRecipients, StaticTenantDirectory, type ReminderSentData } from '@ciclo/notifications';
 import { CycleRepository } from '@ciclo/workflow';
 import { startTestApi, type TestApi } from '../support/api';
 import { testRedisPrefix } from '../support/database';
@@ -22,7 +21,6 @@ const ROMA = 'cciaa-rm';
 const PRATO = 'cciaa-po';
 
 describe("deadlines with the tenant's calendar", () => {
-  let seeds: string;
   let api: TestApi;
   let d: Db;
   let rt: DeadlinesRuntime;
@@ -35,14 +33,11 @@ describe("deadlines with the tenant's calendar", () => {
   const cycles: Record<string, string> = {};
 
   beforeAll(async () => {
-    // The shipped seeds, with one more chamber: Rome, whose patron day is a legal holiday.
-    seeds = mkdtempSync(join(tmpdir(), 'ciclo-seeds-'));
-    for (const entry of readdirSync(resolve(ROOT, 'seeds'))) if (entry !== 'tenants') symlinkSync(resolve(ROOT, 'seeds', entry), join(seeds, entry));
-    mkdirSync(join(seeds, 'tenants'));
-    copyFileSync(resolve(ROOT, 'seeds/tenants/demo.json'), join(seeds, 'tenants/demo.json'));
-    writeFileSync(join(seeds, 'tenants/roma.json'), JSON.stringify({ id: ROMA, name: 'Camera di commercio di Roma', timeZone: 'Europe/Rome', patronDays: [ROMA_SANTI_PIETRO_E_PAOLO] }));
-
-    api = await startTestApi('dlcal', { SEEDS_DIR: seeds }, { projections: true });
+    api = await startTestApi('dlcal', {}, { projections: true });
+    // One more chamber, registered by a platform administrator: Rome, whose patron day is a legal holiday.
+    const root = await api.token('u-root', ['admin'], 'platform');
+    const registered = await api.call('POST', '/tenants', { token: root, body: { id: ROMA, name: 'Camera di commercio di Roma', ipaCode: 'cciaa_rm', patronDays: [ROMA_SANTI_PIETRO_E_PAOLO] } });
+    expect(registered.status).toBe(201);
     const store = new PostgresEventStore({ connectionString: api.db.url, poolSize: 4 });
     d = { db: api.db, store, repo: new CycleRepository(store), close: () => store.close() };
     // The same attestation in both chambers, its deadline moved by ANAC's delibera to Tuesday 29 June.
@@ -56,12 +51,15 @@ describe("deadlines with the tenant's calendar", () => {
     redis = new IORedis(REDIS_URL, { maxRetriesPerRequest: null });
     queue = new Queue<ReminderJobData>(REMINDER_QUEUE, { connection: redis, prefix });
     const people = new DirectoryService(store);
+    // As the worker wires it: calendars from the directory, the other settings from the seed files.
+    const calendars = TenantCalendars.of(store);
+    await calendars.ready();
     rt = new DeadlinesRuntime({
       store,
       redisUrl: REDIS_URL,
       prefix,
       definitions,
-      directory: new GrantedRecipients({ people: (t, at) => people.peopleAt(t, at) }, StaticTenantDirectory.fromDirectory(join(seeds, 'tenants'))),
+      directory: new GrantedRecipients({ people: (t, at) => people.peopleAt(t, at) }, new DirectoryCalendarProfiles(calendars, StaticTenantDirectory.fromDirectory(resolve(ROOT, 'seeds/tenants')))),
       smtpUrl: smtp.url,
       mailFrom: 'ciclo@example.org',
       publicUrl: 'https://ciclo.example.org',
@@ -81,7 +79,6 @@ describe("deadlines with the tenant's calendar", () => {
     await smtp?.close();
     await d?.close();
     await api?.close();
-    if (seeds) rmSync(seeds, { recursive: true, force: true });
   });
 
   /** Every date the system shows for the deadline of `tenant`'s attestation. */

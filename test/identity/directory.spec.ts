@@ -1,10 +1,13 @@
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { PostgresEventStore } from '@ciclo/event-store';
 import {
   DirectoryService,
   IdentityRefusal,
   loadDemoDirectory,
   rolesAt,
+  TenantCalendars,
   type ChangeAuthor,
 } from '@ciclo/identity';
 import { buildCli } from '../../apps/cli/src/main';
@@ -536,6 +539,23 @@ describe('DirectoryService on PostgreSQL', () => {
       expect((await d2.tenant('cciaa-po'))?.profile).toMatchObject({ address: expect.stringContaining('Prato'), employees: expect.any(Number), website: expect.stringMatching(/^https:\/\//) });
       // The demo's people respect the OIV's independence.
       expect(await d2.independenceConflicts('cciaa-po')).toEqual([]);
+
+      // The file's calendar is demo input: when it changes, loading records it as a profile update, which deadlines then use.
+      const dir = mkdtempSync(join(tmpdir(), 'ciclo-demo-'));
+      try {
+        const changed = join(dir, 'demo.json');
+        const patronDays = [{ month: 7, day: 25, name: 'San Jacopo', legalHoliday: true }];
+        writeFileSync(changed, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), patronDays }));
+        expect(TenantCalendars.of(store2).tenantTime('cciaa-po').calendar.patronDays).toEqual([]);
+        expect(await loadDemoDirectory(d2, changed)).toMatchObject({ tenantRegistered: false, tenantProfile: true, grants: 0, profiles: 0 });
+        expect((await d2.tenant('cciaa-po'))?.patronDays).toEqual(patronDays);
+        expect(TenantCalendars.of(store2).tenantTime('cciaa-po').calendar.patronDays).toEqual(patronDays);
+        const after = await store2.headPosition();
+        expect(await loadDemoDirectory(d2, changed)).toMatchObject({ tenantProfile: false });
+        expect(await store2.headPosition()).toBe(after);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     } finally {
       await store2.close();
       await db2.drop();

@@ -28,8 +28,8 @@ import { z } from 'zod';
 import { publicUrl, type Settings } from '@ciclo/config';
 import { DomainRefusal, type CycleState, type PlannedReminder } from '@ciclo/domain';
 import { deadlinesCalendar, ReminderPlanner } from '@ciclo/deadlines';
-import { AccessPolicy, CALENDAR_FEED_SCOPES, FEED_ID_RE, type Actor, type CalendarFeedRecord, type Role } from '@ciclo/identity';
-import { StaticTenantDirectory } from '@ciclo/notifications';
+import { AccessPolicy, CALENDAR_FEED_SCOPES, FEED_ID_RE, TenantCalendars, type Actor, type CalendarFeedRecord, type Role } from '@ciclo/identity';
+import { DirectoryCalendarProfiles, StaticTenantDirectory } from '@ciclo/notifications';
 import { EVENT_STORE, PG_POOL, SETTINGS } from '@ciclo/platform';
 import type { EventStore } from '@ciclo/event-store';
 import { ProjectionRunner } from '@ciclo/projections';
@@ -290,11 +290,16 @@ export class DeadlinesApiModule {
       providers: [
         {
           provide: PLANNER,
-          useFactory: () =>
-            new ReminderPlanner(
+          // Each tenant's calendar from the identity directory; reminder settings from the seed files.
+          useFactory: async (store: EventStore) => {
+            const calendars = TenantCalendars.of(store);
+            await calendars.ready();
+            return new ReminderPlanner(
               DefinitionRegistry.fromDirectory(resolve(settings.SEEDS_DIR, 'cycles')),
-              StaticTenantDirectory.fromDirectory(resolve(settings.SEEDS_DIR, 'tenants')),
-            ),
+              new DirectoryCalendarProfiles(calendars, StaticTenantDirectory.fromDirectory(resolve(settings.SEEDS_DIR, 'tenants'))),
+            );
+          },
+          inject: [EVENT_STORE],
         },
       ],
     };

@@ -152,9 +152,9 @@ export class TenantsController {
 
   @Put(':tenant/profile')
   @ApiOperation({
-    summary: "Set the tenant's registry data (Scheda anagrafica)",
+    summary: "Set the tenant's registry data (Scheda anagrafica) and, optionally, its calendar",
     description:
-      'Administrators of the tenant. Address, legal representative, number of employees and website page, as the PIAO prints them in section 1 and the portal pack carries them in its metadata; replaces the previous values (event `TenantProfileUpdated`).',
+      'Administrators of the tenant. Address, legal representative, number of employees and website page, as the PIAO prints them in section 1 and the portal pack carries them in its metadata; replaces the previous values (event `TenantProfileUpdated`). `timeZone`, `patronDays` and `extraClosures`, when given, replace the recorded ones: every deadline of the tenant is computed with them from the next computation on (a patron day that is a legal holiday moves a deadline falling on it to the next working day).',
   })
   @ApiParam({ name: 'tenant', description: 'Tenant id' })
   @ApiBody({ schema: toOpenApi(tenantProfileBody) })

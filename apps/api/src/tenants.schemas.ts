@@ -26,6 +26,31 @@ const bound = z
   .max(40)
   .describe('ISO 8601 date (YYYY-MM-DD, read in the tenant time zone) or instant with offset');
 
+/** The calendar every deadline of the tenant is computed with (registration and `PUT /tenants/{tenant}/profile`). */
+const calendarFields = {
+  patronDays: z
+    .array(
+      z
+        .object({
+          month: z.number().int().min(1).max(12).describe('Month (1-12)'),
+          day: z.number().int().min(1).max(31).describe('Day of the month'),
+          name: z.string().trim().min(1).max(100).describe('Italian name, e.g. "San Giovanni Battista"'),
+          legalHoliday: z.boolean().default(false).describe('Whether deadlines roll past it too (default: only reminders wait)'),
+        })
+        .strict(),
+    )
+    .max(20)
+    .optional()
+    .describe(
+      "Patron saint's days: office closures reminders respect; deadlines move past those that are legal holidays (legalHoliday)",
+    ),
+  extraClosures: z
+    .array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'))
+    .max(366)
+    .optional()
+    .describe('One-off office closures (dates)'),
+};
+
 export const registerTenantBody = z
   .object({
     id: tenantParam.describe('Tenant id, lowercase: letters, digits, _ . - (e.g. cciaa-po)'),
@@ -40,27 +65,7 @@ export const registerTenantBody = z
       .regex(/^[A-Za-z0-9_]{2,40}$/, 'must be an IPA code: 2-40 letters, digits or _')
       .describe('Code in the Indice dei domicili digitali della PA (IPA)'),
     timeZone: z.string().min(1).max(64).optional().describe('IANA time zone (default Europe/Rome)'),
-    patronDays: z
-      .array(
-        z
-          .object({
-            month: z.number().int().min(1).max(12).describe('Month (1-12)'),
-            day: z.number().int().min(1).max(31).describe('Day of the month'),
-            name: z.string().trim().min(1).max(100).describe('Italian name, e.g. "San Giovanni Battista"'),
-            legalHoliday: z.boolean().default(false).describe('Whether deadlines roll past it too (default: only reminders wait)'),
-          })
-          .strict(),
-      )
-      .max(20)
-      .optional()
-      .describe(
-        "Patron saint's days: office closures reminders respect (deadlines do not move unless legalHoliday)",
-      ),
-    extraClosures: z
-      .array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'))
-      .max(366)
-      .optional()
-      .describe('One-off office closures (dates)'),
+    ...calendarFields,
   })
   .strict();
 
@@ -97,6 +102,9 @@ export const tenantProfileBody = z
       .max(500)
       .regex(/^https?:\/\/\S+$/, 'must be a web address starting with https:// or http://')
       .describe("The body's page the PIAO portal links to (e.g. its Amministrazione trasparente)"),
+    timeZone: z.string().min(1).max(64).optional().describe('IANA time zone (absent: unchanged)'),
+    patronDays: calendarFields.patronDays.describe("Patron saint's days, replacing the recorded ones (absent: unchanged); deadlines move past those that are legal holidays"),
+    extraClosures: calendarFields.extraClosures.describe('One-off office closures, replacing the recorded ones (absent: unchanged)'),
   })
   .strict();
 

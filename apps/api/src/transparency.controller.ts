@@ -3,9 +3,9 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { isoDateAt, TRANSPARENCY_STATUSES, transparencyGrid, type TransparencyCommand, type TransparencyGridRow, type TransparencyStatusCounts, type Role } from '@ciclo/domain';
-import { AccessPolicy, type Actor } from '@ciclo/identity';
-import { AttestationGridService, ExecuteTransparencyCommands, TransparencyRepository, type AttestationGridView, type TransparencyCommandsResult } from '@ciclo/workflow';
+import { isoDateAt, TRANSPARENCY_STATUSES, transparencyGrid, type TransparencyCommand, type TransparencyGridRow, type TransparencyStatusCounts, type Role, type TenantTimeOf } from '@ciclo/domain';
+import type { Actor } from '@ciclo/identity';
+import { AttestationGridService, ExecuteTransparencyCommands, TENANT_TIMES, TransparencyRepository, type AttestationGridView, type TransparencyCommandsResult } from '@ciclo/workflow';
 import { ActingRole, CurrentActor } from './auth.guard';
 import { uuidParam } from './schemas';
 import { parseInput } from './validation';
@@ -89,12 +89,13 @@ export class TransparencyController {
     @Inject(TransparencyRepository) private readonly repo: TransparencyRepository,
     @Inject(AttestationGridService) private readonly grids: AttestationGridService,
     private readonly commandBus: CommandBus,
-    private readonly policy: AccessPolicy,
+    @Inject(TENANT_TIMES) private readonly tenantTime: TenantTimeOf,
   ) {}
 
-  private async calendar(tenant: string) {
-    const rec = await this.policy.directory.tenant(tenant);
-    return { timeZone: rec?.timeZone ?? 'Europe/Rome', cal: { patronDays: rec?.patronDays ?? [], extraClosures: [] } };
+  /** The tenant's time zone and calendar: the ones every deadline is computed with (the identity directory's). */
+  private calendar(tenant: string) {
+    const { timeZone, calendar } = this.tenantTime(tenant);
+    return { timeZone, cal: calendar };
   }
 
   @Get('transparency/obligations')
@@ -109,13 +110,14 @@ export class TransparencyController {
   @ApiAnswer(200, 'TransparencyGridAnswer')
   async grid(@CurrentActor() actor: Actor, @Query() query: unknown): Promise<TransparencyGridAnswer> {
     const q = parseInput(gridQuery, query ?? {}, 'query');
-    const [{ state }, { timeZone, cal }] = await Promise.all([this.repo.load(actor.tenant), this.calendar(actor.tenant)]);
+    const { state } = await this.repo.load(actor.tenant);
+    const { timeZone, cal } = this.calendar(actor.tenant);
     const today = isoDateAt(new Date(), timeZone);
     return { today, ...transparencyGrid(state, today, cal, { ...(q.status ? { status: q.status } : {}), ...(q.office ? { office: q.office } : {}), ...(q.section ? { section: q.section } : {}) }) };
   }
 
   private async run(actor: Actor, acting: Role | undefined, command: TransparencyCommand): Promise<TransparencyCommandsResult> {
-    const { timeZone } = await this.calendar(actor.tenant);
+    const { timeZone } = this.calendar(actor.tenant);
     return this.commandBus.execute(new ExecuteTransparencyCommands(actor, [command], { actingRole: acting, correlationId: randomUUID(), atomic: true, timeZone }));
   }
 

@@ -10,8 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { eventCatalogue } from '@ciclo/domain';
 import { backfillDeliberationRegister, DefinitionRegistry } from '@ciclo/workflow';
 import { AuditProjector, createReadModelDataSource, CyclesProjector, ProjectionRunner, recordChainVerification, verifyAnchoredChain } from '@ciclo/projections';
-import { StaticTenantDirectory, tenantTimesOf } from '@ciclo/notifications';
-import { DirectoryService, isRole, loadDemoDirectory, PLATFORM_TENANT, ROLES, rolesAt, signDevToken, type ChangeAuthor, type Role } from '@ciclo/identity';
+import { DirectoryService, isRole, loadDemoDirectory, PLATFORM_TENANT, ROLES, rolesAt, signDevToken, TenantCalendars, type ChangeAuthor, type Role } from '@ciclo/identity';
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 
@@ -201,8 +200,10 @@ export function buildCli(): Command {
       await ds.initialize();
       try {
         const registry = DefinitionRegistry.fromDirectory(resolve(settings.SEEDS_DIR, 'cycles'));
-        const tenantTime = tenantTimesOf(StaticTenantDirectory.fromDirectory(resolve(settings.SEEDS_DIR, 'tenants')));
-        return await fn(new ProjectionRunner(store, ds, [new CyclesProjector(registry, tenantTime), new AuditProjector(registry)]));
+        // Each tenant's calendar from the identity directory, as the API and the worker have it.
+        const calendars = TenantCalendars.of(store);
+        await calendars.ready();
+        return await fn(new ProjectionRunner(store, ds, [new CyclesProjector(registry, calendars.tenantTime, calendars), new AuditProjector(registry)]));
       } finally {
         await ds.destroy();
       }

@@ -653,8 +653,8 @@ export interface paths {
         };
         get?: never;
         /**
-         * Set the tenant's registry data (Scheda anagrafica)
-         * @description Administrators of the tenant. Address, legal representative, number of employees and website page, as the PIAO prints them in section 1 and the portal pack carries them in its metadata; replaces the previous values (event `TenantProfileUpdated`).
+         * Set the tenant's registry data (Scheda anagrafica) and, optionally, its calendar
+         * @description Administrators of the tenant. Address, legal representative, number of employees and website page, as the PIAO prints them in section 1 and the portal pack carries them in its metadata; replaces the previous values (event `TenantProfileUpdated`). `timeZone`, `patronDays` and `extraClosures`, when given, replace the recorded ones: every deadline of the tenant is computed with them from the next computation on (a patron day that is a legal holiday moves a deadline falling on it to the next working day).
          */
         put: operations["TenantsController_tenantProfile"];
         post?: never;
@@ -4108,7 +4108,7 @@ export interface components {
             ipaCode: string;
             /** @description IANA time zone */
             timeZone: string;
-            /** @description Closure days: patron saint's days (reminders respect them; deadlines do not move) and one-off closures. */
+            /** @description Patron saint's days: closures reminders respect; deadlines move past those that are legal holidays. */
             patronDays: components["schemas"]["PatronDay"][];
             /** @description One-off closure days */
             extraClosures: string[];
@@ -6132,7 +6132,7 @@ export interface operations {
                     ipaCode: string;
                     /** @description IANA time zone (default Europe/Rome) */
                     timeZone?: string;
-                    /** @description Patron saint's days: office closures reminders respect (deadlines do not move unless legalHoliday) */
+                    /** @description Patron saint's days: office closures reminders respect; deadlines move past those that are legal holidays (legalHoliday) */
                     patronDays?: {
                         /** @description Month (1-12) */
                         month: number;
@@ -6445,6 +6445,24 @@ export interface operations {
                     employees: number;
                     /** @description The body's page the PIAO portal links to (e.g. its Amministrazione trasparente) */
                     website: string;
+                    /** @description IANA time zone (absent: unchanged) */
+                    timeZone?: string;
+                    /** @description Patron saint's days, replacing the recorded ones (absent: unchanged); deadlines move past those that are legal holidays */
+                    patronDays?: {
+                        /** @description Month (1-12) */
+                        month: number;
+                        /** @description Day of the month */
+                        day: number;
+                        /** @description Italian name, e.g. "San Giovanni Battista" */
+                        name: string;
+                        /**
+                         * @description Whether deadlines roll past it too (default: only reminders wait)
+                         * @default false
+                         */
+                        legalHoliday?: boolean;
+                    }[];
+                    /** @description One-off office closures, replacing the recorded ones (absent: unchanged) */
+                    extraClosures?: string[];
                 };
             };
         };

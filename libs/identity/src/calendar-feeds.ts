@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Fold } from '@ciclo/commands';
 import type { Role } from './actor';
-import { classifyDirectoryEvent, unhandledDirectoryEvent } from './directory-events';
+import { unhandledDirectoryEvent } from './directory-events';
 import { hashSecret, secretMatches } from './api-keys';
+import { revocableRecordsFold, type RecordChange } from './revocable-records';
 
 /**
  * Personal calendar feeds: a secret address per person that calendar applications (Google
@@ -54,42 +55,22 @@ export interface CalendarFeedsState {
   feeds: Map<string, CalendarFeedRecord>;
 }
 
-export const calendarFeedsFold: Fold<CalendarFeedsState> = {
-  initial: () => ({ version: 0, feeds: new Map() }),
-  version: (s) => s.version,
-  keep: () => true,
-  apply(from, events) {
-    const feeds = new Map<string, CalendarFeedRecord>();
-    for (const [k, v] of from.feeds) feeds.set(k, { ...v, roles: [...v.roles] });
-    let version = from.version;
-    for (const stored of events) {
-      const e = classifyDirectoryEvent(stored);
-      version = e.version;
-      switch (e.kind) {
-        case 'CalendarFeedCreated':
-          if (e.data.feedId) feeds.set(e.data.feedId, { ...e.data, roles: [...e.data.roles], createdAt: e.occurredAt });
-          break;
-        case 'CalendarFeedRevoked': {
-          const f = feeds.get(e.data.feedId);
-          if (f && !f.revokedAt) {
-            f.revokedAt = e.occurredAt;
-            f.revokedBy = e.data.revokedBy;
-          }
-          break;
-        }
-        case 'TenantRegistered':
-        case 'TenantProfileUpdated':
-        case 'RoleGranted':
-        case 'RoleRevoked':
-        case 'UserProfileUpdated':
-        case 'ApiKeyIssued':
-        case 'ApiKeyRevoked':
-        case 'other':
-          break;
-        default:
-          unhandledDirectoryEvent(e);
-      }
-    }
-    return { version, feeds };
-  },
-};
+export const calendarFeedsFold: Fold<CalendarFeedsState> = revocableRecordsFold('feeds', (e): RecordChange<CalendarFeedRecord> => {
+  switch (e.kind) {
+    case 'CalendarFeedCreated':
+      return { id: e.data.feedId, add: { ...e.data, roles: [...e.data.roles], createdAt: e.occurredAt } };
+    case 'CalendarFeedRevoked':
+      return { revoke: e.data.feedId, by: e.data.revokedBy, at: e.occurredAt };
+    case 'TenantRegistered':
+    case 'TenantProfileUpdated':
+    case 'RoleGranted':
+    case 'RoleRevoked':
+    case 'UserProfileUpdated':
+    case 'ApiKeyIssued':
+    case 'ApiKeyRevoked':
+    case 'other':
+      return null;
+    default:
+      return unhandledDirectoryEvent(e);
+  }
+});

@@ -19,7 +19,7 @@ export interface DemoDirectoryFile {
 export interface DemoLoadResult {
   tenant: string;
   tenantRegistered: boolean;
-  /** Whether the registry data was recorded (missing or different). */
+  /** Whether the registry data was recorded (missing or different, or the file's calendar differs from the directory's). */
   tenantProfile: boolean;
   grants: number;
   profiles: number;
@@ -27,8 +27,9 @@ export interface DemoLoadResult {
 
 /**
  * Loads a tenant and its users from a seed file (`seeds/tenants/demo.json`) through the directory
- * service, as an administrator would: the tenant is registered when missing, its registry data
- * recorded when missing or different, each user gets their
+ * service, as an administrator would: the tenant is registered (with the file's calendar) when
+ * missing, its registry data recorded when missing or different, and with it the file's calendar
+ * when that differs from the directory's; each user gets their
  * profile and every listed role not already held. Running it again writes nothing.
  */
 export async function loadDemoDirectory(
@@ -57,10 +58,18 @@ export async function loadDemoDirectory(
   }
   let tenantProfile = false;
   if (seed.profile) {
-    const current = (await directory.tenant(seed.id))?.profile;
+    const rec = await directory.tenant(seed.id);
+    const current = rec?.profile;
     const p = seed.profile;
-    if (!current || current.address !== p.address || current.legalRepresentative !== p.legalRepresentative || current.employees !== p.employees || current.website !== p.website) {
-      await directory.setTenantProfile(seed.id, p, by, meta);
+    // The file's calendar is demo input: recorded again when it no longer matches the directory's.
+    const calendar = { timeZone: seed.timeZone ?? 'Europe/Rome', patronDays: seed.patronDays ?? [], extraClosures: [...new Set(seed.extraClosures ?? [])].sort() };
+    const calendarChanged =
+      !!rec &&
+      (rec.timeZone !== calendar.timeZone ||
+        JSON.stringify(rec.patronDays) !== JSON.stringify(calendar.patronDays.map((d) => ({ month: d.month, day: d.day, name: d.name.trim(), legalHoliday: d.legalHoliday }))) ||
+        JSON.stringify(rec.extraClosures) !== JSON.stringify(calendar.extraClosures));
+    if (calendarChanged || !current || current.address !== p.address || current.legalRepresentative !== p.legalRepresentative || current.employees !== p.employees || current.website !== p.website) {
+      await directory.setTenantProfile(seed.id, { ...p, ...(calendarChanged ? calendar : {}) }, by, meta);
       tenantProfile = true;
     }
   }

@@ -21,7 +21,8 @@ describe('typed directory events', () => {
     expect([...DIRECTORY_EVENT_TYPES].sort()).toEqual(Object.keys(DIRECTORY_EVENT_SCHEMA_VERSIONS).sort());
     for (const type of DIRECTORY_EVENT_TYPES) {
       expect(classifyDirectoryEvent(stored(type, {})).kind).toBe(type);
-      expect(directoryEventSchemaVersion(type)).toBe(1);
+      // TenantProfileUpdated is at 2: it may carry the tenant's calendar.
+      expect(directoryEventSchemaVersion(type)).toBe(type === 'TenantProfileUpdated' ? 2 : 1);
     }
     expect(classifyDirectoryEvent(stored('SomethingNewer', { x: 1 }))).toMatchObject({ kind: 'other', type: 'SomethingNewer' });
   });
@@ -58,6 +59,11 @@ describe('typed directory events', () => {
       stored('TenantProfileUpdated', { tenantId: 'cciaa-po', address: 'Via', legalRepresentative: 'P', employees: 80, website: 'https://x.it' }),
     ]);
     expect(t).toMatchObject({ version: 2, record: { id: 'cciaa-po', patronDays: [], version: 2, profile: { employees: 80, updatedBy: 'u-admin' } } });
+    const moved = tenantFold.apply(t, [
+      stored('TenantProfileUpdated', { tenantId: 'cciaa-po', address: 'Via', legalRepresentative: 'P', employees: 80, website: 'https://x.it', patronDays: [{ month: 6, day: 29, name: 'Santi Pietro e Paolo', legalHoliday: true }, 'x'], timeZone: 'Europe/Rome' }),
+    ]);
+    expect(moved.record).toMatchObject({ version: 3, patronDays: [{ month: 6, day: 29, legalHoliday: true }], extraClosures: [] });
+    expect(t.record?.patronDays).toEqual([]);
     const keys = apiKeysFold.apply(apiKeysFold.initial(), [stored('ApiKeyIssued', { keyId: 'k1', hash: 'h', roles: ['po'], label: 'erp' }), stored('ApiKeyRevoked', { keyId: 'k1' })]);
     expect(keys.keys.get('k1')).toMatchObject({ revokedBy: 'u-admin', revokedAt: '2026-03-02T10:00:00.000Z' });
     const feeds = calendarFeedsFold.apply(calendarFeedsFold.initial(), [stored('CalendarFeedCreated', { feedId: 'f1', userId: 'u-1', hash: 'h', scope: 'everything', roles: ['po'] })]);

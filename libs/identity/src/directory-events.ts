@@ -25,12 +25,16 @@ export interface TenantRegisteredData {
   patronDays: PatronDay[];
   extraClosures: string[];
 }
+/** The calendar fields are present only when the update changes them (schema version 2; version 1 never carries them). */
 export interface TenantProfileUpdatedData {
   tenantId: string;
   address: string;
   legalRepresentative: string;
   employees: number;
   website: string;
+  timeZone?: string;
+  patronDays?: PatronDay[];
+  extraClosures?: string[];
 }
 /** `role` null: not a role this code knows (the grant is ignored). */
 export interface RoleGrantedData {
@@ -98,7 +102,7 @@ export type DirectoryEvent =
 /** The data schema version of each directory event type (written in `metadata.schemaVersion`). */
 export const DIRECTORY_EVENT_SCHEMA_VERSIONS: Readonly<Record<DirectoryEventType, number>> = {
   TenantRegistered: 1,
-  TenantProfileUpdated: 1,
+  TenantProfileUpdated: 2,
   RoleGranted: 1,
   RoleRevoked: 1,
   UserProfileUpdated: 1,
@@ -121,6 +125,8 @@ export const directoryData = <K extends DirectoryEventType>(type: K, data: Direc
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const roles = (v: unknown): Role[] => (Array.isArray(v) ? v : []).filter(isRole);
+const patronDays = (v: unknown): PatronDay[] => (Array.isArray(v) ? (v.filter((p) => typeof p === 'object' && p !== null && !Array.isArray(p)) as PatronDay[]) : []);
+const dates = (v: unknown): string[] => (Array.isArray(v) ? v.filter((d): d is string => typeof d === 'string') : []);
 
 /** A stored directory event as a member of the union. */
 export function classifyDirectoryEvent(e: Pick<RecordedEvent, 'type' | 'data' | 'metadata' | 'version'>): DirectoryEvent {
@@ -136,15 +142,24 @@ export function classifyDirectoryEvent(e: Pick<RecordedEvent, 'type' | 'data' | 
           name: String(d.name),
           ipaCode: String(d.ipaCode),
           timeZone: String(d.timeZone),
-          patronDays: Array.isArray(d.patronDays) ? (d.patronDays as unknown as PatronDay[]) : [],
-          extraClosures: Array.isArray(d.extraClosures) ? (d.extraClosures as string[]) : [],
+          patronDays: patronDays(d.patronDays),
+          extraClosures: dates(d.extraClosures),
         },
       };
     case 'TenantProfileUpdated':
       return {
         ...env,
         kind: e.type,
-        data: { tenantId: String(d.tenantId ?? ''), address: String(d.address), legalRepresentative: String(d.legalRepresentative), employees: Number(d.employees), website: String(d.website) },
+        data: {
+          tenantId: String(d.tenantId ?? ''),
+          address: String(d.address),
+          legalRepresentative: String(d.legalRepresentative),
+          employees: Number(d.employees),
+          website: String(d.website),
+          ...(str(d.timeZone) ? { timeZone: str(d.timeZone) } : {}),
+          ...(Array.isArray(d.patronDays) ? { patronDays: patronDays(d.patronDays) } : {}),
+          ...(Array.isArray(d.extraClosures) ? { extraClosures: dates(d.extraClosures) } : {}),
+        },
       };
     case 'RoleGranted':
       return {

@@ -2,6 +2,7 @@ import type { Fold } from '@ciclo/commands';
 import type { PatronDay } from '@ciclo/domain';
 import type { Role } from './actor';
 import { classifyDirectoryEvent, unhandledDirectoryEvent, type DirectoryEvent } from './directory-events';
+import { revocableRecordsFold, type RecordChange } from './revocable-records';
 
 export { DIRECTORY_EVENT_TYPES } from './directory-events';
 
@@ -9,7 +10,8 @@ export { DIRECTORY_EVENT_TYPES } from './directory-events';
  * The directory as events. Each tenant has:
  * - `<tenant>/tenant`: `TenantRegistered` (the body: IPA code, name, time zone, closure days), then
  *   `TenantProfileUpdated` (the registry data the documents print: address, legal representative,
- *   number of employees, website page);
+ *   number of employees, website page; and the time zone and closure days when they change). The
+ *   calendar is the one every deadline of the tenant is computed with (`TenantCalendars`);
  * - `<tenant>/user-<userId>`: `RoleGranted`, `RoleRevoked`, `UserProfileUpdated` of one person;
  * - `<tenant>/api-keys`: `ApiKeyIssued`, `ApiKeyRevoked` of the tenant's integrations;
  * - `<tenant>/calendar-feeds`: `CalendarFeedCreated`, `CalendarFeedRevoked` (personal calendar feeds).
@@ -29,7 +31,7 @@ export interface TenantRecord {
   ipaCode: string;
   /** IANA time zone */
   timeZone: string;
-  /** Closure days: patron saint's days (reminders respect them; deadlines do not move) and one-off closures. */
+  /** Patron saint's days: closures reminders respect; deadlines move past those that are legal holidays. */
   patronDays: PatronDay[];
   /** One-off closure days */
   extraClosures: string[];
@@ -154,8 +156,12 @@ export const tenantFold: Fold<TenantState> = {
           break;
         }
         case 'TenantProfileUpdated': {
-          const { address, legalRepresentative, employees, website } = e.data;
-          if (rec) rec.profile = { address, legalRepresentative, employees, website, updatedAt: e.occurredAt, updatedBy: e.actorId };
+          const { address, legalRepresentative, employees, website, timeZone, patronDays, extraClosures } = e.data;
+          if (!rec) break;
+          rec.profile = { address, legalRepresentative, employees, website, updatedAt: e.occurredAt, updatedBy: e.actorId };
+          if (timeZone) rec.timeZone = timeZone;
+          if (patronDays) rec.patronDays = patronDays;
+          if (extraClosures) rec.extraClosures = extraClosures;
           break;
         }
         case 'RoleGranted':
@@ -233,44 +239,24 @@ export interface ApiKeysState {
   keys: Map<string, ApiKeyRecord>;
 }
 
-export const apiKeysFold: Fold<ApiKeysState> = {
-  initial: () => ({ version: 0, keys: new Map() }),
-  version: (s) => s.version,
-  keep: () => true,
-  apply(from, events) {
-    const keys = new Map<string, ApiKeyRecord>();
-    for (const [k, v] of from.keys) keys.set(k, { ...v, roles: [...v.roles] });
-    let version = from.version;
-    for (const stored of events) {
-      const e = classifyDirectoryEvent(stored);
-      version = e.version;
-      switch (e.kind) {
-        case 'ApiKeyIssued': {
-          const { keyId, hash, roles, label, issuedBy, validUntil } = e.data;
-          if (keyId) keys.set(keyId, { keyId, hash, roles, label, issuedBy, issuedAt: e.occurredAt, ...(validUntil ? { validUntil } : {}) });
-          break;
-        }
-        case 'ApiKeyRevoked': {
-          const k = keys.get(e.data.keyId);
-          if (k && !k.revokedAt) {
-            k.revokedAt = e.occurredAt;
-            k.revokedBy = e.data.revokedBy;
-          }
-          break;
-        }
-        case 'TenantRegistered':
-        case 'TenantProfileUpdated':
-        case 'RoleGranted':
-        case 'RoleRevoked':
-        case 'UserProfileUpdated':
-        case 'CalendarFeedCreated':
-        case 'CalendarFeedRevoked':
-        case 'other':
-          break;
-        default:
-          unhandledDirectoryEvent(e);
-      }
+export const apiKeysFold: Fold<ApiKeysState> = revocableRecordsFold('keys', (e): RecordChange<ApiKeyRecord> => {
+  switch (e.kind) {
+    case 'ApiKeyIssued': {
+      const { keyId, hash, roles, label, issuedBy, validUntil } = e.data;
+      return { id: keyId, add: { keyId, hash, roles, label, issuedBy, issuedAt: e.occurredAt, ...(validUntil ? { validUntil } : {}) } };
     }
-    return { version, keys };
-  },
-};
+    case 'ApiKeyRevoked':
+      return { revoke: e.data.keyId, by: e.data.revokedBy, at: e.occurredAt };
+    case 'TenantRegistered':
+    case 'TenantProfileUpdated':
+    case 'RoleGranted':
+    case 'RoleRevoked':
+    case 'UserProfileUpdated':
+    case 'CalendarFeedCreated':
+    case 'CalendarFeedRevoked':
+    case 'other':
+      return null;
+    default:
+      return unhandledDirectoryEvent(e);
+  }
+});

@@ -5,6 +5,7 @@ import { calendarFeedsFold, type CalendarFeedsState } from './calendar-feeds';
 import { directoryEventSchemaVersion, type DirectoryEventType } from './directory-events';
 import { apiKeysFold, tenantFold, userFold, type ApiKeysState, type TenantState, type UserState } from './directory-model';
 import { IdentityRefusal } from './errors';
+import { TenantCalendars } from './tenant-calendars';
 
 /** What every directory change carries besides its author. */
 export interface ChangeMeta {
@@ -43,7 +44,7 @@ export class DirectoryStreams {
     return this.options.clock?.() ?? new Date();
   }
 
-  /** Runs one directory command on a stream: the cache moves forward by the event written (no read back). */
+  /** Runs one directory command on a stream: the cache and the tenants' calendars move forward by the event written (no read back). */
   write<S, R>(
     folder: StreamFolder<S>,
     stream: string,
@@ -65,7 +66,12 @@ export class DirectoryStreams {
         let after: S | undefined;
         return {
           events: [decided],
-          after: ([eventId]) => (after = folder.fold.apply(state, [recorded(stream, tenant, decided, eventId, folder.fold.version(state) + 1)])),
+          after: ([eventId]) => {
+            const event = recorded(stream, tenant, decided, eventId, folder.fold.version(state) + 1);
+            // The tenants' calendars of this process follow the directory's own appends at once.
+            TenantCalendars.of(this.store).apply([event]);
+            return (after = folder.fold.apply(state, [event]));
+          },
           answer: async () => d.answer(after ?? (await folder.load(stream)).state),
         };
       },

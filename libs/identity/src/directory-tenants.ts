@@ -15,8 +15,35 @@ export interface RegisterTenantInput {
   extraClosures?: string[];
 }
 
+/** The tenant's calendar as `PUT /tenants/{tenant}/profile` may change it: each field absent stays as it is. */
+export interface TenantCalendarInput {
+  timeZone?: string;
+  patronDays?: PatronDay[];
+  extraClosures?: string[];
+}
+
 const IPA_RE = /^[A-Za-z0-9_]{2,40}$/;
 export const DEFAULT_TZ = 'Europe/Rome';
+
+/** Checks the calendar fields given, adding a problem per field; returns them as recorded (names trimmed, closures sorted once each). */
+function checkCalendar(input: TenantCalendarInput, problems: IdentityFieldProblem[]): TenantCalendarInput {
+  if (input.timeZone !== undefined && !isValidTimeZone(input.timeZone)) problems.push({ field: 'timeZone', problem: 'must be an IANA time zone such as Europe/Rome' });
+  const patronDays = input.patronDays ?? [];
+  const extraClosures = input.extraClosures ?? [];
+  try {
+    validateTenantCalendar({ patronDays, extraClosures });
+  } catch (err) {
+    if (!(err instanceof InvalidTenantCalendar)) throw err;
+    problems.push({ field: /closure/i.test(err.message) ? 'extraClosures' : 'patronDays', problem: err.message });
+  }
+  if (patronDays.length > 20) problems.push({ field: 'patronDays', problem: 'at most 20' });
+  if (extraClosures.length > 366) problems.push({ field: 'extraClosures', problem: 'at most 366' });
+  return {
+    ...(input.timeZone !== undefined ? { timeZone: input.timeZone } : {}),
+    ...(input.patronDays ? { patronDays: input.patronDays.map((p) => ({ month: p.month, day: p.day, name: p.name.trim(), legalHoliday: p.legalHoliday })) } : {}),
+    ...(input.extraClosures ? { extraClosures: [...new Set(input.extraClosures)].sort() } : {}),
+  };
+}
 
 /** An absolute http(s) address with a host. */
 function isWebPage(v: string): boolean {
@@ -75,18 +102,7 @@ export class TenantDirectory {
     else if (input.id === PLATFORM_TENANT) problems.push({ field: 'id', problem: `"${PLATFORM_TENANT}" is reserved for platform administrators` });
     if (typeof input.name !== 'string' || !input.name.trim() || input.name.length > 300) problems.push({ field: 'name', problem: 'must be 1-300 characters' });
     if (typeof input.ipaCode !== 'string' || !IPA_RE.test(input.ipaCode)) problems.push({ field: 'ipaCode', problem: 'must be an IPA code: 2-40 letters, digits or _' });
-    const timeZone = input.timeZone ?? DEFAULT_TZ;
-    if (!isValidTimeZone(timeZone)) problems.push({ field: 'timeZone', problem: 'must be an IANA time zone such as Europe/Rome' });
-    const patronDays = input.patronDays ?? [];
-    const extraClosures = input.extraClosures ?? [];
-    try {
-      validateTenantCalendar({ patronDays, extraClosures });
-    } catch (err) {
-      if (!(err instanceof InvalidTenantCalendar)) throw err;
-      problems.push({ field: /closure/i.test(err.message) ? 'extraClosures' : 'patronDays', problem: err.message });
-    }
-    if (patronDays.length > 20) problems.push({ field: 'patronDays', problem: 'at most 20' });
-    if (extraClosures.length > 366) problems.push({ field: 'extraClosures', problem: 'at most 366' });
+    const calendar = checkCalendar({ timeZone: input.timeZone ?? DEFAULT_TZ, patronDays: input.patronDays ?? [], extraClosures: input.extraClosures ?? [] }, problems);
     if (problems.length) throw invalidInput(problems);
     const exists = () => new IdentityRefusal('TENANT_EXISTS', input.id);
     return this.streams.write(
@@ -102,9 +118,9 @@ export class TenantDirectory {
             tenantId: input.id,
             name: input.name.trim(),
             ipaCode: input.ipaCode,
-            timeZone,
-            patronDays: patronDays.map((p) => ({ month: p.month, day: p.day, name: p.name.trim(), legalHoliday: p.legalHoliday })),
-            extraClosures: [...new Set(extraClosures)].sort(),
+            timeZone: calendar.timeZone ?? DEFAULT_TZ,
+            patronDays: calendar.patronDays ?? [],
+            extraClosures: calendar.extraClosures ?? [],
           }),
           answer: (after) => recordOf(after, input.id) as TenantRecord,
         };
@@ -115,11 +131,13 @@ export class TenantDirectory {
 
   /**
    * Records the tenant's registry data (Scheda anagrafica of the PIAO, portal metadata): address,
-   * legal representative, number of employees, website page. Replaces the previous values.
+   * legal representative, number of employees, website page, replacing the previous values; and,
+   * when given, its time zone, patron days and closures (the calendar every deadline of the tenant
+   * is computed with), each replacing the one recorded.
    */
   async setTenantProfile(
     tenant: string,
-    input: { address: string; legalRepresentative: string; employees: number; website: string },
+    input: { address: string; legalRepresentative: string; employees: number; website: string } & TenantCalendarInput,
     by: ChangeAuthor,
     meta: ChangeMeta,
   ): Promise<TenantRecord> {
@@ -135,6 +153,7 @@ export class TenantDirectory {
       problems.push({ field: 'employees', problem: 'must be a whole number from 0 to 1000000' });
     if (typeof input.website !== 'string' || input.website.length > 500 || !isWebPage(input.website))
       problems.push({ field: 'website', problem: 'must be a web address starting with https:// or http://' });
+    const calendar = checkCalendar(input, problems);
     if (problems.length) throw invalidInput(problems);
     return this.streams.write(this.streams.tenants, tenantStream(tenant), tenant, by, meta, (s) => {
       if (!s.record) throw new IdentityRefusal('TENANT_NOT_FOUND', tenant);
@@ -144,7 +163,7 @@ export class TenantDirectory {
         employees: input.employees,
         website: input.website.trim(),
       };
-      return { event: directoryData('TenantProfileUpdated', { tenantId: tenant, ...data }), answer: (after) => recordOf(after, tenant) as TenantRecord };
+      return { event: directoryData('TenantProfileUpdated', { tenantId: tenant, ...data, ...calendar }), answer: (after) => recordOf(after, tenant) as TenantRecord };
     });
   }
 }

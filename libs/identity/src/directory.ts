@@ -6,11 +6,11 @@ import { CalendarFeedDirectory } from './directory-feeds';
 import type { IndependenceConflict } from './directory-independence';
 import type { ApiKeyRecord, RoleGrant, TenantRecord, UserRecord } from './directory-model';
 import { DirectoryStreams, type ChangeMeta } from './directory-streams';
-import { TenantDirectory, type RegisterTenantInput } from './directory-tenants';
+import { TenantDirectory, type RegisterTenantInput, type TenantCalendarInput } from './directory-tenants';
 import { UserDirectory, type GrantRoleInput } from './directory-users';
 
 export type { ChangeMeta } from './directory-streams';
-export type { RegisterTenantInput } from './directory-tenants';
+export type { RegisterTenantInput, TenantCalendarInput } from './directory-tenants';
 export type { GrantRoleInput } from './directory-users';
 export type { IssueApiKeyInput, IssuedApiKey } from './directory-api-keys';
 
@@ -55,7 +55,12 @@ export class DirectoryService {
   registerTenant(input: RegisterTenantInput, by: ChangeAuthor, meta: ChangeMeta): Promise<TenantRecord> {
     return this.tenants.registerTenant(input, by, meta);
   }
-  setTenantProfile(tenant: string, input: { address: string; legalRepresentative: string; employees: number; website: string }, by: ChangeAuthor, meta: ChangeMeta): Promise<TenantRecord> {
+  setTenantProfile(
+    tenant: string,
+    input: { address: string; legalRepresentative: string; employees: number; website: string } & TenantCalendarInput,
+    by: ChangeAuthor,
+    meta: ChangeMeta,
+  ): Promise<TenantRecord> {
     return this.tenants.setTenantProfile(tenant, input, by, meta);
   }
 

@@ -84,3 +84,4 @@ export {
   rateLimiterFor,
   sessionStoreFor,
 } from './identity.module';
+export { TenantCalendars, type TenantCalendarEntry } from './tenant-calendars';

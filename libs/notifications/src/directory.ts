@@ -1,9 +1,10 @@
 // Tenants (chambers) and the people in them, as the notification channels need them. People and
-// their roles come from the identity directory only (role grants are events: `GrantedRecipients`);
-// the tenant files in seeds/tenants give the tenants' settings (calendar, working hours, reminder
-// overrides, webhooks). The people a file lists are demo input that `ciclo seed demo` records as
-// grants (libs/identity demo.ts), never read here. Callers depend on the `RecipientResolver` and
-// `TenantProfiles` interfaces only.
+// their roles come from the identity directory only (role grants are events: `GrantedRecipients`),
+// and so do each tenant's calendar and time zone (`DirectoryCalendarProfiles` over the directory's
+// `TenantCalendars`); the tenant files in seeds/tenants give the other settings (working hours,
+// reminder overrides, webhooks). The people and the calendar a file lists are demo input that
+// `ciclo seed demo` records as events (libs/identity demo.ts). Callers depend on the
+// `RecipientResolver` and `TenantProfiles` interfaces only.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -64,6 +65,40 @@ export const tenantTimesOf =
   (profiles: TenantProfiles): TenantTimeOf =>
   (tenant) =>
     tenantTimeOf(profiles, tenant);
+
+/** Each tenant's calendar and time zone as the identity directory records them (`TenantCalendars` of libs/identity). */
+export interface TenantCalendarSource {
+  entry(tenant: string): { name: string; time: TenantTime } | null;
+}
+
+/**
+ * The tenants' settings with one source for the calendar: the calendar, the time zone and the name
+ * come from the identity directory; working hours, reminder overrides and webhooks from `settings`
+ * (the seed files). A tenant the directory does not know has the national calendar in Rome's time
+ * zone, whatever its file says.
+ */
+export class DirectoryCalendarProfiles implements TenantProfiles {
+  constructor(
+    private readonly calendars: TenantCalendarSource,
+    private readonly settings: TenantProfiles,
+  ) {}
+
+  profile(tenant: string): TenantProfile | null {
+    const known = this.calendars.entry(tenant);
+    const file = this.settings.profile(tenant);
+    if (!known && !file) return null;
+    const { calendar, timeZone } = known?.time ?? DEFAULT_TENANT_TIME;
+    return {
+      id: tenant,
+      name: known?.name ?? file?.name ?? tenant,
+      timeZone,
+      calendar,
+      workingHours: { ...(file?.workingHours ?? {}), timeZone },
+      ...(file?.reminders ? { reminders: file.reminders } : {}),
+      webhooks: file?.webhooks ?? [],
+    };
+  }
+}
 
 const role = z.string().min(1);
 const override = z.object({

@@ -3,6 +3,7 @@
 export { notificationSettings, type NotificationSettings } from './config';
 export {
   StaticTenantDirectory,
+  DirectoryCalendarProfiles,
   GrantedRecipients,
   tenantTimeOf,
   tenantTimesOf,
@@ -11,6 +12,7 @@ export {
   type RecipientResolver,
   type TenantProfile,
   type TenantProfiles,
+  type TenantCalendarSource,
   type TenantFile,
   type WebhookEndpoint,
 } from './directory';

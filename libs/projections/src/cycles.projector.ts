@@ -3,11 +3,23 @@ import type { RecordedEvent } from '@ciclo/event-store';
 import { toFoldable, type DefinitionRegistry } from '@ciclo/workflow';
 import { cycleOfStream, type ProjectionContext, type Projector } from './projector';
 
+/** The tenants' calendars, kept current by the directory's events the projector reads (`TenantCalendars` of libs/identity). */
+export interface TenantCalendarView {
+  tenantTime: TenantTimeOf;
+  apply(events: readonly RecordedEvent[]): void;
+}
+
+/** A tenant's calendar is recorded by these events of its `<tenant>/tenant` stream. */
+const CALENDAR_EVENTS = new Set(['TenantRegistered', 'TenantProfileUpdated']);
+const TENANT_STREAM = /^([a-z0-9][a-z0-9_.-]{0,62})\/tenant$/;
+
 /**
  * Cycles, inboxes and deadlines. Keeps each cycle's folded state (rm_cycle_state) and derives from
  * it, with the cycle's pinned definition, one row in rm_cycles, one row per role expected to act
  * in rm_inbox, and one row per deadline in rm_deadlines, its effective date computed with the
- * tenant's calendar and time zone as the reminders and the calendar feed compute it.
+ * tenant's calendar and time zone as the reminders and the calendar feed compute it. The
+ * directory's events in the log keep `calendars` current in log order; when one records a tenant's
+ * calendar, every cycle of the tenant is derived again.
  */
 export class CyclesProjector implements Projector {
   readonly name = 'cycles';
@@ -16,18 +28,23 @@ export class CyclesProjector implements Projector {
   constructor(
     private readonly definitions: DefinitionRegistry,
     private readonly tenantTime: TenantTimeOf,
+    private readonly calendars?: Pick<TenantCalendarView, 'apply'>,
   ) {}
 
   async apply(events: RecordedEvent[], { manager, table }: ProjectionContext): Promise<void> {
+    this.calendars?.apply(events);
     const byCycle = new Map<string, RecordedEvent[]>();
+    const recalendared = new Set<string>();
     for (const e of events) {
+      const tenant = CALENDAR_EVENTS.has(e.type) ? TENANT_STREAM.exec(e.streamId)?.[1] : undefined;
+      if (tenant) recalendared.add(tenant);
       const c = cycleOfStream(e.streamId);
       if (!c) continue;
       const list = byCycle.get(c.cycleId) ?? [];
       list.push(e);
       byCycle.set(c.cycleId, list);
     }
-    if (byCycle.size === 0) return;
+    if (byCycle.size === 0 && recalendared.size === 0) return;
     const ids = [...byCycle.keys()];
     const loaded = (await manager.query(`SELECT cycle_id, state FROM ${table('rm_cycle_state')} WHERE cycle_id = ANY($1::uuid[])`, [ids])) as {
       cycle_id: string;
@@ -35,13 +52,26 @@ export class CyclesProjector implements Projector {
     }[];
     const states = new Map(loaded.map((r) => [r.cycle_id, r.state]));
     const folded: CycleState[] = [];
-    const lastEvent = new Map<string, RecordedEvent>();
+    const lastEvent = new Map<string, { type: string; actorId: string }>();
     for (const [id, list] of byCycle) {
       const from = states.get(id) ?? initialCycleState();
       const state = foldCycle(list.map(toFoldable).filter((e) => e.version > from.version), from);
       if (!state.exists) continue;
       folded.push(state);
-      lastEvent.set(id, list[list.length - 1]);
+      const last = list[list.length - 1];
+      lastEvent.set(id, { type: last.type, actorId: last.metadata.actorId });
+    }
+    if (recalendared.size) {
+      // The other cycles of a tenant whose calendar changed: derived again from their stored state.
+      const others = (await manager.query(
+        `SELECT s.state, c.last_event_type, c.last_actor_id FROM ${table('rm_cycle_state')} s JOIN ${table('rm_cycles')} c ON c.id = s.cycle_id
+          WHERE s.tenant = ANY($1::text[]) AND NOT (s.cycle_id = ANY($2::uuid[]))`,
+        [[...recalendared], ids],
+      )) as { state: CycleState; last_event_type: string; last_actor_id: string }[];
+      for (const r of others) {
+        folded.push(r.state);
+        lastEvent.set(r.state.cycleId, { type: r.last_event_type, actorId: r.last_actor_id });
+      }
     }
     if (folded.length === 0) return;
     const fids = folded.map((s) => s.cycleId);
@@ -65,12 +95,12 @@ export class CyclesProjector implements Projector {
       const next = dls
         .filter((d) => d.status !== 'met' && d.effectiveDate)
         .sort((a, b) => (a.effectiveDate as string).localeCompare(b.effectiveDate as string))[0];
-      const last = lastEvent.get(s.cycleId) as RecordedEvent;
+      const last = lastEvent.get(s.cycleId) as { type: string; actorId: string };
       const actors = status === 'open' ? [...(stage?.actors ?? [])] : [];
       cycles.push([
         s.cycleId, s.tenant, s.cycleType, s.year, s.periodLabel, s.title, s.stage, stage?.title ?? s.stage, status,
         s.definitionVersion, next?.id ?? null, next?.title ?? null, next?.effectiveDate ?? null, `{${actors.join(',')}}`,
-        s.version, s.openedAt, s.lastChangeAt, last.type, last.metadata.actorId,
+        s.version, s.openedAt, s.lastChangeAt, last.type, last.actorId,
       ]);
       const since = s.history.length ? s.history[s.history.length - 1].at : s.openedAt;
       const sender = actors.length ? sentByOf(s) : null;

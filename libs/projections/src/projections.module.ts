@@ -4,9 +4,9 @@ import type { Settings } from '@ciclo/config';
 import type { EventStore } from '@ciclo/event-store';
 import { EVENT_STORE, SETTINGS } from '@ciclo/platform';
 import type { TenantTimeOf } from '@ciclo/domain';
-import { DEFINITIONS, TENANT_TIMES, type DefinitionRegistry } from '@ciclo/workflow';
+import { DEFINITIONS, TENANT_CALENDARS, TENANT_TIMES, type DefinitionRegistry } from '@ciclo/workflow';
 import { AuditProjector } from './audit.projector';
-import { CyclesProjector } from './cycles.projector';
+import { CyclesProjector, type TenantCalendarView } from './cycles.projector';
 import { createReadModelDataSource } from './data-source';
 import { ReadModelQueries } from './queries';
 import { ProjectionRunner } from './runner';
@@ -39,9 +39,9 @@ export class ProjectionsModule {
         },
         {
           provide: ProjectionRunner,
-          useFactory: (store: EventStore, ds: DataSource, definitions: DefinitionRegistry, tenantTime: TenantTimeOf) =>
-            new ProjectionRunner(store, ds, [new CyclesProjector(definitions, tenantTime), new AuditProjector(definitions)]),
-          inject: [EVENT_STORE, READ_MODELS, DEFINITIONS, TENANT_TIMES],
+          useFactory: (store: EventStore, ds: DataSource, definitions: DefinitionRegistry, calendars: TenantCalendarView) =>
+            new ProjectionRunner(store, ds, [new CyclesProjector(definitions, calendars.tenantTime, calendars), new AuditProjector(definitions)]),
+          inject: [EVENT_STORE, READ_MODELS, DEFINITIONS, TENANT_CALENDARS],
         },
         { provide: ReadModelQueries, useFactory: (ds: DataSource, tenantTime: TenantTimeOf) => new ReadModelQueries(ds, tenantTime), inject: [READ_MODELS, TENANT_TIMES] },
         ReadModelsLifecycle,

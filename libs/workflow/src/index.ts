@@ -8,7 +8,7 @@ export { DocumentStore, type StoredDocument } from './documents';
 export { ExecuteCycleCommand, ConcurrentModification, type CommandResult } from './commands';
 export { GetCycleQuery, cycleView, reportStatus, type CycleView, type CycleLinkView, type ReportStatus } from './queries';
 export { WORKFLOW_MIGRATIONS } from './schema';
-export { DEFINITIONS, TENANT_TIMES } from './tokens';
+export { DEFINITIONS, TENANT_CALENDARS, TENANT_TIMES } from './tokens';
 export { eventIdsFor } from './event-ids';
 export { GetCycleHistoryQuery, type CycleHistory, type HistoryEntry } from './history';
 export { ExecuteCycleCommandHandler } from './execute-cycle-command.handler';

@@ -32,6 +32,7 @@ export async function runImport(path: string, o: ImportCommandOptions, out: (s: 
   const store = new PostgresEventStore({ connectionString: settings.DATABASE_URL, poolSize: 4 });
   try {
     const runtime = createPlanRuntime(store, settings.SEEDS_DIR);
+    await runtime.ready;
     if (o.register) {
       if (!o.cycle) throw new Error('--register needs --cycle <id>: the PTPCT or PIAO to load the register into');
       const rpct: Actor = { userId: o.user, tenant: o.tenant, roles: ['rpct'], via: 'system' };

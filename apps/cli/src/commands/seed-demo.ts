@@ -69,6 +69,7 @@ export async function seedDemo(store: EventStore, seedsDir: string): Promise<See
   const userWith = (role: string): string => tenantSeed.users.find((u) => u.roles.includes(role))?.id ?? `u-demo-${role}`;
   const as = (role: string): Actor => ({ userId: userWith(role), tenant, roles: [role as Actor['roles'][number]], via: 'system' });
   const runtime = createPlanRuntime(store, seedsDir);
+  await runtime.ready;
 
   // The PTPCT 2021-2023 first: its past year's events precede the PIAO's in the audit trail.
   const register = await seedDemoRegister(store, runtime, seedsDir, tenant, tenantSeed.name, as);

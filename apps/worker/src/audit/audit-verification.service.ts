@@ -3,8 +3,8 @@ import { resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { publicUrl, type Settings } from '@ciclo/config';
 import { loadAnchorSigningKey, sharedSqlPool, type EventStore } from '@ciclo/event-store';
-import { DirectoryService } from '@ciclo/identity';
-import { AnchorPublisher, DeliveryLog, EmailChannel, GrantedRecipients, notificationSettings, StaticTenantDirectory } from '@ciclo/notifications';
+import { DirectoryService, TenantCalendars } from '@ciclo/identity';
+import { AnchorPublisher, DeliveryLog, DirectoryCalendarProfiles, EmailChannel, GrantedRecipients, notificationSettings, StaticTenantDirectory } from '@ciclo/notifications';
 import { EVENT_STORE, SETTINGS } from '@ciclo/platform';
 import { auditTenants, READ_MODELS } from '@ciclo/projections';
 import { AuditJobs, NIGHTLY_VERIFICATION_CRON, NIGHTLY_VERIFICATION_TZ } from './audit-verification';
@@ -33,7 +33,10 @@ export class AuditVerificationService implements OnApplicationBootstrap, OnAppli
     }
     const n = notificationSettings();
     const people = new DirectoryService(this.store);
-    const profiles = StaticTenantDirectory.fromDirectory(resolve(this.settings.SEEDS_DIR, 'tenants'));
+    // Tenant names and calendars from the directory, webhooks from the seed files.
+    const calendars = TenantCalendars.of(this.store);
+    await calendars.ready();
+    const profiles = new DirectoryCalendarProfiles(calendars, StaticTenantDirectory.fromDirectory(resolve(this.settings.SEEDS_DIR, 'tenants')));
     this.email = new EmailChannel(n.SMTP_URL, n.MAIL_FROM, { maxConnections: 2 });
     const publisher = new AnchorPublisher({
       store: this.store,

@@ -3,8 +3,8 @@ import { resolve } from 'node:path';
 import { publicUrl, type Settings } from '@ciclo/config';
 import { DeadlinesRuntime } from '@ciclo/deadlines';
 import type { EventStore } from '@ciclo/event-store';
-import { DirectoryService } from '@ciclo/identity';
-import { GrantedRecipients, notificationSettings, StaticTenantDirectory } from '@ciclo/notifications';
+import { DirectoryService, TenantCalendars } from '@ciclo/identity';
+import { DirectoryCalendarProfiles, GrantedRecipients, notificationSettings, StaticTenantDirectory } from '@ciclo/notifications';
 import { EVENT_STORE, PG_POOL, SETTINGS } from '@ciclo/platform';
 import type { Pool } from 'pg';
 import { DefinitionRegistry } from '@ciclo/workflow';
@@ -34,17 +34,19 @@ export class DeadlinesService implements OnApplicationBootstrap, OnApplicationSh
     // SMTP_URL, MAIL_FROM and the webhook settings: see libs/notifications/src/config.ts.
     const n = notificationSettings();
     const people = new DirectoryService(this.store);
+    const calendars = TenantCalendars.of(this.store);
+    await calendars.ready();
     this.runtime = new DeadlinesRuntime({
       store: this.store,
       pool: this.pool,
       redisUrl: this.settings.REDIS_URL,
       prefix: this.settings.REDIS_PREFIX,
       definitions: DefinitionRegistry.fromDirectory(resolve(this.settings.SEEDS_DIR, 'cycles')),
-      // Who is reminded: the role grants (events); the seed files for tenant settings and for tenants
-      // the directory does not know.
+      // Who is reminded: the role grants (events); each tenant's calendar: the directory (events);
+      // working hours, reminder overrides and webhooks: the seed files.
       directory: new GrantedRecipients(
         { people: (tenant, at) => people.peopleAt(tenant, at) },
-        StaticTenantDirectory.fromDirectory(resolve(this.settings.SEEDS_DIR, 'tenants')),
+        new DirectoryCalendarProfiles(calendars, StaticTenantDirectory.fromDirectory(resolve(this.settings.SEEDS_DIR, 'tenants'))),
       ),
       smtpUrl: n.SMTP_URL,
       mailFrom: n.MAIL_FROM,

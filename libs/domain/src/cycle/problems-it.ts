@@ -39,6 +39,12 @@ const PATTERNS: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^is not a known version of this cycle type$/, () => 'non è una versione nota di questo tipo di ciclo'],
   [/^is not a cursor returned by GET (\S+)/, (m) => `non è un cursore restituito da GET ${m[1]}`],
   [/^must not be given with (\S+)$/, (m) => `non va indicato insieme a ${m[1]}`],
+  [/^must be an IANA time zone such as (\S+)$/, (m) => `deve essere un fuso orario IANA, ad esempio ${m[1]}`],
+  [/^Invalid patron day: month (-?[\d.]+), day (-?[\d.]+)$/, (m) => `giorno del patrono non valido: mese ${m[1]}, giorno ${m[2]}`],
+  [/^A patron day needs a name$/, () => 'ogni giorno del patrono deve avere un nome'],
+  [/^Patron day (.+): legalHoliday must be a boolean$/, (m) => `giorno del patrono ${m[1]}: legalHoliday deve essere sì o no`],
+  [/^Invalid closure date: (.+)$/, (m) => `data di chiusura non valida: ${m[1]}`],
+  [/^at most (\d+)$/, (m) => `al massimo ${m[1]}`],
 ];
 
 export function fieldProblemIt(problem: string): string {

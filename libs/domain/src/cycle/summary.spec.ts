@@ -30,6 +30,9 @@ describe('auditSummary', () => {
       'La Struttura tecnica permanente ha svuotato la sezione «scostamenti» della Relazione sulla performance 2026',
     );
     expect(auditSummary({ type: 'TenantProfileUpdated', data: { address: 'Via Roma 1' }, actorRole: 'admin' }, null)).toBe("L'amministratore ha aggiornato i dati anagrafici dell'ente");
+    expect(auditSummary({ type: 'TenantProfileUpdated', data: { address: 'Via Roma 1', patronDays: [] }, actorRole: 'admin' }, null)).toBe(
+      "L'amministratore ha aggiornato i dati anagrafici e il calendario dell'ente",
+    );
   });
 
   it('names deliberations with organ, number and Italian date', () => {

@@ -194,7 +194,10 @@ function otherSentence(who: string, type: string, d: Record<string, unknown>, of
     case 'RoleRevoked':
       return `${who} ha revocato il ruolo di ${roleName(d.role)} a ${String(d.userId)}`;
     case 'TenantProfileUpdated':
-      return `${who} ha aggiornato i dati anagrafici dell'ente`;
+      // With a time zone, patron days or closures, the calendar every deadline of the body is computed with.
+      return d.timeZone !== undefined || d.patronDays !== undefined || d.extraClosures !== undefined
+        ? `${who} ha aggiornato i dati anagrafici e il calendario dell'ente`
+        : `${who} ha aggiornato i dati anagrafici dell'ente`;
     case 'UserProfileUpdated':
       return `${who} ha aggiornato i dati di ${String(d.userId)}`;
     case 'ApiKeyIssued':

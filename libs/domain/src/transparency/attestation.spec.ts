@@ -9,7 +9,7 @@ import type { FoldableEvent } from '../cycle/evolve';
 import type { ActorContext, DomainEvent } from '../cycle/model';
 import { actor, commands, given, NOW, pathTo, TENANT, todayAt } from '../cycle/testing';
 import { decideAttestationGrid, foldAttestationGrid, type AttestationGridCommand } from './attestation';
-import type { TransparencyObligation } from './grid';
+import type { TransparencyObligation } from './model';
 
 const def = parseCycleDefinition(readFileSync(join(__dirname, '../../../../seeds/cycles/attestazione_oiv.v1.yaml'), 'utf8'), 'attestazione_oiv.v1.yaml');
 const obligation: TransparencyObligation = {

@@ -11,7 +11,7 @@ import { actingRole } from '../cycle/decide';
 import type { CycleState, DecisionContext, DomainEvent, JsonRecord } from '../cycle/model';
 import type { Role } from '../definitions';
 import { FieldReader, isObject } from '../plan/fields';
-import type { TransparencyObligation } from './grid';
+import type { TransparencyObligation } from './model';
 
 export const ATTESTATION_GRID_ROLES: readonly Role[] = ['struttura_tecnica', 'rpct'];
 
@@ -55,7 +55,55 @@ export type AttestationGridCommand =
   | { type: 'set_row'; obligationId: unknown; pubblicazione: unknown; completezza: unknown; aggiornamento: unknown; formatoAperto: unknown; note?: unknown }
   | { type: 'remove_row'; obligationId: unknown };
 
-export const ATTESTATION_GRID_EVENTS = ['AttestationGridRowSet', 'AttestationGridRowRemoved'] as const;
+/** The data of the grid's event types (in the cycle's stream: their schema versions are the cycle's, `CYCLE_EVENT_SCHEMA_VERSIONS`). */
+export interface AttestationGridEventData {
+  AttestationGridRowSet: Omit<AttestationGridRow, 'by' | 'at'>;
+  AttestationGridRowRemoved: { obligationId: string };
+}
+
+export type AttestationGridEventType = keyof AttestationGridEventData;
+
+export const ATTESTATION_GRID_EVENTS: readonly AttestationGridEventType[] = ['AttestationGridRowSet', 'AttestationGridRowRemoved'];
+
+type StoredGridEvent = Pick<FoldableEvent, 'type' | 'data' | 'actorId' | 'occurredAt'>;
+
+/** An event of the cycle's stream as the survey grid sees it: its two types, and `other` (ignored). */
+export type AttestationGridEvent =
+  | { [K in AttestationGridEventType]: { kind: K; actorId: string; occurredAt: string; data: AttestationGridEventData[K] } }[AttestationGridEventType]
+  | { kind: 'other'; type: string };
+
+const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+/** A score 0-3 as stored; anything else reads as 0 (nothing attested). */
+const score = (v: unknown): number => (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 3 ? v : 0);
+
+/** A stored event of the cycle's stream as a member of the grid's union, its data read defensively. */
+export function classifyAttestationGridEvent(e: StoredGridEvent): AttestationGridEvent {
+  const d: JsonRecord = isObject(e.data) ? e.data : {};
+  const env = { actorId: e.actorId, occurredAt: e.occurredAt };
+  switch (e.type) {
+    case 'AttestationGridRowSet':
+      return {
+        ...env,
+        kind: e.type,
+        data: {
+          obligationId: text(d.obligationId),
+          section: text(d.section),
+          subsection: text(d.subsection),
+          title: text(d.title),
+          legalReference: text(d.legalReference),
+          pubblicazione: d.pubblicazione === 2 ? 2 : 0,
+          completezza: score(d.completezza),
+          aggiornamento: score(d.aggiornamento),
+          formatoAperto: score(d.formatoAperto),
+          ...(typeof d.note === 'string' ? { note: d.note } : {}),
+        },
+      };
+    case 'AttestationGridRowRemoved':
+      return { ...env, kind: e.type, data: { obligationId: text(d.obligationId) } };
+    default:
+      return { kind: 'other', type: e.type };
+  }
+}
 
 export interface AttestationGridContext extends Pick<DecisionContext, 'actor' | 'actingRole' | 'now' | 'definition'> {
   /** The obligations of the tenant's transparency grid, by id. */
@@ -73,7 +121,13 @@ export function decideAttestationGrid(command: AttestationGridCommand, cycle: Cy
   const role = actingRole(ctx as DecisionContext, ATTESTATION_GRID_ROLES);
   if (cycle.status === 'cancelled') throw new DomainRefusal('CYCLE_CLOSED', 'cancelled');
   if (!ctx.definition.editableStages.includes(cycle.stage)) throw new DomainRefusal('ATTESTATION_GRID_NOT_EDITABLE', `stage ${cycle.stage}`);
-  const event = (type: string, data: JsonRecord): DomainEvent => ({ type, data, actorId: ctx.actor.userId, actorRole: role, occurredAt: ctx.now.toISOString() });
+  const event = <K extends AttestationGridEventType>(type: K, data: AttestationGridEventData[K]): DomainEvent => ({
+    type,
+    data: data as unknown as JsonRecord,
+    actorId: ctx.actor.userId,
+    actorRole: role,
+    occurredAt: ctx.now.toISOString(),
+  });
   if (!isObject(command)) invalid([{ field: 'body', problem: 'must be a JSON object' }]);
   const id = typeof command.obligationId === 'string' ? command.obligationId : '';
   if (command.type === 'remove_row') {
@@ -114,30 +168,27 @@ export function decideAttestationGrid(command: AttestationGridCommand, cycle: Cy
 }
 
 /** Folds the grid from the cycle's events (other event types are ignored). */
-export function foldAttestationGrid(events: readonly Pick<FoldableEvent, 'type' | 'data' | 'actorId' | 'occurredAt'>[], from: AttestationGridState = { rows: [] }): AttestationGridState {
+export function foldAttestationGrid(events: readonly StoredGridEvent[], from: AttestationGridState = { rows: [] }): AttestationGridState {
   let rows = [...from.rows];
-  for (const e of events) {
-    const id = String(e.data.obligationId);
-    if (e.type === 'AttestationGridRowRemoved') rows = rows.filter((r) => r.obligationId !== id);
-    else if (e.type === 'AttestationGridRowSet') {
-      const d = e.data;
-      const row: AttestationGridRow = {
-        obligationId: id,
-        section: String(d.section),
-        subsection: String(d.subsection),
-        title: String(d.title),
-        legalReference: String(d.legalReference),
-        pubblicazione: d.pubblicazione === 2 ? 2 : 0,
-        completezza: Number(d.completezza),
-        aggiornamento: Number(d.aggiornamento),
-        formatoAperto: Number(d.formatoAperto),
-        ...(typeof d.note === 'string' ? { note: d.note } : {}),
-        by: e.actorId,
-        at: e.occurredAt,
-      };
-      const i = rows.findIndex((r) => r.obligationId === id);
-      if (i >= 0) rows[i] = row;
-      else rows.push(row);
+  for (const stored of events) {
+    const e = classifyAttestationGridEvent(stored);
+    switch (e.kind) {
+      case 'AttestationGridRowRemoved':
+        rows = rows.filter((r) => r.obligationId !== e.data.obligationId);
+        break;
+      case 'AttestationGridRowSet': {
+        const row: AttestationGridRow = { ...e.data, by: e.actorId, at: e.occurredAt };
+        const i = rows.findIndex((r) => r.obligationId === row.obligationId);
+        if (i >= 0) rows[i] = row;
+        else rows.push(row);
+        break;
+      }
+      case 'other':
+        break;
+      default: {
+        const never: never = e;
+        throw new Error(`Unhandled survey grid event ${JSON.stringify(never)}`);
+      }
     }
   }
   return { rows };

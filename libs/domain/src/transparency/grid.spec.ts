@@ -2,7 +2,8 @@
 import { DomainRefusal } from '../cycle/errors';
 import type { DomainEvent } from '../cycle/model';
 import { actor, NOW } from '../cycle/testing';
-import { decideTransparency, foldTransparency, type TransparencyCommand, type TransparencyState, type UpdateFrequency } from './grid';
+import { decideTransparency, foldTransparency, type TransparencyCommand } from './grid';
+import type { TransparencyState, UpdateFrequency } from './model';
 import { addMonths, transparencyGrid, transparencyItemStatus } from './status';
 
 const rpct = actor('rpct');

@@ -9,80 +9,16 @@ import { isIsoDate, isoDateAt, type IsoDate } from '../calendar';
 import { actingRole } from '../cycle/decide';
 import { DomainRefusal, type FieldProblem } from '../cycle/errors';
 import type { FoldableEvent } from '../cycle/evolve';
-import type { DecisionContext, DomainEvent, JsonRecord } from '../cycle/model';
+import type { DecisionContext, DomainEvent } from '../cycle/model';
 import type { Role } from '../definitions';
 import { FieldReader, isObject } from '../plan/fields';
-
-/** How often an obligation is updated (d.lgs. 33/2013 and ANAC's grid). */
-export const UPDATE_FREQUENCIES = ['tempestivo', 'trimestrale', 'semestrale', 'annuale'] as const;
-export type UpdateFrequency = (typeof UPDATE_FREQUENCIES)[number];
+import { classifyTransparencyEvent, transparencyEvent, unhandledTransparencyEvent, type TransparencyEventData, type TransparencyEventType } from './events';
+import { initialTransparencyState, UPDATE_FREQUENCIES, type TransparencyItem, type TransparencyObligation, type TransparencyState, type UpdateFrequency } from './model';
 
 /** Who sets up the grid (obligations, responsible offices). */
 export const TRANSPARENCY_GRID_ROLES: readonly Role[] = ['rpct', 'segretario_generale', 'admin'];
 /** Who records a publication or a change to publish: the offices that produce and publish, and the RPCT. */
 export const TRANSPARENCY_PUBLICATION_ROLES: readonly Role[] = ['po', 'dirigente', 'segreteria_organi', 'struttura_tecnica', 'rpct'];
-
-export interface TransparencyObligation {
-  /** Stable id of the obligation, e.g. `pianificazione-piao` */
-  id: string;
-  /** Section of Amministrazione trasparente (first level) */
-  section: string;
-  /** Sub-section (second level); equal to the section when it has none */
-  subsection: string;
-  /** The obligation, in a few words */
-  title: string;
-  /** Legal reference, e.g. `art. 10, c. 8, lett. a, d.lgs. 33/2013` */
-  legalReference: string;
-  /** What is published */
-  content: string;
-  /** Update frequency */
-  frequency: UpdateFrequency;
-  /** Order within the grid */
-  order: number;
-}
-
-export interface TransparencyPublication {
-  /** Day of publication or update (tenant's calendar) */
-  date: IsoDate;
-  /** Address of the published item (https) */
-  url: string;
-  /** Note of the office */
-  note?: string;
-  /** Who recorded it */
-  by: string;
-  /** Role it was recorded in */
-  role: string;
-  /** When it was recorded */
-  at: string;
-}
-
-export interface TransparencyChange {
-  /** Day of the fact that requires an update (a new act, a changed datum) */
-  date: IsoDate;
-  /** What changed */
-  note: string;
-  /** Who reported it */
-  by: string;
-  /** When it was reported */
-  at: string;
-}
-
-export interface TransparencyItem {
-  obligation: TransparencyObligation;
-  /** Office that produces the data (null until assigned) */
-  producerOffice: string | null;
-  /** Office that publishes it (null until assigned) */
-  publisherOffice: string | null;
-  /** Every publication recorded, oldest first */
-  publications: TransparencyPublication[];
-  /** Changes to publish reported for `tempestivo` items, oldest first */
-  changes: TransparencyChange[];
-}
-
-export interface TransparencyState {
-  version: number;
-  items: Map<string, TransparencyItem>;
-}
 
 export type TransparencyCommand =
   | { type: 'add_obligation'; obligation: unknown }
@@ -91,12 +27,6 @@ export type TransparencyCommand =
   | { type: 'report_change'; obligationId: unknown; date: unknown; note: unknown };
 
 export const TRANSPARENCY_COMMANDS = ['add_obligation', 'assign_offices', 'record_publication', 'report_change'] as const;
-
-export const TRANSPARENCY_EVENTS = ['TransparencyObligationAdded', 'TransparencyOfficesAssigned', 'TransparencyPublicationRecorded', 'TransparencyChangeReported'] as const;
-
-export const transparencyStream = (tenant: string): string => `${tenant}/transparency`;
-
-export const initialTransparencyState = (): TransparencyState => ({ version: 0, items: new Map() });
 
 const ID_RE = /^[a-z0-9][a-z0-9-]{0,79}$/;
 
@@ -158,7 +88,7 @@ export type TransparencyContext = Pick<DecisionContext, 'actor' | 'actingRole' |
 export function decideTransparency(command: TransparencyCommand, state: TransparencyState, ctx: TransparencyContext): DomainEvent[] {
   const isSetup = command.type === 'add_obligation' || command.type === 'assign_offices';
   const role = actingRole(ctx as DecisionContext, isSetup ? TRANSPARENCY_GRID_ROLES : TRANSPARENCY_PUBLICATION_ROLES);
-  const event = (type: string, data: JsonRecord): DomainEvent => ({ type, data, actorId: ctx.actor.userId, actorRole: role, occurredAt: ctx.now.toISOString() });
+  const event = <K extends TransparencyEventType>(type: K, data: TransparencyEventData[K]): DomainEvent => transparencyEvent(type, data, ctx.actor.userId, role, ctx.now.toISOString());
   const today = isoDateAt(ctx.now, ctx.timeZone ?? 'Europe/Rome');
   switch (command.type) {
     case 'add_obligation': {
@@ -198,31 +128,60 @@ export function decideTransparency(command: TransparencyCommand, state: Transpar
   }
 }
 
-/** Applies one event to a state the caller owns. Unknown types only advance the version. */
-export function applyTransparencyEvent(s: TransparencyState, e: Pick<FoldableEvent, 'type' | 'data' | 'version' | 'actorId' | 'actorRole' | 'occurredAt'>): void {
+type StoredTransparencyEvent = Pick<FoldableEvent, 'type' | 'data' | 'version' | 'actorId' | 'actorRole' | 'occurredAt'>;
+
+/** The item an event names, copied (the state folded from is shared), or undefined when not in the grid. */
+function copyOf(s: TransparencyState, obligationId: string): TransparencyItem | undefined {
+  const item = s.items.get(obligationId);
+  return item ? { ...item } : undefined;
+}
+
+/**
+ * Applies one event to a state the caller owns: classified first (`classifyTransparencyEvent`),
+ * then each kind of the union, with a `never` check. Unknown types only advance the version; an
+ * event naming an obligation not in the grid changes nothing else.
+ */
+export function applyTransparencyEvent(s: TransparencyState, stored: StoredTransparencyEvent): void {
+  const e = classifyTransparencyEvent(stored);
   s.version = e.version;
-  const d = e.data;
-  if (e.type === 'TransparencyObligationAdded') {
-    const obligation = d.obligation as unknown as TransparencyObligation;
-    s.items.set(obligation.id, { obligation, producerOffice: null, publisherOffice: null, publications: [], changes: [] });
-    return;
+  switch (e.kind) {
+    case 'TransparencyObligationAdded': {
+      const { obligation } = e.data;
+      if (obligation) s.items.set(obligation.id, { obligation, producerOffice: null, publisherOffice: null, publications: [], changes: [] });
+      return;
+    }
+    case 'TransparencyOfficesAssigned': {
+      const item = copyOf(s, e.data.obligationId);
+      if (!item) return;
+      item.producerOffice = e.data.producerOffice;
+      item.publisherOffice = e.data.publisherOffice;
+      s.items.set(item.obligation.id, item);
+      return;
+    }
+    case 'TransparencyPublicationRecorded': {
+      const item = copyOf(s, e.data.obligationId);
+      if (!item) return;
+      const { date, url, note } = e.data;
+      item.publications = [...item.publications, { date, url, ...(note !== undefined ? { note } : {}), by: e.actorId, role: e.actorRole, at: e.occurredAt }];
+      s.items.set(item.obligation.id, item);
+      return;
+    }
+    case 'TransparencyChangeReported': {
+      const item = copyOf(s, e.data.obligationId);
+      if (!item) return;
+      item.changes = [...item.changes, { date: e.data.date, note: e.data.note, by: e.actorId, at: e.occurredAt }];
+      s.items.set(item.obligation.id, item);
+      return;
+    }
+    case 'other':
+      return;
+    default:
+      unhandledTransparencyEvent(e);
   }
-  const item = s.items.get(String(d.obligationId));
-  if (!item) return;
-  const copy: TransparencyItem = { ...item };
-  if (e.type === 'TransparencyOfficesAssigned') {
-    copy.producerOffice = String(d.producerOffice);
-    copy.publisherOffice = String(d.publisherOffice);
-  } else if (e.type === 'TransparencyPublicationRecorded') {
-    copy.publications = [...item.publications, { date: String(d.date), url: String(d.url), ...(typeof d.note === 'string' ? { note: d.note } : {}), by: e.actorId, role: e.actorRole, at: e.occurredAt }];
-  } else if (e.type === 'TransparencyChangeReported') {
-    copy.changes = [...item.changes, { date: String(d.date), note: String(d.note), by: e.actorId, at: e.occurredAt }];
-  } else return;
-  s.items.set(item.obligation.id, copy);
 }
 
 export function foldTransparency(
-  events: readonly Pick<FoldableEvent, 'type' | 'data' | 'version' | 'actorId' | 'actorRole' | 'occurredAt'>[],
+  events: readonly StoredTransparencyEvent[],
   from: TransparencyState = initialTransparencyState(),
 ): TransparencyState {
   const s: TransparencyState = { version: from.version, items: new Map(from.items) };

@@ -12,7 +12,7 @@
  * "Today" is the tenant's day in its time zone, passed in by the caller.
  */
 import { addDays, daysBetween, daysInMonth, dueStatus, effectiveDeadline, NO_TENANT_CALENDAR, toYmd, type IsoDate, type TenantCalendar } from '../calendar';
-import type { TransparencyItem, TransparencyState, UpdateFrequency } from './grid';
+import type { TransparencyItem, TransparencyState, UpdateFrequency } from './model';
 
 export const TRANSPARENCY_STATUSES = ['aggiornato', 'in_scadenza', 'scaduto', 'mai_pubblicato'] as const;
 export type TransparencyStatus = (typeof TRANSPARENCY_STATUSES)[number];

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { CommandBus } from '@nestjs/cqrs';
 import type { EventStore } from '@ciclo/event-store';
-import { StaticTenantDirectory, tenantTimesOf } from '@ciclo/notifications';
+import { TenantCalendars } from '@ciclo/identity';
 import { CycleLookups } from '../cycle-lookups';
 import { DeliberationRegister } from '../deliberation-register';
 import { CycleRepository } from '../cycle-repository';
@@ -26,11 +26,15 @@ export function createPlanRuntime(store: EventStore, seedsDir: string) {
   const plans = new ExecutePlanCommandsHandler(repo, register, registry, methods);
   // The plan commands a monitoring's transitions issue on the linked PIAO go straight to the plan handler.
   const bus = { execute: (c: ExecutePlanCommands) => plans.execute(c) } as unknown as CommandBus;
-  const tenantTime = tenantTimesOf(StaticTenantDirectory.fromDirectory(resolve(seedsDir, 'tenants')));
-  const cycles = new ExecuteCycleCommandHandler(cycleRepo, register, new CycleLookups(store), registry, repo, bus, tenantTime);
+  // Each tenant's calendar from the identity directory: `ready` resolves once it has been read.
+  const calendars = TenantCalendars.of(store);
+  const ready = calendars.ready();
+  ready.catch(() => undefined);
+  const cycles = new ExecuteCycleCommandHandler(cycleRepo, register, new CycleLookups(store), registry, repo, bus, calendars.tenantTime);
   const catalogueRepo = new CatalogueRepository(store);
   const catalogue = new ExecuteCatalogueCommandsHandler(catalogueRepo);
   return {
+    ready,
     registry,
     repo,
     cycles,

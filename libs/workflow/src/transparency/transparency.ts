@@ -7,6 +7,7 @@ import {
   foldAttestationGrid,
   foldTransparency,
   initialTransparencyState,
+  transparencyEventSchemaVersion,
   transparencyStream,
   type AttestationGridCommand,
   type AttestationGridRow,
@@ -108,6 +109,7 @@ export class ExecuteTransparencyCommandsHandler implements ICommandHandler<Execu
       folder: this.repo.folder,
       stream: transparencyStream(actor.tenant),
       meta: { tenant: actor.tenant, correlationId: options.correlationId },
+      schemaVersion: transparencyEventSchemaVersion,
       idempotency: options.idempotencyKey ? { key: options.idempotencyKey, scope: 'transparency' } : null,
       replay: (_written, loaded) => ({ version: loaded.state.version, written: 0, outcomes: [], replayed: true }),
       decide: (loaded) => {

@@ -1,5 +1,5 @@
 /** The register page's words: every problem the register checks write has the console's Italian; the prevailing level matches the API's. */
-import { suggestedRating, validateItem } from '@ciclo/domain';
+import { suggestedRating, validateItem, validateMethod } from '@ciclo/domain';
 import { registerProblemIt, suggestedLevel } from '../../apps/web/src/pages/rischi/labels';
 
 const FALLBACK = /^Valore non ammesso/;
@@ -48,6 +48,45 @@ describe('risk register page: Italian for refused fields', () => {
     );
     expect(registerProblemIt('riskCodes.R9', 'no risk R9 in the register')).toBe(
       'Evento rischioso R9 non presente nel registro',
+    );
+  });
+
+  it('says every problem of a bad rating method in Italian, naming the repeated key or level', () => {
+    const bad = [
+      { indicators: [], levels: ['basso'] },
+      {
+        indicators: [
+          { key: 'Interesse', title: 'Interesse esterno' },
+          { key: 'opacita', title: ' ' },
+          { key: 'opacita', title: 'Opacità' },
+          { key: 'opacita', title: 'Opacità bis' },
+        ],
+        levels: ['basso', 'Molto Alto', 'basso'],
+        extra: true,
+      },
+      'metodo',
+    ];
+    const problems = bad.flatMap((m) => validateMethod(m).problems);
+    expect(problems.length).toBeGreaterThanOrEqual(8);
+    const said = problems.map((p) => [p.field, registerProblemIt(p.field, p.problem)]);
+    expect(said.filter(([, it]) => FALLBACK.test(it) || /[a-z] (must|is|a specific)\b/.test(it))).toEqual([]);
+    expect(said).toEqual(
+      expect.arrayContaining([
+        ['method.indicators', 'Indicare da 1 a 12 indicatori, ciascuno con chiave e titolo'],
+        ['method.levels', 'Indicare da 2 a 7 livelli, dal più basso'],
+        [
+          'method.indicators[0]',
+          'Indicare la chiave (una lettera minuscola, poi lettere minuscole, cifre e _; fino a 40 caratteri) e il titolo (fino a 300 caratteri)',
+        ],
+        ['method.indicators[3].key', '«opacita» è indicato due volte'],
+        [
+          'method.levels[1]',
+          'Usare una lettera minuscola, poi lettere minuscole, cifre e _ (ad esempio medio; fino a 40 caratteri)',
+        ],
+        ['method.levels[2]', '«basso» è indicato due volte'],
+        ['method.extra', 'Campo non previsto dal metodo di valutazione'],
+        ['method', 'Indicare gli indicatori (chiave e titolo) e i livelli del metodo'],
+      ]),
     );
   });
 

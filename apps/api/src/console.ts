@@ -10,7 +10,7 @@ import type { Settings } from '@ciclo/config';
  * link such as `/cicli/<id>` (in a reminder e-mail) loads the console while `GET /cycles/<id>`
  * stays the API.
  */
-export const CONSOLE_ROUTE = /^\/(?:$|(?:accesso|da-fare|cicli|scadenze|registro|notifiche|amministrazione)(?:\/|$))/;
+export const CONSOLE_ROUTE = /^\/(?:$|(?:accesso|da-fare|cicli|scadenze|trasparenza|metodo-valutazione|registro|notifiche|amministrazione)(?:\/|$))/;
 
 /** Built files of the console (hashed names under /assets, cached for a year). */
 const ASSET = /^\/(?:assets\/|favicon\.svg$|robots\.txt$)/;

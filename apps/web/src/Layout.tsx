@@ -17,6 +17,7 @@ export const NAV: NavEntry[] = [
   { to: '/cicli', label: 'Cicli' },
   { to: '/scadenze', label: 'Scadenze' },
   { to: '/trasparenza', label: 'Trasparenza' },
+  { to: '/metodo-valutazione', label: 'Metodo di valutazione', roles: ['rpct', 'admin'] },
   { to: '/registro', label: 'Registro delle attività', roles: ['rpct', 'oiv', 'admin'] },
   { to: '/amministrazione', label: 'Amministrazione', roles: ['admin'] },
 ];

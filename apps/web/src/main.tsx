@@ -26,6 +26,7 @@ const router = createBrowserRouter([
       { path: '/cicli/:id', lazy: async () => ({ Component: (await import('./pages/cycle/CyclePage')).default }) },
       { path: '/cicli/:id/piano', lazy: async () => ({ Component: (await import('./pages/plan/PlanPage')).default }) },
       { path: '/cicli/:id/rischi', lazy: async () => ({ Component: (await import('./pages/rischi/RischiPage')).default }) },
+      { path: '/metodo-valutazione', lazy: async () => ({ Component: (await import('./pages/rischi/MetodoPage')).default }) },
       { path: '/scadenze', lazy: async () => ({ Component: (await import('./pages/scadenze/ScadenzePage')).ScadenzePage }) },
       { path: '/notifiche', lazy: async () => ({ Component: (await import('./pages/notifiche/NotifichePage')).NotifichePage }) },
       { path: '/trasparenza', lazy: async () => ({ Component: (await import('./pages/trasparenza/TrasparenzaPage')).TrasparenzaPage }) },

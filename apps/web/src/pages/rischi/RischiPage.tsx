@@ -117,7 +117,13 @@ export default function RischiPage() {
         {reg.monitoringDates.length
           ? `; date di monitoraggio: ${reg.monitoringDates.map(formatDate).join(', ')}`
           : '; nessuna data di monitoraggio fissata'}
-        .
+        . Valutazione del rischio con il metodo{' '}
+        {reg.methodRef.source === 'pna2019'
+          ? 'ANAC (PNA 2019)'
+          : reg.methodRef.source === 'ente'
+            ? `dell’ente, versione ${reg.methodRef.version}`
+            : 'proprio del piano'}
+        ; vedi il <Link to="/metodo-valutazione">metodo di valutazione del rischio</Link>.
       </p>
       {powers.dates ? (
         <p>

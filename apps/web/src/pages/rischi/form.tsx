@@ -24,25 +24,36 @@ const bare = (field: string): string => field.replace(/^body\./, '').replace(/^(
  * input is said at the top of the form.
  */
 export function useRegisterCommand(cycleId: string, fields: readonly string[]) {
+  const call = useRefusalsByField(fields, bare);
+  const run = (command: string, body: unknown): Promise<boolean> =>
+    call.run(() => post(`/cycles/${cycleId}/plan/commands/${command}`, body)).then((r) => !!r);
+  return { busy: call.busy, errors: call.errors, general: call.general, run };
+}
+
+/**
+ * Runs a write of the API and splits its refusal by the form's inputs, as `useRegisterCommand`
+ * does: `strip` turns the API's field path into the form's key. `run` answers `{ answer }`, the
+ * API's answer, or undefined when refused.
+ */
+export function useRefusalsByField(fields: readonly string[], strip: (field: string) => string) {
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [general, setGeneral] = useState<string>();
-  async function run(command: string, body: unknown): Promise<boolean> {
+  async function run<T>(call: () => Promise<T>): Promise<{ answer: T } | undefined> {
     setBusy(true);
     setErrors({});
     setGeneral(undefined);
     try {
-      await post(`/cycles/${cycleId}/plan/commands/${command}`, body);
-      return true;
+      return { answer: await call() };
     } catch (err) {
       if (!(err instanceof ApiError)) {
         setGeneral('Si è verificato un errore imprevisto');
-        return false;
+        return undefined;
       }
       const byField: FieldErrors = {};
       const rest: string[] = [];
       for (const f of err.fields) {
-        const key = bare(f.field);
+        const key = strip(f.field);
         const target = [key, key.replace(/\.[^.[]+$/, ''), key.replace(/[.[].*$/, '')].find((k) =>
           fields.includes(k),
         );
@@ -56,12 +67,17 @@ export function useRegisterCommand(cycleId: string, fields: readonly string[]) {
       setErrors(byField);
       // The refusal's own words at the top unless every field it names is shown beside its input.
       setGeneral(!placed ? err.messageIt : rest.length ? rest.join('; ') : undefined);
-      return false;
+      return undefined;
     } finally {
       setBusy(false);
     }
   }
-  return { busy, errors, general, run };
+  /** A refusal the console finds itself, said at the top of the form. */
+  const refuse = (message: string) => {
+    setErrors({});
+    setGeneral(message);
+  };
+  return { busy, errors, general, run, refuse };
 }
 
 interface FieldProps {

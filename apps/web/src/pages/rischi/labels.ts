@@ -6,6 +6,7 @@ export type Register = components['schemas']['RegisterResponse'];
 export type Measure = Register['measures'][number];
 export type Process = Register['processes'][number];
 export type Risk = Process['risks'][number];
+export type RatingMethodView = components['schemas']['RatingMethodResponse'];
 
 /** Italian words for the levels of the default method; a chamber's own levels are shown as written. */
 const LEVEL_LABEL: Record<string, string> = {
@@ -109,6 +110,20 @@ export function registerProblemIt(field: string, problem: string, given?: string
     [/^is required: \{level, reason\}$/, 'Indicare livello e motivazione'],
     [/^must rate every indicator/, 'Valutare tutti gli indicatori del metodo'],
     [/^is not an indicator of the rating method$/, 'Indicatore non previsto dal metodo di valutazione'],
+    // The rating method (PUT /rating-method).
+    [/^must be \{indicators: /, 'Indicare gli indicatori (chiave e titolo) e i livelli del metodo'],
+    [/^must list 1 to 12 indicators/, 'Indicare da 1 a 12 indicatori, ciascuno con chiave e titolo'],
+    [
+      /^must be \{key: lower-case letters, digits, _; title: text\}$/,
+      'Indicare la chiave (una lettera minuscola, poi lettere minuscole, cifre e _; fino a 40 caratteri) e il titolo (fino a 300 caratteri)',
+    ],
+    [/^(.*) is listed twice$/, '«$1» è indicato due volte'],
+    [/^must list 2 to 7 levels, lowest first$/, 'Indicare da 2 a 7 livelli, dal più basso'],
+    [
+      /^must be lower-case letters, digits, _ \(e\.g\. medio\)$/,
+      'Usare una lettera minuscola, poi lettere minuscole, cifre e _ (ad esempio medio; fino a 40 caratteri)',
+    ],
+    [/^is not a field of the method$/, 'Campo non previsto dal metodo di valutazione'],
   ];
   for (const [re, it] of own) {
     const m = problem.match(re);

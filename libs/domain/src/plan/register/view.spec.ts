@@ -1,0 +1,206 @@
+// The register view on a state built by hand: which report and check each monitoring date shows,
+// what is late on a given day, the measures of each risk and process, exactly as read (no field
+// added, none missing).
+import {
+  initialRegisterState,
+  type MeasureCheck,
+  type MeasureReport,
+  type RegisterMeasure,
+  type RegisterState,
+} from './model';
+import { registerView } from './view';
+
+const measure = (code: string, riskCodes: string[], deadlines: string[]): RegisterMeasure => ({
+  kind: 'measure',
+  code,
+  measureKind: 'specifica',
+  category: 'controllo',
+  title: `Misura ${code}`,
+  riskCodes,
+  owner: { office: 'Ufficio gare', dirigente: 'Dirigente area 2' },
+  phases: deadlines.map((deadline, i) => ({ title: `Fase ${i + 1}`, deadline })),
+  indicator: 'Pratiche controllate',
+  target: '100%',
+});
+
+const report = (
+  measureCode: string,
+  monitoringDate: string,
+  status: MeasureReport['status'],
+  version: number,
+): MeasureReport => ({
+  measureCode,
+  monitoringDate,
+  status,
+  evidence: `atti v${version}`,
+  date: monitoringDate,
+  version,
+  by: 'u-dir',
+  role: 'dirigente',
+  at: '2027-07-01T08:00:00Z',
+});
+
+const check = (
+  measureCode: string,
+  monitoringDate: string,
+  status: MeasureCheck['status'],
+  version: number,
+): MeasureCheck => ({
+  measureCode,
+  monitoringDate,
+  outcome: 'rettificato',
+  status,
+  version,
+  by: 'u-rpct',
+  at: '2027-07-03T08:00:00Z',
+});
+
+function state(): RegisterState {
+  const r = initialRegisterState();
+  r.monitoringDates = ['2027-06-30', '2027-12-15'];
+  r.processes.set('P1', { kind: 'process', code: 'P1', title: 'Appalti' });
+  r.risks.set('R1', {
+    kind: 'risk',
+    code: 'R1',
+    processCode: 'P1',
+    description: 'Frazionamento',
+    factors: [],
+  });
+  r.risks.set('R2', { kind: 'risk', code: 'R2', processCode: 'P1', description: 'Proroghe', factors: [] });
+  // M1 treats both risks of P1: the process lists it once.
+  r.measures.set('M1', measure('M1', ['R1', 'R2'], ['2027-03-31', '2027-09-30']));
+  r.measures.set('M2', measure('M2', ['R2'], ['2027-05-31']));
+  r.measures.set('M3', measure('M3', ['R1'], []));
+  r.reports.push(
+    report('M1', '2027-06-30', 'non_attuata', 10),
+    // A later report for the same date supersedes the earlier one.
+    report('M1', '2027-06-30', 'parzialmente_attuata', 11),
+    // A date the plan does not set is not shown.
+    report('M2', '2027-03-15', 'attuata', 12),
+    report('M2', '2027-06-30', 'attuata', 13),
+    report('M3', '2027-12-15', 'non_attuata', 14),
+  );
+  r.checks.push(check('M1', '2027-06-30', 'non_attuata', 15), check('M3', '2027-12-15', 'attuata', 16));
+  return r;
+}
+
+describe('registerView', () => {
+  it('shows each monitoring date with its latest report and the check, only when there is one', () => {
+    const r = state();
+    const v = registerView(r, '2027-07-15');
+    const [m1, m2, m3] = v.measures;
+    expect(m1).toStrictEqual({
+      ...r.measures.get('M1'),
+      status: 'non_attuata',
+      checked: true,
+      monitoring: [
+        { date: '2027-06-30', report: r.reports[1], check: r.checks[0], missing: false },
+        { date: '2027-12-15', missing: false },
+      ],
+      latePhases: [{ title: 'Fase 1', deadline: '2027-03-31' }],
+      overdue: true,
+    });
+    expect(m2).toStrictEqual({
+      ...r.measures.get('M2'),
+      status: 'attuata',
+      checked: false,
+      monitoring: [
+        { date: '2027-06-30', report: r.reports[3], missing: false },
+        { date: '2027-12-15', missing: false },
+      ],
+      latePhases: [],
+      overdue: false,
+    });
+    // A report at the second date and nothing at the first, which has passed.
+    expect(m3).toStrictEqual({
+      ...r.measures.get('M3'),
+      status: 'attuata',
+      checked: true,
+      monitoring: [
+        { date: '2027-06-30', missing: true },
+        { date: '2027-12-15', report: r.reports[4], check: r.checks[1], missing: false },
+      ],
+      latePhases: [],
+      overdue: true,
+    });
+    expect(v.summary).toStrictEqual({
+      processes: 1,
+      risks: 2,
+      measures: 3,
+      byRating: [
+        { level: 'alto', processes: 0 },
+        { level: 'medio', processes: 0 },
+        { level: 'basso', processes: 0 },
+        { level: 'non_valutato', processes: 1 },
+      ],
+      measuresByStatus: { attuata: 2, parzialmente_attuata: 0, non_attuata: 1, non_rendicontata: 0 },
+      overdue: 2,
+      byKind: { generale: 0, specifica: 3 },
+    });
+  });
+
+  it('judges lateness on the day asked: phases and monitoring dates past that day only', () => {
+    const r = state();
+    const before = registerView(r, '2027-04-01');
+    expect(before.measures.map((m) => [m.code, m.latePhases.map((p) => p.deadline), m.overdue])).toEqual([
+      ['M1', ['2027-03-31'], true],
+      ['M2', [], false],
+      ['M3', [], false],
+    ]);
+    expect(before.measures.map((m) => m.monitoring.map((x) => x.missing))).toEqual([
+      [false, false],
+      [false, false],
+      [false, false],
+    ]);
+    const after = registerView(r, '2028-01-10');
+    // M1 is still not attuata: both phases late; M2 was never reported at the second date.
+    expect(after.measures.map((m) => [m.code, m.latePhases.map((p) => p.deadline), m.overdue])).toEqual([
+      ['M1', ['2027-03-31', '2027-09-30'], true],
+      ['M2', [], true],
+      ['M3', [], true],
+    ]);
+    expect(after.measures.map((m) => m.monitoring.map((x) => x.missing))).toEqual([
+      [false, true],
+      [false, true],
+      [true, false],
+    ]);
+    expect(after.summary.overdue).toBe(3);
+  });
+
+  it('lists the measures of each risk, and of each process once', () => {
+    const v = registerView(state(), '2027-07-15');
+    expect(v.processes).toHaveLength(1);
+    expect(v.processes[0]).toMatchObject({ code: 'P1', rating: null, measureCodes: ['M1', 'M3', 'M2'] });
+    expect(v.processes[0]?.risks).toStrictEqual([
+      {
+        kind: 'risk',
+        code: 'R1',
+        processCode: 'P1',
+        description: 'Frazionamento',
+        factors: [],
+        measureCodes: ['M1', 'M3'],
+      },
+      {
+        kind: 'risk',
+        code: 'R2',
+        processCode: 'P1',
+        description: 'Proroghe',
+        factors: [],
+        measureCodes: ['M1', 'M2'],
+      },
+    ]);
+  });
+
+  it('reads the state as it is at each call: a report folded in after a first view shows in the next', () => {
+    const r = state();
+    expect(registerView(r, '2028-01-10').measures[1]?.monitoring[1]).toStrictEqual({
+      date: '2027-12-15',
+      missing: true,
+    });
+    r.reports.push(report('M2', '2027-12-15', 'attuata', 20));
+    expect(registerView(r, '2028-01-10').measures[1]).toMatchObject({
+      monitoring: [{ missing: false }, { date: '2027-12-15', report: { version: 20 }, missing: false }],
+      overdue: false,
+    });
+  });
+});

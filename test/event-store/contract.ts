@@ -197,10 +197,17 @@ export function eventStoreContract(
         await store.append(b, [anEvent(T)], { expectedVersion: 'no_stream' });
         await store.append(c, [anEvent(other)], { expectedVersion: 'no_stream' });
         await store.append(uniqueStream(T, `${kind}x`), [anEvent(T)], { expectedVersion: 'no_stream' });
+        // A tenant's single stream of the kind (`<tenant>/<kind>`, like `<tenant>/tenant`) is listed too.
+        const single = `${other}/${kind}`;
+        await store.append(single, [anEvent(other), anEvent(other), anEvent(other)], { expectedVersion: 'no_stream' });
+        await store.append(`${other}/${kind}x`, [anEvent(other)], { expectedVersion: 'no_stream' });
         expect(await store.listStreams({ tenant: T, kind })).toEqual(
           [{ streamId: a, version: 2 }, { streamId: b, version: 1 }].sort((x, y) => (x.streamId < y.streamId ? -1 : 1)),
         );
-        expect((await store.listStreams({ kind })).map((s) => s.streamId).sort()).toEqual([a, b, c].sort());
+        expect((await store.listStreams({ kind })).map((s) => s.streamId).sort()).toEqual([a, b, c, single].sort());
+        expect(await store.listStreams({ tenant: other, kind })).toEqual(
+          [{ streamId: c, version: 1 }, { streamId: single, version: 3 }].sort((x, y) => (x.streamId < y.streamId ? -1 : 1)),
+        );
         expect(await store.listStreams({ tenant: 'cciaa-nobody', kind })).toEqual([]);
         await expect(store.listStreams({ tenant: T, kind: 'Cycle%' })).rejects.toThrow(/kind/);
       });

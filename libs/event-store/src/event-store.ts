@@ -49,7 +49,7 @@ export interface EventStore {
   subscribe<Tx = unknown>(name: string, handler: BatchHandler<Tx>, options?: SubscribeOptions<Tx>): Subscription;
   /** The stored checkpoint of a named subscription, or null. */
   checkpointOf(name: string): Promise<Checkpoint | null>;
-  /** Streams named `<tenant>/<kind>-…` with their versions, ordered by id (directories, reconciliation). */
+  /** Streams named `<tenant>/<kind>-…` or `<tenant>/<kind>` with their versions, ordered by id (directories, reconciliation). */
   listStreams(query: StreamQuery): Promise<StreamInfo[]>;
   /** The tenant's last event: its position and when it was recorded; null when it has none. */
   lastEventOf(tenant: string): Promise<{ position: number; recordedAt: Date } | null>;
@@ -74,12 +74,15 @@ export interface EventStore {
 
 const KIND_RE = /^[a-z][a-z0-9_]{0,62}$/;
 
-/** Checks a `listStreams` query; returns the id prefix its streams share when it names a tenant. */
-export function validateStreamQuery(query: StreamQuery): { kind: string; prefix: string | null } {
+/**
+ * Checks a `listStreams` query; when it names a tenant, returns the id prefix its `<kind>-…`
+ * streams share and the id of its single `<kind>` stream.
+ */
+export function validateStreamQuery(query: StreamQuery): { kind: string; prefix: string | null; single: string | null } {
   if (!KIND_RE.test(query.kind ?? '')) throw new InvalidAppend(`Malformed stream kind "${query.kind}"`);
-  if (query.tenant === undefined) return { kind: query.kind, prefix: null };
+  if (query.tenant === undefined) return { kind: query.kind, prefix: null, single: null };
   tenantOfStream(`${query.tenant}/${query.kind}-x`);
-  return { kind: query.kind, prefix: `${query.tenant}/${query.kind}-` };
+  return { kind: query.kind, prefix: `${query.tenant}/${query.kind}-`, single: `${query.tenant}/${query.kind}` };
 }
 
 const STREAM_RE = /^([a-z0-9][a-z0-9_.-]{0,62})\/([A-Za-z0-9][A-Za-z0-9_.:-]{0,199})$/;

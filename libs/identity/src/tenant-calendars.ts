@@ -1,5 +1,5 @@
 import { DEFAULT_TENANT_TIME, isIsoDate, type PatronDay, type TenantCalendar, type TenantTime, type TenantTimeOf } from '@ciclo/domain';
-import type { Checkpoint, EventStore, RecordedEvent } from '@ciclo/event-store';
+import type { EventStore, RecordedEvent } from '@ciclo/event-store';
 import { classifyDirectoryEvent } from './directory-events';
 import { isValidTimeZone } from './time';
 
@@ -39,7 +39,7 @@ function calendarOf(patronDays: readonly PatronDay[], extraClosures: readonly st
  * synchronously, as the pure `deadlineDay` needs. One view per event store in a process
  * (`TenantCalendars.of`):
  *
- * - `ready()` reads the committed log once, before the first deadline is computed;
+ * - `ready()` reads the tenant streams once, before the first deadline is computed;
  * - the directory's own appends in this process are applied at once (`apply`);
  * - appends of other processes arrive on use: a read more than `staleMs` after the last catch-up
  *   starts one in the background (the next computation follows the change).
@@ -60,14 +60,13 @@ export class TenantCalendars {
   }
 
   private readonly tenants = new Map<string, TenantCalendarEntry>();
-  private checkpoint: Checkpoint | null = null;
   private running: Promise<void> | null = null;
   private caughtUp: Promise<void> | null = null;
   private lastCatchUp = 0;
 
   constructor(
     private readonly store: EventStore,
-    private readonly options: { staleMs?: number; batch?: number; clock?: () => number } = {},
+    private readonly options: { staleMs?: number; clock?: () => number } = {},
   ) {}
 
   private now(): number {
@@ -92,16 +91,20 @@ export class TenantCalendars {
     return this.caughtUp;
   }
 
-  /** Reads the events committed since the last catch-up (one catch-up at a time). */
+  /**
+   * Reads what the tenant streams gained since the last catch-up (one at a time): the store lists
+   * the `<tenant>/tenant` streams with their versions, and only a stream past the version held is
+   * read, from there. The cost follows the number of tenants, not the length of the log.
+   */
   refresh(): Promise<void> {
     this.running ??= (async () => {
       try {
         const started = this.now();
-        for (;;) {
-          const batch = await this.store.readCommitted(this.checkpoint, this.options.batch ?? 5000);
-          this.apply(batch.events);
-          this.checkpoint = batch.checkpoint;
-          if (batch.events.length === 0) break;
+        for (const s of await this.store.listStreams({ kind: 'tenant' })) {
+          const tenant = TENANT_STREAM.exec(s.streamId)?.[1];
+          if (!tenant) continue;
+          const held = this.tenants.get(tenant)?.version ?? 0;
+          if (s.version > held) this.apply(await this.store.readStream(s.streamId, { fromVersion: held + 1 }));
         }
         this.lastCatchUp = started;
       } finally {

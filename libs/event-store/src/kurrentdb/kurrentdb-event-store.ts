@@ -412,9 +412,9 @@ export class KurrentDbEventStore implements EventStore {
   /** Streams of a kind, from `$all` filtered by name on the server (KurrentDB keeps no table of streams). */
   async listStreams(query: StreamQuery): Promise<StreamInfo[]> {
     const { kind, prefix } = validateStreamQuery(query);
-    const filter = prefix
-      ? streamNameFilter({ prefixes: [prefix] })
-      : streamNameFilter({ regex: `^[a-z0-9][a-z0-9_.-]{0,62}/${kind}-` });
+    // `<tenant>/<kind>-…` and `<tenant>/<kind>` (a tenant id's dots escaped).
+    const tenantPart = prefix ? (query.tenant as string).replace(/\./g, '\\.') : '[a-z0-9][a-z0-9_.-]{0,62}';
+    const filter = streamNameFilter({ regex: `^${tenantPart}/${kind}(-|$)` });
     const versions = new Map<string, number>();
     for await (const r of this.client.readAll({ fromPosition: START, direction: FORWARDS, filter })) {
       const m = toMappedEvent(r);

@@ -201,12 +201,13 @@ export class PostgresEventStore implements EventStore {
   }
 
   async listStreams(query: StreamQuery): Promise<StreamInfo[]> {
-    const { kind, prefix } = validateStreamQuery(query);
+    const { kind, prefix, single } = validateStreamQuery(query);
     const { rows } = await this.pool.query<{ stream_id: string; version: number }>(
       prefix
-        ? `SELECT stream_id, version FROM es_streams WHERE tenant = $1 AND left(stream_id, length($2)) = $2 ORDER BY stream_id`
-        : `SELECT stream_id, version FROM es_streams WHERE left(split_part(stream_id, '/', 2), length($1)) = $1 ORDER BY stream_id`,
-      prefix ? [query.tenant, prefix] : [`${kind}-`],
+        ? `SELECT stream_id, version FROM es_streams WHERE tenant = $1 AND (left(stream_id, length($2)) = $2 OR stream_id = $3) ORDER BY stream_id`
+        : `SELECT stream_id, version FROM es_streams
+            WHERE left(split_part(stream_id, '/', 2), length($1)) = $1 OR split_part(stream_id, '/', 2) = $2 ORDER BY stream_id`,
+      prefix ? [query.tenant, prefix, single] : [`${kind}-`, kind],
     );
     return rows.map((r) => ({ streamId: r.stream_id, version: r.version }));
   }

@@ -117,7 +117,8 @@ export class PgSubscription<Tx> implements Subscription {
           this.current = checkpoint;
           loaded = true;
         }
-        const batch = await this.store.readCommitted(checkpoint, batchSize);
+        // Shared with this store's other subscriptions: one query per checkpoint, not one each.
+        const batch = await this.store.readForSubscription(checkpoint, batchSize);
         if (batch.events.length > 0) {
           const from = checkpoint;
           try {
@@ -136,14 +137,17 @@ export class PgSubscription<Tx> implements Subscription {
           checkpoint = batch.checkpoint;
           this.current = checkpoint;
           this.options.onBatch?.({ count: batch.events.length, checkpoint });
-          continue;
+          // More was readable when the batch was read: read on.
+          if (!batch.complete) continue;
         }
-        if (await this.store.hasUnreadable(checkpoint)) {
+        if (batch.pending) {
           // Committed events wait behind a transaction still running: look again shortly.
           await sleep(5);
           continue;
         }
         this.resolveCaughtUp();
+        // A wake since the read was sent may announce a commit the read did not see: read again.
+        if (this.store.wakeCount !== batch.wakeSeq) continue;
         await this.waitForWake(pollMs);
       } catch (err) {
         loaded = false;

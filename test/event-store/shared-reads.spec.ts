@@ -152,6 +152,20 @@ describe('shared log reads (PostgreSQL)', () => {
     }
   });
 
+  it('a subscription started later is caught up only once a read sent after it started found nothing more', async () => {
+    const s = uniqueStream(T);
+    const early = follow('early', 100);
+    for (let n = 0; n < 3; n++) {
+      await store.append(s, [anEvent(T, 'P', { n })], { expectedVersion: n === 0 ? 'no_stream' : n });
+      await until(() => early.events.length === n + 1);
+    }
+    // Each of those batches was read once and kept, the first one complete when it was read.
+    expect(store.logReads.nonEmptyQueries).toBe(3);
+    const late = follow('late', 100);
+    await late.sub.caughtUp;
+    expect(late.events.map((e) => e.data.n)).toEqual([0, 1, 2]);
+  });
+
   it('commits notified within the wake delay are read as one batch', async () => {
     await store.close();
     store = new PostgresEventStore({ connectionString: db.url, poolSize: 4, wakeDelayMs: 400 });

@@ -181,6 +181,11 @@ export class PostgresEventStore implements EventStore {
     return { ...this.reader.counters };
   }
 
+  /** Queries of the log sent so far for subscriptions (numbers them: see `SubscriptionRead.query`). */
+  get logQueriesSent(): number {
+    return this.reader.queriesSent;
+  }
+
   /** Times subscribers were woken by a notification (or the listener connecting). */
   get wakeCount(): number {
     return this.wakes;

@@ -21,6 +21,8 @@ export interface SubscriptionRead {
   pending: boolean;
   /** The store's wake count when the read was sent: a wake since then may bring what the read missed. */
   wakeSeq: number;
+  /** The number of the query that read these events (`SharedLogReader.queriesSent` when it was sent). */
+  query: number;
 }
 
 /** What the shared reader did since the store was opened (tests, diagnostics). */
@@ -42,6 +44,7 @@ interface Batch extends CommittedRows {
   complete: boolean;
   pending: boolean;
   wakeSeq: number;
+  query: number;
 }
 
 export interface SharedLogReaderOptions {
@@ -89,6 +92,11 @@ export class SharedLogReader {
 
   constructor(private readonly o: SharedLogReaderOptions) {}
 
+  /** Queries sent so far: a read answered by a query numbered above this one was sent after now. */
+  get queriesSent(): number {
+    return this.counters.queries;
+  }
+
   /** A subscription with batches of `limit` events starts: queries ask for at least that many. */
   expectBatchesOf(limit: number): void {
     this.readLimit = Math.max(this.readLimit, limit);
@@ -126,13 +134,13 @@ export class SharedLogReader {
   private async query(k: Checkpoint, after: Checkpoint | null): Promise<Batch> {
     const wakeSeq = this.o.wakeSeq();
     const limit = this.readLimit;
-    this.counters.queries++;
+    const query = ++this.counters.queries;
     const rows = await this.o.query(after, limit);
     const complete = rows.events.length < limit;
     // Only a complete read needs to know whether more is coming right behind it.
     const end = rows.events.length ? rows.checkpoints[rows.checkpoints.length - 1] : after;
     const pending = complete ? await this.o.hasUnreadable(end) : false;
-    const batch: Batch = { ...rows, from: k, complete, pending, wakeSeq };
+    const batch: Batch = { ...rows, from: k, complete, pending, wakeSeq, query };
     if (rows.events.length) {
       this.counters.nonEmptyQueries++;
       this.remember(batch);
@@ -149,6 +157,7 @@ export class SharedLogReader {
       complete: batch.complete && endIndex === batch.events.length,
       pending: batch.pending,
       wakeSeq: batch.wakeSeq,
+      query: batch.query,
     };
   }
 

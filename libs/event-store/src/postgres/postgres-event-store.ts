@@ -30,7 +30,8 @@ import { EVENT_COLUMNS, parseCheckpoint, serializeCheckpoint, toRecorded, type E
 import { runSqlMigrations } from './migrate';
 import { EVENT_STORE_MIGRATIONS } from './schema';
 import { PgSubscription } from './subscription';
-import { SharedLogReader, type CommittedRows, type LogReadCounters } from './shared-reads';
+import { SharedLogReader, type LogReadCounters } from './shared-reads';
+import { queryCommitted, queryForSubscriptions } from './committed-reads';
 import { startSealer, verifyChain } from './chain';
 
 export interface PostgresEventStoreOptions {
@@ -74,8 +75,7 @@ export class PostgresEventStore implements EventStore {
   private wakes = 0;
   /** Subscriptions read the log through this: one query per checkpoint for all of them. */
   private readonly reader = new SharedLogReader({
-    query: (after, limit) => this.queryCommitted(after, limit),
-    hasUnreadable: (after) => this.hasUnreadable(after),
+    query: (after, limit) => queryForSubscriptions(this.pool, after, limit),
     wakeSeq: () => this.wakes,
   });
 
@@ -167,7 +167,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readCommitted(after: Checkpoint | null, limit: number, client?: PoolClient): Promise<CommittedBatch> {
-    const { events, checkpoints } = await this.queryCommitted(after, limit, client);
+    const { events, checkpoints } = await queryCommitted(client ?? this.pool, after, limit);
     return { events, checkpoint: events.length ? checkpoints[checkpoints.length - 1] : after };
   }
 
@@ -189,24 +189,6 @@ export class PostgresEventStore implements EventStore {
   /** Times subscribers were woken by a notification (or the listener connecting). */
   get wakeCount(): number {
     return this.wakes;
-  }
-
-  private async queryCommitted(after: Checkpoint | null, limit: number, client?: PoolClient): Promise<CommittedRows> {
-    const cp = parseCheckpoint(after);
-    // ORDER BY names the table's columns: a bare `tx_id` would be the output column `tx_id::text`,
-    // sorted as text ('10' before '9': events skipped or read twice) and without the index.
-    const { rows } = await (client ?? this.pool).query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM es_events
-        WHERE (tx_id, position) > ($1::text::xid8, $2::bigint)
-          AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
-        ORDER BY es_events.tx_id, es_events.position
-        LIMIT $3`,
-      [cp.txId, cp.position, limit],
-    );
-    return {
-      events: rows.map(toRecorded),
-      checkpoints: rows.map((r) => serializeCheckpoint({ txId: r.tx_id, position: Number(r.position) })),
-    };
   }
 
   /** True when events after `after` exist that are not yet readable (an earlier transaction is still running). */

@@ -7,6 +7,12 @@ export interface CommittedRows {
   checkpoints: Checkpoint[];
 }
 
+/** What a subscription's query of the log answers: the page, and whether more waits behind a running transaction. */
+export interface SubscriptionRows extends CommittedRows {
+  /** Events after the checkpoint asked for were committed but are not readable yet (same snapshot as the page). */
+  pending: boolean;
+}
+
 /** What a subscription gets from the shared reader. */
 export interface SubscriptionRead {
   events: RecordedEvent[];
@@ -48,10 +54,8 @@ interface Batch extends CommittedRows {
 }
 
 export interface SharedLogReaderOptions {
-  /** Queries the committed log: events after `after`, in commit order, at most `limit`. */
-  query(after: Checkpoint | null, limit: number): Promise<CommittedRows>;
-  /** True when events after `after` exist that are not yet readable. */
-  hasUnreadable(after: Checkpoint | null): Promise<boolean>;
+  /** Queries the committed log: events after `after`, in commit order, at most `limit`, and whether more are pending. */
+  query(after: Checkpoint | null, limit: number): Promise<SubscriptionRows>;
   /** The store's wake count (incremented each time subscribers are woken). */
   wakeSeq(): number;
   /** Events kept in recent batches, all batches together (default 5,000). */
@@ -135,13 +139,10 @@ export class SharedLogReader {
     const wakeSeq = this.o.wakeSeq();
     const limit = this.readLimit;
     const query = ++this.counters.queries;
-    const rows = await this.o.query(after, limit);
-    const complete = rows.events.length < limit;
-    // Only a complete read needs to know whether more is coming right behind it.
-    const end = rows.events.length ? rows.checkpoints[rows.checkpoints.length - 1] : after;
-    const pending = complete ? await this.o.hasUnreadable(end) : false;
-    const batch: Batch = { ...rows, from: k, complete, pending, wakeSeq, query };
-    if (rows.events.length) {
+    const { events, checkpoints, pending } = await this.o.query(after, limit);
+    const complete = events.length < limit;
+    const batch: Batch = { events, checkpoints, from: k, complete, pending: complete && pending, wakeSeq, query };
+    if (events.length) {
       this.counters.nonEmptyQueries++;
       this.remember(batch);
     }

@@ -191,16 +191,6 @@ export class PostgresEventStore implements EventStore {
     return this.wakes;
   }
 
-  /** True when events after `after` exist that are not yet readable (an earlier transaction is still running). */
-  async hasUnreadable(after: Checkpoint | null): Promise<boolean> {
-    const cp = parseCheckpoint(after);
-    const { rows } = await this.pool.query<{ pending: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM es_events WHERE (tx_id, position) > ($1::text::xid8, $2::bigint)) AS pending`,
-      [cp.txId, cp.position],
-    );
-    return rows[0].pending;
-  }
-
   /** True when the event at `position` is at or before `checkpoint` in commit order (false when no such event). */
   async covers(checkpoint: Checkpoint, position: number): Promise<boolean> {
     const cp = parseCheckpoint(checkpoint);

@@ -78,11 +78,14 @@ const key = (c: Checkpoint | null): Checkpoint => serializeCheckpoint(parseCheck
  * a cached batch (or any prefix of one) is still a prefix of the committed log after its
  * checkpoint. The log is append-only, so nothing read can change afterwards.
  *
- * What depends on the moment is never kept: an empty result and whether events wait behind a
- * running transaction are shared only by subscriptions that ask while the query is in flight,
- * and each read carries the wake count from before it was sent. A commit the read's snapshot
- * missed sends its notification after that snapshot, so the count has moved (or will move) by the
- * time the subscriber decides to wait: it then reads again instead of sleeping until the poll.
+ * What depends on the moment is handled with the wake count. An empty result is never kept (it is
+ * shared only by subscriptions that ask while its query is in flight). Every read carries the
+ * store's wake count from before its query was sent, and whether it was complete and found events
+ * waiting behind a running transaction, both as of that query's snapshot. A commit the snapshot
+ * did not see sends its notification after the snapshot, so by the time a subscriber decides to
+ * wait the count has moved (it reads again) or will move (the wake ends the wait): nothing is left
+ * until the next poll, however old the read. A subscription started after a read's query does not
+ * take that read as proof that it caught up (`SubscriptionRead.query`).
  */
 export class SharedLogReader {
   readonly counters: LogReadCounters = { queries: 0, nonEmptyQueries: 0, reads: 0, joined: 0, cached: 0 };

@@ -158,13 +158,28 @@ describe('console: audit trail, deadlines, notifications', () => {
   it('the deadlines page lists the demo cycle’s deadlines by status with words, in a list and a month, each linking to the cycle', async () => {
     const ctx = await newContext(env);
     const page = await ctx.newPage();
+    // The API answers pages with a cursor to the next: pages of 3 here (the real API, asked for
+    // less), so that the page must follow the cursors to show every deadline.
+    const asked: (string | null)[] = [];
+    await page.route(/\/deadlines\?/, (route) => {
+      const u = new URL(route.request().url());
+      u.searchParams.set('limit', '3');
+      asked.push(u.searchParams.get('cursor'));
+      return route.continue({ url: u.toString() });
+    });
     await demoLogin(page, 'Giulia Esempio', '/scadenze');
     await page.getByRole('heading', { name: 'Scadenze', exact: true }).waitFor();
-    const deadlines = (await env.api.call<{ cycleId: string; title: string; status: string; effectiveDate: string }[]>('GET', '/deadlines', { token: await env.api.token('u-demo-sg', ['segretario_generale']) })).body;
-    expect(deadlines.length).toBeGreaterThan(0);
+    const deadlines = (await env.api.call<{ cycleId: string; title: string; status: string; effectiveDate: string }[]>('GET', '/deadlines?limit=1000', { token: await env.api.token('u-demo-sg', ['segretario_generale']) })).body;
+    expect(deadlines.length).toBeGreaterThan(3);
     const table = page.getByRole('table', { name: /Scadenze in ordine di data/ });
     await table.waitFor();
     for (const d of deadlines) await table.getByRole('cell', { name: d.title, exact: false }).first().waitFor();
+    expect(await table.locator('tbody tr').count()).toBe(deadlines.length);
+    // The first page without a cursor, then one page per cursor until the last.
+    expect(asked).toHaveLength(Math.ceil(deadlines.length / 3));
+    expect(asked[0]).toBeNull();
+    expect(asked.slice(1).every((c) => typeof c === 'string' && c.length > 0)).toBe(true);
+    await page.unroute(/\/deadlines\?/);
     // The demo PIAO's deadlines link to it; those of the demo's monitoring and Relazione 2022 (and of its PTPCT 2021) to theirs.
     const links = table.getByRole('link', { name: DEMO_TITLE });
     expect(await links.count()).toBe(deadlines.filter((d) => d.cycleId === env.demo.cycleId).length);
@@ -210,7 +225,7 @@ describe('console: audit trail, deadlines, notifications', () => {
     expect(res.status).toBe(200);
     const cal = new ICAL.Component(ICAL.parse(await res.text()));
     const events = cal.getAllSubcomponents('vevent').map((v) => new ICAL.Event(v));
-    const deadlines = (await env.api.call<{ cycleId: string; deadlineId: string }[]>('GET', '/deadlines', { token: await env.api.token('u-demo-sg', ['segretario_generale']) })).body;
+    const deadlines = (await env.api.call<{ cycleId: string; deadlineId: string }[]>('GET', '/deadlines?limit=1000', { token: await env.api.token('u-demo-sg', ['segretario_generale']) })).body;
     expect(events.map((e) => e.uid).sort()).toEqual(deadlines.map((d) => `${d.cycleId}-${d.deadlineId}@ciclo`).sort());
 
     page.once('dialog', (d) => void d.accept());

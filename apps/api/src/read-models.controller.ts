@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { isRole, type Actor } from '@ciclo/identity';
-import { decodeInboxCursor, INBOX_DEFAULT_LIMIT, ProjectionRunner, ReadModelQueries, type CycleSummary, type DeadlineItem, type InboxCounts, type InboxItem } from '@ciclo/projections';
+import { decodeDeadlineCursor, decodeInboxCursor, DEADLINES_DEFAULT_LIMIT, INBOX_DEFAULT_LIMIT, ProjectionRunner, ReadModelQueries, type CycleSummary, type DeadlineItem, type InboxCounts, type InboxItem } from '@ciclo/projections';
 import { DomainRefusal } from '@ciclo/domain';
 import { CurrentActor } from './auth.guard';
 import { RequestValidationError } from './http-errors';
@@ -48,11 +48,25 @@ const deadlinesQuery = z
   .object({
     status: z.enum(['future', 'due_soon', 'overdue', 'met', 'unscheduled', 'closed']).optional(),
     cycleId: z.string().uuid().optional(),
-    limit: z.coerce.number().int().min(1).max(1000).default(500).describe('At most this many deadlines (1-1000, default 500)'),
-    offset: z.coerce.number().int().min(0).max(1_000_000).default(0).describe('Skip this many deadlines (paging)'),
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(DEADLINES_DEFAULT_LIMIT)
+      .describe(`Deadlines per page (1-1000, default ${DEADLINES_DEFAULT_LIMIT})`),
+    cursor: z.string().max(400).optional().describe('The `X-Next-Cursor` of the previous page: continue after its last deadline'),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0).describe('Skip this many deadlines (paging by number; not with `cursor`)'),
     minPosition: minPositionParam,
   })
-  .strict();
+  .strict()
+  .superRefine((q, ctx) => {
+    if (q.cursor !== undefined && decodeDeadlineCursor(q.cursor) === null) {
+      ctx.addIssue({ code: 'custom', path: ['cursor'], message: 'is not a cursor returned by GET /deadlines' });
+    } else if (q.cursor !== undefined && q.offset > 0) {
+      ctx.addIssue({ code: 'custom', path: ['offset'], message: 'must not be given with cursor' });
+    }
+  });
 
 const RYW = ApiResponse({ status: 503, description: 'With `minPosition`: the read model did not reach it within 2 s (`Retry-After`)' });
 
@@ -124,19 +138,26 @@ export class ReadModelsController {
 
   @Get('deadlines')
   @ApiOperation({
-    summary: "Every deadline of the tenant's cycles",
-    description: 'Legal and effective date (moved past Sundays and public holidays) and status today: future, due soon, met on a date, overdue by N days. Nearest effective date first; `limit` and `offset` page (a short page is the last).',
+    summary: "The deadlines of the tenant's cycles, page by page",
+    description:
+      'Legal and effective date (moved past Sundays and public holidays) and status today: future, due soon, met on a date, overdue by N days. Nearest effective date first (none last), then by cycle and deadline. Pages of `limit` deadlines (default 50): when more follow, the `X-Next-Cursor` header carries the `cursor` of the next page, which continues after the last deadline shown even while deadlines are added or moved; `offset` pages by number instead.',
   })
   @ApiQuery({ name: 'status', required: false, enum: ['future', 'due_soon', 'overdue', 'met', 'unscheduled', 'closed'], description: 'Only deadlines in this state' })
   @ApiQuery({ name: 'cycleId', required: false, description: 'Only this cycle (UUID)' })
-  @ApiQuery({ name: 'limit', required: false, type: Number, description: 'Most deadlines to return (1-1000, default 500)' })
-  @ApiQuery({ name: 'offset', required: false, type: Number, description: 'Deadlines to skip (paging), default 0' })
+  @ApiQuery({ name: 'limit', required: false, type: Number, description: `Deadlines per page (1-1000, default ${DEADLINES_DEFAULT_LIMIT})` })
+  @ApiQuery({ name: 'cursor', required: false, type: String, description: 'The `X-Next-Cursor` header of the previous page: the page after its last deadline' })
+  @ApiQuery({ name: 'offset', required: false, type: Number, description: 'Deadlines to skip (paging by number, not with `cursor`), default 0' })
   @ApiQuery({ name: 'minPosition', required: false, type: Number, description: 'Read-your-writes: answer only once the read model has projected this global position (the `position` a command returned); 503 `PROJECTION_BEHIND` after 2 s' })
   @RYW
-  @ApiAnswer(200, 'DeadlineItemList')
-  async deadlines(@CurrentActor() actor: Actor, @Query() query: unknown): Promise<DeadlineItem[]> {
+  @ApiAnswer(200, 'DeadlineItemList', 'Done', {
+    'X-Next-Cursor': { description: 'The `cursor` of the next page; absent on the last page', schema: { type: 'string' } },
+  })
+  async deadlines(@CurrentActor() actor: Actor, @Query() query: unknown, @Res({ passthrough: true }) res: Response): Promise<DeadlineItem[]> {
     const q = parseInput(deadlinesQuery, query ?? {}, 'query');
     await awaitProjection(this.runner, 'cycles', q.minPosition);
-    return this.queries.deadlines(actor.tenant, new Date(), { status: q.status, cycleId: q.cycleId, limit: q.limit, offset: q.offset });
+    const cursor = q.cursor === undefined ? undefined : (decodeDeadlineCursor(q.cursor) ?? undefined);
+    const page = await this.queries.deadlines(actor.tenant, new Date(), { status: q.status, cycleId: q.cycleId, limit: q.limit, offset: q.offset, cursor });
+    if (page.nextCursor) res.setHeader('X-Next-Cursor', page.nextCursor);
+    return page.items;
   }
 }

@@ -552,8 +552,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Every deadline of the tenant's cycles
-         * @description Legal and effective date (moved past Sundays and public holidays) and status today: future, due soon, met on a date, overdue by N days. Nearest effective date first; `limit` and `offset` page (a short page is the last).
+         * The deadlines of the tenant's cycles, page by page
+         * @description Legal and effective date (moved past Sundays and public holidays) and status today: future, due soon, met on a date, overdue by N days. Nearest effective date first (none last), then by cycle and deadline. Pages of `limit` deadlines (default 50): when more follow, the `X-Next-Cursor` header carries the `cursor` of the next page, which continues after the last deadline shown even while deadlines are added or moved; `offset` pages by number instead.
          */
         get: operations["ReadModelsController_deadlines"];
         put?: never;
@@ -6079,9 +6079,11 @@ export interface operations {
             query?: {
                 /** @description Read-your-writes: answer only once the read model has projected this global position (the `position` a command returned); 503 `PROJECTION_BEHIND` after 2 s */
                 minPosition?: number;
-                /** @description Deadlines to skip (paging), default 0 */
+                /** @description Deadlines to skip (paging by number, not with `cursor`), default 0 */
                 offset?: number;
-                /** @description Most deadlines to return (1-1000, default 500) */
+                /** @description The `X-Next-Cursor` header of the previous page: the page after its last deadline */
+                cursor?: string;
+                /** @description Deadlines per page (1-1000, default 50) */
                 limit?: number;
                 /** @description Only this cycle (UUID) */
                 cycleId?: unknown;
@@ -6097,6 +6099,8 @@ export interface operations {
             /** @description Done */
             200: {
                 headers: {
+                    /** @description The `cursor` of the next page; absent on the last page */
+                    "X-Next-Cursor"?: string;
                     [name: string]: unknown;
                 };
                 content: {

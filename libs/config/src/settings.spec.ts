@@ -27,6 +27,15 @@ describe('settings', () => {
     expect(problems).toMatch(/^LOG_LEVEL:/m);
   });
 
+  it('reads the subscribers\' wake delay (default 10 ms, 0 wakes at once) and refuses one outside 0-1000 ms', () => {
+    expect(loadSettings({}).EVENT_WAKE_DELAY_MS).toBe(10);
+    expect(loadSettings({ EVENT_WAKE_DELAY_MS: '0' }).EVENT_WAKE_DELAY_MS).toBe(0);
+    expect(loadSettings({ EVENT_WAKE_DELAY_MS: '1000' }).EVENT_WAKE_DELAY_MS).toBe(1000);
+    for (const bad of ['-1', '1001', '2.5', 'soon']) {
+      expect(() => loadSettings({ EVENT_WAKE_DELAY_MS: bad })).toThrow(/^[\s\S]*EVENT_WAKE_DELAY_MS:/m);
+    }
+  });
+
   it('requires KURRENTDB_URL with the KurrentDB adapter', () => {
     expect(() => loadSettings({ EVENT_STORE: 'kurrentdb' })).toThrow(
       /KURRENTDB_URL: is required when EVENT_STORE=kurrentdb/,

@@ -14,7 +14,11 @@ export function createEventStore(settings: Settings): EventStore {
   if (settings.EVENT_STORE === 'kurrentdb') {
     return new KurrentDbEventStore({ connectionString: settings.KURRENTDB_URL as string });
   }
-  return new PostgresEventStore({ connectionString: settings.DATABASE_URL, poolSize: settings.DATABASE_POOL_SIZE });
+  return new PostgresEventStore({
+    connectionString: settings.DATABASE_URL,
+    poolSize: settings.DATABASE_POOL_SIZE,
+    wakeDelayMs: settings.EVENT_WAKE_DELAY_MS,
+  });
 }
 
 export function createRedis(settings: Settings, name: string): Redis {

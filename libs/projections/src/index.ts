@@ -15,7 +15,9 @@ export {
   type InboxCursor,
   type InboxCounts,
   type DeadlineItem,
+  type DeadlinePage,
   type DeadlineState,
 } from './queries';
+export { DEADLINES_DEFAULT_LIMIT, encodeDeadlineCursor, decodeDeadlineCursor, type DeadlineCursor } from './deadline-pages';
 export { ProjectionsModule, READ_MODELS } from './projections.module';
 export * from './audit-queries';

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { daysBetween, dueStatus, DUE_SOON_DAYS, isoDateAt, type TenantTimeOf } from '@ciclo/domain';
+import { DEADLINES_DEFAULT_LIMIT, encodeDeadlineCursor, type DeadlineCursor } from './deadline-pages';
 
 export interface CycleSummary {
   /** Cycle id (UUID) */
@@ -132,6 +133,13 @@ const iso = (d: Date | string) => (d instanceof Date ? d.toISOString() : d);
 
 /** Items in an inbox page when the caller does not say (`limit`). */
 export const INBOX_DEFAULT_LIMIT = 50;
+
+/** A page of deadlines and where the next one starts. */
+export interface DeadlinePage {
+  items: DeadlineItem[];
+  /** Continue after the last deadline (`cursor`); null on the last page. */
+  nextCursor: string | null;
+}
 
 /** A page of the inbox and where the next one starts. */
 export interface InboxPage {
@@ -298,16 +306,21 @@ export class ReadModelQueries {
   }
 
   /**
-   * Every deadline of the tenant's cycles with its status on the tenant's today: the effective date
-   * the projector computed (`cycleDeadlines`), classified by `dueStatus`.
+   * The deadlines of the tenant's cycles with their status on the tenant's today: the effective
+   * date the projector computed (`cycleDeadlines`), classified by `dueStatus`. Nearest effective
+   * date first (none last), then by cycle and deadline; a page of `limit` continues after `cursor`
+   * (the `nextCursor` of the previous one: deadlines added or moved meanwhile never repeat or shift
+   * the rest) or skips `offset`. One scan of `rm_deadlines_tenant_pages`, stopping after the page.
    */
   async deadlines(
     tenant: string,
     now: Date,
-    f: { status?: DeadlineState; cycleId?: string; dueSoonDays?: number; limit?: number; offset?: number } = {},
-  ): Promise<DeadlineItem[]> {
+    f: { status?: DeadlineState; cycleId?: string; dueSoonDays?: number; limit?: number; offset?: number; cursor?: DeadlineCursor } = {},
+  ): Promise<DeadlinePage> {
     const today = isoDateAt(now, this.tenantTime(tenant).timeZone);
     const soon = f.dueSoonDays ?? DUE_SOON_DAYS;
+    const limit = f.limit ?? DEADLINES_DEFAULT_LIMIT;
+    const offset = f.offset ?? 0;
     // The status filter is the same rule as below, in SQL, so that paging happens in the database.
     const STATUS_SQL: Record<DeadlineState, string> = {
       met: 'met_on IS NOT NULL',
@@ -317,13 +330,21 @@ export class ReadModelQueries {
       due_soon: "met_on IS NULL AND cycle_status = 'open' AND effective_date >= $3::date AND effective_date <= $3::date + $4::int",
       future: "met_on IS NULL AND cycle_status = 'open' AND effective_date > $3::date + $4::int",
     };
+    const c = f.cursor;
+    const params: unknown[] = [tenant, f.cycleId ?? null, today, soon, limit + 1, offset];
+    if (c) params.push(c.dateKey, c.cycleId, c.deadlineId);
     const rows = (await this.ds.query(
-      `SELECT * FROM rm_deadlines WHERE tenant = $1 AND ($2::uuid IS NULL OR cycle_id = $2)
+      `SELECT *, date_key::text AS date_key_text FROM rm_deadlines WHERE tenant = $1 AND ($2::uuid IS NULL OR cycle_id = $2)
          AND $3::date IS NOT NULL AND $4::int IS NOT NULL AND (${f.status ? STATUS_SQL[f.status] : 'true'})
-       ORDER BY effective_date ASC NULLS LAST, cycle_id, deadline_id LIMIT $5 OFFSET $6`,
-      [tenant, f.cycleId ?? null, today, soon, f.limit ?? null, f.offset ?? 0],
+         ${c ? 'AND (date_key, cycle_id, deadline_id) > ($7::date, $8::uuid, $9::text)' : ''}
+       ORDER BY date_key, cycle_id, deadline_id LIMIT $5 OFFSET $6`,
+      params,
     )) as Record<string, never>[];
-    const items = rows.map((r): DeadlineItem => {
+    const more = rows.length > limit;
+    const shown = more ? rows.slice(0, limit) : rows;
+    const last = shown[shown.length - 1];
+    const nextCursor = more ? encodeDeadlineCursor({ dateKey: last.date_key_text, cycleId: last.cycle_id, deadlineId: last.deadline_id }) : null;
+    const items = shown.map((r): DeadlineItem => {
       const eff: string | null = r.effective_date;
       const daysLeft = eff ? daysBetween(today, eff) : null;
       let status: DeadlineState;
@@ -362,6 +383,6 @@ export class ReadModelQueries {
         daysLeft: status === 'met' ? null : daysLeft,
       };
     });
-    return f.status ? items.filter((i) => i.status === f.status) : items;
+    return { items, nextCursor };
   }
 }

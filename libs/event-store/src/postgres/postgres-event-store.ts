@@ -30,6 +30,8 @@ import { EVENT_COLUMNS, parseCheckpoint, serializeCheckpoint, toRecorded, type E
 import { runSqlMigrations } from './migrate';
 import { EVENT_STORE_MIGRATIONS } from './schema';
 import { PgSubscription } from './subscription';
+import { SharedLogReader, type LogReadCounters } from './shared-reads';
+import { queryCommitted, queryForSubscriptions } from './committed-reads';
 import { startSealer, verifyChain } from './chain';
 
 export interface PostgresEventStoreOptions {
@@ -38,6 +40,12 @@ export interface PostgresEventStoreOptions {
   poolSize?: number;
   /** Use an existing pool instead of creating one (it is not closed by `close()`). */
   pool?: Pool;
+  /**
+   * How long subscribers wait after a commit notification before reading (default 10 ms, 0 to
+   * read at once): the notifications of the commits that follow within that time wake them only
+   * once, so those commits make one batch and one checkpoint transaction per subscription.
+   */
+  wakeDelayMs?: number;
 }
 
 interface AppendRow {
@@ -62,6 +70,14 @@ export class PostgresEventStore implements EventStore {
   private listenerStarting: Promise<void> | null = null;
   private readonly subscriptions = new Set<PgSubscription<unknown>>();
   private closed = false;
+  private readonly wakeDelayMs: number;
+  private wakeTimer: NodeJS.Timeout | null = null;
+  private wakes = 0;
+  /** Subscriptions read the log through this: one query per checkpoint for all of them. */
+  private readonly reader = new SharedLogReader({
+    query: (after, limit) => queryForSubscriptions(this.pool, after, limit),
+    wakeSeq: () => this.wakes,
+  });
 
   constructor(private readonly options: PostgresEventStoreOptions) {
     this.ownsPool = !options.pool;
@@ -71,6 +87,7 @@ export class PostgresEventStore implements EventStore {
     this.pool.on('error', () => undefined);
     this.notifier = new CommitNotifier(options.connectionString);
     this.wake.setMaxListeners(0);
+    this.wakeDelayMs = Math.max(0, options.wakeDelayMs ?? 10);
   }
 
   /** Creates or upgrades the event store's tables and functions. */
@@ -150,33 +167,28 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readCommitted(after: Checkpoint | null, limit: number, client?: PoolClient): Promise<CommittedBatch> {
-    const cp = parseCheckpoint(after);
-    // ORDER BY names the table's columns: a bare `tx_id` would be the output column `tx_id::text`,
-    // sorted as text ('10' before '9': events skipped or read twice) and without the index.
-    const { rows } = await (client ?? this.pool).query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM es_events
-        WHERE (tx_id, position) > ($1::text::xid8, $2::bigint)
-          AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
-        ORDER BY es_events.tx_id, es_events.position
-        LIMIT $3`,
-      [cp.txId, cp.position, limit],
-    );
-    if (rows.length === 0) return { events: [], checkpoint: after };
-    const last = rows[rows.length - 1];
-    return {
-      events: rows.map(toRecorded),
-      checkpoint: serializeCheckpoint({ txId: last.tx_id, position: Number(last.position) }),
-    };
+    const { events, checkpoints } = await queryCommitted(client ?? this.pool, after, limit);
+    return { events, checkpoint: events.length ? checkpoints[checkpoints.length - 1] : after };
   }
 
-  /** True when events after `after` exist that are not yet readable (an earlier transaction is still running). */
-  async hasUnreadable(after: Checkpoint | null): Promise<boolean> {
-    const cp = parseCheckpoint(after);
-    const { rows } = await this.pool.query<{ pending: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM es_events WHERE (tx_id, position) > ($1::text::xid8, $2::bigint)) AS pending`,
-      [cp.txId, cp.position],
-    );
-    return rows[0].pending;
+  /** What a subscription reads: shared with the other subscriptions of this store (see `SharedLogReader`). */
+  readForSubscription(after: Checkpoint | null, limit: number) {
+    return this.reader.read(after, limit);
+  }
+
+  /** Reads of the log made for this store's subscriptions, and how many were shared (tests, diagnostics). */
+  get logReads(): Readonly<LogReadCounters> {
+    return { ...this.reader.counters };
+  }
+
+  /** Queries of the log sent so far for subscriptions (numbers them: see `SubscriptionRead.query`). */
+  get logQueriesSent(): number {
+    return this.reader.queriesSent;
+  }
+
+  /** Times subscribers were woken by a notification (or the listener connecting). */
+  get wakeCount(): number {
+    return this.wakes;
   }
 
   /** True when the event at `position` is at or before `checkpoint` in commit order (false when no such event). */
@@ -290,6 +302,7 @@ export class PostgresEventStore implements EventStore {
     if (this.closed) throw new Error('Event store is closed');
     void this.ensureListener();
     const transactor = (options.transactor ?? this.transactor) as SubscriptionTransactor<Tx>;
+    this.reader.expectBatchesOf(Math.max(1, options.batchSize ?? 500));
     const sub: PgSubscription<Tx> = new PgSubscription<Tx>(this, name, handler, options, transactor, this.wake, () =>
       this.subscriptions.delete(sub as PgSubscription<unknown>),
     );
@@ -341,7 +354,7 @@ export class PostgresEventStore implements EventStore {
     if (!this.listenerStarting) {
       this.listenerStarting = (async () => {
         const c = new Client({ connectionString: this.options.connectionString, application_name: 'ciclo-listener' });
-        c.on('notification', () => this.wake.emit('wake'));
+        c.on('notification', () => this.notified());
         c.on('error', () => {
           this.listener = null;
           c.end().catch(() => undefined);
@@ -350,7 +363,7 @@ export class PostgresEventStore implements EventStore {
         await c.connect();
         await c.query(`LISTEN ${EVENTS_CHANNEL}`);
         this.listener = c;
-        this.wake.emit('wake');
+        this.emitWake();
       })()
         .catch(() => {
           if (!this.closed) setTimeout(() => void this.ensureListener(), 1000).unref();
@@ -362,9 +375,26 @@ export class PostgresEventStore implements EventStore {
     return this.listenerStarting;
   }
 
+  /** A commit was notified: wake the subscribers once `wakeDelayMs` has passed (later notifications join). */
+  private notified(): void {
+    if (this.wakeDelayMs === 0) return this.emitWake();
+    if (this.wakeTimer) return;
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = null;
+      this.emitWake();
+    }, this.wakeDelayMs);
+  }
+
+  private emitWake(): void {
+    this.wakes++;
+    this.wake.emit('wake');
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = null;
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
     await this.notifier.close();
     if (this.listenerStarting) await this.listenerStarting;

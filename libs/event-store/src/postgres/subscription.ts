@@ -22,6 +22,8 @@ export class PgSubscription<Tx> implements Subscription {
   private wakeUp: (() => void) | null = null;
   private lockClient: PoolClient | null = null;
   private current: Checkpoint | null = null;
+  /** The store's query count when this subscription started: only a later query can say it caught up. */
+  private startedAfterQuery = 0;
   private readonly onWake = () => this.wakeUp?.();
 
   constructor(
@@ -48,6 +50,7 @@ export class PgSubscription<Tx> implements Subscription {
 
   start(): void {
     this.running = true;
+    this.startedAfterQuery = this.store.logQueriesSent;
     this.wake.on('wake', this.onWake);
     this.loop = this.run();
   }
@@ -117,7 +120,8 @@ export class PgSubscription<Tx> implements Subscription {
           this.current = checkpoint;
           loaded = true;
         }
-        const batch = await this.store.readCommitted(checkpoint, batchSize);
+        // Shared with this store's other subscriptions: one query per checkpoint, not one each.
+        const batch = await this.store.readForSubscription(checkpoint, batchSize);
         if (batch.events.length > 0) {
           const from = checkpoint;
           try {
@@ -136,14 +140,20 @@ export class PgSubscription<Tx> implements Subscription {
           checkpoint = batch.checkpoint;
           this.current = checkpoint;
           this.options.onBatch?.({ count: batch.events.length, checkpoint });
-          continue;
+          // More was readable when the batch was read: read on.
+          if (!batch.complete) continue;
         }
-        if (await this.store.hasUnreadable(checkpoint)) {
+        if (batch.pending) {
           // Committed events wait behind a transaction still running: look again shortly.
           await sleep(5);
           continue;
         }
+        // A batch kept from a read sent before this subscription started says nothing of the log
+        // as it was when it started: read again (nothing empty is kept, so that read is a new one).
+        if (batch.query <= this.startedAfterQuery) continue;
         this.resolveCaughtUp();
+        // A wake since the read was sent may announce a commit the read did not see: read again.
+        if (this.store.wakeCount !== batch.wakeSeq) continue;
         await this.waitForWake(pollMs);
       } catch (err) {
         loaded = false;

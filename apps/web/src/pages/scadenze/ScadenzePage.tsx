@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
-import { get } from '../../api';
+import { qs, request } from '../../api';
 import { ErrorAlert, Loading, PageTitle, StatusBadge, useLoad } from '../../components';
 import { formatDate, todayInRome } from '../../labels';
 import { CalendarFeeds } from './CalendarFeeds';
@@ -11,13 +11,15 @@ const ORDER = (a: DeadlineItem, b: DeadlineItem) => (a.effectiveDate ?? '9999').
 
 const PAGE = 1000;
 
-/** The tenant's deadlines, page after page (the API answers at most 1,000 at a time). */
+/** The tenant's deadlines, page after page: each page names the next in its `X-Next-Cursor` header. */
 async function allDeadlines(signal: AbortSignal): Promise<DeadlineItem[]> {
   const all: DeadlineItem[] = [];
-  for (let offset = 0; offset < 20 * PAGE; offset += PAGE) {
-    const page = await get<DeadlineItem[]>(`/deadlines?limit=${PAGE}&offset=${offset}`, { signal });
-    all.push(...page);
-    if (page.length < PAGE) break;
+  let cursor: string | null = null;
+  for (let n = 0; n < 100; n++) {
+    const res: Response = await request<Response>('GET', `/deadlines${qs({ limit: PAGE, cursor })}`, { signal, asResponse: true });
+    all.push(...((await res.json()) as DeadlineItem[]));
+    cursor = res.headers.get('X-Next-Cursor');
+    if (!cursor) break;
   }
   return all;
 }

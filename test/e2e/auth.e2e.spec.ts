@@ -594,6 +594,8 @@ describe('authentication and the directory over HTTP', () => {
       });
       expect(get.headers.get('access-control-allow-origin')).toBe('https://ciclo.example.org');
       expect(get.headers.get('access-control-expose-headers')).toContain('X-Correlation-Id');
+      // Paged lists (inbox, deadlines) give their next page's cursor in a header the page must be able to read.
+      expect(get.headers.get('access-control-expose-headers')).toContain('X-Next-Cursor');
     });
 
     it('answers a body that cannot be read (bad gzip, unknown charset) with 4xx, no stack trace', async () => {

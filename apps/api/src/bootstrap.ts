@@ -88,7 +88,7 @@ export async function createApiApp(settings: Settings): Promise<NestExpressAppli
       origin: settings.CORS_ORIGINS,
       methods: ['GET', 'POST', 'PUT', 'DELETE'],
       allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Acting-Role', 'X-Api-Key', 'X-Correlation-Id', 'X-File-Name', 'X-Note'],
-      exposedHeaders: ['X-Correlation-Id', 'Retry-After', 'Location', 'X-Content-SHA256'],
+      exposedHeaders: ['X-Correlation-Id', 'Retry-After', 'Location', 'X-Content-SHA256', 'X-Next-Cursor'],
       credentials: false,
       maxAge: 600,
     });

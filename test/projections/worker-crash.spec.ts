@@ -83,11 +83,18 @@ describe('worker killed while projecting', () => {
 
     const second = startWorker('ciclo-test-worker-2', { databaseUrl: db.url, redisPrefix, batchSize: 100 });
     workers.push(second);
-    await second.waitForLog(/^Projector cycles active/);
-    await second.waitForLog(/^Projector audit active/);
+    // A loaded machine can take long to boot a worker: the limit is on correctness, not speed.
+    await second.waitForLog(/^Projector cycles active/, 90_000);
+    await second.waitForLog(/^Projector audit active/, 30_000);
     await waitCaughtUp(rm.runner, 30000);
     expect(second.lines.filter((l) => /failed a batch/.test(l.msg))).toEqual([]);
 
+    // The worker keeps writing (reminders in working hours): stop it, project what it left, then
+    // compare a rebuild with the live tables while nothing writes.
+    await second.stop();
+    rm.runner.start();
+    await rm.runner.caughtUp();
+    await rm.runner.stop();
     await expectRebuildEqualsLive(rm.runner, rm.store.pool);
-  }, 90000);
+  }, 180_000);
 });

@@ -41,7 +41,10 @@ describe('RateLimiter (Redis fixed window)', () => {
   });
 
   it("the API's limiter sends the checks of concurrent requests in one write, each still counted exactly", async () => {
-    const settings = loadSettings({ REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: prefix });
+    const settings = loadSettings({
+      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      REDIS_PREFIX: prefix,
+    });
     const errors: unknown[] = [];
     const { limiter, redis: own } = rateLimiterFor(settings, (e) => errors.push(e));
     try {
@@ -53,9 +56,13 @@ describe('RateLimiter (Redis fixed window)', () => {
         writes++;
         return write(...a);
       };
-      const verdicts = await Promise.all(Array.from({ length: 20 }, () => limiter.check([{ key: 'ip:10.9.0.1', limit: 12 }])));
+      const verdicts = await Promise.all(
+        Array.from({ length: 20 }, () => limiter.check([{ key: 'ip:10.9.0.1', limit: 12 }])),
+      );
       expect(verdicts.filter((v) => v.allowed)).toHaveLength(12);
-      expect(verdicts.filter((v) => !v.allowed).every((v) => v.refusedBy === 'ip' && v.retryAfterSeconds === 60)).toBe(true);
+      expect(
+        verdicts.filter((v) => !v.allowed).every((v) => v.refusedBy === 'ip' && v.retryAfterSeconds === 60),
+      ).toBe(true);
       expect(writes).toBeLessThan(5); // one write for the twenty (a script's first use may add one)
       expect(errors).toEqual([]);
     } finally {

@@ -60,7 +60,10 @@ describe('SharedLoads: concurrent callers share a read that started after they c
     await expect(again).resolves.toBe(7);
     await flush();
     r.started[3].fail(new Error('timeout'));
-    await expect(Promise.all(waiting.map((p) => p.catch((e: Error) => e.message)))).resolves.toEqual(['timeout', 'timeout']);
+    await expect(Promise.all(waiting.map((p) => p.catch((e: Error) => e.message)))).resolves.toEqual([
+      'timeout',
+      'timeout',
+    ]);
     expect(loads.pending).toBe(0);
   });
 

@@ -6,10 +6,14 @@ import { loadSettings } from '@ciclo/config';
 import { httpLogOptions } from './platform.module';
 
 /** An HTTP server logging through the platform's options into `lines`. */
-async function serverLoggingTo(lines: Record<string, unknown>[], level = 'info'): Promise<{ server: Server; url: string }> {
+async function serverLoggingTo(
+  lines: Record<string, unknown>[],
+  level = 'info',
+): Promise<{ server: Server; url: string }> {
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
-      for (const l of chunk.toString('utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(l) as Record<string, unknown>);
+      for (const l of chunk.toString('utf8').split('\n').filter(Boolean))
+        lines.push(JSON.parse(l) as Record<string, unknown>);
       done();
     },
   });
@@ -33,7 +37,12 @@ describe('HTTP access line', () => {
     const { server, url } = await serverLoggingTo(lines);
     try {
       const res = await fetch(`${url}/missing?x=1`, {
-        headers: { authorization: 'Bearer segreto.token.jwt', cookie: 'ciclo_session=segreto', 'x-api-key': 'k1.segreto', 'x-correlation-id': 'corr-access-line-1' },
+        headers: {
+          authorization: 'Bearer segreto.token.jwt',
+          cookie: 'ciclo_session=segreto',
+          'x-api-key': 'k1.segreto',
+          'x-correlation-id': 'corr-access-line-1',
+        },
       });
       expect(res.headers.get('x-correlation-id')).toBe('corr-access-line-1');
       await settle();

@@ -57,7 +57,8 @@ describe('HTTP access line', () => {
         msg: 'request completed',
       });
       expect(typeof line.responseTime).toBe('number');
-      expect(Object.keys(line.req as object).sort()).toEqual(['method', 'url']);
+      expect(Object.keys(line.req as object).sort()).toEqual(['method', 'remoteAddress', 'url']);
+      expect((line.req as { remoteAddress: string }).remoteAddress).toMatch(/127\.0\.0\.1/);
       expect(Object.keys(line.res as object)).toEqual(['statusCode']);
       expect(JSON.stringify(line)).not.toMatch(/segreto|headers/);
     } finally {

@@ -23,13 +23,13 @@ export function createRedis(settings: Settings, name: string): Redis {
 }
 
 /**
- * The access line's request and response: method, URL and status only. pino-http's own serializers
+ * The access line's request and response: method, URL, the peer's address and the status only. pino-http's own serializers
  * copy every header of both on each request (the request's even when the line is not written, to
  * bind it to the request's logger): the costliest part of logging a request. Headers carry
  * credentials: with none in the line there is nothing to redact.
  */
 export const accessLogSerializers = {
-  req: (req: IncomingMessage & { originalUrl?: string }) => ({ method: req.method, url: req.originalUrl ?? req.url }),
+  req: (req: IncomingMessage & { originalUrl?: string }) => ({ method: req.method, url: req.originalUrl ?? req.url, remoteAddress: req.socket?.remoteAddress }),
   res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
   err: stdSerializers.err,
 };

@@ -566,6 +566,7 @@ describe('authentication and the directory over HTTP', () => {
       expect(r.headers.get('x-frame-options')).toBe('DENY');
       expect(r.headers.get('referrer-policy')).toBe('no-referrer');
       expect(r.headers.get('cache-control')).toBe('no-store');
+      expect(r.headers.get('etag')).toBeNull(); // no hash of an answer nobody may cache
       expect(r.headers.get('x-powered-by')).toBeNull();
       const docs = await api.call('GET', '/docs');
       expect(docs.headers.get('content-security-policy')).toContain("script-src 'self'");

@@ -157,6 +157,21 @@ describe('arbitrary Unicode text on the write endpoints', () => {
     expect(outcomes.refusedText).toBeGreaterThan(0);
   });
 
+  it('checks credentials before the text: unauthenticated is 401 whatever the body, then unstorable text is 400', async () => {
+    const before = await api.head();
+    const path = `/cycles/${ids.cycle}/commands/comment`;
+    const anonymous = await api.call<{ statusCode: number }>('POST', path, { body: { text: 'nota\u0000' } });
+    expect(anonymous.status).toBe(401);
+    const badToken = await api.call('POST', path, { token: 'x.y.z', body: { text: 'nota\ud800' } });
+    expect(badToken.status).toBe(401);
+    const notJson = await api.call('POST', path, { raw: 'testo', headers: { 'content-type': 'text/plain' } });
+    expect(notJson.status).toBe(401);
+    const refused = await api.call<{ code: string; fields: { field: string }[] }>('POST', path, { token: everything, body: { text: 'nota\u0000' } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.fields.map((e) => e.field)).toEqual(['body.text']);
+    expect(await api.head()).toBe(before);
+  });
+
   it('refuses a body that is not JSON on a JSON endpoint (it would be taken for no body), writing nothing', async () => {
     const before = await api.head();
     for (const [path, contentType] of [

@@ -72,6 +72,47 @@ describe('AccessPolicy: credentials → actor with the roles held now', () => {
     expect((await policy.authenticate(bearer(token))).roles).toEqual([]);
   });
 
+  it('a revoke made by another process is seen by the very next request, even while reads of the same user are under way', async () => {
+    // This process: its reads of user streams answer only when the test says (the query itself has run).
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const held: Promise<Actor>[] = [];
+    let userReads = 0;
+    const slowStore = new Proxy(store, {
+      get(target, prop, receiver) {
+        if (prop !== 'readStream') return Reflect.get(target, prop, receiver) as unknown;
+        return async (streamId: string, options?: { fromVersion?: number }) => {
+          const events = await target.readStream(streamId, options);
+          if (streamId.includes('/user-')) {
+            userReads++;
+            await gate;
+          }
+          return events;
+        };
+      },
+    });
+    const here = new AccessPolicy(new DirectoryService(slowStore), { devTokenSecret: SECRET });
+    const elsewhere = new DirectoryService(store); // another API process, with its own cache
+    await elsewhere.grantRole('cciaa-po', 'u-burst', { role: 'po' }, admin, meta);
+    const token = await signDevToken({ userId: 'u-burst', tenant: 'cciaa-po', roles: ['po'] }, SECRET);
+    const principal = await here.verify(bearer(token));
+
+    // A burst of requests: the first read has run before the revoke, the others wait for the next.
+    userReads = 0;
+    const before = here.actorFor(principal);
+    for (let i = 0; i < 3; i++) held.push(here.actorFor(principal));
+    await new Promise((r) => setTimeout(r, 50)); // the first read's query has answered (held at the gate)
+    await elsewhere.revokeRole('cciaa-po', 'u-burst', 'po', admin, meta);
+    const next = here.actorFor(principal); // the very next request after the revoke
+    release();
+    expect((await before).roles).toEqual(['po']); // read before the revoke
+    expect((await next).roles).toEqual([]);
+    // The requests that arrived during the first read (before the revoke, so still holding the
+    // role at their instant) and the one after the revoke shared one fresh read: two reads for five.
+    for (const a of await Promise.all(held)) expect(a.roles).toEqual(['po']);
+    expect(userReads).toBe(2);
+  });
+
   it('OIDC tokens carry identity only: roles come from the grants at the time of the request', async () => {
     const token = await idp.sign({
       sub: 'u-oiv',

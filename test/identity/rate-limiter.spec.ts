@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
-import { RateLimiter } from '@ciclo/identity';
+import { loadSettings } from '@ciclo/config';
+import { RateLimiter, rateLimiterFor } from '@ciclo/identity';
 import { testRedisPrefix } from '../support/database';
 
 /** The Redis rate limiter, against the real Redis. */
@@ -37,6 +38,36 @@ describe('RateLimiter (Redis fixed window)', () => {
     expect((await limiter.check(rules('10.1.0.2'))).allowed).toBe(true);
     // The same user from a third address: over the user limit.
     expect(await limiter.check(rules('10.1.0.3'))).toMatchObject({ allowed: false, refusedBy: 'user' });
+  });
+
+  it("the API's limiter sends the checks of concurrent requests in one write, each still counted exactly", async () => {
+    const settings = loadSettings({
+      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      REDIS_PREFIX: prefix,
+    });
+    const errors: unknown[] = [];
+    const { limiter, redis: own } = rateLimiterFor(settings, (e) => errors.push(e));
+    try {
+      if (own.status !== 'ready') await new Promise((r) => own.once('ready', r));
+      const stream = (own as unknown as { stream: { write: (...a: unknown[]) => boolean } }).stream;
+      const write = stream.write.bind(stream);
+      let writes = 0;
+      stream.write = (...a: unknown[]) => {
+        writes++;
+        return write(...a);
+      };
+      const verdicts = await Promise.all(
+        Array.from({ length: 20 }, () => limiter.check([{ key: 'ip:10.9.0.1', limit: 12 }])),
+      );
+      expect(verdicts.filter((v) => v.allowed)).toHaveLength(12);
+      expect(
+        verdicts.filter((v) => !v.allowed).every((v) => v.refusedBy === 'ip' && v.retryAfterSeconds === 60),
+      ).toBe(true);
+      expect(writes).toBeLessThan(5); // one write for the twenty (a script's first use may add one)
+      expect(errors).toEqual([]);
+    } finally {
+      own.disconnect();
+    }
   });
 
   it('opens a new window when the old one expires', async () => {

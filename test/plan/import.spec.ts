@@ -75,6 +75,26 @@ describe('ciclo import (through the plan commands)', () => {
     expect([...codes].sort()).toEqual(expect.arrayContaining(['INDICATOR_WEIGHTS_SUM', 'INVALID_WEIGHT', 'OPERATOR_UNIT_MISMATCH', 'TARGET_MISSING']));
   });
 
+  it("a submission checks the plan of the state it was loaded with: one read of the cycle's stream", async () => {
+    let reads = 0;
+    const counting = new Proxy(store, {
+      get(target, prop, receiver) {
+        if (prop !== 'readStream') return Reflect.get(target, prop, receiver) as unknown;
+        return (streamId: string, options?: { fromVersion?: number }) => {
+          if (streamId.includes('/cycle-')) reads++;
+          return target.readStream(streamId, options);
+        };
+      },
+    });
+    const own = createPlanRuntime(counting, SEEDS);
+    const cycleId = randomUUID();
+    await own.cycles.execute(new ExecuteCycleCommand(actor, cycleId, { type: 'open', cycleId, year: 2031 }, { cycleType: 'piao', correlationId: 't' }));
+    reads = 0;
+    const submitted = await own.cycles.execute(new ExecuteCycleCommand(actor, cycleId, { type: 'transition', command: 'submit', fields: {} }, { correlationId: 't' }));
+    expect(submitted.stage).not.toBe('bozza');
+    expect(reads).toBe(1); // the command's load; the plan check used the same state
+  });
+
   it('reports what the decider refuses, with reasons, and writes the rest (seed 004 cards)', async () => {
     const file = resolve(SEEDS, 'plan/schede-obiettivo-2022-2024.json');
     const r = await rt.importer.importFile(file, readFileSync(file), { tenant: TENANT, actor });

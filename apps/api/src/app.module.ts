@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import type { Settings } from '@ciclo/config';
 import { PlatformModule } from '@ciclo/platform';
 import { PlanModule, TransparencyModule, WorkflowModule } from '@ciclo/workflow';
@@ -18,7 +18,7 @@ import { CyclesController } from './cycles.controller';
 import { DefinitionsController } from './definitions.controller';
 import { HealthController } from './health.controller';
 import { HttpErrorFilter } from './http-errors';
-import { StorableTextInterceptor } from './validation';
+import { StorableTextGuard } from './validation';
 import { PlanController } from './plan.controller';
 import { RegisterController } from './register.controller';
 import { RatingMethodController } from './rating-method.controller';
@@ -36,9 +36,10 @@ export class ApiModule {
       imports: [PlatformModule.forRoot({ app: 'api', settings }), DeadlinesApiModule.forRoot(settings), WorkflowModule.forRoot({ seedsDir: settings.SEEDS_DIR }), PlanModule, TransparencyModule, ProjectionsModule.forRoot(), IdentityModule],
       controllers: [AuthController, OidcLoginController, HealthController, DefinitionsController, DocumentsController, CyclesController, ReadModelsController, TenantsController, AuditController, AuditFacetsController, AuditAnchorsController, PlanController, RegisterController, RatingMethodController, CatalogueController, TransparencyController],
       providers: [
+        // Guards run in this order: credentials first, then the text the request carries.
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: StorableTextGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
-        { provide: APP_INTERCEPTOR, useClass: StorableTextInterceptor },
         ProjectionHealth,
         WorkerHealth,
       ],

@@ -106,6 +106,9 @@ export async function createApiApp(settings: Settings): Promise<NestExpressAppli
   // Other failures of reading a body (bad gzip, wrong Content-Length...) are the client's: 4xx, never 500.
   app.use(clientBodyErrors);
   app.disable('x-powered-by');
+  // API answers are never cached (Cache-Control: no-store), so Express's ETag (a hash of every body
+  // sent) served nothing: off. The calendar feed sets its own ETag; static files keep theirs.
+  app.set('etag', false);
   app.enableShutdownHooks();
   const doc = new DocumentBuilder()
     .setTitle('Ciclo API')

@@ -1,6 +1,5 @@
-import { HttpException, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { HttpException, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
-import type { Observable } from 'rxjs';
 import type { z } from 'zod';
 import type { FieldProblem } from '@ciclo/domain';
 import { RequestValidationError } from './http-errors';
@@ -59,11 +58,14 @@ const TEXT_HEADERS: [string, string][] = [
 /**
  * Refuses, before any handler runs, a request whose path parameters, query, JSON body or text
  * headers carry text that cannot be stored: 400 naming every such field (nothing is written).
+ * A global guard registered after `AuthGuard` (so an unauthenticated request is still 401 first):
+ * a guard, not an interceptor, because the API then has no interceptor at all and Nest skips their
+ * machinery (an asynchronous resource and an observable per request).
  */
 @Injectable()
-export class StorableTextInterceptor implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http') return next.handle();
+export class StorableTextGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    if (context.getType() !== 'http') return true;
     const req = context.switchToHttp().getRequest<Request>();
     // A body no parser read (a Content-Type other than JSON on a JSON endpoint) would be taken for
     // no body at all: refused instead.
@@ -94,6 +96,6 @@ export class StorableTextInterceptor implements NestInterceptor {
       if (!isStorableText(decoded)) problems.push({ field, problem: UNSTORABLE_TEXT });
     }
     if (problems.length) throw new RequestValidationError(problems);
-    return next.handle();
+    return true;
   }
 }

@@ -11,6 +11,7 @@ import {
 } from '@ciclo/event-store';
 import { eventIdsFor } from './event-ids';
 import { FoldCache } from './fold-cache';
+import { SharedLoads } from './shared-loads';
 
 /**
  * The one command path over the event store's port:
@@ -44,6 +45,16 @@ export class StreamFolder<S> {
     readonly fold: Fold<S>,
     readonly cache: FoldCache<S> = new FoldCache<S>(),
   ) {}
+
+  private readonly shared = new SharedLoads<S>(async (stream) => (await this.load(stream)).state);
+
+  /**
+   * The state with every event committed before the call, like `load`, but concurrent callers of
+   * one stream share a read (`SharedLoads`): for reads on every request, such as the actor's grants.
+   */
+  loadShared(stream: string): Promise<S> {
+    return this.shared.load(stream);
+  }
 
   async load(stream: string): Promise<{ state: S; /** Only the events read after the cached state. */ events: RecordedEvent[] }> {
     const cached = this.cache.get(stream);

@@ -1,5 +1,6 @@
 export { FoldCache } from './fold-cache';
 export { eventIdsFor } from './event-ids';
+export { SharedLoads } from './shared-loads';
 export {
   CommandRetries,
   ConcurrentChange,

@@ -31,7 +31,8 @@ export class UserDirectory {
   /** One user's record in a tenant (null when nothing was ever recorded for them). */
   async user(tenant: string, userId: string): Promise<UserRecord | null> {
     if (!isTenantId(tenant) || !isUserId(userId)) return null;
-    return recordOf((await this.streams.users.load(userStream(tenant, userId))).state, tenant, userId);
+    // Read on every request (the actor's roles): concurrent requests of one user share the read.
+    return recordOf(await this.streams.users.loadShared(userStream(tenant, userId)), tenant, userId);
   }
 
   /** The roles `userId` holds in `tenant` at `at` (default now). */

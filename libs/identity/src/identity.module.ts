@@ -75,7 +75,11 @@ export function sessionStoreFor(settings: Settings): { store: SessionStore; redi
   return { store, redis };
 }
 
-/** A Redis connection for the rate limiter that fails fast (no offline queue, short timeout) instead of holding requests. */
+/**
+ * A Redis connection for the rate limiter that fails fast (no offline queue, short timeout) instead
+ * of holding requests. The checks of the requests that arrive in the same turn of the event loop go
+ * out in one write (automatic pipelining): each is still its own atomic script call.
+ */
 export function rateLimiterFor(
   settings: Settings,
   onError: (err: unknown) => void,
@@ -85,6 +89,7 @@ export function rateLimiterFor(
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     commandTimeout: 500,
+    enableAutoPipelining: true,
   });
   redis.on('error', () => undefined);
   return { limiter: new RateLimiter(redis, settings.REDIS_PREFIX, 60_000, onError), redis };

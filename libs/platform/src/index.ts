@@ -1,4 +1,4 @@
-export { PlatformModule, createEventStore, createRedis, correlationIdOf } from './platform.module';
+export { PlatformModule, createEventStore, createRedis, correlationIdOf, httpLogOptions } from './platform.module';
 export { HealthService, type HealthReport, type ReadinessReport, type ComponentStatus, type HealthContributor } from './health.service';
 export * from './heartbeat';
 export { SETTINGS, EVENT_STORE, REDIS, PG_POOL } from './tokens';

@@ -72,7 +72,8 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleC
    * A submission leaving an editable stage checks the cycle's plan content (docs/plan.md); a
    * monitoring's, the linked PIAO's tree its variation edits (docs/links.md).
    */
-  private async planProblems(c: CycleCommand, state: CycleState, def: CycleDefinition): Promise<DecisionContext['planProblems']> {
+  private async planProblems(c: CycleCommand, folded: FoldedCycle, def: CycleDefinition): Promise<DecisionContext['planProblems']> {
+    const state = folded.cycle;
     if (!this.plans || c.type !== 'transition' || !def.editableStages.includes(state.stage)) return undefined;
     if (findTransition(def, state.stage, c.command)?.kind !== 'submission') return undefined;
     const link = planLink(def);
@@ -83,8 +84,9 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleC
       const targetDef = cycle.exists ? this.definitions.get(cycle.cycleType, cycle.definitionVersion) : undefined;
       return targetDef ? planSubmissionProblems(plan, cycle, targetDef) : undefined;
     }
-    const { plan, cycle } = await this.plans.load(state.tenant, state.cycleId);
-    return planSubmissionProblems(plan, cycle, def);
+    // The cycle's own plan: the state the command was loaded with (no second read of the stream;
+    // the append at the loaded version refuses it if the stream moved meanwhile).
+    return planSubmissionProblems(folded.plan, folded.cycle, def);
   }
 
   /**
@@ -286,7 +288,7 @@ export class ExecuteCycleCommandHandler implements ICommandHandler<ExecuteCycleC
       definition,
       targetDefinition: command.type === 'migrate' ? this.definitions.get(definition.id, command.toVersion) : undefined,
       knownDeliberations: undefined,
-      planProblems: state.exists ? await this.planProblems(command, state, definition) : undefined,
+      planProblems: state.exists ? await this.planProblems(command, folded, definition) : undefined,
       checkSurveyGrid: definition.content === 'survey_grid',
       linkCandidates: await this.linkCandidates(command, actor.tenant, definition),
       linkedVersions: state.exists ? await this.linkedVersions(command, state, definition) : undefined,

@@ -60,9 +60,12 @@ export function pdfLines(pdf: Buffer): string[] {
   let m: RegExpExecArray | null;
   while ((m = re.exec(raw))) {
     const start = m.index + m[0].length;
-    const end = raw.indexOf('endstream', start);
-    if (end < 0) break;
     const dict = raw.slice(Math.max(0, raw.lastIndexOf('<<', m.index)), m.index);
+    // The dictionary's /Length bounds the data exactly; searching for `endstream` would also stop
+    // at those bytes inside compressed data.
+    const length = /\/Length (\d+)(?!\s+\d+\s+R)/.exec(dict);
+    const end = length ? start + Number(length[1]) : raw.indexOf('endstream', start);
+    if (end < 0 || end > pdf.length) break;
     let body = pdf.subarray(start, end);
     if (/FlateDecode/.test(dict)) {
       try {
@@ -81,7 +84,8 @@ export function pdfLines(pdf: Buffer): string[] {
       const hexes = op[1] !== undefined ? [...op[1].matchAll(/<([0-9a-fA-F]*)>/g)].map((h) => h[1]) : [op[2]];
       lines.push(hexes.map((h) => [...Buffer.from(h, 'hex')].map((b) => WIN_ANSI[b] ?? String.fromCharCode(b)).join('')).join(''));
     }
-    re.lastIndex = end;
+    const close = raw.indexOf('endstream', end);
+    re.lastIndex = close < 0 ? end : close + 'endstream'.length;
   }
   return lines;
 }

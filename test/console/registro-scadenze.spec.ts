@@ -175,10 +175,13 @@ describe('console: audit trail, deadlines, notifications', () => {
     await table.waitFor();
     for (const d of deadlines) await table.getByRole('cell', { name: d.title, exact: false }).first().waitFor();
     expect(await table.locator('tbody tr').count()).toBe(deadlines.length);
-    // The first page without a cursor, then one page per cursor until the last.
-    expect(asked).toHaveLength(Math.ceil(deadlines.length / 3));
+    // The first page without a cursor, then one page per cursor until the last. (A load the page
+    // started and abandoned while the login settled may have asked the first page before.)
     expect(asked[0]).toBeNull();
-    expect(asked.slice(1).every((c) => typeof c === 'string' && c.length > 0)).toBe(true);
+    const walk = asked.slice(asked.lastIndexOf(null));
+    expect(walk).toHaveLength(Math.ceil(deadlines.length / 3));
+    expect(walk.slice(1).every((c) => typeof c === 'string' && c.length > 0)).toBe(true);
+    expect(new Set(walk.slice(1)).size).toBe(walk.length - 1);
     await page.unroute(/\/deadlines\?/);
     // The demo PIAO's deadlines link to it; those of the demo's monitoring and Relazione 2022 (and of its PTPCT 2021) to theirs.
     const links = table.getByRole('link', { name: DEMO_TITLE });

@@ -48,9 +48,8 @@ import {
 import type { NewEvent } from '@ciclo/event-store';
 import { PostgresEventStore } from '@ciclo/event-store';
 import { devAuthSecret, loadSettings } from '@ciclo/config';
-import { signDevToken } from '@ciclo/identity';
-import { AuditProjector, createReadModelDataSource, CyclesProjector, ProjectionRunner } from '@ciclo/projections';
-import { StaticTenantDirectory, tenantTimesOf } from '@ciclo/notifications';
+import { signDevToken, TenantCalendars } from '@ciclo/identity';
+import { createReadModelDataSource, ProjectionRunner, readModelProjectors } from '@ciclo/projections';
 import { DefinitionRegistry } from '@ciclo/workflow';
 import { migrateDatabase } from '../apps/cli/src/migrations';
 import { createBenchDatabase, dropRedisPrefix, log, numberArg, percentile, round, runPhase, sleep } from './support/harness';
@@ -395,7 +394,10 @@ async function main(): Promise<void> {
     await store.pool.query('VACUUM ANALYZE es_events');
 
     // 2. Rebuild every projector from position 0.
-    const runner = new ProjectionRunner(store, ds, [new CyclesProjector(registry, tenantTimesOf(StaticTenantDirectory.fromDirectory(resolve(root, 'seeds/tenants')))), new AuditProjector(registry)]);
+    // Each tenant's calendar from the identity directory, as the worker has it.
+    const calendars = TenantCalendars.of(store);
+    await calendars.ready();
+    const runner = new ProjectionRunner(store, ds, readModelProjectors(registry, calendars));
     const rebuild: Record<string, { events: number; seconds: number; events_per_s: number; cpu_us_per_event: { node: number; postgres: number } }> = {};
     let rebuildSeconds = 0;
     const rssBefore = process.memoryUsage.rss();

@@ -24,14 +24,9 @@ import { Client, Pool } from 'pg';
 import { devAuthSecret, loadSettings } from '@ciclo/config';
 import { SCHEDULER_SUBSCRIPTION } from '@ciclo/deadlines';
 import { PostgresEventStore, SEAL_SUBSCRIPTION } from '@ciclo/event-store';
-import { INBOX_SUBSCRIPTION, StaticTenantDirectory, tenantTimesOf, WEBHOOK_SUBSCRIPTION } from '@ciclo/notifications';
-import {
-  AuditProjector,
-  createReadModelDataSource,
-  CyclesProjector,
-  ProjectionRunner,
-  subscriptionName,
-} from '@ciclo/projections';
+import { INBOX_SUBSCRIPTION, WEBHOOK_SUBSCRIPTION } from '@ciclo/notifications';
+import { TenantCalendars } from '@ciclo/identity';
+import { createReadModelDataSource, ProjectionRunner, readModelProjectors, subscriptionName } from '@ciclo/projections';
 import { DefinitionRegistry } from '@ciclo/workflow';
 import { migrateDatabase } from '../apps/cli/src/migrations';
 import {
@@ -181,10 +176,10 @@ async function main(): Promise<void> {
 
     await ds.initialize();
     const registry = DefinitionRegistry.fromDirectory(resolve(root, 'seeds/cycles'));
-    const runner = new ProjectionRunner(store, ds, [
-      new CyclesProjector(registry, tenantTimesOf(StaticTenantDirectory.fromDirectory(resolve(root, 'seeds/tenants')))),
-      new AuditProjector(registry),
-    ]);
+    // Each tenant's calendar from the identity directory, as the worker has it.
+    const calendars = TenantCalendars.of(store);
+    await calendars.ready();
+    const runner = new ProjectionRunner(store, ds, readModelProjectors(registry, calendars));
     const logSubscriptions = [
       SEAL_SUBSCRIPTION,
       SCHEDULER_SUBSCRIPTION,

@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { eventCatalogue } from '@ciclo/domain';
 import { backfillDeliberationRegister, DefinitionRegistry } from '@ciclo/workflow';
-import { AuditProjector, createReadModelDataSource, CyclesProjector, ProjectionRunner, recordChainVerification, verifyAnchoredChain } from '@ciclo/projections';
+import { createReadModelDataSource, ProjectionRunner, readModelProjectors, recordChainVerification, verifyAnchoredChain } from '@ciclo/projections';
 import { DirectoryService, isRole, loadDemoDirectory, PLATFORM_TENANT, ROLES, rolesAt, signDevToken, TenantCalendars, type ChangeAuthor, type Role } from '@ciclo/identity';
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
@@ -203,7 +203,7 @@ export function buildCli(): Command {
         // Each tenant's calendar from the identity directory, as the API and the worker have it.
         const calendars = TenantCalendars.of(store);
         await calendars.ready();
-        return await fn(new ProjectionRunner(store, ds, [new CyclesProjector(registry, calendars.tenantTime, calendars), new AuditProjector(registry)]));
+        return await fn(new ProjectionRunner(store, ds, readModelProjectors(registry, calendars)));
       } finally {
         await ds.destroy();
       }

@@ -2,6 +2,7 @@ export { createReadModelDataSource, migrateReadModels, READ_MODEL_MIGRATIONS } f
 export { type Projector, type ProjectionContext, subscriptionName, cycleOfStream } from './projector';
 export { CyclesProjector } from './cycles.projector';
 export { AuditProjector } from './audit.projector';
+export { readModelProjectors } from './read-model-projectors';
 export { ProjectionRunner, type ProjectorStatus, type RunnerOptions } from './runner';
 export { typeormTransactor } from './transactor';
 export {

@@ -5,8 +5,8 @@ import type { EventStore } from '@ciclo/event-store';
 import { EVENT_STORE, SETTINGS } from '@ciclo/platform';
 import type { TenantTimeOf } from '@ciclo/domain';
 import { DEFINITIONS, TENANT_CALENDARS, TENANT_TIMES, type DefinitionRegistry } from '@ciclo/workflow';
-import { AuditProjector } from './audit.projector';
-import { CyclesProjector, type TenantCalendarView } from './cycles.projector';
+import type { TenantCalendarView } from './cycles.projector';
+import { readModelProjectors } from './read-model-projectors';
 import { createReadModelDataSource } from './data-source';
 import { ReadModelQueries } from './queries';
 import { ProjectionRunner } from './runner';
@@ -40,7 +40,7 @@ export class ProjectionsModule {
         {
           provide: ProjectionRunner,
           useFactory: (store: EventStore, ds: DataSource, definitions: DefinitionRegistry, calendars: TenantCalendarView) =>
-            new ProjectionRunner(store, ds, [new CyclesProjector(definitions, calendars.tenantTime, calendars), new AuditProjector(definitions)]),
+            new ProjectionRunner(store, ds, readModelProjectors(definitions, calendars)),
           inject: [EVENT_STORE, READ_MODELS, DEFINITIONS, TENANT_CALENDARS],
         },
         { provide: ReadModelQueries, useFactory: (ds: DataSource, tenantTime: TenantTimeOf) => new ReadModelQueries(ds, tenantTime), inject: [READ_MODELS, TENANT_TIMES] },

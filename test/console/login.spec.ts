@@ -25,6 +25,46 @@ describe('console: demo login, session, logout', () => {
     await ctx.close();
   });
 
+  it('a read that finds the connection dropped is asked again; a server that never answers is said so, with a retry', async () => {
+    const ctx = await newContext(env);
+    const page = await ctx.newPage();
+    // The first ask for the session and for the demo users lose their connection: both are asked again.
+    const failed: string[] = [];
+    for (const path of ['/auth/session', '/auth/demo-users']) {
+      await page.route(
+        `**${path}`,
+        async (route) => {
+          failed.push(path);
+          await route.abort('connectionreset');
+        },
+        { times: 1 },
+      );
+    }
+    await demoLogin(page, 'Giulia Esempio');
+    expect(failed.sort()).toEqual(['/auth/demo-users', '/auth/session']);
+    await ctx.close();
+
+    // A server that never answers: the page says so instead of "no login method configured".
+    const down = await newContext(env);
+    const page2 = await down.newPage();
+    let asked = 0;
+    await page2.route('**/auth/session', async (route) => {
+      asked += 1;
+      await route.abort('connectionrefused');
+    });
+    await page2.goto('/accesso');
+    await page2.getByRole('alert').filter({ hasText: 'Il server non risponde' }).waitFor();
+    expect(asked).toBe(3);
+    expect(await page2.getByText('Nessun metodo di accesso').count()).toBe(0);
+    expect(describeViolations(await axeViolations(page2))).toEqual([]);
+    await screenshot(page2, 'accesso-server-assente');
+    // Back up: "Riprova" asks again and the demo users appear.
+    await page2.unroute('**/auth/session');
+    await page2.getByRole('button', { name: 'Riprova' }).click();
+    await page2.getByRole('button', { name: 'Entra come Giulia Esempio' }).waitFor();
+    await down.close();
+  });
+
   it('the session cookie reads the API; a write without the CSRF token is refused, with it accepted', async () => {
     const ctx = await newContext(env);
     const page = await ctx.newPage();

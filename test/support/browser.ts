@@ -71,7 +71,16 @@ export async function newContext(env: ConsoleEnv): Promise<BrowserContext> {
 /** Logs in through the demo login page as the named demo user; lands on `returnTo`. */
 export async function demoLogin(page: Page, name: string, returnTo = '/da-fare'): Promise<void> {
   await page.goto(`/accesso?ritorno=${encodeURIComponent(returnTo)}`);
-  await page.getByRole('button', { name: `Entra come ${name}` }).click();
+  const button = page.getByRole('button', { name: `Entra come ${name}` });
+  try {
+    await button.waitFor();
+  } catch (err) {
+    // Say what the page showed instead (an error, another list), with a picture of it.
+    const shown = await page.locator('body').innerText().catch(() => '(page unreadable)');
+    const picture = await screenshot(page, `accesso-fallito-${Date.now()}`).catch(() => '(no screenshot)');
+    throw new Error(`demo login: no button for ${name}; the page showed:\n${shown}\n(${picture})\n${(err as Error).message}`);
+  }
+  await button.click();
   await page.waitForURL((u) => u.pathname === returnTo.split('?')[0]);
 }
 

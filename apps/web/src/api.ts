@@ -52,12 +52,19 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
     body = JSON.stringify(opts.body);
     headers['Content-Type'] = 'application/json';
   }
-  let res: Response;
-  try {
-    res = await fetch(path, { method, headers, body, credentials: 'same-origin', signal: opts.signal });
-  } catch (err) {
-    if ((err as Error).name === 'AbortError') throw err;
-    throw new ApiError(0, 'NETWORK', 'Il server non risponde: controllare la connessione e riprovare');
+  let res: Response | undefined;
+  // A read that found no answer at all (a connection dropped on the way, a server restarting) is
+  // asked again twice, after 0.3 s and 1 s; a write is never repeated (it may have been done).
+  const waits = method === 'GET' || method === 'HEAD' ? [300, 1000] : [];
+  for (let attempt = 0; !res; attempt++) {
+    try {
+      res = await fetch(path, { method, headers, body, credentials: 'same-origin', signal: opts.signal });
+    } catch (err) {
+      if ((err as Error).name === 'AbortError') throw err;
+      if (attempt >= waits.length) throw new ApiError(0, 'NETWORK', 'Il server non risponde: controllare la connessione e riprovare');
+      await new Promise((r) => setTimeout(r, waits[attempt]));
+      if (opts.signal?.aborted) throw new DOMException('Aborted', 'AbortError');
+    }
   }
   if (res.ok) {
     if (opts.asResponse) return res as unknown as T;

@@ -28,6 +28,8 @@ interface SessionContextValue {
   logout(): Promise<void>;
   /** Set when a request found the session gone. */
   expired: boolean;
+  /** Set when the server could not be asked who is logged in (the session shown is a placeholder). */
+  unavailable: boolean;
 }
 
 const SessionContext = createContext<SessionContextValue | null>(null);
@@ -44,6 +46,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<SessionView | null>(null);
   const [actingRole, setRole] = useState<string | undefined>();
   const [expired, setExpired] = useState(false);
+  const [unavailable, setUnavailable] = useState(false);
 
   const apply = useCallback((s: SessionView) => {
     const role = pickRole(s.user);
@@ -51,13 +54,17 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setRole(role);
     setSession(s);
     setExpired(false);
+    setUnavailable(false);
     return s;
   }, []);
 
   const refresh = useCallback(async () => apply(await get<SessionView>('/auth/session')), [apply]);
 
   useEffect(() => {
-    refresh().catch(() => setSession({ authenticated: false, demo: false, oidc: false }));
+    refresh().catch(() => {
+      setUnavailable(true);
+      setSession({ authenticated: false, demo: false, oidc: false });
+    });
   }, [refresh]);
 
   const value = useMemo<SessionContextValue>(
@@ -65,6 +72,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       session,
       actingRole,
       expired,
+      unavailable,
       refresh,
       setActingRole(role: string) {
         if (!session?.user?.roles.includes(role)) return;
@@ -78,7 +86,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         window.location.assign(r.redirectTo || '/accesso');
       },
     }),
-    [session, actingRole, expired, refresh],
+    [session, actingRole, expired, unavailable, refresh],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

@@ -18,7 +18,7 @@ export function safeReturnPath(v: string | null): string {
 
 /** Login: the identity provider (OpenID Connect) and, in the demo, the demo chamber's users. */
 export function LoginPage() {
-  const { session, refresh } = useSession();
+  const { session, refresh, unavailable } = useSession();
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const returnTo = safeReturnPath(params.get('ritorno'));
@@ -94,7 +94,15 @@ export function LoginPage() {
           ))}
         </section>
       ) : null}
-      {!session.demo && !session.oidc ? (
+      {unavailable ? (
+        <div className="alert alert-danger" role="alert">
+          Il server non risponde: non è possibile sapere come accedere.{' '}
+          <button type="button" className="btn btn-link p-0 align-baseline" onClick={() => void refresh().catch(() => undefined)}>
+            Riprova
+          </button>
+        </div>
+      ) : null}
+      {!unavailable && !session.demo && !session.oidc ? (
         <div className="alert alert-warning">Nessun metodo di accesso è configurato: l'amministratore deve impostare il fornitore di identità (OIDC).</div>
       ) : null}
     </main>

@@ -117,6 +117,7 @@ function withContent(content: RegisterContent, monitoring: RegisterState): Regis
   restoreRegisterContent(r, content);
   r.reports = monitoring.reports;
   r.checks = monitoring.checks;
+  r.monitoring = monitoring.monitoring;
   return r;
 }
 

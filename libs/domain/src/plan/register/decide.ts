@@ -16,6 +16,7 @@ import {
   assessmentMethod,
   methodOf,
   methodRefOf,
+  monitoringSlot,
   REGISTER_CYCLE_TYPES,
   type IndicatorRating,
   type RatingMethodRef,
@@ -307,17 +308,16 @@ export function decideRegister(
           [],
           `misura ${measureCode}`,
         );
-      if (reg.checks.some((c) => c.measureCode === measureCode && c.monitoringDate === monitoringDate))
+      if (monitoringSlot(reg, measureCode, monitoringDate)?.check)
         throw new DomainRefusal('MEASURE_REPORT_CHECKED', `${measureCode} at ${monitoringDate}`);
       return [event(ctx, role, 'MeasureReported', { measureCode, monitoringDate, status, evidence, date, ...(note ? { note } : {}) })];
     }
     case 'check_measure_report': {
       const { measureCode, monitoringDate, outcome, status, note } = command;
-      const report = [...reg.reports]
-        .reverse()
-        .find((x) => x.measureCode === measureCode && x.monitoringDate === monitoringDate);
+      const slot = monitoringSlot(reg, measureCode, monitoringDate);
+      const report = slot?.report;
       if (!report) throw new DomainRefusal('MEASURE_REPORT_NOT_FOUND', `${measureCode} at ${monitoringDate}`);
-      if (reg.checks.some((c) => c.measureCode === measureCode && c.monitoringDate === monitoringDate))
+      if (slot.check)
         throw new DomainRefusal('MEASURE_REPORT_CHECKED', `${measureCode} at ${monitoringDate}`);
       return [
         event(ctx, role, 'MeasureReportChecked', {

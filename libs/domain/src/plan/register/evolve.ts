@@ -1,6 +1,6 @@
 /** Folding register events into the register state (part of the plan state of the cycle). */
 import type { RegisterEvent } from './events';
-import { methodRefOf, type RegisterItem, type RegisterState } from './model';
+import { methodRefOf, type MonitoringSlot, type RegisterItem, type RegisterState } from './model';
 
 function put(r: RegisterState, item: RegisterItem): void {
   if (item.kind === 'process') r.processes.set(item.code, item);
@@ -28,6 +28,18 @@ function remove(r: RegisterState, kind: string, code: string): void {
       if (m.riskCodes.includes(code))
         r.measures.set(m.code, { ...m, riskCodes: m.riskCodes.filter((c) => c !== code) });
   } else if (kind === 'measure') r.measures.delete(code);
+}
+
+/** Sets the latest report or check of a measure at a date: a new list for the measure, new slot. */
+function record(r: RegisterState, code: string, day: string, latest: Pick<MonitoringSlot, 'report'> | Pick<MonitoringSlot, 'check'>): void {
+  // Keyed by the measure's own code string and dated with the plan's own date string when they
+  // exist: the view's look-ups then find the very same strings (compared by identity first).
+  const measureCode = r.measures.get(code)?.code ?? code;
+  const date = r.monitoringDates.find((d) => d === day) ?? day;
+  const slots = r.monitoring.get(measureCode) ?? [];
+  const at = slots.findIndex((s) => s.date === date);
+  if (at < 0) r.monitoring.set(measureCode, [...slots, { date, ...latest }]);
+  else r.monitoring.set(measureCode, slots.map((s, i) => (i === at ? { ...s, ...latest } : s)));
 }
 
 /**
@@ -84,12 +96,17 @@ export function applyRegisterEvent(r: RegisterState, e: RegisterEvent): void {
     case 'MeasureMonitoringDatesSet':
       r.monitoringDates = [...e.data.dates];
       return;
-    case 'MeasureReported':
-      r.reports.push({ ...e.data, version: e.version, by: e.actorId, role: e.actorRole, at: e.occurredAt });
+    case 'MeasureReported': {
+      const report = { ...e.data, version: e.version, by: e.actorId, role: e.actorRole, at: e.occurredAt };
+      r.reports.push(report);
+      record(r, report.measureCode, report.monitoringDate, { report });
       return;
+    }
     case 'MeasureReportChecked': {
       const { measureCode, monitoringDate, outcome, status, note } = e.data;
-      r.checks.push({ measureCode, monitoringDate, outcome, status, ...(note !== undefined ? { note } : {}), version: e.version, by: e.actorId, at: e.occurredAt });
+      const check = { measureCode, monitoringDate, outcome, status, ...(note !== undefined ? { note } : {}), version: e.version, by: e.actorId, at: e.occurredAt };
+      r.checks.push(check);
+      record(r, measureCode, monitoringDate, { check });
       return;
     }
     case 'RpctReportFiguresSet': {

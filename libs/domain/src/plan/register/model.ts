@@ -244,6 +244,16 @@ export interface MeasureCheck {
   at: string;
 }
 
+/** A measure at one monitoring date: its latest report and the RPCT's check of it. */
+export interface MonitoringSlot {
+  /** Monitoring date */
+  date: string;
+  /** The latest report for that date */
+  report?: MeasureReport;
+  /** The RPCT's check */
+  check?: MeasureCheck;
+}
+
 /** Figures of the RPCT's annual report that the register does not hold, entered by the RPCT. */
 export interface RpctReportFigures {
   /** Year reported on */
@@ -271,6 +281,13 @@ export interface RegisterState {
   /** Every report (a later one for the same measure and date supersedes an earlier unchecked one). */
   reports: MeasureReport[];
   checks: MeasureCheck[];
+  /**
+   * The same reports and checks by measure code, one slot per monitoring date with the latest of
+   * each, kept by the fold: the view, the deadlines and the checks of a command read a measure's
+   * monitoring without a pass over every report. A measure's list is replaced, never changed in
+   * place, so that a copy of the state shares the lists.
+   */
+  monitoring: Map<string, readonly MonitoringSlot[]>;
   /** The RPCT's own figures per year (the latest entry of each year). */
   reportFigures: Map<number, RpctReportFigures>;
 }
@@ -294,6 +311,7 @@ export const initialRegisterState = (): RegisterState => ({
   monitoringDates: [],
   reports: [],
   checks: [],
+  monitoring: new Map(),
   reportFigures: new Map(),
 });
 
@@ -307,6 +325,7 @@ export function cloneRegisterState(r: RegisterState): RegisterState {
     monitoringDates: [...r.monitoringDates],
     reports: [...r.reports],
     checks: [...r.checks],
+    monitoring: new Map(r.monitoring),
     reportFigures: new Map(r.reportFigures),
   };
 }
@@ -329,6 +348,13 @@ export function restoreRegisterContent(r: RegisterState, c: RegisterContent): vo
   r.assessments = new Map(c.assessments.map((x) => [x.processCode, x]));
   r.method = c.method;
   r.monitoringDates = [...c.monitoringDates];
+}
+
+/** A measure's slot at a monitoring date (its latest report and the check), if any. */
+export function monitoringSlot(r: RegisterState, measureCode: string, date: string): MonitoringSlot | undefined {
+  const slots = r.monitoring.get(measureCode);
+  if (slots) for (const s of slots) if (s.date === date) return s;
+  return undefined;
 }
 
 export const isRegisterEmpty = (r: RegisterState): boolean =>

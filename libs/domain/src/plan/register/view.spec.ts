@@ -2,12 +2,15 @@
 // what is late on a given day, the measures of each risk and process, exactly as read (no field
 // added, none missing).
 import {
+  cloneRegisterState,
   initialRegisterState,
   type MeasureCheck,
   type MeasureReport,
   type RegisterMeasure,
+  type RegisterRisk,
   type RegisterState,
 } from './model';
+import { applyRegisterEvent } from './evolve';
 import { registerView } from './view';
 
 const measure = (code: string, riskCodes: string[], deadlines: string[]): RegisterMeasure => ({
@@ -55,6 +58,20 @@ const check = (
   at: '2027-07-03T08:00:00Z',
 });
 
+/** Reports and checks folded into the state as their events are (the lists and the index by measure). */
+function record(r: RegisterState, ...entries: (MeasureReport | MeasureCheck)[]): void {
+  for (const x of entries) {
+    const envelope = { version: x.version, actorId: x.by, occurredAt: x.at, tenant: 'cciaa-test' };
+    if ('outcome' in x) {
+      const { measureCode, monitoringDate, outcome, status } = x;
+      applyRegisterEvent(r, { ...envelope, actorRole: 'rpct', kind: 'MeasureReportChecked', type: 'MeasureReportChecked', data: { measureCode, monitoringDate, outcome, status } });
+    } else {
+      const { measureCode, monitoringDate, status, evidence, date } = x;
+      applyRegisterEvent(r, { ...envelope, actorRole: x.role, kind: 'MeasureReported', type: 'MeasureReported', data: { measureCode, monitoringDate, status, evidence, date } });
+    }
+  }
+}
+
 function state(): RegisterState {
   const r = initialRegisterState();
   r.monitoringDates = ['2027-06-30', '2027-12-15'];
@@ -71,7 +88,8 @@ function state(): RegisterState {
   r.measures.set('M1', measure('M1', ['R1', 'R2'], ['2027-03-31', '2027-09-30']));
   r.measures.set('M2', measure('M2', ['R2'], ['2027-05-31']));
   r.measures.set('M3', measure('M3', ['R1'], []));
-  r.reports.push(
+  record(
+    r,
     report('M1', '2027-06-30', 'non_attuata', 10),
     // A later report for the same date supersedes the earlier one.
     report('M1', '2027-06-30', 'parzialmente_attuata', 11),
@@ -80,7 +98,7 @@ function state(): RegisterState {
     report('M2', '2027-06-30', 'attuata', 13),
     report('M3', '2027-12-15', 'non_attuata', 14),
   );
-  r.checks.push(check('M1', '2027-06-30', 'non_attuata', 15), check('M3', '2027-12-15', 'attuata', 16));
+  record(r, check('M1', '2027-06-30', 'non_attuata', 15), check('M3', '2027-12-15', 'attuata', 16));
   return r;
 }
 
@@ -197,10 +215,50 @@ describe('registerView', () => {
       date: '2027-12-15',
       missing: true,
     });
-    r.reports.push(report('M2', '2027-12-15', 'attuata', 20));
+    record(r, report('M2', '2027-12-15', 'attuata', 20));
     expect(registerView(r, '2028-01-10').measures[1]).toMatchObject({
       monitoring: [{ missing: false }, { date: '2027-12-15', report: { version: 20 }, missing: false }],
       overdue: false,
     });
+  });
+
+  it('copies every field of a measure and of a risk, the optional ones when present', () => {
+    const r = state();
+    // Required<...>: a field added to the model must be added here, and then the view must copy it.
+    const full: Required<RegisterMeasure> = {
+      ...measure('M9', ['R1'], ['2027-03-31']),
+      description: 'Verifica a campione',
+      note: 'Nota della misura',
+    };
+    const risk: Required<RegisterRisk> = { kind: 'risk', code: 'R9', processCode: 'P1', description: 'Conflitto', factors: ['opacità'], note: 'Nota del rischio' };
+    r.measures.set('M9', full);
+    r.risks.set('R9', risk);
+    const v = registerView(r, '2027-01-10');
+    const m9 = v.measures.find((m) => m.code === 'M9');
+    expect(m9).toStrictEqual({ ...full, status: null, checked: false, monitoring: [{ date: '2027-06-30', missing: false }, { date: '2027-12-15', missing: false }], latePhases: [], overdue: false });
+    const r9 = v.processes[0]?.risks.find((x) => x.code === 'R9');
+    expect(r9).toStrictEqual({ ...risk, measureCodes: [] });
+    // Without the optional fields, the view has none of them (not even as undefined).
+    expect(Object.keys(v.measures.find((m) => m.code === 'M1') ?? {})).not.toContain('note');
+    expect(Object.keys(v.measures.find((m) => m.code === 'M1') ?? {})).not.toContain('description');
+  });
+
+  it('the fold keeps, for each measure and date, the latest report and check of the lists', () => {
+    const r = state();
+    for (const [code, slots] of r.monitoring) {
+      for (const slot of slots) {
+        const latest = <T extends { measureCode: string; monitoringDate: string }>(list: T[]) =>
+          [...list].reverse().find((x) => x.measureCode === code && x.monitoringDate === slot.date);
+        expect(slot.report).toBe(latest(r.reports));
+        expect(slot.check).toBe(latest(r.checks));
+      }
+    }
+    expect([...r.monitoring.keys()].sort()).toEqual(['M1', 'M2', 'M3']);
+    expect(r.monitoring.get('M2')?.map((x) => x.date)).toEqual(['2027-03-15', '2027-06-30']);
+    // A copy of the state shares the lists; a report folded into the copy leaves the original as it was.
+    const copy = cloneRegisterState(r);
+    record(copy, report('M1', '2027-12-15', 'attuata', 30));
+    expect(r.monitoring.get('M1')?.map((x) => x.date)).toEqual(['2027-06-30']);
+    expect(copy.monitoring.get('M1')?.map((x) => x.date)).toEqual(['2027-06-30', '2027-12-15']);
   });
 });

@@ -124,26 +124,6 @@ export interface RegisterView {
   measures: MeasureView[];
 }
 
-/**
- * Each measure's latest report (or check) at each monitoring date of the plan, by the date's
- * position: a lookup by the measure's own code, with no key built per measure and date.
- */
-function byMeasureAndDate<T extends { measureCode: string; monitoringDate: string }>(
-  list: readonly T[],
-  dateIndex: ReadonlyMap<string, number>,
-  dates: number,
-): Map<string, (T | undefined)[]> {
-  const index = new Map<string, (T | undefined)[]>();
-  for (const x of list) {
-    const at = dateIndex.get(x.monitoringDate);
-    if (at === undefined) continue;
-    let row = index.get(x.measureCode);
-    if (!row) index.set(x.measureCode, (row = new Array<T | undefined>(dates).fill(undefined)));
-    row[at] = x;
-  }
-  return index;
-}
-
 /** One monitoring date's entry, with `report` and `check` only when there is one. */
 function monitoringAt(
   date: string,
@@ -170,6 +150,55 @@ function phasesBefore(phases: RegisterMeasure['phases'], today: string): Registe
 }
 
 /**
+ * A measure with its status: one object literal of a fixed shape (a copy by `Object.assign` or a
+ * spread, then five more fields, costs twice as much over 7,500 measures). Every field of
+ * RegisterMeasure is named here; view.spec.ts checks a measure with all of them.
+ */
+function measureView(
+  m: RegisterMeasure,
+  status: MeasureStatus | null,
+  checked: boolean,
+  monitoring: MeasureMonitoring[],
+  latePhases: RegisterMeasure['phases'],
+  overdue: boolean,
+): MeasureView {
+  const view: MeasureView = {
+    kind: m.kind,
+    code: m.code,
+    measureKind: m.measureKind,
+    category: m.category,
+    title: m.title,
+    riskCodes: m.riskCodes,
+    owner: m.owner,
+    phases: m.phases,
+    indicator: m.indicator,
+    target: m.target,
+    status,
+    checked,
+    monitoring,
+    latePhases,
+    overdue,
+  };
+  if (m.description !== undefined) view.description = m.description;
+  if (m.note !== undefined) view.note = m.note;
+  return view;
+}
+
+/** A risk with the measures treating it (a literal of a fixed shape, as the measure's). */
+function riskView(x: RegisterRisk, measureCodes: string[]): RiskView {
+  const view: RiskView = {
+    kind: x.kind,
+    code: x.code,
+    processCode: x.processCode,
+    description: x.description,
+    factors: x.factors,
+    measureCodes,
+  };
+  if (x.note !== undefined) view.note = x.note;
+  return view;
+}
+
+/**
  * The register on `today` (YYYY-MM-DD): what is late is judged on that day. `tenant`: the chamber's
  * method in force, shown for a register that has no method and no assessment yet.
  */
@@ -185,12 +214,6 @@ export function registerView(
       : methodRefOf(r);
   const rank = new Map(method.levels.map((l, i) => [l, i]));
   const dates = r.monitoringDates;
-  const dateIndex = new Map<string, number>();
-  // A date listed twice reads the same report at both places, as a lookup by date would.
-  dates.forEach((d, i) => dateIndex.set(d, dateIndex.get(d) ?? i));
-  const reports = byMeasureAndDate(r.reports, dateIndex, dates.length);
-  const checks = byMeasureAndDate(r.checks, dateIndex, dates.length);
-  const datePos = dates.map((d) => dateIndex.get(d) as number);
   // Dates are compared once per call, not once per measure.
   const passed = dates.map((d) => d < today);
 
@@ -210,17 +233,23 @@ export function registerView(
       if (list) list.push(m.code);
       else measuresByRisk.set(rc, [m.code]);
     }
-    const reported = reports.get(m.code);
-    const checkedAt = checks.get(m.code);
+    const slots = r.monitoring.get(m.code);
     let status: MeasureStatus | null = null;
     let checked = false;
     let missingAny = false;
     // Of the exact length, as the late phases.
     const monitoring = new Array<MeasureMonitoring>(dates.length);
     for (let i = 0; i < dates.length; i++) {
-      const at = datePos[i] as number;
-      const report = reported?.[at];
-      const check = checkedAt?.[at];
+      const date = dates[i] as string;
+      let report: MeasureReport | undefined;
+      let check: MeasureCheck | undefined;
+      if (slots)
+        for (const x of slots)
+          if (x.date === date) {
+            report = x.report;
+            check = x.check;
+            break;
+          }
       const missing = !report && (passed[i] as boolean);
       if (missing) missingAny = true;
       if (check) {
@@ -230,28 +259,19 @@ export function registerView(
         status = report.status;
         checked = false;
       }
-      monitoring[i] = monitoringAt(dates[i] as string, report, check, missing);
+      monitoring[i] = monitoringAt(date, report, check, missing);
     }
     const latePhases = status === 'attuata' ? [] : phasesBefore(m.phases, today);
     const late = latePhases.length > 0 || missingAny;
     if (late) overdue += 1;
     statusCount[status ?? 'non_rendicontata'] += 1;
     byKind[m.measureKind] += 1;
-    // A copy of the item, then its five fields set one by one: no spread literal (V8 builds it
-    // through slower transitions) and no second object to copy them from.
-    const view = Object.assign({}, m) as MeasureView;
-    view.status = status;
-    view.checked = checked;
-    view.monitoring = monitoring;
-    view.latePhases = latePhases;
-    view.overdue = late;
-    measures.push(view);
+    measures.push(measureView(m, status, checked, monitoring, latePhases, late));
   }
 
   const risksByProcess = new Map<string, RiskView[]>();
   for (const x of r.risks.values()) {
-    const view = Object.assign({}, x) as RiskView;
-    view.measureCodes = measuresByRisk.get(x.code) ?? [];
+    const view = riskView(x, measuresByRisk.get(x.code) ?? []);
     const list = risksByProcess.get(x.processCode);
     if (list) list.push(view);
     else risksByProcess.set(x.processCode, [view]);

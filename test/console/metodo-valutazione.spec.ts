@@ -16,6 +16,9 @@ interface MethodBody {
   history: unknown[];
 }
 
+/** The demo chamber's RPCT (seeds/tenants/demo.json), who sets the method in these tests. */
+const RPCT_NAME = 'Marco Finzione';
+
 const ANAC_TITLES = [
   'Livello di interesse esterno',
   'Grado di discrezionalità del decisore interno',
@@ -130,7 +133,7 @@ describe('console: the rating method', () => {
       'Basso',
       'Medio',
       'Alto',
-      'molto alto',
+      'Molto alto',
     ]);
     await page.getByText('Delibera di Giunta n. 7 del 2027').first().waitFor();
     await checkPage(page, 'metodo-valutazione-salvato');
@@ -151,7 +154,7 @@ describe('console: the rating method', () => {
     await stale.getByRole('button', { name: 'Salva il metodo' }).click();
     await stale
       .locator('.alert-danger')
-      .getByText(/^Il metodo di valutazione è stato modificato nel frattempo \(ora versione 2\)/)
+      .getByText(/^Il metodo di valutazione è stato modificato nel frattempo, ricaricare la pagina e ripetere la modifica: ora versione 2 \(la modifica era sulla versione 1\)/)
       .waitFor();
     expect(await readMethod()).toMatchObject({ version: 2, reason: 'Altra modifica' });
     await stale.getByRole('button', { name: 'Annulla' }).click();
@@ -184,6 +187,9 @@ describe('console: the rating method', () => {
       '2',
       '1',
     ]);
+    // Who set each version, by name (the directory's), not by user id.
+    expect(await history.locator('tbody tr td:nth-child(3)').allInnerTexts()).toEqual([RPCT_NAME, RPCT_NAME, RPCT_NAME]);
+    await page.getByText(`impostato da ${RPCT_NAME}.`, { exact: false }).waitFor();
     await checkPage(page, 'metodo-valutazione-ripristinato');
     await closePage(page);
   }, 120_000);

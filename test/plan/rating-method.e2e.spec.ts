@@ -167,4 +167,22 @@ describe('rating method of the chamber over HTTP', () => {
     expect(kept.methodRef).toEqual({ source: 'ente', version: 1 });
     expect(kept.processes[0].rating).toBe('critico');
   });
+
+  it('writes only on the version read when expectedVersion is given: a stale write is refused with 409 and writes nothing', async () => {
+    const read = await get();
+    const ok = await put({ method: { ...FOUR, levels: ['basso', 'medio', 'alto', 'altissimo'] }, reason: 'Versione letta', expectedVersion: read.version });
+    expect([ok.status, ok.body.changed, ok.body.version]).toEqual([200, true, read.version + 1]);
+    const head = await api.head();
+    const stale = await put({ method: { ...FOUR, levels: ['basso', 'alto'] }, reason: 'Su una versione superata', expectedVersion: read.version }, admin);
+    expect(stale.status).toBe(409);
+    expect(stale.body.code).toBe('RATING_METHOD_VERSION_CHANGED');
+    expect(stale.body.messageIt).toMatch(/^Il metodo di valutazione è stato modificato nel frattempo/);
+    const reset = await api.call<Body>('POST', '/rating-method/reset', { token: rpct, body: { reason: 'x', expectedVersion: read.version } });
+    expect([reset.status, reset.body.code]).toEqual([409, 'RATING_METHOD_VERSION_CHANGED']);
+    const shape = await put({ method: FOUR, reason: 'x', expectedVersion: 'ultima' });
+    expect(shape.status).toBe(400);
+    expect(shape.body.fields?.map((f) => f.field)).toEqual(['body.expectedVersion']);
+    expect(await api.head()).toBe(head);
+    expect((await get()).version).toBe(ok.body.version);
+  });
 });

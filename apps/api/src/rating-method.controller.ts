@@ -10,6 +10,12 @@ import { toOpenApi } from './schemas';
 import { parseInput } from './validation';
 import { ApiAnswer } from './openapi/document';
 
+const expectedVersion = z
+  .number()
+  .describe(
+    'The `version` of `GET /rating-method` the change is based on (0 while ANAC’s method applies): when the method changed since, the write is refused with 409 `RATING_METHOD_VERSION_CHANGED` and nothing is written. Without it the last write wins.',
+  );
+
 // The shape only; the domain checks keys, lengths and repetitions and names each bad field.
 const methodBody = z
   .object({
@@ -32,10 +38,14 @@ const methodBody = z
       .strict()
       .describe('The method: key risk indicators and the scale of levels'),
     reason: z.string().describe('Why the chamber adopts this method (e.g. the act that approved it)'),
+    expectedVersion: expectedVersion.optional(),
   })
   .strict();
 const resetBody = z
-  .object({ reason: z.string().describe("Why the chamber goes back to ANAC's method") })
+  .object({
+    reason: z.string().describe("Why the chamber goes back to ANAC's method"),
+    expectedVersion: expectedVersion.optional(),
+  })
   .strict();
 
 const ERRORS: MethodDecorator[] = [
@@ -45,7 +55,11 @@ const ERRORS: MethodDecorator[] = [
       'Malformed input (`INVALID_REQUEST`, `INVALID_FIELDS`): `fields` names each offending field (`method.levels[1]`, `reason`…); nothing written',
   }),
   ApiResponse({ status: 403, description: 'Role not allowed (`ROLE_NOT_ALLOWED`, `ROLE_NOT_HELD`): administrators and the RPCT' }),
-  ApiResponse({ status: 409, description: '`CONCURRENT_MODIFICATION`: changed meanwhile, reload and retry' }),
+  ApiResponse({
+    status: 409,
+    description:
+      '`RATING_METHOD_VERSION_CHANGED`: the method changed since `expectedVersion`; `CONCURRENT_MODIFICATION`: changed meanwhile, reload and retry. Nothing written',
+  }),
 ];
 const applyAll =
   (decorators: MethodDecorator[]): MethodDecorator =>
@@ -92,7 +106,7 @@ export class RatingMethodController {
     const b = parseInput(methodBody, body ?? {}, 'body');
     return this.service.execute(
       actor,
-      { type: 'set_tenant_rating_method', method: b.method, reason: b.reason },
+      { type: 'set_tenant_rating_method', method: b.method, reason: b.reason, expectedVersion: b.expectedVersion },
       { actingRole: acting, correlationId: randomUUID() },
     );
   }
@@ -115,7 +129,7 @@ export class RatingMethodController {
     const b = parseInput(resetBody, body ?? {}, 'body');
     return this.service.execute(
       actor,
-      { type: 'reset_tenant_rating_method', reason: b.reason },
+      { type: 'reset_tenant_rating_method', reason: b.reason, expectedVersion: b.expectedVersion },
       { actingRole: acting, correlationId: randomUUID() },
     );
   }

@@ -8252,6 +8252,8 @@ export interface operations {
                     };
                     /** @description Why the chamber adopts this method (e.g. the act that approved it) */
                     reason: string;
+                    /** @description The `version` of `GET /rating-method` the change is based on (0 while ANAC’s method applies): when the method changed since, the write is refused with 409 `RATING_METHOD_VERSION_CHANGED` and nothing is written. Without it the last write wins. */
+                    expectedVersion?: number;
                 };
             };
         };
@@ -8283,7 +8285,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `CONCURRENT_MODIFICATION`: changed meanwhile, reload and retry */
+            /** @description `RATING_METHOD_VERSION_CHANGED`: the method changed since `expectedVersion`; `CONCURRENT_MODIFICATION`: changed meanwhile, reload and retry. Nothing written */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8306,6 +8308,8 @@ export interface operations {
                 "application/json": {
                     /** @description Why the chamber goes back to ANAC's method */
                     reason: string;
+                    /** @description The `version` of `GET /rating-method` the change is based on (0 while ANAC’s method applies): when the method changed since, the write is refused with 409 `RATING_METHOD_VERSION_CHANGED` and nothing is written. Without it the last write wins. */
+                    expectedVersion?: number;
                 };
             };
         };
@@ -8337,7 +8341,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `CONCURRENT_MODIFICATION`: changed meanwhile, reload and retry */
+            /** @description `RATING_METHOD_VERSION_CHANGED`: the method changed since `expectedVersion`; `CONCURRENT_MODIFICATION`: changed meanwhile, reload and retry. Nothing written */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -179,6 +179,11 @@ export const REFUSALS = {
     en: 'Other register items refer to this item: remove them first or ask for a cascading removal',
   },
   MEASURE_REPORT_NOT_FOUND: { category: 'not_found', it: 'Nessuna rendicontazione della misura per questa data di monitoraggio', en: 'No report of the measure for this monitoring date' },
+  RATING_METHOD_VERSION_CHANGED: {
+    category: 'conflict',
+    it: 'Il metodo di valutazione è stato modificato nel frattempo, ricaricare la pagina e ripetere la modifica',
+    en: 'The rating method changed since the version read: reload and repeat the change',
+  },
   MEASURE_REPORT_CHECKED: {
     category: 'conflict',
     it: "La rendicontazione è già stata verificata dal RPCT: non si può più cambiare",

@@ -1,6 +1,6 @@
 /** The editors of the chamber's rating method: set it (indicators, levels, reason) or go back to ANAC's. */
 import { useState } from 'react';
-import { ApiError, get, post, put } from '../../api';
+import { post, put } from '../../api';
 import { EditorForm, Field, useRefusalsByField } from './form';
 import { levelLabel, type RatingMethodView } from './labels';
 
@@ -33,21 +33,6 @@ interface IndicatorRow {
   keyTyped: boolean;
 }
 
-/**
- * Writes only on the version the page showed: when the method changed meanwhile (another RPCT or
- * administrator saved), nothing is written and the user is told to reload. The API itself takes
- * no expected version; this check narrows, not closes, the window.
- */
-async function unchangedSince(version: number): Promise<void> {
-  const now = await get<RatingMethodView>('/rating-method');
-  if (now.version !== version)
-    throw new ApiError(
-      409,
-      'CONCURRENT_MODIFICATION',
-      `Il metodo di valutazione è stato modificato nel frattempo (ora versione ${now.version}): annullare, ricaricare la pagina e ripetere la modifica`,
-    );
-}
-
 /** Sets the chamber's method (`PUT /rating-method`): indicators added, removed, renamed; levels; the reason. */
 export function MethodForm({ current, onDone, onCancel }: MethodFormProps) {
   const [indicators, setIndicators] = useState<IndicatorRow[]>(
@@ -74,16 +59,18 @@ export function MethodForm({ current, onDone, onCancel }: MethodFormProps) {
       }),
     );
   const submit = async () => {
-    const r = await run(async () => {
-      await unchangedSince(current.version);
-      return put<RatingMethodView>('/rating-method', {
+    // Written only on the version the page showed: the API refuses (RATING_METHOD_VERSION_CHANGED)
+    // when another RPCT or administrator saved meanwhile, and the refusal says to reload.
+    const r = await run(() =>
+      put<RatingMethodView>('/rating-method', {
         method: {
           indicators: indicators.map((i) => ({ key: i.key.trim(), title: i.title.trim() })),
           levels: levels.map((l) => l.trim()),
         },
         reason: reason.trim(),
-      });
-    });
+        expectedVersion: current.version,
+      }),
+    );
     if (!r) return;
     onDone(
       r.answer.changed
@@ -205,7 +192,9 @@ export function ResetForm({ current, onDone, onCancel }: MethodFormProps) {
   const [reason, setReason] = useState('');
   const { busy, errors, general, run } = useRefusalsByField(['reason'], strip);
   const submit = async () => {
-    const r = await run(() => post<RatingMethodView>('/rating-method/reset', { reason: reason.trim() }));
+    const r = await run(() =>
+      post<RatingMethodView>('/rating-method/reset', { reason: reason.trim(), expectedVersion: current.version }),
+    );
     if (!r) return;
     onDone(
       r.answer.changed

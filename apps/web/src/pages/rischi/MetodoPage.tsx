@@ -10,6 +10,7 @@ import { get } from '../../api';
 import { ErrorAlert, Loading, PageTitle, StatusBadge, useLoad } from '../../components';
 import { formatDateTime } from '../../labels';
 import { useSession } from '../../session';
+import { loadPeople, personName } from '../cycle-data';
 import { levelLabel, type RatingMethodView } from './labels';
 import { MethodForm, ResetForm } from './MethodForms';
 import '../plan/plan.css';
@@ -23,11 +24,14 @@ const sameMethod = (a: RatingMethodView['method'], b: RatingMethodView['method']
 const SETTERS = ['rpct', 'admin'];
 
 export default function MetodoPage() {
-  const { actingRole } = useSession();
+  const { actingRole, session } = useSession();
+  const tenant = session?.user?.tenant;
   const { data, error, loading, reload } = useLoad(
     (signal) => get<RatingMethodView>('/rating-method', { signal }),
     [],
   );
+  // Who set each version, by name (the id stays shown when the name is unknown).
+  const people = useLoad(() => (tenant ? loadPeople(tenant) : Promise.resolve(undefined)), [tenant]).data;
   const [form, setForm] = useState<'edit' | 'reset' | null>(null);
   const [done, setDone] = useState<string>();
   const doneRef = useRef<HTMLParagraphElement>(null);
@@ -74,7 +78,7 @@ export default function MetodoPage() {
       <p>
         {data.source === 'pna2019'
           ? 'L’ente non ha adottato un metodo proprio: si applica il metodo qualitativo dell’ANAC.'
-          : `In vigore dal ${formatDateTime(data.at)}, impostato da ${data.by ?? '—'}. Motivazione: ${data.reason ?? '—'}.`}{' '}
+          : `In vigore dal ${formatDateTime(data.at)}, impostato da ${data.by ? personName(people, data.by) : '—'}. Motivazione: ${data.reason ?? '—'}.`}{' '}
         Ogni registro applica la versione con cui è stata fatta la sua prima valutazione; i registri adottati
         restano valutati con il metodo di allora.
       </p>
@@ -161,7 +165,7 @@ export default function MetodoPage() {
                 <tr key={h.version}>
                   <th scope="row">{h.version}</th>
                   <td>{formatDateTime(h.at)}</td>
-                  <td>{h.by}</td>
+                  <td>{personName(people, h.by)}</td>
                   <td>{h.indicators.length}</td>
                   <td>{h.levels.map(levelLabel).join(', ')}</td>
                   <td>{h.reason}</td>

@@ -8,7 +8,7 @@ export type Process = Register['processes'][number];
 export type Risk = Process['risks'][number];
 export type RatingMethodView = components['schemas']['RatingMethodResponse'];
 
-/** Italian words for the levels of the default method; a chamber's own levels are shown as written. */
+/** Italian words for the levels of the default method; a chamber's own levels as written, capitalised, `_` as spaces. */
 const LEVEL_LABEL: Record<string, string> = {
   basso: 'Basso',
   medio: 'Medio',
@@ -16,7 +16,7 @@ const LEVEL_LABEL: Record<string, string> = {
   non_valutato: 'Non valutato',
 };
 export const levelLabel = (l: string | null | undefined): string =>
-  l ? (LEVEL_LABEL[l] ?? l.replace(/_/g, ' ')) : 'Non valutato';
+  l ? (LEVEL_LABEL[l] ?? `${l.charAt(0).toUpperCase()}${l.slice(1).replace(/_/g, ' ')}`) : 'Non valutato';
 
 export const STATUS_LABEL: Record<string, string> = {
   attuata: 'Attuata',

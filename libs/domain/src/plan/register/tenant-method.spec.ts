@@ -227,6 +227,37 @@ describe("the chamber's rating method (tenant stream)", () => {
   });
 });
 
+describe("the chamber's rating method written on the version read (expectedVersion)", () => {
+  it('writes when the version read is the current one, and refuses once another write came in between', () => {
+    const m = new MethodStream();
+    // Read at version 0 (ANAC's method): the first write passes.
+    expect(m.do({ type: 'set_tenant_rating_method', method: FIVE, reason: 'a', expectedVersion: 0 }, rpct)).toHaveLength(1);
+    // Someone else still at version 0: refused, naming the version now in force.
+    const stale = m.refusal({ type: 'set_tenant_rating_method', method: THREE, reason: 'b', expectedVersion: 0 }, admin);
+    expect(stale.code).toBe('RATING_METHOD_VERSION_CHANGED');
+    expect(stale.category).toBe('conflict');
+    expect(stale.messageIt).toContain('ora versione 1 (la modifica era sulla versione 0)');
+    expect(m.refusal({ type: 'reset_tenant_rating_method', reason: 'c', expectedVersion: 0 }, rpct).code).toBe(
+      'RATING_METHOD_VERSION_CHANGED',
+    );
+    // On the version in force: written (set and reset alike).
+    expect(m.do({ type: 'reset_tenant_rating_method', reason: 'c', expectedVersion: 1 }, rpct)).toHaveLength(1);
+    expect(m.state.version).toBe(2);
+  });
+
+  it('refuses a version that is not a whole number ≥ 0 as a field, before looking at the stream; a wrong role first', () => {
+    const m = new MethodStream();
+    for (const bad of [-1, 1.5, '1', Number.NaN]) {
+      const r = m.refusal({ type: 'set_tenant_rating_method', method: FIVE, reason: 'a', expectedVersion: bad }, rpct);
+      expect([r.code, r.fields.map((f) => f.field)]).toEqual(['INVALID_FIELDS', ['expectedVersion']]);
+    }
+    expect(m.refusal({ type: 'set_tenant_rating_method', method: FIVE, reason: 'a', expectedVersion: 7 }, dirigente).code).toBe(
+      'ROLE_NOT_ALLOWED',
+    );
+    expect(m.state.version).toBe(0);
+  });
+});
+
 describe("a register under the chamber's method", () => {
   it("given the chamber's method, when a process is assessed, then the method is pinned to the plan and the assessment keeps its version", () => {
     const m = new MethodStream();

@@ -44,9 +44,13 @@ export const initialTenantRatingMethodState = (): TenantRatingMethodState => ({ 
 export const currentTenantMethod = (s: TenantRatingMethodState): TenantRatingMethod | null =>
   s.history.length ? s.history[s.history.length - 1] : null;
 
+/**
+ * `expectedVersion`: the stream version the writer read (the `version` of `GET /rating-method`, 0
+ * while ANAC's method applies); when given, the command is refused if the method changed since.
+ */
 export type TenantRatingMethodCommand =
-  | { type: 'set_tenant_rating_method'; method: unknown; reason: unknown }
-  | { type: 'reset_tenant_rating_method'; reason: unknown };
+  | { type: 'set_tenant_rating_method'; method: unknown; reason: unknown; expectedVersion?: unknown }
+  | { type: 'reset_tenant_rating_method'; reason: unknown; expectedVersion?: unknown };
 
 export const TENANT_RATING_METHOD_EVENT_TYPES = ['TenantRatingMethodSet'] as const;
 
@@ -79,7 +83,15 @@ export function decideTenantRatingMethod(
     method = v.method;
     for (const p of v.problems) r.problems.push(p);
   }
+  const expected = r.number('expectedVersion', { min: 0, integer: true });
   if (r.problems.length || !method) invalid(r.problems);
+  if (expected !== undefined && expected !== state.version)
+    throw new DomainRefusal(
+      'RATING_METHOD_VERSION_CHANGED',
+      `now at version ${state.version}, the change was based on version ${expected}`,
+      [],
+      `ora versione ${state.version} (la modifica era sulla versione ${expected})`,
+    );
   const current = currentTenantMethod(state) ?? DEFAULT_RATING_METHOD;
   if (same(current, method)) return [];
   return [

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { PostgresEventStore, type EventStore } from '@ciclo/event-store';
+import { PostgresEventStore, type Checkpoint, type EventStore } from '@ciclo/event-store';
 import { DirectoryService, TenantCalendars } from '@ciclo/identity';
 import { AuditProjector, createReadModelDataSource, CyclesProjector, ProjectionRunner, type Projector } from '@ciclo/projections';
 import { migrateDatabase } from '../../apps/cli/src/migrations';
@@ -10,10 +10,23 @@ import { definitions, expectSameRows, schemaShape, snapshot, waitCaughtUp, type 
 const TENANTS = ['cciaa-rm', 'cciaa-po'];
 const ADMIN = { userId: 'u-admin', role: 'admin' };
 const meta = () => ({ correlationId: `test-${Math.random().toString(36).slice(2)}` });
+/**
+ * Another process commits `events` workload events; resolves once they are readable after `after`
+ * (a transaction running anywhere on the server holds back what `readCommitted` may return).
+ */
+async function commitMore(store: PostgresEventStore, after: Checkpoint | null, events: number, seed: number): Promise<number> {
+  const n = (await appendWorkload(store, definitions().latestAll(), { events, tenants: TENANTS, seed, concurrency: 1 })).events;
+  for (const deadline = Date.now() + 30000; (await store.readCommitted(after, n)).events.length < n; ) {
+    if (Date.now() > deadline) throw new Error('the events committed did not become readable');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return n;
+}
+
 const profile = { address: 'Via de Burrò 147, 00186 Roma', legalRepresentative: 'Presidente', employees: 200, website: 'https://www.rm.camcom.it' };
 
 /** The store as the runner sees it, with a hook on each `readCommitted` (counted). */
-function watchedStore(store: PostgresEventStore, hook: (call: number, events: number) => Promise<void> = async () => undefined): { store: EventStore; reads: () => number } {
+function watchedStore(store: PostgresEventStore, hook: (call: number, events: number, after: Checkpoint | null) => Promise<void> = async () => undefined): { store: EventStore; reads: () => number } {
   let calls = 0;
   const watched = new Proxy(store, {
     get(target, key) {
@@ -21,7 +34,7 @@ function watchedStore(store: PostgresEventStore, hook: (call: number, events: nu
         return async (...args: Parameters<EventStore['readCommitted']>) => {
           const call = ++calls;
           const batch = await target.readCommitted(...args);
-          await hook(call, batch.events.length);
+          await hook(call, batch.events.length, args[0]);
           return batch;
         };
       }
@@ -118,10 +131,8 @@ describe('rebuild in one pass over the log', () => {
     const before = await head();
     let appended = 0;
     // When the pass reaches the end of the log, another process commits more events.
-    const watched = watchedStore(store, async (call, n) => {
-      if (n === 0 && appended === 0) {
-        appended = (await appendWorkload(store, definitions().latestAll(), { events: 300, tenants: TENANTS, seed: 24, concurrency: 1 })).events;
-      }
+    const watched = watchedStore(store, async (call, n, after) => {
+      if (n === 0 && appended === 0) appended = await commitMore(store, after, 300, 24);
     });
     const r = await runnerOn(watched.store).rebuildAll();
     expect(appended).toBeGreaterThan(0);
@@ -164,8 +175,8 @@ describe('rebuild in one pass over the log', () => {
       apply: () => Promise.reject(new Error('scrittura rifiutata')),
     };
     let appended = 0;
-    const watched = watchedStore(store, async (call, n) => {
-      if (n === 0 && appended === 0) appended = (await appendWorkload(store, definitions().latestAll(), { events: 50, tenants: TENANTS, seed: 25, concurrency: 1 })).events;
+    const watched = watchedStore(store, async (call, n, after) => {
+      if (n === 0 && appended === 0) appended = await commitMore(store, after, 50, 25);
     });
     await expect(runnerOn(watched.store, [cycles, failing]).rebuildAll()).rejects.toThrow('scrittura rifiutata');
     expect(appended).toBeGreaterThan(0);

@@ -21,6 +21,8 @@ export interface RebuildContext {
    * writes each key once.
    */
   insert(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[]): Promise<void>;
+  /** Any other statement on the fresh tables. */
+  query(sql: string, params: unknown[]): Promise<unknown>;
 }
 
 /**

@@ -139,6 +139,7 @@ export class ProjectionRunner {
         insert: async (table, columns, rows) => {
           if (rows.length) await this.ds.query(...unnestInsert(table, columns, rows));
         },
+        query: (sql, params) => this.ds.query(sql, params),
       };
       const sinks = selected.map((p) => ({ name: p.name, sink: p.rebuilder?.(ctx) ?? this.applyingSink(p, shadow) }));
       const timed = async (name: string, work: () => Promise<void>) => {
@@ -159,13 +160,18 @@ export class ProjectionRunner {
         events += batch.events.length;
         onProgress?.(events);
       }
-      for (const { name, sink } of sinks) await timed(name, () => sink.finish());
-      // Written in bulk, the fresh tables have no dead rows: their indexes, then statistics, are all
-      // they need before serving.
-      for (const t of tables) {
-        await copyIndexes(this.ds, t, shadow(t));
-        await this.ds.query(`ANALYZE ${shadow(t)}`);
-      }
+      // Each projector's last writes, then its indexes (built once, on the loaded tables) and
+      // statistics: written in bulk, the fresh tables have no dead rows to vacuum. Projectors in
+      // parallel, so that one builds indexes while another writes.
+      await Promise.all(
+        selected.map(async (p, i) => {
+          await timed(p.name, () => sinks[i].sink.finish());
+          for (const t of p.tables) {
+            await copyIndexes(this.ds, t, shadow(t));
+            await this.ds.query(`ANALYZE ${shadow(t)}`);
+          }
+        }),
+      );
       await this.ds.transaction(async (m) => {
         const subs = selected.map((p) => subscriptionName(p.name));
         for (const sub of [...subs].sort()) {

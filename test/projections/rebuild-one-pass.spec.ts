@@ -149,7 +149,7 @@ describe('rebuild in one pass over the log', () => {
     expect(rows.rm_audit.length).toBeGreaterThan(incremental.rm_audit.length);
   }, 120000);
 
-  it('leaves the live tables and checkpoints untouched when the read fails halfway', async () => {
+  it('leaves the live tables and checkpoints untouched when the read fails halfway or a sink fails at the end', async () => {
     const rows = await snapshot(store.pool);
     const shape = await schemaShape(store.pool);
     const saved = await checkpoints();
@@ -159,6 +159,22 @@ describe('rebuild in one pass over the log', () => {
     await expect(runnerOn(watched.store).rebuildAll()).rejects.toThrow('connessione persa');
     expectSameRows(await snapshot(store.pool), rows);
     expect(await schemaShape(store.pool)).toEqual(shape); // no rm_*__rebuild table left
+    expect(await checkpoints()).toEqual(saved);
+
+    // The audit sink fails at its last write while the cycles sink is still writing its tables.
+    const [cycles, audit] = projectors(store);
+    const failing: Projector = {
+      name: audit.name,
+      tables: audit.tables,
+      apply: (events, ctx) => audit.apply(events, ctx),
+      rebuilder: (ctx) => {
+        const sink = (audit.rebuilder as NonNullable<Projector['rebuilder']>).call(audit, ctx);
+        return { feed: (events) => sink.feed(events), finish: () => Promise.reject(new Error('disco pieno')) };
+      },
+    };
+    await expect(runnerOn(store, [cycles, failing]).rebuildAll()).rejects.toThrow('disco pieno');
+    expectSameRows(await snapshot(store.pool), rows);
+    expect(await schemaShape(store.pool)).toEqual(shape);
     expect(await checkpoints()).toEqual(saved);
   }, 120000);
 

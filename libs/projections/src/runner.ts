@@ -163,7 +163,8 @@ export class ProjectionRunner {
       // Each projector's last writes, then its indexes (built once, on the loaded tables) and
       // statistics: written in bulk, the fresh tables have no dead rows to vacuum. Projectors in
       // parallel, so that one builds indexes while another writes.
-      await Promise.all(
+      // All settled before a failure is thrown: nothing may still write when the fresh tables are dropped.
+      const finished = await Promise.allSettled(
         selected.map(async (p, i) => {
           await timed(p.name, () => sinks[i].sink.finish());
           for (const t of p.tables) {
@@ -172,6 +173,7 @@ export class ProjectionRunner {
           }
         }),
       );
+      for (const f of finished) if (f.status === 'rejected') throw f.reason;
       await this.ds.transaction(async (m) => {
         const subs = selected.map((p) => subscriptionName(p.name));
         for (const sub of [...subs].sort()) {

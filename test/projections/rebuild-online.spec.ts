@@ -83,7 +83,7 @@ describe('rebuild while readers and writers run', () => {
     const rebuilt: number[] = [];
     try {
       await sleep(200);
-      for (const p of rm.runner.projectors) rebuilt.push((await rm.runner.rebuild(p.name)).events);
+      rebuilt.push((await rm.runner.rebuildAll()).events);
       await writing;
       await sleep(200);
     } finally {

@@ -116,14 +116,14 @@ export async function schemaShape(pool: Pool): Promise<{ tables: string[]; index
 
 /**
  * The core check of this folder: snapshots the read models as the live projectors left them,
- * rebuilds every projector from position 0 (shadow tables, swap), and expects the very same rows,
+ * rebuilds every projector from position 0 in one pass (shadow tables, swap), and expects the very same rows,
  * the same indexes and constraints under the same names, and no table left behind.
  */
 export async function expectRebuildEqualsLive(runner: ProjectionRunner, pool: Pool): Promise<Snapshot> {
   expect(runner.projectors.flatMap((p) => p.tables).sort()).toEqual([...READ_MODEL_TABLES].sort());
   const live = await snapshot(pool);
   const shape = await schemaShape(pool);
-  for (const p of runner.projectors) await runner.rebuild(p.name);
+  await runner.rebuildAll();
   expectSameRows(await snapshot(pool), live);
   expect(await schemaShape(pool)).toEqual(shape);
   expect(shape.tables).toEqual([...READ_MODEL_TABLES].sort());

@@ -224,21 +224,20 @@ export function buildCli(): Command {
     });
   projections
     .command('rebuild [name]')
-    .description('Rebuild one projection (or all) from position 0 into fresh tables and swap them in without downtime')
+    .description('Rebuild one projection (or all, reading the log once) from position 0 into fresh tables and swap them in without downtime')
     .action(async (name?: string) => {
       await withRunner(async (runner) => {
         const names = name ? [runner.projector(name).name] : runner.projectors.map((p) => p.name);
-        for (const n of names) {
-          let last = 0;
-          const r = await runner.rebuild(n, (events) => {
-            if (events - last >= 10000) {
-              last = events;
-              process.stderr.write(`\r${n}: ${events} events replayed`);
-            }
-          });
-          process.stderr.write('\r');
-          out(`${n}: rebuilt from ${r.events} events in ${r.seconds.toFixed(1)} s (${Math.round(r.events / Math.max(r.seconds, 0.001))} events/s), swapped in`);
-        }
+        let last = 0;
+        const r = await runner.rebuildAll(names, (events) => {
+          if (events - last >= 10000) {
+            last = events;
+            process.stderr.write(`\r${names.join(', ')}: ${events} events replayed`);
+          }
+        });
+        process.stderr.write('\r');
+        out(`${names.join(', ')}: rebuilt from ${r.events} events in ${r.seconds.toFixed(1)} s (${Math.round(r.events / Math.max(r.seconds, 0.001))} events/s), swapped in`);
+        for (const n of names) out(`  ${n}: ${r.projectors[n].toFixed(1)} s folding and writing`);
       });
     });
 

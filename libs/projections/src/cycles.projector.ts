@@ -1,7 +1,8 @@
 import { cycleDeadlines, cycleStatus, foldCycle, initialCycleState, type CycleState, type TenantTimeOf } from '@ciclo/domain';
 import type { RecordedEvent } from '@ciclo/event-store';
 import { toFoldable, type DefinitionRegistry } from '@ciclo/workflow';
-import { cycleOfStream, type ProjectionContext, type Projector } from './projector';
+import { unnestInsert } from './bulk-insert';
+import { cycleOfStream, type ProjectionContext, type Projector, type RebuildContext, type RebuildSink } from './projector';
 
 /** The tenants' calendars, kept current by the directory's events the projector reads (`TenantCalendars` of libs/identity). */
 export interface TenantCalendarView {
@@ -33,27 +34,22 @@ export class CyclesProjector implements Projector {
 
   async apply(events: RecordedEvent[], { manager, table }: ProjectionContext): Promise<void> {
     this.calendars?.apply(events);
-    const byCycle = new Map<string, RecordedEvent[]>();
+    const touched = byCycle(events);
     const recalendared = new Set<string>();
     for (const e of events) {
       const tenant = CALENDAR_EVENTS.has(e.type) ? TENANT_STREAM.exec(e.streamId)?.[1] : undefined;
       if (tenant) recalendared.add(tenant);
-      const c = cycleOfStream(e.streamId);
-      if (!c) continue;
-      const list = byCycle.get(c.cycleId) ?? [];
-      list.push(e);
-      byCycle.set(c.cycleId, list);
     }
-    if (byCycle.size === 0 && recalendared.size === 0) return;
-    const ids = [...byCycle.keys()];
+    if (touched.size === 0 && recalendared.size === 0) return;
+    const ids = [...touched.keys()];
     const loaded = (await manager.query(`SELECT cycle_id, state FROM ${table('rm_cycle_state')} WHERE cycle_id = ANY($1::uuid[])`, [ids])) as {
       cycle_id: string;
       state: CycleState;
     }[];
     const states = new Map(loaded.map((r) => [r.cycle_id, r.state]));
     const folded: CycleState[] = [];
-    const lastEvent = new Map<string, { type: string; actorId: string }>();
-    for (const [id, list] of byCycle) {
+    const lastEvent = new Map<string, LastEvent>();
+    for (const [id, list] of touched) {
       const from = states.get(id) ?? initialCycleState();
       const state = foldCycle(list.map(toFoldable).filter((e) => e.version > from.version), from);
       if (!state.exists) continue;
@@ -75,19 +71,73 @@ export class CyclesProjector implements Projector {
     }
     if (folded.length === 0) return;
     const fids = folded.map((s) => s.cycleId);
-    await manager.query(
-      `INSERT INTO ${table('rm_cycle_state')} (cycle_id, tenant, state)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[])
-       ON CONFLICT (cycle_id) DO UPDATE SET state = EXCLUDED.state`,
-      [fids, folded.map((s) => s.tenant), folded.map((s) => JSON.stringify(s))],
-    );
+    await manager.query(...stateInsert(table('rm_cycle_state'), folded, 'ON CONFLICT (cycle_id) DO UPDATE SET state = EXCLUDED.state'));
     await manager.query(`DELETE FROM ${table('rm_inbox')} WHERE cycle_id = ANY($1::uuid[])`, [fids]);
     await manager.query(`DELETE FROM ${table('rm_deadlines')} WHERE cycle_id = ANY($1::uuid[])`, [fids]);
+    const rows = this.rowsOf(folded.map((s) => ({ state: s, last: lastEvent.get(s.cycleId) as LastEvent })));
+    await manager.query(
+      ...unnestInsert(
+        table('rm_cycles'),
+        CYCLE_COLUMNS,
+        rows.cycles,
+        `ON CONFLICT (id) DO UPDATE SET stage = EXCLUDED.stage, stage_title = EXCLUDED.stage_title, status = EXCLUDED.status,
+         title = EXCLUDED.title, definition_version = EXCLUDED.definition_version, next_deadline_id = EXCLUDED.next_deadline_id,
+         next_deadline_title = EXCLUDED.next_deadline_title, next_deadline_date = EXCLUDED.next_deadline_date,
+         next_actors = EXCLUDED.next_actors, version = EXCLUDED.version, last_change_at = EXCLUDED.last_change_at,
+         last_event_type = EXCLUDED.last_event_type, last_actor_id = EXCLUDED.last_actor_id`,
+      ),
+    );
+    if (rows.inbox.length) await manager.query(...unnestInsert(table('rm_inbox'), INBOX_COLUMNS, rows.inbox));
+    if (rows.deadlines.length) await manager.query(...unnestInsert(table('rm_deadlines'), DEADLINE_COLUMNS, rows.deadlines));
+  }
 
-    const cycles: unknown[][] = [];
-    const inbox: unknown[][] = [];
-    const deadlines: unknown[][] = [];
-    for (const s of folded) {
+  /**
+   * Rebuild in one pass: each cycle's state is folded in memory as the batches arrive (the same
+   * fold as `apply`, from the state the previous batches left), and every row is derived once at
+   * the end, with the calendars as the whole log leaves them — what incremental projection
+   * converges to, since a calendar change derives the tenant's cycles again.
+   */
+  rebuilder(ctx: RebuildContext): RebuildSink {
+    const held = new Map<string, { state: CycleState; last: LastEvent }>();
+    return {
+      feed: async (events) => {
+        this.calendars?.apply(events);
+        for (const [id, list] of byCycle(events)) {
+          const from = held.get(id)?.state ?? initialCycleState();
+          const state = foldCycle(list.map(toFoldable).filter((e) => e.version > from.version), from);
+          if (!state.exists) continue;
+          const last = list[list.length - 1];
+          held.set(id, { state, last: { type: last.type, actorId: last.metadata.actorId } });
+        }
+      },
+      finish: async () => {
+        const all = [...held.values()];
+        held.clear();
+        // Small chunks (the states are kilobytes each: a statement of megabytes is slower per row);
+        // the next chunk is derived while the database writes the last.
+        let writing: Promise<void> = Promise.resolve();
+        for (let i = 0; i < all.length; i += REBUILD_CHUNK) {
+          const chunk = all.slice(i, i + REBUILD_CHUNK);
+          const rows = this.rowsOf(chunk);
+          const states = stateInsert(ctx.table('rm_cycle_state'), chunk.map((c) => c.state));
+          await writing;
+          writing = (async () => {
+            await ctx.query(...states);
+            await ctx.insert(ctx.table('rm_cycles'), CYCLE_COLUMNS, rows.cycles);
+            await ctx.insert(ctx.table('rm_inbox'), INBOX_COLUMNS, rows.inbox);
+            await ctx.insert(ctx.table('rm_deadlines'), DEADLINE_COLUMNS, rows.deadlines);
+          })();
+          writing.catch(() => undefined);
+        }
+        await writing;
+      },
+    };
+  }
+
+  /** The rows of rm_cycles, rm_inbox and rm_deadlines of folded cycles: the one derivation, for `apply` and for rebuilds. */
+  private rowsOf(cycles: readonly { state: CycleState; last: LastEvent }[]): { cycles: unknown[][]; inbox: unknown[][]; deadlines: unknown[][] } {
+    const out = { cycles: [] as unknown[][], inbox: [] as unknown[][], deadlines: [] as unknown[][] };
+    for (const { state: s, last } of cycles) {
       const def = this.definitions.get(s.cycleType, s.definitionVersion);
       const stage = def?.stages.find((x) => x.id === s.stage);
       const status = cycleStatus(s, def);
@@ -95,9 +145,9 @@ export class CyclesProjector implements Projector {
       const next = dls
         .filter((d) => d.status !== 'met' && d.effectiveDate)
         .sort((a, b) => (a.effectiveDate as string).localeCompare(b.effectiveDate as string))[0];
-      const last = lastEvent.get(s.cycleId) as { type: string; actorId: string };
       const actors = status === 'open' ? [...(stage?.actors ?? [])] : [];
-      cycles.push([
+      // Role lists travel as array literals ('{po,dirigente}'): unnest cannot carry an array per row.
+      out.cycles.push([
         s.cycleId, s.tenant, s.cycleType, s.year, s.periodLabel, s.title, s.stage, stage?.title ?? s.stage, status,
         s.definitionVersion, next?.id ?? null, next?.title ?? null, next?.effectiveDate ?? null, `{${actors.join(',')}}`,
         s.version, s.openedAt, s.lastChangeAt, last.type, last.actorId,
@@ -107,53 +157,64 @@ export class CyclesProjector implements Projector {
       const sentBy = sender ? JSON.stringify(sender) : null;
       for (const role of actors) {
         const commands = (def?.transitions ?? []).filter((t) => t.from.includes(s.stage) && (t.roles as string[]).includes(role)).map((t) => t.command);
-        inbox.push([
+        out.inbox.push([
           s.cycleId, role, s.tenant, s.cycleType, s.title, s.stage, stage?.title ?? s.stage, since, next?.effectiveDate ?? null, next?.title ?? null,
           `{${commands.join(',')}}`, sentBy, next?.legalDate ?? null, s.definitionVersion,
         ]);
       }
       for (const d of dls) {
-        deadlines.push([s.cycleId, d.id, s.tenant, s.cycleType, s.title, status, d.title, d.legalReference ?? null, d.metBy, d.legalDate, d.effectiveDate, d.moved, d.metOn ?? null]);
+        out.deadlines.push([s.cycleId, d.id, s.tenant, s.cycleType, s.title, status, d.title, d.legalReference ?? null, d.metBy, d.legalDate, d.effectiveDate, d.moved, d.metOn ?? null]);
       }
     }
-    const col = (rows: unknown[][], i: number) => rows.map((r) => r[i]);
-    // Role lists travel as array literals ('{po,dirigente}'): unnest cannot carry an array per row.
-    await manager.query(
-      `INSERT INTO ${table('rm_cycles')} (id, tenant, type, year, period, title, stage, stage_title, status, definition_version,
-         next_deadline_id, next_deadline_title, next_deadline_date, next_actors, version, opened_at, last_change_at, last_event_type, last_actor_id)
-       SELECT id, tenant, type, year, period, title, stage, stage_title, status, definition_version, next_deadline_id, next_deadline_title,
-              next_deadline_date, actors::text[], version, opened_at, last_change_at, last_event_type, last_actor_id
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[],
-                     $11::text[], $12::text[], $13::date[], $14::text[], $15::int[], $16::timestamptz[], $17::timestamptz[], $18::text[], $19::text[])
-           AS t(id, tenant, type, year, period, title, stage, stage_title, status, definition_version, next_deadline_id, next_deadline_title,
-                next_deadline_date, actors, version, opened_at, last_change_at, last_event_type, last_actor_id)
-       ON CONFLICT (id) DO UPDATE SET stage = EXCLUDED.stage, stage_title = EXCLUDED.stage_title, status = EXCLUDED.status,
-         title = EXCLUDED.title, definition_version = EXCLUDED.definition_version, next_deadline_id = EXCLUDED.next_deadline_id,
-         next_deadline_title = EXCLUDED.next_deadline_title, next_deadline_date = EXCLUDED.next_deadline_date,
-         next_actors = EXCLUDED.next_actors, version = EXCLUDED.version, last_change_at = EXCLUDED.last_change_at,
-         last_event_type = EXCLUDED.last_event_type, last_actor_id = EXCLUDED.last_actor_id`,
-      Array.from({ length: 19 }, (_, i) => col(cycles, i)),
-    );
-    if (inbox.length) {
-      await manager.query(
-        `INSERT INTO ${table('rm_inbox')} (cycle_id, role, tenant, cycle_type, title, stage, stage_title, since, due_date, due_title, commands,
-           sent_by, legal_date, definition_version)
-         SELECT c, r, tn, ct, ti, st, stt, si, dd, dt, cm::text[], sb, ld, dv FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-           $7::text[], $8::timestamptz[], $9::date[], $10::text[], $11::text[], $12::jsonb[], $13::date[], $14::int[])
-           AS t(c, r, tn, ct, ti, st, stt, si, dd, dt, cm, sb, ld, dv)`,
-        Array.from({ length: 14 }, (_, i) => col(inbox, i)),
-      );
-    }
-    if (deadlines.length) {
-      await manager.query(
-        `INSERT INTO ${table('rm_deadlines')} (cycle_id, deadline_id, tenant, cycle_type, cycle_title, cycle_status, title, legal_reference,
-           met_by, legal_date, effective_date, moved, met_on)
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-           $10::date[], $11::date[], $12::boolean[], $13::date[])`,
-        Array.from({ length: 13 }, (_, i) => col(deadlines, i)),
-      );
-    }
+    return out;
   }
+}
+
+/** Cycles per write of a rebuild. */
+const REBUILD_CHUNK = 500;
+
+interface LastEvent {
+  type: string;
+  actorId: string;
+}
+
+const CYCLE_COLUMNS = [
+  'id uuid', 'tenant text', 'type text', 'year int', 'period text', 'title text', 'stage text', 'stage_title text', 'status text', 'definition_version int',
+  'next_deadline_id text', 'next_deadline_title text', 'next_deadline_date date', 'next_actors text[]', 'version int', 'opened_at timestamptz',
+  'last_change_at timestamptz', 'last_event_type text', 'last_actor_id text',
+];
+const INBOX_COLUMNS = [
+  'cycle_id uuid', 'role text', 'tenant text', 'cycle_type text', 'title text', 'stage text', 'stage_title text', 'since timestamptz', 'due_date date',
+  'due_title text', 'commands text[]', 'sent_by jsonb', 'legal_date date', 'definition_version int',
+];
+const DEADLINE_COLUMNS = [
+  'cycle_id uuid', 'deadline_id text', 'tenant text', 'cycle_type text', 'cycle_title text', 'cycle_status text', 'title text', 'legal_reference text',
+  'met_by text', 'legal_date date', 'effective_date date', 'moved boolean', 'met_on date',
+];
+
+/**
+ * Folded states into rm_cycle_state. They travel as one JSON array, not as an array of JSON texts:
+ * kilobytes of quotes each, escaped into an array literal, take the server longer to parse than
+ * the rows take to write.
+ */
+function stateInsert(table: string, states: readonly CycleState[], tail = ''): [string, unknown[]] {
+  return [
+    `INSERT INTO ${table} (cycle_id, tenant, state) SELECT (s->>'cycleId')::uuid, s->>'tenant', s FROM jsonb_array_elements($1::jsonb) AS s ${tail}`,
+    [JSON.stringify(states)],
+  ];
+}
+
+/** A batch's events of each cycle stream, in order. */
+function byCycle(events: readonly RecordedEvent[]): Map<string, RecordedEvent[]> {
+  const out = new Map<string, RecordedEvent[]>();
+  for (const e of events) {
+    const c = cycleOfStream(e.streamId);
+    if (!c) continue;
+    const list = out.get(c.cycleId);
+    if (list) list.push(e);
+    else out.set(c.cycleId, [e]);
+  }
+  return out;
 }
 
 /** The note or reason of a step, when it is non-blank text. */

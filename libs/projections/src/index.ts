@@ -1,9 +1,9 @@
 export { createReadModelDataSource, migrateReadModels, READ_MODEL_MIGRATIONS } from './data-source';
-export { type Projector, type ProjectionContext, subscriptionName, cycleOfStream } from './projector';
+export { type Projector, type ProjectionContext, type RebuildContext, type RebuildSink, subscriptionName, cycleOfStream } from './projector';
 export { CyclesProjector } from './cycles.projector';
 export { AuditProjector } from './audit.projector';
 export { readModelProjectors } from './read-model-projectors';
-export { ProjectionRunner, type ProjectorStatus, type RunnerOptions } from './runner';
+export { ProjectionRunner, type ProjectorStatus, type RunnerOptions, type RebuildResult } from './runner';
 export { typeormTransactor } from './transactor';
 export {
   ReadModelQueries,

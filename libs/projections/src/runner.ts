@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Checkpoint, EventStore, Subscription } from '@ciclo/event-store';
-import { subscriptionName, type Projector } from './projector';
+import { unnestInsert } from './bulk-insert';
+import { subscriptionName, type Projector, type RebuildContext, type RebuildSink } from './projector';
 import { typeormTransactor } from './transactor';
 
 export interface ProjectorStatus {
@@ -106,70 +107,161 @@ export class ProjectionRunner {
     return this.store.covers(checkpoint, position);
   }
 
+  /** Rebuilds one projector (`rebuildAll` with its name). */
+  async rebuild(name: string, onProgress?: (events: number) => void): Promise<RebuildResult> {
+    return this.rebuildAll([name], onProgress);
+  }
+
   /**
-   * Rebuilds a projector from position 0 into fresh tables while the live one keeps serving, then
-   * swaps them in: the swap locks the projector's checkpoint (the live runner waits), applies the
-   * last events, renames the tables and moves the checkpoint, all in one transaction.
+   * Rebuilds projectors (all of them by default) from position 0 into fresh tables while the live
+   * ones keep serving, then swaps them in. The log is read once: each batch feeds every
+   * projector's rebuild sink, which folds in memory and writes each fresh table in bulk (a
+   * projector without one applies the batch to its fresh tables). Then one transaction locks every
+   * rebuilt projector's checkpoint (the live runner waits), applies the events committed since the
+   * read through the projectors' `apply`, renames the tables and moves the checkpoints. On failure
+   * the fresh tables are dropped; the live ones and their checkpoints are untouched.
    */
-  async rebuild(name: string, onProgress?: (events: number) => void): Promise<{ events: number; seconds: number }> {
-    const p = this.projector(name);
+  async rebuildAll(names?: readonly string[], onProgress?: (events: number) => void): Promise<RebuildResult> {
+    const selected = names ? [...new Set(names)].map((n) => this.projector(n)) : [...this.projectors];
     const t0 = performance.now();
     const shadow = (t: string) => `${t}__rebuild`;
-    for (const t of p.tables) {
-      await this.ds.query(`DROP TABLE IF EXISTS ${shadow(t)}`);
-      await this.ds.query(`CREATE TABLE ${shadow(t)} (LIKE ${t} INCLUDING ALL)`);
-    }
-    let checkpoint: Checkpoint | null = null;
+    const tables = selected.flatMap((p) => p.tables);
+    const seconds: Record<string, number> = Object.fromEntries(selected.map((p) => [p.name, 0]));
     let events = 0;
-    const step = async (manager: EntityManager): Promise<boolean> => {
-      const batch = await this.store.readCommitted(checkpoint, 5000);
-      if (batch.events.length === 0) return false;
-      await p.apply(batch.events, { manager, table: shadow });
-      checkpoint = batch.checkpoint;
-      events += batch.events.length;
-      onProgress?.(events);
-      return true;
-    };
-    // New tables have no planner statistics until autovacuum reaches them; meanwhile a batch's
-    // look-up by a non-unique key (`DELETE FROM rm_inbox WHERE cycle_id = ANY(...)`) is planned as a
-    // scan of the whole table, which makes a rebuild quadratic in the log. Analyze each time the
-    // tables may have doubled, and before the swap (the new live tables start with statistics).
-    const analyze = async (vacuum = false) => {
-      for (const t of p.tables) await this.ds.query(`${vacuum ? 'VACUUM (ANALYZE)' : 'ANALYZE'} ${shadow(t)}`);
-    };
-    for (let batches = 1; await this.ds.transaction((m) => step(m)); batches++) {
-      if ((batches & (batches - 1)) === 0) await analyze();
-    }
-    // Each batch rewrote the rows of the cycles it touched: most of the heap and of the indexes are
-    // dead versions. Vacuum before the swap, so that the first reads of the new tables do not walk
-    // them (and find the pages all-visible, for index-only scans).
-    await analyze(true);
-    const sub = subscriptionName(p.name);
-    await this.ds.transaction(async (m) => {
-      await m.query(`INSERT INTO projection_checkpoints (name, checkpoint, position) VALUES ($1, '', 0) ON CONFLICT (name) DO NOTHING`, [sub]);
-      await m.query('SELECT checkpoint FROM projection_checkpoints WHERE name = $1 FOR UPDATE', [sub]);
-      while (await step(m));
-      for (const t of p.tables) {
-        const names = await indexNames(m, t);
-        await m.query(`ALTER TABLE ${t} RENAME TO ${t}__old`);
-        await m.query(`ALTER TABLE ${shadow(t)} RENAME TO ${t}`);
-        await m.query(`DROP TABLE ${t}__old`);
-        // LIKE ... INCLUDING ALL named the copy's indexes after the shadow table (rm_x__rebuild_pkey,
-        // then rm_x__rebuild_pkey1 on the next rebuild...): give them back the live names, so that
-        // migrations naming an index or a constraint keep working after a rebuild.
-        const fresh = await indexNames(m, t);
-        for (const [shape, name] of names) {
-          const current = fresh.get(shape);
-          if (current && current !== name) await m.query(`ALTER INDEX "${current}" RENAME TO "${name}"`);
-        }
+    try {
+      for (const t of tables) {
+        await this.ds.query(`DROP TABLE IF EXISTS ${shadow(t)}`);
+        // Without indexes: building each once after the bulk load is cheaper than maintaining it row by row.
+        await this.ds.query(`CREATE TABLE ${shadow(t)} (LIKE ${t} INCLUDING ALL EXCLUDING INDEXES)`);
       }
-      await m.query('UPDATE projection_checkpoints SET checkpoint = $2, position = $3, updated_at = now() WHERE name = $1', [
-        sub,
-        checkpoint ?? '',
-        this.store.positionOf(checkpoint),
-      ]);
-    });
-    return { events, seconds: (performance.now() - t0) / 1000 };
+      const ctx: RebuildContext = {
+        table: shadow,
+        insert: async (table, columns, rows) => {
+          if (rows.length) await this.ds.query(...unnestInsert(table, columns, rows));
+        },
+        query: (sql, params) => this.ds.query(sql, params),
+      };
+      const sinks = selected.map((p) => ({ name: p.name, sink: p.rebuilder?.(ctx) ?? this.applyingSink(p, shadow) }));
+      const timed = async (name: string, work: () => Promise<void>) => {
+        const t = performance.now();
+        await work();
+        seconds[name] += (performance.now() - t) / 1000;
+      };
+      // One read of the log for every projector; the next batch is read while this one is folded.
+      let checkpoint: Checkpoint | null = null;
+      let next = this.store.readCommitted(null, REBUILD_BATCH);
+      for (;;) {
+        const batch = await next;
+        if (batch.events.length === 0) break;
+        checkpoint = batch.checkpoint;
+        next = this.store.readCommitted(checkpoint, REBUILD_BATCH);
+        next.catch(() => undefined);
+        for (const { name, sink } of sinks) await timed(name, () => sink.feed(batch.events));
+        events += batch.events.length;
+        onProgress?.(events);
+      }
+      // Each projector's last writes, then its indexes (built once, on the loaded tables) and
+      // statistics: written in bulk, the fresh tables have no dead rows to vacuum. Projectors in
+      // parallel, so that one builds indexes while another writes.
+      // All settled before a failure is thrown: nothing may still write when the fresh tables are dropped.
+      const finished = await Promise.allSettled(
+        selected.map(async (p, i) => {
+          await timed(p.name, () => sinks[i].sink.finish());
+          for (const t of p.tables) {
+            await copyIndexes(this.ds, t, shadow(t));
+            await this.ds.query(`ANALYZE ${shadow(t)}`);
+          }
+        }),
+      );
+      for (const f of finished) if (f.status === 'rejected') throw f.reason;
+      await this.ds.transaction(async (m) => {
+        const subs = selected.map((p) => subscriptionName(p.name));
+        for (const sub of [...subs].sort()) {
+          await m.query(`INSERT INTO projection_checkpoints (name, checkpoint, position) VALUES ($1, '', 0) ON CONFLICT (name) DO NOTHING`, [sub]);
+          await m.query('SELECT checkpoint FROM projection_checkpoints WHERE name = $1 FOR UPDATE', [sub]);
+        }
+        // What was committed since the read: applied as the live runner would, on the fresh tables.
+        for (;;) {
+          const batch = await this.store.readCommitted(checkpoint, REBUILD_BATCH);
+          if (batch.events.length === 0) break;
+          for (const p of selected) await timed(p.name, () => p.apply(batch.events, { manager: m, table: shadow }));
+          checkpoint = batch.checkpoint;
+          events += batch.events.length;
+          onProgress?.(events);
+        }
+        for (const t of tables) {
+          const names = await indexNames(m, t);
+          await m.query(`ALTER TABLE ${t} RENAME TO ${t}__old`);
+          await m.query(`ALTER TABLE ${shadow(t)} RENAME TO ${t}`);
+          await m.query(`DROP TABLE ${t}__old`);
+          // The copy's indexes were named after the shadow table (rm_x__rebuild_pkey, ...): give them
+          // back the live names, so that migrations naming an index or a constraint keep working
+          // after a rebuild.
+          const fresh = await indexNames(m, t);
+          for (const [shape, name] of names) {
+            const current = fresh.get(shape);
+            if (current && current !== name) await m.query(`ALTER INDEX "${current}" RENAME TO "${name}"`);
+          }
+        }
+        for (const sub of subs) {
+          await m.query('UPDATE projection_checkpoints SET checkpoint = $2, position = $3, updated_at = now() WHERE name = $1', [
+            sub,
+            checkpoint ?? '',
+            this.store.positionOf(checkpoint),
+          ]);
+        }
+      });
+    } catch (err) {
+      for (const t of tables) await this.ds.query(`DROP TABLE IF EXISTS ${shadow(t)}`).catch(() => undefined);
+      throw err;
+    }
+    return { events, seconds: (performance.now() - t0) / 1000, projectors: seconds };
+  }
+
+  /**
+   * The rebuild of a projector without a sink of its own: each batch applied to the fresh tables
+   * in a transaction, as the live runner does. Fresh tables have no planner statistics until
+   * autovacuum reaches them, and a batch's look-up by a non-unique key would be planned as a scan
+   * of the whole table (a rebuild quadratic in the log): analyze each time they may have doubled.
+   */
+  private applyingSink(p: Projector, table: (t: string) => string): RebuildSink {
+    let batches = 0;
+    return {
+      feed: async (events) => {
+        await this.ds.transaction((manager) => p.apply([...events], { manager, table }));
+        batches++;
+        if ((batches & (batches - 1)) === 0) for (const t of p.tables) await this.ds.query(`ANALYZE ${table(t)}`);
+      },
+      finish: async () => undefined,
+    };
+  }
+}
+
+/** Events per read of a rebuild. */
+const REBUILD_BATCH = 5000;
+
+export interface RebuildResult {
+  /** Events replayed, the last ones applied in the swap. */
+  events: number;
+  seconds: number;
+  /** Seconds each projector spent folding and writing (the read of the log is shared, not counted). */
+  projectors: Record<string, number>;
+}
+
+/**
+ * Gives `copy` the indexes of `table`, index-backed constraints (primary key, unique) as
+ * constraints, each named by PostgreSQL after the copy (the swap gives back the live names).
+ */
+async function copyIndexes(ds: DataSource, table: string, copy: string): Promise<void> {
+  const rows = (await ds.query(
+    `SELECT pg_get_indexdef(i.indexrelid) AS def, pg_get_constraintdef(con.oid) AS constraint
+       FROM pg_index i LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x')
+      WHERE i.indrelid = $1::regclass ORDER BY i.indisprimary DESC, i.indexrelid`,
+    [table],
+  )) as { def: string; constraint: string | null }[];
+  for (const r of rows) {
+    if (r.constraint) await ds.query(`ALTER TABLE ${copy} ADD ${r.constraint}`);
+    else await ds.query(r.def.replace(/^CREATE (UNIQUE )?INDEX \S+ ON (ONLY )?\S+ /, `CREATE $1INDEX ON ${copy} `));
   }
 }
 

@@ -35,6 +35,7 @@ import type { EventStore } from '@ciclo/event-store';
 import { ProjectionRunner } from '@ciclo/projections';
 import { ModuleRef } from '@nestjs/core';
 import { awaitProjection } from './read-your-writes';
+import { FeedCache, type RenderedFeed } from './calendar-cache';
 import { DefinitionRegistry } from '@ciclo/workflow';
 import { CurrentActor, Public } from './auth.guard';
 import type { CalendarFeed, CreatedCalendarFeed } from './openapi/responses';
@@ -86,6 +87,8 @@ interface FeedAudience {
 export class CalendarController {
   /** Per cycle version, the reminders of its deadlines (the VALARMs): planned once per process. */
   private readonly plans = new Map<string, PlannedReminder[]>();
+  /** Rendered feeds, until their tenant's next event: 64 MB at most (about 35 feeds of 1,000 cycles). */
+  private readonly cache = new FeedCache(64 * 1024 * 1024);
   constructor(
     @Inject(PLANNER) private readonly planner: ReminderPlanner,
     @Inject(PG_POOL) private readonly pool: Pool,
@@ -100,18 +103,36 @@ export class CalendarController {
   @ApiProduces('text/calendar')
   @ApiOperation({
     summary: 'Every deadline of the open cycles as an iCalendar feed',
-    description: 'One all-day VEVENT per deadline on its effective date (legal date, holiday roll and moves in the description), one VALARM per reminder at the instant it is sent.',
+    description:
+      'One all-day VEVENT per deadline on its effective date (legal date, holiday roll and moves in the description), one VALARM per reminder at the instant it is sent. Rendered once per change of the tenant\'s data and served as the same bytes until the next change: `ETag` (strong, of the bytes sent; gzip with `Accept-Encoding: gzip`), `Cache-Control: private, no-cache`; a request with `If-None-Match` naming the current ETag gets 304.',
   })
   @ApiQuery({ name: 'tenant', required: false, description: 'Tenant id: only the caller\'s own' })
   @ApiQuery({ name: 'user', required: false, description: '`me` (or the caller\'s own user id): only the deadlines the caller acts on' })
+  @ApiResponse({ status: 304, description: 'Unchanged since the ETag sent in If-None-Match' })
   @ApiFileAnswer(200, 'text/calendar', 'RFC 5545 iCalendar document')
-  async calendar(@CurrentActor() actor: Actor, @Query() query: unknown, @Res({ passthrough: true }) res: Response): Promise<string> {
+  async calendar(@CurrentActor() actor: Actor, @Query() query: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     const q = parseInput(calendarQuery, query ?? {}, 'query');
     if (q.tenant && q.tenant !== actor.tenant) throw new DomainRefusal('CYCLE_NOT_FOUND', 'no such tenant');
     if (q.user && q.user !== 'me' && q.user !== actor.userId) throw new DomainRefusal('ROLE_NOT_ALLOWED', 'a per-user calendar is only available to that user');
     res.setHeader('Content-Disposition', `inline; filename="ciclo-${actor.tenant}${q.user ? `-${actor.userId}` : ''}.ics"`);
     const audience = { tenant: actor.tenant, userId: actor.userId, name: actor.name, roles: actor.roles, mine: !!q.user };
-    return (await this.render(audience, await this.lastChange(actor.tenant))).body;
+    const last = await this.lastChange(actor.tenant);
+    if (!last.projected) {
+      // Rendered from a read model behind the tenant's last event: neither kept nor to be cached.
+      res.status(200).type('text/calendar; charset=utf-8').setHeader('Cache-Control', 'no-store');
+      res.end(await this.render(audience, last));
+      return;
+    }
+    const feed = await this.rendered(audience, last);
+    const gz = acceptsGzip(req);
+    res.setHeader('Vary', 'Accept-Encoding');
+    res.setHeader('Cache-Control', 'private, no-cache');
+    res.setHeader('ETag', gz ? feed.gzipEtag : feed.etag);
+    if (feed.matches(req.headers['if-none-match'])) {
+      res.status(304).end();
+      return;
+    }
+    await sendFeed(res, feed, gz);
   }
 
   @Get('calendar/feeds')
@@ -190,28 +211,31 @@ export class CalendarController {
     if (!last.projected) {
       // The read model has not reached the tenant's last event yet: an answer not to be cached.
       const user = await this.policy.directory.user(tenant.data!, feed.userId);
-      const { body } = await this.render({ tenant: tenant.data!, userId: feed.userId, name: user?.name, roles: feed.roles, mine: feed.scope === 'mine' }, last);
+      const body = await this.render({ tenant: tenant.data!, userId: feed.userId, name: user?.name, roles: feed.roles, mine: feed.scope === 'mine' }, last);
       res.status(200).type('text/calendar; charset=utf-8').setHeader('Content-Disposition', 'inline; filename="ciclo-scadenze.ics"');
       res.setHeader('Cache-Control', 'no-store');
       res.end(body); // not `send`: no ETag of Express's own either
       return;
     }
     const etag = `"${createHash('sha256').update(JSON.stringify([last.position, feed.feedId, feed.scope, feed.roles, DEFINITIONS_STAMP])).digest('base64url').slice(0, 27)}"`;
-    res.setHeader('ETag', etag);
+    const gz = acceptsGzip(req);
+    // The gzip representation is another entity: its own ETag (either one answers 304).
+    res.setHeader('ETag', gz ? `${etag.slice(0, -1)}.gz"` : etag);
+    res.setHeader('Vary', 'Accept-Encoding');
     res.setHeader('Last-Modified', last.at.toUTCString());
     res.setHeader('Cache-Control', 'private, no-cache');
     const since = req.headers['if-modified-since'];
     const notModified = req.headers['if-none-match']
-      ? req.headers['if-none-match'].split(',').some((t) => t.trim().replace(/^W\//, '') === etag)
+      ? req.headers['if-none-match'].split(',').some((t) => t.trim().replace(/^W\//, '').replace(/\.gz"$/, '"') === etag)
       : typeof since === 'string' && Date.parse(since) >= Math.floor(last.at.getTime() / 1000) * 1000;
     if (notModified) {
       res.status(304).end();
       return;
     }
     const user = await this.policy.directory.user(tenant.data!, feed.userId);
-    const { body } = await this.render({ tenant: tenant.data!, userId: feed.userId, name: user?.name, roles: feed.roles, mine: feed.scope === 'mine' }, last);
-    res.status(200).type('text/calendar; charset=utf-8').setHeader('Content-Disposition', 'inline; filename="ciclo-scadenze.ics"');
-    res.send(body);
+    const rendered = await this.rendered({ tenant: tenant.data!, userId: feed.userId, name: user?.name, roles: feed.roles, mine: feed.scope === 'mine' }, last);
+    res.setHeader('Content-Disposition', 'inline; filename="ciclo-scadenze.ics"');
+    await sendFeed(res, rendered, gz);
   }
 
   /**
@@ -248,7 +272,7 @@ export class CalendarController {
    * (rm_cycle_state, one query), no event read or folded per request; each cycle's reminders are
    * planned once per version and kept.
    */
-  private async render(who: FeedAudience, last: { at: Date }): Promise<{ body: string }> {
+  private async render(who: FeedAudience, last: { at: Date }): Promise<Buffer> {
     const { rows } = await this.pool.query<{ state: CycleState }>(
       `SELECT state FROM rm_cycle_state WHERE tenant = $1 ORDER BY cycle_id LIMIT 5000`,
       [who.tenant],
@@ -262,18 +286,43 @@ export class CalendarController {
           return who.roles.some((r) => actors.includes(r) || r === this.planner.policy(state.tenant, def).escalateTo);
         }
       : undefined;
-    return {
-      body: deadlinesCalendar(states, {
-        planner: this.planner,
-        now: new Date(),
-        stamp: last.at.getTime() > 0 ? last.at : undefined,
-        publicUrl: publicUrl(this.settings),
-        calendarName: `Scadenze ${who.tenant}${who.mine ? ` – ${who.name ?? who.userId}` : ''}`,
-        filter,
-        reminders: (state) => this.remindersOf(state),
-      }),
-    };
+    const text = deadlinesCalendar(states, {
+      planner: this.planner,
+      now: new Date(),
+      stamp: last.at.getTime() > 0 ? last.at : undefined,
+      publicUrl: publicUrl(this.settings),
+      calendarName: `Scadenze ${who.tenant}${who.mine ? ` – ${who.name ?? who.userId}` : ''}`,
+      filter,
+      reminders: (state) => this.remindersOf(state),
+    });
+    return Buffer.from(text, 'utf8');
   }
+
+  /**
+   * The feed rendered once per change of what it is made of, then served as the same bytes: the
+   * tenant's last event (every row of its cycles read model comes from its events; its calendar
+   * too), the version of the tenant's calendar this process holds (it catches up on its own
+   * schedule), and whom it is for (a personal feed: the roles that filter it and the name in its title).
+   */
+  private rendered(who: FeedAudience, last: { position: string; at: Date }): Promise<RenderedFeed> {
+    const calendar = TenantCalendars.of(this.store).entry(who.tenant)?.version ?? 0;
+    const variant = JSON.stringify([calendar, who.mine ? [[...who.roles].sort(), who.name ?? who.userId] : null]);
+    return this.cache.get(who.tenant, last.position, variant, () => this.render(who, last));
+  }
+}
+
+/** Whether the client takes gzip (Accept-Encoding, with its q-values), rather than the plain body. */
+function acceptsGzip(req: Request): boolean {
+  return req.acceptsEncodings('gzip', 'identity') === 'gzip';
+}
+
+/** 200 with the feed's bytes, compressed when the client takes gzip. */
+async function sendFeed(res: Response, feed: RenderedFeed, gz: boolean): Promise<void> {
+  const body = gz ? await feed.gzip() : feed.body;
+  res.status(200).type('text/calendar; charset=utf-8');
+  if (gz) res.setHeader('Content-Encoding', 'gzip');
+  res.setHeader('Content-Length', body.length);
+  res.end(body);
 }
 
 /** Changes with the cycle definitions loaded (a new definition changes the feed without a new event). */

@@ -1335,7 +1335,7 @@ export interface paths {
         };
         /**
          * Every deadline of the open cycles as an iCalendar feed
-         * @description One all-day VEVENT per deadline on its effective date (legal date, holiday roll and moves in the description), one VALARM per reminder at the instant it is sent.
+         * @description One all-day VEVENT per deadline on its effective date (legal date, holiday roll and moves in the description), one VALARM per reminder at the instant it is sent. Rendered once per change of the tenant's data and served as the same bytes until the next change: `ETag` (strong, of the bytes sent; gzip with `Accept-Encoding: gzip`), `Cache-Control: private, no-cache`; a request with `If-None-Match` naming the current ETag gets 304.
          */
         get: operations["CalendarController_calendar"];
         put?: never;
@@ -8800,6 +8800,13 @@ export interface operations {
                 content: {
                     "text/calendar": string;
                 };
+            };
+            /** @description Unchanged since the ETag sent in If-None-Match */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import PDFDocument from 'pdfkit';
-import { peopleCsv } from '@ciclo/documents';
+import { loadPdfKit, peopleCsv } from '@ciclo/documents';
 import type { AuditEntry, LastVerification } from '@ciclo/projections';
 
 /** Columns of the CSV export, in order (the header line). */
@@ -167,7 +166,8 @@ const COLUMNS: Column[] = [
  * export time, last recorded verification, row count and the rows' SHA-256), then the rows in a
  * table, A4 landscape, with page numbers.
  */
-export function renderAuditPdf(input: AuditPdfInput): Promise<Buffer> {
+export async function renderAuditPdf(input: AuditPdfInput): Promise<Buffer> {
+  const PDFDocument = await loadPdfKit();
   const doc = new PDFDocument({
     size: 'A4',
     layout: 'landscape',

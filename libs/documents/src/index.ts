@@ -5,3 +5,4 @@ export { portalPack, portalMetadataCsv, organIt, type PortalMetadata, type Porta
 export { renderRelazionePdf, achievementByArea, type RelazioneInput } from './relazione-pdf';
 export { parseMarkdown, plainInline, type MarkdownBlock } from './markdown';
 export { renderRpctReportPdf, type RpctReportPdfInput } from './rpct-report-pdf';
+export { loadPdfKit } from './tagged-pdf';

@@ -95,10 +95,10 @@ export function valueIt(v: IndicatorValue, unit: IndicatorUnit): string {
 export const targetIt = (t: PlanTarget | undefined, unit: IndicatorUnit) => (t ? `${OPERATOR[t.operator] ?? t.operator} ${valueIt(t.value, unit)}`.trim() : '—');
 
 /** Renders the PIAO; see the module comment. */
-export function renderPiaoPdf(input: PiaoInput): Promise<Buffer> {
+export async function renderPiaoPdf(input: PiaoInput): Promise<Buffer> {
   const draft = input.adoption === null;
   const title = `PIAO ${input.cycle.period} - ${input.chamber.name}`;
-  const pdf = taggedPdf({
+  const pdf = await taggedPdf({
     title,
     author: input.chamber.name,
     subject: `Piano integrato di attività e organizzazione ${input.cycle.period}${draft ? ' (bozza)' : ''}`,

@@ -4,7 +4,6 @@
  * as JSON and as CSV. Deterministic: entries in a fixed order with a fixed date (the time of the
  * last event), so the same events give the same zip and its SHA-256 can be verified again.
  */
-import JSZip from 'jszip';
 import { peopleCsv } from './csv';
 
 export interface PortalMetadata {
@@ -68,6 +67,8 @@ export function portalMetadataCsv(m: PortalMetadata): Buffer {
 }
 
 export async function portalPack(input: PortalPackInput): Promise<Buffer> {
+  // Loaded on the first pack, not at start.
+  const { default: JSZip } = await import('jszip');
   const zip = new JSZip();
   const date = input.asOf;
   const options = { date, createFolders: false, unixPermissions: 0o644 } as const;

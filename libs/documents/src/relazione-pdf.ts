@@ -123,11 +123,11 @@ function barChart(pdf: TaggedPdf, parent: Struct, caption: string, rows: Row[]):
 }
 
 /** Renders the Relazione sulla performance; see the module comment. */
-export function renderRelazionePdf(input: RelazioneInput): Promise<Buffer> {
+export async function renderRelazionePdf(input: RelazioneInput): Promise<Buffer> {
   const year = input.cycle.year;
   const title = `Relazione sulla performance ${year} - ${input.chamber.name}`;
   const validated = input.validation;
-  const pdf = taggedPdf({
+  const pdf = await taggedPdf({
     title,
     author: input.chamber.name,
     subject: `Relazione sulla performance ${year}${validated ? '' : ' (non ancora validata)'}`,

@@ -43,10 +43,10 @@ const levelIt = (l: string | null) => (l === null ? 'non valutato' : l.replace(/
 const valueIt = (v: number | string) => (typeof v === 'number' ? String(v) : v);
 
 /** Renders the RPCT's annual report; see the module comment. */
-export function renderRpctReportPdf(input: RpctReportPdfInput): Promise<Buffer> {
+export async function renderRpctReportPdf(input: RpctReportPdfInput): Promise<Buffer> {
   const { year, register: reg } = input;
   const title = `Relazione annuale del RPCT ${year} - ${input.chamber.name}`;
-  const pdf = taggedPdf({
+  const pdf = await taggedPdf({
     title,
     author: input.chamber.name,
     subject: `Relazione annuale del Responsabile della prevenzione della corruzione e della trasparenza, anno ${year}`,

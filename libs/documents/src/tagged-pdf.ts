@@ -5,7 +5,7 @@
  * viewers, DejaVu Sans embedded, running header and footer as artifacts, bookmarks. No clock:
  * the creation date is given; the same calls give the same bytes.
  */
-import PDFDocument from 'pdfkit';
+import type PDFKitDocument from 'pdfkit';
 import { parseMarkdown } from './markdown';
 
 const FONT_DIR = 'dejavu-fonts-ttf/ttf/';
@@ -43,8 +43,17 @@ export interface TaggedPdfOptions {
 export const HEADING_COLOUR = '#1a3c6e';
 export const WARNING_COLOUR = '#b00020';
 
+let pdfkit: Promise<typeof PDFKitDocument> | undefined;
+/**
+ * pdfkit with its font parsers and compression tables (about 5 MB of heap and 20 MB resident) is
+ * loaded when the first document is written, not when the process starts: most processes never
+ * write one.
+ */
+export const loadPdfKit = (): Promise<typeof PDFKitDocument> => (pdfkit ??= import('pdfkit').then((m) => m.default));
+
 /** A tagged PDF being written; `finish` lays out the table of contents, header and footer and returns the bytes. */
-export function taggedPdf(o: TaggedPdfOptions) {
+export async function taggedPdf(o: TaggedPdfOptions) {
+  const PDFDocument = await loadPdfKit();
   const f = loadFonts();
   const doc = new PDFDocument({
     size: 'A4',
@@ -277,4 +286,4 @@ export function taggedPdf(o: TaggedPdfOptions) {
   return { doc, left, width, block, heading, para, section, list, markdown, table, ensureSpace, tableOfContents, finish };
 }
 
-export type TaggedPdf = ReturnType<typeof taggedPdf>;
+export type TaggedPdf = Awaited<ReturnType<typeof taggedPdf>>;

@@ -1,4 +1,5 @@
-import { createTransport, type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import { anchorDeliveryKey, renderAnchor, type AuditAnchorData } from './anchor';
 import { renderReminder, type ReminderSentData } from './reminder';
 
@@ -8,9 +9,14 @@ export interface SentMail {
   rejected: string[];
 }
 
-/** E-mail over SMTP (nodemailer, pooled connections). */
+/**
+ * E-mail over SMTP (nodemailer, pooled connections). nodemailer is loaded with the first message
+ * or check, not when the process starts.
+ */
 export class EmailChannel {
-  private readonly transport: Transporter;
+  private readonly options: SMTPPool.Options;
+  private transporter: Promise<Transporter> | null = null;
+  private closed = false;
 
   constructor(
     smtpUrl: string,
@@ -18,7 +24,7 @@ export class EmailChannel {
     options: { pool?: boolean; maxConnections?: number } = {},
   ) {
     const url = new URL(smtpUrl);
-    this.transport = createTransport({
+    this.options = {
       host: url.hostname,
       port: Number(url.port || (url.protocol === 'smtps:' ? 465 : 25)),
       secure: url.protocol === 'smtps:',
@@ -30,7 +36,12 @@ export class EmailChannel {
       connectionTimeout: 10_000,
       greetingTimeout: 10_000,
       socketTimeout: 30_000,
-    });
+    };
+  }
+
+  private transport(): Promise<Transporter> {
+    if (this.closed) return Promise.reject(new Error('the e-mail channel is closed'));
+    return (this.transporter ??= import('nodemailer').then((m) => m.createTransport(this.options)));
   }
 
   /**
@@ -43,7 +54,7 @@ export class EmailChannel {
     const cc = d.recipients.filter((r) => r.email && r.reason === 'escalation').map((r) => ({ name: r.name, address: r.email as string }));
     if (to.length === 0 && cc.length === 0) return null;
     const m = renderReminder(d);
-    const info = await this.transport.sendMail({
+    const info = await (await this.transport()).sendMail({
       from: this.from,
       to: to.length ? to : cc,
       ...(to.length && cc.length ? { cc } : {}),
@@ -69,7 +80,7 @@ export class EmailChannel {
     if (to.length === 0) return null;
     const m = renderAnchor(d);
     const key = anchorDeliveryKey(d.tenant, d.verificationEventId);
-    const info = await this.transport.sendMail({
+    const info = await (await this.transport()).sendMail({
       from: this.from,
       to,
       subject: m.subject,
@@ -82,10 +93,11 @@ export class EmailChannel {
   }
 
   async verify(): Promise<void> {
-    await this.transport.verify();
+    await (await this.transport()).verify();
   }
 
   close(): void {
-    this.transport.close();
+    this.closed = true;
+    void this.transporter?.then((t) => t.close());
   }
 }

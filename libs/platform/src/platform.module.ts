@@ -5,15 +5,15 @@ import { LoggerModule } from 'nestjs-pino';
 import { stdSerializers } from 'pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { loadSettings, type Settings } from '@ciclo/config';
-import { KurrentDbEventStore, PostgresEventStore, sharedSqlPool, type EventStore } from '@ciclo/event-store';
+import { openKurrentDbEventStore, PostgresEventStore, sharedSqlPool, type EventStore } from '@ciclo/event-store';
 import { EVENT_STORE, PG_POOL, REDIS, SETTINGS } from './tokens';
 import { Pool } from 'pg';
 import { HealthService } from './health.service';
 import { logTransport, prettyLogs, quietBootstrap } from './process';
 
-export function createEventStore(settings: Settings): EventStore {
+export async function createEventStore(settings: Settings): Promise<EventStore> {
   if (settings.EVENT_STORE === 'kurrentdb') {
-    return new KurrentDbEventStore({ connectionString: settings.KURRENTDB_URL as string });
+    return openKurrentDbEventStore({ connectionString: settings.KURRENTDB_URL as string });
   }
   return new PostgresEventStore({
     connectionString: settings.DATABASE_URL,

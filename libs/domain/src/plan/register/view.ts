@@ -12,6 +12,7 @@ import {
   type MeasurePhase,
   type MeasureReport,
   type MeasureStatus,
+  type MonitoringSlot,
   type RatingMethod,
   type RatingMethodRef,
   type RegisterContent,
@@ -141,11 +142,14 @@ function monitoringAt(
  */
 function phasesBefore(phases: RegisterMeasure['phases'], today: string): RegisterMeasure['phases'] {
   let n = 0;
-  for (const p of phases) if (p.deadline < today) n += 1;
+  for (let i = 0; i < phases.length; i++) if ((phases[i] as MeasurePhase).deadline < today) n += 1;
   if (n === 0) return [];
   const late = new Array<MeasurePhase>(n);
   n = 0;
-  for (const p of phases) if (p.deadline < today) late[n++] = p;
+  for (let i = 0; i < phases.length; i++) {
+    const p = phases[i] as MeasurePhase;
+    if (p.deadline < today) late[n++] = p;
+  }
   return late;
 }
 
@@ -199,6 +203,24 @@ function riskView(x: RegisterRisk, measureCodes: string[]): RiskView {
 }
 
 /**
+ * The codes of the measures treating a process's risks, each once, in the order of its risks: an
+ * array of the exact length; a set to drop repetitions only when some measure treats several risks.
+ */
+function measureCodesOf(risks: readonly RiskView[], shared: boolean): string[] {
+  if (shared) {
+    const codes = new Set<string>();
+    for (const x of risks) for (const c of x.measureCodes) codes.add(c);
+    return [...codes];
+  }
+  let n = 0;
+  for (const x of risks) n += x.measureCodes.length;
+  const out = new Array<string>(n);
+  n = 0;
+  for (const x of risks) for (const c of x.measureCodes) out[n++] = c;
+  return out;
+}
+
+/**
  * The register on `today` (YYYY-MM-DD): what is late is judged on that day. `tenant`: the chamber's
  * method in force, shown for a register that has no method and no assessment yet.
  */
@@ -226,9 +248,15 @@ export function registerView(
   const byKind = { generale: 0, specifica: 0 };
   let overdue = 0;
   const measuresByRisk = new Map<string, string[]>();
-  const measures: MeasureView[] = [];
+  // Of the exact length, as the other lists.
+  const measures = new Array<MeasureView>(r.measures.size);
+  let mi = 0;
+  // Whether a measure treats more than one risk: only then may a process list a measure twice.
+  let shared = false;
   for (const m of r.measures.values()) {
-    for (const rc of m.riskCodes) {
+    if (m.riskCodes.length > 1) shared = true;
+    for (let k = 0; k < m.riskCodes.length; k++) {
+      const rc = m.riskCodes[k] as string;
       const list = measuresByRisk.get(rc);
       if (list) list.push(m.code);
       else measuresByRisk.set(rc, [m.code]);
@@ -244,12 +272,14 @@ export function registerView(
       let report: MeasureReport | undefined;
       let check: MeasureCheck | undefined;
       if (slots)
-        for (const x of slots)
+        for (let k = 0; k < slots.length; k++) {
+          const x = slots[k] as MonitoringSlot;
           if (x.date === date) {
             report = x.report;
             check = x.check;
             break;
           }
+        }
       const missing = !report && (passed[i] as boolean);
       if (missing) missingAny = true;
       if (check) {
@@ -266,7 +296,7 @@ export function registerView(
     if (late) overdue += 1;
     statusCount[status ?? 'non_rendicontata'] += 1;
     byKind[m.measureKind] += 1;
-    measures.push(measureView(m, status, checked, monitoring, latePhases, late));
+    measures[mi++] = measureView(m, status, checked, monitoring, latePhases, late);
   }
 
   const risksByProcess = new Map<string, RiskView[]>();
@@ -281,9 +311,7 @@ export function registerView(
   for (const p of r.processes.values()) {
     const a = r.assessments.get(p.code);
     const risks = risksByProcess.get(p.code) ?? [];
-    const codes = new Set<string>();
-    for (const x of risks) for (const c of x.measureCodes) codes.add(c);
-    const measureCodes = [...codes];
+    const measureCodes = measureCodesOf(risks, shared);
     const needsReassessment =
       !!a &&
       (!rank.has(a.rating) ||

@@ -54,7 +54,8 @@ describe('console: demo login, session, logout', () => {
     });
     await page2.goto('/accesso');
     await page2.getByRole('alert').filter({ hasText: 'Il server non risponde' }).waitFor();
-    expect(asked).toBe(3);
+    // At least the first ask and its two repetitions (a page that loads twice asks three times more).
+    expect(asked).toBeGreaterThanOrEqual(3);
     expect(await page2.getByText('Nessun metodo di accesso').count()).toBe(0);
     expect(describeViolations(await axeViolations(page2))).toEqual([]);
     await screenshot(page2, 'accesso-server-assente');

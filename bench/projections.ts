@@ -444,17 +444,21 @@ async function main(): Promise<void> {
       `SELECT 'rm_cycles' AS t, count(*) AS n FROM rm_cycles UNION ALL SELECT 'rm_inbox', count(*) FROM rm_inbox UNION ALL SELECT 'rm_audit', count(*) FROM rm_audit`,
     )).rows;
     log(`read models: ${counts.map((c) => `${c.t} ${c.n}`).join(', ')}`);
+    // The figures of the load and the rebuild, first in both results (with --rebuild-only and in full).
+    const rebuildFigures = {
+      benchmark: 'projections',
+      events: load.events,
+      cycles: load.cycles,
+      tenants: TENANTS.length,
+      append_events_per_s: round(load.events / appendSeconds),
+      rebuild_events_per_s: round(rebuildPerS),
+      rebuild,
+      rebuild_cpu_us_per_event: rebuildCpu,
+      rebuild_rss_mb: round(rssPeak / (1024 * 1024), 1),
+    };
     if (process.argv.includes('--rebuild-only')) {
       const result = {
-        benchmark: 'projections',
-        events: load.events,
-        cycles: load.cycles,
-        tenants: TENANTS.length,
-        append_events_per_s: round(load.events / appendSeconds),
-        rebuild_events_per_s: round(rebuildPerS),
-        rebuild,
-        rebuild_cpu_us_per_event: rebuildCpu,
-        rebuild_rss_mb: round(rssPeak / (1024 * 1024), 1),
+        ...rebuildFigures,
         loadavg_1m_before: LOAD_BEFORE,
         loadavg_1m_after: round(loadavg()[0], 2),
       };
@@ -730,15 +734,7 @@ async function main(): Promise<void> {
 
     const lagP99 = percentile([...overall], 99);
     const result = {
-      benchmark: 'projections',
-      events: load.events,
-      cycles: load.cycles,
-      tenants: TENANTS.length,
-      append_events_per_s: round(load.events / appendSeconds),
-      rebuild_events_per_s: round(rebuildPerS),
-      rebuild,
-      rebuild_cpu_us_per_event: rebuildCpu,
-      rebuild_rss_mb: round(rssPeak / (1024 * 1024), 1),
+      ...rebuildFigures,
       query_clients: CLIENTS,
       query_inbox_p50_ms: round(inbox.p50, 1),
       query_inbox_p99_ms: round(inbox.p99, 1),

@@ -64,10 +64,22 @@ function record(r: RegisterState, ...entries: (MeasureReport | MeasureCheck)[]):
     const envelope = { version: x.version, actorId: x.by, occurredAt: x.at, tenant: 'cciaa-test' };
     if ('outcome' in x) {
       const { measureCode, monitoringDate, outcome, status } = x;
-      applyRegisterEvent(r, { ...envelope, actorRole: 'rpct', kind: 'MeasureReportChecked', type: 'MeasureReportChecked', data: { measureCode, monitoringDate, outcome, status } });
+      applyRegisterEvent(r, {
+        ...envelope,
+        actorRole: 'rpct',
+        kind: 'MeasureReportChecked',
+        type: 'MeasureReportChecked',
+        data: { measureCode, monitoringDate, outcome, status },
+      });
     } else {
       const { measureCode, monitoringDate, status, evidence, date } = x;
-      applyRegisterEvent(r, { ...envelope, actorRole: x.role, kind: 'MeasureReported', type: 'MeasureReported', data: { measureCode, monitoringDate, status, evidence, date } });
+      applyRegisterEvent(r, {
+        ...envelope,
+        actorRole: x.role,
+        kind: 'MeasureReported',
+        type: 'MeasureReported',
+        data: { measureCode, monitoringDate, status, evidence, date },
+      });
     }
   }
 }
@@ -230,12 +242,29 @@ describe('registerView', () => {
       description: 'Verifica a campione',
       note: 'Nota della misura',
     };
-    const risk: Required<RegisterRisk> = { kind: 'risk', code: 'R9', processCode: 'P1', description: 'Conflitto', factors: ['opacità'], note: 'Nota del rischio' };
+    const risk: Required<RegisterRisk> = {
+      kind: 'risk',
+      code: 'R9',
+      processCode: 'P1',
+      description: 'Conflitto',
+      factors: ['opacità'],
+      note: 'Nota del rischio',
+    };
     r.measures.set('M9', full);
     r.risks.set('R9', risk);
     const v = registerView(r, '2027-01-10');
     const m9 = v.measures.find((m) => m.code === 'M9');
-    expect(m9).toStrictEqual({ ...full, status: null, checked: false, monitoring: [{ date: '2027-06-30', missing: false }, { date: '2027-12-15', missing: false }], latePhases: [], overdue: false });
+    expect(m9).toStrictEqual({
+      ...full,
+      status: null,
+      checked: false,
+      monitoring: [
+        { date: '2027-06-30', missing: false },
+        { date: '2027-12-15', missing: false },
+      ],
+      latePhases: [],
+      overdue: false,
+    });
     const r9 = v.processes[0]?.risks.find((x) => x.code === 'R9');
     expect(r9).toStrictEqual({ ...risk, measureCodes: [] });
     // Without the optional fields, the view has none of them (not even as undefined).
@@ -243,6 +272,36 @@ describe('registerView', () => {
     expect(Object.keys(v.measures.find((m) => m.code === 'M1') ?? {})).not.toContain('description');
   });
 
+  it('shows a measure never reported as missing at each date passed, in entries it cannot change', () => {
+    const r = state();
+    r.measures.set('M7', measure('M7', ['R1'], ['2028-12-31']));
+    r.measures.set('M8', measure('M8', ['R1'], ['2028-12-31']));
+    const v = registerView(r, '2027-07-15');
+    const [m7, m8] = ['M7', 'M8'].map((c) => v.measures.find((m) => m.code === c));
+    const expected = [
+      { date: '2027-06-30', missing: true },
+      { date: '2027-12-15', missing: false },
+    ];
+    expect(m7?.monitoring).toStrictEqual(expected);
+    expect(m8?.monitoring).toStrictEqual(expected);
+    expect([m7?.status, m7?.overdue, m7?.latePhases]).toEqual([null, true, []]);
+    expect(v.summary.measuresByStatus.non_rendicontata).toBe(2);
+    // One list serves every unreported measure: read-only, so a change through one cannot show in another.
+    expect(() => (m7?.monitoring as { date: string }[]).push({ date: 'x' })).toThrow(TypeError);
+    expect(() => Object.assign(m7?.monitoring[0] ?? {}, { missing: false })).toThrow(TypeError);
+    expect(m8?.monitoring).toStrictEqual(expected);
+    // A reported measure's date without report or check reads the same, and is as read-only.
+    const m2 = v.measures.find((m) => m.code === 'M2');
+    const blank = m2?.monitoring.find((x) => !x.report && !x.check);
+    expect(blank).toStrictEqual({ date: '2027-12-15', missing: false });
+    expect(Object.isFrozen(blank)).toBe(true);
+    // The next call, on a later day, has its own entries.
+    expect(
+      registerView(r, '2028-01-10')
+        .measures.find((m) => m.code === 'M7')
+        ?.monitoring.map((x) => x.missing),
+    ).toEqual([true, true]);
+  });
   it('the fold keeps, for each measure and date, the latest report and check of the lists', () => {
     const r = state();
     for (const [code, slots] of r.monitoring) {

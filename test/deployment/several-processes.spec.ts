@@ -103,6 +103,9 @@ describe('two APIs and two workers on one PostgreSQL and Redis, with SIGKILLs', 
       LOG_LEVEL: 'info',
       HOST: '127.0.0.1',
       SHUTDOWN_TIMEOUT_MS: '10000',
+      // The killed worker's reminder jobs are free again within about 6 s instead of 60.
+      REMINDER_LOCK_MS: '5000',
+      REMINDER_STALLED_INTERVAL_MS: '1000',
     };
     const cli = (...args: string[]) =>
       exec(process.execPath, ['bin/ciclo', ...args], { cwd: ROOT, env: { PATH: process.env.PATH, ...env } });

@@ -11,6 +11,10 @@ const schema = z.object({
   PUBLIC_URL: z.string().optional(),
   SEEDS_DIR: z.string().default('seeds'),
   REMINDER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(16),
+  // How long a worker's hold on a reminder job lasts without renewal, and how often the others look
+  // for jobs whose holder died: together, how soon a killed worker's jobs run elsewhere.
+  REMINDER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  REMINDER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
   WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(8),
   WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(1).default(10_000),

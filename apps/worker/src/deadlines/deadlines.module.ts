@@ -53,6 +53,8 @@ export class DeadlinesService implements OnApplicationBootstrap, OnApplicationSh
       publicUrl: publicUrl(this.settings),
       name: `worker-${process.pid}`,
       concurrency: n.REMINDER_CONCURRENCY,
+      lockDurationMs: n.REMINDER_LOCK_MS,
+      stalledIntervalMs: n.REMINDER_STALLED_INTERVAL_MS,
       webhookConcurrency: n.WEBHOOK_CONCURRENCY,
       webhookAttempts: n.WEBHOOK_ATTEMPTS,
       webhookBackoffMs: n.WEBHOOK_BACKOFF_MS,

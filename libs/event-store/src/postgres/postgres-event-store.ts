@@ -116,7 +116,8 @@ export class PostgresEventStore implements EventStore {
       // would discard it on any error and every conflict would open a new connection).
       const client = await this.pool.connect();
       try {
-        const { rows } = await client.query<AppendRow>(sql, params);
+        // Named: each connection parses and plans the call once, not at every append.
+        const { rows } = await client.query<AppendRow>({ name: 'ciclo_es_append', text: sql, values: params });
         const replayed = rows.length > 0 && rows[0].out_replayed;
         if (!replayed) this.notifier.poke();
         return {

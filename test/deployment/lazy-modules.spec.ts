@@ -3,12 +3,21 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 
 /**
- * The packages only some requests need (PDF, spreadsheets, ZIP packs, SMTP, the KurrentDB client)
+ * The packages only some requests need (PDF, spreadsheets, ZIP packs, SMTP, the KurrentDB client,
+ * the operators' queue dashboard, the OpenID Connect client)
  * are not loaded when the libraries are, but on first use, where they still produce the same
  * documents. Checked in a fresh Node process: Jest's own module registry would not tell.
  */
 const ROOT = resolve(__dirname, '../..');
-const HEAVY = ['pdfkit', 'exceljs', 'jszip', 'nodemailer', '@kurrent/kurrentdb-client'];
+const HEAVY = [
+  'pdfkit',
+  'exceljs',
+  'jszip',
+  'nodemailer',
+  '@kurrent/kurrentdb-client',
+  '@bull-board/api',
+  '@bull-board/express',
+];
 
 const SCRIPT = `
 const heavy = ${JSON.stringify(HEAVY)};
@@ -16,10 +25,13 @@ const loaded = () => heavy.filter((m) => Object.keys(require.cache).some((f) => 
 (async () => {
   require('./libs/event-store/src');
   require('./libs/platform/src');
+  require('./libs/identity/src');
   const { writeXlsx, readXlsx } = require('./libs/workflow/src');
   const documents = require('./libs/documents/src');
   const { EmailChannel } = require('./libs/notifications/src');
   const { renderAuditPdf } = require('./apps/api/src/audit-export');
+  const { LazyBoard } = require('./apps/api/src/queues');
+  const board = new LazyBoard({ REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379', REDIS_PREFIX: 'ciclo-lazy-' + process.pid });
   const channel = new EmailChannel('smtp://127.0.0.1:1025', 'ciclo@example.it');
   const atStart = loaded();
   const pdf = await renderAuditPdf({
@@ -37,7 +49,11 @@ const loaded = () => heavy.filter((m) => Object.keys(require.cache).some((f) => 
       documento: { nome: 'piao.pdf', sha256: '0'.repeat(64) }, allegati: [] },
   });
   channel.close();
-  process.stdout.write(JSON.stringify({ atStart, afterPdf, afterAll: loaded(), pdf: pdf.subarray(0, 5).toString('latin1'), back,
+  const beforeBoard = loaded();
+  const router = typeof (await board.get()).router;
+  const afterBoard = loaded();
+  await board.close();
+  process.stdout.write(JSON.stringify({ atStart, afterPdf, afterAll: beforeBoard, afterBoard, router, boardBuilt: board.built, pdf: pdf.subarray(0, 5).toString('latin1'), back,
     zip: zip.subarray(0, 2).toString('latin1') }));
 })().catch((e) => { process.stderr.write(String(e && e.stack || e)); process.exit(1); });
 `;
@@ -49,7 +65,17 @@ describe('packages loaded on first use', () => {
       ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', '-e', SCRIPT],
       { cwd: ROOT, env: { ...process.env, TS_NODE_PROJECT: 'tsconfig.json' }, maxBuffer: 8 * 1024 * 1024 },
     );
-    const r = JSON.parse(stdout) as { atStart: string[]; afterPdf: string[]; afterAll: string[]; pdf: string; back: unknown; zip: string };
+    const r = JSON.parse(stdout) as {
+      atStart: string[];
+      afterPdf: string[];
+      afterAll: string[];
+      afterBoard: string[];
+      router: string;
+      boardBuilt: boolean;
+      pdf: string;
+      back: unknown;
+      zip: string;
+    };
     expect(r.atStart).toEqual([]);
     expect(r.afterPdf).toEqual(['pdfkit']);
     expect(r.pdf).toBe('%PDF-');
@@ -59,8 +85,12 @@ describe('packages loaded on first use', () => {
     ]);
     expect(r.zip).toBe('PK');
     expect(r.afterAll).toEqual(['pdfkit', 'exceljs', 'jszip']);
-    // Neither the SMTP client (no message sent) nor the KurrentDB client (not configured) was needed.
+    // Neither the SMTP client (no message sent), the KurrentDB client (not configured) nor the
+    // OpenID Connect client (no login) was needed.
     expect(r.afterAll).not.toContain('nodemailer');
     expect(r.afterAll).not.toContain('@kurrent/kurrentdb-client');
+    // The queue dashboard: loaded when an admin first opens it, and then a working router.
+    expect(r.afterBoard).toEqual(['pdfkit', 'exceljs', 'jszip', '@bull-board/api', '@bull-board/express']);
+    expect([r.router, r.boardBuilt]).toEqual(['function', true]);
   }, 120_000);
 });

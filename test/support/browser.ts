@@ -19,12 +19,24 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Headless Chromium as root on a machine with a closed network: no sandbox, no background traffic; Italian UI (date fields read gg/mm/aaaa). */
 export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-  if (!existsSync(resolve(WEB_DIR, 'index.html'))) throw new Error('The console is not built: npm run build:web');
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  if (!existsSync(resolve(WEB_DIR, 'index.html')))
+    throw new Error('The console is not built: npm run build:web');
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--lang=it-IT'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+      '--lang=it-IT',
+    ],
   });
 }
 
@@ -65,23 +77,67 @@ export async function startConsole(label: string, env: Record<string, string> = 
  * button's contrast in its final colours, never half-way through a 150 ms fade.
  */
 export async function newContext(env: ConsoleEnv): Promise<BrowserContext> {
-  return env.browser.newContext({ baseURL: env.api.url, locale: 'it-IT', timezoneId: 'Europe/Rome', viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
+  return env.browser.newContext({
+    baseURL: env.api.url,
+    locale: 'it-IT',
+    timezoneId: 'Europe/Rome',
+    viewport: { width: 1280, height: 900 },
+    reducedMotion: 'reduce',
+  });
 }
 
-/** Logs in through the demo login page as the named demo user; lands on `returnTo`. */
+/**
+ * Logs in through the demo login page as the named demo user; lands on `returnTo`. A page still
+ * blank after the wait (its scripts never ran: seen once on a loaded machine) is loaded once more;
+ * a failure reports what the page showed, its errors and failed requests, with a picture.
+ */
 export async function demoLogin(page: Page, name: string, returnTo = '/da-fare'): Promise<void> {
-  await page.goto(`/accesso?ritorno=${encodeURIComponent(returnTo)}`);
-  const button = page.getByRole('button', { name: `Entra come ${name}` });
+  const trouble: string[] = [];
+  const onError = (e: Error) => trouble.push(`page error: ${e.message}`);
+  const onFailed = (r: { url(): string; failure(): { errorText: string } | null }) =>
+    trouble.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`);
+  page.on('pageerror', onError);
+  page.on('requestfailed', onFailed);
   try {
-    await button.waitFor();
-  } catch (err) {
-    // Say what the page showed instead (an error, another list), with a picture of it.
-    const shown = await page.locator('body').innerText().catch(() => '(page unreadable)');
-    const picture = await screenshot(page, `accesso-fallito-${Date.now()}`).catch(() => '(no screenshot)');
-    throw new Error(`demo login: no button for ${name}; the page showed:\n${shown}\n(${picture})\n${(err as Error).message}`);
+    await page.goto(`/accesso?ritorno=${encodeURIComponent(returnTo)}`);
+    const button = page.getByRole('button', { name: `Entra come ${name}` });
+    try {
+      await button.waitFor();
+    } catch (err) {
+      let shown = await page
+        .locator('body')
+        .innerText()
+        .catch(() => '(page unreadable)');
+      if (shown.trim() === '') {
+        trouble.push('blank page: loaded again');
+        await page.reload();
+        const again = await button.waitFor().then(
+          () => true,
+          () => false,
+        );
+        if (again) trouble.length = 0;
+        shown = again
+          ? ''
+          : await page
+              .locator('body')
+              .innerText()
+              .catch(() => '(page unreadable)');
+      }
+      if (trouble.length > 0 || shown !== '') {
+        const picture = await screenshot(page, `accesso-fallito-${Date.now()}`).catch(
+          () => '(no screenshot)',
+        );
+        throw new Error(
+          `demo login: no button for ${name}; the page showed:\n${shown}\n(${picture})\n${trouble.join('\n')}\n${(err as Error).message}`,
+        );
+      }
+    }
+    await button.click();
+    await page.waitForURL((u) => u.pathname === returnTo.split('?')[0]);
+  } finally {
+    page.off('pageerror', onError);
+    page.off('requestfailed', onFailed);
   }
-  await button.click();
-  await page.waitForURL((u) => u.pathname === returnTo.split('?')[0]);
 }
 
 // Page globals, for the functions evaluated in the browser (this program is typed for Node).
@@ -102,14 +158,26 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   // Evaluated through the DevTools protocol: the page's CSP (no inline scripts) stays in force for the app.
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, html: n.html, failureSummary: n.failureSummary })) }));
+    const axe = (
+      window as unknown as {
+        axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: AxeViolation[] }> };
+      }
+    ).axe;
+    const r = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target, html: n.html, failureSummary: n.failureSummary })),
+    }));
   });
 }
 
 /** Readable summary of violations for a failing assertion. */
-export const describeViolations = (vs: AxeViolation[]): string[] => vs.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+export const describeViolations = (vs: AxeViolation[]): string[] =>
+  vs.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 
 /** Saves a full-page screenshot under test-results/screenshots/NAME.png. */
 export async function screenshot(page: Page, name: string): Promise<string> {

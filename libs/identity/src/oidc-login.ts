@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import type Redis from 'ioredis';
-import { custom, errors, generators, Issuer, type BaseClient, type CallbackParamsType, type TokenSet } from 'openid-client';
+import type { BaseClient, CallbackParamsType, TokenSet } from 'openid-client';
+
+type OpenIdClient = typeof import('openid-client');
+let openIdLoaded: OpenIdClient | null = null;
+/** openid-client, loaded with the first login: an API without OIDC does not keep it (about 13 MB resident). */
+async function openIdClient(): Promise<OpenIdClient> {
+  return (openIdLoaded ??= await import('openid-client'));
+}
 import type { JWTPayload } from 'jose';
 import { AuthFailure } from './errors';
 import { claimAt, identityFromClaims, type ClaimMapping, type OidcIdentity } from './oidc';
@@ -92,10 +99,13 @@ export class OidcLogin {
 
   private async discover(): Promise<BaseClient> {
     const timeout = this.options.timeoutMs ?? 5000;
+    const { Issuer, custom } = await openIdClient();
     Issuer[custom.http_options] = (_url, opts) => ({ ...opts, timeout });
     const issuer = await Issuer.discover(this.options.issuer);
     if (issuer.metadata.issuer !== this.options.issuer)
-      throw new Error(`discovery names issuer ${JSON.stringify(issuer.metadata.issuer)}, expected ${this.options.issuer}`);
+      throw new Error(
+        `discovery names issuer ${JSON.stringify(issuer.metadata.issuer)}, expected ${this.options.issuer}`,
+      );
     const client = new issuer.Client({
       client_id: this.options.clientId,
       client_secret: this.options.clientSecret,
@@ -113,13 +123,21 @@ export class OidcLogin {
   async getClient(): Promise<BaseClient> {
     if (this.client) return this.client;
     if (this.now() - this.failedAt < (this.options.retryAfterMs ?? 5000))
-      throw new LoginFailure('unavailable', `identity provider unavailable (${this.lastError})`, UNAVAILABLE_IT);
+      throw new LoginFailure(
+        'unavailable',
+        `identity provider unavailable (${this.lastError})`,
+        UNAVAILABLE_IT,
+      );
     this.pending ??= this.discover()
       .then((c) => (this.client = c))
       .catch((err: unknown) => {
         this.failedAt = this.now();
         this.lastError = `discovery of ${this.options.issuer} failed: ${(err as Error).message}`;
-        throw new LoginFailure('unavailable', `identity provider unavailable (${this.lastError})`, UNAVAILABLE_IT);
+        throw new LoginFailure(
+          'unavailable',
+          `identity provider unavailable (${this.lastError})`,
+          UNAVAILABLE_IT,
+        );
       })
       .finally(() => {
         this.pending = null;
@@ -133,6 +151,7 @@ export class OidcLogin {
    */
   async begin(returnTo: string): Promise<{ loginId: string; url: string }> {
     const client = await this.getClient();
+    const { generators } = await openIdClient();
     const pending: PendingLogin = {
       state: generators.state(),
       nonce: generators.nonce(),
@@ -170,9 +189,14 @@ export class OidcLogin {
   async finish(pending: PendingLogin, query: Record<string, unknown>): Promise<CompletedLogin> {
     const client = await this.getClient();
     const params: CallbackParamsType = {};
-    for (const [k, v] of Object.entries(query)) if (typeof v === 'string') (params as Record<string, string>)[k] = v;
+    for (const [k, v] of Object.entries(query))
+      if (typeof v === 'string') (params as Record<string, string>)[k] = v;
     if (params.state !== pending.state)
-      throw new LoginFailure('mismatch', 'state mismatch', 'la risposta del fornitore di identità non corrisponde alla richiesta di accesso (state); riprovare');
+      throw new LoginFailure(
+        'mismatch',
+        'state mismatch',
+        'la risposta del fornitore di identità non corrisponde alla richiesta di accesso (state); riprovare',
+      );
     let tokenSet: TokenSet;
     try {
       tokenSet = await client.callback(this.options.redirectUri, params, {
@@ -187,7 +211,11 @@ export class OidcLogin {
     let claims: JWTPayload = tokenSet.claims();
     const { userClaim, tenantClaim, nameClaim, rolesClaim } = this.options;
     const wanted = [userClaim, tenantClaim, nameClaim, ...(rolesClaim ? [rolesClaim] : [])];
-    if (wanted.some((c) => claimAt(claims, c) === undefined) && tokenSet.access_token && client.issuer.metadata.userinfo_endpoint) {
+    if (
+      wanted.some((c) => claimAt(claims, c) === undefined) &&
+      tokenSet.access_token &&
+      client.issuer.metadata.userinfo_endpoint
+    ) {
       try {
         // openid-client refuses userinfo whose `sub` differs from the ID token's; the ID token's claims win.
         claims = { ...(await client.userinfo(tokenSet)), ...claims };
@@ -200,7 +228,11 @@ export class OidcLogin {
       identity = identityFromClaims(claims, this.options);
     } catch (err) {
       if (!(err instanceof AuthFailure)) throw err;
-      throw new LoginFailure('identity', err.reason, "il fornitore di identità non ha indicato un utente o un ente utilizzabile: rivolgersi all'amministratore");
+      throw new LoginFailure(
+        'identity',
+        err.reason,
+        "il fornitore di identità non ha indicato un utente o un ente utilizzabile: rivolgersi all'amministratore",
+      );
     }
     return { identity, tokens: tokensOf(tokenSet) };
   }
@@ -210,7 +242,9 @@ export class OidcLogin {
    * an ID token for someone else) is a `LoginFailure` of kind `refused`; a provider that does not
    * answer is of kind `unavailable`.
    */
-  async refresh(tokens: SessionOidcTokens): Promise<{ identity: OidcIdentity | null; tokens: SessionOidcTokens }> {
+  async refresh(
+    tokens: SessionOidcTokens,
+  ): Promise<{ identity: OidcIdentity | null; tokens: SessionOidcTokens }> {
     if (!tokens.refreshToken) throw new LoginFailure('refused', 'no refresh token', 'sessione scaduta');
     const client = await this.getClient();
     let tokenSet: TokenSet;
@@ -269,22 +303,48 @@ function tokensOf(t: TokenSet): SessionOidcTokens {
 /** openid-client's errors as login failures: the provider's refusals, our checks, or no answer. */
 function callbackFailure(err: unknown): LoginFailure {
   if (err instanceof LoginFailure) return err;
-  if (err instanceof errors.OPError) {
+  // The library's errors exist only once it was loaded (by the discovery every login starts with).
+  const errors = openIdLoaded?.errors;
+  if (errors && err instanceof errors.OPError) {
     const status = err.response?.statusCode;
     if (status !== undefined && status >= 500)
       return new LoginFailure('unavailable', `identity provider answered ${status}`, UNAVAILABLE_IT);
     const code = err.error ?? 'error';
     if (code === 'access_denied')
-      return new LoginFailure('refused', `provider refused: ${code} ${err.error_description ?? ''}`.trim(), "l'accesso è stato annullato o negato presso il fornitore di identità");
-    return new LoginFailure('refused', `provider refused: ${code} ${err.error_description ?? ''}`.trim(), `il fornitore di identità ha rifiutato l'accesso (${code})`);
+      return new LoginFailure(
+        'refused',
+        `provider refused: ${code} ${err.error_description ?? ''}`.trim(),
+        "l'accesso è stato annullato o negato presso il fornitore di identità",
+      );
+    return new LoginFailure(
+      'refused',
+      `provider refused: ${code} ${err.error_description ?? ''}`.trim(),
+      `il fornitore di identità ha rifiutato l'accesso (${code})`,
+    );
   }
-  if (err instanceof errors.RPError) {
+  if (errors && err instanceof errors.RPError) {
     if (/timed out/.test(err.message)) return new LoginFailure('unavailable', err.message, UNAVAILABLE_IT);
     if (/nonce mismatch/.test(err.message))
-      return new LoginFailure('mismatch', err.message, 'la risposta del fornitore di identità non corrisponde alla richiesta di accesso (nonce); riprovare');
+      return new LoginFailure(
+        'mismatch',
+        err.message,
+        'la risposta del fornitore di identità non corrisponde alla richiesta di accesso (nonce); riprovare',
+      );
     if (/state mismatch|iss mismatch/.test(err.message))
-      return new LoginFailure('mismatch', err.message, 'la risposta del fornitore di identità non corrisponde alla richiesta di accesso; riprovare');
-    return new LoginFailure('refused', `ID token or response refused: ${err.message}`, "la risposta del fornitore di identità non è valida: l'accesso è stato rifiutato");
+      return new LoginFailure(
+        'mismatch',
+        err.message,
+        'la risposta del fornitore di identità non corrisponde alla richiesta di accesso; riprovare',
+      );
+    return new LoginFailure(
+      'refused',
+      `ID token or response refused: ${err.message}`,
+      "la risposta del fornitore di identità non è valida: l'accesso è stato rifiutato",
+    );
   }
-  return new LoginFailure('unavailable', `identity provider unreachable: ${(err as Error)?.message ?? String(err)}`, UNAVAILABLE_IT);
+  return new LoginFailure(
+    'unavailable',
+    `identity provider unreachable: ${(err as Error)?.message ?? String(err)}`,
+    UNAVAILABLE_IT,
+  );
 }

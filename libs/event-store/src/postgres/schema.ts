@@ -7,6 +7,101 @@ export interface SqlMigration {
   sql: string;
 }
 
+/** es_append as migration 0002 defines it (released: never edited; 0004 changes one statement). */
+const APPEND_MULTIROW = `
+CREATE OR REPLACE FUNCTION es_append(
+  p_stream text, p_tenant text, p_expected text,
+  p_ids uuid[], p_types text[], p_data jsonb[], p_metadata jsonb[], p_content_hashes text[]
+) RETURNS TABLE (out_position bigint, out_version integer, out_replayed boolean)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  n integer := array_length(p_ids, 1);
+  v_found integer;
+  v_conflicts text;
+  v_version integer;
+  v_head text;
+  v_tenant text;
+  v_exists boolean;
+  v_now timestamptz := now();
+  v_micros bigint := (extract(epoch FROM now()) * 1000000)::bigint;
+  v_versions integer[] := '{}';
+  v_prev text[] := '{}';
+  v_hashes text[] := '{}';
+  i integer;
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtextextended(p_stream, 7321));
+
+  SELECT count(*) INTO v_found FROM es_events WHERE event_id = ANY (p_ids);
+  IF v_found > 0 THEN
+    SELECT string_agg(x.id::text, ',') INTO v_conflicts
+      FROM unnest(p_ids, p_content_hashes) AS x(id, h)
+      LEFT JOIN es_events e ON e.event_id = x.id
+     WHERE e.event_id IS NULL OR e.content_hash <> x.h OR e.stream_id <> p_stream;
+    IF v_conflicts IS NOT NULL THEN
+      RAISE EXCEPTION 'event id conflict' USING ERRCODE = 'CE002', DETAIL = v_conflicts;
+    END IF;
+    RETURN QUERY SELECT e.position, e.version, true FROM es_events e
+      WHERE e.event_id = ANY (p_ids) ORDER BY e.version;
+    RETURN;
+  END IF;
+
+  SELECT s.version, s.head_hash, s.tenant INTO v_version, v_head, v_tenant
+    FROM es_streams s WHERE s.stream_id = p_stream;
+  v_exists := FOUND;
+  IF NOT v_exists THEN
+    v_version := 0;
+    v_head := '';
+  ELSIF v_tenant <> p_tenant THEN
+    RAISE EXCEPTION 'tenant mismatch' USING ERRCODE = 'CE003';
+  END IF;
+
+  IF (p_expected = 'no_stream' AND v_exists)
+     OR (p_expected = 'exists' AND NOT v_exists)
+     OR (p_expected NOT IN ('any', 'no_stream', 'exists') AND p_expected::integer <> v_version) THEN
+    RAISE EXCEPTION 'wrong expected version' USING ERRCODE = 'CE001', DETAIL = v_version::text,
+      HINT = CASE WHEN v_exists THEN 'exists' ELSE 'missing' END;
+  END IF;
+
+  FOR i IN 1 .. n LOOP
+    v_version := v_version + 1;
+    v_versions := v_versions || v_version;
+    v_prev := v_prev || v_head;
+    v_head := encode(sha256(convert_to(
+      v_head || '|' || p_stream || '|' || v_version || '|' || p_content_hashes[i] || '|' || v_micros, 'UTF8')), 'hex');
+    v_hashes := v_hashes || v_head;
+  END LOOP;
+
+  RETURN QUERY
+  WITH ins AS (
+    INSERT INTO es_events (stream_id, version, tenant, event_id, type, data, metadata,
+                           recorded_at, recorded_micros, content_hash, prev_hash, hash)
+    SELECT p_stream, x.v, p_tenant, x.id, x.t, x.d, x.m, v_now, v_micros, x.ch, x.ph, x.h
+      FROM unnest(v_versions, p_ids, p_types, p_data, p_metadata, p_content_hashes, v_prev, v_hashes)
+           WITH ORDINALITY AS x(v, id, t, d, m, ch, ph, h, ord)
+     ORDER BY x.ord
+    RETURNING position, version
+  )
+  SELECT ins.position, ins.version, false FROM ins ORDER BY ins.version;
+
+  IF v_exists THEN
+    UPDATE es_streams SET version = v_version, head_hash = v_head WHERE stream_id = p_stream;
+  ELSE
+    INSERT INTO es_streams (stream_id, tenant, version, head_hash) VALUES (p_stream, p_tenant, v_version, v_head);
+  END IF;
+END $fn$;
+`;
+
+/** 0002's duplicate-id lookup, and what migration 0004 puts in its place (the rest is the same). */
+const ANY_ID_LOOKUP = '  SELECT count(*) INTO v_found FROM es_events WHERE event_id = ANY (p_ids);\n';
+const INDEXED_ID_LOOKUP = `  -- One probe of the unique index per id, whatever the table's size when the session planned it:
+  -- a lateral subquery with LIMIT is not turned into a join, so no plan can scan the whole table.
+  SELECT count(*) INTO v_found
+    FROM unnest(p_ids) AS x(id),
+         LATERAL (SELECT 1 FROM es_events e WHERE e.event_id = x.id LIMIT 1) AS hit;
+`;
+if (!APPEND_MULTIROW.includes(ANY_ID_LOOKUP))
+  throw new Error('migration 0004: the statement it replaces is not in 0002');
+
 export const EVENT_STORE_MIGRATIONS: SqlMigration[] = [
   {
     id: '0001_event_store',
@@ -157,88 +252,7 @@ END $fn$;
     // Same contract as 0001; a batch is written by one multi-row INSERT instead of one INSERT per
     // event (the per-statement cost dominated 100-event appends). The hashes are still chained in order.
     id: '0002_append_multirow',
-    sql: `
-CREATE OR REPLACE FUNCTION es_append(
-  p_stream text, p_tenant text, p_expected text,
-  p_ids uuid[], p_types text[], p_data jsonb[], p_metadata jsonb[], p_content_hashes text[]
-) RETURNS TABLE (out_position bigint, out_version integer, out_replayed boolean)
-LANGUAGE plpgsql AS $fn$
-DECLARE
-  n integer := array_length(p_ids, 1);
-  v_found integer;
-  v_conflicts text;
-  v_version integer;
-  v_head text;
-  v_tenant text;
-  v_exists boolean;
-  v_now timestamptz := now();
-  v_micros bigint := (extract(epoch FROM now()) * 1000000)::bigint;
-  v_versions integer[] := '{}';
-  v_prev text[] := '{}';
-  v_hashes text[] := '{}';
-  i integer;
-BEGIN
-  PERFORM pg_advisory_xact_lock(hashtextextended(p_stream, 7321));
-
-  SELECT count(*) INTO v_found FROM es_events WHERE event_id = ANY (p_ids);
-  IF v_found > 0 THEN
-    SELECT string_agg(x.id::text, ',') INTO v_conflicts
-      FROM unnest(p_ids, p_content_hashes) AS x(id, h)
-      LEFT JOIN es_events e ON e.event_id = x.id
-     WHERE e.event_id IS NULL OR e.content_hash <> x.h OR e.stream_id <> p_stream;
-    IF v_conflicts IS NOT NULL THEN
-      RAISE EXCEPTION 'event id conflict' USING ERRCODE = 'CE002', DETAIL = v_conflicts;
-    END IF;
-    RETURN QUERY SELECT e.position, e.version, true FROM es_events e
-      WHERE e.event_id = ANY (p_ids) ORDER BY e.version;
-    RETURN;
-  END IF;
-
-  SELECT s.version, s.head_hash, s.tenant INTO v_version, v_head, v_tenant
-    FROM es_streams s WHERE s.stream_id = p_stream;
-  v_exists := FOUND;
-  IF NOT v_exists THEN
-    v_version := 0;
-    v_head := '';
-  ELSIF v_tenant <> p_tenant THEN
-    RAISE EXCEPTION 'tenant mismatch' USING ERRCODE = 'CE003';
-  END IF;
-
-  IF (p_expected = 'no_stream' AND v_exists)
-     OR (p_expected = 'exists' AND NOT v_exists)
-     OR (p_expected NOT IN ('any', 'no_stream', 'exists') AND p_expected::integer <> v_version) THEN
-    RAISE EXCEPTION 'wrong expected version' USING ERRCODE = 'CE001', DETAIL = v_version::text,
-      HINT = CASE WHEN v_exists THEN 'exists' ELSE 'missing' END;
-  END IF;
-
-  FOR i IN 1 .. n LOOP
-    v_version := v_version + 1;
-    v_versions := v_versions || v_version;
-    v_prev := v_prev || v_head;
-    v_head := encode(sha256(convert_to(
-      v_head || '|' || p_stream || '|' || v_version || '|' || p_content_hashes[i] || '|' || v_micros, 'UTF8')), 'hex');
-    v_hashes := v_hashes || v_head;
-  END LOOP;
-
-  RETURN QUERY
-  WITH ins AS (
-    INSERT INTO es_events (stream_id, version, tenant, event_id, type, data, metadata,
-                           recorded_at, recorded_micros, content_hash, prev_hash, hash)
-    SELECT p_stream, x.v, p_tenant, x.id, x.t, x.d, x.m, v_now, v_micros, x.ch, x.ph, x.h
-      FROM unnest(v_versions, p_ids, p_types, p_data, p_metadata, p_content_hashes, v_prev, v_hashes)
-           WITH ORDINALITY AS x(v, id, t, d, m, ch, ph, h, ord)
-     ORDER BY x.ord
-    RETURNING position, version
-  )
-  SELECT ins.position, ins.version, false FROM ins ORDER BY ins.version;
-
-  IF v_exists THEN
-    UPDATE es_streams SET version = v_version, head_hash = v_head WHERE stream_id = p_stream;
-  ELSE
-    INSERT INTO es_streams (stream_id, tenant, version, head_hash) VALUES (p_stream, p_tenant, v_version, v_head);
-  END IF;
-END $fn$;
-`,
+    sql: APPEND_MULTIROW,
   },
   {
     // Older versions had the workflow layer index deliberations in the log (its migration 0101,
@@ -252,91 +266,6 @@ END $fn$;
     // sequential scan, and 100-event appends after thousands of single ones ran at a fifth of their
     // speed (618 scans of the whole table in 10 s, pg_stat_user_tables).
     id: '0004_append_id_lookup_by_index',
-    sql: `
-CREATE OR REPLACE FUNCTION es_append(
-  p_stream text, p_tenant text, p_expected text,
-  p_ids uuid[], p_types text[], p_data jsonb[], p_metadata jsonb[], p_content_hashes text[]
-) RETURNS TABLE (out_position bigint, out_version integer, out_replayed boolean)
-LANGUAGE plpgsql AS $fn$
-DECLARE
-  n integer := array_length(p_ids, 1);
-  v_found integer;
-  v_conflicts text;
-  v_version integer;
-  v_head text;
-  v_tenant text;
-  v_exists boolean;
-  v_now timestamptz := now();
-  v_micros bigint := (extract(epoch FROM now()) * 1000000)::bigint;
-  v_versions integer[] := '{}';
-  v_prev text[] := '{}';
-  v_hashes text[] := '{}';
-  i integer;
-BEGIN
-  PERFORM pg_advisory_xact_lock(hashtextextended(p_stream, 7321));
-
-  -- One probe of the unique index per id, whatever the table's size when the session planned it:
-  -- a lateral subquery with LIMIT is not turned into a join, so no plan can scan the whole table.
-  SELECT count(*) INTO v_found
-    FROM unnest(p_ids) AS x(id),
-         LATERAL (SELECT 1 FROM es_events e WHERE e.event_id = x.id LIMIT 1) AS hit;
-  IF v_found > 0 THEN
-    SELECT string_agg(x.id::text, ',') INTO v_conflicts
-      FROM unnest(p_ids, p_content_hashes) AS x(id, h)
-      LEFT JOIN es_events e ON e.event_id = x.id
-     WHERE e.event_id IS NULL OR e.content_hash <> x.h OR e.stream_id <> p_stream;
-    IF v_conflicts IS NOT NULL THEN
-      RAISE EXCEPTION 'event id conflict' USING ERRCODE = 'CE002', DETAIL = v_conflicts;
-    END IF;
-    RETURN QUERY SELECT e.position, e.version, true FROM es_events e
-      WHERE e.event_id = ANY (p_ids) ORDER BY e.version;
-    RETURN;
-  END IF;
-
-  SELECT s.version, s.head_hash, s.tenant INTO v_version, v_head, v_tenant
-    FROM es_streams s WHERE s.stream_id = p_stream;
-  v_exists := FOUND;
-  IF NOT v_exists THEN
-    v_version := 0;
-    v_head := '';
-  ELSIF v_tenant <> p_tenant THEN
-    RAISE EXCEPTION 'tenant mismatch' USING ERRCODE = 'CE003';
-  END IF;
-
-  IF (p_expected = 'no_stream' AND v_exists)
-     OR (p_expected = 'exists' AND NOT v_exists)
-     OR (p_expected NOT IN ('any', 'no_stream', 'exists') AND p_expected::integer <> v_version) THEN
-    RAISE EXCEPTION 'wrong expected version' USING ERRCODE = 'CE001', DETAIL = v_version::text,
-      HINT = CASE WHEN v_exists THEN 'exists' ELSE 'missing' END;
-  END IF;
-
-  FOR i IN 1 .. n LOOP
-    v_version := v_version + 1;
-    v_versions := v_versions || v_version;
-    v_prev := v_prev || v_head;
-    v_head := encode(sha256(convert_to(
-      v_head || '|' || p_stream || '|' || v_version || '|' || p_content_hashes[i] || '|' || v_micros, 'UTF8')), 'hex');
-    v_hashes := v_hashes || v_head;
-  END LOOP;
-
-  RETURN QUERY
-  WITH ins AS (
-    INSERT INTO es_events (stream_id, version, tenant, event_id, type, data, metadata,
-                           recorded_at, recorded_micros, content_hash, prev_hash, hash)
-    SELECT p_stream, x.v, p_tenant, x.id, x.t, x.d, x.m, v_now, v_micros, x.ch, x.ph, x.h
-      FROM unnest(v_versions, p_ids, p_types, p_data, p_metadata, p_content_hashes, v_prev, v_hashes)
-           WITH ORDINALITY AS x(v, id, t, d, m, ch, ph, h, ord)
-     ORDER BY x.ord
-    RETURNING position, version
-  )
-  SELECT ins.position, ins.version, false FROM ins ORDER BY ins.version;
-
-  IF v_exists THEN
-    UPDATE es_streams SET version = v_version, head_hash = v_head WHERE stream_id = p_stream;
-  ELSE
-    INSERT INTO es_streams (stream_id, tenant, version, head_hash) VALUES (p_stream, p_tenant, v_version, v_head);
-  END IF;
-END $fn$;
-`,
+    sql: APPEND_MULTIROW.replace(ANY_ID_LOOKUP, INDEXED_ID_LOOKUP),
   },
 ];

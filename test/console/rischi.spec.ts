@@ -4,7 +4,7 @@
 import { isoDateAt } from '@ciclo/domain';
 import {
   axeViolations,
-  demoLogin,
+  sessionAs,
   describeViolations,
   newContext,
   screenshot,
@@ -56,7 +56,7 @@ describe('console: the risk register (RPCT)', () => {
   it('shows the processes by rating, filters them by level, and the measures with their status and lateness', async () => {
     const ctx = await newContext(env);
     const page = await ctx.newPage();
-    await demoLogin(page, 'Marco Finzione', `/cicli/${id}`);
+    await sessionAs(page, 'Marco Finzione', `/cicli/${id}`);
     await page.getByRole('link', { name: 'Apri il registro dei rischi corruttivi' }).click();
     await page.getByRole('heading', { name: 'Registro dei rischi corruttivi' }).waitFor();
 

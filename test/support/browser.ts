@@ -86,6 +86,28 @@ export async function newContext(env: ConsoleEnv): Promise<BrowserContext> {
   });
 }
 
+/** The demo chamber's people by display name, as the console's scenarios name them. */
+const DEMO_TENANT = JSON.parse(readFileSync(resolve(ROOT, 'seeds/tenants/demo.json'), 'utf8')) as {
+  id: string;
+  users: { id: string; name: string }[];
+};
+
+/**
+ * Opens a session as the named demo person through the API the login page calls
+ * (`POST /auth/demo-login`, sent from the page's context so the browser keeps the cookie), then
+ * loads `path`. The login page itself is driven by `demoLogin` (login.spec.ts); the other
+ * scenarios start here, without loading it each time.
+ */
+export async function sessionAs(page: Page, name: string, path = '/da-fare'): Promise<void> {
+  const user = DEMO_TENANT.users.find((u) => u.name === name);
+  if (!user) throw new Error(`no demo person named ${name} in seeds/tenants/demo.json`);
+  const res = await page.request.post('/auth/demo-login', {
+    data: { tenant: DEMO_TENANT.id, userId: user.id },
+  });
+  if (res.status() !== 200) throw new Error(`demo login as ${name}: ${res.status()} ${await res.text()}`);
+  await page.goto(path);
+}
+
 /**
  * Logs in through the demo login page as the named demo user; lands on `returnTo`. A page still
  * blank after the wait (its scripts never ran: seen once on a loaded machine) is loaded once more;

@@ -88,7 +88,6 @@ export interface CommittedBatch {
 /** Handler for a durable subscription; the batch is in commit order, each stream in version order. */
 export type BatchHandler<Tx = unknown> = (events: RecordedEvent[], tx: Tx) => Promise<void>;
 
-
 /**
  * Where a subscription keeps its checkpoint and in which transaction it applies a batch. The
  * default (PostgreSQL adapter) uses `es_checkpoints` and a `pg` client; a read-model runner can
@@ -100,6 +99,19 @@ export interface SubscriptionTransactor<Tx> {
   /** The stored checkpoint; given a transaction, also locks it until that transaction ends. */
   load(name: string, tx?: Tx): Promise<Checkpoint | null>;
   save(tx: Tx, name: string, checkpoint: Checkpoint): Promise<void>;
+  /**
+   * One batch of a subscription, in one transaction: when the stored checkpoint is `from`, runs
+   * `fn` and stores `to`, then commits and answers true. When something else moved the checkpoint
+   * (a rebuild swapped it, another process took over), nothing is written and it answers false.
+   * A throw from `fn` rolls everything back. Each transactor does it in as few round trips as it
+   * can (the PostgreSQL adapter's: two besides `fn`'s own).
+   */
+  applyBatch(
+    name: string,
+    from: Checkpoint | null,
+    to: Checkpoint,
+    fn: (tx: Tx) => Promise<void>,
+  ): Promise<boolean>;
 }
 
 export interface SubscribeOptions<Tx = unknown> {

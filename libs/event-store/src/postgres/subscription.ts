@@ -1,18 +1,21 @@
 import type { EventEmitter } from 'node:events';
 import type { PoolClient } from 'pg';
-import type { BatchHandler, Checkpoint, SubscribeOptions, Subscription, SubscriptionTransactor } from '../types';
+import type {
+  BatchHandler,
+  Checkpoint,
+  SubscribeOptions,
+  Subscription,
+  SubscriptionTransactor,
+} from '../types';
 import type { PostgresEventStore } from './postgres-event-store';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** The stored checkpoint is not the one this process last saw (a rebuild swapped it): reload. */
-class CheckpointMoved extends Error {}
-
 /**
  * Catch-up subscription over the committed log. Each batch is applied in one transaction that
  * also stores the checkpoint, so a crash mid-batch rolls both back and the batch is redelivered.
- * The transaction first re-reads (and locks) the stored checkpoint: when something else moved it,
- * the batch is dropped and reading resumes from the stored one.
+ * The transaction checks the stored checkpoint (`SubscriptionTransactor.applyBatch`): when
+ * something else moved it, the batch is dropped and reading resumes from the stored one.
  */
 export class PgSubscription<Tx> implements Subscription {
   readonly caughtUp: Promise<void>;
@@ -75,9 +78,10 @@ export class PgSubscription<Tx> implements Subscription {
     while (this.running) {
       try {
         const client = await this.store.pool.connect();
-        const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 991)) AS ok', [
-          `subscription:${this.name}`,
-        ]);
+        const { rows } = await client.query<{ ok: boolean }>(
+          'SELECT pg_try_advisory_lock(hashtextextended($1, 991)) AS ok',
+          [`subscription:${this.name}`],
+        );
         if (rows[0].ok) {
           this.lockClient = client;
           // A broken lease connection means another process may take over: stop processing.
@@ -123,19 +127,15 @@ export class PgSubscription<Tx> implements Subscription {
         // Shared with this store's other subscriptions: one query per checkpoint, not one each.
         const batch = await this.store.readForSubscription(checkpoint, batchSize);
         if (batch.events.length > 0) {
-          const from = checkpoint;
-          try {
-            await this.transactor.transaction(async (tx) => {
-              if ((await this.transactor.load(this.name, tx)) !== from) throw new CheckpointMoved();
-              await this.handler(batch.events, tx);
-              await this.transactor.save(tx, this.name, batch.checkpoint as string);
-            });
-          } catch (err) {
-            if (err instanceof CheckpointMoved) {
-              loaded = false;
-              continue;
-            }
-            throw err;
+          const applied = await this.transactor.applyBatch(
+            this.name,
+            checkpoint,
+            batch.checkpoint as string,
+            (tx) => this.handler(batch.events, tx),
+          );
+          if (!applied) {
+            loaded = false;
+            continue;
           }
           checkpoint = batch.checkpoint;
           this.current = checkpoint;

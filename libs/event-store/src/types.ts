@@ -94,11 +94,8 @@ export type BatchHandler<Tx = unknown> = (events: RecordedEvent[], tx: Tx) => Pr
  * supply its own (e.g. a TypeORM entity manager) so rows and checkpoint commit together.
  */
 export interface SubscriptionTransactor<Tx> {
-  /** Runs `fn` in one transaction, committed when it resolves and rolled back when it throws. */
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
-  /** The stored checkpoint; given a transaction, also locks it until that transaction ends. */
-  load(name: string, tx?: Tx): Promise<Checkpoint | null>;
-  save(tx: Tx, name: string, checkpoint: Checkpoint): Promise<void>;
+  /** The stored checkpoint (null: none yet). */
+  load(name: string): Promise<Checkpoint | null>;
   /**
    * One batch of a subscription, in one transaction: when the stored checkpoint is `from`, runs
    * `fn` and stores `to`, then commits and answers true. When something else moved the checkpoint

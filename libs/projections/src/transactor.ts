@@ -11,20 +11,13 @@ export function typeormTransactor(
   positionOf: (checkpoint: Checkpoint | null) => number,
 ): SubscriptionTransactor<EntityManager> {
   return {
-    transaction: (fn) => ds.transaction((manager) => fn(manager)),
-    async load(name, tx) {
-      const rows = (await (tx ?? ds.manager).query(
-        `SELECT checkpoint FROM projection_checkpoints WHERE name = $1${tx ? ' FOR UPDATE' : ''}`,
-        [name],
-      )) as { checkpoint: string }[];
+    async load(name) {
+      const rows = (await ds.query('SELECT checkpoint FROM projection_checkpoints WHERE name = $1', [
+        name,
+      ])) as {
+        checkpoint: string;
+      }[];
       return rows.length && rows[0].checkpoint ? rows[0].checkpoint : null;
-    },
-    async save(tx, name, checkpoint) {
-      await tx.query(
-        `INSERT INTO projection_checkpoints (name, checkpoint, position, updated_at) VALUES ($1, $2, $3, now())
-         ON CONFLICT (name) DO UPDATE SET checkpoint = EXCLUDED.checkpoint, position = EXCLUDED.position, updated_at = now()`,
-        [name, checkpoint, positionOf(checkpoint)],
-      );
     },
     /**
      * Two round trips besides the projector's own: BEGIN with the checkpoint's lock, then the new

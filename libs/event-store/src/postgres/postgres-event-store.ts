@@ -277,42 +277,17 @@ export class PostgresEventStore implements EventStore {
     return this.transactor.load(name);
   }
 
-  /** Saves a subscription's checkpoint with `client`, inside the caller's transaction. */
-  async saveCheckpoint(client: PoolClient, name: string, checkpoint: Checkpoint): Promise<void> {
-    const cp = parseCheckpoint(checkpoint);
-    await client.query(
-      `INSERT INTO es_checkpoints (name, tx_id, position, updated_at) VALUES ($1, $2::text::xid8, $3, now())
-       ON CONFLICT (name) DO UPDATE SET tx_id = EXCLUDED.tx_id, position = EXCLUDED.position, updated_at = now()`,
-      [name, cp.txId, cp.position],
-    );
-  }
-
   /** The default transactor: `es_checkpoints` through a client of this store's pool. */
   readonly transactor: SubscriptionTransactor<PoolClient> = {
-    transaction: async <T>(fn: (tx: PoolClient) => Promise<T>): Promise<T> => {
-      const client = await this.pool.connect();
-      try {
-        await client.query('BEGIN');
-        const r = await fn(client);
-        await client.query('COMMIT');
-        return r;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
-    },
-    load: async (name: string, tx?: PoolClient) => {
-      const { rows } = await (tx ?? this.pool).query<{ tx_id: string; position: string }>(
-        `SELECT tx_id::text AS tx_id, position FROM es_checkpoints WHERE name = $1${tx ? ' FOR UPDATE' : ''}`,
+    load: async (name: string) => {
+      const { rows } = await this.pool.query<{ tx_id: string; position: string }>(
+        'SELECT tx_id::text AS tx_id, position FROM es_checkpoints WHERE name = $1',
         [name],
       );
       return rows.length
         ? serializeCheckpoint({ txId: rows[0].tx_id, position: Number(rows[0].position) })
         : null;
     },
-    save: (tx: PoolClient, name: string, checkpoint: Checkpoint) => this.saveCheckpoint(tx, name, checkpoint),
     // Two round trips besides the handler's: BEGIN with the checkpoint's lock, then the new
     // checkpoint with COMMIT. Several statements in one query go by the simple protocol, which takes
     // no parameters: the values go in as quoted literals.

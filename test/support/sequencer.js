@@ -1,7 +1,7 @@
 // The order in which the two jest workers take the test files. Jest's own order (the longest
 // first, from the last run's durations, else the largest file first) can give both workers a
 // browser suite at the same time: two Chromiums and two APIs on two cores, each console suite then
-// taking about a third longer. Here the deployment suites (the longest) start first; then each
+// taking about 30 % longer. Here the deployment suites (the longest) start first; then each
 // browser suite (test/console) is followed by other suites adding up to about as long, so that a
 // browser suite mostly runs beside suites that need no browser. Durations come from the last run
 // when jest has them, else from an estimate per kind of suite.

@@ -18,6 +18,11 @@ export async function createTestDatabase(label = 'db'): Promise<TestDatabase> {
   await admin.connect();
   try {
     await admin.query(`CREATE DATABASE "${name}"`);
+    // A commit does not wait for its WAL to reach the disk: the tests stop and kill Ciclo's
+    // processes, never the PostgreSQL server, so nothing committed can be lost, and each commit
+    // answers sooner (0.06 ms against 0.22 ms on this machine). The product's databases keep the
+    // server's setting.
+    await admin.query(`ALTER DATABASE "${name}" SET synchronous_commit = off`);
   } finally {
     await admin.end();
   }

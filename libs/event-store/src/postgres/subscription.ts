@@ -59,6 +59,9 @@ export class PgSubscription<Tx> implements Subscription {
   }
 
   private waitForWake(ms: number): Promise<void> {
+    // Stopped while the loop was busy (reading, applying): stop() found no wait to cut short, so
+    // there must be none now, or stopping would take the whole poll interval.
+    if (!this.running) return Promise.resolve();
     return new Promise((resolve) => {
       const t = setTimeout(done, ms);
       function done() {

@@ -3,16 +3,7 @@
 // definitions, and the queue dashboard reached with the browser session.
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import {
-  axeViolations,
-  sessionAs,
-  describeViolations,
-  newContext,
-  screenshot,
-  SCREENSHOTS,
-  startConsole,
-  type ConsoleEnv,
-} from '../support/browser';
+import { axeViolations, sessionAs, describeViolations, newContext, screenshot, SCREENSHOTS, startConsole, type ConsoleEnv } from '../support/browser';
 
 async function expectAccessible(page: Page): Promise<void> {
   expect(describeViolations(await axeViolations(page))).toEqual([]);
@@ -28,8 +19,7 @@ interface InboxItem {
 }
 
 /** The inbox ("Da fare") as the logged-in person's browser session reads it. */
-const inboxOf = (page: Page) =>
-  page.evaluate(async () => (await (await fetch('/inbox')).json()) as InboxItem[]);
+const inboxOf = (page: Page) => page.evaluate(async () => (await (await fetch('/inbox')).json()) as InboxItem[]);
 
 describe('console: administration', () => {
   let env: ConsoleEnv;
@@ -57,24 +47,15 @@ describe('console: administration', () => {
     await page.getByRole('link', { name: 'Persone e ruoli' }).click();
     await page.getByRole('heading', { name: 'Elena Fittizia' }).waitFor();
     // The administrator cannot grant roles to herself: she is not offered.
-    expect(
-      await page
-        .getByLabel('Persona', { exact: true })
-        .locator('option', { hasText: 'Irene Ipotetica' })
-        .isDisabled(),
-    ).toBe(true);
+    expect(await page.getByLabel('Persona', { exact: true }).locator('option', { hasText: 'Irene Ipotetica' }).isDisabled()).toBe(true);
     await page.getByLabel('Persona', { exact: true }).selectOption({ label: 'Elena Fittizia' });
     await page.getByLabel('Ruolo', { exact: true }).selectOption({ label: 'Posizione organizzativa' });
     await page.getByRole('button', { name: 'Attribuisci il ruolo' }).click();
     await page.getByText('Ruolo Posizione organizzativa attribuito a Elena Fittizia.').waitFor();
-    const card = page
-      .getByRole('article')
-      .filter({ has: page.getByRole('heading', { name: 'Elena Fittizia' }) });
+    const card = page.getByRole('article').filter({ has: page.getByRole('heading', { name: 'Elena Fittizia' }) });
     await card.getByText('Ruoli attuali: Rilevatore, Posizione organizzativa').waitFor();
     const history = card.getByRole('table', { name: 'Storia dei ruoli di Elena Fittizia' });
-    await history
-      .getByRole('row', { name: /Posizione organizzativa Attivo .* da Irene Ipotetica/ })
-      .waitFor();
+    await history.getByRole('row', { name: /Posizione organizzativa Attivo .* da Irene Ipotetica/ }).waitFor();
     // Granting it again is refused with the Italian reason.
     await page.getByLabel('Persona', { exact: true }).selectOption({ label: 'Elena Fittizia' });
     await page.getByLabel('Ruolo', { exact: true }).selectOption({ label: 'Posizione organizzativa' });
@@ -86,33 +67,22 @@ describe('console: administration', () => {
 
     // The grant is an event in the trail, by the administrator.
     const admin = await env.api.token('u-demo-admin', ['admin']);
-    const trail = await env.api.call<{ items: { type: string; actorId: string }[] }>(
-      'GET',
-      '/audit?type=RoleGranted&limit=5',
-      { token: admin },
-    );
+    const trail = await env.api.call<{ items: { type: string; actorId: string }[] }>('GET', '/audit?type=RoleGranted&limit=5', { token: admin });
     expect(trail.body.items[0]).toMatchObject({ type: 'RoleGranted', actorId: 'u-demo-admin' });
 
     // The new holder: the draft PIAO now waits for her as PO.
     await hp.reload();
     // She now holds two roles: the header offers the choice.
     await hp.locator('#ruolo-attivo').waitFor();
-    expect(await hp.locator('#ruolo-attivo option').allTextContents()).toEqual([
-      'Rilevatore',
-      'Posizione organizzativa',
-    ]);
+    expect(await hp.locator('#ruolo-attivo option').allTextContents()).toEqual(['Rilevatore', 'Posizione organizzativa']);
     const inbox = await inboxOf(hp);
     expect(inbox.filter((i) => i.cycleId === env.demo.cycleId).map((i) => i.role)).toEqual(['po']);
 
     // Revoked: gone again.
     page.once('dialog', (d) => void d.accept());
-    await card
-      .getByRole('button', { name: 'Revoca il ruolo Posizione organizzativa a Elena Fittizia' })
-      .click();
+    await card.getByRole('button', { name: 'Revoca il ruolo Posizione organizzativa a Elena Fittizia' }).click();
     await page.getByText('Ruolo Posizione organizzativa revocato a Elena Fittizia.').waitFor();
-    await history
-      .getByRole('row', { name: /Posizione organizzativa Revocato .* da Irene Ipotetica/ })
-      .waitFor();
+    await history.getByRole('row', { name: /Posizione organizzativa Revocato .* da Irene Ipotetica/ }).waitFor();
     expect((await inboxOf(hp)).filter((i) => i.cycleId === env.demo.cycleId)).toEqual([]);
     await holder.close();
     await ctx.close();
@@ -160,28 +130,11 @@ describe('console: administration', () => {
     await page.waitForURL('**/amministrazione/definizioni/piao/1');
     const steps = page.getByRole('list', { name: /Fasi del ciclo/ });
     await steps.getByText('Fase 1: Bozza').waitFor();
-    await steps
-      .getByText(/Invia al Segretario Generale: va a «In revisione del Segretario Generale» \(fase 2\)/)
-      .first()
-      .waitFor();
-    await page
-      .getByRole('table', { name: 'Passaggi (comandi) della definizione' })
-      .getByRole('cell', { name: 'Invia al Segretario Generale' })
-      .first()
-      .waitFor();
-    await page
-      .getByRole('table', { name: 'Scadenze della definizione' })
-      .getByText(/31 gennaio/)
-      .first()
-      .waitFor();
-    await page
-      .getByText(
-        /Promemoria .* giorni prima della scadenza; dopo la scadenza ogni \d+ giorni, con sollecito a: Segretario Generale/,
-      )
-      .waitFor();
-    await page
-      .getByRole('link', { name: 'PIAO 2022-2024 - Camera di commercio di Pistoia-Prato (demo)' })
-      .waitFor();
+    await steps.getByText(/Invia al Segretario Generale: va a «In revisione del Segretario Generale» \(fase 2\)/).first().waitFor();
+    await page.getByRole('table', { name: 'Passaggi (comandi) della definizione' }).getByRole('cell', { name: 'Invia al Segretario Generale' }).first().waitFor();
+    await page.getByRole('table', { name: 'Scadenze della definizione' }).getByText(/31 gennaio/).first().waitFor();
+    await page.getByText(/Promemoria .* giorni prima della scadenza; dopo la scadenza ogni \d+ giorni, con sollecito a: Segretario Generale/).waitFor();
+    await page.getByRole('link', { name: 'PIAO 2022-2024 - Camera di commercio di Pistoia-Prato (demo)' }).waitFor();
     await page.getByText('Diagramma degli stati in formato Mermaid (testo)').waitFor();
     await screenshot(page, 'amministrazione-definizione-piao');
     await screenshotTop(page, 'amministrazione-definizione-piao');
@@ -199,32 +152,16 @@ describe('console: administration', () => {
     await page.getByText('webhooks', { exact: true }).first().waitFor();
     await screenshot(page, 'code-bullmq');
     // Its buttons write with the session from this origin (the browser sends Origin)...
-    const fromPage = await page.evaluate(
-      async () => (await fetch('/admin/queues/api/queues/resume', { method: 'PUT' })).status,
-    );
+    const fromPage = await page.evaluate(async () => (await fetch('/admin/queues/api/queues/resume', { method: 'PUT' })).status);
     expect(fromPage).toBe(200);
     // ...never from another site, nor without saying where from.
     const cookie = (await ctx.cookies()).find((c) => c.name === 'ciclo_session')?.value ?? '';
-    const evil = await env.api.call<{ code: string }>('PUT', '/admin/queues/api/queues/resume', {
-      headers: { cookie: `ciclo_session=${cookie}`, origin: 'https://evil.example' },
-    });
+    const evil = await env.api.call<{ code: string }>('PUT', '/admin/queues/api/queues/resume', { headers: { cookie: `ciclo_session=${cookie}`, origin: 'https://evil.example' } });
     expect([evil.status, evil.body.code]).toEqual([403, 'CSRF_REJECTED']);
-    const bare = await env.api.call<{ code: string }>('PUT', '/admin/queues/api/queues/resume', {
-      headers: { cookie: `ciclo_session=${cookie}` },
-    });
+    const bare = await env.api.call<{ code: string }>('PUT', '/admin/queues/api/queues/resume', { headers: { cookie: `ciclo_session=${cookie}` } });
     expect([bare.status, bare.body.code]).toEqual([403, 'CSRF_REJECTED']);
     // The console's own API still wants the CSRF token from the same origin.
-    const consoleWrite = await page.evaluate(
-      async (id) =>
-        (
-          await fetch(`/cycles/${id}/commands/comment`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: '{"text":"x"}',
-          })
-        ).status,
-      env.demo.cycleId,
-    );
+    const consoleWrite = await page.evaluate(async (id) => (await fetch(`/cycles/${id}/commands/comment`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"x"}' })).status, env.demo.cycleId);
     expect(consoleWrite).toBe(403);
     await ctx.close();
 
@@ -232,11 +169,7 @@ describe('console: administration', () => {
     const rp = await rpctCtx.newPage();
     await sessionAs(rp, 'Marco Finzione', '/scadenze');
     expect(await rp.evaluate(async () => (await fetch('/admin/queues')).status)).toBe(403);
-    expect(
-      await rp.evaluate(
-        async () => (await fetch('/admin/queues/api/queues/resume', { method: 'PUT' })).status,
-      ),
-    ).toBe(403);
+    expect(await rp.evaluate(async () => (await fetch('/admin/queues/api/queues/resume', { method: 'PUT' })).status)).toBe(403);
     // Nor is the administration section offered.
     expect(await rp.getByRole('link', { name: 'Amministrazione' }).count()).toBe(0);
     await rp.goto('/amministrazione');

@@ -11,30 +11,19 @@ describe('Italian error messages of the console', () => {
   it('cover every domain and identity refusal and every code the HTTP layer writes', () => {
     const http = new Set<string>();
     for (const f of readdirSync(API_DIR).filter((n) => n.endsWith('.ts'))) {
-      for (const m of readFileSync(resolve(API_DIR, f), 'utf8').matchAll(/\bcode: '([A-Z][A-Z_]+)'/g))
-        http.add(m[1]);
+      for (const m of readFileSync(resolve(API_DIR, f), 'utf8').matchAll(/\bcode: '([A-Z][A-Z_]+)'/g)) http.add(m[1]);
     }
     // The HTTP layer's own codes are found in the sources (a new one without a label fails here).
     expect(http.size).toBeGreaterThan(8);
-    const codes = [
-      ...Object.keys(REFUSALS),
-      ...Object.keys(IDENTITY_REFUSALS),
-      ...http,
-      'CONCURRENT_MODIFICATION',
-      'NOT_FOUND',
-      'UNSUPPORTED_MEDIA_TYPE',
-    ];
+    const codes = [...Object.keys(REFUSALS), ...Object.keys(IDENTITY_REFUSALS), ...http, 'CONCURRENT_MODIFICATION', 'NOT_FOUND', 'UNSUPPORTED_MEDIA_TYPE'];
     const missing = codes.filter((c) => !ERROR_MESSAGES[c]);
     expect(missing).toEqual([]);
     // Statuses the filter reports as HTTP_<status>.
-    for (const s of [401, 403, 404, 405, 409, 413, 422, 429, 500, 502, 503])
-      expect(ERROR_MESSAGES[`HTTP_${s}`]).toBeTruthy();
+    for (const s of [401, 403, 404, 405, 409, 413, 422, 429, 500, 502, 503]) expect(ERROR_MESSAGES[`HTTP_${s}`]).toBeTruthy();
   });
 
   it("prefers the API's own Italian (which carries the detail), then the console's, then names the code", () => {
-    expect(errorMessageIt('INVALID_FIELDS', 'Campi mancanti o non validi: reason: è obbligatorio')).toBe(
-      'Campi mancanti o non validi: reason: è obbligatorio',
-    );
+    expect(errorMessageIt('INVALID_FIELDS', 'Campi mancanti o non validi: reason: è obbligatorio')).toBe('Campi mancanti o non validi: reason: è obbligatorio');
     expect(errorMessageIt('SEPARATION_OF_DUTIES')).toBe(REFUSALS.SEPARATION_OF_DUTIES.it);
     expect(errorMessageIt('SOMETHING_NEW')).toBe('Errore (SOMETHING_NEW)');
   });

@@ -1,12 +1,4 @@
-import {
-  axeViolations,
-  demoLogin,
-  describeViolations,
-  newContext,
-  screenshot,
-  startConsole,
-  type ConsoleEnv,
-} from '../support/browser';
+import { axeViolations, demoLogin, describeViolations, newContext, screenshot, startConsole, type ConsoleEnv } from '../support/browser';
 
 describe('console: demo login, session, logout', () => {
   let env: ConsoleEnv;
@@ -80,11 +72,7 @@ describe('console: demo login, session, logout', () => {
     await demoLogin(page, 'Luca Prova');
     const before = await env.api.head();
     const refused = await page.evaluate(async (id) => {
-      const r = await fetch(`/cycles/${id}/commands/comment`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ text: 'senza token' }),
-      });
+      const r = await fetch(`/cycles/${id}/commands/comment`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'senza token' }) });
       return { status: r.status, body: (await r.json()) as { code: string; messageIt: string } };
     }, env.demo.cycleId);
     expect(refused.status).toBe(403);
@@ -93,11 +81,7 @@ describe('console: demo login, session, logout', () => {
     expect(await env.api.head()).toBe(before);
     const accepted = await page.evaluate(async (id) => {
       const s = (await (await fetch('/auth/session')).json()) as { csrfToken: string };
-      const r = await fetch(`/cycles/${id}/commands/comment`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrfToken },
-        body: JSON.stringify({ text: 'con token' }),
-      });
+      const r = await fetch(`/cycles/${id}/commands/comment`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrfToken }, body: JSON.stringify({ text: 'con token' }) });
       return r.status;
     }, env.demo.cycleId);
     expect(accepted).toBe(200);
@@ -119,26 +103,17 @@ describe('console: demo login, session, logout', () => {
   });
 
   it('a login posted from another site is refused and sets no cookie', async () => {
-    const r = await env.api.call('POST', '/auth/demo-login', {
-      body: { tenant: 'cciaa-po', userId: 'u-demo-sg' },
-      headers: { origin: 'https://evil.example' },
-    });
+    const r = await env.api.call('POST', '/auth/demo-login', { body: { tenant: 'cciaa-po', userId: 'u-demo-sg' }, headers: { origin: 'https://evil.example' } });
     expect(r.status).toBe(403);
     expect(r.body.code).toBe('CSRF_REJECTED');
     expect(r.headers.get('set-cookie')).toBeNull();
   });
 
   it('the demo login refuses an unknown user and malformed fields, naming the field', async () => {
-    const unknown = await env.api.call('POST', '/auth/demo-login', {
-      body: { tenant: 'cciaa-po', userId: 'u-nessuno' },
-    });
+    const unknown = await env.api.call('POST', '/auth/demo-login', { body: { tenant: 'cciaa-po', userId: 'u-nessuno' } });
     expect(unknown.status).toBe(404);
     expect(unknown.body.code).toBe('USER_NOT_FOUND');
-    const bad = await env.api.call<{ code: string; fields: { field: string }[] }>(
-      'POST',
-      '/auth/demo-login',
-      { body: { tenant: 'Not A Tenant!', userId: 7 } },
-    );
+    const bad = await env.api.call<{ code: string; fields: { field: string }[] }>('POST', '/auth/demo-login', { body: { tenant: 'Not A Tenant!', userId: 7 } });
     expect(bad.status).toBe(400);
     expect(bad.body.fields.map((f) => f.field).sort()).toEqual(['tenant', 'userId']);
   });
@@ -153,10 +128,7 @@ describe('console: demo login off', () => {
 
   it('offers no demo users and refuses the demo login', async () => {
     expect((await env.api.call('GET', '/auth/demo-users')).status).toBe(404);
-    expect(
-      (await env.api.call('POST', '/auth/demo-login', { body: { tenant: 'cciaa-po', userId: 'u-demo-sg' } }))
-        .status,
-    ).toBe(404);
+    expect((await env.api.call('POST', '/auth/demo-login', { body: { tenant: 'cciaa-po', userId: 'u-demo-sg' } })).status).toBe(404);
     const s = await env.api.call<{ authenticated: boolean; demo: boolean }>('GET', '/auth/session');
     expect(s.body).toMatchObject({ authenticated: false, demo: false });
   });

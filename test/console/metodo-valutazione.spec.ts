@@ -154,9 +154,7 @@ describe('console: the rating method', () => {
     await stale.getByRole('button', { name: 'Salva il metodo' }).click();
     await stale
       .locator('.alert-danger')
-      .getByText(
-        /^Il metodo di valutazione è stato modificato nel frattempo, ricaricare la pagina e ripetere la modifica: ora versione 2 \(la modifica era sulla versione 1\)/,
-      )
+      .getByText(/^Il metodo di valutazione è stato modificato nel frattempo, ricaricare la pagina e ripetere la modifica: ora versione 2 \(la modifica era sulla versione 1\)/)
       .waitFor();
     expect(await readMethod()).toMatchObject({ version: 2, reason: 'Altra modifica' });
     await stale.getByRole('button', { name: 'Annulla' }).click();
@@ -190,11 +188,7 @@ describe('console: the rating method', () => {
       '1',
     ]);
     // Who set each version, by name (the directory's), not by user id.
-    expect(await history.locator('tbody tr td:nth-child(3)').allInnerTexts()).toEqual([
-      RPCT_NAME,
-      RPCT_NAME,
-      RPCT_NAME,
-    ]);
+    expect(await history.locator('tbody tr td:nth-child(3)').allInnerTexts()).toEqual([RPCT_NAME, RPCT_NAME, RPCT_NAME]);
     await page.getByText(`impostato da ${RPCT_NAME}.`, { exact: false }).waitFor();
     await checkPage(page, 'metodo-valutazione-ripristinato');
     await closePage(page);

@@ -2,23 +2,8 @@ import { createHash } from 'node:crypto';
 import Redis from 'ioredis';
 import type { SessionRecord } from '@ciclo/identity';
 import { safeReturnTo } from '../../apps/api/src/oidc-login.controller';
-import {
-  axeViolations,
-  describeViolations,
-  newContext,
-  screenshot,
-  startConsole,
-  type ConsoleEnv,
-} from '../support/browser';
-import {
-  CookieJar,
-  follow,
-  freePort,
-  oidcEnv,
-  request,
-  startOidcProvider,
-  type TestProvider,
-} from '../support/oidc';
+import { axeViolations, describeViolations, newContext, screenshot, startConsole, type ConsoleEnv } from '../support/browser';
+import { CookieJar, follow, freePort, oidcEnv, request, startOidcProvider, type TestProvider } from '../support/oidc';
 
 /**
  * The console's production login against a real OpenID Connect provider (oidc-provider in its own
@@ -60,18 +45,12 @@ describe('console: login through the OpenID Connect provider', () => {
     if (!providerStopped) await provider.setAccount('u-demo-sg');
   });
 
-  const sessionKey = (id: string) =>
-    `${env.api.settings.REDIS_PREFIX}:sess:${createHash('sha256').update(id).digest('hex')}`;
-  const loginKey = (id: string) =>
-    `${env.api.settings.REDIS_PREFIX}:login:${createHash('sha256').update(id).digest('hex')}`;
+  const sessionKey = (id: string) => `${env.api.settings.REDIS_PREFIX}:sess:${createHash('sha256').update(id).digest('hex')}`;
+  const loginKey = (id: string) => `${env.api.settings.REDIS_PREFIX}:login:${createHash('sha256').update(id).digest('hex')}`;
   const atApi = (u: URL) => u.origin === base;
 
   /** /auth/login, then the provider (automatic login), stopping before the API's callback. */
-  async function toCallback(
-    jar: CookieJar,
-    returnTo = '/da-fare',
-    tamper?: (authUrl: URL) => void,
-  ): Promise<{ authUrl: URL; callbackUrl: string }> {
+  async function toCallback(jar: CookieJar, returnTo = '/da-fare', tamper?: (authUrl: URL) => void): Promise<{ authUrl: URL; callbackUrl: string }> {
     const start = await request(jar, `${base}/auth/login?returnTo=${encodeURIComponent(returnTo)}`);
     expect(start.status).toBe(302);
     const authUrl = new URL(start.headers.get('location') ?? '');
@@ -89,13 +68,7 @@ describe('console: login through the OpenID Connect provider', () => {
 
   async function sessionOf(jar: CookieJar) {
     const r = await request(jar, `${base}/auth/session`);
-    return (await r.json()) as {
-      authenticated: boolean;
-      oidc: boolean;
-      via?: string;
-      csrfToken?: string;
-      user?: { userId: string; name?: string; tenant: string; roles: string[] };
-    };
+    return (await r.json()) as { authenticated: boolean; oidc: boolean; via?: string; csrfToken?: string; user?: { userId: string; name?: string; tenant: string; roles: string[] } };
   }
 
   async function record(jar: CookieJar): Promise<SessionRecord | null> {
@@ -132,16 +105,9 @@ describe('console: login through the OpenID Connect provider', () => {
     expect(cookie).toMatch(/SameSite=Lax/);
     expect(cookie).toMatch(/Max-Age=600/);
     const key = loginKey(jar.get(base, 'ciclo_login') ?? '');
-    const pending = JSON.parse((await redis.get(key)) ?? 'null') as {
-      state: string;
-      nonce: string;
-      codeVerifier: string;
-      returnTo: string;
-    };
+    const pending = JSON.parse((await redis.get(key)) ?? 'null') as { state: string; nonce: string; codeVerifier: string; returnTo: string };
     expect(pending).toMatchObject({ state: p.get('state'), nonce: p.get('nonce'), returnTo: '/cicli/abc' });
-    expect(createHash('sha256').update(pending.codeVerifier).digest('base64url')).toBe(
-      p.get('code_challenge'),
-    );
+    expect(createHash('sha256').update(pending.codeVerifier).digest('base64url')).toBe(p.get('code_challenge'));
     const ttl = await redis.pttl(key);
     expect(ttl).toBeGreaterThan(590_000);
     expect(ttl).toBeLessThanOrEqual(600_000);
@@ -154,28 +120,12 @@ describe('console: login through the OpenID Connect provider', () => {
     expect(cb.status).toBe(302);
     expect(cb.headers.get('location')).toBe(`/cicli/${env.demo.cycleId}`);
     const set = cb.headers.getSetCookie();
-    expect(set.find((c) => c.startsWith('ciclo_session='))).toMatch(
-      /HttpOnly.*SameSite=Lax|SameSite=Lax.*HttpOnly/,
-    );
+    expect(set.find((c) => c.startsWith('ciclo_session='))).toMatch(/HttpOnly.*SameSite=Lax|SameSite=Lax.*HttpOnly/);
     expect(jar.get(base, 'ciclo_login')).toBeUndefined();
     const s = await sessionOf(jar);
-    expect(s).toMatchObject({
-      authenticated: true,
-      oidc: true,
-      via: 'oidc',
-      user: {
-        userId: 'u-demo-sg',
-        name: 'Giulia Esempio',
-        tenant: 'cciaa-po',
-        roles: ['segretario_generale'],
-      },
-    });
+    expect(s).toMatchObject({ authenticated: true, oidc: true, via: 'oidc', user: { userId: 'u-demo-sg', name: 'Giulia Esempio', tenant: 'cciaa-po', roles: ['segretario_generale'] } });
     const rec = await record(jar);
-    expect(rec?.identity).toMatchObject({
-      userId: 'u-demo-sg',
-      via: 'oidc',
-      claimedRoles: ['segretario_generale'],
-    });
+    expect(rec?.identity).toMatchObject({ userId: 'u-demo-sg', via: 'oidc', claimedRoles: ['segretario_generale'] });
     expect(rec?.oidc?.idToken).toMatch(/^ey/);
     expect(rec?.oidc?.refreshToken).toBeTruthy();
     expect(rec?.oidc?.expiresAt).toBeGreaterThan(Date.now() + 3_500_000);
@@ -186,9 +136,7 @@ describe('console: login through the OpenID Connect provider', () => {
     // A callback is single use: the same answer again finds no login to finish.
     const again = await request(jar, callbackUrl);
     expect(again.status).toBe(302);
-    expect(new URL(again.headers.get('location') ?? '', base).searchParams.get('errore')).toMatch(
-      /scaduta|già stata usata/,
-    );
+    expect(new URL(again.headers.get('location') ?? '', base).searchParams.get('errore')).toMatch(/scaduta|già stata usata/);
   });
 
   it('a callback with a mismatched state is refused, and so is a callback in another browser (which does not spoil the login of the right one)', async () => {
@@ -196,16 +144,12 @@ describe('console: login through the OpenID Connect provider', () => {
     const { callbackUrl } = await toCallback(jar);
     const forged = new URL(callbackUrl);
     forged.searchParams.set('state', 'not-the-state-of-this-login');
-    expect(refusal(await request(jar, forged.toString()), jar)).toMatch(
-      /non corrisponde alla richiesta di accesso \(state\)/,
-    );
+    expect(refusal(await request(jar, forged.toString()), jar)).toMatch(/non corrisponde alla richiesta di accesso \(state\)/);
 
     const victim = new CookieJar();
     const { callbackUrl: victimCallback } = await toCallback(victim);
     const elsewhere = new CookieJar();
-    expect(refusal(await request(elsewhere, victimCallback), elsewhere)).toMatch(
-      /avviata in un altro browser/,
-    );
+    expect(refusal(await request(elsewhere, victimCallback), elsewhere)).toMatch(/avviata in un altro browser/);
     const ok = await request(victim, victimCallback);
     expect(ok.status).toBe(302);
     expect(ok.headers.get('location')).toBe('/da-fare');
@@ -214,9 +158,7 @@ describe('console: login through the OpenID Connect provider', () => {
 
   it('a nonce mismatch (an ID token minted for another request) is refused', async () => {
     const jar = new CookieJar();
-    const { callbackUrl } = await toCallback(jar, '/da-fare', (u) =>
-      u.searchParams.set('nonce', 'a-nonce-the-api-never-issued-0123456789'),
-    );
+    const { callbackUrl } = await toCallback(jar, '/da-fare', (u) => u.searchParams.set('nonce', 'a-nonce-the-api-never-issued-0123456789'));
     expect(refusal(await request(jar, callbackUrl), jar)).toMatch(/\(nonce\)/);
     expect((await sessionOf(jar)).authenticated).toBe(false);
   });
@@ -228,9 +170,7 @@ describe('console: login through the OpenID Connect provider', () => {
 
     await provider.setAccount('u-altro-ente');
     jar = new CookieJar();
-    expect(refusal(await login(jar), jar)).toBe(
-      "l'ente «cciaa-xx» indicato dal fornitore di identità non è registrato in Ciclo",
-    );
+    expect(refusal(await login(jar), jar)).toBe("l'ente «cciaa-xx» indicato dal fornitore di identità non è registrato in Ciclo");
 
     await provider.setAccount('u-senza-ruolo');
     jar = new CookieJar();
@@ -244,17 +184,7 @@ describe('console: login through the OpenID Connect provider', () => {
   });
 
   it('only console paths of this origin are returned to', async () => {
-    for (const evil of [
-      '//evil.example/x',
-      'https://evil.example/',
-      '/\\evil.example',
-      '/\t/evil.example',
-      '/cicli/\nSet-Cookie: x=1',
-      '/cycles/1',
-      '/accesso',
-      'cicli',
-    ])
-      expect(safeReturnTo(evil)).toBe('/da-fare');
+    for (const evil of ['//evil.example/x', 'https://evil.example/', '/\\evil.example', '/\t/evil.example', '/cicli/\nSet-Cookie: x=1', '/cycles/1', '/accesso', 'cicli']) expect(safeReturnTo(evil)).toBe('/da-fare');
     expect(safeReturnTo('/cicli/abc?vista=piano#t')).toBe('/cicli/abc?vista=piano#t');
     const jar = new CookieJar();
     const res = await login(jar, '//evil.example/phish');
@@ -266,11 +196,7 @@ describe('console: login through the OpenID Connect provider', () => {
     await login(jar);
     const key = sessionKey(jar.get(base, 'ciclo_session') ?? '');
     const before = (await record(jar))!;
-    await redis.set(
-      key,
-      JSON.stringify({ ...before, oidc: { ...before.oidc, expiresAt: Date.now() - 1000 } }),
-      'KEEPTTL',
-    );
+    await redis.set(key, JSON.stringify({ ...before, oidc: { ...before.oidc, expiresAt: Date.now() - 1000 } }), 'KEEPTTL');
     expect((await sessionOf(jar)).authenticated).toBe(true);
     const after = (await record(jar))!;
     expect(after.oidc?.expiresAt).toBeGreaterThan(Date.now() + 3_500_000);
@@ -278,14 +204,7 @@ describe('console: login through the OpenID Connect provider', () => {
     expect(after.csrfToken).toBe(before.csrfToken);
 
     // The provider refuses the (now unknown) refresh token: the session ends.
-    await redis.set(
-      key,
-      JSON.stringify({
-        ...after,
-        oidc: { ...after.oidc, refreshToken: 'revoked-or-unknown', expiresAt: Date.now() - 1000 },
-      }),
-      'KEEPTTL',
-    );
+    await redis.set(key, JSON.stringify({ ...after, oidc: { ...after.oidc, refreshToken: 'revoked-or-unknown', expiresAt: Date.now() - 1000 } }), 'KEEPTTL');
     expect((await request(jar, `${base}/inbox`)).status).toBe(401);
     expect(await redis.exists(key)).toBe(0);
     expect((await sessionOf(jar)).authenticated).toBe(false);
@@ -322,10 +241,7 @@ describe('console: login through the OpenID Connect provider', () => {
     const { csrfToken } = await sessionOf(jar);
     const refused = await request(jar, `${base}/auth/logout`, { method: 'POST' });
     expect(refused.status).toBe(403);
-    const out = await request(jar, `${base}/auth/logout`, {
-      method: 'POST',
-      headers: { 'x-csrf-token': csrfToken ?? '' },
-    });
+    const out = await request(jar, `${base}/auth/logout`, { method: 'POST', headers: { 'x-csrf-token': csrfToken ?? '' } });
     expect(out.status).toBe(200);
     const body = (await out.json()) as { loggedOut: boolean; redirectTo: string; endSessionUrl: string };
     const end = new URL(body.endSessionUrl);
@@ -346,10 +262,7 @@ describe('console: login through the OpenID Connect provider', () => {
     await login(jar);
     const cookie = jar.get(base, 'ciclo_session') ?? '';
     const { csrfToken } = await sessionOf(jar);
-    await request(jar, `${base}/auth/logout`, {
-      method: 'POST',
-      headers: { 'x-csrf-token': csrfToken ?? '' },
-    });
+    await request(jar, `${base}/auth/logout`, { method: 'POST', headers: { 'x-csrf-token': csrfToken ?? '' } });
     const stale = new CookieJar();
     stale.set(base, 'ciclo_session', cookie);
     expect((await request(stale, `${base}/inbox`)).status).toBe(401);
@@ -392,18 +305,12 @@ describe('console: login through the OpenID Connect provider', () => {
     await login(live);
     const key = sessionKey(live.get(base, 'ciclo_session') ?? '');
     const due = Date.now() - 1000;
-    await redis.set(
-      key,
-      JSON.stringify({ ...(await record(live)), oidc: { ...(await record(live))?.oidc, expiresAt: due } }),
-      'KEEPTTL',
-    );
+    await redis.set(key, JSON.stringify({ ...(await record(live)), oidc: { ...(await record(live))?.oidc, expiresAt: due } }), 'KEEPTTL');
     const jar = new CookieJar();
     const { callbackUrl } = await toCallback(jar);
     await provider.stop();
     providerStopped = true;
-    expect(refusal(await request(jar, callbackUrl), jar)).toBe(
-      'il fornitore di identità non risponde; riprovare tra qualche minuto',
-    );
+    expect(refusal(await request(jar, callbackUrl), jar)).toBe('il fornitore di identità non risponde; riprovare tra qualche minuto');
     expect((await request(live, `${base}/inbox`)).status).toBe(200);
     expect((await record(live))?.oidc?.expiresAt).toBe(due);
     expect((await sessionOf(live)).authenticated).toBe(true);

@@ -1,17 +1,9 @@
 /** Steps the console's browser tests share: log in as a demo person, open an action, check the page. */
 import type { Page } from 'playwright-core';
-import {
-  axeViolations,
-  sessionAs,
-  describeViolations,
-  newContext,
-  screenshot,
-  type ConsoleEnv,
-} from '../support/browser';
+import { axeViolations, sessionAs, describeViolations, newContext, screenshot, type ConsoleEnv } from '../support/browser';
 
 /** Today's date in Rome, `YYYY-MM-DD` (dates typed into the forms). */
-export const todayRome = (): string =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date());
+export const todayRome = (): string => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date());
 
 /** A fresh browser context logged in as the named demo person, on `path`. */
 export async function as(env: ConsoleEnv, name: string, path = '/da-fare'): Promise<Page> {
@@ -38,11 +30,7 @@ export async function cycleLoaded(page: Page): Promise<void> {
 }
 
 /** Opens the action's form by its Italian title, fills the fields by label, confirms, and waits for "Fatto". */
-export async function act(
-  page: Page,
-  title: string,
-  fill: (page: Page) => Promise<void> = async () => undefined,
-): Promise<void> {
+export async function act(page: Page, title: string, fill: (page: Page) => Promise<void> = async () => undefined): Promise<void> {
   await page.getByRole('button', { name: title, exact: true }).click();
   await page.getByRole('heading', { name: title, level: 3, exact: true }).waitFor();
   await fill(page);
@@ -60,16 +48,10 @@ export async function findInInbox(page: Page, title: string): Promise<void> {
     await page.reload();
   }
   await screenshot(page, 'da-fare-senza-elemento');
-  throw new Error(
-    `"${title}" never appeared in Da fare: ${(await page.locator('main').textContent())?.slice(0, 500)}`,
-  );
+  throw new Error(`"${title}" never appeared in Da fare: ${(await page.locator('main').textContent())?.slice(0, 500)}`);
 }
 
 /** Waits until the steps show `title` as the current stage (the page reloads the cycle after an action). */
 export async function stageIs(page: Page, title: string): Promise<void> {
-  await page
-    .locator('.cycle-step[aria-current="step"] .cycle-step-title', {
-      hasText: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`),
-    })
-    .waitFor();
+  await page.locator('.cycle-step[aria-current="step"] .cycle-step-title', { hasText: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }).waitFor();
 }

@@ -41,13 +41,8 @@ describe('console: a PIAO from draft to the PIAO portal', () => {
     const sections = page.getByRole('region', { name: 'Sezioni descrittive del PIAO' });
     await sections.getByLabel('Testo della sezione «Valore pubblico»').waitFor();
     await expect(sections.locator('textarea').count()).resolves.toBe(5);
-    await sections
-      .getByLabel('Testo della sezione «Valore pubblico»')
-      .fill('Il valore pubblico per le imprese del territorio.');
-    await sections
-      .getByRole('region', { name: '2.1 Valore pubblico', exact: true })
-      .getByRole('button', { name: 'Salva la sezione' })
-      .click();
+    await sections.getByLabel('Testo della sezione «Valore pubblico»').fill('Il valore pubblico per le imprese del territorio.');
+    await sections.getByRole('region', { name: '2.1 Valore pubblico', exact: true }).getByRole('button', { name: 'Salva la sezione' }).click();
     await page.getByText('Sezione «Valore pubblico» salvata').waitFor();
     await checkPage(page, 'ciclo-piao-sezioni');
     await act(page, 'Invia al Segretario Generale', async (p) => {
@@ -87,9 +82,7 @@ describe('console: a PIAO from draft to the PIAO portal', () => {
     await page.getByText('Fatto: Richiedi modifiche').waitFor();
     await stageIs(page, 'Modifiche richieste');
     const entry = page.locator('.timeline-entry', { hasText: 'Richiedi modifiche' }).first();
-    await expect(entry.textContent()).resolves.toContain(
-      'Motivazione:Completare gli indicatori della sezione 2.2 e allineare i pesi',
-    );
+    await expect(entry.textContent()).resolves.toContain('Motivazione:Completare gli indicatori della sezione 2.2 e allineare i pesi');
     await expect(entry.textContent()).resolves.toContain('Giulia Esempio · Segretario Generale');
     await closePage(page);
   });
@@ -98,9 +91,7 @@ describe('console: a PIAO from draft to the PIAO portal', () => {
     const page = await as(env, 'Luca Prova');
     await findInInbox(page, TITLE);
     const item = page.locator('.inbox-item', { has: page.getByRole('link', { name: TITLE, exact: true }) });
-    await expect(item.textContent()).resolves.toContain(
-      'Completare gli indicatori della sezione 2.2 e allineare i pesi',
-    );
+    await expect(item.textContent()).resolves.toContain('Completare gli indicatori della sezione 2.2 e allineare i pesi');
     const demo = page.locator('.inbox-item', { hasText: 'PIAO 2022-2024' });
     await expect(demo.locator('.badge.bg-danger').textContent()).resolves.toMatch(/^SCADUTA da \d+ giorni$/);
     await page.getByText(/attività (è|sono) oltre la scadenza/).waitFor();
@@ -117,13 +108,7 @@ describe('console: a PIAO from draft to the PIAO portal', () => {
   it('the SG approves with the keyboard alone (Tab, Enter, Space)', async () => {
     const page = await as(env, 'Giulia Esempio', `/cicli/${cycleId}`);
     await cycleLoaded(page);
-    const focused = () =>
-      page.evaluate(
-        () =>
-          (
-            globalThis as unknown as { document: { activeElement: { textContent: string } | null } }
-          ).document.activeElement?.textContent?.trim() ?? '',
-      );
+    const focused = () => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent?.trim() ?? '');
     let found = false;
     for (let i = 0; i < 60 && !found; i++) {
       await page.keyboard.press('Tab');
@@ -131,9 +116,7 @@ describe('console: a PIAO from draft to the PIAO portal', () => {
     }
     expect(found).toBe(true);
     await page.keyboard.press('Enter');
-    await page
-      .getByRole('heading', { name: 'Approva e trasmetti alla Giunta', level: 3, exact: true })
-      .waitFor();
+    await page.getByRole('heading', { name: 'Approva e trasmetti alla Giunta', level: 3, exact: true }).waitFor();
     expect(await focused()).toBe('Approva e trasmetti alla Giunta'); // the form's heading has the focus
     await page.keyboard.press('Tab');
     expect(await focused()).toBe('Conferma: Approva e trasmetti alla Giunta');
@@ -165,9 +148,7 @@ describe('console: a PIAO from draft to the PIAO portal', () => {
     await page.getByRole('button', { name: `Conferma: ${title}` }).click();
     const dateError = page.locator('#azione-record_giunta_deliberation-date-errore');
     await dateError.waitFor();
-    expect(await dateError.textContent()).toMatch(
-      /^La data della deliberazione è nel futuro: campo date: il 01\/01\/2099 è successiva a oggi/,
-    );
+    expect(await dateError.textContent()).toMatch(/^La data della deliberazione è nel futuro: campo date: il 01\/01\/2099 è successiva a oggi/);
     expect(await env.api.head()).toBe(before);
     await page.getByLabel(/^Data della deliberazione/).fill(todayRome());
     await page.getByRole('button', { name: `Conferma: ${title}` }).click();
@@ -186,9 +167,7 @@ describe('console: a PIAO from draft to the PIAO portal', () => {
     await cycleLoaded(page);
     await act(page, 'Pubblica in Amministrazione trasparente', async (p) => {
       await p.getByLabel(/^Canale di pubblicazione/).selectOption('amministrazione_trasparente');
-      await p
-        .getByLabel(/^Indirizzo del documento pubblicato/)
-        .fill('https://www.po.camcom.it/amministrazione-trasparente/piao-2027-2029');
+      await p.getByLabel(/^Indirizzo del documento pubblicato/).fill('https://www.po.camcom.it/amministrazione-trasparente/piao-2027-2029');
       await p.getByLabel(/^Data di pubblicazione/).fill(todayRome());
     });
     await stageIs(page, 'Pubblicato in Amministrazione trasparente');
@@ -201,12 +180,8 @@ describe('console: a PIAO from draft to the PIAO portal', () => {
     await page.getByText('Concluso', { exact: true }).first().waitFor();
     await page.getByText('Il ciclo è concluso: non ci sono azioni da compiere.').waitFor();
     // The PIAO and its portal pack download from the cycle page, with the console's session.
-    expect(await page.getByRole('link', { name: 'Scarica il PIAO in PDF' }).getAttribute('href')).toBe(
-      `/cycles/${cycleId}/documents/piao.pdf`,
-    );
-    const packHref = (await page
-      .getByRole('link', { name: 'Pacchetto per il portale PIAO (ZIP)' })
-      .getAttribute('href')) as string;
+    expect(await page.getByRole('link', { name: 'Scarica il PIAO in PDF' }).getAttribute('href')).toBe(`/cycles/${cycleId}/documents/piao.pdf`);
+    const packHref = (await page.getByRole('link', { name: 'Pacchetto per il portale PIAO (ZIP)' }).getAttribute('href')) as string;
     const pack = await page.request.get(new URL(packHref, page.url()).toString());
     expect(pack.status()).toBe(200);
     expect((await pack.body()).subarray(0, 2).toString('latin1')).toBe('PK');
@@ -225,14 +200,9 @@ describe('console: a PIAO from draft to the PIAO portal', () => {
     await page.getByText('Differenze dalla versione 2 alla versione 3').waitFor();
     await page.locator('td', { hasText: /^stage$/ }).waitFor();
     // The narrative section as it was then, read only.
-    await page
-      .getByRole('region', { name: 'Sezioni descrittive del PIAO' })
-      .getByText('Il valore pubblico per le imprese del territorio.')
-      .waitFor();
+    await page.getByRole('region', { name: 'Sezioni descrittive del PIAO' }).getByText('Il valore pubblico per le imprese del territorio.').waitFor();
     await checkPage(page, 'ciclo-com-era');
-    const view = await env.api.call<{ stage: string; status: string }>('GET', `/cycles/${cycleId}`, {
-      token: await env.api.token('u-demo-po-1', ['po']),
-    });
+    const view = await env.api.call<{ stage: string; status: string }>('GET', `/cycles/${cycleId}`, { token: await env.api.token('u-demo-po-1', ['po']) });
     expect(view.body).toMatchObject({ stage: 'trasmesso', status: 'closed' });
     await closePage(page);
   });

@@ -1,22 +1,10 @@
 // The plan page for a rilevatore: read-only tree, the indicator card, a measurement recorded and
 // corrected (the achievement bars change), a closed year refused in Italian, the charts; axe on all.
 import type { Page } from 'playwright-core';
-import {
-  axeViolations,
-  sessionAs,
-  describeViolations,
-  newContext,
-  screenshot,
-  startConsole,
-  type ConsoleEnv,
-} from '../support/browser';
+import { axeViolations, sessionAs, describeViolations, newContext, screenshot, startConsole, type ConsoleEnv } from '../support/browser';
 
 // Page globals, for the functions evaluated in the browser (this program is typed for Node).
-declare const document: {
-  activeElement: { id: string } | null;
-  querySelector(s: string): { textContent: string | null } | null;
-  querySelectorAll(s: string): { length: number };
-};
+declare const document: { activeElement: { id: string } | null; querySelector(s: string): { textContent: string | null } | null; querySelectorAll(s: string): { length: number } };
 
 const row = (page: Page, code: string) => page.locator(`#nodo-${code} > .plan-row`);
 const barText = (page: Page, code: string) => row(page, code).locator('.ach-value').innerText();
@@ -54,21 +42,13 @@ describe('console: the plan, measurements (rilevatore)', () => {
     expect(await card.locator('dd li').allInnerTexts()).toEqual(['2022: ≥ 60']);
     // The line chart against the target, with its text alternative.
     await card.locator('.recharts-surface').first().waitFor();
-    expect(await card.locator('[role="img"]').getAttribute('aria-label')).toContain(
-      '2022 · 1° semestre 41 (target 60)',
-    );
+    expect(await card.locator('[role="img"]').getAttribute('aria-label')).toContain('2022 · 1° semestre 41 (target 60)');
 
     // The demo's Monitoraggio intermedio 2022 closed the first semester: marked, and said in words when chosen.
     await card.getByLabel('Periodo').selectOption('2022-Q2');
-    await card
-      .getByText('Il monitoraggio intermedio ha chiuso la rilevazione di 2022 · 1° semestre')
-      .waitFor();
-    expect(await card.getByLabel('Periodo').locator('option[value="2022-S1"]').innerText()).toContain(
-      '(chiuso dal monitoraggio)',
-    );
-    expect(await card.getByLabel('Periodo').locator('option[value="2022-S2"]').innerText()).not.toContain(
-      'chiuso',
-    );
+    await card.getByText('Il monitoraggio intermedio ha chiuso la rilevazione di 2022 · 1° semestre').waitFor();
+    expect(await card.getByLabel('Periodo').locator('option[value="2022-S1"]').innerText()).toContain('(chiuso dal monitoraggio)');
+    expect(await card.getByLabel('Periodo').locator('option[value="2022-S2"]').innerText()).not.toContain('chiuso');
     await screenshot(page, 'piano-periodo-chiuso-dal-monitoraggio');
 
     // Record the second semester: the indicator reaches its target, the objective rises.
@@ -77,30 +57,22 @@ describe('console: the plan, measurements (rilevatore)', () => {
     await card.getByLabel('Fonte').fill('Registro PID');
     await card.getByRole('button', { name: 'Registra la misura' }).click();
     await card.getByText('Misura di 2022 · 2° semestre registrata.').waitFor();
-    await page.waitForFunction(() =>
-      document.querySelector('#nodo-01_01_01 > .plan-row .ach-value')?.textContent?.startsWith('87,5%'),
-    );
+    await page.waitForFunction(() => document.querySelector('#nodo-01_01_01 > .plan-row .ach-value')?.textContent?.startsWith('87,5%'));
     expect(await barText(page, '01_01_01_I1')).toBe('100% · Tra target ed eccellenza');
     expect(await barText(page, '01_01_01')).toBe('87,5% · Tra soglia minima e target');
 
     // The same period again is a correction, with a reason; the earlier value stays in the history.
     await card.getByRole('heading', { name: 'Rettifica la misura di 01_01_01_I1' }).waitFor();
     await card.getByLabel('Valore (obbligatorio)').fill('45');
-    await card
-      .getByLabel('Motivo della rettifica (obbligatorio)')
-      .fill('Doppio conteggio di 15 assessment nel registro');
+    await card.getByLabel('Motivo della rettifica (obbligatorio)').fill('Doppio conteggio di 15 assessment nel registro');
     await card.getByRole('button', { name: 'Registra la rettifica' }).click();
     await card.getByText('Rettifica di 2022 · 2° semestre registrata.').waitFor();
-    await page.waitForFunction(() =>
-      document.querySelector('#nodo-01_01_01 > .plan-row .ach-value')?.textContent?.startsWith('75%'),
-    );
+    await page.waitForFunction(() => document.querySelector('#nodo-01_01_01 > .plan-row .ach-value')?.textContent?.startsWith('75%'));
     expect(await barText(page, '01_01_01_I1')).toBe('75% · Tra soglia minima e target');
     const s2 = card.locator('tbody tr', { hasText: '2022 · 2° semestre' });
     expect(await s2.locator('td').first().innerText()).toBe('45');
     expect(await s2.innerText()).toContain('Valore precedente 60');
-    expect(await s2.innerText()).toContain(
-      'rettificato perché: «Doppio conteggio di 15 assessment nel registro»',
-    );
+    expect(await s2.innerText()).toContain('rettificato perché: «Doppio conteggio di 15 assessment nel registro»');
     // People by name, not by id.
     expect(await s2.innerText()).toContain('Elena Fittizia');
     expect(await s2.innerText()).not.toContain('u-demo-rilevatore');
@@ -110,10 +82,7 @@ describe('console: the plan, measurements (rilevatore)', () => {
 
     // The struttura tecnica closes 2023: a measurement of 2023 is refused, and the page says why in Italian.
     const sg = await env.api.token('u-demo-sg', ['segretario_generale'], 'cciaa-po');
-    const closed = await env.api.call('POST', `/cycles/${id}/plan/commands/close_measurement_year`, {
-      token: sg,
-      body: { year: 2023, reason: 'Rilevazioni 2023 validate' },
-    });
+    const closed = await env.api.call('POST', `/cycles/${id}/plan/commands/close_measurement_year`, { token: sg, body: { year: 2023, reason: 'Rilevazioni 2023 validate' } });
     expect(closed.status).toBe(200);
     await page.reload();
     await page.getByRole('heading', { name: 'Albero della performance' }).waitFor();
@@ -122,14 +91,12 @@ describe('console: the plan, measurements (rilevatore)', () => {
     await open(page, '01_01_01');
     await open(page, '01_01_01_I1');
     await card.getByLabel('Periodo').selectOption('2023-S1');
-    expect(await card.getByLabel('Periodo').locator('option:checked').innerText()).toBe(
-      '2023 · 1° semestre (anno chiuso)',
-    );
+    expect(await card.getByLabel('Periodo').locator('option:checked').innerText()).toBe('2023 · 1° semestre (anno chiuso)');
     await card.getByText('Le rilevazioni del 2023 sono chiuse').waitFor();
     const head = await env.api.head();
     await card.getByLabel('Valore (obbligatorio)').fill('30');
     await card.getByRole('button', { name: 'Registra la misura' }).click();
-    await card.getByRole('alert').getByText("Le rilevazioni dell'anno sono chiuse").waitFor();
+    await card.getByRole('alert').getByText('Le rilevazioni dell\'anno sono chiuse').waitFor();
     expect(await env.api.head()).toBe(head);
     await screenshot(page, 'piano-misura-rifiutata');
     await ctx.close();
@@ -141,11 +108,7 @@ describe('console: the plan, measurements (rilevatore)', () => {
     await sessionAs(page, 'Paola Immaginaria', `/cicli/${env.demo.cycleId}/piano`);
     await page.getByRole('heading', { name: 'Albero della performance' }).waitFor();
     await page.getByRole('button', { name: 'Espandi tutto' }).click();
-    await page.waitForFunction(
-      () => document.querySelectorAll('li[data-kind="indicator"]').length === 372,
-      undefined,
-      { timeout: 60_000 },
-    );
+    await page.waitForFunction(() => document.querySelectorAll('li[data-kind="indicator"]').length === 372, undefined, { timeout: 60_000 });
     await page.getByRole('button', { name: 'Comprimi tutto' }).click();
     expect(await page.locator('.plan-node').count()).toBe(3);
 
@@ -153,9 +116,7 @@ describe('console: the plan, measurements (rilevatore)', () => {
     await page.getByLabel('Cerca per codice o titolo').fill('punto impresa digitale');
     await page.getByText(/Filtro attivo: \d+ indicatori mostrati\./).waitFor();
     await row(page, '01_01_02').waitFor();
-    expect(
-      await page.locator('li[data-kind="operational_objective"]').evaluateAll((els) => els.map((e) => e.id)),
-    ).toContain('nodo-01_01_02');
+    expect(await page.locator('li[data-kind="operational_objective"]').evaluateAll((els) => els.map((e) => e.id))).toContain('nodo-01_01_02');
     expect(await page.locator('li[data-kind="ambito"]').count()).toBe(1);
 
     // Area: only the objectives of that area (with their parents).
@@ -188,15 +149,8 @@ describe('console: the plan, measurements (rilevatore)', () => {
     // Every chart has its table: the strategic objectives' rows carry the same words as the bars.
     const table = page.getByRole('table', { name: /Raggiungimento per obiettivo strategico/ });
     expect(await table.locator('tbody tr').count()).toBe(8);
-    expect(await table.locator('tbody tr', { hasText: '01_01' }).innerText()).toMatch(
-      /\d+(,\d)?% · (Sotto la soglia minima|Tra soglia minima e target|Tra target ed eccellenza)/,
-    );
-    expect(
-      await page
-        .getByRole('table', { name: /per area di responsabilità/ })
-        .locator('tbody tr')
-        .count(),
-    ).toBeGreaterThan(1);
+    expect(await table.locator('tbody tr', { hasText: '01_01' }).innerText()).toMatch(/\d+(,\d)?% · (Sotto la soglia minima|Tra soglia minima e target|Tra target ed eccellenza)/);
+    expect(await page.getByRole('table', { name: /per area di responsabilità/ }).locator('tbody tr').count()).toBeGreaterThan(1);
     expect(describeViolations(await axeViolations(page))).toEqual([]);
     await screenshot(page, 'piano-grafici');
     await page.locator('label[for="livello-oo"]').click();

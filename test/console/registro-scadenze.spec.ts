@@ -10,25 +10,10 @@ import type { DataSource } from 'typeorm';
 import { EVENT_STORE } from '@ciclo/platform';
 import { loadAnchorSigningKey, startSealer, type PostgresEventStore } from '@ciclo/event-store';
 import { DirectoryService } from '@ciclo/identity';
-import {
-  AnchorPublisher,
-  DeliveryLog,
-  EmailChannel,
-  GrantedRecipients,
-  StaticTenantDirectory,
-} from '@ciclo/notifications';
+import { AnchorPublisher, DeliveryLog, EmailChannel, GrantedRecipients, StaticTenantDirectory } from '@ciclo/notifications';
 import { auditTenants, READ_MODELS, recordChainVerification } from '@ciclo/projections';
 import { startSmtp, waitFor } from '../deadlines/support';
-import {
-  axeViolations,
-  sessionAs,
-  describeViolations,
-  newContext,
-  screenshot,
-  SCREENSHOTS,
-  startConsole,
-  type ConsoleEnv,
-} from '../support/browser';
+import { axeViolations, sessionAs, describeViolations, newContext, screenshot, SCREENSHOTS, startConsole, type ConsoleEnv } from '../support/browser';
 import { parseCsv, pdfLines } from '../audit/helpers';
 import { sendReminders } from '../notifications/inbox-support';
 
@@ -51,24 +36,13 @@ describe('console: audit trail, deadlines, notifications', () => {
   beforeAll(async () => {
     // The key that signs the published anchors, held outside the database.
     const keyFile = join(mkdtempSync(join(tmpdir(), 'ciclo-console-key-')), 'anchor.pem');
-    writeFileSync(
-      keyFile,
-      generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }),
-    );
+    writeFileSync(keyFile, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
     env = await startConsole('console-registro', { AUDIT_SIGNING_KEY: keyFile });
     store = env.api.app.get<PostgresEventStore>(EVENT_STORE);
     // The worker's sealer, until the demo chamber is sealed.
     const sealer = startSealer(store, { pollIntervalMs: 50 });
     const sealed = await env.api.head();
-    await waitFor(
-      'the sealer',
-      async () =>
-        Number(
-          (await env.api.pool.query<{ p: string | null }>('SELECT max(position) AS p FROM es_seals')).rows[0]
-            .p ?? 0,
-        ) >= sealed,
-      30_000,
-    );
+    await waitFor('the sealer', async () => Number((await env.api.pool.query<{ p: string | null }>('SELECT max(position) AS p FROM es_seals')).rows[0].p ?? 0) >= sealed, 30_000);
     await sealer.stop();
     const nightly = await recordChainVerification(store, { trigger: 'nightly' });
     verifiedUpTo = nightly.verification.intactUpTo;
@@ -89,13 +63,7 @@ describe('console: audit trail, deadlines, notifications', () => {
         deliveries: new DeliveryLog(store.pool),
         signingKey: loadAnchorSigningKey(keyFile),
         publicUrl: env.api.url,
-      }).publish({
-        eventId: nightly.eventId,
-        position: nightly.position,
-        occurredAt: nightly.occurredAt,
-        intactUpTo: verifiedUpTo,
-        headSeal,
-      });
+      }).publish({ eventId: nightly.eventId, position: nightly.position, occurredAt: nightly.occurredAt, intactUpTo: verifiedUpTo, headSeal });
     } finally {
       email.close();
       await smtp.close();
@@ -103,9 +71,7 @@ describe('console: audit trail, deadlines, notifications', () => {
     const rpct = await env.api.token('u-demo-rpct', ['rpct']);
     // The audit projector has caught up with the demo chamber.
     const head = await env.api.head();
-    expect((await env.api.call('GET', `/audit?minPosition=${head}&limit=1`, { token: rpct })).status).toBe(
-      200,
-    );
+    expect((await env.api.call('GET', `/audit?minPosition=${head}&limit=1`, { token: rpct })).status).toBe(200);
   }, 180_000);
   afterAll(async () => env?.close());
 
@@ -115,15 +81,10 @@ describe('console: audit trail, deadlines, notifications', () => {
     await sessionAs(page, 'Marco Finzione', '/registro');
     await page.getByRole('heading', { name: 'Registro delle attività' }).waitFor();
     // The last recorded verification, by whom and when.
-    await page
-      .getByText(`Sistema (verifica notturna automatica) — integro fino alla posizione ${verifiedUpTo}`)
-      .waitFor();
+    await page.getByText(`Sistema (verifica notturna automatica) — integro fino alla posizione ${verifiedUpTo}`).waitFor();
     // Each row is an Italian sentence; the RPCT's own reads do not crowd the first page.
     await page.getByText('Eventi del registro, dal più recente (50 mostrati)').waitFor();
-    await page
-      .getByRole('cell', { name: /^(Il|La|L') .* ha .*PIAO 2022-2024/ })
-      .first()
-      .waitFor();
+    await page.getByRole('cell', { name: /^(Il|La|L') .* ha .*PIAO 2022-2024/ }).first().waitFor();
     expect(await page.getByRole('cell', { name: /ha consultato il registro di audit/ }).count()).toBe(0);
     // Cursor pagination: the next 50.
     await page.getByRole('button', { name: 'Mostra altri 50 eventi' }).click();
@@ -133,9 +94,7 @@ describe('console: audit trail, deadlines, notifications', () => {
     await expectAccessible(page);
 
     // The anchors the nightly verification published: date, position, seal, signature, channels.
-    const anchors = page.getByRole('table', {
-      name: /Ultimi ancoraggi pubblicati, dal più recente \(1 di 1\)/,
-    });
+    const anchors = page.getByRole('table', { name: /Ultimi ancoraggi pubblicati, dal più recente \(1 di 1\)/ });
     await anchors.waitFor();
     const anchorRow = anchors.locator('tbody tr');
     expect(await anchorRow.count()).toBe(1);
@@ -148,17 +107,10 @@ describe('console: audit trail, deadlines, notifications', () => {
     await page.screenshot({ path: resolve(SCREENSHOTS, 'registro-ancoraggi.png') });
 
     // Shown on request.
-    await page
-      .getByLabel('Mostra anche le consultazioni del registro (chi lo ha letto o esportato)')
-      .check({ force: true });
+    await page.getByLabel('Mostra anche le consultazioni del registro (chi lo ha letto o esportato)').check({ force: true });
     await page.getByRole('button', { name: 'Applica i filtri' }).click();
-    await page
-      .getByRole('cell', { name: /L'RPCT ha consultato il registro di audit/ })
-      .first()
-      .waitFor();
-    await page
-      .getByLabel('Mostra anche le consultazioni del registro (chi lo ha letto o esportato)')
-      .uncheck({ force: true });
+    await page.getByRole('cell', { name: /L'RPCT ha consultato il registro di audit/ }).first().waitFor();
+    await page.getByLabel('Mostra anche le consultazioni del registro (chi lo ha letto o esportato)').uncheck({ force: true });
 
     // Cycle by title, person by name, event type in Italian.
     await page.getByLabel('Ciclo').selectOption({ label: DEMO_TITLE });
@@ -169,9 +121,7 @@ describe('console: audit trail, deadlines, notifications', () => {
     const rows = page.getByRole('table', { name: /^Eventi del registro/ }).locator('tbody tr');
     await page.getByText('Eventi del registro, dal più recente (1 mostrati)').waitFor();
     expect(await rows.count()).toBe(1);
-    await expect(rows.first().textContent()).resolves.toContain(
-      'La Posizione organizzativa ha aperto il PIAO 2022-2024',
-    );
+    await expect(rows.first().textContent()).resolves.toContain('La Posizione organizzativa ha aperto il PIAO 2022-2024');
     await expect(rows.first().textContent()).resolves.toContain('Luca Prova');
     await screenshot(page, 'registro-filtrato');
     await screenshotTop(page, 'registro-filtrato');
@@ -179,23 +129,12 @@ describe('console: audit trail, deadlines, notifications', () => {
 
     // Verify now.
     await page.getByRole('button', { name: 'Verifica ora' }).click();
-    await page
-      .getByText(
-        /Verifica eseguita ora .* da Marco Finzione, \d+ eventi controllati\): integro fino alla posizione \d+/,
-      )
-      .waitFor();
+    await page.getByText(/Verifica eseguita ora .* da Marco Finzione, \d+ eventi controllati\): integro fino alla posizione \d+/).waitFor();
 
     // Both exports hold the filtered rows.
-    const [csvDownload] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Esporta CSV' }).click(),
-    ]);
+    const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Esporta CSV' }).click()]);
     expect(csvDownload.suggestedFilename()).toMatch(/^audit-cciaa-po-\d{8}T\d{6}\.csv$/);
-    const csv = parseCsv(
-      readFileSync(await csvDownload.path())
-        .toString('utf8')
-        .replace(/^\uFEFF/, ''),
-    );
+    const csv = parseCsv(readFileSync(await csvDownload.path()).toString('utf8').replace(/^\uFEFF/, ''));
     expect(csv[0].slice(0, 3)).toEqual(['position', 'recorded_at', 'occurred_at']);
     const body = csv.slice(1).filter((r) => r.length > 1);
     expect(body).toHaveLength(1);
@@ -205,10 +144,7 @@ describe('console: audit trail, deadlines, notifications', () => {
     expect(body[0][col('cycle_id')]).toBe(env.demo.cycleId);
     await page.getByText(/File audit-cciaa-po-.*\.csv scaricato/).waitFor();
 
-    const [pdfDownload] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Esporta PDF' }).click(),
-    ]);
+    const [pdfDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Esporta PDF' }).click()]);
     expect(pdfDownload.suggestedFilename()).toMatch(/\.pdf$/);
     const pdf = readFileSync(await pdfDownload.path());
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
@@ -233,18 +169,11 @@ describe('console: audit trail, deadlines, notifications', () => {
     });
     await sessionAs(page, 'Giulia Esempio', '/scadenze');
     await page.getByRole('heading', { name: 'Scadenze', exact: true }).waitFor();
-    const deadlines = (
-      await env.api.call<{ cycleId: string; title: string; status: string; effectiveDate: string }[]>(
-        'GET',
-        '/deadlines?limit=1000',
-        { token: await env.api.token('u-demo-sg', ['segretario_generale']) },
-      )
-    ).body;
+    const deadlines = (await env.api.call<{ cycleId: string; title: string; status: string; effectiveDate: string }[]>('GET', '/deadlines?limit=1000', { token: await env.api.token('u-demo-sg', ['segretario_generale']) })).body;
     expect(deadlines.length).toBeGreaterThan(3);
     const table = page.getByRole('table', { name: /Scadenze in ordine di data/ });
     await table.waitFor();
-    for (const d of deadlines)
-      await table.getByRole('cell', { name: d.title, exact: false }).first().waitFor();
+    for (const d of deadlines) await table.getByRole('cell', { name: d.title, exact: false }).first().waitFor();
     expect(await table.locator('tbody tr').count()).toBe(deadlines.length);
     // The first page without a cursor, then one page per cursor until the last. (A load the page
     // started and abandoned while the login settled may have asked the first page before.)
@@ -257,58 +186,21 @@ describe('console: audit trail, deadlines, notifications', () => {
     // The demo PIAO's deadlines link to it; those of the demo's monitoring and Relazione 2022 (and of its PTPCT 2021) to theirs.
     const links = table.getByRole('link', { name: DEMO_TITLE });
     expect(await links.count()).toBe(deadlines.filter((d) => d.cycleId === env.demo.cycleId).length);
-    expect(
-      deadlines
-        .filter((d) => d.cycleId !== env.demo.cycleId)
-        .every((d) =>
-          [env.demo.monitoringCycleId, env.demo.relazioneCycleId, env.demo.registerCycleId].includes(
-            d.cycleId,
-          ),
-        ),
-    ).toBe(true);
-    for (const other of [env.demo.monitoringCycleId, env.demo.relazioneCycleId])
-      expect(await table.locator(`a[href="/cicli/${other}"]`).count()).toBeGreaterThan(0);
+    expect(deadlines.filter((d) => d.cycleId !== env.demo.cycleId).every((d) => [env.demo.monitoringCycleId, env.demo.relazioneCycleId, env.demo.registerCycleId].includes(d.cycleId))).toBe(true);
+    for (const other of [env.demo.monitoringCycleId, env.demo.relazioneCycleId]) expect(await table.locator(`a[href="/cicli/${other}"]`).count()).toBeGreaterThan(0);
     expect(await links.first().getAttribute('href')).toBe(`/cicli/${env.demo.cycleId}`);
     // The 2022 deadlines of a cycle still in draft are overdue: said in words, not only in red.
     expect(deadlines.some((d) => d.status === 'overdue')).toBe(true);
     await table.getByText('Scaduta', { exact: true }).first().waitFor();
-    await table
-      .getByText(/scaduta da \d+ giorni/)
-      .first()
-      .waitFor();
+    await table.getByText(/scaduta da \d+ giorni/).first().waitFor();
     await screenshot(page, 'scadenze-elenco');
     await expectAccessible(page);
 
     await page.getByRole('button', { name: 'Mese', exact: true }).click();
-    const first = [...deadlines].sort(
-      (a, b) =>
-        Math.abs(Date.parse(a.effectiveDate) - Date.now()) -
-        Math.abs(Date.parse(b.effectiveDate) - Date.now()),
-    )[0];
-    const months = [
-      'gennaio',
-      'febbraio',
-      'marzo',
-      'aprile',
-      'maggio',
-      'giugno',
-      'luglio',
-      'agosto',
-      'settembre',
-      'ottobre',
-      'novembre',
-      'dicembre',
-    ];
-    await page
-      .getByRole('heading', {
-        name: `${months[Number(first.effectiveDate.slice(5, 7)) - 1]} ${first.effectiveDate.slice(0, 4)}`,
-      })
-      .waitFor();
-    await page
-      .getByRole('table', { name: /Scadenze di/ })
-      .getByRole('link', { name: first.title })
-      .first()
-      .waitFor();
+    const first = [...deadlines].sort((a, b) => Math.abs(Date.parse(a.effectiveDate) - Date.now()) - Math.abs(Date.parse(b.effectiveDate) - Date.now()))[0];
+    const months = ['gennaio', 'febbraio', 'marzo', 'aprile', 'maggio', 'giugno', 'luglio', 'agosto', 'settembre', 'ottobre', 'novembre', 'dicembre'];
+    await page.getByRole('heading', { name: `${months[Number(first.effectiveDate.slice(5, 7)) - 1]} ${first.effectiveDate.slice(0, 4)}` }).waitFor();
+    await page.getByRole('table', { name: /Scadenze di/ }).getByRole('link', { name: first.title }).first().waitFor();
     await screenshot(page, 'scadenze-mese');
     await expectAccessible(page);
     await ctx.close();
@@ -325,12 +217,8 @@ describe('console: audit trail, deadlines, notifications', () => {
     await page.getByText('Copialo ora: per sicurezza non verrà più mostrato').waitFor();
     const url = await page.getByLabel('Indirizzo del calendario').inputValue();
     expect(url).toMatch(/\/calendar\/feeds\/cciaa-po\/f[0-9a-f]{24}\.[A-Za-z0-9_-]{43}\.ics$/);
-    for (const app of ['Google Calendar', 'Outlook', 'Thunderbird'])
-      await page.getByText(app, { exact: true }).waitFor();
-    await page
-      .getByRole('table', { name: 'I tuoi indirizzi attivi' })
-      .getByText("Tutte le scadenze dell'ente")
-      .waitFor();
+    for (const app of ['Google Calendar', 'Outlook', 'Thunderbird']) await page.getByText(app, { exact: true }).waitFor();
+    await page.getByRole('table', { name: 'I tuoi indirizzi attivi' }).getByText("Tutte le scadenze dell'ente").waitFor();
     await screenshot(page, 'scadenze-feed');
     await expectAccessible(page);
 
@@ -340,14 +228,8 @@ describe('console: audit trail, deadlines, notifications', () => {
     expect(res.status).toBe(200);
     const cal = new ICAL.Component(ICAL.parse(await res.text()));
     const events = cal.getAllSubcomponents('vevent').map((v) => new ICAL.Event(v));
-    const deadlines = (
-      await env.api.call<{ cycleId: string; deadlineId: string }[]>('GET', '/deadlines?limit=1000', {
-        token: await env.api.token('u-demo-sg', ['segretario_generale']),
-      })
-    ).body;
-    expect(events.map((e) => e.uid).sort()).toEqual(
-      deadlines.map((d) => `${d.cycleId}-${d.deadlineId}@ciclo`).sort(),
-    );
+    const deadlines = (await env.api.call<{ cycleId: string; deadlineId: string }[]>('GET', '/deadlines?limit=1000', { token: await env.api.token('u-demo-sg', ['segretario_generale']) })).body;
+    expect(events.map((e) => e.uid).sort()).toEqual(deadlines.map((d) => `${d.cycleId}-${d.deadlineId}@ciclo`).sort());
 
     page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: /Revoca l'indirizzo creato il/ }).click();
@@ -359,23 +241,8 @@ describe('console: audit trail, deadlines, notifications', () => {
 
   it('the bell shows the unread count; marking a notification read lowers it; each links to its cycle', async () => {
     await sendReminders(store, 'cciaa-po', [
-      {
-        cycleId: env.demo.cycleId,
-        cycleTitle: DEMO_TITLE,
-        deadlineId: 'adozione',
-        deadlineTitle: 'Adozione del PIAO entro il 31 gennaio',
-        recipients: [{ userId: 'u-demo-sg', name: 'Giulia Esempio' }],
-        daysLeft: 2,
-      },
-      {
-        cycleId: env.demo.cycleId,
-        cycleTitle: DEMO_TITLE,
-        deadlineId: 'pubblicazione',
-        deadlineTitle: 'Pubblicazione del PIAO',
-        recipients: [{ userId: 'u-demo-sg', name: 'Giulia Esempio' }],
-        daysLeft: -4,
-        escalation: true,
-      },
+      { cycleId: env.demo.cycleId, cycleTitle: DEMO_TITLE, deadlineId: 'adozione', deadlineTitle: 'Adozione del PIAO entro il 31 gennaio', recipients: [{ userId: 'u-demo-sg', name: 'Giulia Esempio' }], daysLeft: 2 },
+      { cycleId: env.demo.cycleId, cycleTitle: DEMO_TITLE, deadlineId: 'pubblicazione', deadlineTitle: 'Pubblicazione del PIAO', recipients: [{ userId: 'u-demo-sg', name: 'Giulia Esempio' }], daysLeft: -4, escalation: true },
     ]);
     const ctx = await newContext(env);
     const page = await ctx.newPage();
@@ -398,13 +265,7 @@ describe('console: audit trail, deadlines, notifications', () => {
     await page.getByRole('link', { name: 'Notifiche 1 da leggere' }).waitFor();
     await page.getByText('Una notifica da leggere.').waitFor();
     await page.getByText(/Letta il \d{2}\/\d{2}\/\d{4}/).waitFor();
-    expect(
-      (
-        await env.api.call('GET', '/notifications/unread-count', {
-          token: await env.api.token('u-demo-sg', ['segretario_generale']),
-        })
-      ).body,
-    ).toEqual({ unread: 1 });
+    expect((await env.api.call('GET', '/notifications/unread-count', { token: await env.api.token('u-demo-sg', ['segretario_generale']) })).body).toEqual({ unread: 1 });
     await page.getByLabel('Solo quelle da leggere').check({ force: true });
     await page.getByText(/Letta il/).waitFor({ state: 'detached' });
     expect(await page.getByRole('listitem').filter({ hasText: 'Apri il ciclo' }).count()).toBe(1);

@@ -6,6 +6,7 @@ export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/p
 export { runSqlMigrations, ensureDatabase } from './postgres/migrate';
 export { EVENT_STORE_MIGRATIONS, type SqlMigration } from './postgres/schema';
 export { parseCheckpoint, serializeCheckpoint, type PgCheckpoint } from './postgres/rows';
+export { checkpointedBatch, type CheckpointStatements } from './postgres/batch-transaction';
 export { startSealer, verifyChain, SEAL_SUBSCRIPTION } from './postgres/chain';
 export { sharedSqlPool } from './postgres/shared-pool';
 export { advanceTransactionIds, hasEventLog, logHead, renumberTransactions } from './postgres/restore';

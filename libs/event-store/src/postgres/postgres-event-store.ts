@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { Client, Pool, type PoolClient, type QueryResult } from 'pg';
+import { Client, Pool, type PoolClient } from 'pg';
 import { contentHash } from '../canonical';
 import { EventIdConflict, InvalidAppend, WrongExpectedVersion } from '../errors';
 import { validateAppend, validateStreamQuery, type EventStore } from '../event-store';
@@ -25,6 +25,7 @@ import type {
   SubscriptionStatus,
   SubscriptionTransactor,
 } from '../types';
+import { checkpointedBatch } from './batch-transaction';
 import { CommitNotifier, EVENTS_CHANNEL } from './notifier';
 import { EVENT_COLUMNS, parseCheckpoint, serializeCheckpoint, toRecorded, type EventRow } from './rows';
 import { runSqlMigrations } from './migrate';
@@ -60,6 +61,15 @@ function expectedParam(expected: ExpectedVersion): string {
   throw new InvalidAppend(`expectedVersion must be a non-negative integer, 'no_stream', 'exists' or 'any'`);
 }
 
+/** A row of `es_checkpoints` as the transactor reads it. */
+interface CheckpointRow {
+  tx_id: string;
+  position: string;
+}
+
+const storedCheckpoint = (rows: CheckpointRow[]): Checkpoint | null =>
+  rows.length ? serializeCheckpoint({ txId: rows[0].tx_id, position: Number(rows[0].position) }) : null;
+
 /** The default adapter: PostgreSQL with raw SQL through `pg`. */
 export class PostgresEventStore implements EventStore {
   readonly pool: Pool;
@@ -83,11 +93,7 @@ export class PostgresEventStore implements EventStore {
     this.ownsPool = !options.pool;
     this.pool =
       options.pool ??
-      new Pool({
-        connectionString: options.connectionString,
-        max: options.poolSize ?? 10,
-        application_name: 'ciclo-event-store',
-      });
+      new Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10, application_name: 'ciclo-event-store' });
     this.pool.on('error', () => undefined);
     this.notifier = new CommitNotifier(options.connectionString);
     this.wake.setMaxListeners(0);
@@ -112,8 +118,7 @@ export class PostgresEventStore implements EventStore {
       events.map((e) => JSON.stringify(e.metadata)),
       events.map((e) => contentHash({ ...e, eventId: e.eventId.toLowerCase() })),
     ];
-    const sql =
-      'SELECT * FROM es_append($1, $2, $3, $4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[], $8::text[])';
+    const sql = 'SELECT * FROM es_append($1, $2, $3, $4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[], $8::text[])';
     /** Only a connection-level failure (no SQLSTATE) discards the client. */
     let broken = false;
     for (let attempt = 0; ; attempt++) {
@@ -122,11 +127,7 @@ export class PostgresEventStore implements EventStore {
       const client = await this.pool.connect();
       try {
         // Named: each connection parses and plans the call once, not at every append.
-        const { rows } = await client.query<AppendRow>({
-          name: 'ciclo_es_append',
-          text: sql,
-          values: params,
-        });
+        const { rows } = await client.query<AppendRow>({ name: 'ciclo_es_append', text: sql, values: params });
         const replayed = rows.length > 0 && rows[0].out_replayed;
         if (!replayed) this.notifier.poke();
         return {
@@ -137,12 +138,7 @@ export class PostgresEventStore implements EventStore {
       } catch (err) {
         const e = err as { code?: string; detail?: string; hint?: string; constraint?: string };
         if (e.code === 'CE001') {
-          throw new WrongExpectedVersion(
-            streamId,
-            options.expectedVersion,
-            Number(e.detail),
-            e.hint === 'exists',
-          );
+          throw new WrongExpectedVersion(streamId, options.expectedVersion, Number(e.detail), e.hint === 'exists');
         }
         if (e.code === 'CE002') throw new EventIdConflict((e.detail ?? '').split(','));
         if (e.code === 'CE003') throw new InvalidAppend(`Stream ${streamId} belongs to another tenant`);
@@ -280,76 +276,39 @@ export class PostgresEventStore implements EventStore {
   /** The default transactor: `es_checkpoints` through a client of this store's pool. */
   readonly transactor: SubscriptionTransactor<PoolClient> = {
     load: async (name: string) => {
-      const { rows } = await this.pool.query<{ tx_id: string; position: string }>(
-        'SELECT tx_id::text AS tx_id, position FROM es_checkpoints WHERE name = $1',
-        [name],
-      );
-      return rows.length
-        ? serializeCheckpoint({ txId: rows[0].tx_id, position: Number(rows[0].position) })
-        : null;
+      const { rows } = await this.pool.query<CheckpointRow>('SELECT tx_id::text AS tx_id, position FROM es_checkpoints WHERE name = $1', [name]);
+      return storedCheckpoint(rows);
     },
-    // Two round trips besides the handler's: BEGIN with the checkpoint's lock, then the new
-    // checkpoint with COMMIT. Several statements in one query go by the simple protocol, which takes
-    // no parameters: the values go in as quoted literals.
-    applyBatch: async (
-      name: string,
-      from: Checkpoint | null,
-      to: Checkpoint,
-      fn: (tx: PoolClient) => Promise<void>,
-    ): Promise<boolean> => {
+    applyBatch: async (name: string, from: Checkpoint | null, to: Checkpoint, fn: (tx: PoolClient) => Promise<void>): Promise<boolean> => {
       const cp = parseCheckpoint(to);
-      if (!/^\d+$/.test(cp.txId) || !Number.isSafeInteger(cp.position))
-        throw new Error(`Malformed checkpoint ${to}`);
       const client = await this.pool.connect();
-      let broken = false;
       try {
-        const results = (await client.query(
-          `BEGIN; SELECT tx_id::text AS tx_id, position FROM es_checkpoints WHERE name = ${client.escapeLiteral(name)} FOR UPDATE`,
-        )) as unknown as QueryResult<{ tx_id: string; position: string }>[];
-        const rows = results[1].rows;
-        const stored = rows.length
-          ? serializeCheckpoint({ txId: rows[0].tx_id, position: Number(rows[0].position) })
-          : null;
-        if (stored !== from) {
-          await client.query('ROLLBACK');
-          return false;
-        }
-        await fn(client);
-        await client.query(
-          `INSERT INTO es_checkpoints (name, tx_id, position, updated_at)
-             VALUES (${client.escapeLiteral(name)}, '${cp.txId}'::text::xid8, ${cp.position}, now())
-           ON CONFLICT (name) DO UPDATE SET tx_id = EXCLUDED.tx_id, position = EXCLUDED.position, updated_at = now();
-           COMMIT`,
+        const n = client.escapeLiteral(name);
+        return await checkpointedBatch<CheckpointRow>(
+          client,
+          {
+            lock: `SELECT tx_id::text AS tx_id, position FROM es_checkpoints WHERE name = ${n} FOR UPDATE`,
+            stored: storedCheckpoint,
+            // parseCheckpoint accepts digits only: the numbers need no quoting.
+            save: `INSERT INTO es_checkpoints (name, tx_id, position, updated_at) VALUES (${n}, '${cp.txId}'::text::xid8, ${cp.position}, now())
+                   ON CONFLICT (name) DO UPDATE SET tx_id = EXCLUDED.tx_id, position = EXCLUDED.position, updated_at = now()`,
+          },
+          from,
+          () => fn(client),
         );
-        return true;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => {
-          broken = true;
-        });
-        throw err;
       } finally {
-        client.release(broken);
+        client.release();
       }
     },
   };
 
-  subscribe<Tx = PoolClient>(
-    name: string,
-    handler: BatchHandler<Tx>,
-    options: SubscribeOptions<Tx> = {},
-  ): Subscription {
+  subscribe<Tx = PoolClient>(name: string, handler: BatchHandler<Tx>, options: SubscribeOptions<Tx> = {}): Subscription {
     if (this.closed) throw new Error('Event store is closed');
     void this.ensureListener();
     const transactor = (options.transactor ?? this.transactor) as SubscriptionTransactor<Tx>;
     this.reader.expectBatchesOf(Math.max(1, options.batchSize ?? 500));
-    const sub: PgSubscription<Tx> = new PgSubscription<Tx>(
-      this,
-      name,
-      handler,
-      options,
-      transactor,
-      this.wake,
-      () => this.subscriptions.delete(sub as PgSubscription<unknown>),
+    const sub: PgSubscription<Tx> = new PgSubscription<Tx>(this, name, handler, options, transactor, this.wake, () =>
+      this.subscriptions.delete(sub as PgSubscription<unknown>),
     );
     this.subscriptions.add(sub as PgSubscription<unknown>);
     sub.start();
@@ -362,11 +321,7 @@ export class PostgresEventStore implements EventStore {
    * age of the oldest of them). Reported by the worker's heartbeat.
    */
   async subscriptionStatus(lagCap = 100_000): Promise<SubscriptionStatus[]> {
-    const subs = [...this.subscriptions].map((s) => ({
-      name: s.name,
-      holdsLease: s.holdsLease,
-      checkpoint: s.checkpoint,
-    }));
+    const subs = [...this.subscriptions].map((s) => ({ name: s.name, holdsLease: s.holdsLease, checkpoint: s.checkpoint }));
     const measured = subs.filter((s) => s.holdsLease);
     const lag = new Map<string, { events: number; oldest: Date | null }>();
     if (measured.length) {
@@ -402,10 +357,7 @@ export class PostgresEventStore implements EventStore {
     if (this.listener || this.closed) return Promise.resolve();
     if (!this.listenerStarting) {
       this.listenerStarting = (async () => {
-        const c = new Client({
-          connectionString: this.options.connectionString,
-          application_name: 'ciclo-listener',
-        });
+        const c = new Client({ connectionString: this.options.connectionString, application_name: 'ciclo-listener' });
         c.on('notification', () => this.notified());
         c.on('error', () => {
           this.listener = null;

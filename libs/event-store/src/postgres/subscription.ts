@@ -1,12 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { PoolClient } from 'pg';
-import type {
-  BatchHandler,
-  Checkpoint,
-  SubscribeOptions,
-  Subscription,
-  SubscriptionTransactor,
-} from '../types';
+import type { BatchHandler, Checkpoint, SubscribeOptions, Subscription, SubscriptionTransactor } from '../types';
 import type { PostgresEventStore } from './postgres-event-store';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -81,10 +75,9 @@ export class PgSubscription<Tx> implements Subscription {
     while (this.running) {
       try {
         const client = await this.store.pool.connect();
-        const { rows } = await client.query<{ ok: boolean }>(
-          'SELECT pg_try_advisory_lock(hashtextextended($1, 991)) AS ok',
-          [`subscription:${this.name}`],
-        );
+        const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 991)) AS ok', [
+          `subscription:${this.name}`,
+        ]);
         if (rows[0].ok) {
           this.lockClient = client;
           // A broken lease connection means another process may take over: stop processing.
@@ -130,13 +123,7 @@ export class PgSubscription<Tx> implements Subscription {
         // Shared with this store's other subscriptions: one query per checkpoint, not one each.
         const batch = await this.store.readForSubscription(checkpoint, batchSize);
         if (batch.events.length > 0) {
-          const applied = await this.transactor.applyBatch(
-            this.name,
-            checkpoint,
-            batch.checkpoint as string,
-            (tx) => this.handler(batch.events, tx),
-          );
-          if (!applied) {
+          if (!(await this.transactor.applyBatch(this.name, checkpoint, batch.checkpoint as string, (tx) => this.handler(batch.events, tx)))) {
             loaded = false;
             continue;
           }

@@ -9,7 +9,9 @@
  *                          every projector, so the overall figure (events / rebuild time) is the
  *                          one that counts; `rebuild.<name>` gives the seconds each projector spent
  *                          folding and writing (the shared read is in neither) and events / those
- *                          seconds. `rebuild_rss_mb`: this process's peak RSS during the rebuild.
+ *                          seconds; `rebuild_phases_s` the wall-clock seconds of its phases (reading and
+ *                          feeding, last writes, indexes, swap). `rebuild_rss_mb`: this process's peak
+ *                          RSS during the rebuild.
  *                          `--rebuild-only`: stop after the rebuild and print its figures
  *   query_inbox_p99_ms     `GET /inbox` at `--clients` concurrent clients against a real API
  *                          process (dist build), each client a user of one tenant with one role
@@ -453,6 +455,7 @@ async function main(): Promise<void> {
       append_events_per_s: round(load.events / appendSeconds),
       rebuild_events_per_s: round(rebuildPerS),
       rebuild,
+      rebuild_phases_s: Object.fromEntries(Object.entries(rebuilt.phases).map(([k, v]) => [k, round(v, 1)])),
       rebuild_cpu_us_per_event: rebuildCpu,
       rebuild_rss_mb: round(rssPeak / (1024 * 1024), 1),
     };

@@ -113,23 +113,27 @@ export class CyclesProjector implements Projector {
       finish: async () => {
         const all = [...held.values()];
         held.clear();
-        // Small chunks (the states are kilobytes each: a statement of megabytes is slower per row);
-        // the next chunk is derived while the database writes the last.
-        let writing: Promise<void> = Promise.resolve();
-        for (let i = 0; i < all.length; i += REBUILD_CHUNK) {
-          const chunk = all.slice(i, i + REBUILD_CHUNK);
-          const rows = this.rowsOf(chunk);
-          const states = stateInsert(ctx.table('rm_cycle_state'), chunk.map((c) => c.state));
-          await writing;
-          writing = (async () => {
-            await ctx.query(...states);
-            await ctx.insert(ctx.table('rm_cycles'), CYCLE_COLUMNS, rows.cycles);
-            await ctx.insert(ctx.table('rm_inbox'), INBOX_COLUMNS, rows.inbox);
-            await ctx.insert(ctx.table('rm_deadlines'), DEADLINE_COLUMNS, rows.deadlines);
-          })();
-          writing.catch(() => undefined);
+        // The states (kilobytes each, most of what is written) stream to the database as it takes
+        // them, each serialized when its turn comes; meanwhile the rows are derived, a slice at a
+        // time so that the stream keeps flowing, then copied on connections of their own.
+        const writes = [ctx.insert(ctx.table('rm_cycle_state'), STATE_COLUMNS, stateRows(all))];
+        writes[0].catch(() => undefined);
+        const rows = { cycles: [] as unknown[][], inbox: [] as unknown[][], deadlines: [] as unknown[][] };
+        for (let i = 0; i < all.length; i += DERIVE_SLICE) {
+          const slice = this.rowsOf(all.slice(i, i + DERIVE_SLICE));
+          rows.cycles.push(...slice.cycles);
+          rows.inbox.push(...slice.inbox);
+          rows.deadlines.push(...slice.deadlines);
+          await new Promise((resolve) => setImmediate(resolve));
         }
-        await writing;
+        writes.push(
+          ctx.insert(ctx.table('rm_cycles'), CYCLE_COLUMNS, rows.cycles),
+          ctx.insert(ctx.table('rm_inbox'), INBOX_COLUMNS, rows.inbox),
+          ctx.insert(ctx.table('rm_deadlines'), DEADLINE_COLUMNS, rows.deadlines),
+        );
+        // Every write ended before a failure is reported: nothing may still write when the fresh tables are dropped.
+        const settled = await Promise.allSettled(writes);
+        for (const w of settled) if (w.status === 'rejected') throw w.reason;
       },
     };
   }
@@ -170,14 +174,20 @@ export class CyclesProjector implements Projector {
   }
 }
 
-/** Cycles per write of a rebuild. */
-const REBUILD_CHUNK = 500;
+/** Cycles whose rows a rebuild derives before letting the writes go on. */
+const DERIVE_SLICE = 500;
+
+/** A folded state as the row of rm_cycle_state, serialized only when the write reaches it. */
+function* stateRows(cycles: readonly { state: CycleState }[]): Generator<unknown[]> {
+  for (const { state } of cycles) yield [state.cycleId, state.tenant, JSON.stringify(state)];
+}
 
 interface LastEvent {
   type: string;
   actorId: string;
 }
 
+const STATE_COLUMNS = ['cycle_id uuid', 'tenant text', 'state jsonb'];
 const CYCLE_COLUMNS = [
   'id uuid', 'tenant text', 'type text', 'year int', 'period text', 'title text', 'stage text', 'stage_title text', 'status text', 'definition_version int',
   'next_deadline_id text', 'next_deadline_title text', 'next_deadline_date date', 'next_actors text[]', 'version int', 'opened_at timestamptz',

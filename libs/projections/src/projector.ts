@@ -16,13 +16,12 @@ export interface RebuildContext {
   /** Physical name of one of the projector's tables (the fresh copy). */
   table(name: string): string;
   /**
-   * Appends rows to a fresh table: `columns` lists each column with its SQL type (e.g.
-   * `position bigint`), each row gives the values in that order. No conflict handling: a rebuild
-   * writes each key once.
+   * Appends rows to a fresh table (`COPY`): `columns` lists each column with its SQL type (e.g.
+   * `position bigint`), each row gives the values in that order (objects other than dates as
+   * JSON); `rows` may be produced lazily, as the write consumes them. No conflict handling: a
+   * rebuild writes each key once.
    */
-  insert(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[]): Promise<void>;
-  /** Any other statement on the fresh tables. */
-  query(sql: string, params: unknown[]): Promise<unknown>;
+  insert(table: string, columns: readonly string[], rows: Iterable<readonly unknown[]>): Promise<void>;
 }
 
 /**

@@ -1,6 +1,7 @@
+import type { PoolClient } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Checkpoint, EventStore, Subscription } from '@ciclo/event-store';
-import { unnestInsert } from './bulk-insert';
+import { copyRows } from './bulk-insert';
 import { subscriptionName, type Projector, type RebuildContext, type RebuildSink } from './projector';
 import { typeormTransactor } from './transactor';
 
@@ -127,6 +128,8 @@ export class ProjectionRunner {
     const shadow = (t: string) => `${t}__rebuild`;
     const tables = selected.flatMap((p) => p.tables);
     const seconds: Record<string, number> = Object.fromEntries(selected.map((p) => [p.name, 0]));
+    const phases = { feed: 0, finish: 0, indexes: 0, swap: 0 };
+    const since = (t: number) => (performance.now() - t) / 1000;
     let events = 0;
     try {
       for (const t of tables) {
@@ -136,10 +139,16 @@ export class ProjectionRunner {
       }
       const ctx: RebuildContext = {
         table: shadow,
+        // COPY, each call on a connection of its own (projectors write side by side).
         insert: async (table, columns, rows) => {
-          if (rows.length) await this.ds.query(...unnestInsert(table, columns, rows));
+          if (Array.isArray(rows) && rows.length === 0) return;
+          const runner = this.ds.createQueryRunner();
+          try {
+            await copyRows((await runner.connect()) as PoolClient, table, columns, rows);
+          } finally {
+            await runner.release();
+          }
         },
-        query: (sql, params) => this.ds.query(sql, params),
       };
       const sinks = selected.map((p) => ({ name: p.name, sink: p.rebuilder?.(ctx) ?? this.applyingSink(p, shadow) }));
       const timed = async (name: string, work: () => Promise<void>) => {
@@ -149,6 +158,7 @@ export class ProjectionRunner {
       };
       // One read of the log for every projector; the next batch is read while this one is folded.
       let checkpoint: Checkpoint | null = null;
+      const tFeed = performance.now();
       let next = this.store.readCommitted(null, REBUILD_BATCH);
       for (;;) {
         const batch = await next;
@@ -160,20 +170,26 @@ export class ProjectionRunner {
         events += batch.events.length;
         onProgress?.(events);
       }
+      phases.feed = since(tFeed);
       // Each projector's last writes, then its indexes (built once, on the loaded tables) and
       // statistics: written in bulk, the fresh tables have no dead rows to vacuum. Projectors in
       // parallel, so that one builds indexes while another writes.
       // All settled before a failure is thrown: nothing may still write when the fresh tables are dropped.
+      const tFinish = performance.now();
       const finished = await Promise.allSettled(
         selected.map(async (p, i) => {
           await timed(p.name, () => sinks[i].sink.finish());
+          phases.finish = Math.max(phases.finish, since(tFinish));
+          const tIndexes = performance.now();
           for (const t of p.tables) {
             await copyIndexes(this.ds, t, shadow(t));
             await this.ds.query(`ANALYZE ${shadow(t)}`);
           }
+          phases.indexes = Math.max(phases.indexes, since(tIndexes));
         }),
       );
       for (const f of finished) if (f.status === 'rejected') throw f.reason;
+      const tSwap = performance.now();
       await this.ds.transaction(async (m) => {
         const subs = selected.map((p) => subscriptionName(p.name));
         for (const sub of [...subs].sort()) {
@@ -211,11 +227,12 @@ export class ProjectionRunner {
           ]);
         }
       });
+      phases.swap = since(tSwap);
     } catch (err) {
       for (const t of tables) await this.ds.query(`DROP TABLE IF EXISTS ${shadow(t)}`).catch(() => undefined);
       throw err;
     }
-    return { events, seconds: (performance.now() - t0) / 1000, projectors: seconds };
+    return { events, seconds: since(t0), projectors: seconds, phases };
   }
 
   /**
@@ -246,6 +263,13 @@ export interface RebuildResult {
   seconds: number;
   /** Seconds each projector spent folding and writing (the read of the log is shared, not counted). */
   projectors: Record<string, number>;
+  /**
+   * Wall-clock seconds of each phase: reading the log and feeding every projector (`feed`); the
+   * projectors' last writes (`finish`, the slowest one's); building indexes and statistics on
+   * the fresh tables (`indexes`, the slowest projector's, counted from the end of its own writes);
+   * the swap transaction, with the events committed during the rebuild (`swap`).
+   */
+  phases: { feed: number; finish: number; indexes: number; swap: number };
 }
 
 /**

@@ -125,6 +125,16 @@ describe('rebuild in one pass over the log', () => {
     expect(await schemaShape(store.pool)).toEqual(shape);
     const positions = (await checkpoints()) as { position: string }[];
     expect(positions.map((c) => Number(c.position))).toEqual([events, events]);
+    expect(r.phases.feed).toBeGreaterThan(0);
+    expect(r.phases.finish).toBeGreaterThan(0);
+    expect(r.phases.feed + r.phases.finish + r.phases.swap).toBeLessThanOrEqual(r.seconds);
+    // The fresh state table kept the live one's LZ4 compression (migration 16), and its values use it.
+    const { rows: compression } = await store.pool.query<{ column: string; values: string[] }>(
+      `SELECT (SELECT attcompression FROM pg_attribute WHERE attrelid = 'rm_cycle_state'::regclass AND attname = 'state') AS column,
+              array_agg(DISTINCT pg_column_compression(state)) FILTER (WHERE pg_column_compression(state) IS NOT NULL) AS values
+         FROM rm_cycle_state`,
+    );
+    expect(compression[0]).toEqual({ column: 'l', values: ['lz4'] });
   }, 120000);
 
   it('applies in the swap the events committed after the read, then matches a fresh rebuild', async () => {

@@ -4,11 +4,18 @@ import { ReadModels1700000000001 } from './migrations/1700000000001-read-models'
 import { AuditActorIndex1700000000002 } from './migrations/1700000000002-audit-actor-index';
 import { InboxOrderedReads1700000000014 } from './migrations/1700000000014-inbox-ordered-reads';
 import { DeadlinePages1700000000015 } from './migrations/1700000000015-deadline-pages';
+import { CycleStateLz41700000000016 } from './migrations/1700000000016-cycle-state-lz4';
 
 // Dates (deadlines) are calendar days: keep them as 'YYYY-MM-DD' strings, never as local-midnight Dates.
 types.setTypeParser(1082, (v: string) => v);
 
-export const READ_MODEL_MIGRATIONS = [ReadModels1700000000001, AuditActorIndex1700000000002, InboxOrderedReads1700000000014, DeadlinePages1700000000015];
+export const READ_MODEL_MIGRATIONS = [
+  ReadModels1700000000001,
+  AuditActorIndex1700000000002,
+  InboxOrderedReads1700000000014,
+  DeadlinePages1700000000015,
+  CycleStateLz41700000000016,
+];
 
 /**
  * TypeORM data source of the read models: their schema migrations (migrations table

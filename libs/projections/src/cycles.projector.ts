@@ -119,20 +119,25 @@ export class CyclesProjector implements Projector {
         const writes = [ctx.insert(ctx.table('rm_cycle_state'), STATE_COLUMNS, stateRows(all))];
         writes[0].catch(() => undefined);
         const rows = { cycles: [] as unknown[][], inbox: [] as unknown[][], deadlines: [] as unknown[][] };
-        for (let i = 0; i < all.length; i += DERIVE_SLICE) {
-          const slice = this.rowsOf(all.slice(i, i + DERIVE_SLICE));
-          rows.cycles.push(...slice.cycles);
-          rows.inbox.push(...slice.inbox);
-          rows.deadlines.push(...slice.deadlines);
-          await new Promise((resolve) => setImmediate(resolve));
+        let derived: Promise<void> = Promise.resolve();
+        try {
+          for (let i = 0; i < all.length; i += DERIVE_SLICE) {
+            const slice = this.rowsOf(all.slice(i, i + DERIVE_SLICE));
+            rows.cycles.push(...slice.cycles);
+            rows.inbox.push(...slice.inbox);
+            rows.deadlines.push(...slice.deadlines);
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+          writes.push(
+            ctx.insert(ctx.table('rm_cycles'), CYCLE_COLUMNS, rows.cycles),
+            ctx.insert(ctx.table('rm_inbox'), INBOX_COLUMNS, rows.inbox),
+            ctx.insert(ctx.table('rm_deadlines'), DEADLINE_COLUMNS, rows.deadlines),
+          );
+        } catch (err) {
+          derived = Promise.reject(err);
         }
-        writes.push(
-          ctx.insert(ctx.table('rm_cycles'), CYCLE_COLUMNS, rows.cycles),
-          ctx.insert(ctx.table('rm_inbox'), INBOX_COLUMNS, rows.inbox),
-          ctx.insert(ctx.table('rm_deadlines'), DEADLINE_COLUMNS, rows.deadlines),
-        );
         // Every write ended before a failure is reported: nothing may still write when the fresh tables are dropped.
-        const settled = await Promise.allSettled(writes);
+        const settled = await Promise.allSettled([derived, ...writes]);
         for (const w of settled) if (w.status === 'rejected') throw w.reason;
       },
     };

@@ -33,10 +33,9 @@ export function copyValue(v: unknown): string {
   if (typeof v === 'number' || typeof v === 'bigint') return String(v);
   if (typeof v === 'boolean') return v ? 't' : 'f';
   const text = typeof v === 'string' ? v : v instanceof Date ? v.toISOString() : JSON.stringify(v);
-  return COPY_SPECIAL.test(text) ? text.replace(COPY_ESCAPES, (c) => COPY_ESCAPED[c]) : text;
+  return text.replace(COPY_ESCAPES, (c) => COPY_ESCAPED[c]);
 }
 
-const COPY_SPECIAL = /[\\\t\n\r]/;
 const COPY_ESCAPES = /[\\\t\n\r]/g;
 const COPY_ESCAPED: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 

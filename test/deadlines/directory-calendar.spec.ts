@@ -1,7 +1,8 @@
 // The identity directory is the one source of a tenant's calendar: a chamber registered through
 // the API with a patron day that is a legal holiday sees a deadline falling on it moved to the next
 // working day (cycle view and deadlines query); its calendar changed through the profile endpoint
-// counts from the next computation, the read model included, with no event on the cycle; an
+// counts from the next computation, the read model and the iCalendar feed's reminders included,
+// with no event on the cycle; an
 // invalid calendar or a non-administrator is refused, writing nothing.
 import { ROMA_SANTI_PIETRO_E_PAOLO } from '@ciclo/domain';
 import { startTestApi, type TestApi } from '../support/api';
@@ -62,11 +63,22 @@ describe("a tenant's calendar from the identity directory", () => {
     });
   }
 
+  /** The publication deadline in the iCalendar feed: its day and when its "due today" reminder goes off. */
+  async function inFeed(): Promise<{ day: string | undefined; dueAlarm: string | undefined }> {
+    const ics = await api.call<string>('GET', '/calendar.ics', { token: rpct });
+    expect(ics.status).toBe(200);
+    const event = ics.body.split('BEGIN:VEVENT').find((e) => e.includes(`UID:${cycleId}-pubblicazione@ciclo`)) ?? '';
+    const due = event.split('BEGIN:VALARM').find((a) => a.includes('DESCRIPTION:Scade oggi'));
+    return { day: /DTSTART;VALUE=DATE:(\d{8})/.exec(event)?.[1], dueAlarm: /TRIGGER;VALUE=DATE-TIME:(\S+)/.exec(due ?? '')?.[1] };
+  }
+
   const cycleEvents = async () => Number((await api.pool.query<{ n: string }>(`SELECT count(*) AS n FROM es_events WHERE stream_id = $1`, [`${ROMA}/cycle-${cycleId}`])).rows[0].n);
 
   it('moves a deadline on the patron day of a tenant registered through the API to the next working day', async () => {
     expect(await inView()).toEqual(expect.objectContaining({ legalDate: '2027-06-29', effectiveDate: '2027-06-30' }));
     expect(await inQuery('2027-06-30')).toBe('2027-06-30');
+    // 09:00 in Rome (summer time) on the effective day.
+    expect(await inFeed()).toEqual({ day: '20270630', dueAlarm: '20270630T070000Z' });
   });
 
   it('refuses an invalid calendar or a non-administrator on the profile endpoint, writing nothing', async () => {
@@ -94,6 +106,8 @@ describe("a tenant's calendar from the identity directory", () => {
     expect(cleared.body).toMatchObject({ patronDays: [], profile: { address: registry.address } });
     expect(await inView()).toEqual(expect.objectContaining({ legalDate: '2027-06-29', effectiveDate: '2027-06-29' }));
     expect(await inQuery('2027-06-29')).toBe('2027-06-29');
+    // The feed's reminders are planned again with the new calendar, not kept from before.
+    expect(await inFeed()).toEqual({ day: '20270629', dueAlarm: '20270629T070000Z' });
 
     // The registry data alone leaves the calendar as it is.
     const same = await api.call('PUT', `/tenants/${ROMA}/profile`, { token: admin, body: { ...registry, employees: 201 } });
@@ -104,6 +118,7 @@ describe("a tenant's calendar from the identity directory", () => {
     expect(restored.status).toBe(200);
     expect(await inView()).toEqual(expect.objectContaining({ effectiveDate: '2027-06-30' }));
     expect(await inQuery('2027-06-30')).toBe('2027-06-30');
+    expect(await inFeed()).toEqual({ day: '20270630', dueAlarm: '20270630T070000Z' });
     expect(await cycleEvents()).toBe(before);
     const { rows } = await api.pool.query<{ v: number }>(`SELECT (metadata->>'schemaVersion')::int AS v FROM es_events WHERE stream_id = $1 AND type = 'TenantProfileUpdated'`, [`${ROMA}/tenant`]);
     expect(rows.map((r) => r.v)).toEqual([2, 2, 2]);

@@ -85,8 +85,11 @@ interface FeedAudience {
 @ApiBearerAuth()
 @Controller()
 export class CalendarController {
-  /** Per cycle version, the reminders of its deadlines (the VALARMs): planned once per process. */
-  private readonly plans = new Map<string, PlannedReminder[]>();
+  /**
+   * Per cycle version, the reminders of its deadlines (the VALARMs), with the tenant's calendar and
+   * time zone they were planned with: planned again when the cycle or the tenant's calendar changes.
+   */
+  private readonly plans = new Map<string, { plan: PlannedReminder[]; calendar: object; timeZone: string }>();
   /** Rendered feeds, until their tenant's next event: 64 MB at most (about 35 feeds of 1,000 cycles). */
   private readonly cache = new FeedCache(64 * 1024 * 1024);
   constructor(
@@ -255,15 +258,15 @@ export class CalendarController {
     return { position, at: last?.recordedAt ?? new Date(0), projected };
   }
 
-  /** What the VALARMs need: the cycle's reminders, planned once per cycle version. */
+  /** What the VALARMs need: the cycle's reminders, planned once per cycle version and tenant calendar. */
   private remindersOf(state: CycleState): PlannedReminder[] {
     const key = `${state.cycleId}:${state.version}:${state.definitionVersion}`;
-    let plan = this.plans.get(key);
-    if (!plan) {
-      if (this.plans.size >= 50_000) this.plans.clear();
-      plan = this.planner.plan(state, new Date(0));
-      this.plans.set(key, plan);
-    }
+    const { calendar, timeZone } = this.planner.tenantTime(state.tenant);
+    const held = this.plans.get(key);
+    if (held && held.calendar === calendar && held.timeZone === timeZone) return held.plan;
+    if (!held && this.plans.size >= 50_000) this.plans.clear();
+    const plan = this.planner.plan(state, new Date(0));
+    this.plans.set(key, { plan, calendar, timeZone });
     return plan;
   }
 

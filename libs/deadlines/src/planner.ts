@@ -20,8 +20,12 @@ export interface DefinitionSource {
 
 /** The pure planner with each tenant's calendar, working hours and reminder overrides applied. */
 export class ReminderPlanner {
-  /** Per tenant: the first working instant of each date (tenant profiles are fixed for the process). */
-  private readonly dueCaches = new Map<string, Map<string, number>>();
+  /**
+   * Per tenant: the first working instant of each date, for the calendar and time zone it was
+   * computed with. A tenant's calendar can change while the process runs (the directory's
+   * `TenantProfileUpdated`): a new calendar object or time zone starts a new cache.
+   */
+  private readonly dueCaches = new Map<string, { calendar: object; timeZone: string; due: Map<string, number> }>();
 
   constructor(
     readonly definitions: DefinitionSource,
@@ -60,8 +64,9 @@ export class ReminderPlanner {
     if (!def || !state.exists) return [];
     const wt = this.workingTime(state.tenant);
     const { calendar, ...hours } = wt;
-    let dueCache = this.dueCaches.get(state.tenant);
-    if (!dueCache) this.dueCaches.set(state.tenant, (dueCache = new Map()));
-    return planReminders(state, def, { now, policy: this.policy(state.tenant, def), calendar, workingHours: hours, dueCache, ...(extra.length ? { extraDeadlines: extra as { id: string; legalDate: IsoDate }[] } : {}) });
+    let held = this.dueCaches.get(state.tenant);
+    if (!held || held.calendar !== calendar || held.timeZone !== hours.timeZone)
+      this.dueCaches.set(state.tenant, (held = { calendar, timeZone: hours.timeZone, due: new Map() }));
+    return planReminders(state, def, { now, policy: this.policy(state.tenant, def), calendar, workingHours: hours, dueCache: held.due, ...(extra.length ? { extraDeadlines: extra as { id: string; legalDate: IsoDate }[] } : {}) });
   }
 }

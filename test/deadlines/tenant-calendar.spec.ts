@@ -2,7 +2,8 @@
 // June, is a legal holiday there), the projection row, the deadlines query, the cycle view, the
 // inbox, the iCalendar feed, the reminder sent and the reminders scheduled all show the same date;
 // the same deadline of a chamber without that holiday stays on 29 June everywhere. Rome's calendar
-// is the identity directory's (registered through the API), the one source of every reader.
+// is the identity directory's (registered through the API), the one source of every reader. When
+// Rome's calendar changes, the reminder jobs already waiting move with it, with no event on the cycle.
 import IORedis from 'ioredis';
 import { resolve } from 'node:path';
 import { Queue } from 'bullmq';
@@ -60,6 +61,7 @@ describe("deadlines with the tenant's calendar", () => {
       prefix,
       definitions,
       directory: new GrantedRecipients({ people: (t, at) => people.peopleAt(t, at) }, new DirectoryCalendarProfiles(calendars, StaticTenantDirectory.fromDirectory(resolve(ROOT, 'seeds/tenants')))),
+      calendars,
       smtpUrl: smtp.url,
       mailFrom: 'ciclo@example.org',
       publicUrl: 'https://ciclo.example.org',
@@ -127,5 +129,26 @@ describe("deadlines with the tenant's calendar", () => {
   it('Prato: no such holiday, 29 June everywhere', async () => {
     const shown = await datesShown(PRATO);
     expect(shown).toEqual({ projection: '2027-06-29', query: '2027-06-29', cycles: '2027-06-29', inbox: '2027-06-29', view: '2027-06-29', ics: '2027-06-29', reminderSent: '2027-06-29', overdueJobFrom: '2027-06-29' });
+  });
+
+  it("Rome's calendar changed: the waiting reminder jobs move to the new instants", async () => {
+    const id = cycles[ROMA];
+    const jobOf = async (kind: string) => (await queue.getJobs(['delayed', 'waiting'])).find((j) => j.data.cycleId === id && j.data.kind === kind);
+    expect((await jobOf('due'))?.data.dueAt).toBe('2027-06-30T07:00:00.000Z');
+    const events = async () => Number((await api.pool.query<{ n: string }>(`SELECT count(*) AS n FROM es_events WHERE stream_id = $1`, [`${ROMA}/cycle-${id}`])).rows[0].n);
+    const before = await events();
+    const admin = await api.token('u-admin-rm', ['admin'], ROMA);
+    const registry = { address: 'Via de Burrò 147, 00186 Roma', legalRepresentative: 'Presidente', employees: 200, website: 'https://www.rm.camcom.it' };
+    const cleared = await api.call('PUT', `/tenants/${ROMA}/profile`, { token: admin, body: { ...registry, patronDays: [] } });
+    expect(cleared.status).toBe(200);
+    // 29 June is a working day again: the "due" reminder goes out that morning, the overdue chain a day earlier.
+    const moved = await waitFor('the due reminder on 29 June', async () => {
+      const job = await jobOf('due');
+      return job?.data.dueAt === '2027-06-29T07:00:00.000Z' ? job : undefined;
+    });
+    // Its delay runs to the new instant (on the test's clock), not to the old one a day later.
+    expect(Math.abs(moved.delay - (Date.parse('2027-06-29T07:00:00.000Z') - clock.now().getTime()))).toBeLessThan(60_000);
+    expect((await jobOf('overdue'))?.data.dueAt).toBe('2027-07-06T07:00:00.000Z');
+    expect(await events()).toBe(before);
   });
 });

@@ -56,10 +56,12 @@ export class ReminderJobs {
   /**
    * Makes the jobs of each cycle equal to its plan: removes the indexed jobs not planned any more
    * and adds the planned ones (adding an existing job id is a no-op). `fresh` cycles (first seen at
-   * version 1) have no jobs yet: their index is not read.
+   * version 1) have no jobs yet: their index is not read. `moved` cycles were planned again with a
+   * changed tenant calendar: a reminder keeps its key (deadline, legal date, offset) while its
+   * instant moves, so each of their waiting jobs is given the planned instant.
    */
-  async reconcile(plans: { tenant: string; cycleId: string; planned: PlannedReminder[]; fresh?: boolean }[]): Promise<{ added: number; removed: number }> {
-    if (plans.length === 0) return { added: 0, removed: 0 };
+  async reconcile(plans: { tenant: string; cycleId: string; planned: PlannedReminder[]; fresh?: boolean; moved?: boolean }[]): Promise<{ added: number; removed: number; rescheduled: number }> {
+    if (plans.length === 0) return { added: 0, removed: 0, rescheduled: 0 };
     const toRead = plans.filter((p) => !p.fresh);
     const existing = new Map<string, string[]>();
     if (toRead.length) {
@@ -80,6 +82,7 @@ export class ReminderJobs {
     // A job being processed cannot be removed: it checks the plan itself before sending.
     await Promise.all(stale.map((s) => this.queue.remove(s.id)));
     const now = this.clock.now().getTime();
+    const rescheduled = await this.reschedule(plans.filter((p) => p.moved).flatMap((p) => p.planned), now);
     const all = plans.flatMap((p) => p.planned);
     // Chunks in flight together: building one overlaps Redis running the previous.
     const chunks: PlannedReminder[][] = [];
@@ -94,7 +97,24 @@ export class ReminderJobs {
       const res = (await pipe.exec()) ?? [];
       for (const [err] of res) if (err) throw err;
     }
-    return { added: all.length, removed: stale.length };
+    return { added: all.length, removed: stale.length, rescheduled };
+  }
+
+  /** Gives each waiting job of these reminders its planned instant; a job already running or gone is left alone. */
+  private async reschedule(planned: readonly PlannedReminder[], nowMs: number): Promise<number> {
+    let n = 0;
+    for (const r of planned) {
+      const job = await this.queue.getJob(r.key);
+      if (!job || job.data.dueAt === r.dueAt || !(await job.isDelayed())) continue;
+      try {
+        await job.updateData({ ...job.data, dueAt: r.dueAt });
+        await job.changeDelay(Math.max(0, Date.parse(r.dueAt) - nowMs));
+        n++;
+      } catch {
+        // Taken by a worker meanwhile: the processor checks the cycle and the calendar itself.
+      }
+    }
+    return n;
   }
 
   private jobOf(r: PlannedReminder, nowMs: number) {

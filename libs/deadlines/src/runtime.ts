@@ -62,6 +62,8 @@ export interface DeadlinesRuntimeOptions {
   beforeClaim?: (key: string) => Promise<void> | void;
   onClaimed?: (key: string) => Promise<void> | void;
   onHandOff?: (key: string) => Promise<void> | void;
+  /** The tenants' calendars the planner reads, refreshed when a tenant's profile changes (see `SchedulerOptions.calendars`). */
+  calendars?: { refresh(): Promise<void> };
   onSchedulerActive?: () => void;
   onBatch?: (info: { events: number; cycles: number; added: number; removed: number }) => void;
 }
@@ -114,6 +116,7 @@ export class DeadlinesRuntime {
       retryDelayMs: o.retryDelayMs,
       checkIntervalMs: o.checkIntervalMs,
       batchSize: o.schedulerBatchSize,
+      calendars: o.calendars,
       onActive: o.onSchedulerActive,
       onBatch: o.onBatch,
     });

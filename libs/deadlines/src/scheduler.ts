@@ -8,6 +8,7 @@ import type { ReminderPlanner } from './planner';
 export const SCHEDULER_SUBSCRIPTION = 'deadline-scheduler';
 
 const CYCLE_STREAM = /^([a-z0-9][a-z0-9_.-]{0,62})\/cycle-(.+)$/;
+const TENANT_STREAM = /^([a-z0-9][a-z0-9_.-]{0,62})\/tenant$/;
 
 /** A cycle as the scheduler keeps it: its state and, for the types with a risk register, the plan content the register needs. */
 export interface ScheduledCycle {
@@ -50,6 +51,12 @@ export interface SchedulerOptions {
   checkIntervalMs?: number;
   /** Folded cycle states kept in memory (default 20,000). */
   cacheSize?: number;
+  /**
+   * The tenants' calendars the planner reads (`TenantCalendars` of libs/identity): brought up to the
+   * log before a tenant whose profile changed (`TenantProfileUpdated`: calendar, time zone) has its
+   * cycles planned again.
+   */
+  calendars?: { refresh(): Promise<void> };
   onActive?: () => void;
   onBatch?: (info: { events: number; cycles: number; added: number; removed: number }) => void;
 }
@@ -140,23 +147,44 @@ export class DeadlineScheduler {
       throw new Error('Redis holds no scheduler marker yet (first start, or Redis lost its data): planning every cycle first');
     }
     const touched = new Map<string, { tenant: string; cycleId: string; events: RecordedEvent[] }>();
+    // Tenants whose calendar or time zone may have changed: every cycle of theirs is planned again.
+    const recalendared = new Set<string>();
     for (const e of events) {
+      const ofTenant = TENANT_STREAM.exec(e.streamId);
+      if (ofTenant && e.type === 'TenantProfileUpdated') recalendared.add(ofTenant[1]);
       const m = CYCLE_STREAM.exec(e.streamId);
       if (!m) continue;
       const t = touched.get(e.streamId) ?? { tenant: m[1], cycleId: m[2], events: [] };
       t.events.push(e);
       touched.set(e.streamId, t);
     }
-    if (touched.size === 0) return;
+    if (touched.size === 0 && recalendared.size === 0) return;
+    if (recalendared.size > 0) await this.o.calendars?.refresh();
     const plans = [];
     const now = this.o.clock.now();
     const states = await this.foldTouched([...touched.entries()]);
+    for (const tenant of recalendared) states.push(...(await this.untouchedCycles(tenant, touched)));
     for (const { stream, state, fresh } of states) {
       const m = CYCLE_STREAM.exec(stream) as RegExpExecArray;
-      plans.push({ tenant: m[1], cycleId: m[2], planned: state.cycle.exists ? this.o.planner.plan(state.cycle, now, measureDatesOf(state)) : [], fresh });
+      const planned = state.cycle.exists ? this.o.planner.plan(state.cycle, now, measureDatesOf(state)) : [];
+      plans.push({ tenant: m[1], cycleId: m[2], planned, fresh, moved: recalendared.has(m[1]) });
     }
-    const r = await this.o.jobs.reconcile(plans);
-    this.o.onBatch?.({ events: events.length, cycles: touched.size, ...r });
+    const { added, removed } = await this.o.jobs.reconcile(plans);
+    this.o.onBatch?.({ events: events.length, cycles: states.length, added, removed });
+  }
+
+  /** The tenant's cycles the batch did not touch: from the cache when it holds their last version, else from the store. */
+  private async untouchedCycles(tenant: string, touched: ReadonlyMap<string, unknown>): Promise<{ stream: string; state: ScheduledCycle; fresh: boolean }[]> {
+    const out: { stream: string; state: ScheduledCycle; fresh: boolean }[] = [];
+    const missing: string[] = [];
+    for (const s of await this.o.store.listStreams({ tenant, kind: 'cycle' })) {
+      if (touched.has(s.streamId)) continue;
+      const cached = this.cache.get(s.streamId);
+      if (cached && cached.cycle.version === s.version) out.push({ stream: s.streamId, state: cached, fresh: false });
+      else missing.push(s.streamId);
+    }
+    out.push(...(await this.loadFolded(missing)));
+    return out;
   }
 
   /** Folds each touched cycle: from the cache and the batch when they connect, else from the store. */
@@ -173,8 +201,15 @@ export class DeadlineScheduler {
         this.remember(stream, state);
       } else missing.push(stream);
     }
-    for (let i = 0; i < missing.length; i += 50) {
-      const chunk = missing.slice(i, i + 50);
+    out.push(...(await this.loadFolded(missing)));
+    return out;
+  }
+
+  /** Reads and folds these cycles from the store, 50 streams at a time, and keeps their states. */
+  private async loadFolded(streams: readonly string[]): Promise<{ stream: string; state: ScheduledCycle; fresh: boolean }[]> {
+    const out: { stream: string; state: ScheduledCycle; fresh: boolean }[] = [];
+    for (let i = 0; i < streams.length; i += 50) {
+      const chunk = streams.slice(i, i + 50);
       const loaded = await Promise.all(chunk.map((s) => this.o.store.readStream(s)));
       chunk.forEach((stream, j) => {
         const state = foldScheduled({ cycle: initialCycleState(), plan: null }, loaded[j]);

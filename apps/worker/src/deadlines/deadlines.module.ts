@@ -48,6 +48,7 @@ export class DeadlinesService implements OnApplicationBootstrap, OnApplicationSh
         { people: (tenant, at) => people.peopleAt(tenant, at) },
         new DirectoryCalendarProfiles(calendars, StaticTenantDirectory.fromDirectory(resolve(this.settings.SEEDS_DIR, 'tenants'))),
       ),
+      calendars,
       smtpUrl: n.SMTP_URL,
       mailFrom: n.MAIL_FROM,
       publicUrl: publicUrl(this.settings),

@@ -188,4 +188,30 @@ describe('shared log reads (PostgreSQL)', () => {
     expect(f.batches[0]).toBe(1);
     expect(f.batches.slice(1).reduce((a, b) => a + b, 0)).toBe(3);
   });
+
+  it('while commits keep coming, subscribers wait the longer busy delay; after a quiet spell, the short one', async () => {
+    await store.close();
+    store = new PostgresEventStore({ connectionString: db.url, poolSize: 4, wakeDelayMs: 10, busyWakeDelayMs: 400 });
+    const s = uniqueStream(T);
+    await store.append(s, [anEvent(T, 'B', { n: 0 })], { expectedVersion: 'no_stream' });
+    await readable(1);
+    const f = follow('busy', 100);
+    await f.sub.caughtUp;
+    await sleep(600);
+    // A commit after a quiet spell: read after the short delay, well before the busy one.
+    const started = Date.now();
+    await store.append(s, [anEvent(T, 'B', { n: 1 })], { expectedVersion: 1 });
+    await until(() => f.events.length === 2);
+    expect(Date.now() - started).toBeLessThan(350);
+    // Twenty commits 25 ms apart right after it: each wake waits the busy delay, so a few wakes
+    // read them all (with the short delay alone, about one wake per commit).
+    const wakes = store.wakeCount;
+    for (let n = 2; n <= 21; n++) {
+      await store.append(s, [anEvent(T, 'B', { n })], { expectedVersion: n });
+      await sleep(25);
+    }
+    await until(() => f.events.length === 22);
+    expect(store.wakeCount - wakes).toBeLessThanOrEqual(4);
+    expect(f.events.map((e) => e.data.n)).toEqual(Array.from({ length: 22 }, (_, n) => n));
+  });
 });

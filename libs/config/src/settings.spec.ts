@@ -36,6 +36,14 @@ describe('settings', () => {
     }
   });
 
+  it('reads the wake delay while commits keep coming (default 50 ms) and refuses one outside 0-1000 ms', () => {
+    expect(loadSettings({}).EVENT_BUSY_WAKE_DELAY_MS).toBe(50);
+    expect(loadSettings({ EVENT_BUSY_WAKE_DELAY_MS: '10' }).EVENT_BUSY_WAKE_DELAY_MS).toBe(10);
+    for (const bad of ['-1', '1001', '2.5', 'soon']) {
+      expect(() => loadSettings({ EVENT_BUSY_WAKE_DELAY_MS: bad })).toThrow(/^[\s\S]*EVENT_BUSY_WAKE_DELAY_MS:/m);
+    }
+  });
+
   it('requires KURRENTDB_URL with the KurrentDB adapter', () => {
     expect(() => loadSettings({ EVENT_STORE: 'kurrentdb' })).toThrow(
       /KURRENTDB_URL: is required when EVENT_STORE=kurrentdb/,

@@ -47,6 +47,14 @@ export interface PostgresEventStoreOptions {
    * once, so those commits make one batch and one checkpoint transaction per subscription.
    */
   wakeDelayMs?: number;
+  /**
+   * The wait while commits keep coming (default 50 ms, never less than `wakeDelayMs`): a
+   * notification that arrives less than this long after the previous wake is read this long after
+   * it. Under a steady stream of commits each subscription then reads, writes and commits its
+   * checkpoint once per this time instead of once per `wakeDelayMs`; a commit after a quiet spell
+   * still wakes them after `wakeDelayMs`.
+   */
+  busyWakeDelayMs?: number;
 }
 
 interface AppendRow {
@@ -81,8 +89,10 @@ export class PostgresEventStore implements EventStore {
   private readonly subscriptions = new Set<PgSubscription<unknown>>();
   private closed = false;
   private readonly wakeDelayMs: number;
+  private readonly busyWakeDelayMs: number;
   private wakeTimer: NodeJS.Timeout | null = null;
   private wakes = 0;
+  private lastWakeAt = Number.NEGATIVE_INFINITY;
   /** Subscriptions read the log through this: one query per checkpoint for all of them. */
   private readonly reader = new SharedLogReader({
     query: (after, limit) => queryForSubscriptions(this.pool, after, limit),
@@ -98,6 +108,7 @@ export class PostgresEventStore implements EventStore {
     this.notifier = new CommitNotifier(options.connectionString);
     this.wake.setMaxListeners(0);
     this.wakeDelayMs = Math.max(0, options.wakeDelayMs ?? 10);
+    this.busyWakeDelayMs = Math.max(this.wakeDelayMs, options.busyWakeDelayMs ?? 50);
   }
 
   /** Creates or upgrades the event store's tables and functions. */
@@ -379,17 +390,22 @@ export class PostgresEventStore implements EventStore {
     return this.listenerStarting;
   }
 
-  /** A commit was notified: wake the subscribers once `wakeDelayMs` has passed (later notifications join). */
+  /**
+   * A commit was notified: wake the subscribers once `wakeDelayMs` has passed, or `busyWakeDelayMs`
+   * when the previous wake was less than that long ago (later notifications join).
+   */
   private notified(): void {
-    if (this.wakeDelayMs === 0) return this.emitWake();
     if (this.wakeTimer) return;
+    const delay = performance.now() - this.lastWakeAt < this.busyWakeDelayMs ? this.busyWakeDelayMs : this.wakeDelayMs;
+    if (delay === 0) return this.emitWake();
     this.wakeTimer = setTimeout(() => {
       this.wakeTimer = null;
       this.emitWake();
-    }, this.wakeDelayMs);
+    }, delay);
   }
 
   private emitWake(): void {
+    this.lastWakeAt = performance.now();
     this.wakes++;
     this.wake.emit('wake');
   }

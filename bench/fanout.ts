@@ -1,12 +1,14 @@
 /**
  * Subscriptions sharing one read of the log: `npm run bench -- fanout [--rate 100] [--seconds 10]
- * [--subscriptions 6] [--wake-delays 0,10,25]`.
+ * [--subscriptions 6] [--wake-delays 0,10,25,10/50]`.
  *
- * For each wake delay (`wakeDelayMs` of the store), on a throwaway database: one store appends
+ * For each wake delay, on a throwaway database: `D` waits D ms after every notification
+ * (`wakeDelayMs` and `busyWakeDelayMs` of the store both D); `D/B`, the store's own rule, D ms after a
+ * quiet spell and B ms while commits keep coming (the defaults are 10/50). One store appends
  * one-event commits open loop at `rate` per second for `seconds`; another store runs
  * `subscriptions` durable subscriptions as the worker does (batches of 1,000, one of 2,000 like the
  * sealer; their handlers do nothing, so what is measured is the reading and the checkpoint
- * transactions). Reported per wake delay:
+ * transactions). Reported per wake delay (`wake_delay_ms`, `busy_wake_delay_ms`):
  *   checkpoint_tx_per_event   batches applied, all subscriptions together, per event appended
  *   db_tx_per_event           transactions committed in the database (pg_stat_database), appends included
  *   log_queries_per_event     queries of the log sent for the subscriptions (`store.logReads`)
@@ -24,8 +26,12 @@ const rate = numberArg('rate', 100);
 const seconds = numberArg('seconds', 10);
 const subscriptions = Math.max(1, Math.round(numberArg('subscriptions', 6)));
 const delaysArg = process.argv.find((a, i) => process.argv[i - 1] === '--wake-delays') ?? process.argv.find((a) => a.startsWith('--wake-delays='))?.split('=')[1];
-const delays = (delaysArg ?? '0,10,25').split(',').map(Number);
-if (delays.some((d) => !Number.isInteger(d) || d < 0)) throw new Error(`--wake-delays must list whole milliseconds, got "${delaysArg}"`);
+const delays = (delaysArg ?? '0,10,25,10/50').split(',').map((d) => {
+  const [wake, busy = wake] = d.split('/').map(Number);
+  return { wake, busy };
+});
+if (delays.some((d) => ![d.wake, d.busy].every((x) => Number.isInteger(x) && x >= 0) || d.busy < d.wake))
+  throw new Error(`--wake-delays must list whole milliseconds D or D/B with B ≥ D, got "${delaysArg}"`);
 
 async function committedTransactions(admin: Client, db: string): Promise<number> {
   // The statistics are flushed about once a second: read them after a pause.
@@ -33,12 +39,12 @@ async function committedTransactions(admin: Client, db: string): Promise<number>
   return Number((await admin.query<{ n: string }>('SELECT xact_commit AS n FROM pg_stat_database WHERE datname = $1', [db])).rows[0].n);
 }
 
-async function measure(wakeDelayMs: number): Promise<Record<string, number>> {
+async function measure(wakeDelayMs: number, busyWakeDelayMs: number): Promise<Record<string, number>> {
   const db = await createBenchDatabase();
   const admin = new Client({ connectionString: adminUrl() });
   await admin.connect();
   const writer = new PostgresEventStore({ connectionString: db.url, poolSize: 4 });
-  const store = new PostgresEventStore({ connectionString: db.url, poolSize: subscriptions + 6, wakeDelayMs });
+  const store = new PostgresEventStore({ connectionString: db.url, poolSize: subscriptions + 6, wakeDelayMs, busyWakeDelayMs });
   const subs: Subscription[] = [];
   try {
     await writer.migrate();
@@ -58,7 +64,7 @@ async function measure(wakeDelayMs: number): Promise<Record<string, number>> {
     }
     await Promise.all(subs.map((s) => s.caughtUp));
     const n = Math.round(rate * seconds);
-    log(`wake delay ${wakeDelayMs} ms: ${n} commits at ${rate}/s, ${subscriptions} subscriptions`);
+    log(`wake delay ${wakeDelayMs} ms (${busyWakeDelayMs} ms while busy): ${n} commits at ${rate}/s, ${subscriptions} subscriptions`);
     const tx0 = await committedTransactions(admin, db.name);
     const reads0 = store.logReads;
     const cpu0 = process.cpuUsage();
@@ -77,6 +83,7 @@ async function measure(wakeDelayMs: number): Promise<Record<string, number>> {
     const reads = store.logReads;
     return {
       wake_delay_ms: wakeDelayMs,
+      busy_wake_delay_ms: busyWakeDelayMs,
       events: n,
       checkpoint_tx_per_event: round(batches / n, 2),
       db_tx_per_event: round((tx1 - tx0) / n, 2),
@@ -99,7 +106,7 @@ async function measure(wakeDelayMs: number): Promise<Record<string, number>> {
 async function main(): Promise<void> {
   const loadBefore = loadavg()[0];
   const runs = [];
-  for (const d of delays) runs.push(await measure(d));
+  for (const d of delays) runs.push(await measure(d.wake, d.busy));
   console.log(JSON.stringify({ benchmark: 'fanout', rate, seconds, subscriptions, runs, loadavg_1m_before: round(loadBefore, 2), loadavg_1m_after: round(loadavg()[0], 2) }));
 }
 

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { contentHash, PostgresEventStore, type RecordedEvent, type Subscription } from '@ciclo/event-store';
+import { contentHash, PostgresEventStore, type PostgresEventStoreOptions, type RecordedEvent, type Subscription } from '@ciclo/event-store';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { anEvent, sleep, uniqueStream } from './fixtures';
 
@@ -48,6 +48,18 @@ describe('shared log reads (PostgreSQL)', () => {
       await sleep(10);
     }
     throw new Error(`fewer than ${n} events readable`);
+  }
+
+  /** A store with these wake delays, a new stream with one event of `type`, and `name` following it, caught up. */
+  async function followOnStore(name: string, type: string, wake: Pick<PostgresEventStoreOptions, 'wakeDelayMs' | 'busyWakeDelayMs'>): Promise<{ s: string; f: Follower }> {
+    await store.close();
+    store = new PostgresEventStore({ connectionString: db.url, poolSize: 4, ...wake });
+    const s = uniqueStream(T);
+    await store.append(s, [anEvent(T, type, { n: 0 })], { expectedVersion: 'no_stream' });
+    await readable(1);
+    const f = follow(name, 100);
+    await f.sub.caughtUp;
+    return { s, f };
   }
 
   beforeEach(async () => {
@@ -167,13 +179,7 @@ describe('shared log reads (PostgreSQL)', () => {
   });
 
   it('commits notified within the wake delay are read as one batch', async () => {
-    await store.close();
-    store = new PostgresEventStore({ connectionString: db.url, poolSize: 4, wakeDelayMs: 1000 });
-    const s = uniqueStream(T);
-    await store.append(s, [anEvent(T, 'P', { n: 0 })], { expectedVersion: 'no_stream' });
-    await readable(1);
-    const f = follow('coalesced', 100);
-    await f.sub.caughtUp;
+    const { s, f } = await followOnStore('coalesced', 'P', { wakeDelayMs: 1000 });
     await sleep(500);
     const wakes = store.wakeCount;
     const started = Date.now();
@@ -190,13 +196,7 @@ describe('shared log reads (PostgreSQL)', () => {
   });
 
   it('while commits keep coming, subscribers wait the longer busy delay; after a quiet spell, the short one', async () => {
-    await store.close();
-    store = new PostgresEventStore({ connectionString: db.url, poolSize: 4, wakeDelayMs: 10, busyWakeDelayMs: 400 });
-    const s = uniqueStream(T);
-    await store.append(s, [anEvent(T, 'B', { n: 0 })], { expectedVersion: 'no_stream' });
-    await readable(1);
-    const f = follow('busy', 100);
-    await f.sub.caughtUp;
+    const { s, f } = await followOnStore('busy', 'B', { wakeDelayMs: 10, busyWakeDelayMs: 400 });
     await sleep(600);
     // A commit after a quiet spell: read after the short delay, well before the busy one.
     const started = Date.now();

@@ -100,21 +100,26 @@ export class ReminderJobs {
     return { added: all.length, removed: stale.length, rescheduled };
   }
 
-  /** Gives each waiting job of these reminders its planned instant; a job already running or gone is left alone. */
+  /**
+   * Gives each waiting job of these reminders its planned instant (the jobs asked for together, not
+   * one round trip after another); a job already running or gone is left alone.
+   */
   private async reschedule(planned: readonly PlannedReminder[], nowMs: number): Promise<number> {
-    let n = 0;
-    for (const r of planned) {
-      const job = await this.queue.getJob(r.key);
-      if (!job || job.data.dueAt === r.dueAt || !(await job.isDelayed())) continue;
-      try {
-        await job.updateData({ ...job.data, dueAt: r.dueAt });
-        await job.changeDelay(Math.max(0, Date.parse(r.dueAt) - nowMs));
-        n++;
-      } catch {
-        // Taken by a worker meanwhile: the processor checks the cycle and the calendar itself.
-      }
-    }
-    return n;
+    const moved = await Promise.all(
+      planned.map(async (r) => {
+        const job = await this.queue.getJob(r.key);
+        if (!job || job.data.dueAt === r.dueAt || !(await job.isDelayed())) return false;
+        try {
+          await job.updateData({ ...job.data, dueAt: r.dueAt });
+          await job.changeDelay(Math.max(0, Date.parse(r.dueAt) - nowMs));
+          return true;
+        } catch {
+          // Taken by a worker meanwhile: the processor checks the cycle and the calendar itself.
+          return false;
+        }
+      }),
+    );
+    return moved.filter(Boolean).length;
   }
 
   private jobOf(r: PlannedReminder, nowMs: number) {

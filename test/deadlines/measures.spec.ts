@@ -196,6 +196,14 @@ describe('reminders for the measures of the risk register', () => {
     await waitFor('the next monitoring reminder', async () => (await measureJobs(id)).includes(next)).catch(() => undefined);
     const pending = await measureJobs(id);
     expect(pending).toEqual(expect.arrayContaining([next]));
+    // A job still running cannot be removed from the queue: the report below must find both
+    // overdue jobs finished, each having planned its next step of the overdue chain (-14).
+    const overdue = [phaseKey, reportKey];
+    await waitFor('the overdue jobs to finish and extend their chain', async () => {
+      const states = await Promise.all(overdue.map(async (k) => (await queue.getJob(k))?.getState()));
+      const jobs = await measureJobs(id);
+      return states.every((s) => s === 'completed') && overdue.every((k) => jobs.includes(k.replace(/\|-7$/, '|-14')));
+    });
 
     await plan(
       [

@@ -334,6 +334,7 @@ async function main(): Promise<void> {
         subscriptions,
         synchronous_commit: pgEnv[0].sync,
         database_pool_size: settings.DATABASE_POOL_SIZE,
+        app_node_args: process.env.BENCH_APP_NODE_ARGS ?? '',
         notes,
       },
     };

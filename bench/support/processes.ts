@@ -19,7 +19,9 @@ export interface Child {
 export function spawnApp(entry: string, env: NodeJS.ProcessEnv, root: string, keepStdout: boolean): Child {
   // BENCH_CPU_PROF_DIR: each app writes a V8 CPU profile there when it stops (where its time went).
   const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
-  const proc = spawn(process.execPath, [...profile, '-r', './scripts/register-paths.js', entry], {
+  // BENCH_APP_NODE_ARGS: further node flags for both apps (e.g. V8 heap settings to compare).
+  const extra = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const proc = spawn(process.execPath, [...profile, ...extra, '-r', './scripts/register-paths.js', entry], {
     cwd: root,
     env,
     stdio: ['ignore', keepStdout ? 'pipe' : 'ignore', 'inherit'],

@@ -75,7 +75,7 @@ describe('ciclo import (through the plan commands)', () => {
     expect([...codes].sort()).toEqual(expect.arrayContaining(['INDICATOR_WEIGHTS_SUM', 'INVALID_WEIGHT', 'OPERATOR_UNIT_MISMATCH', 'TARGET_MISSING']));
   });
 
-  it("a submission checks the plan of the state it was loaded with: one read of the cycle's stream", async () => {
+  it("a submission checks the plan of the state it was decided on: no read of the cycle's stream with it cached, one without", async () => {
     let reads = 0;
     const counting = new Proxy(store, {
       get(target, prop, receiver) {
@@ -92,7 +92,14 @@ describe('ciclo import (through the plan commands)', () => {
     reads = 0;
     const submitted = await own.cycles.execute(new ExecuteCycleCommand(actor, cycleId, { type: 'transition', command: 'submit', fields: {} }, { correlationId: 't' }));
     expect(submitted.stage).not.toBe('bozza');
-    expect(reads).toBe(1); // the command's load; the plan check used the same state
+    expect(reads).toBe(0); // decided on the cached state (the append checked its version); the plan check used it too
+
+    // A process that has not seen the cycle loads it once, and the plan check uses that state.
+    const fresh = createPlanRuntime(counting, SEEDS);
+    reads = 0;
+    const back = await fresh.cycles.execute(new ExecuteCycleCommand(actor, cycleId, { type: 'transition', command: 'withdraw', fields: {} }, { correlationId: 't' }));
+    expect(back.stage).toBe('bozza');
+    expect(reads).toBe(1);
   });
 
   it('reports what the decider refuses, with reasons, and writes the rest (seed 004 cards)', async () => {

@@ -16,8 +16,15 @@ import { SharedLoads } from './shared-loads';
 /**
  * The one command path over the event store's port:
  *
- *   load (fold cache + the events after it) → decide (pure) → append at the expected version
- *   → on a concurrent write, load and decide again once → idempotency by derived event ids
+ *   state (the cached fold, unread; else the fold cache + the events after it) → decide (pure)
+ *   → append at the expected version → on a concurrent write, load and decide again once
+ *   → idempotency by derived event ids
+ *
+ * A command first decides on the cached state without reading the stream: the append's expected
+ * version checks it was the stream's last. Whatever that first attempt cannot settle on its own (a
+ * refusal, nothing to write, a step to run before the append, a write refused or found already
+ * made) is decided again on a state read from the store, so every answer rests on the current
+ * stream; the unread attempt is not counted among the retries.
  *
  * with the events' metadata built in one place and the cache moved forward by the handler's own
  * appends. `runCommand` does all of it for every aggregate; the steps some commands add (the
@@ -54,6 +61,11 @@ export class StreamFolder<S> {
    */
   loadShared(stream: string): Promise<S> {
     return this.shared.load(stream);
+  }
+
+  /** The cached state of a stream, without reading the store: it may be behind the stream. */
+  cached(stream: string): S | undefined {
+    return this.cache.get(stream);
   }
 
   async load(stream: string): Promise<{ state: S; /** Only the events read after the cached state. */ events: RecordedEvent[] }> {
@@ -208,20 +220,36 @@ export interface CommandRun<S, R> {
   conflict(err: WrongExpectedVersion): Error;
 }
 
-/** Runs one command: load, (replay,) decide, append at the expected version, retry once. */
+/**
+ * Runs one command: (cached state,) load, (replay,) decide, append at the expected version, retry
+ * once. The first attempt decides on the cached state without reading the stream when the cache
+ * has one; it only writes when its append's expected version matches, and any other outcome of it
+ * is decided again on the loaded state (see the path above).
+ */
 export async function runCommand<S, R>(run: CommandRun<S, R>): Promise<R> {
   const { folder, stream, meta } = run;
   const retries = new CommandRetries(run.conflict);
   const idempotency = run.idempotency ? { tenant: meta.tenant, ...run.idempotency } : null;
+  let unread = folder.cached(stream);
   for (;;) {
-    const { state } = await folder.load(stream);
+    // The unread attempt is made once: every later one loads.
+    const fromCache = unread !== undefined;
+    const state = unread ?? (await folder.load(stream)).state;
+    unread = undefined;
     if (idempotency && run.replay) {
       const [first] = eventIdsFor(1, idempotency);
       const maybe = folder.fold.hasEvent ? folder.fold.hasEvent(state, first) : true;
       const written = maybe ? await writtenWithKey(folder.store, stream, idempotency) : null;
       if (written?.length) return run.replay(written, state);
     }
-    const decision = await run.decide(state);
+    let decision: Decision<S, R>;
+    try {
+      decision = await run.decide(state);
+    } catch (err) {
+      if (fromCache) continue; // refused on a state that may be behind: decide on the stream's
+      throw err;
+    }
+    if (fromCache && (decision.events.length === 0 || decision.before)) continue;
     if (decision.events.length === 0) return decision.answer(null);
     if (decision.before) {
       try {
@@ -237,9 +265,13 @@ export async function runCommand<S, R>(run: CommandRun<S, R>): Promise<R> {
       const eventMeta = decision.extra ? { ...meta, extra: { ...decision.extra, ...(meta.extra ?? {}) } } : meta;
       result = await folder.store.append(stream, toNewEvents(decision.events, ids, eventMeta, run.schemaVersion), { expectedVersion: expectedVersionOf(version) });
     } catch (err) {
+      // The cache was behind (another process wrote), or these ids were written: load and decide again.
+      if (fromCache && (err instanceof WrongExpectedVersion || err instanceof EventIdConflict)) continue;
       if (retries.afterAppend(err, idempotency?.key)) continue;
       throw err;
     }
+    // Written before by the same command (idempotency key): answered from the stream, as a replay.
+    if (fromCache && result.replayed) continue;
     if (decision.after && !result.replayed && result.nextVersion === version + decision.events.length) {
       folder.remember(stream, decision.after(ids));
     }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { PlannedReminder } from '@ciclo/domain';
@@ -27,6 +28,16 @@ export interface ReminderJobOptions {
   keepCompletedS?: number;
 }
 
+/** Cycles whose applied plan is remembered (the oldest forgotten first: their next reconcile goes to Redis). */
+const APPLIED_MAX = 50_000;
+
+/** What identifies a plan's jobs: each reminder's key (deadline, legal date, offset), kind and instant. */
+function planDigest(planned: readonly PlannedReminder[]): string {
+  const h = createHash('sha1');
+  for (const r of planned) h.update(`${r.key}\u0000${r.kind}\u0000${r.dueAt}\n`);
+  return h.digest('base64');
+}
+
 /**
  * The delayed reminder jobs, one per reminder key (deterministic job id), and an index per cycle
  * (a Redis set of its job ids) so that jobs no longer planned (deadline met, moved, cycle
@@ -34,6 +45,12 @@ export interface ReminderJobOptions {
  */
 export class ReminderJobs {
   readonly queue: Queue<ReminderJobData>;
+  /**
+   * Per cycle (its index key): a digest of the plan this instance last made Redis hold. A plan
+   * equal to it needs no Redis command: its jobs were added and the others removed then. Cleared
+   * by `forget` (Redis lost its data: every cycle is planned again).
+   */
+  private readonly applied = new Map<string, string>();
 
   constructor(
     readonly redis: Redis,
@@ -58,10 +75,24 @@ export class ReminderJobs {
    * and adds the planned ones (adding an existing job id is a no-op). `fresh` cycles (first seen at
    * version 1) have no jobs yet: their index is not read. `moved` cycles were planned again with a
    * changed tenant calendar: a reminder keeps its key (deadline, legal date, offset) while its
-   * instant moves, so each of their waiting jobs is given the planned instant.
+   * instant moves, so each of their waiting jobs is given the planned instant. A cycle whose plan
+   * is the one this instance last applied to it is left alone (`unchanged`): nothing in Redis to do.
    */
-  async reconcile(plans: { tenant: string; cycleId: string; planned: PlannedReminder[]; fresh?: boolean; moved?: boolean }[]): Promise<{ added: number; removed: number; rescheduled: number }> {
-    if (plans.length === 0) return { added: 0, removed: 0, rescheduled: 0 };
+  async reconcile(
+    all: { tenant: string; cycleId: string; planned: PlannedReminder[]; fresh?: boolean; moved?: boolean }[],
+  ): Promise<{ added: number; removed: number; rescheduled: number; unchanged: number }> {
+    const digests = new Map<string, string>();
+    const plans = all.filter((p) => {
+      const idx = this.indexKey(p.tenant, p.cycleId);
+      const digest = planDigest(p.planned);
+      if (!p.moved && this.applied.get(idx) === digest) return false;
+      // Until this reconcile succeeds, Redis may hold neither plan: the next one applies its own.
+      this.applied.delete(idx);
+      digests.set(idx, digest);
+      return true;
+    });
+    const unchanged = all.length - plans.length;
+    if (plans.length === 0) return { added: 0, removed: 0, rescheduled: 0, unchanged };
     const toRead = plans.filter((p) => !p.fresh);
     const existing = new Map<string, string[]>();
     if (toRead.length) {
@@ -83,21 +114,30 @@ export class ReminderJobs {
     await Promise.all(stale.map((s) => this.queue.remove(s.id)));
     const now = this.clock.now().getTime();
     const rescheduled = await this.reschedule(plans.filter((p) => p.moved).flatMap((p) => p.planned), now);
-    const all = plans.flatMap((p) => p.planned);
+    const planned = plans.flatMap((p) => p.planned);
     // Chunks in flight together: building one overlaps Redis running the previous.
     const chunks: PlannedReminder[][] = [];
-    for (let i = 0; i < all.length; i += 1000) chunks.push(all.slice(i, i + 1000));
+    for (let i = 0; i < planned.length; i += 1000) chunks.push(planned.slice(i, i + 1000));
     for (let i = 0; i < chunks.length; i += 2) {
       await Promise.all(chunks.slice(i, i + 2).map((c) => this.queue.addBulk(c.map((r) => this.jobOf(r, now)))));
     }
     const pipe = this.redis.pipeline();
     for (const s of stale) pipe.srem(s.index, s.id);
     for (const p of plans) if (p.planned.length) pipe.sadd(this.indexKey(p.tenant, p.cycleId), ...p.planned.map((r) => r.key));
-    if (stale.length || all.length) {
+    if (stale.length || planned.length) {
       const res = (await pipe.exec()) ?? [];
       for (const [err] of res) if (err) throw err;
     }
-    return { added: all.length, removed: stale.length, rescheduled };
+    for (const [idx, digest] of digests) {
+      if (this.applied.size >= APPLIED_MAX) this.applied.delete(this.applied.keys().next().value as string);
+      this.applied.set(idx, digest);
+    }
+    return { added: planned.length, removed: stale.length, rescheduled, unchanged };
+  }
+
+  /** Forgets which plans were applied: the next reconcile of every cycle goes to Redis. */
+  forget(): void {
+    this.applied.clear();
   }
 
   /**

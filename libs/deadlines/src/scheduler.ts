@@ -228,6 +228,8 @@ export class DeadlineScheduler {
 
   /** Plans every cycle of the store again (after Redis lost its data, or on demand). */
   async reconcileAll(): Promise<{ cycles: number; added: number; removed: number }> {
+    // Redis may hold none of the plans this process applied: every cycle goes to Redis again.
+    this.o.jobs.forget();
     const rows = (await this.o.store.listStreams({ kind: 'cycle' })).map((s) => ({ stream_id: s.streamId }));
     const now = this.o.clock.now();
     let added = 0;

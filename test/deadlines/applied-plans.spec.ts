@@ -1,0 +1,101 @@
+// The reminder jobs against a real Redis: a cycle whose plan is the one last applied to it is left
+// alone (no Redis command), a changed plan goes to Redis, and after `forget` (Redis lost its data)
+// every plan does again.
+import IORedis from 'ioredis';
+import { OffsetClock, ReminderJobs } from '@ciclo/deadlines';
+import type { PlannedReminder } from '@ciclo/domain';
+import { testRedisPrefix } from '../support/database';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const TENANT = 'cciaa-po';
+const CYCLE = '7d4f3c2a-1b2c-4d5e-8f90-0a1b2c3d4e5f';
+
+const reminder = (deadlineId: string, offset: number, dueAt: string): PlannedReminder => ({
+  key: `rem|${TENANT}|${CYCLE}|${deadlineId}|2027-06-30|${offset}`,
+  tenant: TENANT,
+  cycleId: CYCLE,
+  deadlineId,
+  legalDate: '2027-06-30',
+  effectiveDate: '2027-06-30',
+  offset,
+  kind: offset > 0 ? 'upcoming' : 'due',
+  date: dueAt.slice(0, 10),
+  dueAt,
+  escalate: false,
+});
+
+describe('reminder jobs: plans already applied', () => {
+  const prefix = testRedisPrefix('dlap').replace(/:$/, '');
+  let redis: IORedis;
+  let jobs: ReminderJobs;
+  /** Redis commands sent on `redis` since the last reset (a MONITOR on another connection). */
+  let commands: string[] = [];
+  let monitor: Awaited<ReturnType<IORedis['monitor']>>;
+
+  beforeAll(async () => {
+    redis = new IORedis(REDIS_URL, { maxRetriesPerRequest: null });
+    jobs = new ReminderJobs(redis, prefix, new OffsetClock('2027-05-01T08:00:00Z'));
+    monitor = await new IORedis(REDIS_URL, { lazyConnect: true }).monitor();
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args.some((a) => a.includes(prefix))) commands.push(args[0]);
+    });
+  });
+  afterAll(async () => {
+    monitor?.disconnect();
+    await jobs.close();
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+  });
+
+  /** Redis commands of one reconcile (the monitor's lines arrive after the replies). */
+  const commandsOf = async <T>(fn: () => Promise<T>): Promise<{ result: T; sent: number }> => {
+    await redis.ping();
+    await new Promise((r) => setTimeout(r, 50));
+    commands = [];
+    const result = await fn();
+    await redis.ping();
+    await new Promise((r) => setTimeout(r, 100));
+    return { result, sent: commands.length };
+  };
+
+  it('sends nothing to Redis for a plan it applied last, and applies a changed one', async () => {
+    const plan = [reminder('adozione', 30, '2027-05-31T07:00:00.000Z'), reminder('adozione', 7, '2027-06-23T07:00:00.000Z')];
+    const first = await commandsOf(() => jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: plan }]));
+    expect(first.result).toEqual({ added: 2, removed: 0, rescheduled: 0, unchanged: 0 });
+    expect(first.sent).toBeGreaterThan(0);
+    expect(await jobs.indexed(TENANT, CYCLE)).toEqual(plan.map((r) => r.key).sort());
+
+    const again = await commandsOf(() => jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: plan.map((r) => ({ ...r })) }]));
+    expect(again).toEqual({ result: { added: 0, removed: 0, rescheduled: 0, unchanged: 1 }, sent: 0 });
+
+    // One reminder met (gone from the plan): its job and index entry are removed.
+    const changed = await commandsOf(() => jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: [plan[1]] }]));
+    expect(changed.result).toEqual({ added: 1, removed: 1, rescheduled: 0, unchanged: 0 });
+    expect(await jobs.indexed(TENANT, CYCLE)).toEqual([plan[1].key]);
+    expect(await jobs.queue.getJob(plan[0].key)).toBeUndefined();
+  });
+
+  it('goes to Redis again for every plan after forget (Redis lost its jobs)', async () => {
+    const plan = [reminder('relazione', 15, '2027-06-15T07:00:00.000Z')];
+    await jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: plan }]);
+    // Redis loses the cycle's jobs and index.
+    await jobs.queue.remove(plan[0].key);
+    await redis.del(jobs.indexKey(TENANT, CYCLE));
+    expect((await jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: plan }])).unchanged).toBe(1);
+    expect(await jobs.indexed(TENANT, CYCLE)).toEqual([]);
+
+    jobs.forget();
+    expect(await jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: plan }])).toMatchObject({ added: 1, unchanged: 0 });
+    expect(await jobs.indexed(TENANT, CYCLE)).toEqual([plan[0].key]);
+    expect((await jobs.queue.getJob(plan[0].key))?.data.dueAt).toBe(plan[0].dueAt);
+  });
+
+  it('a moved reminder (same key, new instant) is a changed plan: its waiting job gets the new instant', async () => {
+    const before = [reminder('trasmissione', 7, '2027-06-21T07:00:00.000Z')];
+    await jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: before }]);
+    const after = [{ ...before[0], dueAt: '2027-06-22T07:00:00.000Z' }];
+    expect(await jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: after, moved: true }])).toMatchObject({ rescheduled: 1, unchanged: 0 });
+    expect((await jobs.queue.getJob(before[0].key))?.data.dueAt).toBe('2027-06-22T07:00:00.000Z');
+  });
+});

@@ -12,7 +12,7 @@
  *                          highest step whose every command answered 2xx with p99 ≤ 50 ms (from its
  *                          scheduled send time) and whose projection lag p99 ≤ 200 ms (from the
  *                          answer until rm_cycles and rm_audit show it, on a sample of commands)
- *   cpu_us_per_command     CPU of the API, the worker and PostgreSQL per command of that step
+ *   cpu_us_per_command     CPU of the API, the worker, PostgreSQL (and the Redis server when it runs on this machine) per command of that step
  *   query_p99_ms           an open-loop mix of reads at `--query-rate` (inbox first page of the SG,
  *                          a cycle page, an audit page of 50, the deadlines list) and the rate achieved
  *   api_rss_mb, worker_rss_mb  peak resident memory (VmHWM) of each process over the run
@@ -32,6 +32,7 @@ import { migrateDatabase } from '../apps/cli/src/migrations';
 import {
   createBenchDatabase,
   dropRedisPrefix,
+  redisServerPid,
   log,
   numberArg,
   numberListArg,
@@ -232,7 +233,7 @@ async function main(): Promise<void> {
       pool,
       db.name,
       BENCH_APPLICATION,
-      { api: apiPid, worker: workerPid },
+      { api: apiPid, worker: workerPid, redis: await redisServerPid() },
       postmaster === null ? null : () => clusterCpuMs(postmaster),
     );
     const steps: StepResult[] = [];

@@ -3,6 +3,7 @@
  * with warm-up, percentiles and RSS sampling. Progress goes to stderr; stdout is left for the
  * benchmark's single JSON result line.
  */
+import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { Client } from 'pg';
@@ -84,6 +85,21 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
 }
 
 /** Removes every Redis key under `prefix:` (REDIS_URL, else the local server); failures are logged. */
+/** The Redis server's process id (`INFO server`), when it runs on this machine (else null: its CPU cannot be read). */
+export async function redisServerPid(): Promise<number | null> {
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    const m = /^process_id:(\d+)/m.exec(await redis.info('server'));
+    const pid = m ? Number(m[1]) : null;
+    return pid !== null && existsSync(`/proc/${pid}/stat`) ? pid : null;
+  } catch {
+    return null;
+  } finally {
+    redis.disconnect();
+  }
+}
+
 export async function dropRedisPrefix(prefix: string): Promise<void> {
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
     lazyConnect: true,

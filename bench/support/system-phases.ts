@@ -18,6 +18,8 @@ export interface CpuPerUnit {
   postgres: number;
   /** The whole PostgreSQL server (every database, WAL writer, checkpointer...): includes other work on the server. */
   postgres_cluster: number | null;
+  /** The Redis server (the queues, rate limits and locks), when it runs here: includes other work on it. */
+  redis: number | null;
   /** This process: the open-loop client and the lag polling. */
   load_generator: number;
 }
@@ -28,6 +30,7 @@ interface CpuReading {
   /** Started at the reading: the backends' list is a query. */
   backends: Promise<Map<number, number>>;
   cluster: number | null;
+  redis: number | null;
   self: NodeJS.CpuUsage;
 }
 
@@ -37,7 +40,7 @@ export class CpuMeter {
     private readonly pool: Pool,
     private readonly db: string,
     private readonly exceptApplication: string,
-    private readonly procs: { api: number; worker: number },
+    private readonly procs: { api: number; worker: number; redis: number | null },
     private readonly cluster: (() => number) | null,
   ) {}
 
@@ -50,6 +53,7 @@ export class CpuMeter {
       worker: procCpuMs(this.procs.worker),
       backends,
       cluster: this.cluster ? this.cluster() : null,
+      redis: this.procs.redis === null ? null : procCpuMs(this.procs.redis),
       self: process.cpuUsage(),
     };
   }
@@ -75,6 +79,7 @@ export class CpuMeter {
       postgres: us(pg),
       postgres_cluster:
         start.cluster === null || end.cluster === null ? null : us(end.cluster - start.cluster),
+      redis: start.redis === null || end.redis === null ? null : us(end.redis - start.redis),
       load_generator: us(self),
     };
   }

@@ -111,11 +111,35 @@ describe('the one command path on the cached state', () => {
     expect(await command(folder, 'put', 'b')).toEqual({ version: 3, replayed: false, wrote: true });
     expect(decidedOn).toEqual([0, 1, 2]);
     expect(await names()).toEqual(['Put a', 'Put z', 'Put b']);
-    // The loaded state went into the cache: the next command decides on it unread.
-    reads = 0;
-    await command(folder, 'take', 'z');
-    expect(reads).toBe(0);
-    expect(await names()).toEqual(['Put a', 'Put z', 'Put b', 'Took z']);
+    // The loaded state went into the cache, with the command's own event.
+    expect(folder.cache.get(STREAM)?.items).toEqual(new Set(['a', 'z', 'b']));
+  });
+
+  it('a stream another process keeps writing is loaded first, until a load finds the cache current', async () => {
+    let appends = 0;
+    const appending = Object.create(counting) as EventStore;
+    appending.append = (stream, events, options) => {
+      appends++;
+      return store.append(stream, events, options);
+    };
+    const folder = new StreamFolder(appending, shelfFold);
+    await command(folder, 'put', 'a');
+    const step = async (name: string) => {
+      reads = 0;
+      appends = 0;
+      await command(folder, 'put', name);
+      return { reads, appends };
+    };
+    await otherWrites(store, 'Put', 'z1');
+    // Unread attempt refused (the cache missed z1), then loaded and written.
+    expect(await step('b')).toEqual({ reads: 1, appends: 2 });
+    await otherWrites(store, 'Put', 'z2');
+    // Marked behind: loaded first, one append.
+    expect(await step('c')).toEqual({ reads: 1, appends: 1 });
+    // Nobody else wrote: the load finds the cache current, and the stream is no longer marked.
+    expect(await step('d')).toEqual({ reads: 1, appends: 1 });
+    expect(await step('e')).toEqual({ reads: 0, appends: 1 });
+    expect(await names()).toEqual(['Put a', 'Put z1', 'Put b', 'Put z2', 'Put c', 'Put d', 'Put e']);
   });
 
   it('a refusal on a cached state behind the stream is not the answer: the loaded state decides', async () => {

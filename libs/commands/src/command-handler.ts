@@ -24,7 +24,8 @@ import { SharedLoads } from './shared-loads';
  * version checks it was the stream's last. Whatever that first attempt cannot settle on its own (a
  * refusal, nothing to write, a step to run before the append, a write refused or found already
  * made) is decided again on a state read from the store, so every answer rests on the current
- * stream; the unread attempt is not counted among the retries.
+ * stream; the unread attempt is not counted among the retries. A stream whose cached state was
+ * found behind (another process writes it) is loaded first until a load finds the cache current.
  *
  * with the events' metadata built in one place and the cache moved forward by the handler's own
  * appends. `runCommand` does all of it for every aggregate; the steps some commands add (the
@@ -63,15 +64,31 @@ export class StreamFolder<S> {
     return this.shared.load(stream);
   }
 
-  /** The cached state of a stream, without reading the store: it may be behind the stream. */
+  /**
+   * Streams whose cached state was found behind by a command (another process writes them): their
+   * commands load first, until a load finds the cache was current again.
+   */
+  private readonly behind = new Set<string>();
+
+  /**
+   * The cached state of a stream, without reading the store: it may be behind the stream. None
+   * for a stream marked behind (`markBehind`).
+   */
   cached(stream: string): S | undefined {
-    return this.cache.get(stream);
+    return this.behind.has(stream) ? undefined : this.cache.get(stream);
+  }
+
+  /** A command found the cached state behind the stream: the next ones load it first. */
+  markBehind(stream: string): void {
+    if (this.behind.size >= this.cache.maxEntries) this.behind.clear();
+    this.behind.add(stream);
   }
 
   async load(stream: string): Promise<{ state: S; /** Only the events read after the cached state. */ events: RecordedEvent[] }> {
     const cached = this.cache.get(stream);
     const events = await this.store.readStream(stream, { fromVersion: (cached === undefined ? 0 : this.fold.version(cached)) + 1 });
     const state = cached !== undefined && events.length === 0 ? cached : this.fold.apply(cached ?? this.fold.initial(), events);
+    if (cached !== undefined && events.length === 0) this.behind.delete(stream);
     this.remember(stream, state);
     return { state, events };
   }
@@ -266,12 +283,18 @@ export async function runCommand<S, R>(run: CommandRun<S, R>): Promise<R> {
       result = await folder.store.append(stream, toNewEvents(decision.events, ids, eventMeta, run.schemaVersion), { expectedVersion: expectedVersionOf(version) });
     } catch (err) {
       // The cache was behind (another process wrote), or these ids were written: load and decide again.
-      if (fromCache && (err instanceof WrongExpectedVersion || err instanceof EventIdConflict)) continue;
+      if (fromCache && (err instanceof WrongExpectedVersion || err instanceof EventIdConflict)) {
+        folder.markBehind(stream);
+        continue;
+      }
       if (retries.afterAppend(err, idempotency?.key)) continue;
       throw err;
     }
     // Written before by the same command (idempotency key): answered from the stream, as a replay.
-    if (fromCache && result.replayed) continue;
+    if (fromCache && result.replayed) {
+      folder.markBehind(stream);
+      continue;
+    }
     if (decision.after && !result.replayed && result.nextVersion === version + decision.events.length) {
       folder.remember(stream, decision.after(ids));
     }

@@ -18,7 +18,7 @@ const reminder = (deadlineId: string, offset: number, dueAt: string): PlannedRem
   legalDate: '2027-06-30',
   effectiveDate: '2027-06-30',
   offset,
-  kind: offset > 0 ? 'upcoming' : 'due',
+  kind: offset > 0 ? 'before' : 'due',
   date: dueAt.slice(0, 10),
   dueAt,
   escalate: false,

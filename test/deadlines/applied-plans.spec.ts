@@ -28,34 +28,30 @@ describe('reminder jobs: plans already applied', () => {
   const prefix = testRedisPrefix('dlap').replace(/:$/, '');
   let redis: IORedis;
   let jobs: ReminderJobs;
-  /** Redis commands sent on `redis` since the last reset (a MONITOR on another connection). */
+  /** Redis commands sent through `redis` (the connection the jobs and their queue use) since the last reset. */
   let commands: string[] = [];
-  let monitor: Awaited<ReturnType<IORedis['monitor']>>;
 
-  beforeAll(async () => {
+  beforeAll(() => {
     redis = new IORedis(REDIS_URL, { maxRetriesPerRequest: null });
+    // Every command of the connection, pipelined or not, goes through sendCommand.
+    const send = redis.sendCommand.bind(redis);
+    redis.sendCommand = ((command: { name: string }, ...rest: unknown[]) => {
+      commands.push(command.name);
+      return (send as (...a: unknown[]) => unknown)(command, ...rest);
+    }) as typeof redis.sendCommand;
     jobs = new ReminderJobs(redis, prefix, new OffsetClock('2027-05-01T08:00:00Z'));
-    monitor = await new IORedis(REDIS_URL, { lazyConnect: true }).monitor();
-    monitor.on('monitor', (_time: string, args: string[]) => {
-      if (args.some((a) => a.includes(prefix))) commands.push(args[0]);
-    });
   });
   afterAll(async () => {
-    monitor?.disconnect();
     await jobs.close();
     const keys = await redis.keys(`${prefix}:*`);
     if (keys.length) await redis.del(...keys);
     redis.disconnect();
   });
 
-  /** Redis commands of one reconcile (the monitor's lines arrive after the replies). */
+  /** Redis commands of one reconcile. */
   const commandsOf = async <T>(fn: () => Promise<T>): Promise<{ result: T; sent: number }> => {
-    await redis.ping();
-    await new Promise((r) => setTimeout(r, 50));
     commands = [];
     const result = await fn();
-    await redis.ping();
-    await new Promise((r) => setTimeout(r, 100));
     return { result, sent: commands.length };
   };
 

@@ -93,6 +93,7 @@ export class PostgresEventStore implements EventStore {
   private wakeTimer: NodeJS.Timeout | null = null;
   private wakes = 0;
   private lastWakeAt = Number.NEGATIVE_INFINITY;
+  private busyWakes = 0;
   /** Subscriptions read the log through this: one query per checkpoint for all of them. */
   private readonly reader = new SharedLogReader({
     query: (after, limit) => queryForSubscriptions(this.pool, after, limit),
@@ -211,6 +212,11 @@ export class PostgresEventStore implements EventStore {
   /** Times subscribers were woken by a notification (or the listener connecting). */
   get wakeCount(): number {
     return this.wakes;
+  }
+
+  /** Of those, the wakes that waited `busyWakeDelayMs` (the previous wake was that recent). */
+  get busyWakeCount(): number {
+    return this.busyWakes;
   }
 
   /** True when the event at `position` is at or before `checkpoint` in commit order (false when no such event). */
@@ -396,7 +402,9 @@ export class PostgresEventStore implements EventStore {
    */
   private notified(): void {
     if (this.wakeTimer) return;
-    const delay = performance.now() - this.lastWakeAt < this.busyWakeDelayMs ? this.busyWakeDelayMs : this.wakeDelayMs;
+    const busy = performance.now() - this.lastWakeAt < this.busyWakeDelayMs;
+    if (busy) this.busyWakes++;
+    const delay = busy ? this.busyWakeDelayMs : this.wakeDelayMs;
     if (delay === 0) return this.emitWake();
     this.wakeTimer = setTimeout(() => {
       this.wakeTimer = null;

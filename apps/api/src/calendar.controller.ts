@@ -36,7 +36,7 @@ import { ProjectionRunner } from '@ciclo/projections';
 import { ModuleRef } from '@nestjs/core';
 import { awaitProjection } from './read-your-writes';
 import { FeedCache, type RenderedFeed } from './calendar-cache';
-import { DefinitionRegistry } from '@ciclo/workflow';
+import { DEFINITIONS, type DefinitionRegistry } from '@ciclo/workflow';
 import { CurrentActor, Public } from './auth.guard';
 import type { CalendarFeed, CreatedCalendarFeed } from './openapi/responses';
 import { toOpenApi } from './schemas';
@@ -342,16 +342,17 @@ export class DeadlinesApiModule {
       providers: [
         {
           provide: PLANNER,
-          // Each tenant's calendar from the identity directory; reminder settings from the seed files.
-          useFactory: async (store: EventStore) => {
+          // Each tenant's calendar from the identity directory; reminder settings from the seed files;
+          // the cycle definitions the workflow loaded (not parsed a second time).
+          useFactory: async (store: EventStore, definitions: DefinitionRegistry) => {
             const calendars = TenantCalendars.of(store);
             await calendars.ready();
             return new ReminderPlanner(
-              DefinitionRegistry.fromDirectory(resolve(settings.SEEDS_DIR, 'cycles')),
+              definitions,
               new DirectoryCalendarProfiles(calendars, StaticTenantDirectory.fromDirectory(resolve(settings.SEEDS_DIR, 'tenants'))),
             );
           },
-          inject: [EVENT_STORE],
+          inject: [EVENT_STORE, DEFINITIONS],
         },
       ],
     };

@@ -84,10 +84,12 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
   };
 }
 
-/** Removes every Redis key under `prefix:` (REDIS_URL, else the local server); failures are logged. */
+/** A connection to REDIS_URL (else the local server) for one benchmark chore; connected by the caller. */
+const choreRedis = () => new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1 });
+
 /** The Redis server's process id (`INFO server`), when it runs on this machine (else null: its CPU cannot be read). */
 export async function redisServerPid(): Promise<number | null> {
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const redis = choreRedis();
   try {
     await redis.connect();
     const m = /^process_id:(\d+)/m.exec(await redis.info('server'));
@@ -100,11 +102,9 @@ export async function redisServerPid(): Promise<number | null> {
   }
 }
 
+/** Removes every Redis key under `prefix:` (REDIS_URL, else the local server); failures are logged. */
 export async function dropRedisPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-  });
+  const redis = choreRedis();
   try {
     await redis.connect();
     let cursor = '0';

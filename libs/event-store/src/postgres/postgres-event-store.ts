@@ -69,6 +69,21 @@ function expectedParam(expected: ExpectedVersion): string {
   throw new InvalidAppend(`expectedVersion must be a non-negative integer, 'no_stream', 'exists' or 'any'`);
 }
 
+/** The appends, named: each connection parses and plans them once, not at every append. */
+const APPEND_STATEMENT = {
+  name: 'ciclo_es_append',
+  text: 'SELECT * FROM es_append($1, $2, $3, $4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[], $8::text[])',
+};
+const APPEND_ONE_STATEMENT = {
+  name: 'ciclo_es_append_one',
+  text: 'SELECT * FROM es_append_one($1, $2, $3, $4::uuid, $5::text, $6::jsonb, $7::jsonb, $8::text)',
+};
+
+/** A stream's events between two versions (`$4`: recorded up to, or null), prepared once per connection. */
+const READ_STREAM_SQL = `SELECT ${EVENT_COLUMNS} FROM es_events
+  WHERE stream_id = $1 AND version >= $2 AND version <= $3 AND ($4::timestamptz IS NULL OR recorded_at <= $4)
+  ORDER BY version`;
+
 /** A row of `es_checkpoints` as the transactor reads it. */
 interface CheckpointRow {
   tx_id: string;
@@ -120,17 +135,24 @@ export class PostgresEventStore implements EventStore {
   async append(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
     const tenant = validateAppend(streamId, events);
     const expected = expectedParam(options?.expectedVersion);
-    const params = [
-      streamId,
-      tenant,
-      expected,
-      events.map((e) => e.eventId.toLowerCase()),
-      events.map((e) => e.type),
-      events.map((e) => JSON.stringify(e.data)),
-      events.map((e) => JSON.stringify(e.metadata)),
-      events.map((e) => contentHash({ ...e, eventId: e.eventId.toLowerCase() })),
-    ];
-    const sql = 'SELECT * FROM es_append($1, $2, $3, $4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[], $8::text[])';
+    // One event (what nearly every command appends) goes to es_append_one, with plain parameters;
+    // a batch to es_append, with arrays. Same contract, results and errors.
+    const one = events.length === 1;
+    const ids = events.map((e) => e.eventId.toLowerCase());
+    const hashes = events.map((e, i) => contentHash({ ...e, eventId: ids[i] }));
+    const params = one
+      ? [streamId, tenant, expected, ids[0], events[0].type, JSON.stringify(events[0].data), JSON.stringify(events[0].metadata), hashes[0]]
+      : [
+          streamId,
+          tenant,
+          expected,
+          ids,
+          events.map((e) => e.type),
+          events.map((e) => JSON.stringify(e.data)),
+          events.map((e) => JSON.stringify(e.metadata)),
+          hashes,
+        ];
+    const statement = one ? APPEND_ONE_STATEMENT : APPEND_STATEMENT;
     /** Only a connection-level failure (no SQLSTATE) discards the client. */
     let broken = false;
     for (let attempt = 0; ; attempt++) {
@@ -138,8 +160,7 @@ export class PostgresEventStore implements EventStore {
       // would discard it on any error and every conflict would open a new connection).
       const client = await this.pool.connect();
       try {
-        // Named: each connection parses and plans the call once, not at every append.
-        const { rows } = await client.query<AppendRow>({ name: 'ciclo_es_append', text: sql, values: params });
+        const { rows } = await client.query<AppendRow>({ ...statement, values: params });
         const replayed = rows.length > 0 && rows[0].out_replayed;
         if (!replayed) this.notifier.poke();
         return {
@@ -169,12 +190,14 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
-    const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM es_events
-        WHERE stream_id = $1 AND version >= $2 AND version <= $3 AND ($4::timestamptz IS NULL OR recorded_at <= $4)
-        ORDER BY version`,
-      [streamId, options.fromVersion ?? 1, options.toVersion ?? 2147483647, options.until ?? null],
-    );
+    // Named: every request reads a stream or two (the actor's grants, the aggregate's new events),
+    // and PostgreSQL parses and plans a named statement once per connection instead of every time.
+    // Its plan is the same for every stream: the (stream_id, version) index, whatever the values.
+    const { rows } = await this.pool.query<EventRow>({
+      name: 'ciclo_es_read_stream',
+      text: READ_STREAM_SQL,
+      values: [streamId, options.fromVersion ?? 1, options.toVersion ?? 2147483647, options.until ?? null],
+    });
     return rows.map(toRecorded);
   }
 

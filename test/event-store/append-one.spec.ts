@@ -1,0 +1,94 @@
+/**
+ * PostgreSQL writes one event through es_append_one and a batch through es_append (migration
+ * 0005): the two must answer alike, chain alike and exclude each other on a stream.
+ */
+import { EventIdConflict, PostgresEventStore, WrongExpectedVersion } from '@ciclo/event-store';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { anEvent, uniqueStream } from './fixtures';
+
+describe('single-event appends (es_append_one) and batches (es_append)', () => {
+  const T = 'cciaa-one';
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('append-one');
+    store = new PostgresEventStore({ connectionString: db.url, poolSize: 8 });
+    await store.migrate();
+  });
+  afterAll(async () => {
+    await store?.close();
+    await db?.drop();
+  });
+
+  const statementsUsed = async (): Promise<string[]> => {
+    // Every pooled connection's prepared statements (the pool hands out whichever is idle).
+    const names = new Set<string>();
+    const clients = await Promise.all(Array.from({ length: store.pool.totalCount }, () => store.pool.connect()));
+    try {
+      for (const c of clients) for (const r of (await c.query<{ name: string }>('SELECT name FROM pg_prepared_statements')).rows) names.add(r.name);
+    } finally {
+      for (const c of clients) c.release();
+    }
+    return [...names].filter((n) => n.startsWith('ciclo_es_append')).sort();
+  };
+
+  it('writes one event through es_append_one and a batch through es_append', async () => {
+    const s = uniqueStream(T);
+    await store.append(s, [anEvent(T)], { expectedVersion: 'no_stream' });
+    expect(await statementsUsed()).toEqual(['ciclo_es_append_one']);
+    await store.append(s, [anEvent(T), anEvent(T)], { expectedVersion: 1 });
+    expect(await statementsUsed()).toEqual(['ciclo_es_append', 'ciclo_es_append_one']);
+  });
+
+  it('chains single events and batches into one stream whose hashes verify', async () => {
+    const s = uniqueStream(T);
+    await store.append(s, [anEvent(T)], { expectedVersion: 'no_stream' });
+    await store.append(s, [anEvent(T), anEvent(T)], { expectedVersion: 1 });
+    await store.append(s, [anEvent(T)], { expectedVersion: 3 });
+    const { rows } = await store.pool.query<{ version: number; prev_hash: string; hash: string }>(
+      'SELECT version, prev_hash, hash FROM es_events WHERE stream_id = $1 ORDER BY version',
+      [s],
+    );
+    expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4]);
+    expect(rows[0].prev_hash).toBe('');
+    for (let i = 1; i < rows.length; i++) expect(rows[i].prev_hash).toBe(rows[i - 1].hash);
+    const head = await store.pool.query<{ version: number; head_hash: string }>('SELECT version, head_hash FROM es_streams WHERE stream_id = $1', [s]);
+    expect(head.rows[0]).toEqual({ version: 4, head_hash: rows[3].hash });
+    const verified = await store.verifyChain();
+    expect(verified.intact).toBe(true);
+    expect(verified.checkedEvents).toBeGreaterThanOrEqual(4);
+  });
+
+  it('answers a repeated single event with its stored row even after the stream moved on, and refuses its id elsewhere', async () => {
+    const s = uniqueStream(T);
+    const e = anEvent(T, 'A', { n: 1 });
+    const first = await store.append(s, [e], { expectedVersion: 'no_stream' });
+    await store.append(s, [anEvent(T), anEvent(T)], { expectedVersion: 1 });
+    const again = await store.append(s, [e], { expectedVersion: 'no_stream' });
+    expect(again).toEqual({ nextVersion: 1, positions: first.positions, replayed: true });
+    const elsewhere = await store.append(uniqueStream(T), [e], { expectedVersion: 'any' }).catch((x: unknown) => x);
+    expect(elsewhere).toBeInstanceOf(EventIdConflict);
+    expect((elsewhere as EventIdConflict).eventIds).toEqual([e.eventId]);
+    const stale = await store.append(s, [anEvent(T)], { expectedVersion: 1 }).catch((x: unknown) => x);
+    expect(stale).toBeInstanceOf(WrongExpectedVersion);
+    expect((stale as WrongExpectedVersion).actualVersion).toBe(3);
+    expect(await store.readStream(s)).toHaveLength(3);
+  });
+
+  it('serializes single events and batches written concurrently to one stream: one winner per version', async () => {
+    const s = uniqueStream(T);
+    await store.append(s, [anEvent(T)], { expectedVersion: 'no_stream' });
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) => store.append(s, Array.from({ length: i % 2 ? 3 : 1 }, () => anEvent(T)), { expectedVersion: 1 })),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(WrongExpectedVersion);
+    // With 'any', every writer lands, in some order, with no version given twice.
+    await Promise.all(Array.from({ length: 8 }, (_, i) => store.append(s, Array.from({ length: i % 2 ? 3 : 1 }, () => anEvent(T)), { expectedVersion: 'any' })));
+    const versions = (await store.readStream(s)).map((e) => e.version);
+    const winner = results.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<{ nextVersion: number }>;
+    expect(versions).toEqual(Array.from({ length: winner.value.nextVersion + 16 }, (_, i) => i + 1));
+    expect((await store.verifyChain()).intact).toBe(true);
+  });
+});

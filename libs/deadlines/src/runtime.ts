@@ -19,7 +19,7 @@ import { silentLog, systemClock, type Clock, type DeadlinesLog } from './clock';
 import { REMINDER_QUEUE, ReminderJobs, type ReminderJobData } from './jobs';
 import { ReminderPlanner, type DefinitionSource } from './planner';
 import { ReminderProcessor, type ReminderOutcome } from './processor';
-import { DeadlineScheduler, measureDatesOf } from './scheduler';
+import { DeadlineScheduler } from './scheduler';
 
 export interface DeadlinesRuntimeOptions {
   /** An event store with transactional subscriptions (the inbox commits its rows with its checkpoint). */
@@ -144,8 +144,7 @@ export class DeadlinesRuntime {
       log: this.log,
       publicUrl: o.publicUrl,
       workerName: name,
-      scheduleCycle: (state) =>
-        this.jobs.reconcile([{ tenant: state.cycle.tenant, cycleId: state.cycle.cycleId, planned: this.planner.plan(state.cycle, this.clock.now(), measureDatesOf(state)) }]).then(() => undefined),
+      scheduleCycle: (state) => this.scheduler.scheduleCycle(state),
       deliveryLeaseMs: o.deliveryLeaseMs,
       beforeClaim: o.beforeClaim,
       onClaimed: o.onClaimed,

@@ -76,6 +76,22 @@ describe('single-event appends (es_append_one) and batches (es_append)', () => {
     expect(await store.readStream(s)).toHaveLength(3);
   });
 
+  it('refuses a batch holding a known id with other content, or a known id of another stream, writing none of it', async () => {
+    const s = uniqueStream(T);
+    const e = anEvent(T, 'A', { n: 1 });
+    await store.append(s, [e], { expectedVersion: 'no_stream' });
+    const changed = await store.append(s, [anEvent(T), { ...e, data: { n: 2 } }], { expectedVersion: 'any' }).catch((x: unknown) => x);
+    expect(changed).toBeInstanceOf(EventIdConflict);
+    // A batch is a replay only when every id is known with the same content: the ids that are not
+    // (new, or changed) are named.
+    expect((changed as EventIdConflict).eventIds).toContain(e.eventId);
+    const other = uniqueStream(T);
+    const moved = await store.append(other, [anEvent(T), e], { expectedVersion: 'any' }).catch((x: unknown) => x);
+    expect(moved).toBeInstanceOf(EventIdConflict);
+    expect(await store.readStream(s)).toHaveLength(1);
+    expect(await store.readStream(other)).toEqual([]);
+  });
+
   it('serializes single events and batches written concurrently to one stream: one winner per version', async () => {
     const s = uniqueStream(T);
     await store.append(s, [anEvent(T)], { expectedVersion: 'no_stream' });

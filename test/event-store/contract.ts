@@ -112,18 +112,17 @@ export function eventStoreContract(
         expect(await store.readStream(s)).toHaveLength(n + 1);
       });
 
-      it.each([1, 2])('refuses a known event id with other content (%i event(s))', async (n) => {
+      it('refuses a known event id with other content', async () => {
         const s = uniqueStream(T);
         const e = anEvent(T, 'A', { n: 1 });
         await store.append(s, [e], { expectedVersion: 'no_stream' });
-        const others = Array.from({ length: n - 1 }, () => anEvent(T));
         const err = await store
-          .append(s, [...others, { ...e, data: { n: 2 } }], { expectedVersion: 'any' })
+          .append(s, [{ ...e, data: { n: 2 } }], { expectedVersion: 'any' })
           .catch((x: unknown) => x);
         expect(err).toBeInstanceOf(EventIdConflict);
         expect((err as EventIdConflict).eventIds).toContain(e.eventId);
         if (limits.detectsIdReuseAcrossStreams !== false) {
-          const onOther = await store.append(uniqueStream(T), [...others, e], { expectedVersion: 'any' }).catch((x: unknown) => x);
+          const onOther = await store.append(uniqueStream(T), [e], { expectedVersion: 'any' }).catch((x: unknown) => x);
           expect(onOther).toBeInstanceOf(EventIdConflict);
         }
         expect(await store.readStream(s)).toHaveLength(1);

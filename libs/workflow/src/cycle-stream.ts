@@ -1,5 +1,5 @@
 import { FoldCache, StreamFolder, type Fold } from '@ciclo/commands';
-import { applyPlanEvent, clonePlanState, evolve, initialCycleState, initialPlanState, type CycleState, type DomainEvent, type FoldableEvent, type PlanState } from '@ciclo/domain';
+import { applyPlanEvent, changesPlanContent, clonePlanState, evolve, initialCycleState, initialPlanState, type CycleState, type DomainEvent, type FoldableEvent, type PlanState } from '@ciclo/domain';
 import type { EventStore, RecordedEvent } from '@ciclo/event-store';
 
 /**
@@ -35,12 +35,22 @@ export function toFoldable(e: RecordedEvent): FoldableEvent {
 /** Both states after `events` (with their ids), starting from `from` (not changed, but for its ids, which only grow). */
 function foldEvents(events: readonly { event: FoldableEvent; eventId: string }[], from?: FoldedCycle): FoldedCycle {
   let cycle = from?.cycle ?? initialCycleState();
-  const plan = from ? clonePlanState(from.plan) : initialPlanState();
+  // The plan is copied at the first event that changes its content. Most of a cycle's events
+  // (transitions, comments) move only its version: they get a new state object that shares the
+  // tree, measurements and register with `from`, instead of a copy of a plan that may hold a
+  // thousand indicators at every command. Shared parts are never changed in place: a copy is.
+  let plan = from?.plan ?? initialPlanState();
+  let owned = from === undefined;
   // Not copied: a stream's ids only grow (see FoldedCycle.eventIds).
   const eventIds = (from?.eventIds as Set<string> | undefined) ?? new Set<string>();
   for (const { event, eventId } of events) {
     cycle = evolve(cycle, event);
-    applyPlanEvent(plan, event);
+    if (!owned && changesPlanContent(event)) {
+      plan = clonePlanState(plan);
+      owned = true;
+    }
+    if (owned) applyPlanEvent(plan, event);
+    else plan = { ...plan, version: event.version };
     eventIds.add(eventId.toLowerCase());
   }
   return { cycle, plan, eventIds };

@@ -177,6 +177,14 @@ function unreachable(e: never): never {
   throw new Error(`Unhandled plan event ${JSON.stringify(e)}`);
 }
 
+/**
+ * Whether `applyPlanEvent` changes more than the plan's version for this event: false for the
+ * events of a cycle that are not about its plan (most transitions, comments, attachments).
+ */
+export function changesPlanContent(event: FoldableEvent): boolean {
+  return classifyPlanEvent(event).kind !== 'other';
+}
+
 /** The plan state after `events` (stream order), starting from `from` (which is not changed). */
 export function foldPlan(events: readonly FoldableEvent[], from: PlanState = initialPlanState()): PlanState {
   const s = clonePlanState(from);

@@ -1,7 +1,7 @@
 // Plan content of a cycle (performance tree, measurements, variations) and the process catalogue.
 export * from './model';
 export { FieldReader, validateNode, validateTargets, isIndicatorValue, CODE_RE } from './fields';
-export { applyPlanEvent, foldPlan, evolvePlan, nodeJson } from './evolve';
+export { applyPlanEvent, changesPlanContent, foldPlan, evolvePlan, nodeJson } from './evolve';
 export {
   classifyPlanEvent,
   deliberationOf,

@@ -6,7 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { completeDocument } from './openapi/document';
 import { Logger } from 'nestjs-pino';
 import { trustProxy, type Settings } from '@ciclo/config';
-import { raw } from 'express';
+import { raw, type NextFunction, type Request, type Response } from 'express';
 import cookieParser from 'cookie-parser';
 import { CONSOLE_CSP, isConsolePath, serveConsole } from './console';
 import { AccessPolicy, RateLimiter } from '@ciclo/identity';
@@ -95,8 +95,11 @@ export async function createApiApp(settings: Settings): Promise<NestExpressAppli
   }
   // The console's pages and files: no credentials needed to load them (the data needs a session).
   serveConsole(app, settings);
-  // Credentials are checked and requests counted before any body is read.
-  app.use(cookieParser());
+  // Credentials are checked and requests counted before any body is read. Cookies are parsed only
+  // when the request has some (the console's session): cookie-parser gives every request two
+  // dictionary objects otherwise, kept as long as the request lasts (`req.cookies` is then unset).
+  const parseCookies = cookieParser();
+  app.use((req: Request, res: Response, next: NextFunction) => (req.headers.cookie ? parseCookies(req, res, next) : next()));
   app.use(authenticationMiddleware(app.get(AccessPolicy), app.get(RateLimiter), settings));
   // Documents are uploaded as raw bytes; everything else is JSON.
   app.use('/cycles/:id/documents', raw({ type: () => true, limit: '25mb' }));

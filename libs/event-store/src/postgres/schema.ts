@@ -7,6 +7,29 @@ export interface SqlMigration {
   sql: string;
 }
 
+/**
+ * The stream's head (version, hash) read into v_version, v_head, v_exists, and the tenant and the
+ * expected version checked: the same statements in every form of the append (0001, 0002 and its
+ * 0004 revision, 0005), so that one event and a batch refuse alike.
+ */
+const STREAM_HEAD_CHECK = `  SELECT s.version, s.head_hash, s.tenant INTO v_version, v_head, v_tenant
+    FROM es_streams s WHERE s.stream_id = p_stream;
+  v_exists := FOUND;
+  IF NOT v_exists THEN
+    v_version := 0;
+    v_head := '';
+  ELSIF v_tenant <> p_tenant THEN
+    RAISE EXCEPTION 'tenant mismatch' USING ERRCODE = 'CE003';
+  END IF;
+
+  IF (p_expected = 'no_stream' AND v_exists)
+     OR (p_expected = 'exists' AND NOT v_exists)
+     OR (p_expected NOT IN ('any', 'no_stream', 'exists') AND p_expected::integer <> v_version) THEN
+    RAISE EXCEPTION 'wrong expected version' USING ERRCODE = 'CE001', DETAIL = v_version::text,
+      HINT = CASE WHEN v_exists THEN 'exists' ELSE 'missing' END;
+  END IF;
+`;
+
 /** es_append as migration 0002 defines it (released: never edited; 0004 changes one statement). */
 const APPEND_MULTIROW = `
 CREATE OR REPLACE FUNCTION es_append(
@@ -45,23 +68,7 @@ BEGIN
     RETURN;
   END IF;
 
-  SELECT s.version, s.head_hash, s.tenant INTO v_version, v_head, v_tenant
-    FROM es_streams s WHERE s.stream_id = p_stream;
-  v_exists := FOUND;
-  IF NOT v_exists THEN
-    v_version := 0;
-    v_head := '';
-  ELSIF v_tenant <> p_tenant THEN
-    RAISE EXCEPTION 'tenant mismatch' USING ERRCODE = 'CE003';
-  END IF;
-
-  IF (p_expected = 'no_stream' AND v_exists)
-     OR (p_expected = 'exists' AND NOT v_exists)
-     OR (p_expected NOT IN ('any', 'no_stream', 'exists') AND p_expected::integer <> v_version) THEN
-    RAISE EXCEPTION 'wrong expected version' USING ERRCODE = 'CE001', DETAIL = v_version::text,
-      HINT = CASE WHEN v_exists THEN 'exists' ELSE 'missing' END;
-  END IF;
-
+${STREAM_HEAD_CHECK}
   FOR i IN 1 .. n LOOP
     v_version := v_version + 1;
     v_versions := v_versions || v_version;
@@ -139,23 +146,7 @@ BEGIN
     RETURN;
   END IF;
 
-  SELECT s.version, s.head_hash, s.tenant INTO v_version, v_head, v_tenant
-    FROM es_streams s WHERE s.stream_id = p_stream;
-  v_exists := FOUND;
-  IF NOT v_exists THEN
-    v_version := 0;
-    v_head := '';
-  ELSIF v_tenant <> p_tenant THEN
-    RAISE EXCEPTION 'tenant mismatch' USING ERRCODE = 'CE003';
-  END IF;
-
-  IF (p_expected = 'no_stream' AND v_exists)
-     OR (p_expected = 'exists' AND NOT v_exists)
-     OR (p_expected NOT IN ('any', 'no_stream', 'exists') AND p_expected::integer <> v_version) THEN
-    RAISE EXCEPTION 'wrong expected version' USING ERRCODE = 'CE001', DETAIL = v_version::text,
-      HINT = CASE WHEN v_exists THEN 'exists' ELSE 'missing' END;
-  END IF;
-
+${STREAM_HEAD_CHECK}
   v_version := v_version + 1;
   v_hash := encode(sha256(convert_to(
     v_head || '|' || p_stream || '|' || v_version || '|' || p_content_hash || '|' || v_micros, 'UTF8')), 'hex');
@@ -282,23 +273,7 @@ BEGIN
     RETURN;
   END IF;
 
-  SELECT s.version, s.head_hash, s.tenant INTO v_version, v_head, v_tenant
-    FROM es_streams s WHERE s.stream_id = p_stream;
-  v_exists := FOUND;
-  IF NOT v_exists THEN
-    v_version := 0;
-    v_head := '';
-  ELSIF v_tenant <> p_tenant THEN
-    RAISE EXCEPTION 'tenant mismatch' USING ERRCODE = 'CE003';
-  END IF;
-
-  IF (p_expected = 'no_stream' AND v_exists)
-     OR (p_expected = 'exists' AND NOT v_exists)
-     OR (p_expected NOT IN ('any', 'no_stream', 'exists') AND p_expected::integer <> v_version) THEN
-    RAISE EXCEPTION 'wrong expected version' USING ERRCODE = 'CE001', DETAIL = v_version::text,
-      HINT = CASE WHEN v_exists THEN 'exists' ELSE 'missing' END;
-  END IF;
-
+${STREAM_HEAD_CHECK}
   FOR i IN 1 .. n LOOP
     v_version := v_version + 1;
     v_hash := encode(sha256(convert_to(

@@ -339,26 +339,32 @@ describe('two APIs and two workers on one PostgreSQL and Redis, with SIGKILLs', 
         );
       }
       expect(due.length).toBeGreaterThanOrEqual(opened.length);
-      // Each went out once, except in the one window that is at most once (docs/deadlines.md): the
-      // killed worker had claimed the e-mail and died before the SMTP server's answer; its claim
-      // stays ('sending', from before the kill) and no other worker sends that e-mail.
-      const mails = (k: string) => smtp.mails.filter((m) => m.key === k).length;
-      const inKilledHands = async () => {
+      // Each went out once, except where the killed worker held the e-mail's claim (docs/deadlines.md,
+      // "What is guaranteed"): a claim it held stays 'sending' until its lease expires, then the
+      // retried job or the sweep sends it, twice when the SMTP server had accepted it before the kill.
+      // The victim's claims are told by their owner (the worker's name), not by a time: a claim the
+      // victim sent just before the kill can be written by PostgreSQL just after it.
+      const victimOwner = `worker-${victim.proc.pid}`;
+      const victimsClaims = async () => {
         const { rows } = await rm.store.pool.query<{ key: string }>(
-          `SELECT key FROM ntf_deliveries WHERE channel = 'email' AND status = 'sending' AND updated_at <= to_timestamp($1 / 1000.0)`,
-          [killedAt],
+          `SELECT key FROM ntf_deliveries WHERE channel = 'email' AND status = 'sending' AND lease_owner = $1`,
+          [victimOwner],
         );
         return new Set(rows.map((r) => r.key));
       };
+      const claimedByVictim = await victimsClaims(); // the victim is dead: this set only shrinks (takeovers)
+      const mails = (k: string) => smtp.mails.filter((m) => m.key === k).length;
+      const settled = (k: string, held: Set<string>) =>
+        mails(k) === 1 || (mails(k) === 0 && held.has(k)) || (mails(k) === 2 && claimedByVictim.has(k));
       const deadline = Date.now() + 120_000;
-      let lost = await inKilledHands();
-      while (!due.every((k) => mails(k) === 1 || (mails(k) === 0 && lost.has(k))) && Date.now() < deadline) {
+      let held = claimedByVictim;
+      while (!due.every((k) => settled(k, held)) && Date.now() < deadline) {
         await sleep(500);
-        lost = await inKilledHands();
+        held = await victimsClaims();
       }
-      const missing = due.filter((k) => mails(k) !== 1 && !(mails(k) === 0 && lost.has(k)));
+      const missing = due.filter((k) => !settled(k, held));
       expect({ missing, logs: missing.length ? logs() : '' }).toEqual({ missing: [], logs: '' });
-      expect(lost.size).toBeLessThanOrEqual(16); // at most the killed worker's REMINDER_CONCURRENCY
+      expect(claimedByVictim.size).toBeLessThanOrEqual(16); // at most the killed worker's REMINDER_CONCURRENCY
       const recorded = await rm.store.pool.query<{ key: string }>(
         `SELECT data->>'key' AS key FROM es_events WHERE type = $1`,
         [REMINDER_SENT],
@@ -369,7 +375,9 @@ describe('two APIs and two workers on one PostgreSQL and Redis, with SIGKILLs', 
       for (const k of due) expect(recorded.rows.some((r) => r.key === k)).toBe(true);
       const perKey = new Map<string, number>();
       for (const m of smtp.mails) if (m.key) perKey.set(m.key, (perKey.get(m.key) ?? 0) + 1);
-      expect([...perKey.entries()].filter(([, n]) => n > 1)).toEqual([]);
+      expect(
+        [...perKey.entries()].filter(([k, n]) => n > 1 && !(n === 2 && claimedByVictim.has(k))),
+      ).toEqual([]);
       expect(stats.commands).toBeGreaterThan(0);
     }
   }, 420_000);

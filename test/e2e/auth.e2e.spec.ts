@@ -5,6 +5,8 @@ import { devAuthSecret } from '@ciclo/config';
 import { isoDateAt } from '@ciclo/domain';
 import { PostgresEventStore } from '@ciclo/event-store';
 import { DEV_AUDIENCE, DEV_ISSUER, DirectoryService, signDevToken } from '@ciclo/identity';
+import { LOGGER } from '@ciclo/platform';
+import type { Logger as PinoLogger } from 'pino';
 import { startTestApi, type TestApi } from '../support/api';
 import { startTestIssuer, type TestIssuer } from '../identity/oidc-issuer';
 
@@ -190,6 +192,36 @@ describe('authentication and the directory over HTTP', () => {
         expect(JSON.stringify(warn.mock.calls)).not.toContain(forged);
       } finally {
         warn.mockRestore();
+      }
+    });
+
+    it('writes the access line of every request, refused ones and unreadable bodies too, with the correlation id', async () => {
+      const root = api.app.get<PinoLogger>(LOGGER);
+      const level = root.level;
+      root.level = 'info'; // before the spy: pino sets its level methods on the instance
+      const info = jest.spyOn(root, 'info').mockImplementation(() => undefined);
+      try {
+        const refused = await api.call('GET', '/cycles', { token: 'not.a.token', headers: { 'x-correlation-id': 'corr-access-401' } });
+        expect(refused.status).toBe(401);
+        const res = await fetch(`${api.url}/cycles`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${po}`, 'content-type': 'application/json', 'x-correlation-id': 'corr-access-400' },
+          body: '{"type": ',
+        });
+        expect(res.status).toBe(400);
+        const lines = () =>
+          info.mock.calls
+            .map(([o, msg]) => ({ ...(o as { correlationId?: string; res?: { statusCode: number } }), msg }))
+            .filter((l) => l.msg === 'request completed')
+            .map((l) => [l.correlationId, l.res?.statusCode]);
+        for (let i = 0; i < 50 && lines().length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+        expect(lines()).toEqual([
+          ['corr-access-401', 401],
+          ['corr-access-400', 400],
+        ]);
+      } finally {
+        info.mockRestore();
+        root.level = level;
       }
     });
   });

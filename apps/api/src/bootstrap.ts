@@ -12,7 +12,7 @@ import { CONSOLE_CSP, isConsolePath, serveConsole } from './console';
 import { AccessPolicy, RateLimiter } from '@ciclo/identity';
 import { authenticationMiddleware } from './auth.guard';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { correlationIdOf } from '@ciclo/platform';
+import { LOGGER, requestLog } from '@ciclo/platform';
 import { DEFINITIONS, type DefinitionRegistry } from '@ciclo/workflow';
 import { ApiModule } from './app.module';
 import { commandsDescription } from './definitions.controller';
@@ -73,12 +73,9 @@ export async function createApiApp(settings: Settings): Promise<NestExpressAppli
   });
   app.useLogger(app.get(Logger));
   limitConnections(app.getHttpServer() as Server, settings);
-  // The correlation id is set before anything else so that every error carries it.
-  app.use((req: IncomingMessage & { id?: string }, res: ServerResponse, next: () => void) => {
-    req.id = correlationIdOf(req);
-    res.setHeader('X-Correlation-Id', req.id);
-    next();
-  });
+  // The correlation id is set before anything else so that every error carries it, and every
+  // request gets its access line (refused ones and unreadable bodies too).
+  app.use(requestLog(app.get(LOGGER)));
   // Client addresses (per-IP rate limit, logs) behind a reverse proxy: only the proxies trusted.
   app.set('trust proxy', trustProxy(settings));
   app.use(securityHeaders(settings));

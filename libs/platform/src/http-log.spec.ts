@@ -1,9 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import { pinoHttp } from 'pino-http';
+import { pino } from 'pino';
 import { loadSettings } from '@ciclo/config';
-import { httpLogOptions } from './platform.module';
+import { requestLog } from './http-log';
+import { loggerOptions } from './platform.module';
 
 /** An HTTP server logging through the platform's options into `lines`. */
 async function serverLoggingTo(
@@ -17,10 +18,11 @@ async function serverLoggingTo(
       done();
     },
   });
-  const log = pinoHttp(httpLogOptions(loadSettings({ LOG_FORMAT: 'json', LOG_LEVEL: level }), 'api'), sink);
+  const log = requestLog(pino(loggerOptions(loadSettings({ LOG_FORMAT: 'json', LOG_LEVEL: level }), 'api'), sink));
   const server = createServer((req, res) =>
     log(req, res, () => {
-      res.statusCode = req.url?.startsWith('/missing') ? 404 : 200;
+      if (req.url === '/slow') return; // never answers: the client gives up
+      res.statusCode = req.url?.startsWith('/missing') ? 404 : req.url === '/boom' ? 500 : 200;
       res.setHeader('set-cookie', 'ciclo_session=segreto');
       res.end('{}');
     }),
@@ -87,6 +89,29 @@ describe('HTTP access line', () => {
       expect(quiet).toEqual([]);
     } finally {
       warnOnly.server.close();
+    }
+  });
+
+  it('a 5xx answer is "request errored" with an error; a client that leaves first is "request aborted"', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const { server, url } = await serverLoggingTo(lines);
+    try {
+      await fetch(`${url}/boom`, { headers: { 'x-correlation-id': 'corr-errored-1' } });
+      await fetch(`${url}/slow`, { headers: { 'x-correlation-id': 'corr-aborted-1' }, signal: AbortSignal.timeout(100) }).catch(() => null);
+      for (let i = 0; i < 50 && lines.length < 2; i++) await settle();
+      expect(lines).toEqual([
+        expect.objectContaining({
+          correlationId: 'corr-errored-1',
+          msg: 'request errored',
+          res: { statusCode: 500 },
+          err: expect.objectContaining({ message: 'failed with status code 500' }),
+        }),
+        expect.objectContaining({ correlationId: 'corr-aborted-1', msg: 'request aborted', req: expect.objectContaining({ url: '/slow' }) }),
+      ]);
+      expect(lines[1]).not.toHaveProperty('err');
+    } finally {
+      server.closeAllConnections();
+      server.close();
     }
   });
 });

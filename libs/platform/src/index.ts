@@ -1,5 +1,6 @@
-export { PlatformModule, createEventStore, createRedis, correlationIdOf, httpLogOptions } from './platform.module';
+export { PlatformModule, createEventStore, createRedis, loggerOptions } from './platform.module';
+export { accessLogSerializers, correlationIdOf, requestLog } from './http-log';
 export { HealthService, type HealthReport, type ReadinessReport, type ComponentStatus, type HealthContributor } from './health.service';
 export * from './heartbeat';
-export { SETTINGS, EVENT_STORE, REDIS, PG_POOL } from './tokens';
+export { SETTINGS, LOGGER, EVENT_STORE, REDIS, PG_POOL } from './tokens';
 export { prettyLogs, logTransport, limitShutdown } from './process';

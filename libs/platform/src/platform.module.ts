@@ -1,12 +1,11 @@
 import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
-import { stdSerializers } from 'pino';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pino, type Logger as PinoRoot, type LoggerOptions } from 'pino';
 import { loadSettings, type Settings } from '@ciclo/config';
 import { openKurrentDbEventStore, PostgresEventStore, sharedSqlPool, type EventStore } from '@ciclo/event-store';
-import { EVENT_STORE, PG_POOL, REDIS, SETTINGS } from './tokens';
+import { EVENT_STORE, LOGGER, PG_POOL, REDIS, SETTINGS } from './tokens';
+import { accessLogSerializers } from './http-log';
 import { Pool } from 'pg';
 import { HealthService } from './health.service';
 import { logTransport, prettyLogs, quietBootstrap } from './process';
@@ -28,46 +27,17 @@ export function createRedis(settings: Settings, name: string): Redis {
 }
 
 /**
- * The access line's request and response: method, URL, the peer's address and the status only. pino-http's own serializers
- * copy every header of both on each request (the request's even when the line is not written, to
- * bind it to the request's logger): the costliest part of logging a request. Headers carry
- * credentials: with none in the line there is nothing to redact.
+ * The options of the apps' logger: JSON lines (or readable ones, `LOG_FORMAT`) at `LOG_LEVEL`, each
+ * with the app's name; requests, responses and errors shaped by `accessLogSerializers`.
  */
-export const accessLogSerializers = {
-  req: (req: IncomingMessage & { originalUrl?: string }) => ({ method: req.method, url: req.originalUrl ?? req.url, remoteAddress: req.socket?.remoteAddress }),
-  res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
-  err: stdSerializers.err,
-};
-
-/**
- * The options of the HTTP logger: JSON lines (or readable ones, `LOG_FORMAT`), the correlation id
- * of each request, and one access line per request (method, URL, status, time) except health probes.
- */
-export function httpLogOptions(settings: Settings, app: string) {
+export function loggerOptions(settings: Settings, app: string): LoggerOptions {
   return {
     level: settings.LOG_LEVEL,
     base: { app },
     transport: logTransport(settings),
     ...(prettyLogs(settings) ? { hooks: { logMethod: quietBootstrap } } : {}),
-    genReqId: (req: IncomingMessage, res: ServerResponse) => {
-      const id = typeof req.id === 'string' ? req.id : correlationIdOf(req);
-      res.setHeader('X-Correlation-Id', id);
-      return id;
-    },
-    customAttributeKeys: { reqId: 'correlationId' },
-    // The request's logger is bound to its correlation id only (and the access line carries it at top level).
-    quietReqLogger: true,
     serializers: accessLogSerializers,
-    wrapSerializers: false,
-    autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' || (req.url ?? '').startsWith('/health/') },
   };
-}
-
-/** Correlation id: taken from `X-Correlation-Id` when well formed, otherwise a new UUID. */
-export function correlationIdOf(req: IncomingMessage): string {
-  const h = req.headers['x-correlation-id'];
-  const v = Array.isArray(h) ? h[0] : h;
-  return v && /^[A-Za-z0-9._:-]{8,100}$/.test(v) ? v : randomUUID();
 }
 
 class PlatformLifecycle implements OnApplicationShutdown {
@@ -95,15 +65,17 @@ class PlatformLifecycle implements OnApplicationShutdown {
 export class PlatformModule {
   static forRoot(options: { app: string; settings?: Settings }): DynamicModule {
     const settings = options.settings ?? loadSettings();
+    const logger: PinoRoot = pino(loggerOptions(settings, options.app));
     return {
       module: PlatformModule,
       imports: [
-        LoggerModule.forRoot({
-          pinoHttp: httpLogOptions(settings, options.app),
-        }),
+        // Nest's own logging goes to `logger`. nestjs-pino's request middleware is not mounted
+        // (no routes): the API mounts `requestLog` first of all, which binds nothing to a request.
+        LoggerModule.forRoot({ pinoHttp: { logger }, forRoutes: [] }),
       ],
       providers: [
         { provide: SETTINGS, useValue: settings },
+        { provide: LOGGER, useValue: logger },
         { provide: EVENT_STORE, useFactory: () => createEventStore(settings) },
         { provide: REDIS, useFactory: () => createRedis(settings, options.app) },
         {
@@ -119,7 +91,7 @@ export class PlatformModule {
         HealthService,
         PlatformLifecycle,
       ],
-      exports: [SETTINGS, EVENT_STORE, REDIS, PG_POOL, HealthService],
+      exports: [SETTINGS, LOGGER, EVENT_STORE, REDIS, PG_POOL, HealthService],
     };
   }
 }

@@ -47,7 +47,7 @@ export interface Fold<S> {
 }
 
 /** Loads streams through a fold cache: only the events after the cached version are read. */
-export class StreamFolder<S> {
+export class StreamFolder<S extends object> {
   constructor(
     readonly store: EventStore,
     readonly fold: Fold<S>,
@@ -223,7 +223,7 @@ export interface Decision<S, R> {
   answer(written: AppendResult | null): R | Promise<R>;
 }
 
-export interface CommandRun<S, R> {
+export interface CommandRun<S extends object, R> {
   folder: StreamFolder<S>;
   stream: string;
   meta: EventMeta;
@@ -243,7 +243,7 @@ export interface CommandRun<S, R> {
  * has one; it only writes when its append's expected version matches, and any other outcome of it
  * is decided again on the loaded state (see the path above).
  */
-export async function runCommand<S, R>(run: CommandRun<S, R>): Promise<R> {
+export async function runCommand<S extends object, R>(run: CommandRun<S, R>): Promise<R> {
   const { folder, stream, meta } = run;
   const retries = new CommandRetries(run.conflict);
   const idempotency = run.idempotency ? { tenant: meta.tenant, ...run.idempotency } : null;

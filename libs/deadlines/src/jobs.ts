@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Queue } from 'bullmq';
+import { LRUCache } from 'lru-cache';
 import type { Redis } from 'ioredis';
 import type { PlannedReminder } from '@ciclo/domain';
 import type { Clock } from './clock';
@@ -28,7 +29,7 @@ export interface ReminderJobOptions {
   keepCompletedS?: number;
 }
 
-/** Cycles whose applied plan is remembered (the oldest forgotten first: their next reconcile goes to Redis). */
+/** Cycles whose applied plan is remembered (the least recently used forgotten first: their next reconcile goes to Redis). */
 const APPLIED_MAX = 50_000;
 
 /** What identifies a plan's jobs: each reminder's key (deadline, legal date, offset), kind and instant. */
@@ -50,7 +51,7 @@ export class ReminderJobs {
    * equal to it needs no Redis command: its jobs were added and the others removed then. Cleared
    * by `forget` (Redis lost its data: every cycle is planned again).
    */
-  private readonly applied = new Map<string, string>();
+  private readonly applied = new LRUCache<string, string>({ max: APPLIED_MAX });
 
   constructor(
     readonly redis: Redis,
@@ -128,10 +129,7 @@ export class ReminderJobs {
       const res = (await pipe.exec()) ?? [];
       for (const [err] of res) if (err) throw err;
     }
-    for (const [idx, digest] of digests) {
-      if (this.applied.size >= APPLIED_MAX) this.applied.delete(this.applied.keys().next().value as string);
-      this.applied.set(idx, digest);
-    }
+    for (const [idx, digest] of digests) this.applied.set(idx, digest);
     return { added: planned.length, removed: stale.length, rescheduled, unchanged };
   }
 

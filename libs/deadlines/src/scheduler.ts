@@ -1,5 +1,6 @@
 import { applyPlanEvent, evolve, initialCycleState, initialPlanState, measureDeadlines, REGISTER_CYCLE_TYPES, type CycleState, type PlanState } from '@ciclo/domain';
 import type { EventStore, RecordedEvent, Subscription } from '@ciclo/event-store';
+import { LRUCache } from 'lru-cache';
 import { toFoldable } from '@ciclo/workflow';
 import type { Clock, DeadlinesLog } from './clock';
 import type { ReminderJobs } from './jobs';
@@ -70,13 +71,15 @@ export interface SchedulerOptions {
  */
 export class DeadlineScheduler {
   private sub: Subscription | null = null;
-  private readonly cache = new Map<string, ScheduledCycle>();
+  private readonly cache: LRUCache<string, ScheduledCycle>;
   private lock: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
   private active = false;
   private checking = false;
 
-  constructor(private readonly o: SchedulerOptions) {}
+  constructor(private readonly o: SchedulerOptions) {
+    this.cache = new LRUCache<string, ScheduledCycle>({ max: o.cacheSize ?? 20_000 });
+  }
 
   get isActive(): boolean {
     return this.active;
@@ -221,9 +224,7 @@ export class DeadlineScheduler {
   }
 
   private remember(stream: string, state: ScheduledCycle): void {
-    this.cache.delete(stream);
     this.cache.set(stream, state);
-    if (this.cache.size > (this.o.cacheSize ?? 20_000)) this.cache.delete(this.cache.keys().next().value as string);
   }
 
   /** Plans every cycle of the store again (after Redis lost its data, or on demand). */

@@ -45,7 +45,7 @@ export class DirectoryStreams {
   }
 
   /** Runs one directory command on a stream: the cache and the tenants' calendars move forward by the event written (no read back). */
-  write<S, R>(
+  write<S extends object, R>(
     folder: StreamFolder<S>,
     stream: string,
     tenant: string,

@@ -146,6 +146,54 @@ describe('AccessPolicy: credentials → actor with the roles held now', () => {
     ).toEqual([]);
   });
 
+  it('a bearer token verified once is trusted until its expiry, its maximum age or a minute; any other text is verified', async () => {
+    // Only the date is faked (the tokens' signing and checking read it too); timers stay real.
+    jest.useFakeTimers({ doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask', 'hrtime', 'performance'] });
+    const now = Date.now();
+    const checks = jest.spyOn(oidc, 'verify');
+    try {
+      const cached = new AccessPolicy(dir, { devTokenSecret: SECRET, devTokenMaxAgeSeconds: 30, oidc });
+      // OIDC: the second use does not check the signature again; the roles are still read each time.
+      jest.setSystemTime(now);
+      const token = await idp.sign({ sub: 'u-cache', tenant: 'cciaa-po' }, { expiresIn: '10m' });
+      expect((await cached.authenticate(bearer(token))).roles).toEqual([]);
+      await dir.grantRole('cciaa-po', 'u-cache', { role: 'po' }, admin, meta);
+      expect((await cached.authenticate(bearer(token))).roles).toEqual(['po']);
+      expect(checks).toHaveBeenCalledTimes(1);
+      // A token differing in one character of its signature is verified, and refused.
+      const forged = `${token.slice(0, -2)}${token.endsWith('AA') ? 'BB' : 'AA'}`;
+      await expect(cached.verify(bearer(forged))).rejects.toBeInstanceOf(AuthFailure);
+      expect(checks).toHaveBeenCalledTimes(2);
+      // A minute after it was verified, the token is verified again (a withdrawn key stops working).
+      jest.setSystemTime(now + 61_000);
+      await expect(cached.verify(bearer(token))).resolves.toMatchObject({ userId: 'u-cache', via: 'oidc' });
+      expect(checks).toHaveBeenCalledTimes(3);
+      // Past its expiry (and the issuer's clock tolerance), the remembered token is refused.
+      jest.setSystemTime(now);
+      const short = await idp.sign({ sub: 'u-cache', tenant: 'cciaa-po' }, { expiresIn: '20s' });
+      await expect(cached.verify(bearer(short))).resolves.toMatchObject({ userId: 'u-cache' });
+      jest.setSystemTime(now + 30_000);
+      await expect(cached.verify(bearer(short))).rejects.toMatchObject({ reason: expect.stringMatching(/expired/) });
+      // A development token past its maximum age is refused although it was verified and has not expired.
+      jest.setSystemTime(now);
+      const dev = await signDevToken({ userId: 'u-cache', tenant: 'cciaa-po', roles: ['po'] }, SECRET, 3600);
+      await expect(cached.verify(bearer(dev))).resolves.toMatchObject({ via: 'dev_token' });
+      jest.setSystemTime(now + 20_000);
+      await expect(cached.verify(bearer(dev))).resolves.toMatchObject({ via: 'dev_token' });
+      jest.setSystemTime(now + 31_000);
+      await expect(cached.verify(bearer(dev))).rejects.toBeInstanceOf(AuthFailure);
+      // rememberTokens: 0 checks the signature on every request.
+      const every = new AccessPolicy(dir, { oidc, rememberTokens: 0 });
+      const before = checks.mock.calls.length;
+      await every.verify(bearer(token));
+      await every.verify(bearer(token));
+      expect(checks.mock.calls.length - before).toBe(2);
+    } finally {
+      jest.useRealTimers();
+      checks.mockRestore();
+    }
+  });
+
   it('API keys act in the roles they were issued with', async () => {
     const k = await dir.issueApiKey('cciaa-po', { label: 'Albo', roles: ['po'] }, admin, meta);
     await expect(policy.authenticate({ kind: 'api_key', value: k.apiKey })).resolves.toMatchObject({

@@ -7,7 +7,7 @@ import { DirectoryService } from './directory';
 import { OidcVerifier } from './oidc';
 import { OidcLogin } from './oidc-login';
 import { SessionRefresher } from './session-refresh';
-import { AccessPolicy } from './policy';
+import { AccessPolicy, type AccessPolicyOptions } from './policy';
 import { RateLimiter } from './rate-limiter';
 import { SessionStore } from './sessions';
 
@@ -50,6 +50,7 @@ export function accessPolicyFor(
   directory: DirectoryService,
   sessions: SessionStore | null = null,
   refresher: SessionRefresher | null = null,
+  overrides: Partial<AccessPolicyOptions> = {},
 ): AccessPolicy {
   return new AccessPolicy(directory, {
     devTokenSecret: settings.DEV_AUTH_ENABLED ? devAuthSecret(settings) : null,
@@ -57,6 +58,7 @@ export function accessPolicyFor(
     oidc: oidcVerifierFor(settings),
     sessions,
     refresher,
+    ...overrides,
   });
 }
 

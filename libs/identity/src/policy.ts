@@ -1,6 +1,7 @@
-import { decodeJwt } from 'jose';
+import { decodeJwt, type JWTPayload } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { isPlatformAdmin, type Actor, type AuthMethod, type Role } from './actor';
-import { DEV_ISSUER, InvalidToken, verifyDevToken } from './dev-tokens';
+import { DEV_ISSUER, DEV_TOKEN_MAX_TTL_S, InvalidToken, verifyDevToken } from './dev-tokens';
 import type { DirectoryService } from './directory';
 import { rolesAt } from './directory-model';
 import { AuthFailure, IdentityRefusal } from './errors';
@@ -52,6 +53,9 @@ export interface Principal {
   session?: { id: string; record: SessionRecord };
 }
 
+/** How long a verified bearer token is trusted without checking its signature again (ms). */
+export const VERIFIED_TOKEN_MS = 60_000;
+
 export interface AccessPolicyOptions {
   /** HMAC secret of development tokens; null or absent when they are not accepted. */
   devTokenSecret?: string | null;
@@ -62,6 +66,8 @@ export interface AccessPolicyOptions {
   sessions?: SessionStore | null;
   /** Refreshes the provider tokens of OpenID Connect sessions when due (the console's login). */
   refresher?: SessionRefresher | null;
+  /** How many verified bearer tokens are remembered (default 10,000; 0: every request checks the signature). */
+  rememberTokens?: number;
 }
 
 /**
@@ -77,10 +83,22 @@ export interface AccessPolicyOptions {
  *   roles resolved here in its context.
  */
 export class AccessPolicy {
+  /**
+   * Bearer tokens verified lately, by their whole text (a token changed in any character is another
+   * key): the same token on a later request skips the signature check until it expires, its
+   * maximum age passes (development tokens), or `VERIFIED_TOKEN_MS` have passed since it was
+   * verified (a key the issuer withdraws stops working within that time). Roles are never taken
+   * from here: `actorFor` reads the grants on every request.
+   */
+  private readonly verifiedTokens: LRUCache<string, { principal: Principal; until: number }> | null;
+
   constructor(
     readonly directory: DirectoryService,
     private readonly options: AccessPolicyOptions = {},
-  ) {}
+  ) {
+    const max = options.rememberTokens ?? 10_000;
+    this.verifiedTokens = max > 0 ? new LRUCache({ max }) : null;
+  }
 
   get acceptsDevTokens(): boolean {
     return !!this.options.devTokenSecret;
@@ -112,31 +130,36 @@ export class AccessPolicy {
       const actor = await this.directory.verifyApiKey(credential.value);
       return { userId: actor.userId, tenant: actor.tenant, name: actor.name, via: 'api_key', actor };
     }
-    let issuer: unknown;
+    const token = credential.token;
+    const known = this.verifiedTokens?.get(token);
+    if (known && Date.now() < known.until) return { ...known.principal };
+    let claims: JWTPayload;
     try {
-      issuer = decodeJwt(credential.token).iss;
+      claims = decodeJwt(token);
     } catch {
       throw new AuthFailure('malformed token');
     }
+    const issuer = claims.iss;
     const oidc = this.options.oidc;
     if (issuer === DEV_ISSUER && this.options.devTokenSecret) {
       try {
-        const a = await verifyDevToken(credential.token, this.options.devTokenSecret, this.options.devTokenMaxAgeSeconds);
-        return { userId: a.userId, tenant: a.tenant, name: a.name, via: 'dev_token', claimedRoles: a.roles };
+        const maxAge = this.options.devTokenMaxAgeSeconds ?? DEV_TOKEN_MAX_TTL_S;
+        const a = await verifyDevToken(token, this.options.devTokenSecret, maxAge);
+        return this.verified(token, claims, { userId: a.userId, tenant: a.tenant, name: a.name, via: 'dev_token', claimedRoles: a.roles }, maxAge);
       } catch (err) {
         if (err instanceof InvalidToken) throw new AuthFailure(err.reason);
         throw err;
       }
     }
     if (oidc && issuer === oidc.options.issuer) {
-      const id = await oidc.verify(credential.token);
-      return {
+      const id = await oidc.verify(token);
+      return this.verified(token, claims, {
         userId: id.userId,
         tenant: id.tenant,
         name: id.name,
         via: 'oidc',
         claimedRoles: id.claimedRoles,
-      };
+      });
     }
     if (!oidc && !this.options.devTokenSecret)
       throw new AuthFailure(
@@ -145,6 +168,15 @@ export class AccessPolicy {
     if (issuer === DEV_ISSUER)
       throw new AuthFailure('development tokens are not accepted here (DEV_AUTH_ENABLED=false)');
     throw new AuthFailure('token issuer not accepted');
+  }
+
+  /** Remembers a token just verified, until the first of its expiry, its maximum age and `VERIFIED_TOKEN_MS`. */
+  private verified(token: string, claims: JWTPayload, principal: Principal, maxAgeSeconds?: number): Principal {
+    let until = Date.now() + VERIFIED_TOKEN_MS;
+    if (typeof claims.exp === 'number') until = Math.min(until, claims.exp * 1000);
+    if (maxAgeSeconds !== undefined && typeof claims.iat === 'number') until = Math.min(until, (claims.iat + maxAgeSeconds) * 1000);
+    this.verifiedTokens?.set(token, { principal, until });
+    return { ...principal };
   }
 
   /** The actor with the roles the principal holds at `at`. */

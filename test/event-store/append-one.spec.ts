@@ -3,23 +3,16 @@
  * 0005): the two must answer alike, chain alike and exclude each other on a stream.
  */
 import { EventIdConflict, PostgresEventStore, WrongExpectedVersion } from '@ciclo/event-store';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { createTestStore } from '../support/database';
 import { anEvent, uniqueStream } from './fixtures';
 
 describe('single-event appends (es_append_one) and batches (es_append)', () => {
   const T = 'cciaa-one';
-  let db: TestDatabase;
   let store: PostgresEventStore;
+  let dispose: () => Promise<void>;
 
-  beforeAll(async () => {
-    db = await createTestDatabase('append-one');
-    store = new PostgresEventStore({ connectionString: db.url, poolSize: 8 });
-    await store.migrate();
-  });
-  afterAll(async () => {
-    await store?.close();
-    await db?.drop();
-  });
+  beforeAll(async () => ({ store, dispose } = await createTestStore('append-one', 8)));
+  afterAll(() => dispose?.());
 
   const statementsUsed = async (): Promise<string[]> => {
     // Every pooled connection's prepared statements (the pool hands out whichever is idle).

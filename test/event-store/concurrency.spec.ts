@@ -4,7 +4,7 @@ import {
   serializeCheckpoint,
   type RecordedEvent,
 } from '@ciclo/event-store';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { createTestStore } from '../support/database';
 import { anEvent, sleep } from './fixtures';
 
 /**
@@ -20,19 +20,12 @@ describe('PostgreSQL event store under concurrent writers', () => {
   const SHARED = Array.from({ length: 3 }, (_, i) => `${T}/shared-${i}`);
   const SUB = 'concurrency-follower';
 
-  let db: TestDatabase;
   let store: PostgresEventStore;
+  let dispose: () => Promise<void>;
 
-  beforeAll(async () => {
-    db = await createTestDatabase('concurrency');
-    // 8 writers + the subscription's lease, read and batch connections.
-    store = new PostgresEventStore({ connectionString: db.url, poolSize: 16 });
-    await store.migrate();
-  });
-  afterAll(async () => {
-    await store?.close();
-    await db?.drop();
-  });
+  // 8 writers + the subscription's lease, read and batch connections.
+  beforeAll(async () => ({ store, dispose } = await createTestStore('concurrency', 16)));
+  afterAll(() => dispose?.());
 
   it('delivers every event exactly once, each stream in version order, with gap-free versions', async () => {
     // --- the follower ---

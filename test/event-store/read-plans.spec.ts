@@ -5,7 +5,7 @@
  * (the actor's grants, the aggregate's new events) read the whole table.
  */
 import { PostgresEventStore } from '@ciclo/event-store';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { createTestStore } from '../support/database';
 import { anEvent, uniqueStream } from './fixtures';
 
 interface PlanNode {
@@ -17,19 +17,12 @@ const nodesOf = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(node
 
 describe('readStream: one prepared statement per connection, planned on the stream index', () => {
   const T = 'cciaa-reads';
-  let db: TestDatabase;
   let store: PostgresEventStore;
+  let dispose: () => Promise<void>;
 
-  beforeAll(async () => {
-    db = await createTestDatabase('read-plans');
-    // One connection: the reads below and the EXPLAIN run in the session that prepared the statement.
-    store = new PostgresEventStore({ connectionString: db.url, poolSize: 1 });
-    await store.migrate();
-  });
-  afterAll(async () => {
-    await store?.close();
-    await db?.drop();
-  });
+  // One connection: the reads below and the EXPLAIN run in the session that prepared the statement.
+  beforeAll(async () => ({ store, dispose } = await createTestStore('read-plans', 1)));
+  afterAll(() => dispose?.());
 
   it('prepares the read once and answers each stream, each version range and each instant from it', async () => {
     const a = uniqueStream(T);

@@ -1,21 +1,13 @@
 // Stopping a subscription while its loop is busy: stop() must not wait for the poll interval.
 import { PostgresEventStore } from '@ciclo/event-store';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { createTestStore } from '../support/database';
 import { anEvent, uniqueStream } from './fixtures';
 
-let db: TestDatabase;
 let store: PostgresEventStore;
+let dispose: () => Promise<void>;
 
-beforeAll(async () => {
-  db = await createTestDatabase('substop');
-  store = new PostgresEventStore({ connectionString: db.url, poolSize: 4 });
-  await store.migrate();
-});
-
-afterAll(async () => {
-  await store?.close();
-  await db?.drop();
-});
+beforeAll(async () => ({ store, dispose } = await createTestStore('substop', 4)));
+afterAll(() => dispose?.());
 
 it('a stop that comes while the subscription reads the log ends it at once, not after the poll interval', async () => {
   const sub = store.subscribe('stop-while-reading', async () => undefined, { pollIntervalMs: 600_000 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PostgresEventStore } from '@ciclo/event-store';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { createTestStore } from '../support/database';
 
 /**
  * Found with the projections benchmark: `readCommitted` (what every subscription and every
@@ -11,18 +11,11 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
  * than any running transaction, so readable) must come back as 9, then 10.
  */
 describe('readCommitted order', () => {
-  let db: TestDatabase;
   let store: PostgresEventStore;
+  let dispose: () => Promise<void>;
 
-  beforeAll(async () => {
-    db = await createTestDatabase('projorder');
-    store = new PostgresEventStore({ connectionString: db.url, poolSize: 2 });
-    await store.migrate();
-  });
-  afterAll(async () => {
-    await store?.close();
-    await db?.drop();
-  });
+  beforeAll(async () => ({ store, dispose } = await createTestStore('projorder', 2)));
+  afterAll(() => dispose?.());
 
   it('follows transaction ids as numbers', async () => {
     for (const [txId, version] of [

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { PostgresEventStore } from '@ciclo/event-store';
 
 let counter = 0;
 
@@ -41,6 +42,29 @@ export async function createTestDatabase(label = 'db'): Promise<TestDatabase> {
       }
     },
   };
+}
+
+/**
+ * A database private to the calling test file with the event store migrated in it; `dispose()`
+ * closes the store and drops the database.
+ */
+export async function createTestStore(
+  label: string,
+  poolSize: number,
+): Promise<{ db: TestDatabase; store: PostgresEventStore; dispose(): Promise<void> }> {
+  const db = await createTestDatabase(label);
+  const store = new PostgresEventStore({ connectionString: db.url, poolSize });
+  const dispose = async () => {
+    await store.close();
+    await db.drop();
+  };
+  try {
+    await store.migrate();
+  } catch (err) {
+    await dispose();
+    throw err;
+  }
+  return { db, store, dispose };
 }
 
 /** A Redis key prefix private to the calling test file. */

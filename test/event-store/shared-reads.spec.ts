@@ -51,7 +51,7 @@ describe('shared log reads (PostgreSQL)', () => {
   }
 
   /** A store with these wake delays, a new stream with one event of `type`, and `name` following it, caught up. */
-  async function followOnStore(name: string, type: string, wake: Pick<PostgresEventStoreOptions, 'wakeDelayMs' | 'busyWakeDelayMs'>): Promise<{ s: string; f: Follower }> {
+  async function followOnStore(name: string, type: string, wake: Pick<PostgresEventStoreOptions, 'wakeDelayMs' | 'busyWakeDelayMs' | 'notifyIntervalMs'>): Promise<{ s: string; f: Follower }> {
     await store.close();
     store = new PostgresEventStore({ connectionString: db.url, poolSize: 4, ...wake });
     const s = uniqueStream(T);
@@ -227,5 +227,25 @@ describe('shared log reads (PostgreSQL)', () => {
     expect(store.busyWakeCount - busy).toBeGreaterThanOrEqual(1);
     expect(store.wakeCount - wakes).toBeLessThanOrEqual(10);
     expect(f.events.map((e) => e.data.n)).toEqual(Array.from({ length: 22 }, (_, n) => n));
+  });
+
+  it('commits within the notify interval are announced by one notification, the first at once and the rest when it ends', async () => {
+    const { s, f } = await followOnStore('announced', 'N', { wakeDelayMs: 0, notifyIntervalMs: 1500 });
+    await sleep(1600);
+    await quietSpell(300);
+    const sent = store.notificationsSent;
+    const started = Date.now();
+    // After a quiet spell a commit is announced at once (no polling: only a notification delivers it).
+    await store.append(s, [anEvent(T, 'N', { n: 1 })], { expectedVersion: 1 });
+    await until(() => f.events.length === 2);
+    expect(store.notificationsSent - sent).toBe(1);
+    // Four more commits within the interval: none announced yet, then all by one notification.
+    for (let n = 2; n <= 5; n++) await store.append(s, [anEvent(T, 'N', { n })], { expectedVersion: n });
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(store.notificationsSent - sent).toBe(1);
+    await until(() => f.events.length === 6);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+    expect(store.notificationsSent - sent).toBe(2);
+    expect(f.events.map((e) => e.data.n)).toEqual([0, 1, 2, 3, 4, 5]);
   });
 });

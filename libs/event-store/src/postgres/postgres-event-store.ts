@@ -26,7 +26,7 @@ import type {
   SubscriptionTransactor,
 } from '../types';
 import { checkpointedBatch } from './batch-transaction';
-import { CommitNotifier, EVENTS_CHANNEL } from './notifier';
+import { CommitNotifier, EVENTS_CHANNEL, NOTIFY_INTERVAL_MS } from './notifier';
 import { EVENT_COLUMNS, parseCheckpoint, serializeCheckpoint, toRecorded, type EventRow } from './rows';
 import { runSqlMigrations } from './migrate';
 import { EVENT_STORE_MIGRATIONS } from './schema';
@@ -55,6 +55,11 @@ export interface PostgresEventStoreOptions {
    * still wakes them after `wakeDelayMs`.
    */
   busyWakeDelayMs?: number;
+  /**
+   * Least time between two commit notifications this store sends (default 5 ms, 0 for one per
+   * commit while none is in flight): the commits of those milliseconds are announced by one NOTIFY.
+   */
+  notifyIntervalMs?: number;
 }
 
 interface AppendRow {
@@ -121,7 +126,7 @@ export class PostgresEventStore implements EventStore {
       options.pool ??
       new Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10, application_name: 'ciclo-event-store' });
     this.pool.on('error', () => undefined);
-    this.notifier = new CommitNotifier(options.connectionString);
+    this.notifier = new CommitNotifier(options.connectionString, Math.max(0, options.notifyIntervalMs ?? NOTIFY_INTERVAL_MS));
     this.wake.setMaxListeners(0);
     this.wakeDelayMs = Math.max(0, options.wakeDelayMs ?? 10);
     this.busyWakeDelayMs = Math.max(this.wakeDelayMs, options.busyWakeDelayMs ?? 50);
@@ -230,6 +235,11 @@ export class PostgresEventStore implements EventStore {
   /** Queries of the log sent so far for subscriptions (numbers them: see `SubscriptionRead.query`). */
   get logQueriesSent(): number {
     return this.reader.queriesSent;
+  }
+
+  /** Commit notifications this store has sent (see `notifyIntervalMs`). */
+  get notificationsSent(): number {
+    return this.notifier.sent;
   }
 
   /** Times subscribers were woken by a notification (or the listener connecting). */

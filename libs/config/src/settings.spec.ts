@@ -44,6 +44,14 @@ describe('settings', () => {
     }
   });
 
+  it('reads the least time between commit notifications (default 5 ms) and refuses one outside 0-1000 ms', () => {
+    expect(loadSettings({}).EVENT_NOTIFY_INTERVAL_MS).toBe(5);
+    expect(loadSettings({ EVENT_NOTIFY_INTERVAL_MS: '0' }).EVENT_NOTIFY_INTERVAL_MS).toBe(0);
+    for (const bad of ['-1', '1001', '2.5', 'often']) {
+      expect(() => loadSettings({ EVENT_NOTIFY_INTERVAL_MS: bad })).toThrow(/^[\s\S]*EVENT_NOTIFY_INTERVAL_MS:/m);
+    }
+  });
+
   it('requires KURRENTDB_URL with the KurrentDB adapter', () => {
     expect(() => loadSettings({ EVENT_STORE: 'kurrentdb' })).toThrow(
       /KURRENTDB_URL: is required when EVENT_STORE=kurrentdb/,

@@ -76,6 +76,7 @@ export const settingsSchema = z
     DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
     EVENT_WAKE_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(10),
     EVENT_BUSY_WAKE_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(50),
+    EVENT_NOTIFY_INTERVAL_MS: z.coerce.number().int().min(0).max(1000).default(5),
     REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
     REDIS_PREFIX: z
       .string()

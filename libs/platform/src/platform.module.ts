@@ -19,6 +19,7 @@ export async function createEventStore(settings: Settings): Promise<EventStore> 
     poolSize: settings.DATABASE_POOL_SIZE,
     wakeDelayMs: settings.EVENT_WAKE_DELAY_MS,
     busyWakeDelayMs: settings.EVENT_BUSY_WAKE_DELAY_MS,
+    notifyIntervalMs: settings.EVENT_NOTIFY_INTERVAL_MS,
   });
 }
 

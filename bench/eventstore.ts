@@ -105,6 +105,8 @@ async function main(): Promise<void> {
       }
     })();
     const versions = new Map<string, number>();
+    // Commit notifications sent during the phase (warm-up included), per second of the phase.
+    const notified = { count: store.notificationsSent, at: performance.now() };
     const single = await runPhase(
       writers,
       async (w, i, measuring) => {
@@ -119,7 +121,8 @@ async function main(): Promise<void> {
       warmupMs,
       durationMs,
     );
-    log(`append_single: ${round(single.unitsPerSecond)} events/s`);
+    const notificationsPerS = (store.notificationsSent - notified.count) / ((performance.now() - notified.at) / 1000);
+    log(`append_single: ${round(single.unitsPerSecond)} events/s, ${round(notificationsPerS)} commit notifications/s`);
     const waitUntil = Date.now() + 15000;
     const allReceived = () => [...resolvedAt.keys()].every((id) => receivedAt.has(id));
     while (!allReceived() && Date.now() < waitUntil) await sleep(50);
@@ -206,6 +209,7 @@ async function main(): Promise<void> {
         subscription_lag_max_ms: round(lagMax, 1),
         subscription_lag_events: lags.length,
         subscription_undelivered: undelivered,
+        append_single_notifications_per_s: round(notificationsPerS),
         other_db_xid_tx_max_ms: round(foreignXidTxMaxMs),
         writers,
         duration_s: durationMs / 1000,

@@ -24,13 +24,17 @@ export class CommitNotifier {
   private closed = false;
   private timer: NodeJS.Timeout | null = null;
   private lastSentAt = Number.NEGATIVE_INFINITY;
-  /** NOTIFY statements sent (tests, diagnostics). */
-  sent = 0;
+  private sentCount = 0;
 
   constructor(
     private readonly connectionString: string,
     private readonly intervalMs = NOTIFY_INTERVAL_MS,
   ) {}
+
+  /** NOTIFY statements sent (tests, diagnostics). */
+  get sent(): number {
+    return this.sentCount;
+  }
 
   poke(): void {
     if (this.closed) return;
@@ -77,7 +81,7 @@ export class CommitNotifier {
     try {
       const c = await this.connection();
       await c.query(`NOTIFY ${EVENTS_CHANNEL}`);
-      this.sent++;
+      this.sentCount++;
     } catch {
       this.client?.end().catch(() => undefined);
       this.client = null;

@@ -1,7 +1,7 @@
 import { cycleDeadlines, cycleStatus, foldCycle, initialCycleState, type CycleState, type TenantTimeOf } from '@ciclo/domain';
 import type { RecordedEvent } from '@ciclo/event-store';
 import { toFoldable, type DefinitionRegistry } from '@ciclo/workflow';
-import { unnestInsert } from './bulk-insert';
+import { oneStatement, replaceRows, unnestInsert } from './bulk-insert';
 import { cycleOfStream, type ProjectionContext, type Projector, type RebuildContext, type RebuildSink } from './projector';
 
 /** The tenants' calendars, kept current by the directory's events the projector reads (`TenantCalendars` of libs/identity). */
@@ -71,24 +71,26 @@ export class CyclesProjector implements Projector {
     }
     if (folded.length === 0) return;
     const fids = folded.map((s) => s.cycleId);
-    await manager.query(...stateInsert(table('rm_cycle_state'), folded, 'ON CONFLICT (cycle_id) DO UPDATE SET state = EXCLUDED.state'));
-    await manager.query(`DELETE FROM ${table('rm_inbox')} WHERE cycle_id = ANY($1::uuid[])`, [fids]);
-    await manager.query(`DELETE FROM ${table('rm_deadlines')} WHERE cycle_id = ANY($1::uuid[])`, [fids]);
     const rows = this.rowsOf(folded.map((s) => ({ state: s, last: lastEvent.get(s.cycleId) as LastEvent })));
+    // Every write of the batch in one statement (one round trip); inbox and deadline rows that did
+    // not change are left as they are.
     await manager.query(
-      ...unnestInsert(
-        table('rm_cycles'),
-        CYCLE_COLUMNS,
-        rows.cycles,
-        `ON CONFLICT (id) DO UPDATE SET stage = EXCLUDED.stage, stage_title = EXCLUDED.stage_title, status = EXCLUDED.status,
-         title = EXCLUDED.title, definition_version = EXCLUDED.definition_version, next_deadline_id = EXCLUDED.next_deadline_id,
-         next_deadline_title = EXCLUDED.next_deadline_title, next_deadline_date = EXCLUDED.next_deadline_date,
-         next_actors = EXCLUDED.next_actors, version = EXCLUDED.version, last_change_at = EXCLUDED.last_change_at,
-         last_event_type = EXCLUDED.last_event_type, last_actor_id = EXCLUDED.last_actor_id`,
-      ),
+      ...oneStatement([
+        stateInsert(table('rm_cycle_state'), folded, 'ON CONFLICT (cycle_id) DO UPDATE SET state = EXCLUDED.state'),
+        unnestInsert(
+          table('rm_cycles'),
+          CYCLE_COLUMNS,
+          rows.cycles,
+          `ON CONFLICT (id) DO UPDATE SET stage = EXCLUDED.stage, stage_title = EXCLUDED.stage_title, status = EXCLUDED.status,
+           title = EXCLUDED.title, definition_version = EXCLUDED.definition_version, next_deadline_id = EXCLUDED.next_deadline_id,
+           next_deadline_title = EXCLUDED.next_deadline_title, next_deadline_date = EXCLUDED.next_deadline_date,
+           next_actors = EXCLUDED.next_actors, version = EXCLUDED.version, last_change_at = EXCLUDED.last_change_at,
+           last_event_type = EXCLUDED.last_event_type, last_actor_id = EXCLUDED.last_actor_id`,
+        ),
+        ...replaceRows(table('rm_inbox'), INBOX_COLUMNS, ['cycle_id', 'role'], fids, rows.inbox),
+        ...replaceRows(table('rm_deadlines'), DEADLINE_COLUMNS, ['cycle_id', 'deadline_id'], fids, rows.deadlines),
+      ]),
     );
-    if (rows.inbox.length) await manager.query(...unnestInsert(table('rm_inbox'), INBOX_COLUMNS, rows.inbox));
-    if (rows.deadlines.length) await manager.query(...unnestInsert(table('rm_deadlines'), DEADLINE_COLUMNS, rows.deadlines));
   }
 
   /**

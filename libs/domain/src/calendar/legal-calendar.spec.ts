@@ -49,6 +49,30 @@ describe('isLegalHoliday / isWorkingDay', () => {
 });
 
 describe('effectiveDeadline', () => {
+  it('answers each calendar with its own terms, however often a date is asked', () => {
+    // Terms are kept per calendar as far as they depend on it: its legal-holiday patron days and their names.
+    const renamed: TenantCalendar = { patronDays: [{ ...ROMA_SANTI_PIETRO_E_PAOLO, name: 'Santi Patroni' }], extraClosures: [] };
+    const notLegal: TenantCalendar = { patronDays: [{ ...ROMA_SANTI_PIETRO_E_PAOLO, legalHoliday: false }], extraClosures: [] };
+    for (let round = 0; round < 2; round++) {
+      expect(effectiveDeadline('2026-06-29', ROMA)).toMatchObject({ effectiveDate: '2026-06-30', moved: true });
+      expect(effectiveDeadline('2026-06-29', ROMA).reason).toContain('Santi Pietro e Paolo');
+      expect(effectiveDeadline('2026-06-29', renamed).reason).toContain('Santi Patroni');
+      expect(effectiveDeadline('2026-06-29', notLegal)).toEqual({ legalDate: '2026-06-29', effectiveDate: '2026-06-29', moved: false });
+      expect(effectiveDeadline('2026-06-29', TORINO)).toEqual({ legalDate: '2026-06-29', effectiveDate: '2026-06-29', moved: false });
+      expect(effectiveDeadline('2026-06-29')).toEqual({ legalDate: '2026-06-29', effectiveDate: '2026-06-29', moved: false });
+      // Backward terms never move: another answer for the same date and calendar.
+      expect(effectiveDeadline('2026-06-29', ROMA, 'backward')).toMatchObject({ effectiveDate: '2026-06-29', moved: false });
+      expect(effectiveDeadline('2026-06-29', ROMA, 'forward').effectiveDate).toBe('2026-06-30');
+    }
+    // A kept answer cannot be changed by whoever received it.
+    const kept = effectiveDeadline('2027-01-31');
+    expect(Object.isFrozen(kept)).toBe(true);
+    expect(effectiveDeadline('2027-01-31').effectiveDate).toBe('2027-02-01');
+    // An invalid date is refused every time, never kept.
+    expect(() => effectiveDeadline('2027-02-30')).toThrow();
+    expect(() => effectiveDeadline('2027-02-30')).toThrow();
+  });
+
   it('moves a term ending on a Sunday to Monday (31 January 2027)', () => {
     expect(effectiveDeadline('2027-01-31')).toEqual({
       legalDate: '2027-01-31',

@@ -59,6 +59,37 @@ export function effectiveDeadline(
   cal: TenantCalendar = NO_TENANT_CALENDAR,
   direction: TermDirection = 'forward',
 ): EffectiveDeadline {
+  const known = termsOf(cal);
+  const key = direction === 'forward' ? legalDate : `${legalDate}<`;
+  let term = known.get(key);
+  if (term === undefined) {
+    if (known.size >= TERMS_MAX) known.clear();
+    term = Object.freeze(computeEffectiveDeadline(legalDate, cal, direction));
+    known.set(key, term);
+  }
+  return term;
+}
+
+/**
+ * Terms already computed, per calendar as far as terms depend on it (its patron days that are
+ * legal holidays, with their names, which the reason quotes): a batch of cycles asks for the same
+ * few legal dates again and again. Bounded; emptied when full.
+ */
+const computedTerms = new Map<string, Map<string, EffectiveDeadline>>();
+const TERMS_MAX = 4096;
+
+function termsOf(cal: TenantCalendar): Map<string, EffectiveDeadline> {
+  let key = '';
+  for (const p of cal.patronDays) if (p.legalHoliday) key += `${p.month}/${p.day}/${p.name}|`;
+  let terms = computedTerms.get(key);
+  if (terms === undefined) {
+    if (computedTerms.size >= TERMS_MAX) computedTerms.clear();
+    computedTerms.set(key, (terms = new Map()));
+  }
+  return terms;
+}
+
+function computeEffectiveDeadline(legalDate: IsoDate, cal: TenantCalendar, direction: TermDirection): EffectiveDeadline {
   toYmd(legalDate); // validates
   if (!isLegalHoliday(legalDate, cal)) return { legalDate, effectiveDate: legalDate, moved: false };
   const when = describeHoliday(legalDate, cal);

@@ -38,6 +38,25 @@ describe('zonedInstant / isoDateAt', () => {
     expect(isoDateAt(at('2025-12-31T23:30:00Z'))).toBe('2026-01-01');
     expect(isoDateAt(at('2025-12-31T23:30:00Z'), 'UTC')).toBe('2025-12-31');
   });
+
+  it('reads every instant of a second alike and the next second afresh, wall clocks read before included', () => {
+    // Readings are kept per time zone and second: the last millisecond before local midnight and
+    // the first after it, in either order, in each zone, and before 1970 (negative instants).
+    const pairs: [string, string, string, string][] = [
+      ['2026-12-04T22:59:59.999Z', '2026-12-04', '2026-12-04T23:00:00.000Z', '2026-12-05'],
+      ['1969-12-31T22:59:59.001Z', '1969-12-31', '1969-12-31T23:00:00.000Z', '1970-01-01'],
+    ];
+    for (const [before, dayBefore, after, dayAfter] of pairs) {
+      expect(isoDateAt(at(after))).toBe(dayAfter);
+      expect(isoDateAt(at(before))).toBe(dayBefore);
+      expect(isoDateAt(at(after))).toBe(dayAfter);
+      expect(isoDateAt(at(before), 'UTC')).toBe(before.slice(0, 10));
+      expect(isoDateAt(at(after), 'America/New_York')).toBe(before.slice(0, 10));
+    }
+    // The same second in another zone is another reading.
+    expect(isoDateAt(at('2026-12-04T23:30:00.000Z'), 'Asia/Tokyo')).toBe('2026-12-05');
+    expect(isoDateAt(at('2026-12-04T23:30:00.500Z'), 'Pacific/Honolulu')).toBe('2026-12-04');
+  });
 });
 
 describe('nextWorkingInstant (default 09:00–17:00 Europe/Rome, Monday–Friday)', () => {

@@ -76,7 +76,28 @@ interface WallClockParts {
   readonly s: number;
 }
 
+/**
+ * Wall clocks already read, per time zone and second (what `formatToParts` resolves): planning a
+ * batch of cycles reads "today" and the same few dates again and again, and each reading through
+ * Intl costs microseconds. Bounded; emptied when full.
+ */
+const readClocks = new Map<string, Map<number, WallClockParts>>();
+const READ_CLOCKS_MAX = 4096;
+
 function wallClockParts(epochMs: number, timeZone: string): WallClockParts {
+  const second = Math.floor(epochMs / 1000);
+  let zone = readClocks.get(timeZone);
+  if (zone === undefined) readClocks.set(timeZone, (zone = new Map()));
+  let parts = zone.get(second);
+  if (parts === undefined) {
+    if (zone.size >= READ_CLOCKS_MAX) zone.clear();
+    parts = readWallClock(epochMs, timeZone);
+    zone.set(second, parts);
+  }
+  return parts;
+}
+
+function readWallClock(epochMs: number, timeZone: string): WallClockParts {
   const parts = formatterFor(timeZone).formatToParts(epochMs);
   const get = (type: Intl.DateTimeFormatPartTypes): number => {
     const p = parts.find((x) => x.type === type);

@@ -158,26 +158,39 @@ export function planReminders(state: CycleState, def: CycleDefinition, options: 
       dueAt: new Date(dueMs).toISOString(),
       escalate: kind === 'overdue',
     });
-    const chain: PlannedReminder[] = [];
-    for (const o of policy.offsetsDays) {
-      const date = addDays(legal, -o);
-      chain.push(make(o, o === 0 ? 'due' : 'before', date, dueOf(date)));
-    }
+    // The chain as plain values (instants compared as numbers); only the reminders kept become objects.
+    const offsets: number[] = [];
+    const kinds: ReminderKind[] = [];
+    const dates: IsoDate[] = [];
+    const dues: number[] = [];
+    const add = (offset: number, kind: ReminderKind, date: IsoDate): number => {
+      const dueMs = dueOf(date);
+      offsets.push(offset);
+      kinds.push(kind);
+      dates.push(date);
+      dues.push(dueMs);
+      return dueMs;
+    };
+    for (const o of policy.offsetsDays) add(o, o === 0 ? 'due' : 'before', addDays(legal, -o));
     // Overdue: every N days after the effective date, up to the first one after now.
     for (let n = 1; n <= MAX_OVERDUE; n++) {
       const days = n * policy.overdueEveryDays;
-      const date = addDays(effective, days);
-      const r = make(-days, 'overdue', date, dueOf(date));
-      chain.push(r);
-      if (Date.parse(r.dueAt) > nowMs) break;
+      if (add(-days, 'overdue', addDays(effective, days)) > nowMs) break;
     }
-    // Same or earlier instant than the next reminder: only the later one goes out.
-    const collapsed = chain.filter((r, i) => i === chain.length - 1 || Date.parse(chain[i + 1].dueAt) > Date.parse(r.dueAt));
-    let current = -1;
-    collapsed.forEach((r, i) => {
-      if (Date.parse(r.dueAt) <= nowMs) current = i;
-    });
-    out.push(...collapsed.slice(Math.max(current, 0)));
+    // Same or earlier instant than the next reminder: only the later one goes out. Kept from the
+    // latest one already due (it may not have gone out yet) on.
+    const last = dues.length - 1;
+    const kept: number[] = [];
+    let current = 0;
+    for (let i = 0; i <= last; i++) {
+      if (i < last && dues[i + 1] <= dues[i]) continue;
+      if (dues[i] <= nowMs) current = kept.length;
+      kept.push(i);
+    }
+    for (let k = current; k < kept.length; k++) {
+      const i = kept[k];
+      out.push(make(offsets[i], kinds[i], dates[i], dues[i]));
+    }
   };
   if (!cycleClosed(state, def)) {
     for (const d of def.deadlines) {

@@ -1,6 +1,7 @@
 // Legal holidays, working days and the rolling of deadlines (c.c. art. 2963; c.p.c. art. 155).
 import { addDays, formatIsoDateIt, SATURDAY, SUNDAY, toYmd, weekday, type IsoDate } from './iso-date';
 import { nationalHolidayNames } from './holidays';
+import { KeptValues } from './kept-values';
 import { isOfficeClosure, NO_TENANT_CALENDAR, patronDaysOn, type TenantCalendar } from './tenant-calendar';
 
 /** How a term is counted: forward terms ("N days after", "entro il") roll off holidays; backward terms do not. */
@@ -59,34 +60,22 @@ export function effectiveDeadline(
   cal: TenantCalendar = NO_TENANT_CALENDAR,
   direction: TermDirection = 'forward',
 ): EffectiveDeadline {
-  const known = termsOf(cal);
-  const key = direction === 'forward' ? legalDate : `${legalDate}<`;
-  let term = known.get(key);
-  if (term === undefined) {
-    if (known.size >= TERMS_MAX) known.clear();
-    term = Object.freeze(computeEffectiveDeadline(legalDate, cal, direction));
-    known.set(key, term);
-  }
-  return term;
+  return computedTerms.get(termsKey(cal), direction === 'forward' ? legalDate : `${legalDate}<`, () =>
+    Object.freeze(computeEffectiveDeadline(legalDate, cal, direction)),
+  );
 }
 
 /**
- * Terms already computed, per calendar as far as terms depend on it (its patron days that are
- * legal holidays, with their names, which the reason quotes): a batch of cycles asks for the same
- * few legal dates again and again. Bounded; emptied when full.
+ * Terms already computed, per calendar as far as terms depend on it: a batch of cycles asks for
+ * the same few legal dates again and again.
  */
-const computedTerms = new Map<string, Map<string, EffectiveDeadline>>();
-const TERMS_MAX = 4096;
+const computedTerms = new KeptValues<string, EffectiveDeadline>();
 
-function termsOf(cal: TenantCalendar): Map<string, EffectiveDeadline> {
+/** What of a calendar a term depends on: its patron days that are legal holidays, with the names the reason quotes. */
+function termsKey(cal: TenantCalendar): string {
   let key = '';
   for (const p of cal.patronDays) if (p.legalHoliday) key += `${p.month}/${p.day}/${p.name}|`;
-  let terms = computedTerms.get(key);
-  if (terms === undefined) {
-    if (computedTerms.size >= TERMS_MAX) computedTerms.clear();
-    computedTerms.set(key, (terms = new Map()));
-  }
-  return terms;
+  return key;
 }
 
 function computeEffectiveDeadline(legalDate: IsoDate, cal: TenantCalendar, direction: TermDirection): EffectiveDeadline {

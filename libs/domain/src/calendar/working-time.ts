@@ -2,6 +2,7 @@
 // Time-zone rules come from Intl.DateTimeFormat (ICU tz data), so DST needs no extra library.
 import { addDays, isoDate, toYmd, weekday, type IsoDate, type Weekday } from './iso-date';
 import { isLegalHoliday } from './legal-calendar';
+import { KeptValues } from './kept-values';
 import { isOfficeClosure, NO_TENANT_CALENDAR, type TenantCalendar } from './tenant-calendar';
 
 /** Wall-clock time `HH:MM` (24-hour). */
@@ -77,24 +78,13 @@ interface WallClockParts {
 }
 
 /**
- * Wall clocks already read, per time zone and second (what `formatToParts` resolves): planning a
- * batch of cycles reads "today" and the same few dates again and again, and each reading through
- * Intl costs microseconds. Bounded; emptied when full.
+ * Wall clocks already read, per time zone and second (what `formatToParts` resolves): each reading
+ * through Intl costs microseconds, and a batch reads "today" and the same few dates again and again.
  */
-const readClocks = new Map<string, Map<number, WallClockParts>>();
-const READ_CLOCKS_MAX = 4096;
+const readClocks = new KeptValues<number, WallClockParts>();
 
 function wallClockParts(epochMs: number, timeZone: string): WallClockParts {
-  const second = Math.floor(epochMs / 1000);
-  let zone = readClocks.get(timeZone);
-  if (zone === undefined) readClocks.set(timeZone, (zone = new Map()));
-  let parts = zone.get(second);
-  if (parts === undefined) {
-    if (zone.size >= READ_CLOCKS_MAX) zone.clear();
-    parts = readWallClock(epochMs, timeZone);
-    zone.set(second, parts);
-  }
-  return parts;
+  return readClocks.get(timeZone, Math.floor(epochMs / 1000), () => readWallClock(epochMs, timeZone));
 }
 
 function readWallClock(epochMs: number, timeZone: string): WallClockParts {

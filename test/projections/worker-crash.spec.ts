@@ -32,7 +32,7 @@ describe('worker killed while projecting', () => {
     for (const p of rm.runner.projectors) {
       await lease.query('SELECT pg_advisory_lock(hashtextextended($1, 991))', [`subscription:${subscriptionName(p.name)}`]);
     }
-    workers.push(startWorker('ciclo-test-worker-1', { databaseUrl: db.url, redisPrefix, batchSize: 100 }));
+    workers.push(startWorker('ciclo-test-worker-1', { databaseUrl: db.url, redisPrefix, batchSize: 10 }));
     written = (await appendWorkload(rm.store, definitions().latestAll(), { events: EVENTS, tenants: ['cciaa-po', 'cciaa-fi', 'cciaa-mi'], seed: 11 })).events;
     await workers[0].waitForLog(/^Ciclo worker started/, 45000);
   }, 90000);
@@ -51,15 +51,24 @@ describe('worker killed while projecting', () => {
     const [first] = workers;
     expect(first.lines.some((l) => /^Projector \w+ active/.test(l.msg))).toBe(false);
 
-    await lease!.end(); // the leases are free: the worker's projectors take them within a second
-    lease = null;
+    // Each projector polls for its lease once a second, on its own clock, and the audit projector
+    // goes through these events far faster than the cycles projector: were both freed at once,
+    // the audit could be done before the cycles projector started. So the other leases are freed
+    // first, and the audit's only once the cycles projector runs.
+    for (const p of rm.runner.projectors.filter((x) => x.name !== 'audit')) {
+      await lease!.query('SELECT pg_advisory_unlock(hashtextextended($1, 991))', [`subscription:${subscriptionName(p.name)}`]);
+    }
     await first.waitForLog(/^Projector cycles active/);
-    // Kill as soon as the checkpoints show partial progress.
+    await lease!.end(); // the audit's lease too: the worker takes it within a second
+    lease = null;
+    await first.waitForLog(/^Projector audit active/);
+    // Kill as soon as the audit's checkpoint shows partial progress (batches of 10: 300 of them).
     let partial = false;
-    for (let i = 0; i < 1000 && !partial; i++) {
+    for (let i = 0; i < 2000 && !partial; i++) {
       const s = await rm.runner.status();
-      partial = s.every((p) => p.position > 0) && s.some((p) => p.lagEvents > 0);
-      if (!partial) await sleep(10);
+      const audit = s.find((p) => p.name === 'audit')!;
+      partial = s.every((p) => p.position > 0) && audit.lagEvents > 0;
+      if (!partial) await sleep(5);
     }
     expect(partial).toBe(true);
     first.proc.kill('SIGKILL');

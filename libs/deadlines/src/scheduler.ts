@@ -1,4 +1,4 @@
-import { applyPlanEvent, evolve, initialCycleState, initialPlanState, measureDeadlines, REGISTER_CYCLE_TYPES, type CycleState, type PlanState } from '@ciclo/domain';
+import { applyPlanEvent, deadlineState, evolve, initialCycleState, initialPlanState, measureDeadlines, REGISTER_CYCLE_TYPES, type CycleState, type PlanState } from '@ciclo/domain';
 import type { EventStore, RecordedEvent, Subscription } from '@ciclo/event-store';
 import { LRUCache } from 'lru-cache';
 import { toFoldable } from '@ciclo/workflow';
@@ -13,6 +13,7 @@ const TENANT_STREAM = /^([a-z0-9][a-z0-9_.-]{0,62})\/tenant$/;
 
 /** A cycle as the scheduler keeps it: its state and, for the types with a risk register, the plan content the register needs. */
 export interface ScheduledCycle {
+  /** Reduced to what deadlines and reminders read (`deadlineState`): the scheduler keeps thousands. */
   cycle: CycleState;
   /** Folded with applyPlanEvent; the performance tree and measurements are dropped (the reminders need only the register). */
   plan: PlanState | null;
@@ -34,7 +35,7 @@ export function foldScheduled(f: ScheduledCycle, events: readonly RecordedEvent[
       plan.variationBase = null;
     }
   }
-  return { cycle, plan };
+  return { cycle: cycle === f.cycle ? cycle : deadlineState(cycle), plan };
 }
 
 /** The dates of a scheduled cycle's measures, for the planner. */

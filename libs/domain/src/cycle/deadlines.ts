@@ -1,6 +1,6 @@
 import type { CycleDefinition, DeadlineDefinition } from '../definitions';
 import { addDays, calendarDeadline, deadlineDay, DUE_SOON_DAYS, isoDateAt, type IsoDate, type TenantTime } from '../calendar';
-import { ownValue, type CycleState } from './model';
+import { ownValue, type CycleState, type TransitionRecord } from './model';
 
 export type DeadlineStatus = 'unscheduled' | 'future' | 'due_soon' | 'overdue' | 'met';
 
@@ -151,4 +151,25 @@ export function cycleDeadlines(state: CycleState, def: CycleDefinition, now: Dat
     if (!eff) return base;
     return { ...base, status: eff.status, daysLeft: eff.daysLeft };
   });
+}
+
+/**
+ * The cycle as its deadlines and reminders read it, for a process that keeps many cycles only to
+ * plan their reminders (the deadline scheduler): without its comments, attachments, deliberations,
+ * links and who last did what, and with only the latest transition of each event type (an
+ * `after_event` rule counts from it). `cycleDeadlines`, `deadlineLegalDate` and `planReminders`
+ * read none of what is dropped, and `evolve` computes what they read without it, so folding later
+ * events onto this state gives them what a full fold gives (deadline-state.spec.ts).
+ */
+export function deadlineState(state: CycleState): CycleState {
+  const seen = new Set<string>();
+  const latest: TransitionRecord[] = [];
+  for (let i = state.history.length - 1; i >= 0; i--) {
+    const h = state.history[i];
+    if (seen.has(h.type)) continue;
+    seen.add(h.type);
+    latest.push(h);
+  }
+  latest.reverse();
+  return { ...state, history: latest, comments: [], attachments: [], deliberations: [], lastActorByCommand: {}, links: {}, linkedFrom: [], fixedLinks: {} };
 }

@@ -15,7 +15,7 @@ export {
   type TransitionData,
 } from './events';
 export { validateFields } from './fields';
-export { cycleDeadlines, deadlineLegalDate, type CycleDeadline, type DeadlineStatus, type DeadlineOptions } from './deadlines';
+export { cycleDeadlines, deadlineLegalDate, deadlineState, type CycleDeadline, type DeadlineStatus, type DeadlineOptions } from './deadlines';
 export { foldCycle } from './fold';
 export { cycleStatus, type CycleStatus } from './status';
 export { resolveLink, linkedEventDate, followedEvents } from './links';

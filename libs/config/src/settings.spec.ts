@@ -36,6 +36,15 @@ describe('settings', () => {
     }
   });
 
+  it("reads the worker's heap growth (default 100 %, 0 leaves V8's factor) and refuses one outside 0-300", () => {
+    expect(loadSettings({}).WORKER_HEAP_GROWTH_PERCENT).toBe(100);
+    expect(loadSettings({ WORKER_HEAP_GROWTH_PERCENT: '0' }).WORKER_HEAP_GROWTH_PERCENT).toBe(0);
+    expect(loadSettings({ WORKER_HEAP_GROWTH_PERCENT: '50' }).WORKER_HEAP_GROWTH_PERCENT).toBe(50);
+    for (const bad of ['-1', '301', '2.5', 'molto']) {
+      expect(() => loadSettings({ WORKER_HEAP_GROWTH_PERCENT: bad })).toThrow(/^[\s\S]*WORKER_HEAP_GROWTH_PERCENT:/m);
+    }
+  });
+
   it('reads the wake delay while commits keep coming (default 50 ms) and refuses one outside 0-1000 ms', () => {
     expect(loadSettings({}).EVENT_BUSY_WAKE_DELAY_MS).toBe(50);
     expect(loadSettings({ EVENT_BUSY_WAKE_DELAY_MS: '10' }).EVENT_BUSY_WAKE_DELAY_MS).toBe(10);

@@ -1,11 +1,12 @@
 import 'reflect-metadata';
 import { Logger } from 'nestjs-pino';
 import { loadSettings, publicUrl, SettingsError } from '@ciclo/config';
-import { limitShutdown } from '@ciclo/platform';
+import { limitHeapGrowth, limitShutdown } from '@ciclo/platform';
 import { createApiApp } from './bootstrap';
 
 async function main(): Promise<void> {
   const settings = loadSettings();
+  limitHeapGrowth(settings);
   const app = await createApiApp(settings);
   const log = app.get(Logger);
   limitShutdown(settings, (m) => log.warn(m));

@@ -2,14 +2,13 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { loadSettings, SettingsError } from '@ciclo/config';
-import { limitShutdown } from '@ciclo/platform';
-import { limitHeapGrowth } from './heap-growth';
+import { limitHeapGrowth, limitShutdown } from '@ciclo/platform';
 import { WorkerModule } from './worker.module';
 
 /** Background processing: audit seals (and, as they land, projections and deadline reminders). */
 async function main(): Promise<void> {
   const settings = loadSettings();
-  limitHeapGrowth(settings.WORKER_HEAP_GROWTH_PERCENT);
+  limitHeapGrowth(settings);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(settings), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();

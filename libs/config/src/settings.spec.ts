@@ -36,12 +36,12 @@ describe('settings', () => {
     }
   });
 
-  it("reads the worker's heap growth (default 100 %, 0 leaves V8's factor) and refuses one outside 0-300", () => {
-    expect(loadSettings({}).WORKER_HEAP_GROWTH_PERCENT).toBe(100);
-    expect(loadSettings({ WORKER_HEAP_GROWTH_PERCENT: '0' }).WORKER_HEAP_GROWTH_PERCENT).toBe(0);
-    expect(loadSettings({ WORKER_HEAP_GROWTH_PERCENT: '50' }).WORKER_HEAP_GROWTH_PERCENT).toBe(50);
+  it("reads the heap growth (default 100 %, 0 leaves V8's factor) and refuses one outside 0-300", () => {
+    expect(loadSettings({}).HEAP_GROWTH_PERCENT).toBe(100);
+    expect(loadSettings({ HEAP_GROWTH_PERCENT: '0' }).HEAP_GROWTH_PERCENT).toBe(0);
+    expect(loadSettings({ HEAP_GROWTH_PERCENT: '50' }).HEAP_GROWTH_PERCENT).toBe(50);
     for (const bad of ['-1', '301', '2.5', 'molto']) {
-      expect(() => loadSettings({ WORKER_HEAP_GROWTH_PERCENT: bad })).toThrow(/^[\s\S]*WORKER_HEAP_GROWTH_PERCENT:/m);
+      expect(() => loadSettings({ HEAP_GROWTH_PERCENT: bad })).toThrow(/^[\s\S]*HEAP_GROWTH_PERCENT:/m);
     }
   });
 

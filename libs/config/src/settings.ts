@@ -102,7 +102,7 @@ export const settingsSchema = z
     HTTP_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(3600000).default(60000),
     DEV_TOKEN_MAX_TTL_S: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(7 * 24 * 3600),
     PROJECTION_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(1000),
-    WORKER_HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(300).default(100),
+    HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(300).default(100),
     OIDC_ISSUER: url(['https:', 'http:']).optional(),
     OIDC_AUDIENCE: z.string().min(1).max(300).optional(),
     OIDC_USER_CLAIM: claimName.default('sub'),

@@ -9,7 +9,7 @@ const ROOT = resolve(__dirname, '../../..');
  */
 function peakHeapMb(percent: number): number {
   const script = `
-    require('./apps/worker/src/heap-growth').limitHeapGrowth(Number(process.argv[1]));
+    require('./libs/platform/src/process').limitHeapGrowth({ HEAP_GROWTH_PERCENT: Number(process.argv[1]) });
     const v8 = require('node:v8');
     const keep = [];
     for (let i = 0; i < 300000; i++) keep.push({ a: 'x' + i, b: [i, i + 1] });

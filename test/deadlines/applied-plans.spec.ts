@@ -70,6 +70,15 @@ describe('reminder jobs: plans already applied', () => {
     expect(changed.result).toEqual({ added: 1, removed: 1, rescheduled: 0, unchanged: 0 });
     expect(await jobs.indexed(TENANT, CYCLE)).toEqual([plan[1].key]);
     expect(await jobs.queue.getJob(plan[0].key)).toBeUndefined();
+
+    // The deadline met too (the plan is empty): its job goes, and an empty plan again is unchanged.
+    const emptied = await commandsOf(() => jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: [] }]));
+    expect(emptied.result).toEqual({ added: 0, removed: 1, rescheduled: 0, unchanged: 0 });
+    expect(await jobs.indexed(TENANT, CYCLE)).toEqual([]);
+    expect(await commandsOf(() => jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: [] }]))).toEqual({ result: { added: 0, removed: 0, rescheduled: 0, unchanged: 1 }, sent: 0 });
+    // And a plan again after it is applied.
+    expect((await jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: [plan[1]] }])).added).toBe(1);
+    expect(await jobs.indexed(TENANT, CYCLE)).toEqual([plan[1].key]);
   });
 
   it('goes to Redis again for every plan after forget (Redis lost its jobs)', async () => {

@@ -32,8 +32,12 @@ export interface ReminderJobOptions {
 /** Cycles whose applied plan is remembered (the least recently used forgotten first: their next reconcile goes to Redis). */
 const APPLIED_MAX = 50_000;
 
+/** The digest of a plan without reminders (most closed cycles): one string for all of them. */
+const NO_REMINDERS = 'none';
+
 /** What identifies a plan's jobs: each reminder's key (deadline, legal date, offset), kind and instant. */
 function planDigest(planned: readonly PlannedReminder[]): string {
+  if (planned.length === 0) return NO_REMINDERS;
   const h = createHash('sha1');
   for (const r of planned) h.update(`${r.key}\u0000${r.kind}\u0000${r.dueAt}\n`);
   return h.digest('base64');

@@ -133,8 +133,25 @@ describe('deadlineState', () => {
     expect(kept).toMatchObject({ comments: [], attachments: [], deliberations: [], links: {}, linkedFrom: [], fixedLinks: {}, lastActorByCommand: {} });
     const types = [...new Set(full.history.map((h) => h.type))];
     expect(kept.history.map((h) => h.type).sort()).toEqual(types.sort());
-    for (const h of kept.history) expect(h).toBe(full.history.findLast((x) => x.type === h.type));
+    for (const h of kept.history) {
+      const last = full.history.findLast((x) => x.type === h.type)!;
+      expect(h).toEqual({ version: last.version, type: last.type, at: last.at, command: '', kind: '', from: '', to: '', actorId: '', actorRole: '', fields: {} });
+    }
     expect(kept.history.length).toBeLessThan(full.history.length);
     expect(JSON.stringify(kept).length).toBeLessThan(JSON.stringify(full).length / 3);
+  });
+
+  it('shares its empty collections and reduced records between kept cycles, frozen', () => {
+    const def = DEFS.find((x) => x.id === 'piao')!;
+    const steps = Array.from({ length: 12 }, (_, i) => ({ kind: 'transition', a: i, b: 3 * i, days: 1 }));
+    const a = deadlineState(fold(initialCycleState(), events(def, steps)));
+    const b = deadlineState(fold(initialCycleState(), events(def, steps)));
+    for (const k of ['comments', 'attachments', 'deliberations', 'linkedFrom', 'lastActorByCommand', 'links', 'fixedLinks', 'movedDeadlines', 'deadlineSwitches'] as const) {
+      expect(a[k]).toBe(b[k]);
+      expect(Object.isFrozen(a[k])).toBe(true);
+    }
+    expect(a.history[0].fields).toBe(b.history[1].fields);
+    // Reduced again, a kept record is kept as it is.
+    expect(deadlineState(a).history[0]).toBe(a.history[0]);
   });
 });

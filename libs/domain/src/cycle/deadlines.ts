@@ -153,13 +153,32 @@ export function cycleDeadlines(state: CycleState, def: CycleDefinition, now: Dat
   });
 }
 
+/** Shared by every kept state: `evolve` never changes a collection in place, it copies it. */
+// Frozen: a change in place would throw instead of reaching every kept cycle.
+const NO_RECORDS = Object.freeze([]) as unknown as never[];
+const NO_ENTRIES = Object.freeze({}) as Record<string, never>;
+
+/**
+ * One string per distinct event type and cycle type: every event read from the store brings its
+ * own copy, and a kept cycle would hold it for as long as it stays kept. Bounded, so that a log of
+ * unexpected names cannot grow it without end (past the bound, strings are kept as they come).
+ */
+const vocabulary = new Map<string, string>();
+function shared(s: string): string {
+  const known = vocabulary.get(s);
+  if (known !== undefined) return known;
+  if (vocabulary.size < 4096) vocabulary.set(s, s);
+  return s;
+}
+
 /**
  * The cycle as its deadlines and reminders read it, for a process that keeps many cycles only to
  * plan their reminders (the deadline scheduler): without its comments, attachments, deliberations,
  * links and who last did what, and with only the latest transition of each event type (an
- * `after_event` rule counts from it). `cycleDeadlines`, `deadlineLegalDate` and `planReminders`
- * read none of what is dropped, and `evolve` computes what they read without it, so folding later
- * events onto this state gives them what a full fold gives (deadline-state.spec.ts).
+ * `after_event` rule counts from it), itself reduced to its version, type and instant.
+ * `cycleDeadlines`, `deadlineLegalDate` and `planReminders` read none of what is dropped, and
+ * `evolve` computes what they read without it, so folding later events onto this state gives them
+ * what a full fold gives (deadline-state.spec.ts). Empty collections are shared frozen values.
  */
 export function deadlineState(state: CycleState): CycleState {
   const seen = new Set<string>();
@@ -168,8 +187,28 @@ export function deadlineState(state: CycleState): CycleState {
     const h = state.history[i];
     if (seen.has(h.type)) continue;
     seen.add(h.type);
-    latest.push(h);
+    latest.push(h.fields === NO_ENTRIES ? h : keptRecord(h));
   }
   latest.reverse();
-  return { ...state, history: latest, comments: [], attachments: [], deliberations: [], lastActorByCommand: {}, links: {}, linkedFrom: [], fixedLinks: {} };
+  const emptyOr = <T extends object>(o: T): T => (Object.keys(o).length ? o : (NO_ENTRIES as T));
+  return {
+    ...state,
+    cycleType: shared(state.cycleType),
+    history: latest,
+    comments: NO_RECORDS,
+    attachments: NO_RECORDS,
+    deliberations: NO_RECORDS,
+    linkedFrom: NO_RECORDS,
+    lastActorByCommand: NO_ENTRIES,
+    links: NO_ENTRIES,
+    fixedLinks: NO_ENTRIES,
+    movedDeadlines: emptyOr(state.movedDeadlines ?? NO_ENTRIES),
+    linkedEvents: emptyOr(state.linkedEvents ?? NO_ENTRIES),
+    deadlineSwitches: emptyOr(state.deadlineSwitches ?? NO_ENTRIES),
+  };
+}
+
+/** A transition as a deadline reads it: when an event of its type happened, nothing else. */
+function keptRecord(h: TransitionRecord): TransitionRecord {
+  return { version: h.version, type: shared(h.type), at: h.at, command: '', kind: '', from: '', to: '', actorId: '', actorRole: '', fields: NO_ENTRIES };
 }

@@ -9,7 +9,8 @@
  *   few seconds after the start (injected clock), all at the same instant (09:00 in Rome); from the
  *   due time to the SMTP server's acceptance (the hand-off), through a real SMTP server in this
  *   process, reminder workers with concurrency 16.
- * - worker_rss_mb: peak resident memory of this process (scheduler, workers, SMTP server, harness).
+ * - worker_rss_mb: peak resident memory of this process (scheduler, workers, harness; the SMTP
+ *   server is another process), with the worker app's heap growth bound (HEAP_GROWTH_PERCENT).
  * - crash_lost, crash_doubled: CRASH reminders (200) fall due at the same instant and go through a
  *   slow SMTP server (another process answering each message --slow-smtp-ms, 300, after receiving
  *   it, and reporting the reminder key of each message it accepted); the worker is another process,
@@ -29,6 +30,8 @@ import IORedis from 'ioredis';
 import { decide, initialCycleState, type CycleDefinition } from '@ciclo/domain';
 import { parseCheckpoint, PostgresEventStore } from '@ciclo/event-store';
 import { DeadlinesRuntime, OffsetClock, REMINDER_QUEUE, SCHEDULER_SUBSCRIPTION } from '@ciclo/deadlines';
+import { loadSettings } from '@ciclo/config';
+import { limitHeapGrowth } from '@ciclo/platform';
 import { migrateDatabase } from '../apps/cli/src/migrations';
 import { crashPhase } from './support/reminder-crash';
 import { definitions, directory, fireDef, fireDefinitions, rpct, startSmtpProcess, TENANT } from './support/reminder-fixtures';
@@ -85,6 +88,9 @@ async function caughtUp(store: PostgresEventStore): Promise<void> {
 const LOAD_BEFORE = round(loadavg()[0], 2);
 
 async function main(): Promise<void> {
+  // This process hosts the scheduler and the reminder workers as the worker app does: the same
+  // bound on heap growth (HEAP_GROWTH_PERCENT), so that worker_rss_mb is the worker's figure.
+  limitHeapGrowth(loadSettings(process.env));
   const rss = rssSampler(50);
   const prefix = `ciclo_bench_${randomUUID().slice(0, 8)}`;
   const redis = new IORedis(REDIS_URL, { maxRetriesPerRequest: null });

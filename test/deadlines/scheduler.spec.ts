@@ -1,6 +1,7 @@
 // The deadline scheduler against real PostgreSQL, Redis, an SMTP server and an HTTP receiver
 // started here, with an injected clock: jobs per (cycle, deadline, offset), moves, meeting,
 // cancelling, reminders going out through every channel, escalation, working hours.
+import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { parseCheckpoint } from '@ciclo/event-store';
@@ -116,10 +117,21 @@ describe('deadline scheduler and reminders', () => {
     await settle();
     const all = await jobsOf(piao);
     expect(new Set(all.map((j) => j.data.deadlineId))).toEqual(new Set(['adozione', 'pubblicazione']));
+    const piaoStream = `${TENANT}/cycle-${piao}`;
+    expect(rt.scheduler.keeps(piaoStream)).toBe(true);
     await run(d, TENANT, piao, { type: 'cancel', reason: 'Aperto per errore' }, SG, clock.now());
     await settle();
     expect(await jobsOf(piao)).toEqual([]);
     expect(await rt.jobs.indexed(TENANT, piao)).toEqual([]);
+    // Closed, it plans nothing and is no longer kept; an event that still reaches it (written here
+    // straight to the store, as a link would) is folded from the store and plans nothing again.
+    expect(rt.scheduler.keeps(piaoStream)).toBe(false);
+    const written = await d.store.readStream(piaoStream);
+    const late = { commentId: 'c-late', text: 'Nota successiva', stage: 'bozza' };
+    await d.store.append(piaoStream, [{ eventId: randomUUID(), type: 'CommentAdded', data: late, metadata: { ...written[written.length - 1].metadata } }], { expectedVersion: written.length });
+    await settle();
+    expect(await jobsOf(piao)).toEqual([]);
+    expect(rt.scheduler.keeps(piaoStream)).toBe(false);
 
     // Met: the RPCT report published (stage "pubblicata") ends its reminders.
     clock.set('2027-06-01T10:00:00Z');
@@ -133,9 +145,12 @@ describe('deadline scheduler and reminders', () => {
     await run(d, TENANT, id, { type: 'transition', command: 'transmit_anac', fields: { recipient: 'anac', protocol: 'ANAC-1', date: today } }, RPCT, clock.now());
     await settle();
     expect((await jobsOf(id)).length).toBe(6); // not met yet: published is the stage that meets it
+    expect(rt.scheduler.keeps(`${TENANT}/cycle-${id}`)).toBe(true);
     await run(d, TENANT, id, { type: 'transition', command: 'publish', fields: { channel: 'amministrazione_trasparente', url: 'https://example.org/rpct', date: today } }, PO, clock.now());
     await settle();
     expect(await jobsOf(id)).toEqual([]);
+    // Published is the terminal stage: closed, not kept.
+    expect(rt.scheduler.keeps(`${TENANT}/cycle-${id}`)).toBe(false);
   });
 
   it('a due reminder goes out once: e-mail in Italian, ReminderSent recorded, in-app list, signed webhook', async () => {

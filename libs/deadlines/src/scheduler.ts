@@ -1,4 +1,4 @@
-import { applyPlanEvent, deadlineState, evolve, initialCycleState, initialPlanState, measureDeadlines, REGISTER_CYCLE_TYPES, type CycleState, type PlanState } from '@ciclo/domain';
+import { applyPlanEvent, cycleClosed, deadlineState, evolve, initialCycleState, initialPlanState, measureDeadlines, REGISTER_CYCLE_TYPES, type CycleState, type PlanState } from '@ciclo/domain';
 import type { EventStore, RecordedEvent, Subscription } from '@ciclo/event-store';
 import { LRUCache } from 'lru-cache';
 import { toFoldable } from '@ciclo/workflow';
@@ -224,8 +224,21 @@ export class DeadlineScheduler {
     return out;
   }
 
+  /**
+   * Keeps a folded cycle for the next batch, unless it is closed (cancelled or in a terminal
+   * stage) with no register measures: it plans no reminder, no command can change it, and the few
+   * events that still reach it (another cycle's link) are folded from the store. Most cycles of a
+   * long log are closed: the kept ones are those that still plan something.
+   */
   private remember(stream: string, state: ScheduledCycle): void {
-    this.cache.set(stream, state);
+    const def = state.cycle.exists ? this.o.planner.definitionOf(state.cycle) : undefined;
+    if (def && cycleClosed(state.cycle, def) && measureDatesOf(state).length === 0) this.cache.delete(stream);
+    else this.cache.set(stream, state);
+  }
+
+  /** Whether the cycle of this stream is kept between batches (for diagnostics and tests). */
+  keeps(stream: string): boolean {
+    return this.cache.has(stream);
   }
 
   /** Plans every cycle of the store again (after Redis lost its data, or on demand). */

@@ -153,8 +153,10 @@ export function cycleDeadlines(state: CycleState, def: CycleDefinition, now: Dat
   });
 }
 
-/** Shared by every kept state: `evolve` never changes a collection in place, it copies it. */
-// Frozen: a change in place would throw instead of reaching every kept cycle.
+/**
+ * Empty collections shared by every kept state: `evolve` copies a collection before changing it,
+ * and they are frozen so that a change in place would throw instead of reaching every kept cycle.
+ */
 const NO_RECORDS = Object.freeze([]) as unknown as never[];
 const NO_ENTRIES = Object.freeze({}) as Record<string, never>;
 
@@ -164,7 +166,7 @@ const NO_ENTRIES = Object.freeze({}) as Record<string, never>;
  * unexpected names cannot grow it without end (past the bound, strings are kept as they come).
  */
 const vocabulary = new Map<string, string>();
-function shared(s: string): string {
+function interned(s: string): string {
   const known = vocabulary.get(s);
   if (known !== undefined) return known;
   if (vocabulary.size < 4096) vocabulary.set(s, s);
@@ -193,7 +195,7 @@ export function deadlineState(state: CycleState): CycleState {
   const emptyOr = <T extends object>(o: T): T => (Object.keys(o).length ? o : (NO_ENTRIES as T));
   return {
     ...state,
-    cycleType: shared(state.cycleType),
+    cycleType: interned(state.cycleType),
     history: latest,
     comments: NO_RECORDS,
     attachments: NO_RECORDS,
@@ -210,5 +212,5 @@ export function deadlineState(state: CycleState): CycleState {
 
 /** A transition as a deadline reads it: when an event of its type happened, nothing else. */
 function keptRecord(h: TransitionRecord): TransitionRecord {
-  return { version: h.version, type: shared(h.type), at: h.at, command: '', kind: '', from: '', to: '', actorId: '', actorRole: '', fields: NO_ENTRIES };
+  return { version: h.version, type: interned(h.type), at: h.at, command: '', kind: '', from: '', to: '', actorId: '', actorRole: '', fields: NO_ENTRIES };
 }

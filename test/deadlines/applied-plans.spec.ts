@@ -1,6 +1,7 @@
-// The reminder jobs against a real Redis: a cycle whose plan is the one last applied to it is left
-// alone (no Redis command), a changed plan goes to Redis, and after `forget` (Redis lost its data)
-// every plan does again.
+// The reminder jobs against a real Redis: a cycle whose plan is the one its caller says was last
+// applied to it (the digest the previous reconcile answered) is left alone (no Redis command), a
+// changed plan goes to Redis, and so does every plan given without that digest (Redis lost its data,
+// or the caller folded the cycle afresh).
 import IORedis from 'ioredis';
 import { OffsetClock, ReminderJobs } from '@ciclo/deadlines';
 import type { PlannedReminder } from '@ciclo/domain';
@@ -58,39 +59,61 @@ describe('reminder jobs: plans already applied', () => {
   it('sends nothing to Redis for a plan it applied last, and applies a changed one', async () => {
     const plan = [reminder('adozione', 30, '2027-05-31T07:00:00.000Z'), reminder('adozione', 7, '2027-06-23T07:00:00.000Z')];
     const first = await commandsOf(() => jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: plan }]));
-    expect(first.result).toEqual({ added: 2, removed: 0, rescheduled: 0, unchanged: 0 });
+    expect(first.result).toMatchObject({ added: 2, removed: 0, rescheduled: 0, unchanged: 0 });
     expect(first.sent).toBeGreaterThan(0);
     expect(await jobs.indexed(TENANT, CYCLE)).toEqual(plan.map((r) => r.key).sort());
+    let applied = first.result.applied[0];
+    expect(applied).toEqual(expect.any(String));
 
-    const again = await commandsOf(() => jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: plan.map((r) => ({ ...r })) }]));
-    expect(again).toEqual({ result: { added: 0, removed: 0, rescheduled: 0, unchanged: 1 }, sent: 0 });
+    const again = await commandsOf(() => jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: plan.map((r) => ({ ...r })), applied }]));
+    expect(again).toEqual({ result: { added: 0, removed: 0, rescheduled: 0, unchanged: 1, applied: [applied] }, sent: 0 });
 
     // One reminder met (gone from the plan): its job and index entry are removed.
-    const changed = await commandsOf(() => jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: [plan[1]] }]));
-    expect(changed.result).toEqual({ added: 1, removed: 1, rescheduled: 0, unchanged: 0 });
+    const changed = await commandsOf(() => jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: [plan[1]], applied }]));
+    expect(changed.result).toMatchObject({ added: 1, removed: 1, rescheduled: 0, unchanged: 0 });
+    expect(changed.result.applied[0]).not.toBe(applied);
+    applied = changed.result.applied[0];
     expect(await jobs.indexed(TENANT, CYCLE)).toEqual([plan[1].key]);
     expect(await jobs.queue.getJob(plan[0].key)).toBeUndefined();
 
     // The deadline met too (the plan is empty): its job goes, and an empty plan again is unchanged.
-    const emptied = await commandsOf(() => jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: [] }]));
-    expect(emptied.result).toEqual({ added: 0, removed: 1, rescheduled: 0, unchanged: 0 });
+    const emptied = await commandsOf(() => jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: [], applied }]));
+    expect(emptied.result).toMatchObject({ added: 0, removed: 1, rescheduled: 0, unchanged: 0 });
+    applied = emptied.result.applied[0];
     expect(await jobs.indexed(TENANT, CYCLE)).toEqual([]);
-    expect(await commandsOf(() => jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: [] }]))).toEqual({ result: { added: 0, removed: 0, rescheduled: 0, unchanged: 1 }, sent: 0 });
+    expect(await commandsOf(() => jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: [], applied }]))).toEqual({ result: { added: 0, removed: 0, rescheduled: 0, unchanged: 1, applied: [applied] }, sent: 0 });
     // And a plan again after it is applied.
-    expect((await jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: [plan[1]] }])).added).toBe(1);
+    expect((await jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: [plan[1]], applied }])).added).toBe(1);
     expect(await jobs.indexed(TENANT, CYCLE)).toEqual([plan[1].key]);
   });
 
-  it('goes to Redis again for every plan after forget (Redis lost its jobs)', async () => {
+  it('answers one digest per cycle, in order, and leaves alone only the cycles whose digest matches', async () => {
+    const other = CYCLE.replace('7d4f', '8e5a');
+    const a = [reminder('adozione', 30, '2027-05-31T07:00:00.000Z')];
+    const b = [{ ...a[0], key: a[0].key.replace(CYCLE, other), cycleId: other }];
+    const first = await jobs.reconcile([
+      { tenant: TENANT, cycleId: CYCLE, planned: a },
+      { tenant: TENANT, cycleId: other, planned: b },
+    ]);
+    expect(first.applied).toHaveLength(2);
+    // The same plans: the first cycle's digest given, the second's not (it goes to Redis again).
+    const second = await jobs.reconcile([
+      { tenant: TENANT, cycleId: CYCLE, planned: a, applied: first.applied[0] },
+      { tenant: TENANT, cycleId: other, planned: b },
+    ]);
+    expect(second).toMatchObject({ unchanged: 1, applied: first.applied });
+    expect(await jobs.indexed(TENANT, other)).toEqual([b[0].key]);
+  });
+
+  it('goes to Redis again for a plan given without its digest (Redis lost its jobs)', async () => {
     const plan = [reminder('relazione', 15, '2027-06-15T07:00:00.000Z')];
-    await jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: plan }]);
+    const { applied } = await jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: plan }]);
     // Redis loses the cycle's jobs and index.
     await jobs.queue.remove(plan[0].key);
     await redis.del(jobs.indexKey(TENANT, CYCLE));
-    expect((await jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: plan }])).unchanged).toBe(1);
+    expect((await jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: plan, applied: applied[0] }])).unchanged).toBe(1);
     expect(await jobs.indexed(TENANT, CYCLE)).toEqual([]);
 
-    jobs.forget();
     expect(await jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: plan }])).toMatchObject({ added: 1, unchanged: 0 });
     expect(await jobs.indexed(TENANT, CYCLE)).toEqual([plan[0].key]);
     expect((await jobs.queue.getJob(plan[0].key))?.data.dueAt).toBe(plan[0].dueAt);
@@ -98,9 +121,9 @@ describe('reminder jobs: plans already applied', () => {
 
   it('a moved reminder (same key, new instant) is a changed plan: its waiting job gets the new instant', async () => {
     const before = [reminder('trasmissione', 7, '2027-06-21T07:00:00.000Z')];
-    await jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: before }]);
+    const { applied } = await jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: before }]);
     const after = [{ ...before[0], dueAt: '2027-06-22T07:00:00.000Z' }];
-    expect(await jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: after, moved: true }])).toMatchObject({ rescheduled: 1, unchanged: 0 });
+    expect(await jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: after, moved: true, applied: applied[0] }])).toMatchObject({ rescheduled: 1, unchanged: 0 });
     expect((await jobs.queue.getJob(before[0].key))?.data.dueAt).toBe('2027-06-22T07:00:00.000Z');
   });
 });

@@ -153,6 +153,48 @@ describe('deadline scheduler and reminders', () => {
     expect(rt.scheduler.keeps(`${TENANT}/cycle-${id}`)).toBe(false);
   });
 
+  it('keeps with each cycle the digest of the plan Redis holds: an unchanged plan is not sent again, and after a failed reconcile the retry is', async () => {
+    clock.set('2027-06-01T10:00:00Z');
+    type Reconcile = typeof rt.jobs.reconcile;
+    const calls: { applied: (string | undefined)[]; result: Awaited<ReturnType<Reconcile>> | 'failed' }[] = [];
+    const original: Reconcile = rt.jobs.reconcile.bind(rt.jobs);
+    let failNext = false;
+    rt.jobs.reconcile = (async (all) => {
+      if (failNext) {
+        failNext = false;
+        calls.push({ applied: all.map((p) => p.applied), result: 'failed' });
+        throw new Error('Redis unreachable (injected)');
+      }
+      const result = await original(all);
+      calls.push({ applied: all.map((p) => p.applied), result });
+      return result;
+    }) as Reconcile;
+    try {
+      const id = await openCycle(d, TENANT, 'relazione_rpct', 2027, clock.now(), RPCT);
+      await settle();
+      const opened = calls.at(-1)!;
+      expect(opened.result).toMatchObject({ added: 6, unchanged: 0 });
+      const digest = (opened.result as { applied: string[] }).applied[0];
+
+      // A comment changes no deadline: the plan is the one applied, passed with its digest, left alone.
+      calls.length = 0;
+      await run(d, TENANT, id, { type: 'comment', commentId: 'c-digest-1', text: 'Bozza in corso' }, RPCT, clock.now());
+      await settle();
+      expect(calls).toEqual([{ applied: [digest], result: { added: 0, removed: 0, rescheduled: 0, unchanged: 1, applied: [digest] } }]);
+
+      // The reconcile of the next batch fails: the digest is cleared, so the retry goes to Redis.
+      calls.length = 0;
+      failNext = true;
+      await run(d, TENANT, id, { type: 'comment', commentId: 'c-digest-2', text: 'Seconda nota' }, RPCT, clock.now());
+      await settle();
+      expect(calls.map((c) => c.applied)).toEqual([[digest], [undefined]]);
+      expect(calls[1].result).toMatchObject({ unchanged: 0, applied: [digest] });
+      expect((await jobsOf(id)).length).toBe(6);
+    } finally {
+      rt.jobs.reconcile = original;
+    }
+  });
+
   it('a due reminder goes out once: e-mail in Italian, ReminderSent recorded, in-app list, signed webhook', async () => {
     clock.set('2027-12-10T10:00:00Z'); // Friday 11:00: the 7-day reminder (due 9 December) is the current one
     const id = await openCycle(d, TENANT, 'relazione_rpct', 2027, clock.now(), RPCT);

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { LRUCache } from 'lru-cache';
 import type { Redis } from 'ioredis';
 import type { PlannedReminder } from '@ciclo/domain';
 import type { Clock } from './clock';
@@ -29,11 +28,24 @@ export interface ReminderJobOptions {
   keepCompletedS?: number;
 }
 
-/** Cycles whose applied plan is remembered (the least recently used forgotten first: their next reconcile goes to Redis). */
-const APPLIED_MAX = 50_000;
-
 /** The digest of a plan without reminders (most closed cycles): one string for all of them. */
 const NO_REMINDERS = 'none';
+
+/** One cycle's plan for `reconcile`. */
+export interface CyclePlan {
+  tenant: string;
+  cycleId: string;
+  planned: PlannedReminder[];
+  /** First seen at version 1: no jobs yet, its index is not read. */
+  fresh?: boolean;
+  /** Planned again with a changed tenant calendar: its waiting jobs are given the planned instants. */
+  moved?: boolean;
+  /**
+   * The digest (`planDigest`) of the plan this instance last made Redis hold for the cycle, as the
+   * caller keeps it with the cycle; absent when unknown (the plan goes to Redis).
+   */
+  applied?: string;
+}
 
 /** What identifies a plan's jobs: each reminder's key (deadline, legal date, offset), kind and instant. */
 function planDigest(planned: readonly PlannedReminder[]): string {
@@ -50,12 +62,6 @@ function planDigest(planned: readonly PlannedReminder[]): string {
  */
 export class ReminderJobs {
   readonly queue: Queue<ReminderJobData>;
-  /**
-   * Per cycle (its index key): a digest of the plan this instance last made Redis hold. A plan
-   * equal to it needs no Redis command: its jobs were added and the others removed then. Cleared
-   * by `forget` (Redis lost its data: every cycle is planned again).
-   */
-  private readonly applied = new LRUCache<string, string>({ max: APPLIED_MAX });
 
   constructor(
     readonly redis: Redis,
@@ -81,23 +87,18 @@ export class ReminderJobs {
    * version 1) have no jobs yet: their index is not read. `moved` cycles were planned again with a
    * changed tenant calendar: a reminder keeps its key (deadline, legal date, offset) while its
    * instant moves, so each of their waiting jobs is given the planned instant. A cycle whose plan
-   * is the one this instance last applied to it is left alone (`unchanged`): nothing in Redis to do.
+   * is the one its `applied` digest names is left alone (`unchanged`): nothing in Redis to do.
+   * `applied` answers, in the order of `all`, the digest of the plan Redis now holds for each
+   * cycle, for the caller to keep with it (until this call succeeds, Redis may hold neither plan:
+   * a caller clears what it kept first).
    */
   async reconcile(
-    all: { tenant: string; cycleId: string; planned: PlannedReminder[]; fresh?: boolean; moved?: boolean }[],
-  ): Promise<{ added: number; removed: number; rescheduled: number; unchanged: number }> {
-    const digests = new Map<string, string>();
-    const plans = all.filter((p) => {
-      const idx = this.indexKey(p.tenant, p.cycleId);
-      const digest = planDigest(p.planned);
-      if (!p.moved && this.applied.get(idx) === digest) return false;
-      // Until this reconcile succeeds, Redis may hold neither plan: the next one applies its own.
-      this.applied.delete(idx);
-      digests.set(idx, digest);
-      return true;
-    });
+    all: readonly CyclePlan[],
+  ): Promise<{ added: number; removed: number; rescheduled: number; unchanged: number; applied: string[] }> {
+    const applied = all.map((p) => planDigest(p.planned));
+    const plans = all.filter((p, i) => p.moved || p.applied !== applied[i]);
     const unchanged = all.length - plans.length;
-    if (plans.length === 0) return { added: 0, removed: 0, rescheduled: 0, unchanged };
+    if (plans.length === 0) return { added: 0, removed: 0, rescheduled: 0, unchanged, applied };
     const toRead = plans.filter((p) => !p.fresh);
     const existing = new Map<string, string[]>();
     if (toRead.length) {
@@ -133,13 +134,7 @@ export class ReminderJobs {
       const res = (await pipe.exec()) ?? [];
       for (const [err] of res) if (err) throw err;
     }
-    for (const [idx, digest] of digests) this.applied.set(idx, digest);
-    return { added: planned.length, removed: stale.length, rescheduled, unchanged };
-  }
-
-  /** Forgets which plans were applied: the next reconcile of every cycle goes to Redis. */
-  forget(): void {
-    this.applied.clear();
+    return { added: planned.length, removed: stale.length, rescheduled, unchanged, applied };
   }
 
   /**

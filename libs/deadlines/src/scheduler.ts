@@ -3,7 +3,7 @@ import type { EventStore, RecordedEvent, Subscription } from '@ciclo/event-store
 import { LRUCache } from 'lru-cache';
 import { toFoldable } from '@ciclo/workflow';
 import type { Clock, DeadlinesLog } from './clock';
-import type { ReminderJobs } from './jobs';
+import type { CyclePlan, ReminderJobs } from './jobs';
 import type { ReminderPlanner } from './planner';
 
 export const SCHEDULER_SUBSCRIPTION = 'deadline-scheduler';
@@ -17,6 +17,12 @@ export interface ScheduledCycle {
   cycle: CycleState;
   /** Folded with applyPlanEvent; the performance tree and measurements are dropped (the reminders need only the register). */
   plan: PlanState | null;
+  /**
+   * The digest of the reminder plan this process last made Redis hold for the cycle
+   * (`ReminderJobs.reconcile`): a batch whose plan is the same sends nothing to Redis. Absent when
+   * unknown: the cycle was folded from the store, or its last reconcile failed.
+   */
+  applied?: string;
 }
 
 /** Applies events to a scheduled cycle the caller owns. */
@@ -35,7 +41,7 @@ export function foldScheduled(f: ScheduledCycle, events: readonly RecordedEvent[
       plan.variationBase = null;
     }
   }
-  return { cycle: cycle === f.cycle ? cycle : deadlineState(cycle), plan };
+  return { cycle: cycle === f.cycle ? cycle : deadlineState(cycle), plan, applied: f.applied };
 }
 
 /** The dates of a scheduled cycle's measures, for the planner. */
@@ -164,17 +170,29 @@ export class DeadlineScheduler {
     }
     if (touched.size === 0 && recalendared.size === 0) return;
     if (recalendared.size > 0) await this.o.calendars?.refresh();
-    const plans = [];
+    const plans: CyclePlan[] = [];
     const now = this.o.clock.now();
     const states = await this.foldTouched([...touched.entries()]);
     for (const tenant of recalendared) states.push(...(await this.untouchedCycles(tenant, touched)));
     for (const { stream, state, fresh } of states) {
       const m = CYCLE_STREAM.exec(stream) as RegExpExecArray;
       const planned = state.cycle.exists ? this.o.planner.plan(state.cycle, now, measureDatesOf(state)) : [];
-      plans.push({ tenant: m[1], cycleId: m[2], planned, fresh, moved: recalendared.has(m[1]) });
+      plans.push({ tenant: m[1], cycleId: m[2], planned, fresh, moved: recalendared.has(m[1]), applied: state.applied });
     }
-    const { added, removed } = await this.o.jobs.reconcile(plans);
+    const { added, removed } = await this.applyPlans(states.map((s) => s.state), plans);
     this.o.onBatch?.({ events: events.length, cycles: states.length, added, removed });
+  }
+
+  /**
+   * Reconciles the plans of these cycles (same order) and keeps with each the digest of the plan
+   * Redis then holds. Until the reconcile succeeds Redis may hold neither plan, so each digest is
+   * cleared first: after a failure, the retry goes to Redis.
+   */
+  private async applyPlans(states: readonly ScheduledCycle[], plans: readonly CyclePlan[]) {
+    for (const s of states) s.applied = undefined;
+    const r = await this.o.jobs.reconcile(plans);
+    states.forEach((s, i) => (s.applied = r.applied[i]));
+    return r;
   }
 
   /** The tenant's cycles the batch did not touch: from the cache when it holds their last version, else from the store. */
@@ -243,8 +261,8 @@ export class DeadlineScheduler {
 
   /** Plans every cycle of the store again (after Redis lost its data, or on demand). */
   async reconcileAll(): Promise<{ cycles: number; added: number; removed: number }> {
-    // Redis may hold none of the plans this process applied: every cycle goes to Redis again.
-    this.o.jobs.forget();
+    // Redis may hold none of the plans this process applied: every cycle is folded from the store
+    // with no digest kept, so every plan goes to Redis again.
     const rows = (await this.o.store.listStreams({ kind: 'cycle' })).map((s) => ({ stream_id: s.streamId }));
     const now = this.o.clock.now();
     let added = 0;
@@ -252,22 +270,31 @@ export class DeadlineScheduler {
     for (let i = 0; i < rows.length; i += 200) {
       const chunk = rows.slice(i, i + 200).map((r) => r.stream_id);
       const loaded = await Promise.all(chunk.map((s) => this.o.store.readStream(s)));
-      const plans = chunk.map((stream, j) => {
+      const states = chunk.map((stream, j) => {
         const state = foldScheduled({ cycle: initialCycleState(), plan: null }, loaded[j]);
         this.remember(stream, state);
+        return state;
+      });
+      const plans = chunk.map((stream, j) => {
         const m = CYCLE_STREAM.exec(stream) as RegExpExecArray;
+        const state = states[j];
         return { tenant: m[1], cycleId: m[2], planned: state.cycle.exists ? this.o.planner.plan(state.cycle, now, measureDatesOf(state)) : [] };
       });
-      const r = await this.o.jobs.reconcile(plans);
+      const r = await this.applyPlans(states, plans);
       added += r.added;
       removed += r.removed;
     }
     return { cycles: rows.length, added, removed };
   }
 
-  /** Plans one cycle now (a reminder job extending the overdue chain). */
+  /**
+   * Plans one cycle now (a reminder job extending the overdue chain), from the state the caller
+   * folded; the digest kept with the cycle no longer says what Redis holds, so it is cleared.
+   */
   async scheduleCycle(state: ScheduledCycle): Promise<void> {
     const c = state.cycle;
+    const kept = this.cache.get(`${c.tenant}/cycle-${c.cycleId}`);
+    if (kept) kept.applied = undefined;
     await this.o.jobs.reconcile([{ tenant: c.tenant, cycleId: c.cycleId, planned: this.o.planner.plan(c, this.o.clock.now(), measureDatesOf(state)) }]);
   }
 

@@ -191,12 +191,13 @@ export function deadlineState(state: CycleState): CycleState {
     seen.add(h.type);
     latest.push(h.fields === NO_ENTRIES ? h : keptRecord(h));
   }
-  latest.reverse();
+  // An array grown by push keeps spare room (17 slots for three records): a copy is exactly as long.
+  const history = latest.length ? latest.reverse().slice() : NO_RECORDS;
   const emptyOr = <T extends object>(o: T): T => (Object.keys(o).length ? o : (NO_ENTRIES as T));
   return {
     ...state,
     cycleType: interned(state.cycleType),
-    history: latest,
+    history,
     comments: NO_RECORDS,
     attachments: NO_RECORDS,
     deliberations: NO_RECORDS,

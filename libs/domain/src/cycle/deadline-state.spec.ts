@@ -122,7 +122,7 @@ describe('deadlineState', () => {
     );
   });
 
-  it('keeps only the latest transition of each event type, and none of the comments, attachments or links', () => {
+  it('keeps only the latest transition of each event type, and none of the comments, attachments, links, title or opener', () => {
     const def = DEFS.find((x) => x.id === 'piao')!;
     const steps = Array.from({ length: 30 }, (_, i) => ({ kind: ['transition', 'comment', 'attach', 'link', 'linkedFrom'][i % 5], a: i, b: 7 * i, days: 1 }));
     const full = fold(initialCycleState(), events(def, steps));
@@ -131,6 +131,10 @@ describe('deadlineState', () => {
     expect(full.attachments.length).toBeGreaterThan(0);
     expect(Object.keys(full.links).length).toBeGreaterThan(0);
     expect(kept).toMatchObject({ comments: [], attachments: [], deliberations: [], links: {}, linkedFrom: [], fixedLinks: {}, lastActorByCommand: {} });
+    expect(full.title).not.toBe('');
+    expect(full.openedBy).not.toBe('');
+    expect(kept).toMatchObject({ title: '', periodLabel: '', openedBy: '', lastSubmissionAt: null });
+    expect(kept).toMatchObject({ cycleId: full.cycleId, tenant: full.tenant, stage: full.stage, version: full.version, openedAt: full.openedAt, stageReachedAt: full.stageReachedAt });
     const types = [...new Set(full.history.map((h) => h.type))];
     expect(kept.history.map((h) => h.type).sort()).toEqual(types.sort());
     for (const h of kept.history) {

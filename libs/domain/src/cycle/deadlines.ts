@@ -173,14 +173,19 @@ function interned(s: string): string {
   return s;
 }
 
+/** Every key of `CycleState`, optional ones included: a field added to the state must be decided on here. */
+type EveryField<T> = { [K in keyof Required<T>]: T[K] };
+
 /**
  * The cycle as its deadlines and reminders read it, for a process that keeps many cycles only to
- * plan their reminders (the deadline scheduler): without its comments, attachments, deliberations,
- * links and who last did what, and with only the latest transition of each event type (an
- * `after_event` rule counts from it), itself reduced to its version, type and instant.
- * `cycleDeadlines`, `deadlineLegalDate` and `planReminders` read none of what is dropped, and
- * `evolve` computes what they read without it, so folding later events onto this state gives them
- * what a full fold gives (deadline-state.spec.ts). Empty collections are shared frozen values.
+ * plan their reminders (the deadline scheduler): without its title, period label, opener, comments,
+ * attachments, deliberations, links and who last did what, and with only the latest transition of
+ * each event type (an `after_event` rule counts from it), itself reduced to its version, type and
+ * instant. `cycleDeadlines`, `deadlineLegalDate` and `planReminders` read none of what is dropped,
+ * and `evolve` computes what they read without it, so folding later events onto this state gives
+ * them what a full fold gives (deadline-state.spec.ts). Empty collections are shared frozen values.
+ * The state is one literal naming every field, so that all of them are stored in the object itself
+ * (a copy made by spreading carries a separate array of most of its properties).
  */
 export function deadlineState(state: CycleState): CycleState {
   const seen = new Set<string>();
@@ -194,21 +199,39 @@ export function deadlineState(state: CycleState): CycleState {
   // An array grown by push keeps spare room (17 slots for three records): a copy is exactly as long.
   const history = latest.length ? latest.reverse().slice() : NO_RECORDS;
   const emptyOr = <T extends object>(o: T): T => (Object.keys(o).length ? o : (NO_ENTRIES as T));
-  return {
-    ...state,
+  const kept: EveryField<CycleState> = {
+    exists: state.exists,
+    cycleId: state.cycleId,
+    tenant: interned(state.tenant),
     cycleType: interned(state.cycleType),
+    definitionVersion: state.definitionVersion,
+    year: state.year,
+    periodLabel: '',
+    title: '',
+    stage: interned(state.stage),
+    status: state.status,
+    openedAt: state.openedAt,
+    openedBy: '',
+    contentEditors: undefined,
+    gridRows: undefined,
+    version: state.version,
+    lastChangeAt: state.lastChangeAt,
     history,
-    comments: NO_RECORDS,
-    attachments: NO_RECORDS,
-    deliberations: NO_RECORDS,
-    linkedFrom: NO_RECORDS,
     lastActorByCommand: NO_ENTRIES,
-    links: NO_ENTRIES,
-    fixedLinks: NO_ENTRIES,
+    lastSubmissionAt: null,
+    attachments: NO_RECORDS,
+    comments: NO_RECORDS,
+    deliberations: NO_RECORDS,
+    stageReachedAt: state.stageReachedAt,
+    cancelledReason: undefined,
     movedDeadlines: emptyOr(state.movedDeadlines ?? NO_ENTRIES),
+    links: NO_ENTRIES,
+    linkedFrom: NO_RECORDS,
     linkedEvents: emptyOr(state.linkedEvents ?? NO_ENTRIES),
+    fixedLinks: NO_ENTRIES,
     deadlineSwitches: emptyOr(state.deadlineSwitches ?? NO_ENTRIES),
   };
+  return kept;
 }
 
 /** A transition as a deadline reads it: when an event of its type happened, nothing else. */

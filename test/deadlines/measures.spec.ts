@@ -45,11 +45,15 @@ describe('reminders for the measures of the risk register', () => {
   const clock = new OffsetClock('2027-07-08T08:00:00Z'); // Thursday 10:00 in Rome
   const prefix = testRedisPrefix('dlm').replace(/:$/, '');
 
+  /** What the runtime warned about (a failing batch is retried in silence otherwise). */
+  const warnings: string[] = [];
   const settle = async () => {
     const head = await d.store.headPosition();
     await waitFor('the scheduler to catch up', async () => {
       const cp = await d.store.checkpointOf(SCHEDULER_SUBSCRIPTION);
       return cp !== null && parseCheckpoint(cp).position >= head;
+    }).catch((err: Error) => {
+      throw new Error(`${err.message} (head ${head}; the runtime's last warnings: ${warnings.slice(-5).join(' | ') || 'none'})`);
     });
   };
   const measureJobs = async (cycleId: string) => {
@@ -78,6 +82,7 @@ describe('reminders for the measures of the risk register', () => {
       retryDelayMs: 100,
       checkIntervalMs: 200,
       name: 'w1',
+      log: { log: () => undefined, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) },
     });
     await rt.start();
   });

@@ -1,7 +1,7 @@
 import { applyPlanEvent, cycleClosed, deadlineState, evolve, initialCycleState, initialPlanState, measureDeadlines, REGISTER_CYCLE_TYPES, type CycleState, type PlanState } from '@ciclo/domain';
 import type { EventStore, RecordedEvent, Subscription } from '@ciclo/event-store';
 import { LRUCache } from 'lru-cache';
-import { toFoldable } from '@ciclo/workflow';
+import { cycleStream, toFoldable } from '@ciclo/workflow';
 import type { Clock, DeadlinesLog } from './clock';
 import type { CyclePlan, ReminderJobs } from './jobs';
 import type { ReminderPlanner } from './planner';
@@ -170,17 +170,21 @@ export class DeadlineScheduler {
     }
     if (touched.size === 0 && recalendared.size === 0) return;
     if (recalendared.size > 0) await this.o.calendars?.refresh();
-    const plans: CyclePlan[] = [];
     const now = this.o.clock.now();
     const states = await this.foldTouched([...touched.entries()]);
     for (const tenant of recalendared) states.push(...(await this.untouchedCycles(tenant, touched)));
-    for (const { stream, state, fresh } of states) {
-      const m = CYCLE_STREAM.exec(stream) as RegExpExecArray;
-      const planned = state.cycle.exists ? this.o.planner.plan(state.cycle, now, measureDatesOf(state)) : [];
-      plans.push({ tenant: m[1], cycleId: m[2], planned, fresh, moved: recalendared.has(m[1]), applied: state.applied });
-    }
+    const plans = states.map(({ stream, state, fresh }) => {
+      const plan = this.planOf(stream, state, now);
+      return { ...plan, fresh, moved: recalendared.has(plan.tenant), applied: state.applied };
+    });
     const { added, removed } = await this.applyPlans(states.map((s) => s.state), plans);
     this.o.onBatch?.({ events: events.length, cycles: states.length, added, removed });
+  }
+
+  /** The reminders a cycle plans now (none before it is opened). */
+  private planOf(stream: string, state: ScheduledCycle, now: Date): CyclePlan {
+    const m = CYCLE_STREAM.exec(stream) as RegExpExecArray;
+    return { tenant: m[1], cycleId: m[2], planned: state.cycle.exists ? this.o.planner.plan(state.cycle, now, measureDatesOf(state)) : [] };
   }
 
   /**
@@ -275,12 +279,7 @@ export class DeadlineScheduler {
         this.remember(stream, state);
         return state;
       });
-      const plans = chunk.map((stream, j) => {
-        const m = CYCLE_STREAM.exec(stream) as RegExpExecArray;
-        const state = states[j];
-        return { tenant: m[1], cycleId: m[2], planned: state.cycle.exists ? this.o.planner.plan(state.cycle, now, measureDatesOf(state)) : [] };
-      });
-      const r = await this.applyPlans(states, plans);
+      const r = await this.applyPlans(states, chunk.map((stream, j) => this.planOf(stream, states[j], now)));
       added += r.added;
       removed += r.removed;
     }
@@ -292,10 +291,10 @@ export class DeadlineScheduler {
    * folded; the digest kept with the cycle no longer says what Redis holds, so it is cleared.
    */
   async scheduleCycle(state: ScheduledCycle): Promise<void> {
-    const c = state.cycle;
-    const kept = this.cache.get(`${c.tenant}/cycle-${c.cycleId}`);
+    const stream = cycleStream(state.cycle.tenant, state.cycle.cycleId);
+    const kept = this.cache.get(stream);
     if (kept) kept.applied = undefined;
-    await this.o.jobs.reconcile([{ tenant: c.tenant, cycleId: c.cycleId, planned: this.o.planner.plan(c, this.o.clock.now(), measureDatesOf(state)) }]);
+    await this.o.jobs.reconcile([this.planOf(stream, state, this.o.clock.now())]);
   }
 
   async stop(): Promise<void> {

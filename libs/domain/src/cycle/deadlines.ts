@@ -199,7 +199,7 @@ export function deadlineState(state: CycleState): CycleState {
   // An array grown by push keeps spare room (17 slots for three records): a copy is exactly as long.
   const history = latest.length ? latest.reverse().slice() : NO_RECORDS;
   const emptyOr = <T extends object>(o: T): T => (Object.keys(o).length ? o : (NO_ENTRIES as T));
-  const kept: EveryField<CycleState> = {
+  return {
     exists: state.exists,
     cycleId: state.cycleId,
     tenant: interned(state.tenant),
@@ -230,8 +230,7 @@ export function deadlineState(state: CycleState): CycleState {
     linkedEvents: emptyOr(state.linkedEvents ?? NO_ENTRIES),
     fixedLinks: NO_ENTRIES,
     deadlineSwitches: emptyOr(state.deadlineSwitches ?? NO_ENTRIES),
-  };
-  return kept;
+  } satisfies EveryField<CycleState>;
 }
 
 /** A transition as a deadline reads it: when an event of its type happened, nothing else. */

@@ -1,4 +1,4 @@
-import { applyPlanEvent, cycleClosed, deadlineState, evolve, initialCycleState, initialPlanState, measureDeadlines, REGISTER_CYCLE_TYPES, type CycleState, type PlanState } from '@ciclo/domain';
+import { applyPlanEvent, cycleClosed, deadlineState, evolve, initialCycleState, initialPlanState, measureDeadlines, planHoldsNothing, REGISTER_CYCLE_TYPES, type CycleState, type PlanState } from '@ciclo/domain';
 import type { EventStore, RecordedEvent, Subscription } from '@ciclo/event-store';
 import { LRUCache } from 'lru-cache';
 import { cycleStream, toFoldable } from '@ciclo/workflow';
@@ -15,7 +15,11 @@ const TENANT_STREAM = /^([a-z0-9][a-z0-9_.-]{0,62})\/tenant$/;
 export interface ScheduledCycle {
   /** Reduced to what deadlines and reminders read (`deadlineState`): the scheduler keeps thousands. */
   cycle: CycleState;
-  /** Folded with applyPlanEvent; the performance tree and measurements are dropped (the reminders need only the register). */
+  /**
+   * Folded with applyPlanEvent; the performance tree and measurements are dropped (the reminders
+   * need only the register). Null also for a register type while its plan holds nothing
+   * (`planHoldsNothing`).
+   */
   plan: PlanState | null;
   /**
    * The digest of the reminder plan this process last made Redis hold for the cycle
@@ -41,6 +45,8 @@ export function foldScheduled(f: ScheduledCycle, events: readonly RecordedEvent[
       plan.variationBase = null;
     }
   }
+  // A register still empty (most cycles of a long log) is not kept: the next event starts from a fresh one.
+  if (plan && planHoldsNothing(plan)) plan = null;
   return { cycle: cycle === f.cycle ? cycle : deadlineState(cycle), plan, applied: f.applied };
 }
 

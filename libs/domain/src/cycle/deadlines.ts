@@ -233,7 +233,28 @@ export function deadlineState(state: CycleState): CycleState {
   } satisfies EveryField<CycleState>;
 }
 
-/** A transition as a deadline reads it: when an event of its type happened, nothing else. */
+/**
+ * A transition as a deadline reads it: when an event of its type happened, nothing else. The
+ * fields it leaves empty are read from the prototype, shared by every kept record, so that each
+ * record stores three fields instead of ten.
+ */
+class KeptRecord implements TransitionRecord {
+  declare readonly command: string;
+  declare readonly kind: string;
+  declare readonly from: string;
+  declare readonly to: string;
+  declare readonly actorId: string;
+  declare readonly actorRole: string;
+  declare readonly fields: TransitionRecord['fields'];
+  constructor(
+    readonly version: number,
+    readonly type: string,
+    readonly at: string,
+  ) {}
+}
+Object.assign(KeptRecord.prototype, { command: '', kind: '', from: '', to: '', actorId: '', actorRole: '', fields: NO_ENTRIES });
+Object.freeze(KeptRecord.prototype);
+
 function keptRecord(h: TransitionRecord): TransitionRecord {
-  return { version: h.version, type: interned(h.type), at: h.at, command: '', kind: '', from: '', to: '', actorId: '', actorRole: '', fields: NO_ENTRIES };
+  return new KeptRecord(h.version, interned(h.type), h.at);
 }

@@ -388,6 +388,53 @@ export const initialPlanState = (): PlanState => ({
   lastChangeAt: '',
 });
 
+/** For each field of `T`, optional ones included, whether it still holds its initial value. */
+type Untouched<T> = { [K in keyof Required<T>]: (value: T[K]) => boolean };
+const none = (v: { size: number } | { length: number } | null): boolean => v === null || ('size' in v ? v.size : v.length) === 0;
+
+const REGISTER_UNTOUCHED: Untouched<RegisterState> = {
+  processes: none,
+  risks: none,
+  measures: none,
+  assessments: none,
+  method: (v) => v === null,
+  monitoringDates: none,
+  reports: none,
+  checks: none,
+  monitoring: none,
+  reportFigures: none,
+};
+
+const PLAN_UNTOUCHED: Untouched<PlanState> = {
+  // Where the fold stands and when it last changed: not content.
+  version: () => true,
+  planEvents: () => true,
+  lastChangeAt: () => true,
+  nodes: none,
+  measurements: none,
+  adopted: (v) => v === null,
+  adoptedNodes: (v) => v === null,
+  variations: none,
+  variationBase: (v) => v === null,
+  closedYears: none,
+  monitoringPeriods: none,
+  scoring: (v) => v === null,
+  narratives: (v) => Object.keys(v).length === 0,
+  register: (r) => (Object.keys(REGISTER_UNTOUCHED) as (keyof RegisterState)[]).every((k) => (REGISTER_UNTOUCHED[k] as (v: unknown) => boolean)(r[k])),
+  adoptedRegister: (v) => v === null,
+  registerBase: (v) => v === null,
+};
+
+/**
+ * Whether a plan holds nothing that `initialPlanState` does not (its version, event count and
+ * last change aside): folding later events onto a fresh initial state then gives the same content.
+ * A process that keeps many plans (the deadline scheduler) keeps none for such a cycle. Every field
+ * is named above, so a field added to the state must be decided on there.
+ */
+export function planHoldsNothing(state: PlanState): boolean {
+  return (Object.keys(PLAN_UNTOUCHED) as (keyof PlanState)[]).every((k) => (PLAN_UNTOUCHED[k] as (v: unknown) => boolean)(state[k]));
+}
+
 /** A copy that can be changed without touching `state` (nodes are replaced, never mutated). */
 export function clonePlanState(state: PlanState): PlanState {
   return {

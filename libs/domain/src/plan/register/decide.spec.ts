@@ -13,7 +13,7 @@ import { actor, commands, NOW, pathTo, TENANT, TIME_ZONE, todayAt } from '../../
 import { parseCycleDefinition, type CycleDefinition } from '../../definitions';
 import { decidePlan } from '../decide';
 import { foldPlan } from '../evolve';
-import type { PlanCommand } from '../model';
+import { initialPlanState, planHoldsNothing, type PlanCommand, type PlanState } from '../model';
 import { planSubmissionProblems } from '../tree';
 import { registerContent } from './model';
 import { measureDeadlines } from './deadlines';
@@ -161,6 +161,67 @@ function adopted(): Stream {
   expect(s.cycle.stage).toBe('adottato');
   return s;
 }
+
+describe('a plan that holds nothing', () => {
+  it('is one whose every field is still initial, its version, event count and last change aside', () => {
+    expect(planHoldsNothing(initialPlanState())).toBe(true);
+    expect(planHoldsNothing({ ...initialPlanState(), version: 9, planEvents: 3, lastChangeAt: NOW.toISOString() })).toBe(true);
+    const full = adopted().plan;
+    // Each field of a filled, adopted plan, alone on an initial plan, makes it hold something.
+    const plan = (k: keyof PlanState) => ({ ...initialPlanState(), [k]: full[k] }) as PlanState;
+    for (const k of ['adopted', 'adoptedRegister', 'register'] as const) expect([k, planHoldsNothing(plan(k))]).toEqual([k, false]);
+    const others: Partial<PlanState> = {
+      nodes: new Map([['x', {} as never]]),
+      measurements: [{} as never],
+      adoptedNodes: [],
+      variations: [{} as never],
+      variationBase: [],
+      closedYears: [2027],
+      monitoringPeriods: [{} as never],
+      scoring: {} as never,
+      narratives: { s: {} as never },
+      registerBase: {} as never,
+    };
+    for (const [k, v] of Object.entries(others)) expect([k, planHoldsNothing({ ...initialPlanState(), [k]: v })]).toEqual([k, false]);
+    const held: PlanState['register'] = {
+      processes: full.register.processes,
+      risks: full.register.risks,
+      measures: full.register.measures,
+      assessments: full.register.assessments,
+      method: {} as never,
+      monitoringDates: full.register.monitoringDates,
+      reports: [{} as never],
+      checks: [{} as never],
+      monitoring: new Map([['MS1', []]]),
+      reportFigures: new Map([[2027, {} as never]]),
+    };
+    for (const k of Object.keys(held) as (keyof typeof held)[]) {
+      const one = { ...initialPlanState().register, [k]: held[k] };
+      expect([k, planHoldsNothing({ ...initialPlanState(), register: one })]).toEqual([k, false]);
+    }
+  });
+
+  it('folded on from a fresh plan wherever it held nothing, gives the register and deadlines of the whole fold', () => {
+    const s = adopted();
+    s.do(
+      { type: 'report_measure', measureCode: 'MS1', monitoringDate: '2027-06-30', status: 'attuata', evidence: 'check list adottata', date: '2027-07-02' },
+      dirigente,
+      new Date('2027-07-05T09:00:00Z'),
+    );
+    const whole = foldPlan(s.events);
+    let cuts = 0;
+    for (let i = 0; i < s.events.length; i++) {
+      if (!planHoldsNothing(foldPlan(s.events.slice(0, i)))) continue;
+      cuts++;
+      const rest = foldPlan(s.events.slice(i), initialPlanState());
+      expect(registerContent(rest.register)).toEqual(registerContent(whole.register));
+      expect(measureDeadlines(rest.register, !!rest.adopted)).toEqual(measureDeadlines(whole.register, !!whole.adopted));
+    }
+    // The cycle's own events before the first register item: more than one place to cut.
+    expect(cuts).toBeGreaterThan(1);
+    expect(planHoldsNothing(whole)).toBe(false);
+  });
+});
 
 describe('register decider: items', () => {
   it('given a PTPCT proposal, when the RPCT maps a process, its risk and measures, then the register holds them', () => {

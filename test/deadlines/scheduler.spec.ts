@@ -221,6 +221,12 @@ describe('deadline scheduler and reminders', () => {
     expect(sent).toHaveLength(1);
     const data = sent[0].data as unknown as ReminderSentData;
     expect(data).toMatchObject({ key, daysLeft: 5, escalation: false, effectiveDate: '2027-12-15' });
+    // The message names the cycle as it was opened.
+    const [opened] = await d.store.readStream(`${TENANT}/cycle-${id}`);
+    const { title, periodLabel } = opened.data as { title: string; periodLabel: string };
+    expect(title).toMatch(/Relazione/);
+    expect(data).toMatchObject({ cycleTitle: title, periodLabel });
+    expect(text).toContain(`Ciclo: ${title}`);
 
     const inbox = new Inbox(d.store.pool);
     const items = await waitFor('the in-app notification', async () => {

@@ -2,6 +2,7 @@ import { DelayedError, type Job } from 'bullmq';
 import { cyclePageUrl } from './links';
 import {
   deadlineDay,
+  foldCycle,
   initialCycleState,
   isWorkingInstant,
   nextWorkingInstant,
@@ -24,7 +25,7 @@ import {
   type ReminderRecipient,
   type ReminderSentData,
 } from '@ciclo/notifications';
-import { cycleStream } from '@ciclo/workflow';
+import { cycleStream, toFoldable } from '@ciclo/workflow';
 import type { Clock, DeadlinesLog } from './clock';
 import type { ReminderJobData } from './jobs';
 import type { ReminderPlanner } from './planner';
@@ -80,8 +81,10 @@ export class ReminderProcessor {
     const parts = parseReminderKey(key);
     if (!parts) return { status: 'obsolete', key, reason: 'malformed key', worker };
     const events = await this.o.store.readStream(cycleStream(parts.tenant, parts.cycleId));
+    // The register's measure dates as the scheduler folds them; the cycle in full, since the message
+    // names it (title, period label), which the scheduler's reduced state (`deadlineState`) leaves out.
     const scheduled = foldScheduled({ cycle: initialCycleState(), plan: null }, events);
-    const state = scheduled.cycle;
+    const state = foldCycle(events.map(toFoldable));
     const def = state.exists ? this.o.planner.definitionOf(state) : undefined;
     // A measure of the risk register: its phase or monitoring date, while not met.
     const dates = isMeasureDeadlineId(parts.deadlineId) ? measureDatesOf(scheduled).filter((x) => x.id === parts.deadlineId) : [];

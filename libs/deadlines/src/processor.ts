@@ -2,7 +2,6 @@ import { DelayedError, type Job } from 'bullmq';
 import { cyclePageUrl } from './links';
 import {
   deadlineDay,
-  foldCycle,
   initialCycleState,
   isWorkingInstant,
   nextWorkingInstant,
@@ -25,11 +24,11 @@ import {
   type ReminderRecipient,
   type ReminderSentData,
 } from '@ciclo/notifications';
-import { cycleStream, toFoldable } from '@ciclo/workflow';
+import { cycleStream } from '@ciclo/workflow';
 import type { Clock, DeadlinesLog } from './clock';
 import type { ReminderJobData } from './jobs';
 import type { ReminderPlanner } from './planner';
-import { foldScheduled, measureDatesOf, type ScheduledCycle } from './scheduler';
+import { foldWithRegister, measureDatesOf, type ScheduledCycle } from './scheduler';
 
 export type ReminderOutcome =
   | { status: 'sent'; key: string; recipients: number; email: EmailOutcome; worker: string }
@@ -81,10 +80,10 @@ export class ReminderProcessor {
     const parts = parseReminderKey(key);
     if (!parts) return { status: 'obsolete', key, reason: 'malformed key', worker };
     const events = await this.o.store.readStream(cycleStream(parts.tenant, parts.cycleId));
-    // The register's measure dates as the scheduler folds them; the cycle in full, since the message
-    // names it (title, period label), which the scheduler's reduced state (`deadlineState`) leaves out.
-    const scheduled = foldScheduled({ cycle: initialCycleState(), plan: null }, events);
-    const state = foldCycle(events.map(toFoldable));
+    // The cycle in full, since the message names it (title, period label), which the scheduler's
+    // reduced state (`deadlineState`) leaves out; the register as the scheduler folds it.
+    const scheduled = foldWithRegister({ cycle: initialCycleState(), plan: null }, events);
+    const state = scheduled.cycle;
     const def = state.exists ? this.o.planner.definitionOf(state) : undefined;
     // A measure of the risk register: its phase or monitoring date, while not met.
     const dates = isMeasureDeadlineId(parts.deadlineId) ? measureDatesOf(scheduled).filter((x) => x.id === parts.deadlineId) : [];

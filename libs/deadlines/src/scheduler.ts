@@ -29,9 +29,13 @@ export interface ScheduledCycle {
   applied?: string;
 }
 
-/** Applies events to a scheduled cycle the caller owns. */
-export function foldScheduled(f: ScheduledCycle, events: readonly RecordedEvent[]): ScheduledCycle {
-  let { cycle, plan } = f;
+/**
+ * Applies events to a cycle and its register plan (the caller owns the plan): the cycle in full,
+ * the plan without its performance tree and measurements (the reminders need only the register),
+ * and no plan while it holds nothing.
+ */
+export function foldWithRegister(from: Pick<ScheduledCycle, 'cycle' | 'plan'>, events: readonly RecordedEvent[]): Pick<ScheduledCycle, 'cycle' | 'plan'> {
+  let { cycle, plan } = from;
   for (const e of events) {
     if (e.version !== cycle.version + 1) continue;
     const x = toFoldable(e);
@@ -47,6 +51,12 @@ export function foldScheduled(f: ScheduledCycle, events: readonly RecordedEvent[
   }
   // A register still empty (most cycles of a long log) is not kept: the next event starts from a fresh one.
   if (plan && planHoldsNothing(plan)) plan = null;
+  return { cycle, plan };
+}
+
+/** Applies events to a scheduled cycle the caller owns, and reduces what is kept (`deadlineState`). */
+export function foldScheduled(f: ScheduledCycle, events: readonly RecordedEvent[]): ScheduledCycle {
+  const { cycle, plan } = foldWithRegister(f, events);
   return { cycle: cycle === f.cycle ? cycle : deadlineState(cycle), plan, applied: f.applied };
 }
 

@@ -391,6 +391,8 @@ export const initialPlanState = (): PlanState => ({
 /** For each field of `T`, optional ones included, whether it still holds its initial value. */
 type Untouched<T> = { [K in keyof Required<T>]: (value: T[K]) => boolean };
 const none = (v: { size: number } | { length: number } | null): boolean => v === null || ('size' in v ? v.size : v.length) === 0;
+const allUntouched = <T>(table: Untouched<T>, value: T): boolean =>
+  (Object.keys(table) as (keyof T)[]).every((k) => (table[k] as (v: unknown) => boolean)(value[k]));
 
 const REGISTER_UNTOUCHED: Untouched<RegisterState> = {
   processes: none,
@@ -420,7 +422,7 @@ const PLAN_UNTOUCHED: Untouched<PlanState> = {
   monitoringPeriods: none,
   scoring: (v) => v === null,
   narratives: (v) => Object.keys(v).length === 0,
-  register: (r) => (Object.keys(REGISTER_UNTOUCHED) as (keyof RegisterState)[]).every((k) => (REGISTER_UNTOUCHED[k] as (v: unknown) => boolean)(r[k])),
+  register: (r) => allUntouched(REGISTER_UNTOUCHED, r),
   adoptedRegister: (v) => v === null,
   registerBase: (v) => v === null,
 };
@@ -432,7 +434,7 @@ const PLAN_UNTOUCHED: Untouched<PlanState> = {
  * is named above, so a field added to the state must be decided on there.
  */
 export function planHoldsNothing(state: PlanState): boolean {
-  return (Object.keys(PLAN_UNTOUCHED) as (keyof PlanState)[]).every((k) => (PLAN_UNTOUCHED[k] as (v: unknown) => boolean)(state[k]));
+  return allUntouched(PLAN_UNTOUCHED, state);
 }
 
 /** A copy that can be changed without touching `state` (nodes are replaced, never mutated). */

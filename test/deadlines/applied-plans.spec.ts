@@ -3,6 +3,7 @@
 // changed plan goes to Redis, and so does every plan given without that digest (Redis lost its data,
 // or the caller folded the cycle afresh).
 import IORedis from 'ioredis';
+import { Job } from 'bullmq';
 import { OffsetClock, ReminderJobs } from '@ciclo/deadlines';
 import type { PlannedReminder } from '@ciclo/domain';
 import { testRedisPrefix } from '../support/database';
@@ -27,6 +28,7 @@ const reminder = (deadlineId: string, offset: number, dueAt: string): PlannedRem
 
 describe('reminder jobs: plans already applied', () => {
   const prefix = testRedisPrefix('dlap').replace(/:$/, '');
+  const clock = new OffsetClock('2027-05-01T08:00:00Z');
   let redis: IORedis;
   let jobs: ReminderJobs;
   /** Redis commands sent through `redis` (the connection the jobs and their queue use) since the last reset. */
@@ -40,7 +42,7 @@ describe('reminder jobs: plans already applied', () => {
       commands.push(command.name);
       return (send as (...a: unknown[]) => unknown)(command, ...rest);
     }) as typeof redis.sendCommand;
-    jobs = new ReminderJobs(redis, prefix, new OffsetClock('2027-05-01T08:00:00Z'));
+    jobs = new ReminderJobs(redis, prefix, clock);
   });
   afterAll(async () => {
     await jobs.close();
@@ -125,5 +127,33 @@ describe('reminder jobs: plans already applied', () => {
     const after = [{ ...before[0], dueAt: '2027-06-22T07:00:00.000Z' }];
     expect(await jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: after, moved: true, applied: applied[0] }])).toMatchObject({ rescheduled: 1, unchanged: 0 });
     expect((await jobs.queue.getJob(before[0].key))?.data.dueAt).toBe('2027-06-22T07:00:00.000Z');
+  });
+
+  it('a move cut between its two writes to Redis is finished by the next reconcile: the job fires at the new instant', async () => {
+    const before = [reminder('validazione', 7, '2027-06-21T07:00:00.000Z')];
+    const { applied } = await jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: before }]);
+    const after = [{ ...before[0], dueAt: '2027-06-20T07:00:00.000Z' }];
+    // The second write of the move (whichever it is) fails, as when the process stops between the two.
+    const writes = { n: 0 };
+    const originals = { changeDelay: Job.prototype.changeDelay, updateData: Job.prototype.updateData };
+    for (const name of ['changeDelay', 'updateData'] as const) {
+      const original = originals[name] as (this: Job, ...a: unknown[]) => Promise<void>;
+      (Job.prototype as unknown as Record<string, unknown>)[name] = function (this: Job, ...a: unknown[]) {
+        if (++writes.n === 2) return Promise.reject(new Error('stopped between the two writes'));
+        return original.apply(this, a);
+      };
+    }
+    try {
+      expect(await jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: after, moved: true, applied: applied[0] }])).toMatchObject({ rescheduled: 0 });
+    } finally {
+      Object.assign(Job.prototype, originals);
+    }
+    expect(writes.n).toBe(2);
+    // The next reconcile (the plan given again, as after a failed batch) completes the move.
+    await jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: after, moved: true }]);
+    const job = await jobs.queue.getJob(before[0].key);
+    expect(job?.data.dueAt).toBe('2027-06-20T07:00:00.000Z');
+    // Its delay runs to the new instant (on the jobs' clock), not to the old one a day later.
+    expect(Math.abs((job?.delay ?? 0) - (Date.parse('2027-06-20T07:00:00.000Z') - clock.now().getTime()))).toBeLessThan(60_000);
   });
 });

@@ -147,8 +147,10 @@ export class ReminderJobs {
         const job = await this.queue.getJob(r.key);
         if (!job || job.data.dueAt === r.dueAt || !(await job.isDelayed())) return false;
         try {
-          await job.updateData({ ...job.data, dueAt: r.dueAt });
+          // The instant first, the data after: the data's instant is what says a job was moved, so a
+          // move cut between the two writes is done again by the next reconcile, not taken as done.
           await job.changeDelay(Math.max(0, Date.parse(r.dueAt) - nowMs));
+          await job.updateData({ ...job.data, dueAt: r.dueAt });
           return true;
         } catch {
           // Taken by a worker meanwhile: the processor checks the cycle and the calendar itself.

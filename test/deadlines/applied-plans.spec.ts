@@ -149,7 +149,7 @@ describe('reminder jobs: plans already applied', () => {
       Object.assign(Job.prototype, originals);
     }
     expect(writes.n).toBe(2);
-    // The next reconcile (the plan given again, as after a failed batch) completes the move.
+    // The next reconcile, given no digest (a process started again folds the cycle afresh), completes the move.
     await jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: after, moved: true }]);
     const job = await jobs.queue.getJob(before[0].key);
     expect(job?.data.dueAt).toBe('2027-06-20T07:00:00.000Z');

@@ -3,8 +3,8 @@
 // changed plan goes to Redis, and so does every plan given without that digest (Redis lost its data,
 // or the caller folded the cycle afresh).
 import IORedis from 'ioredis';
-import { Job } from 'bullmq';
-import { OffsetClock, ReminderJobs } from '@ciclo/deadlines';
+import { Job, Worker } from 'bullmq';
+import { OffsetClock, REMINDER_QUEUE, ReminderJobs } from '@ciclo/deadlines';
 import type { PlannedReminder } from '@ciclo/domain';
 import { testRedisPrefix } from '../support/database';
 
@@ -129,11 +129,12 @@ describe('reminder jobs: plans already applied', () => {
     expect((await jobs.queue.getJob(before[0].key))?.data.dueAt).toBe('2027-06-22T07:00:00.000Z');
   });
 
-  it('a move cut between its two writes to Redis is finished by the next reconcile: the job fires at the new instant', async () => {
+  it('a move whose second write Redis refuses fails the reconcile; its retry finishes the move: the job fires at the new instant', async () => {
     const before = [reminder('validazione', 7, '2027-06-21T07:00:00.000Z')];
     const { applied } = await jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: before }]);
     const after = [{ ...before[0], dueAt: '2027-06-20T07:00:00.000Z' }];
-    // The second write of the move (whichever it is) fails, as when the process stops between the two.
+    // The second write of the move (whichever it is) fails, as when Redis refuses it or the process
+    // stops between the two.
     const writes = { n: 0 };
     const originals = { changeDelay: Job.prototype.changeDelay, updateData: Job.prototype.updateData };
     for (const name of ['changeDelay', 'updateData'] as const) {
@@ -144,16 +145,46 @@ describe('reminder jobs: plans already applied', () => {
       };
     }
     try {
-      expect(await jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: after, moved: true, applied: applied[0] }])).toMatchObject({ rescheduled: 0 });
+      // The job still waits, half moved: not taken for done, nor for a job a worker took meanwhile.
+      await expect(jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: after, moved: true, applied: applied[0] }])).rejects.toThrow('stopped between the two writes');
     } finally {
       Object.assign(Job.prototype, originals);
     }
     expect(writes.n).toBe(2);
-    // The next reconcile, given no digest (a process started again folds the cycle afresh), completes the move.
+    // The retry, given no digest (the scheduler clears it before a reconcile; a process started
+    // again folds the cycle afresh), completes the move.
     await jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: after, moved: true }]);
     const job = await jobs.queue.getJob(before[0].key);
     expect(job?.data.dueAt).toBe('2027-06-20T07:00:00.000Z');
     // Its delay runs to the new instant (on the jobs' clock), not to the old one a day later.
     expect(Math.abs((job?.delay ?? 0) - (Date.parse('2027-06-20T07:00:00.000Z') - clock.now().getTime()))).toBeLessThan(60_000);
+  });
+
+  it('a job a worker takes while it is being moved is left to the worker: the reconcile succeeds without moving it', async () => {
+    const before = [reminder('pubblicazione', 7, '2027-06-21T07:00:00.000Z')];
+    const { applied } = await jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: before }]);
+    const after = [{ ...before[0], dueAt: '2027-06-20T07:00:00.000Z' }];
+    // Between the reconcile's look at the job (still waiting) and its first write, a worker takes it.
+    const connection = redis.duplicate();
+    const worker = new Worker(REMINDER_QUEUE, null, { connection, prefix });
+    const original = Job.prototype.changeDelay;
+    let taken: Job | undefined;
+    Job.prototype.changeDelay = async function (this: Job, delay: number) {
+      await this.promote();
+      taken = await worker.getNextJob('test-token', { block: false });
+      return original.call(this, delay);
+    };
+    try {
+      expect(await jobs.reconcile([{ tenant: TENANT, cycleId: CYCLE, planned: after, moved: true, applied: applied[0] }])).toMatchObject({ rescheduled: 0, unchanged: 0 });
+      expect(taken?.id).toBe(before[0].key);
+      const job = await jobs.queue.getJob(before[0].key);
+      expect(await job?.getState()).toBe('active');
+      // The worker's job keeps what it was given: the processor reads the cycle and the calendar itself.
+      expect(job?.data.dueAt).toBe(before[0].dueAt);
+    } finally {
+      Job.prototype.changeDelay = original;
+      await worker.close(true);
+      connection.disconnect();
+    }
   });
 });

@@ -139,10 +139,11 @@ export class ReminderJobs {
 
   /**
    * Gives each waiting job of these reminders its planned instant (the jobs asked for together, not
-   * one round trip after another); a job already running or gone is left alone.
+   * one round trip after another); a job already running or gone is left alone. A move that fails
+   * while its job still waits rejects (after the other moves are settled).
    */
   private async reschedule(planned: readonly PlannedReminder[], nowMs: number): Promise<number> {
-    const moved = await Promise.all(
+    const moves = await Promise.allSettled(
       planned.map(async (r) => {
         const job = await this.queue.getJob(r.key);
         if (!job || job.data.dueAt === r.dueAt || !(await job.isDelayed())) return false;
@@ -152,13 +153,18 @@ export class ReminderJobs {
           await job.changeDelay(Math.max(0, Date.parse(r.dueAt) - nowMs));
           await job.updateData({ ...job.data, dueAt: r.dueAt });
           return true;
-        } catch {
+        } catch (err) {
           // Taken by a worker meanwhile: the processor checks the cycle and the calendar itself.
-          return false;
+          if (!(await job.isDelayed())) return false;
+          // Still waiting, so the write itself failed (Redis refused it): the reconcile fails and
+          // its caller, which keeps no digest for these cycles, moves the job again when it retries.
+          throw err;
         }
       }),
     );
-    return moved.filter(Boolean).length;
+    const failed = moves.find((m): m is PromiseRejectedResult => m.status === 'rejected');
+    if (failed) throw failed.reason;
+    return moves.filter((m) => m.status === 'fulfilled' && m.value).length;
   }
 
   private jobOf(r: PlannedReminder, nowMs: number) {

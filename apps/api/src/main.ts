@@ -1,12 +1,14 @@
 import 'reflect-metadata';
 import { Logger } from 'nestjs-pino';
 import { loadSettings, publicUrl, SettingsError } from '@ciclo/config';
-import { limitHeapGrowth, limitShutdown } from '@ciclo/platform';
-import { createApiApp } from './bootstrap';
+import { deferModules, limitHeapGrowth, limitShutdown } from '@ciclo/platform';
 
 async function main(): Promise<void> {
+  // Before the application's modules load (hence the import below, not at the top).
+  deferModules();
   const settings = loadSettings();
   limitHeapGrowth(settings);
+  const { createApiApp } = await import('./bootstrap');
   const app = await createApiApp(settings);
   const log = app.get(Logger);
   limitShutdown(settings, (m) => log.warn(m));

@@ -4,3 +4,4 @@ export { HealthService, type HealthReport, type ReadinessReport, type ComponentS
 export * from './heartbeat';
 export { SETTINGS, LOGGER, EVENT_STORE, REDIS, PG_POOL } from './tokens';
 export { prettyLogs, logTransport, limitShutdown, limitHeapGrowth } from './process';
+export { deferModules, deferrableModuleFiles } from './deferred-modules';

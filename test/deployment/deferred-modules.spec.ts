@@ -1,6 +1,4 @@
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { jsonFromFreshNode } from '../support/fresh-node';
 
 /**
  * The files that TypeORM and BullMQ require when they load but Ciclo does not use (TypeORM's other
@@ -9,7 +7,6 @@ import { promisify } from 'node:util';
  * apps load and work without reading them, and each still loads, whole, at its first use. Checked
  * in a fresh Node process: Jest's own module registry would not tell.
  */
-const ROOT = resolve(__dirname, '../..');
 
 const SCRIPT = `
 const { types } = require('node:util');
@@ -61,12 +58,7 @@ const real = () => files.filter((f) => require.cache[f] && !types.isProxy(requir
 
 describe('modules deferred until first use', () => {
   it('are not loaded with the apps, nor by TypeORM on PostgreSQL or BullMQ jobs, and load whole when used', async () => {
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', '-e', SCRIPT],
-      { cwd: ROOT, env: { ...process.env, TS_NODE_PROJECT: 'tsconfig.json' }, maxBuffer: 8 * 1024 * 1024 },
-    );
-    const r = JSON.parse(stdout) as Record<string, unknown> & { deferred: string[]; scheduler: { key: string; next: number } };
+    const r = await jsonFromFreshNode<Record<string, unknown> & { deferred: string[]; scheduler: { key: string; next: number } }>(SCRIPT);
     // Every file named exists in the installed versions (a renamed file would silently stay loaded).
     expect(r.missing).toEqual([]);
     expect(r.deferred).toHaveLength(18);

@@ -1,6 +1,4 @@
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { jsonFromFreshNode } from '../support/fresh-node';
 
 /**
  * The packages only some requests need (PDF, spreadsheets, ZIP packs, SMTP, the KurrentDB client,
@@ -8,7 +6,6 @@ import { promisify } from 'node:util';
  * are not loaded when the libraries are, but on first use, where they still produce the same
  * documents. Checked in a fresh Node process: Jest's own module registry would not tell.
  */
-const ROOT = resolve(__dirname, '../..');
 const HEAVY = [
   'pdfkit',
   'exceljs',
@@ -60,12 +57,7 @@ const loaded = () => heavy.filter((m) => Object.keys(require.cache).some((f) => 
 
 describe('packages loaded on first use', () => {
   it('are absent at start and produce the documents once asked', async () => {
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', '-e', SCRIPT],
-      { cwd: ROOT, env: { ...process.env, TS_NODE_PROJECT: 'tsconfig.json' }, maxBuffer: 8 * 1024 * 1024 },
-    );
-    const r = JSON.parse(stdout) as {
+    const r = await jsonFromFreshNode<{
       atStart: string[];
       afterPdf: string[];
       afterAll: string[];
@@ -75,7 +67,7 @@ describe('packages loaded on first use', () => {
       pdf: string;
       back: unknown;
       zip: string;
-    };
+    }>(SCRIPT);
     expect(r.atStart).toEqual([]);
     expect(r.afterPdf).toEqual(['pdfkit']);
     expect(r.pdf).toBe('%PDF-');

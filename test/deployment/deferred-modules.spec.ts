@@ -1,3 +1,4 @@
+import { testRedisPrefix } from '../support/database';
 import { jsonFromFreshNode } from '../support/fresh-node';
 
 /**
@@ -35,7 +36,8 @@ const real = () => files.filter((f) => require.cache[f] && !types.isProxy(requir
   const { Queue } = require('bullmq');
   const IORedis = require('ioredis');
   const connection = new IORedis(process.env.REDIS_URL || 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
-  const prefix = 'ciclo-deferred-' + process.pid;
+  // The run's own prefix: the run's teardown removes whatever a failed check leaves.
+  const prefix = ${JSON.stringify(testRedisPrefix('deferred').replace(/:$/, ''))};
   const queue = new Queue('q', { connection, prefix });
   const job = await queue.add('j', { n: 1 });
   const afterJob = real();

@@ -27,4 +27,4 @@ ENV HOST=0.0.0.0 PORT=3000
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node", "-r", "./scripts/register-paths.js", "dist/apps/api/src/main.js"]
+CMD ["node", "--max-semi-space-size=8", "-r", "./scripts/register-paths.js", "dist/apps/api/src/main.js"]

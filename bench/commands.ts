@@ -65,10 +65,15 @@ async function main(): Promise<void> {
       // Every request is counted in Redis as in production, but 50 clients sharing three users never hit the limit.
       RATE_LIMIT_PER_MINUTE_USER: '10000000', RATE_LIMIT_PER_MINUTE_IP: '10000000' };
     const settings = loadSettings(env);
-    // BENCH_API_NODE_ARGS: extra node flags for the API process (e.g. --cpu-prof to find a bottleneck).
+    // BENCH_API_NODE_ARGS: extra node flags for the API process, after its own (e.g. --cpu-prof to
+    // find a bottleneck, or a V8 setting to compare); the rest as the deployment starts it.
     const extra = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    api = spawn(process.execPath, [...extra, '-r', './scripts/register-paths.js', 'dist/apps/api/src/main.js'], {
-      cwd: resolve(__dirname, '../..'),
+    const root = resolve(__dirname, '../..');
+    // From the root, not next to this file: the benchmarks run from dist/, the script is not compiled.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { appNodeArgs } = require(resolve(root, 'scripts/app-command.js')) as typeof import('../scripts/app-command');
+    api = spawn(process.execPath, appNodeArgs('api', extra), {
+      cwd: root,
       env,
       stdio: ['ignore', 'ignore', 'inherit'],
     });

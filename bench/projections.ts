@@ -486,7 +486,7 @@ async function main(): Promise<void> {
       RATE_LIMIT_PER_MINUTE_USER: '100000000',
     };
     const settings = loadSettings(env);
-    api = spawnApp('dist/apps/api/src/main.js', env, root, false);
+    api = spawnApp('api', env, root, false);
     await waitHealthy(url, api.proc);
     log(`API up at ${url} (pid ${api.proc.pid})`);
     const secret = devAuthSecret(settings);
@@ -582,7 +582,7 @@ async function main(): Promise<void> {
     log(`  If-None-Match (304): p50 ${revalidate.p50.toFixed(1)} ms, p99 ${revalidate.p99.toFixed(1)} ms, ${revalidate.perS.toFixed(0)}/s`);
 
     // 4. Projection lag under a steady command rate, with a worker process projecting.
-    worker = spawnApp('dist/apps/worker/src/main.js', { ...env, LOG_LEVEL: 'info' }, root, true);
+    worker = spawnApp('worker', { ...env, LOG_LEVEL: 'info' }, root, true);
     await worker.waitFor(/Projector cycles active/);
     await worker.waitFor(/Projector audit active/);
     log(`worker up (pid ${worker.proc.pid}); waiting for every subscription (sealer, projectors, others) to catch up`);

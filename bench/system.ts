@@ -154,8 +154,8 @@ async function main(): Promise<void> {
       RATE_LIMIT_PER_MINUTE_USER: '100000000',
     };
     const settings = loadSettings(env);
-    api = spawnApp('dist/apps/api/src/main.js', env, root, false);
-    worker = spawnApp('dist/apps/worker/src/main.js', env, root, false);
+    api = spawnApp('api', env, root, false);
+    worker = spawnApp('worker', env, root, false);
     await waitHealthy(url, api.proc);
     const apiPid = api.proc.pid as number;
     const workerPid = worker.proc.pid as number;

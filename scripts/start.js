@@ -8,6 +8,7 @@
 const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const { appNodeArgs } = require('./app-command');
 
 const root = path.resolve(__dirname, '..');
 const step = (n, msg) => process.stdout.write(`[ciclo ${n}/8] ${msg}\n`);
@@ -181,7 +182,7 @@ async function main() {
 
   step(8, 'Starting the API and the worker...');
   const children = ['api', 'worker'].map((app) =>
-    spawn(process.execPath, ['-r', './scripts/register-paths.js', `dist/apps/${app}/src/main.js`], { cwd: root, env, stdio: 'inherit' }),
+    spawn(process.execPath, appNodeArgs(app), { cwd: root, env, stdio: 'inherit' }),
   );
   let stopping = false;
   const stop = async (signal) => {

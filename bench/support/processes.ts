@@ -6,8 +6,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Pool } from 'pg';
+import type { AppName } from '../../scripts/app-command';
 import { sleep } from './harness';
 
 export interface Child {
@@ -16,12 +18,21 @@ export interface Child {
   waitFor(re: RegExp, timeoutMs?: number): Promise<void>;
 }
 
-export function spawnApp(entry: string, env: NodeJS.ProcessEnv, root: string, keepStdout: boolean): Child {
+/**
+ * Starts `app` from the `dist` build as the deployment does (scripts/app-command.js: the same Node
+ * flags as `npm start` and the image).
+ */
+export function spawnApp(app: AppName, env: NodeJS.ProcessEnv, root: string, keepStdout: boolean): Child {
+  // From the root, not next to this file: the benchmarks run from dist/, the script is not compiled.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { appNodeArgs } = require(join(root, 'scripts/app-command.js')) as typeof import('../../scripts/app-command');
   // BENCH_CPU_PROF_DIR: each app writes a V8 CPU profile there when it stops (where its time went).
   const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
-  // BENCH_APP_NODE_ARGS: further node flags for both apps (e.g. V8 heap settings to compare).
+  // BENCH_APP_NODE_ARGS: further node flags for both apps, after the apps' own so that they win
+  // (e.g. V8 heap settings to compare, `--max-semi-space-size=16` for V8's default young generation).
   const extra = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const proc = spawn(process.execPath, [...profile, ...extra, '-r', './scripts/register-paths.js', entry], {
+  const entry = `dist/apps/${app}/src/main.js`;
+  const proc = spawn(process.execPath, [...profile, ...appNodeArgs(app, extra)], {
     cwd: root,
     env,
     stdio: ['ignore', keepStdout ? 'pipe' : 'ignore', 'inherit'],

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
+import { appNodeArgs } from '../../scripts/app-command';
 
 export const ROOT = resolve(__dirname, '../..');
 export const exec = promisify(execFile);
@@ -41,7 +42,7 @@ export interface AppProcess {
 export function startBuilt(app: 'api' | 'worker', name: string, env: Record<string, string>): AppProcess {
   const url = new URL(env.DATABASE_URL);
   url.searchParams.set('application_name', name);
-  const proc = spawn(process.execPath, ['-r', './scripts/register-paths.js', `dist/apps/${app}/src/main.js`], {
+  const proc = spawn(process.execPath, appNodeArgs(app), {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, DATABASE_URL: url.toString(), LOG_FORMAT: 'json' },
     stdio: ['ignore', 'pipe', 'pipe'],

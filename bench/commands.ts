@@ -26,6 +26,7 @@ import { devAuthSecret, loadSettings } from '@ciclo/config';
 import { migrateDatabase } from '../apps/cli/src/migrations';
 import { createBenchDatabase, log, numberArg, percentile, round, runPhase, sleep } from './support/harness';
 import { measureAuthOverhead } from './support/auth-overhead';
+import { benchAppArgs, benchAppFlags } from './support/processes';
 
 const CLIENTS = numberArg('clients', 50);
 const DURATION_MS = numberArg('seconds', 10) * 1000;
@@ -33,6 +34,7 @@ const WARMUP_MS = numberArg('warmup', 3) * 1000;
 const LONG_EVENTS = numberArg('long-events', 10000);
 const LONG_COMMANDS = numberArg('long-commands', 300);
 const TENANT = 'cciaa-bench';
+const ROOT = resolve(__dirname, '../..');
 
 async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
   for (let i = 0; i < 200; i++) {
@@ -67,13 +69,8 @@ async function main(): Promise<void> {
     const settings = loadSettings(env);
     // BENCH_API_NODE_ARGS: extra node flags for the API process, after its own (e.g. --cpu-prof to
     // find a bottleneck, or a V8 setting to compare); the rest as the deployment starts it.
-    const extra = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    const root = resolve(__dirname, '../..');
-    // From the root, not next to this file: the benchmarks run from dist/, the script is not compiled.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { appNodeArgs } = require(resolve(root, 'scripts/app-command.js')) as typeof import('../scripts/app-command');
-    api = spawn(process.execPath, appNodeArgs('api', extra), {
-      cwd: root,
+    api = spawn(process.execPath, benchAppArgs(ROOT, 'api', 'BENCH_API_NODE_ARGS'), {
+      cwd: ROOT,
       env,
       stdio: ['ignore', 'ignore', 'inherit'],
     });
@@ -173,6 +170,7 @@ async function main(): Promise<void> {
       auth_reference_pg_roundtrip_p99_ms: round(auth.pgRoundTripP99Ms, 3),
       auth_reference_redis_roundtrip_p99_ms: round(auth.redisRoundTripP99Ms, 3),
       loadavg_1m: round(loadavg()[0], 2),
+      api_node_flags: benchAppFlags(ROOT, 'api', 'BENCH_API_NODE_ARGS'),
       errors,
       targets: { commands_per_s: 1000, command_p99_ms: 50, command_p99_ms_long_stream: 50, api_rss_mb: 250, auth_overhead_p99_ms: 2 },
       pass: {

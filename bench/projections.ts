@@ -65,7 +65,7 @@ import { createReadModelDataSource, ProjectionRunner, readModelProjectors } from
 import { DefinitionRegistry } from '@ciclo/workflow';
 import { migrateDatabase } from '../apps/cli/src/migrations';
 import { createBenchDatabase, dropRedisPrefix, log, numberArg, percentile, round, runPhase, sleep } from './support/harness';
-import { backendsCpu, backendsCpuSince, cpuDuring, procCpuMs, rssMb, spawnApp, stopChild, waitHealthy, type Child } from './support/processes';
+import { backendsCpu, backendsCpuSince, benchAppFlags, cpuDuring, procCpuMs, rssMb, spawnApp, stopChild, waitHealthy, type Child } from './support/processes';
 
 // ---------------------------------------------------------------------------------------------
 // Workload: realistic cycle streams decided by the domain (also used by test/projections).
@@ -779,6 +779,7 @@ async function main(): Promise<void> {
         calendar_ics_p99_ms: calendar.p99 <= 100,
       },
       notes,
+      app_node_flags: { api: benchAppFlags(root, 'api'), worker: benchAppFlags(root, 'worker') },
       loadavg_1m_before: LOAD_BEFORE,
       loadavg_1m_after: round(loadavg()[0], 2),
     };

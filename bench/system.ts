@@ -45,6 +45,7 @@ import {
   postmasterOf,
   rssMb,
   spawnApp,
+  benchAppFlags,
   stopChild,
   waitHealthy,
   type Child,
@@ -335,7 +336,7 @@ async function main(): Promise<void> {
         subscriptions,
         synchronous_commit: pgEnv[0].sync,
         database_pool_size: settings.DATABASE_POOL_SIZE,
-        app_node_args: process.env.BENCH_APP_NODE_ARGS ?? '',
+        app_node_flags: { api: benchAppFlags(root, 'api'), worker: benchAppFlags(root, 'worker') },
         notes,
       },
     };

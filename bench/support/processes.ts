@@ -18,21 +18,40 @@ export interface Child {
   waitFor(re: RegExp, timeoutMs?: number): Promise<void>;
 }
 
+/** scripts/app-command.js, from the root: the benchmarks run from dist/, where the script is not compiled. */
+function appCommand(root: string): typeof import('../../scripts/app-command') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(join(root, 'scripts/app-command.js')) as typeof import('../../scripts/app-command');
+}
+
+/**
+ * Further Node flags for the apps a benchmark starts, from the environment variable `name`: placed
+ * after the apps' own, so that they win (a V8 setting to compare, e.g. `--max-semi-space-size=16`
+ * for V8's default young generation, or `--cpu-prof`).
+ */
+export function benchExtraArgs(name: 'BENCH_APP_NODE_ARGS' | 'BENCH_API_NODE_ARGS'): string[] {
+  return (process.env[name] ?? '').split(' ').filter(Boolean);
+}
+
+/** The Node flags `app` runs with in this benchmark (its own, then the extra ones), for the JSON line. */
+export function benchAppFlags(root: string, app: AppName, extraFrom: 'BENCH_APP_NODE_ARGS' | 'BENCH_API_NODE_ARGS' = 'BENCH_APP_NODE_ARGS'): string {
+  return [...appCommand(root).NODE_FLAGS[app], ...benchExtraArgs(extraFrom)].join(' ');
+}
+
+/** The command after `node` that starts `app` as the deployment does, with the extra flags of `extraFrom`. */
+export function benchAppArgs(root: string, app: AppName, extraFrom: 'BENCH_APP_NODE_ARGS' | 'BENCH_API_NODE_ARGS' = 'BENCH_APP_NODE_ARGS'): string[] {
+  return appCommand(root).appNodeArgs(app, benchExtraArgs(extraFrom));
+}
+
 /**
  * Starts `app` from the `dist` build as the deployment does (scripts/app-command.js: the same Node
  * flags as `npm start` and the image).
  */
 export function spawnApp(app: AppName, env: NodeJS.ProcessEnv, root: string, keepStdout: boolean): Child {
-  // From the root, not next to this file: the benchmarks run from dist/, the script is not compiled.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { appNodeArgs } = require(join(root, 'scripts/app-command.js')) as typeof import('../../scripts/app-command');
   // BENCH_CPU_PROF_DIR: each app writes a V8 CPU profile there when it stops (where its time went).
   const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
-  // BENCH_APP_NODE_ARGS: further node flags for both apps, after the apps' own so that they win
-  // (e.g. V8 heap settings to compare, `--max-semi-space-size=16` for V8's default young generation).
-  const extra = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const entry = `dist/apps/${app}/src/main.js`;
-  const proc = spawn(process.execPath, [...profile, ...appNodeArgs(app, extra)], {
+  const proc = spawn(process.execPath, [...profile, ...benchAppArgs(root, app)], {
     cwd: root,
     env,
     stdio: ['ignore', keepStdout ? 'pipe' : 'ignore', 'inherit'],

@@ -45,6 +45,16 @@ describe('reminders for the measures of the risk register', () => {
   const clock = new OffsetClock('2027-07-08T08:00:00Z'); // Thursday 10:00 in Rome
   const prefix = testRedisPrefix('dlm').replace(/:$/, '');
 
+  /** Reminder jobs held before their delivery claim, by key (see `beforeClaim` below). */
+  const held = new Map<string, { reached: () => void; atGate: Promise<void>; release: () => void; released: Promise<void> }>();
+  const hold = (key: string) => {
+    let reached = () => undefined as void;
+    let release = () => undefined as void;
+    const atGate = new Promise<void>((r) => (reached = r));
+    const released = new Promise<void>((r) => (release = r));
+    held.set(key, { reached, atGate, release, released });
+    return held.get(key)!;
+  };
   /** What the runtime warned about (a failing batch is retried in silence otherwise). */
   const warnings: string[] = [];
   const settle = async () => {
@@ -83,6 +93,13 @@ describe('reminders for the measures of the risk register', () => {
       checkIntervalMs: 200,
       name: 'w1',
       log: { log: () => undefined, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) },
+      // A job of `held` waits here (its cycle folded, its plan checked) until the test releases it.
+      beforeClaim: async (key) => {
+        const h = held.get(key);
+        if (!h) return;
+        h.reached();
+        await h.released;
+      },
     });
     await rt.start();
   });
@@ -95,7 +112,8 @@ describe('reminders for the measures of the risk register', () => {
     await d?.close();
   });
 
-  it('reminds the dirigenti of a late phase and a missing report, the RPCT when overdue; the report ends them', async () => {
+  /** A PTPCT of 2027 with one measure (a phase due 2027-07-01) and monitoring dates 2027-06-30 and 2027-12-15. */
+  const openRegister = async () => {
     const plans = createPlanRuntime(d.store, resolve(ROOT, 'seeds'));
     const id = await openCycle(d, TENANT, 'ptpct', 2027, clock.now(), RPCT);
     const plan = async (commands: PlanCommand[], by: { userId: string; roles: Role[] }) => {
@@ -159,8 +177,10 @@ describe('reminders for the measures of the risk register', () => {
       ],
       RPCT,
     );
-    await settle();
-    expect(await measureJobs(id)).toEqual([]); // not adopted yet: no reminders
+    return { id, plan };
+  };
+  /** The Giunta adopts the PTPCT: its measures' reminders start. */
+  const adopt = async (id: string) => {
     await run(d, TENANT, id, { type: 'transition', command: 'submit', fields: {} }, RPCT, clock.now());
     await run(
       d,
@@ -178,6 +198,28 @@ describe('reminders for the measures of the risk register', () => {
       ORGANI,
       clock.now(),
     );
+  };
+  /** The dirigente reports the measure as attuata at June's monitoring. */
+  const reportDone = (plan: (commands: PlanCommand[], by: { userId: string; roles: Role[] }) => Promise<void>) =>
+    plan(
+      [
+        {
+          type: 'report_measure',
+          measureCode: 'MS1',
+          monitoringDate: '2027-06-30',
+          status: 'attuata',
+          evidence: 'Determinazione n. 40',
+          date: '2027-07-08',
+        },
+      ],
+      DIRIGENTE,
+    );
+
+  it('reminds the dirigenti of a late phase and a missing report, the RPCT when overdue; the report ends them', async () => {
+    const { id, plan } = await openRegister();
+    await settle();
+    expect(await measureJobs(id)).toEqual([]); // not adopted yet: no reminders
+    await adopt(id);
     await settle();
 
     const phaseKey = `rem|${TENANT}|${id}|misura.MS1.fase1|2027-07-01|-7`;
@@ -210,23 +252,36 @@ describe('reminders for the measures of the risk register', () => {
       return states.every((s) => s === 'completed') && overdue.every((k) => jobs.includes(k.replace(/\|-7$/, '|-14')));
     });
 
-    await plan(
-      [
-        {
-          type: 'report_measure',
-          measureCode: 'MS1',
-          monitoringDate: '2027-06-30',
-          status: 'attuata',
-          evidence: 'Determinazione n. 40',
-          date: '2027-07-08',
-        },
-      ],
-      DIRIGENTE,
-    );
+    await reportDone(plan);
     await settle();
     const left = await measureJobs(id);
     // The phase is met (attuata) and the June report is in: only December's monitoring remains.
     // The next overdue reminders of the phase and of June's report (-14) are gone.
+    expect(left.filter((k) => !k.includes('|2027-12-15|'))).toEqual([]);
+    expect(left.filter((k) => k.includes('|2027-12-15|'))).toHaveLength(6);
+  });
+  it('a reminder job that folded its cycle before the report does not plan the reported measure again', async () => {
+    const { id, plan } = await openRegister();
+    await settle();
+    // Both overdue jobs of the measure wait before their delivery: they have folded the cycle
+    // (adopted, not reported) and found themselves planned.
+    const keys = [`rem|${TENANT}|${id}|misura.MS1.fase1|2027-07-01|-7`, `rem|${TENANT}|${id}|misura.MS1.monitoraggio|2027-06-30|-7`];
+    const gates = keys.map(hold);
+    await adopt(id);
+    await Promise.all(gates.map((g) => g.atGate));
+    // Meanwhile the measure is reported and the scheduler applies it.
+    await reportDone(plan);
+    await settle();
+    for (const g of gates) g.release();
+    await waitFor('the held jobs to finish', async () => {
+      const states = await Promise.all(keys.map(async (k) => (await queue.getJob(k))?.getState()));
+      return states.every((st) => st === 'completed');
+    });
+    await settle();
+    // Each job, done, extends the overdue chain from the cycle as it is now: reported, so no -14
+    // step. (The held jobs themselves were running when the report's plan removed their
+    // reminders, and a running job cannot be removed: they stay as finished jobs.)
+    const left = (await measureJobs(id)).filter((k) => !keys.includes(k));
     expect(left.filter((k) => !k.includes('|2027-12-15|'))).toEqual([]);
     expect(left.filter((k) => k.includes('|2027-12-15|'))).toHaveLength(6);
   });

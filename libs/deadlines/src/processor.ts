@@ -28,7 +28,7 @@ import { cycleStream } from '@ciclo/workflow';
 import type { Clock, DeadlinesLog } from './clock';
 import type { ReminderJobData } from './jobs';
 import type { ReminderPlanner } from './planner';
-import { foldWithRegister, measureDatesOf, type ScheduledCycle } from './scheduler';
+import { foldWithRegister, measureDatesOf } from './scheduler';
 
 export type ReminderOutcome =
   | { status: 'sent'; key: string; recipients: number; email: EmailOutcome; worker: string }
@@ -46,7 +46,7 @@ export interface ProcessorOptions {
   publicUrl: string;
   workerName: string;
   /** Extends the overdue chain after an overdue or due-day reminder (the scheduler's per-cycle plan). */
-  scheduleCycle?: (state: ScheduledCycle) => Promise<void>;
+  scheduleCycle?: (tenant: string, cycleId: string) => Promise<void>;
   /** How long a delivery claim holds before another worker may take it over (default 120 s). */
   deliveryLeaseMs?: number;
   /** Test hooks: before the claim, right after it, and right after the SMTP server accepted the e-mail. */
@@ -174,7 +174,7 @@ export class ReminderProcessor {
       throw new DelayedError();
     }
     const email = delivered;
-    if (this.o.scheduleCycle && parts.offset <= 0) await this.o.scheduleCycle(scheduled).catch((err) => this.o.log.warn(`Could not extend the overdue reminders of ${state.cycleId}: ${(err as Error).message}`));
+    if (this.o.scheduleCycle && parts.offset <= 0) await this.o.scheduleCycle(parts.tenant, parts.cycleId).catch((err) => this.o.log.warn(`Could not extend the overdue reminders of ${state.cycleId}: ${(err as Error).message}`));
     return first ? { status: 'sent', key, recipients: recipients.length, email, worker } : { status: 'already_sent', key, email, worker };
   }
 

@@ -144,7 +144,7 @@ export class DeadlinesRuntime {
       log: this.log,
       publicUrl: o.publicUrl,
       workerName: name,
-      scheduleCycle: (state) => this.scheduler.scheduleCycle(state),
+      scheduleCycle: (tenant, cycleId) => this.scheduler.scheduleCycle(tenant, cycleId),
       deliveryLeaseMs: o.deliveryLeaseMs,
       beforeClaim: o.beforeClaim,
       onClaimed: o.onClaimed,

@@ -303,14 +303,21 @@ export class DeadlineScheduler {
   }
 
   /**
-   * Plans one cycle now (a reminder job extending the overdue chain), from the state the caller
-   * folded; the digest kept with the cycle no longer says what Redis holds, so it is cleared.
+   * Plans one cycle now (a reminder job extending the overdue chain). One piece of work at a time
+   * with the batches, and from the cycle as the store holds it then: the job folded its cycle when
+   * it started, and a batch applied meanwhile (a measure reported, a stage passed) may have removed
+   * jobs that a plan from that older state would add back. The state read here is not kept (the
+   * scheduler's own state follows its checkpoint); the digest kept with the cycle no longer says what
+   * Redis holds, so it is cleared.
    */
-  async scheduleCycle(state: ScheduledCycle): Promise<void> {
-    const stream = cycleStream(state.cycle.tenant, state.cycle.cycleId);
-    const kept = this.cache.get(stream);
-    if (kept) kept.applied = undefined;
-    await this.o.jobs.reconcile([this.planOf(stream, state, this.o.clock.now())]);
+  async scheduleCycle(tenant: string, cycleId: string): Promise<void> {
+    const stream = cycleStream(tenant, cycleId);
+    await this.serial(async () => {
+      const state = foldScheduled({ cycle: initialCycleState(), plan: null }, await this.o.store.readStream(stream));
+      const kept = this.cache.get(stream);
+      if (kept) kept.applied = undefined;
+      await this.o.jobs.reconcile([this.planOf(stream, state, this.o.clock.now())]);
+    });
   }
 
   async stop(): Promise<void> {

@@ -25,21 +25,23 @@ function appCommand(root: string): typeof import('../../scripts/app-command') {
 }
 
 /**
- * Further Node flags for the apps a benchmark starts, from the environment variable `name`: placed
- * after the apps' own, so that they win (a V8 setting to compare, e.g. `--max-semi-space-size=16`
- * for V8's default young generation, or `--cpu-prof`).
+ * The environment variable holding further Node flags for the apps a benchmark starts: placed after
+ * the apps' own, so that they win (a V8 setting to compare, e.g. `--max-semi-space-size=16` for V8's
+ * default young generation, or `--cpu-prof`).
  */
-export function benchExtraArgs(name: 'BENCH_APP_NODE_ARGS' | 'BENCH_API_NODE_ARGS'): string[] {
+type ExtraArgsVariable = 'BENCH_APP_NODE_ARGS' | 'BENCH_API_NODE_ARGS';
+
+function benchExtraArgs(name: ExtraArgsVariable): string[] {
   return (process.env[name] ?? '').split(' ').filter(Boolean);
 }
 
 /** The Node flags `app` runs with in this benchmark (its own, then the extra ones), for the JSON line. */
-export function benchAppFlags(root: string, app: AppName, extraFrom: 'BENCH_APP_NODE_ARGS' | 'BENCH_API_NODE_ARGS' = 'BENCH_APP_NODE_ARGS'): string {
+export function benchAppFlags(root: string, app: AppName, extraFrom: ExtraArgsVariable = 'BENCH_APP_NODE_ARGS'): string {
   return [...appCommand(root).NODE_FLAGS[app], ...benchExtraArgs(extraFrom)].join(' ');
 }
 
 /** The command after `node` that starts `app` as the deployment does, with the extra flags of `extraFrom`. */
-export function benchAppArgs(root: string, app: AppName, extraFrom: 'BENCH_APP_NODE_ARGS' | 'BENCH_API_NODE_ARGS' = 'BENCH_APP_NODE_ARGS'): string[] {
+export function benchAppArgs(root: string, app: AppName, extraFrom: ExtraArgsVariable = 'BENCH_APP_NODE_ARGS'): string[] {
   return appCommand(root).appNodeArgs(app, benchExtraArgs(extraFrom));
 }
 

@@ -260,6 +260,7 @@ describe('reminders for the measures of the risk register', () => {
     expect(left.filter((k) => !k.includes('|2027-12-15|'))).toEqual([]);
     expect(left.filter((k) => k.includes('|2027-12-15|'))).toHaveLength(6);
   });
+
   it('a reminder job that folded its cycle before the report does not plan the reported measure again', async () => {
     const { id, plan } = await openRegister();
     await settle();

@@ -69,6 +69,29 @@ describe('single-event appends (es_append_one) and batches (es_append)', () => {
     expect(await store.readStream(s)).toHaveLength(3);
   });
 
+  it('leaves the id check of a single event to the unique index, and answers a repeat through es_append (migration 0006)', async () => {
+    const s = uniqueStream(T);
+    const e = anEvent(T, 'A', { n: 1 });
+    const first = await store.append(s, [e], { expectedVersion: 'no_stream' });
+    // The function itself no longer looks the id up: called again with 'any', it reaches the INSERT,
+    // which the unique index refuses (nothing written).
+    const call = await store.pool
+      .query('SELECT * FROM es_append_one($1, $2, $3, $4::uuid, $5, $6::jsonb, $7::jsonb, $8)', [s, T, 'any', e.eventId, 'A', '{}', '{}', 'x'])
+      .catch((x: unknown) => x);
+    expect(call).toMatchObject({ code: '23505', constraint: 'es_events_event_id_key' });
+    // Through the store the same repeat is a replay, answered by the batch form's probe; with other
+    // content it is a conflict; and a stale expected version still refuses a new event.
+    const again = await store.append(s, [e], { expectedVersion: 'any' });
+    expect(again).toEqual({ nextVersion: 1, positions: first.positions, replayed: true });
+    expect(await statementsUsed()).toContain('ciclo_es_append');
+    const changed = await store.append(s, [{ ...e, data: { n: 2 } }], { expectedVersion: 'any' }).catch((x: unknown) => x);
+    expect(changed).toBeInstanceOf(EventIdConflict);
+    const stale = await store.append(s, [anEvent(T)], { expectedVersion: 0 }).catch((x: unknown) => x);
+    expect(stale).toBeInstanceOf(WrongExpectedVersion);
+    expect((stale as WrongExpectedVersion).actualVersion).toBe(1);
+    expect(await store.readStream(s)).toHaveLength(1);
+  });
+
   it('refuses a batch holding a known id with other content, or a known id of another stream, writing none of it', async () => {
     const s = uniqueStream(T);
     const e = anEvent(T, 'A', { n: 1 });

@@ -142,30 +142,23 @@ export class PostgresEventStore implements EventStore {
     const expected = expectedParam(options?.expectedVersion);
     // One event (what nearly every command appends) goes to es_append_one, with plain parameters;
     // a batch to es_append, with arrays. Same contract, results and errors.
-    const one = events.length === 1;
     const ids = events.map((e) => e.eventId.toLowerCase());
     const hashes = events.map((e, i) => contentHash({ ...e, eventId: ids[i] }));
-    const params = one
-      ? [streamId, tenant, expected, ids[0], events[0].type, JSON.stringify(events[0].data), JSON.stringify(events[0].metadata), hashes[0]]
-      : [
-          streamId,
-          tenant,
-          expected,
-          ids,
-          events.map((e) => e.type),
-          events.map((e) => JSON.stringify(e.data)),
-          events.map((e) => JSON.stringify(e.metadata)),
-          hashes,
-        ];
-    const statement = one ? APPEND_ONE_STATEMENT : APPEND_STATEMENT;
+    const data = events.map((e) => JSON.stringify(e.data));
+    const metadata = events.map((e) => JSON.stringify(e.metadata));
+    let batchForm = events.length > 1;
+    let lookedAgain = false;
     /** Only a connection-level failure (no SQLSTATE) discards the client. */
     let broken = false;
-    for (let attempt = 0; ; attempt++) {
+    for (;;) {
+      const values = batchForm
+        ? [streamId, tenant, expected, ids, events.map((e) => e.type), data, metadata, hashes]
+        : [streamId, tenant, expected, ids[0], events[0].type, data[0], metadata[0], hashes[0]];
       // A refused append is a normal outcome: the connection goes back to the pool healthy (pool.query
       // would discard it on any error and every conflict would open a new connection).
       const client = await this.pool.connect();
       try {
-        const { rows } = await client.query<AppendRow>({ ...statement, values: params });
+        const { rows } = await client.query<AppendRow>({ ...(batchForm ? APPEND_STATEMENT : APPEND_ONE_STATEMENT), values });
         const replayed = rows.length > 0 && rows[0].out_replayed;
         if (!replayed) this.notifier.poke();
         return {
@@ -175,16 +168,25 @@ export class PostgresEventStore implements EventStore {
         };
       } catch (err) {
         const e = err as { code?: string; detail?: string; hint?: string; constraint?: string };
+        const knownId = e.code === '23505' && e.constraint === 'es_events_event_id_key';
+        // es_append_one does not look for the event's id before writing (migration 0006): a repeated
+        // append fails it with CE001 (its expected version is stale by now) or on the id's unique index.
+        // The batch form looks first and answers: the stored row, EventIdConflict, or CE001 again.
+        if (!batchForm && (e.code === 'CE001' || knownId)) {
+          batchForm = true;
+          continue;
+        }
         if (e.code === 'CE001') {
           throw new WrongExpectedVersion(streamId, options.expectedVersion, Number(e.detail), e.hint === 'exists');
         }
         if (e.code === 'CE002') throw new EventIdConflict((e.detail ?? '').split(','));
         if (e.code === 'CE003') throw new InvalidAppend(`Stream ${streamId} belongs to another tenant`);
         // The same event id committed concurrently on another stream: look again, once.
-        if (e.code === '23505' && e.constraint === 'es_events_event_id_key' && attempt === 0) continue;
-        if (e.code === '23505' && e.constraint === 'es_events_event_id_key') {
-          throw new EventIdConflict(events.map((x) => x.eventId));
+        if (knownId && !lookedAgain) {
+          lookedAgain = true;
+          continue;
         }
+        if (knownId) throw new EventIdConflict(events.map((x) => x.eventId));
         broken = typeof e.code !== 'string';
         throw err;
       } finally {

@@ -167,6 +167,32 @@ ${STREAM_HEAD_CHECK}
 END $fn$;
 `;
 
+/**
+ * es_append_one as migration 0006 redefines it: no probe of the event id before the INSERT. The
+ * unique index on event_id makes the same check during the INSERT, so a known id now fails the
+ * statement with 23505 (nothing written), and a repeated append whose expected version has gone
+ * stale fails with CE001 before reaching it; the store answers both by asking the batch form,
+ * es_append, whose probe comes first and decides between a replay, CE002 and CE001.
+ */
+const ONE_ID_PROBE = `  SELECT e.position, e.version, e.stream_id, e.content_hash INTO v_known
+    FROM es_events e WHERE e.event_id = p_id;
+  IF FOUND THEN
+    IF v_known.stream_id <> p_stream OR v_known.content_hash <> p_content_hash THEN
+      RAISE EXCEPTION 'event id conflict' USING ERRCODE = 'CE002', DETAIL = p_id::text;
+    END IF;
+    out_position := v_known.position;
+    out_version := v_known.version;
+    out_replayed := true;
+    RETURN NEXT;
+    RETURN;
+  END IF;
+
+`;
+if (!APPEND_ONE.includes(ONE_ID_PROBE)) throw new Error('migration 0006: the probe it removes is not in 0005');
+const APPEND_ONE_UNPROBED = APPEND_ONE.replace(ONE_ID_PROBE, '')
+  .replace('CREATE FUNCTION es_append_one(', 'CREATE OR REPLACE FUNCTION es_append_one(')
+  .replace('  v_known record;\n', '');
+
 export const EVENT_STORE_MIGRATIONS: SqlMigration[] = [
   {
     id: '0001_event_store',
@@ -324,5 +350,12 @@ END $fn$;
     // this one about 195 µs (docs/performance.md). Same stream lock, same hash formula.
     id: '0005_append_one',
     sql: APPEND_ONE,
+  },
+  {
+    // es_append_one without its probe of the event id: the unique index checks it during the INSERT
+    // anyway. A known id (a replay, or a conflict) now fails the call and the store asks es_append,
+    // whose probe answers it; the common path saves one statement (docs/performance.md).
+    id: '0006_append_one_unprobed',
+    sql: APPEND_ONE_UNPROBED,
   },
 ];

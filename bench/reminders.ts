@@ -10,7 +10,8 @@
  *   due time to the SMTP server's acceptance (the hand-off), through a real SMTP server in this
  *   process, reminder workers with concurrency 16.
  * - worker_rss_mb: peak resident memory of this process (scheduler, workers, harness; the SMTP
- *   server is another process), with the worker app's heap growth bound (HEAP_GROWTH_PERCENT).
+ *   server is another process), with the worker app's heap growth bound (HEAP_GROWTH_PERCENT) and,
+ *   through `npm run bench`, the worker app's Node flags (`node_flags`, scripts/app-command.js).
  * - crash_lost, crash_doubled: CRASH reminders (200) fall due at the same instant and go through a
  *   slow SMTP server (another process answering each message --slow-smtp-ms, 300, after receiving
  *   it, and reporting the reminder key of each message it accepted); the worker is another process,
@@ -195,6 +196,8 @@ async function main(): Promise<void> {
       fire_delay_p50_ms: round(percentile([...delays], 50), 1),
       fire_delay_p99_ms: round(percentile([...delays], 99), 1),
       worker_rss_mb: round(rss.peakMb(), 1),
+      // The worker app's flags, given by scripts/bench.js (empty when run otherwise).
+      node_flags: process.execArgv.filter((a) => a.startsWith('--')).join(' '),
       crash_reminders: CRASH,
       crash_kills: crash.kills,
       crash_lost: crash.lost,

@@ -5,6 +5,7 @@
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const { NODE_FLAGS } = require('./app-command');
 
 const root = path.resolve(__dirname, '..');
 const benchDir = path.join(root, 'bench');
@@ -47,7 +48,11 @@ if (!fs.existsSync(path.join(root, entry))) {
   console.error(`[bench] ${entry} was not produced by the build.`);
   process.exit(1);
 }
-const run = spawnSync(process.execPath, ['-r', './scripts/register-paths.js', entry, ...rest], {
+// A benchmark that hosts an app's code in its own process (reminders: the worker's scheduler and
+// reminder jobs) runs with that app's Node flags, so that its memory is the app's figure.
+const HOSTED_APP = { reminders: 'worker' };
+const hostFlags = HOSTED_APP[name] ? NODE_FLAGS[HOSTED_APP[name]] : [];
+const run = spawnSync(process.execPath, [...hostFlags, '-r', './scripts/register-paths.js', entry, ...rest], {
   cwd: root,
   stdio: 'inherit',
 });

@@ -110,6 +110,28 @@ if (!APPEND_MULTIROW.includes(ANY_ID_LOOKUP))
   throw new Error('migration 0004: the statement it replaces is not in 0002');
 
 /**
+ * es_append_one's probe of the event id before its INSERT (migration 0005), which migration 0006
+ * removes: the unique index on event_id makes the same check during the INSERT, so a known id then
+ * fails the statement with 23505 (nothing written), and a repeated append whose expected version
+ * has gone stale fails with CE001 before reaching it; the store answers both by asking the batch
+ * form, es_append, whose probe comes first and decides between a replay, CE002 and CE001.
+ */
+const ONE_ID_PROBE = `  SELECT e.position, e.version, e.stream_id, e.content_hash INTO v_known
+    FROM es_events e WHERE e.event_id = p_id;
+  IF FOUND THEN
+    IF v_known.stream_id <> p_stream OR v_known.content_hash <> p_content_hash THEN
+      RAISE EXCEPTION 'event id conflict' USING ERRCODE = 'CE002', DETAIL = p_id::text;
+    END IF;
+    out_position := v_known.position;
+    out_version := v_known.version;
+    out_replayed := true;
+    RETURN NEXT;
+    RETURN;
+  END IF;
+
+`;
+
+/**
  * es_append_one: es_append for a single event, with the same results and errors (CE001 wrong
  * expected version, CE002 the id stored with other content or on another stream, CE003 tenant
  * mismatch; a repeated append of the same event answers its stored row, replayed).
@@ -133,20 +155,7 @@ BEGIN
   -- The lock es_append takes: writers of one stream are serialized whichever function they call.
   PERFORM pg_advisory_xact_lock(hashtextextended(p_stream, 7321));
 
-  SELECT e.position, e.version, e.stream_id, e.content_hash INTO v_known
-    FROM es_events e WHERE e.event_id = p_id;
-  IF FOUND THEN
-    IF v_known.stream_id <> p_stream OR v_known.content_hash <> p_content_hash THEN
-      RAISE EXCEPTION 'event id conflict' USING ERRCODE = 'CE002', DETAIL = p_id::text;
-    END IF;
-    out_position := v_known.position;
-    out_version := v_known.version;
-    out_replayed := true;
-    RETURN NEXT;
-    RETURN;
-  END IF;
-
-${STREAM_HEAD_CHECK}
+${ONE_ID_PROBE}${STREAM_HEAD_CHECK}
   v_version := v_version + 1;
   v_hash := encode(sha256(convert_to(
     v_head || '|' || p_stream || '|' || v_version || '|' || p_content_hash || '|' || v_micros, 'UTF8')), 'hex');
@@ -167,28 +176,6 @@ ${STREAM_HEAD_CHECK}
 END $fn$;
 `;
 
-/**
- * es_append_one as migration 0006 redefines it: no probe of the event id before the INSERT. The
- * unique index on event_id makes the same check during the INSERT, so a known id now fails the
- * statement with 23505 (nothing written), and a repeated append whose expected version has gone
- * stale fails with CE001 before reaching it; the store answers both by asking the batch form,
- * es_append, whose probe comes first and decides between a replay, CE002 and CE001.
- */
-const ONE_ID_PROBE = `  SELECT e.position, e.version, e.stream_id, e.content_hash INTO v_known
-    FROM es_events e WHERE e.event_id = p_id;
-  IF FOUND THEN
-    IF v_known.stream_id <> p_stream OR v_known.content_hash <> p_content_hash THEN
-      RAISE EXCEPTION 'event id conflict' USING ERRCODE = 'CE002', DETAIL = p_id::text;
-    END IF;
-    out_position := v_known.position;
-    out_version := v_known.version;
-    out_replayed := true;
-    RETURN NEXT;
-    RETURN;
-  END IF;
-
-`;
-if (!APPEND_ONE.includes(ONE_ID_PROBE)) throw new Error('migration 0006: the probe it removes is not in 0005');
 const APPEND_ONE_UNPROBED = APPEND_ONE.replace(ONE_ID_PROBE, '')
   .replace('CREATE FUNCTION es_append_one(', 'CREATE OR REPLACE FUNCTION es_append_one(')
   .replace('  v_known record;\n', '');
